@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlacementsConfig(AppConfig):
+    name = "placements"
+    verbose_name = "Placements core"

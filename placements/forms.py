@@ -1,0 +1,151 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import CouncilSettings, Team, User
+from .roles import Role
+
+UK_SUBDIVISIONS = [
+    ("ENG", "England"),
+    ("WLS", "Wales"),
+    ("SCT", "Scotland"),
+    ("NIR", "Northern Ireland"),
+]
+
+
+class GDSForm:
+    """Mix in to give a form a crispy-forms-gds helper (and so an error summary)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+
+
+class SignInForm(GDSForm, AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account has been deactivated",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false"}
+        )
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class UserForm(GDSForm, forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one role"},
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "job_title", "team"]
+        labels = {"full_name": "Full name", "job_title": "Job title (optional)"}
+        error_messages = {
+            "full_name": {"required": "Enter the person's full name"},
+            "email": {
+                "required": "Enter their work email address",
+                "invalid": "Enter an email address in the correct format, like name@council.gov.uk",
+                "unique": "A user with this email address already exists",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.select_related("service")
+        self.fields["team"].required = False
+        self.fields["team"].empty_label = "No team"
+        self.fields["team"].label = "Team (needed for social workers and their managers)"
+        if self.instance.pk:
+            self.initial["roles"] = sorted(self.instance.role_set)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        clash = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("A user with this email address already exists")
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        roles = set(cleaned.get("roles") or [])
+        team_roles = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_LEAD}
+        if roles & team_roles and not cleaned.get("team"):
+            self.add_error(
+                "team",
+                "Select a team: social workers, team managers and service leads belong to one",
+            )
+        return cleaned
+
+
+class CouncilSettingsForm(GDSForm, forms.ModelForm):
+    bank_holiday_subdivision = forms.ChoiceField(
+        choices=UK_SUBDIVISIONS, label="Bank holidays to skip when counting working days"
+    )
+
+    class Meta:
+        model = CouncilSettings
+        fields = [
+            "council_name",
+            "service_name",
+            "boundary_description",
+            "contact_email",
+            "bank_holiday_subdivision",
+            "response_working_days_standard",
+            "response_working_days_urgent",
+            "response_deadline_hour",
+            "chaser_working_days_before",
+            "options_reminder_working_days",
+            "qa_visit_valid_months",
+            "people_in_pack",
+        ]
+        labels = {
+            "council_name": "Council name (shown in the header)",
+            "service_name": "Service name",
+            "boundary_description": "What tier 1 means (inside the council's boundary)",
+            "contact_email": "Team contact email address",
+            "response_working_days_standard": "Provider response deadline, standard (working days)",
+            "response_working_days_urgent": "Provider response deadline, urgent (working days)",
+            "response_deadline_hour": "Hour at which deadlines fall (0 to 23, UK time)",
+            "chaser_working_days_before": (
+                "Chase providers this many working days before the deadline"
+            ),
+            "options_reminder_working_days": (
+                "Remind the social worker when options wait this many working days"
+            ),
+            "qa_visit_valid_months": "A QA visit is current for this many months",
+            "people_in_pack": "How people around the child appear in packs sent to providers",
+        }
+        widgets = {"people_in_pack": forms.RadioSelect}
+
+    def clean_response_deadline_hour(self):
+        hour = self.cleaned_data["response_deadline_hour"]
+        if hour > 23:
+            raise forms.ValidationError("Enter an hour from 0 to 23")
+        return hour
+
+    def clean(self):
+        cleaned = super().clean()
+        standard = cleaned.get("response_working_days_standard")
+        urgent = cleaned.get("response_working_days_urgent")
+        for name in ("response_working_days_standard", "response_working_days_urgent"):
+            if cleaned.get(name) == 0:
+                self.add_error(name, "A deadline must be at least 1 working day")
+        if standard and urgent and urgent > standard:
+            self.add_error(
+                "response_working_days_urgent",
+                "The urgent deadline must not be longer than the standard one",
+            )
+        return cleaned

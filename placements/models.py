@@ -1,0 +1,213 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from .roles import Role
+
+
+class Service(models.Model):
+    """A part of children's services (a service lead looks after one)."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A council member of staff. Signs in with their work email address.
+
+    Users are deactivated, never deleted: the case record refers to them.
+    """
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        # Cached per instance: request.user is one instance per request.
+        if not hasattr(self, "_role_set"):
+            self._role_set = frozenset(self.role_assignments.values_list("role", flat=True))
+        return self._role_set
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set.intersection(roles))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [label for value, label in Role.choices if value in self.role_set]
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=40, choices=Role.choices)
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="unique_user_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} as {self.get_role_display()}"
+
+
+class PeopleInPack(models.TextChoices):
+    RELATIONSHIP = "relationship", "Relationship words (for example Mum, Sibling 1)"
+    INITIALS = "initials", "Initials"
+
+
+class CouncilSettings(models.Model):
+    """The council's own settings: one row, edited by administrators."""
+
+    council_name = models.CharField(max_length=200, default="Northshire County Council")
+    service_name = models.CharField(max_length=200, default="Placements brokerage")
+    boundary_description = models.CharField(
+        max_length=500,
+        blank=True,
+        default="Inside the Northshire county boundary",
+        help_text="What tier 1 (inside the council's boundary) means here.",
+    )
+    contact_email = models.EmailField(default="placements@council.example")
+    bank_holiday_subdivision = models.CharField(
+        max_length=3,
+        default="ENG",
+        help_text="UK subdivision whose bank holidays are not working days: ENG, WLS, SCT or NIR.",
+    )
+    response_working_days_standard = models.PositiveSmallIntegerField(default=5)
+    response_working_days_urgent = models.PositiveSmallIntegerField(default=2)
+    response_deadline_hour = models.PositiveSmallIntegerField(
+        default=17, help_text="Hour of the day (Europe/London) when a deadline falls."
+    )
+    chaser_working_days_before = models.PositiveSmallIntegerField(default=1)
+    options_reminder_working_days = models.PositiveSmallIntegerField(default=1)
+    qa_visit_valid_months = models.PositiveSmallIntegerField(default=12)
+    people_in_pack = models.CharField(
+        max_length=20, choices=PeopleInPack.choices, default=PeopleInPack.RELATIONSHIP
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "council settings"
+
+    def __str__(self):
+        return self.council_name
+
+    @classmethod
+    def load(cls) -> "CouncilSettings":
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class FieldChange(models.Model):
+    """Field-level history of a record: who changed what, from what, to what, when."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(max_length=100)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    source = models.CharField(max_length=40, default="edit")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-changed_at"])]
+
+    def __str__(self):
+        return f"{self.field}: {self.old_value!r} → {self.new_value!r}"
+
+
+class OutboxMessage(models.Model):
+    """An email waiting to go, written in the same transaction as the change
+    that caused it, and sent once by a task that stamps it."""
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.JSONField()
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="outbox_unsent", condition=models.Q(sent_at=None)
+            )
+        ]
+
+    def __str__(self):
+        return self.key

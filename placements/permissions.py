@@ -1,0 +1,68 @@
+"""What each role may do: the one place that says so.
+
+Views declare the capability they need (`capability_required`); object access
+goes through loaders in each app's selectors that 404 for what a user may not see.
+"""
+
+from enum import StrEnum
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from .roles import Role
+
+
+class Capability(StrEnum):
+    VIEW_PROVIDERS = "view_providers"
+    MANAGE_PROVIDERS = "manage_providers"
+    MANAGE_USERS = "manage_users"
+    MANAGE_COUNCIL_SETTINGS = "manage_council_settings"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.SOCIAL_WORKER: frozenset(),
+    Role.TEAM_MANAGER: frozenset(),
+    Role.SERVICE_LEAD: frozenset(),
+    Role.BROKERAGE_OFFICER: frozenset({Capability.VIEW_PROVIDERS}),
+    Role.DUTY_LEAD: frozenset({Capability.VIEW_PROVIDERS}),
+    Role.SENIOR_MANAGER: frozenset(),
+    Role.HEAD_OF_SERVICE: frozenset(),
+    Role.DIRECTOR: frozenset(),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            Capability.VIEW_PROVIDERS,
+            Capability.MANAGE_PROVIDERS,
+            Capability.MANAGE_USERS,
+            Capability.MANAGE_COUNCIL_SETTINGS,
+        }
+    ),
+}
+
+
+def capabilities_of(user) -> frozenset[Capability]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    caps: set[Capability] = set()
+    for role in user.role_set:
+        caps |= ROLE_CAPABILITIES.get(role, frozenset())
+    return frozenset(caps)
+
+
+def user_can(user, capability: Capability) -> bool:
+    return capability in capabilities_of(user)
+
+
+def capability_required(capability: Capability):
+    """Decorate a view: the signed-in user must hold a role with `capability`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not user_can(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_capability = capability
+        return wrapped
+
+    return decorator

@@ -1,0 +1,31 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import FieldChange, RoleAssignment, User
+
+
+def user_list(*, query: str = "", role: str = "", status: str = "active") -> QuerySet[User]:
+    users = User.objects.select_related("team").prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role"))
+    )
+    if query:
+        users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    if role:
+        users = users.filter(role_assignments__role=role)
+    if status == "active":
+        users = users.filter(is_active=True)
+    elif status == "deactivated":
+        users = users.filter(is_active=False)
+    return users.order_by("full_name")
+
+
+def get_user_for_admin(*, pk: int) -> User:
+    return get_object_or_404(User.objects.select_related("team"), pk=pk)
+
+
+def field_changes_for(instance) -> QuerySet[FieldChange]:
+    content_type = ContentType.objects.get_for_model(instance)
+    return FieldChange.objects.filter(
+        content_type=content_type, object_id=instance.pk
+    ).select_related("actor")

@@ -1,0 +1,246 @@
+"""Writes in the core: outbox, field history, users, council settings."""
+
+import logging
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .models import CouncilSettings, FieldChange, OutboxMessage, RoleAssignment, User
+from .roles import Role
+
+logger = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 300
+
+
+class DomainError(Exception):
+    """A step the rules do not allow; its message is shown to the user."""
+
+
+# --- Outbox -----------------------------------------------------------------
+
+
+def outbox_enqueue(
+    *, key: str, to: Iterable[str], template: str, context: Mapping
+) -> OutboxMessage | None:
+    """Write an email to the outbox inside the caller's transaction; a task sends
+    it after commit. `key` is unique: enqueueing the same key twice sends once."""
+    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    body_text = render_to_string(f"emails/{template}.txt", context)
+    message, created = OutboxMessage.objects.get_or_create(
+        key=key,
+        defaults={"to": sorted(set(to)), "subject": subject, "body_text": body_text},
+    )
+    if not created:
+        return None
+    from .tasks import outbox_send  # tasks import services; avoid the cycle at load
+
+    transaction.on_commit(lambda: outbox_send.delay(message.pk))
+    return message
+
+
+def outbox_claim(*, message_id: int) -> OutboxMessage | None:
+    """Claim an unsent message for one sender; None if sent or claimed elsewhere."""
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        pk=message_id,
+        sent_at__isnull=True,
+    ).update(claimed_until=now + timezone.timedelta(seconds=CLAIM_SECONDS))
+    if claimed != 1:
+        return None
+    return OutboxMessage.objects.get(pk=message_id)
+
+
+def outbox_deliver(*, message_id: int) -> bool:
+    """Send one message if nobody else has; raise on SMTP failure so the task retries."""
+    message = outbox_claim(message_id=message_id)
+    if message is None:
+        return False
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=message.to,
+        headers={"Message-ID-Key": message.key},
+    )
+    try:
+        email.send(fail_silently=False)
+    except Exception as exc:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=message.attempts + 1,
+            last_error=f"{type(exc).__name__}: {exc}"[:500],
+            claimed_until=None,
+        )
+        logger.warning("outbox message %s failed: %s", message.pk, type(exc).__name__)
+        raise
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        sent_at=timezone.now(), attempts=message.attempts + 1, last_error=""
+    )
+    return True
+
+
+def outbox_pending_ids(*, older_than_seconds: int = 60) -> list[int]:
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    return list(
+        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now()))
+        .values_list("pk", flat=True)[:500]
+    )
+
+
+# --- Field history -------------------------------------------------------------
+
+
+def field_changes_record(
+    *, instance, before: Mapping[str, str], after: Mapping[str, str], actor, source: str = "edit"
+) -> list[FieldChange]:
+    """Append one FieldChange per label whose shown value differs."""
+    content_type = ContentType.objects.get_for_model(instance)
+    now = timezone.now()
+    changes = [
+        FieldChange(
+            content_type=content_type,
+            object_id=instance.pk,
+            field=label,
+            old_value=before.get(label, ""),
+            new_value=after.get(label, ""),
+            actor=actor,
+            source=source,
+            changed_at=now,
+        )
+        for label in after
+        if before.get(label, "") != after.get(label, "")
+    ]
+    return FieldChange.objects.bulk_create(changes)
+
+
+# --- Users ----------------------------------------------------------------------
+
+
+def _user_snapshot(user) -> dict[str, str]:
+    return {
+        "Full name": user.full_name,
+        "Email address": user.email,
+        "Job title": user.job_title,
+        "Team": str(user.team or ""),
+        "Roles": ", ".join(label for value, label in Role.choices if value in user.role_set),
+        "Active": "Yes" if user.is_active else "No",
+    }
+
+
+def _user_set_roles(user, roles: Iterable[str]) -> None:
+    wanted = set(roles)
+    current = set(user.role_assignments.values_list("role", flat=True))
+    user.role_assignments.filter(role__in=current - wanted).delete()
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=user, role=role) for role in sorted(wanted - current)]
+    )
+    if hasattr(user, "_role_set"):
+        del user._role_set
+
+
+@transaction.atomic
+def user_invite(
+    *, full_name: str, email: str, job_title: str = "", team=None, roles: Iterable[str], actor
+) -> User:
+    """Create a user with no usable password and email them a link to set one."""
+    user = User.objects.create_user(
+        email=email, password=None, full_name=full_name, job_title=job_title, team=team
+    )
+    _user_set_roles(user, roles)
+    field_changes_record(
+        instance=user, before={}, after=_user_snapshot(user), actor=actor, source="created"
+    )
+    _user_send_set_password(user=user, template="user_invite", actor=actor)
+    return user
+
+
+def _user_send_set_password(*, user, template: str, actor) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = settings.SITE_URL + reverse("password-set", kwargs={"uidb64": uid, "token": token})
+    outbox_enqueue(
+        key=f"{template}:{user.pk}:{token}",
+        to=[user.email],
+        template=template,
+        context={"user": user, "link": link, "council": CouncilSettings.load(), "actor": actor},
+    )
+
+
+@transaction.atomic
+def user_update(
+    *, user, full_name: str, email: str, job_title: str, team, roles: Iterable[str], actor
+):
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = _user_snapshot(user)
+    user.full_name, user.email, user.job_title, user.team = full_name, email, job_title, team
+    user.save(update_fields=["full_name", "email", "job_title", "team"])
+    _user_set_roles(user, roles)
+    field_changes_record(instance=user, before=before, after=_user_snapshot(user), actor=actor)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user, active: bool, actor):
+    if user.pk == actor.pk and not active:
+        raise DomainError("You cannot deactivate your own account")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        raise DomainError(
+            "This user is already active" if active else "This user is already deactivated"
+        )
+    before = _user_snapshot(user)
+    user.is_active = active
+    user.deactivated_at = None if active else timezone.now()
+    user.save(update_fields=["is_active", "deactivated_at"])
+    field_changes_record(
+        instance=user,
+        before=before,
+        after=_user_snapshot(user),
+        actor=actor,
+        source="reactivated" if active else "deactivated",
+    )
+    if not active:
+        _user_end_sessions(user)
+    return user
+
+
+def _user_end_sessions(user) -> None:
+    """Sign a deactivated user out everywhere (database-backed sessions)."""
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+
+
+@transaction.atomic
+def council_settings_update(*, values: Mapping, actor):
+    council = CouncilSettings.objects.select_for_update().get(pk=CouncilSettings.load().pk)
+    before = {name: str(getattr(council, name)) for name in values}
+    for name, value in values.items():
+        setattr(council, name, value)
+    council.save()
+    field_changes_record(
+        instance=council,
+        before=before,
+        after={n: str(v) for n, v in values.items()},
+        actor=actor,
+    )
+    return council
+
+
+def user_resend_invite(*, user, actor) -> None:
+    if not user.is_active:
+        raise DomainError("Reactivate this user before sending them a link")
+    _user_send_set_password(user=user, template="user_invite", actor=actor)

@@ -1,0 +1,30 @@
+from django.urls import include, path
+
+from . import views
+
+accounts_patterns = (
+    [
+        path("", views.user_list, name="user-list"),
+        path("new/", views.user_create, name="user-create"),
+        path("<int:pk>/", views.user_detail, name="user-detail"),
+        path("<int:pk>/active/", views.user_set_active, name="user-set-active"),
+        path("<int:pk>/invite/", views.user_resend_invite, name="user-resend-invite"),
+    ],
+    "accounts",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("signed-out/", views.signed_out, name="signed-out"),
+    path("account/set-password/<uidb64>/<token>/", views.password_set, name="password-set"),
+    path("account/password-set/done/", views.password_set_done, name="password-set-done"),
+    path("healthz", views.healthz, name="healthz"),
+    path("users/", include(accounts_patterns)),
+    path("settings/", views.council_settings, name="council-settings"),
+    path("providers/", include("providers.urls")),
+]
+
+handler403 = "placements.errors.permission_denied"
+handler404 = "placements.errors.page_not_found"

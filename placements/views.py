@@ -1,0 +1,176 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import CouncilSettingsForm, SignInForm, UserForm
+from .models import CouncilSettings
+from .navigation import NAV_ITEMS
+from .permissions import Capability, capability_required, user_can
+from .roles import Role
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+sign_in = login_not_required(SignInView.as_view())
+sign_out = auth_views.LogoutView.as_view()
+
+
+@login_not_required
+@require_GET
+def signed_out(request):
+    reason = request.GET.get("reason", "")
+    return render(request, "registration/signed_out.html", {"reason": reason})
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_set.html"
+    success_url = "/account/password-set/done/"
+    post_reset_login = False
+
+
+password_set = login_not_required(PasswordSetView.as_view())
+password_set_done = login_not_required(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="registration/password_set_done.html"
+    )
+)
+
+
+@require_GET
+def home(request):
+    """Send each person to their work: straight there when they have one place to go."""
+    destinations = [
+        item
+        for item in NAV_ITEMS
+        if item.capability is not None and user_can(request.user, item.capability)
+    ]
+    if len(destinations) == 1:
+        return redirect(destinations[0].url)
+    return render(request, "placements/home.html", {"destinations": destinations})
+
+
+# --- Users ------------------------------------------------------------------------
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_GET
+def user_list(request):
+    query = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    status = request.GET.get("status", "active")
+    if role not in Role.values:
+        role = ""
+    users = selectors.user_list(query=query, role=role, status=status)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "placements/user_list.html",
+        {"page": page, "query": query, "role": role, "status": status, "roles": Role.choices},
+    )
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.user_invite(
+            full_name=data["full_name"],
+            email=data["email"],
+            job_title=data["job_title"],
+            team=data["team"],
+            roles=data["roles"],
+            actor=request.user,
+        )
+        messages.success(
+            request, f"{user.full_name} has been added and sent a link to set a password."
+        )
+        return redirect("accounts:user-detail", pk=user.pk)
+    return render(request, "placements/user_form.html", {"form": form, "editing": None})
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_http_methods(["GET", "POST"])
+def user_detail(request, pk):
+    user = selectors.get_user_for_admin(pk=pk)
+    form = UserForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.user_update(
+            user=user,
+            full_name=data["full_name"],
+            email=data["email"],
+            job_title=data["job_title"],
+            team=data["team"],
+            roles=data["roles"],
+            actor=request.user,
+        )
+        messages.success(request, "Changes saved.")
+        return redirect("accounts:user-detail", pk=user.pk)
+    history = selectors.field_changes_for(user)[:50]
+    return render(
+        request,
+        "placements/user_form.html",
+        {"form": form, "editing": user, "history": history},
+    )
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_POST
+def user_set_active(request, pk):
+    user = selectors.get_user_for_admin(pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(user=user, active=active, actor=request.user)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"{user.full_name} has been {'reactivated' if active else 'deactivated'}."
+        )
+    return redirect("accounts:user-detail", pk=user.pk)
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_POST
+def user_resend_invite(request, pk):
+    user = selectors.get_user_for_admin(pk=pk)
+    try:
+        services.user_resend_invite(user=user, actor=request.user)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"A new link to set a password has been sent to {user.email}.")
+    return redirect("accounts:user-detail", pk=user.pk)
+
+
+# --- Council settings --------------------------------------------------------------
+
+
+@capability_required(Capability.MANAGE_COUNCIL_SETTINGS)
+@require_http_methods(["GET", "POST"])
+def council_settings(request):
+    council = CouncilSettings.load()
+    form = CouncilSettingsForm(request.POST or None, instance=council)
+    if request.method == "POST" and form.is_valid():
+        services.council_settings_update(values=form.cleaned_data, actor=request.user)
+        messages.success(request, "Council settings saved.")
+        return redirect("council-settings")
+    history = selectors.field_changes_for(council)[:50]
+    return render(request, "placements/council_settings.html", {"form": form, "history": history})

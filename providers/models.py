@@ -1,0 +1,243 @@
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ProviderType(models.TextChoices):
+    IN_HOUSE_FOSTERING = "in_house_fostering", "In-house fostering service"
+    INDEPENDENT_FOSTERING = "independent_fostering", "Independent fostering agency"
+    RESIDENTIAL = "residential", "Residential home"
+    SHORT_BREAKS = "short_breaks", "Short-break provider"
+    HOME_CARE = "home_care", "Home-care agency"
+    SUPPORTED_ACCOMMODATION = "supported_accommodation", "Supported accommodation"
+
+
+class Tier(models.IntegerChoices):
+    INSIDE = 1, "Tier 1 (inside the boundary)"
+    OUTSIDE = 2, "Tier 2 (outside the boundary)"
+
+
+class FrameworkStatus(models.TextChoices):
+    FRAMEWORK = "framework", "Framework"
+    OFF_FRAMEWORK = "off_framework", "Off-framework"
+    SPOT = "spot", "Spot"
+
+
+class OfstedRating(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+    INADEQUATE = "inadequate", "Inadequate"
+    NOT_YET_INSPECTED = "not_yet_inspected", "Not yet inspected"
+
+
+GOOD_ENOUGH_RATINGS = (OfstedRating.OUTSTANDING, OfstedRating.GOOD)
+
+
+class Genders(models.TextChoices):
+    ANY = "any", "Any gender"
+    MALE = "male", "Boys and young men only"
+    FEMALE = "female", "Girls and young women only"
+
+
+class Category(models.Model):
+    """A kind of placement a provider can be asked for (fostering, residential...)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    ordering = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordering", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Specialism(models.Model):
+    """Administrator-managed list (for example 'Autism', 'Child sexual exploitation')."""
+
+    name = models.CharField(max_length=120, unique=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProviderQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_archived=False)
+
+    def cleared_to_place(self, *, on: dt.date | None = None, valid_months: int = 12):
+        return self.filter(cleared_to_place_q(on=on, valid_months=valid_months))
+
+    def not_cleared_to_place(self, *, on: dt.date | None = None, valid_months: int = 12):
+        return self.exclude(cleared_to_place_q(on=on, valid_months=valid_months))
+
+
+def qa_cutoff(on: dt.date | None, valid_months: int) -> dt.date:
+    on = on or timezone.localdate()
+    return on - relativedelta(months=valid_months)
+
+
+def cleared_to_place_q(*, on: dt.date | None = None, valid_months: int = 12) -> Q:
+    """The database form of `Provider.clearance()`; the two are tested to agree."""
+    cutoff = qa_cutoff(on, valid_months)
+    ofsted_ok = Q(ofsted_rating__in=GOOD_ENOUGH_RATINGS) | Q(ri_exception_agreed_on__isnull=False)
+    qa_ok = Q(qa_initial_visit_date__isnull=False) & (
+        Q(qa_initial_visit_date__gte=cutoff) | Q(qa_latest_annual_visit_date__gte=cutoff)
+    )
+    return ofsted_ok & qa_ok
+
+
+class Provider(models.Model):
+    name = models.CharField(max_length=200)
+    reference = models.CharField(max_length=40, unique=True)
+    provider_type = models.CharField("type", max_length=40, choices=ProviderType.choices)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices)
+    is_in_house = models.BooleanField("in-house", default=False)
+    categories = models.ManyToManyField(Category, through="ProviderCategory", blank=True)
+    ofsted_urn = models.CharField("Ofsted URN", max_length=20, blank=True)
+    ofsted_rating = models.CharField(
+        max_length=30, choices=OfstedRating.choices, default=OfstedRating.NOT_YET_INSPECTED
+    )
+    ofsted_inspection_date = models.DateField(null=True, blank=True)
+    qa_initial_visit_date = models.DateField("initial QA visit", null=True, blank=True)
+    qa_latest_annual_visit_date = models.DateField("latest annual QA visit", null=True, blank=True)
+    ri_exception_agreed_by = models.CharField("RI exception agreed by", max_length=200, blank=True)
+    ri_exception_agreed_on = models.DateField("RI exception agreed on", null=True, blank=True)
+    specialisms = models.ManyToManyField(Specialism, blank=True, related_name="providers")
+    age_from = models.PositiveSmallIntegerField(default=0)
+    age_to = models.PositiveSmallIntegerField(default=17)
+    genders = models.CharField(max_length=10, choices=Genders.choices, default=Genders.ANY)
+    capacity = models.PositiveSmallIntegerField(default=0)
+    vacancies = models.PositiveSmallIntegerField(default=0)
+    vacancy_available_from = models.DateField(null=True, blank=True)
+    referral_emails = models.JSONField(default=list)
+    phone = models.CharField(max_length=40, blank=True)
+    notes = models.TextField(blank=True)
+    is_archived = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ofsted_urn"], condition=~Q(ofsted_urn=""), name="unique_ofsted_urn"
+            ),
+            models.CheckConstraint(
+                condition=Q(age_from__lte=models.F("age_to")), name="age_range_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(vacancies__lte=models.F("capacity")), name="vacancies_within_capacity"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_archived", "name"]),
+            models.Index(fields=["provider_type"]),
+            models.Index(fields=["tier"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clearance(self, *, on: dt.date | None = None, valid_months: int = 12) -> "Clearance":
+        """Cleared to place: Ofsted Good or Outstanding (or a recorded RI-process
+        exception) and a QA visit inside `valid_months` (an initial visit first)."""
+        reasons = []
+        if self.ofsted_rating not in GOOD_ENOUGH_RATINGS and not self.ri_exception_agreed_on:
+            reasons.append(
+                f"Ofsted rating is {self.get_ofsted_rating_display().lower()} "
+                "and no RI-process exception is recorded"
+            )
+        cutoff = qa_cutoff(on, valid_months)
+        if not self.qa_initial_visit_date:
+            reasons.append("No initial QA visit recorded")
+        else:
+            latest = max(
+                filter(None, [self.qa_initial_visit_date, self.qa_latest_annual_visit_date])
+            )
+            if latest < cutoff:
+                reasons.append(f"QA visit out of date (last visit {latest:%-d %B %Y})")
+        return Clearance(cleared=not reasons, reasons=tuple(reasons))
+
+    @property
+    def has_vacancy(self) -> bool:
+        return self.vacancies > 0
+
+
+class Clearance:
+    __slots__ = ("cleared", "reasons")
+
+    def __init__(self, *, cleared: bool, reasons: tuple[str, ...]):
+        self.cleared = cleared
+        self.reasons = reasons
+
+    def __bool__(self):
+        return self.cleared
+
+    def __repr__(self):
+        return f"Clearance(cleared={self.cleared}, reasons={self.reasons})"
+
+
+class ProviderCategory(models.Model):
+    """A category a provider serves, with its framework status for that category."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="provider_categories"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    framework_status = models.CharField(max_length=20, choices=FrameworkStatus.choices)
+
+    class Meta:
+        ordering = ["category__ordering", "category__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "category"], name="unique_provider_category"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category}: {self.get_framework_status_display()}"
+
+
+class ProviderImport(models.Model):
+    """An uploaded spreadsheet waiting for the administrator to confirm it.
+    Nothing touches the directory until it is applied."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Waiting for confirmation"
+        APPLIED = "applied", "Applied"
+        DISCARDED = "discarded", "Discarded"
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.filename

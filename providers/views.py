@@ -1,0 +1,166 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from placements.models import CouncilSettings
+from placements.permissions import Capability, capability_required, user_can
+from placements.selectors import field_changes_for
+from placements.services import DomainError
+
+from . import selectors, services
+from .filters import ProviderFilter
+from .forms import ProviderForm, SpecialismForm
+from .models import Specialism
+
+PAGE_SIZE = 25
+
+
+def _querystring_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@capability_required(Capability.VIEW_PROVIDERS)
+@require_GET
+def provider_list(request):
+    provider_filter = ProviderFilter(request.GET, queryset=selectors.provider_list_queryset())
+    providers = (
+        provider_filter.qs if provider_filter.is_valid() else provider_filter.queryset.none()
+    )
+    page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
+    council = CouncilSettings.load()
+    rows = [(p, p.clearance(valid_months=council.qa_visit_valid_months)) for p in page]
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "providers/_results.html" if partial else "providers/provider_list.html"
+    return render(
+        request,
+        template,
+        {
+            "filter": provider_filter,
+            "page": page,
+            "rows": rows,
+            "querystring_without_page": _querystring_without_page(request),
+            "can_manage": user_can(request.user, Capability.MANAGE_PROVIDERS),
+        },
+    )
+
+
+@capability_required(Capability.VIEW_PROVIDERS)
+@require_GET
+def provider_detail(request, pk):
+    provider = selectors.get_provider_for_user(user=request.user, pk=pk)
+    council = CouncilSettings.load()
+    return render(
+        request,
+        "providers/provider_detail.html",
+        {
+            "provider": provider,
+            "clearance": provider.clearance(valid_months=council.qa_visit_valid_months),
+            "history": field_changes_for(provider)[:200],
+            "can_manage": user_can(request.user, Capability.MANAGE_PROVIDERS),
+        },
+    )
+
+
+@capability_required(Capability.MANAGE_PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def provider_create(request):
+    form = ProviderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = services.provider_create(**form.service_kwargs(), actor=request.user)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{provider.name} has been added to the directory.")
+            return redirect("providers:detail", pk=provider.pk)
+    return render(request, "providers/provider_form.html", {"form": form, "provider": None})
+
+
+@capability_required(Capability.MANAGE_PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def provider_edit(request, pk):
+    provider = selectors.get_provider_for_user(user=request.user, pk=pk)
+    form = ProviderForm(request.POST or None, instance=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provider_update(provider=provider, **form.service_kwargs(), actor=request.user)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("providers:detail", pk=provider.pk)
+    return render(request, "providers/provider_form.html", {"form": form, "provider": provider})
+
+
+@capability_required(Capability.MANAGE_PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def provider_archive(request, pk):
+    provider = selectors.get_provider_for_user(user=request.user, pk=pk)
+    restoring = provider.is_archived
+    if request.method == "POST":
+        action = services.provider_restore if restoring else services.provider_archive
+        try:
+            action(provider=provider, actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"{provider.name} has been {'restored' if restoring else 'archived'}.",
+            )
+        return redirect("providers:detail", pk=provider.pk)
+    return render(
+        request, "providers/provider_archive.html", {"provider": provider, "restoring": restoring}
+    )
+
+
+# --- Specialisms -----------------------------------------------------------------
+
+
+@capability_required(Capability.MANAGE_PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def specialism_list(request):
+    form = SpecialismForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            specialism = services.specialism_create(
+                name=form.cleaned_data["name"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"Specialism “{specialism.name}” added.")
+            return redirect("providers:specialisms")
+    return render(
+        request,
+        "providers/specialism_list.html",
+        {"form": form, "specialisms": Specialism.objects.all()},
+    )
+
+
+@capability_required(Capability.MANAGE_PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def specialism_edit(request, pk):
+    specialism = get_object_or_404(Specialism, pk=pk)
+    form = SpecialismForm(
+        request.POST or None, initial={"name": specialism.name, "is_active": specialism.is_active}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.specialism_update(
+                specialism=specialism,
+                name=form.cleaned_data["name"],
+                is_active=form.cleaned_data["is_active"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, "Specialism saved.")
+            return redirect("providers:specialisms")
+    return render(
+        request, "providers/specialism_form.html", {"form": form, "specialism": specialism}
+    )
