@@ -3,7 +3,7 @@ from .navigation import navigation_for
 
 
 def service(request):
-    council = CouncilSettings.load()
+    council = CouncilSettings.for_request(request)
     return {
         "council": council,
         "service_navigation": navigation_for(request),

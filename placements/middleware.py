@@ -32,6 +32,9 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 reason = "idle" if idle else "expired"
                 return redirect(f"{reverse('signed-out')}?reason={reason}")
-            if not request.headers.get("X-Background-Refresh"):
+            # Saving the session costs a write, so refresh the mark once a minute.
+            background = bool(request.headers.get("X-Background-Refresh"))
+            stale_mark = now - last_seen >= 60 or SESSION_LAST_SEEN not in session
+            if stale_mark and not background:
                 session[SESSION_LAST_SEEN] = now
         return self.get_response(request)

@@ -162,6 +162,13 @@ class CouncilSettings(models.Model):
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj
 
+    @classmethod
+    def for_request(cls, request) -> "CouncilSettings":
+        """Loaded once per request however many templates and views ask."""
+        if not hasattr(request, "_council_settings"):
+            request._council_settings = cls.load()
+        return request._council_settings
+
 
 class FieldChange(models.Model):
     """Field-level history of a record: who changed what, from what, to what, when."""

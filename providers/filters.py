@@ -95,7 +95,8 @@ class ProviderFilter(django_filters.FilterSet):
         return queryset.filter(provider_categories__framework_status=value).distinct()
 
     def filter_cleared(self, queryset, name, value):
-        months = CouncilSettings.load().qa_visit_valid_months
+        council = CouncilSettings.for_request(self.request) if self.request else None
+        months = (council or CouncilSettings.load()).qa_visit_valid_months
         q = cleared_to_place_q(valid_months=months)
         return queryset.filter(q) if value == "yes" else queryset.exclude(q)
 

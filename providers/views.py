@@ -25,12 +25,14 @@ def _querystring_without_page(request) -> str:
 @capability_required(Capability.VIEW_PROVIDERS)
 @require_GET
 def provider_list(request):
-    provider_filter = ProviderFilter(request.GET, queryset=selectors.provider_list_queryset())
+    provider_filter = ProviderFilter(
+        request.GET, queryset=selectors.provider_list_queryset(), request=request
+    )
     providers = (
         provider_filter.qs if provider_filter.is_valid() else provider_filter.queryset.none()
     )
     page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
-    council = CouncilSettings.load()
+    council = CouncilSettings.for_request(request)
     rows = [(p, p.clearance(valid_months=council.qa_visit_valid_months)) for p in page]
     partial = request.htmx and not request.htmx.history_restore_request
     template = "providers/_results.html" if partial else "providers/provider_list.html"
@@ -51,7 +53,7 @@ def provider_list(request):
 @require_GET
 def provider_detail(request, pk):
     provider = selectors.get_provider_for_user(user=request.user, pk=pk)
-    council = CouncilSettings.load()
+    council = CouncilSettings.for_request(request)
     return render(
         request,
         "providers/provider_detail.html",

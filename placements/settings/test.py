@@ -18,3 +18,7 @@ EMAIL_BACKEND = env.str(
 EMAIL_FILE_PATH = str(VAR_DIR / "test-outbox")
 AXES_ENABLED = True
 ALLOWED_HOSTS = ["*"]
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# Tasks run in process unless a test starts a real worker (which sets this false).
+CELERY_TASK_ALWAYS_EAGER = env.bool("TEST_CELERY_EAGER", default=True)

@@ -1,8 +1,18 @@
+from importlib import import_module
+
 import factory
 from django.utils import timezone
 
 from providers.models import Category, FrameworkStatus, OfstedRating, ProviderType, Tier
 from providers.services import provider_create
+
+CATEGORIES = import_module("providers.migrations.0002_categories").CATEGORIES
+
+
+def ensure_categories() -> None:
+    """Transactional tests flush the rows the data migration seeded; put them back."""
+    for ordering, (name, slug) in enumerate(CATEGORIES):
+        Category.objects.get_or_create(slug=slug, defaults={"name": name, "ordering": ordering})
 
 
 class ProviderFactory(factory.Factory):
@@ -42,6 +52,7 @@ class ProviderFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, *, categories=None, specialisms=(), actor=None, **values):
         wanted = categories or {"fostering": FrameworkStatus.FRAMEWORK}
+        ensure_categories()
         by_slug = {c.slug: c for c in Category.objects.filter(slug__in=wanted)}
         return provider_create(
             values=values,

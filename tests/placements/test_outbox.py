@@ -1,0 +1,145 @@
+import os
+import subprocess
+import sys
+import time
+from email import message_from_bytes
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import override_settings
+
+from placements import services, tasks
+from placements.models import OutboxMessage
+from tests.support.smtp import SMTPSink
+
+
+def enqueue(key="test:1", to=("a@provider.example",)):
+    return services.outbox_enqueue(
+        key=key,
+        to=list(to),
+        template="user_invite",
+        context={"user": None, "link": "https://x.example/l", "council": {"service_name": "S"}},
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_message_is_sent_after_commit_over_real_smtp():
+    with SMTPSink() as sink, override_settings(**sink.settings()):
+        with transaction.atomic():
+            message = enqueue()
+            assert sink.messages == []  # nothing leaves before commit
+        assert len(sink.messages) == 1
+        assert sink.messages[0].rcpt_tos == ["a@provider.example"]
+        parsed = message_from_bytes(sink.messages[0].original_content)
+        assert "Set your password" in parsed["Subject"]
+        message.refresh_from_db()
+        assert message.sent_at is not None and message.attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rolled_back_change_sends_nothing():
+    with SMTPSink() as sink, override_settings(**sink.settings()):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            enqueue()
+            raise RuntimeError("the change failed")
+        assert sink.messages == []
+        assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_key_twice_sends_once():
+    with SMTPSink() as sink, override_settings(**sink.settings()):
+        enqueue(key="same")
+        assert enqueue(key="same") is None
+        tasks.outbox_sweep()  # nothing pending: the sweep must not resend
+        assert len(sink.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_smtp_refusing_for_a_while_is_retried_until_delivered_once():
+    with SMTPSink(refuse_first=2) as sink, override_settings(**sink.settings()):
+        message = enqueue()
+        message.refresh_from_db()
+        # Eager mode runs the task's retries in process; the server refused twice.
+        assert sink.handler.refused == 2
+        assert len(sink.messages) == 1
+        assert message.sent_at is not None
+        assert message.attempts == 3
+
+
+@pytest.mark.django_db
+def test_claim_is_exclusive():
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(
+            key="k", to=["a@b.example"], subject="s", body_text="b"
+        )
+    assert services.outbox_claim(message_id=message.pk) is not None
+    assert services.outbox_claim(message_id=message.pk) is None
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_real_celery_worker_delivers_each_message_exactly_once():
+    """Through Redis and a real worker process, with a sweep racing the normal send."""
+    with SMTPSink() as sink:
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "placements.settings.test",
+            "DATABASE_URL": "postgres://{}@{}:{}/{}".format(
+                db["USER"], db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["NAME"]
+            ),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(sink.port),
+            "TEST_CELERY_EAGER": "false",
+        }
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "placements",
+                "worker",
+                "--pool=threads",
+                "--concurrency=4",
+                "--loglevel=WARNING",
+                "-Q",
+                "celery",
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+                from placements.celery import app
+
+                app.conf.task_always_eager = False
+                try:
+                    with transaction.atomic():
+                        for n in range(20):
+                            enqueue(key=f"worker:{n}", to=[f"p{n}@provider.example"])
+                    for message_id in OutboxMessage.objects.values_list("pk", flat=True):
+                        tasks.outbox_send.delay(message_id)  # a duplicate send for each
+                finally:
+                    app.conf.task_always_eager = True
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0:
+                    break
+                time.sleep(0.2)
+            time.sleep(1)  # let any duplicate deliveries land if the claim were broken
+        finally:
+            worker.terminate()
+            output = worker.communicate(timeout=20)[0].decode(errors="replace")
+        recipients = sorted(r for m in sink.messages for r in m.rcpt_tos)
+        assert recipients == sorted(f"p{n}@provider.example" for n in range(20)), output[-2000:]

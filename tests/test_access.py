@@ -1,0 +1,124 @@
+"""Walk every URL for every role (and anonymous) and check the status.
+
+The table below is the expected access, written independently of
+placements.permissions; a URL missing from it fails the walk, so every new
+page must say who may use it."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from placements.roles import Role
+from providers.models import ProviderImport, Specialism
+from tests.placements.factories import UserFactory
+from tests.providers.factories import ProviderFactory
+
+ALL_ROLES = list(Role)
+DIRECTORY_VIEWERS = {Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, Role.ADMINISTRATOR}
+ADMIN = {Role.ADMINISTRATOR}
+PUBLIC = "public"
+
+# url name -> (who may use it with GET, status they get, status others get)
+EXPECTED = {
+    "home": ("signed-in", None, None),
+    "login": (PUBLIC, 200, 302),
+    "logout": ("post-only", None, None),
+    "signed-out": (PUBLIC, 200, 200),
+    "password-set": (PUBLIC, 200, 200),
+    "password-set-done": (PUBLIC, 200, 200),
+    "healthz": (PUBLIC, 200, 200),
+    "council-settings": (ADMIN, 200, 403),
+    "accounts:user-list": (ADMIN, 200, 403),
+    "accounts:user-create": (ADMIN, 200, 403),
+    "accounts:user-detail": (ADMIN, 200, 403),
+    "accounts:user-set-active": (ADMIN, 405, 403),
+    "accounts:user-resend-invite": (ADMIN, 405, 403),
+    "providers:list": (DIRECTORY_VIEWERS, 200, 403),
+    "providers:detail": (DIRECTORY_VIEWERS, 200, 403),
+    "providers:export": (DIRECTORY_VIEWERS, 200, 403),
+    "providers:create": (ADMIN, 200, 403),
+    "providers:edit": (ADMIN, 200, 403),
+    "providers:archive": (ADMIN, 200, 403),
+    "providers:specialisms": (ADMIN, 200, 403),
+    "providers:specialism-edit": (ADMIN, 200, 403),
+    "providers:import": (ADMIN, 200, 403),
+    "providers:import-preview": (ADMIN, 200, 403),
+}
+
+
+def all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from all_url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_has_an_expected_access_entry():
+    assert set(all_url_names()) == set(EXPECTED)
+
+
+@pytest.fixture
+def objects(db):
+    owner = UserFactory(roles=[Role.ADMINISTRATOR])
+    provider = ProviderFactory()
+    specialism = Specialism.objects.create(name="Autism")
+    upload = ProviderImport.objects.create(uploaded_by=owner, filename="x.csv", content=b"")
+    return {"owner": owner, "provider": provider, "specialism": specialism, "import": upload}
+
+
+def url_for(name, objects):
+    kwargs = {}
+    if name in {"accounts:user-detail", "accounts:user-set-active", "accounts:user-resend-invite"}:
+        kwargs = {"pk": objects["owner"].pk}
+    elif name in {"providers:detail", "providers:edit", "providers:archive"}:
+        kwargs = {"pk": objects["provider"].pk}
+    elif name == "providers:specialism-edit":
+        kwargs = {"pk": objects["specialism"].pk}
+    elif name == "providers:import-preview":
+        kwargs = {"pk": objects["import"].pk}
+    elif name == "password-set":
+        kwargs = {"uidb64": "MQ", "token": "set-password"}
+    url = reverse(name, kwargs=kwargs)
+    return url + ("?format=csv" if name == "providers:export" else "")
+
+
+@pytest.mark.parametrize("role", [*ALL_ROLES, None], ids=lambda r: r or "anonymous")
+def test_walk_every_url(role, objects, client):
+    if role is not None:
+        # The import preview belongs to its uploader; give this administrator that one.
+        user = objects["owner"] if role == Role.ADMINISTRATOR else UserFactory(roles=[role])
+        client.force_login(user)
+    failures = []
+    for name, (allowed, ok_status, other_status) in EXPECTED.items():
+        url = url_for(name, objects)
+        response = client.get(url)
+        if allowed == "post-only":
+            expected = 405
+        elif allowed == PUBLIC:
+            expected = ok_status if role is None else other_status
+        elif role is None:
+            expected = 302  # to the sign-in page
+        elif allowed == "signed-in":
+            expected = response.status_code if response.status_code in (200, 302) else "200/302"
+        else:
+            expected = ok_status if role in allowed else other_status
+        if response.status_code != expected:
+            failures.append(f"{name} {url}: got {response.status_code}, expected {expected}")
+        if role is None and expected == 302:
+            assert response["Location"].startswith(reverse("login")), name
+    assert not failures, "\n".join(failures)
+
+
+def test_anonymous_is_sent_to_sign_in_with_next(client):
+    response = client.get("/providers/")
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in/?next=/providers/"
+
+
+@pytest.mark.django_db
+def test_another_administrators_import_preview_is_not_found(client, objects):
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
+    response = client.get(reverse("providers:import-preview", kwargs={"pk": objects["import"].pk}))
+    assert response.status_code == 404
