@@ -183,6 +183,7 @@ class FieldChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     source = models.CharField(max_length=40, default="edit")
+    is_creation = models.BooleanField(default=False)
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -29,3 +31,44 @@ def field_changes_for(instance) -> QuerySet[FieldChange]:
     return FieldChange.objects.filter(
         content_type=content_type, object_id=instance.pk
     ).select_related("actor")
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    changed_at: object
+    actor: object
+    source: str
+    field: str
+    old_value: str = ""
+    new_value: str = ""
+    initial_values: tuple = ()
+
+
+def history_rows(instance, *, limit: int = 200) -> list[HistoryRow]:
+    """Newest first: one row per changed field, and one row for the creation
+    (its starting values folded inside it)."""
+    rows: list[HistoryRow] = []
+    created: list[FieldChange] = []
+    for change in field_changes_for(instance)[:limit]:
+        if change.is_creation:
+            created.append(change)
+            continue
+        rows.append(
+            HistoryRow(
+                change.changed_at,
+                change.actor,
+                change.source,
+                change.field,
+                change.old_value,
+                change.new_value,
+            )
+        )
+    if created:
+        first = created[-1]
+        values = tuple((c.field, c.new_value) for c in reversed(created) if c.new_value)
+        rows.append(
+            HistoryRow(
+                first.changed_at, first.actor, first.source, "Created", initial_values=values
+            )
+        )
+    return rows

@@ -118,6 +118,7 @@ def field_changes_record(
             new_value=after.get(label, ""),
             actor=actor,
             source=source,
+            is_creation=not before,
             changed_at=now,
         )
         for label in after

@@ -123,7 +123,7 @@ def user_detail(request, pk):
         )
         messages.success(request, "Changes saved.")
         return redirect("accounts:user-detail", pk=user.pk)
-    history = selectors.field_changes_for(user)[:50]
+    history = selectors.history_rows(user)
     return render(
         request,
         "placements/user_form.html",
@@ -172,5 +172,5 @@ def council_settings(request):
         services.council_settings_update(values=form.cleaned_data, actor=request.user)
         messages.success(request, "Council settings saved.")
         return redirect("council-settings")
-    history = selectors.field_changes_for(council)[:50]
+    history = selectors.history_rows(council)
     return render(request, "placements/council_settings.html", {"form": form, "history": history})

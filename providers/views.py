@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required, user_can
-from placements.selectors import field_changes_for
+from placements.selectors import history_rows
 from placements.services import DomainError
 
 from . import selectors, services
@@ -60,7 +60,7 @@ def provider_detail(request, pk):
         {
             "provider": provider,
             "clearance": provider.clearance(valid_months=council.qa_visit_valid_months),
-            "history": field_changes_for(provider)[:200],
+            "history": history_rows(provider),
             "can_manage": user_can(request.user, Capability.MANAGE_PROVIDERS),
         },
     )

@@ -407,3 +407,19 @@ def test_specialisms_are_managed_by_administrators(administrator_client, officer
     specialism.refresh_from_db()
     assert not specialism.is_active
     assert officer_client.post(url, {"name": "Other"}).status_code == 403
+
+
+def test_detail_history_folds_the_creation_and_lists_each_edit(administrator_client, make_user):
+    admin = make_user(Role.ADMINISTRATOR, full_name="Alex Morgan")
+    provider = ProviderFactory(name="Willow House", vacancies=1, actor=admin)
+    services.provider_update(
+        provider=provider, values={"vacancies": 0}, categories=None, specialisms=None, actor=admin
+    )
+    response = administrator_client.get(reverse("providers:detail", kwargs={"pk": provider.pk}))
+    rows = response.context["history"]
+    assert [(r.field, r.old_value, r.new_value) for r in rows] == [
+        ("Vacancies", "1", "0"),
+        ("Created", "", ""),
+    ]
+    assert ("Name", "Willow House") in rows[1].initial_values
+    assert all(r.actor == admin for r in rows)
