@@ -21,7 +21,7 @@ class SignInView(auth_views.LoginView):
 
 
 sign_in = login_not_required(SignInView.as_view())
-sign_out = auth_views.LogoutView.as_view()
+sign_out = login_not_required(auth_views.LogoutView.as_view())
 
 
 @login_not_required

@@ -2,13 +2,15 @@
 
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from placements.services import DomainError, field_changes_record
 
-from .models import Category, Provider, ProviderCategory, Specialism
+from .importing import UNCHANGED, ImportFileError, parse_import
+from .models import Category, Provider, ProviderCategory, ProviderImport, Specialism
 
 # Plain model fields a form or an import may set, in the order history shows them.
 PROVIDER_FIELDS = [
@@ -146,18 +148,7 @@ def provider_archive(*, provider: Provider, actor) -> Provider:
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     if provider.is_archived:
         raise DomainError("This provider is already archived")
-    before = provider_snapshot(provider)
-    provider.is_archived = True
-    provider.archived_at = timezone.now()
-    provider.archived_by = actor
-    provider.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_at"])
-    field_changes_record(
-        instance=provider,
-        before=before,
-        after=provider_snapshot(provider),
-        actor=actor,
-        source="archived",
-    )
+    _provider_set_archived(provider=provider, archived=True, actor=actor, source="archived")
     return provider
 
 
@@ -166,18 +157,7 @@ def provider_restore(*, provider: Provider, actor) -> Provider:
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     if not provider.is_archived:
         raise DomainError("This provider is not archived")
-    before = provider_snapshot(provider)
-    provider.is_archived = False
-    provider.archived_at = None
-    provider.archived_by = None
-    provider.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_at"])
-    field_changes_record(
-        instance=provider,
-        before=before,
-        after=provider_snapshot(provider),
-        actor=actor,
-        source="restored",
-    )
+    _provider_set_archived(provider=provider, archived=False, actor=actor, source="restored")
     return provider
 
 
@@ -199,3 +179,119 @@ def specialism_update(*, specialism: Specialism, name: str, is_active: bool, act
     specialism.is_active = is_active
     specialism.save(update_fields=["name", "is_active"])
     return specialism
+
+
+# --- Spreadsheet import ----------------------------------------------------------
+
+
+@transaction.atomic
+def provider_import_create(*, filename: str, content: bytes, actor) -> ProviderImport:
+    """Keep an uploaded spreadsheet for its preview; nothing touches the directory yet."""
+    return ProviderImport.objects.create(
+        uploaded_by=actor, filename=filename[:255], content=content
+    )
+
+
+def _provider_import_lock(*, provider_import: ProviderImport, actor) -> ProviderImport:
+    locked = ProviderImport.objects.select_for_update().get(pk=provider_import.pk)
+    if locked.uploaded_by_id != actor.pk:
+        raise DomainError("Only the person who uploaded this spreadsheet can import it")
+    if locked.status == ProviderImport.Status.APPLIED:
+        raise DomainError("This spreadsheet has already been imported")
+    if locked.status == ProviderImport.Status.DISCARDED:
+        raise DomainError("This spreadsheet was discarded. Upload it again to import it")
+    return locked
+
+
+def _provider_set_archived(*, provider: Provider, archived: bool, actor, source: str) -> None:
+    before = provider_snapshot(provider)
+    provider.is_archived = archived
+    provider.archived_at = timezone.now() if archived else None
+    provider.archived_by = actor if archived else None
+    provider.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_at"])
+    field_changes_record(
+        instance=provider,
+        before=before,
+        after=provider_snapshot(provider),
+        actor=actor,
+        source=source,
+    )
+
+
+@transaction.atomic
+def provider_import_apply(*, provider_import: ProviderImport, specialism_decisions, actor):
+    """Apply every row of a previewed spreadsheet in one transaction, or none.
+
+    The file is read again here (the directory may have changed since the preview);
+    any row error, or an unknown specialism without a decision, refuses the lot.
+    `specialism_decisions` maps each unknown specialism's key to an
+    `importing.SpecialismDecision`. History is recorded with source "import".
+    """
+    locked = _provider_import_lock(provider_import=provider_import, actor=actor)
+    try:
+        result = parse_import(bytes(locked.content), locked.filename)
+    except ImportFileError as error:
+        raise DomainError(str(error)) from error
+    if result.errors:
+        raise DomainError(
+            "The spreadsheet has errors. Correct them in the spreadsheet and upload it again"
+        )
+    undecided = [u.name for u in result.unknown_specialisms if u.key not in specialism_decisions]
+    if undecided:
+        raise DomainError(
+            "Choose what to do with each new specialism before importing: " + ", ".join(undecided)
+        )
+    resolved: dict[str, Specialism] = {}
+    for unknown in result.unknown_specialisms:
+        decision = specialism_decisions[unknown.key]
+        if decision.existing is not None:
+            resolved[unknown.key] = Specialism.objects.get(pk=decision.existing.pk)
+        else:
+            resolved[unknown.key] = specialism_create(name=unknown.name, actor=actor)
+    created = updated = 0
+    for row in result.rows:
+        if row.action == UNCHANGED:
+            continue
+        named = [*row.specialisms, *(resolved[key] for key in row.unknown_specialisms)]
+        specialisms = list({s.pk: s for s in named}.values())  # a mapping may repeat one
+        try:
+            if row.provider is None:
+                provider = provider_create(
+                    values=row.values,
+                    categories=row.categories,
+                    specialisms=specialisms,
+                    actor=actor,
+                    source="import",
+                )
+                created += 1
+            else:
+                provider = provider_update(
+                    provider=row.provider,
+                    values=row.values,
+                    categories=row.categories,
+                    specialisms=specialisms,
+                    actor=actor,
+                    source="import",
+                )
+                updated += 1
+        except ValidationError as error:
+            raise DomainError(f"Row {row.number}: {' '.join(error.messages)}") from error
+        except DomainError as error:
+            raise DomainError(f"Row {row.number}: {error}") from error
+        if row.is_archived is not None and row.is_archived != provider.is_archived:
+            _provider_set_archived(
+                provider=provider, archived=row.is_archived, actor=actor, source="import"
+            )
+    locked.status = ProviderImport.Status.APPLIED
+    locked.applied_at = timezone.now()
+    locked.created_count, locked.updated_count = created, updated
+    locked.save(update_fields=["status", "applied_at", "created_count", "updated_count"])
+    return locked
+
+
+@transaction.atomic
+def provider_import_discard(*, provider_import: ProviderImport, actor) -> ProviderImport:
+    locked = _provider_import_lock(provider_import=provider_import, actor=actor)
+    locked.status = ProviderImport.Status.DISCARDED
+    locked.save(update_fields=["status"])
+    return locked

@@ -1,25 +1,161 @@
 """Import and export of the provider directory (spreadsheets)."""
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from placements.permissions import Capability, capability_required
+from placements.services import DomainError
+
+from . import exporting, selectors, services
+from .exporting import HEADERS
+from .filters import ProviderFilter
+from .forms import ProviderImportUploadForm
+from .importing import COLUMN_GUIDANCE, ImportFileError, SpecialismDecisionsForm, parse_import
+from .models import ProviderImport
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+SAMPLE_FILES = {"csv": "sample-providers.csv", "xlsx": "sample-providers.xlsx"}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @capability_required(Capability.VIEW_PROVIDERS)
 @require_GET
 def provider_export(request):
-    raise Http404
+    """Every provider the list's filters match (not just one page), as CSV or Excel."""
+    file_format = request.GET.get("format", "csv")
+    if file_format not in CONTENT_TYPES:
+        return HttpResponseBadRequest("Choose format=csv or format=xlsx")
+    provider_filter = ProviderFilter(request.GET, queryset=selectors.provider_list_queryset())
+    providers = (
+        provider_filter.qs if provider_filter.is_valid() else provider_filter.queryset.none()
+    )
+    rows = (exporting.provider_row(provider) for provider in providers)
+    write = exporting.write_xlsx if file_format == "xlsx" else exporting.write_csv
+    response = HttpResponse(write(rows), content_type=CONTENT_TYPES[file_format])
+    filename = exporting.export_filename(file_format, on=timezone.localdate())
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @capability_required(Capability.MANAGE_PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    return render(request, "404.html", status=404)
+    sample = request.GET.get("sample")
+    if request.method == "GET" and sample:
+        return _sample_file(sample)
+    form = ProviderImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        provider_import = services.provider_import_create(
+            filename=form.cleaned_data["file"].name,
+            content=form.cleaned_data["content"],
+            actor=request.user,
+        )
+        return redirect("providers:import-preview", pk=provider_import.pk)
+    columns = [(header, COLUMN_GUIDANCE[header]) for header in HEADERS]
+    return render(request, "providers/import_upload.html", {"form": form, "columns": columns})
+
+
+def _sample_file(extension: str) -> FileResponse:
+    if extension not in SAMPLE_FILES:
+        raise Http404
+    name = SAMPLE_FILES[extension]
+    return FileResponse(
+        (SAMPLES / name).open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=CONTENT_TYPES[extension],
+    )
 
 
 @capability_required(Capability.MANAGE_PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk):
-    return HttpResponse(status=404)
+    action = request.POST.get("action") if request.method == "POST" else None
+    try:
+        provider_import = selectors.get_import_for_user(user=request.user, pk=pk)
+    except Http404:
+        finished = _finished_import(request.user, pk) if action else None
+        if finished is None:
+            raise
+        # A second click on "Confirm" (or "Discard") after the first went through.
+        done = "imported" if finished.status == ProviderImport.Status.APPLIED else "discarded"
+        messages.info(request, f"This spreadsheet has already been {done}.")
+        return redirect("providers:list")
+    if action == "discard":
+        try:
+            services.provider_import_discard(provider_import=provider_import, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect("providers:list")
+        messages.success(request, "The spreadsheet was discarded. Nothing was changed.")
+        return redirect("providers:import")
+    try:
+        result = parse_import(bytes(provider_import.content), provider_import.filename)
+        file_error = ""
+    except ImportFileError as exc:
+        result, file_error = None, str(exc)
+    confirming = action == "confirm"
+    form = SpecialismDecisionsForm(
+        request.POST if confirming else None,
+        unknown=result.unknown_specialisms if result else [],
+    )
+    error = ""
+    if confirming and (form.is_valid() or file_error or result.errors):
+        # With errors in the file the service refuses whatever was chosen.
+        decisions = form.decisions() if form.is_valid() else {}
+        try:
+            applied = services.provider_import_apply(
+                provider_import=provider_import, specialism_decisions=decisions, actor=request.user
+            )
+        except DomainError as exc:
+            provider_import.refresh_from_db(fields=["status"])
+            if provider_import.status != ProviderImport.Status.PREVIEW:
+                # A concurrent request (a double click) applied or discarded it meanwhile.
+                messages.info(request, str(exc))
+                return redirect("providers:list")
+            error = str(exc)
+        else:
+            messages.success(request, _applied_message(applied))
+            return redirect("providers:list")
+    return render(
+        request,
+        "providers/import_preview.html",
+        {
+            "provider_import": provider_import,
+            "result": result,
+            "file_error": file_error,
+            "form": form,
+            "error": error,
+        },
+    )
+
+
+def _finished_import(user, pk) -> ProviderImport | None:
+    """The user's own import that was already applied or discarded, if that is what
+    a repeated POST is about (a read kept here rather than in the 404 loader)."""
+    return (
+        ProviderImport.objects.filter(pk=pk, uploaded_by=user)
+        .exclude(status=ProviderImport.Status.PREVIEW)
+        .first()
+    )
+
+
+def _applied_message(provider_import: ProviderImport) -> str:
+    created, updated = provider_import.created_count, provider_import.updated_count
+    if not created and not updated:
+        return "Import complete. Every provider in the spreadsheet was already up to date."
+    parts = []
+    if created:
+        parts.append(f"{created} provider{'s' if created != 1 else ''} added")
+    if updated:
+        parts.append(f"{updated} provider{'s' if updated != 1 else ''} updated")
+    return f"Import complete: {' and '.join(parts)}."

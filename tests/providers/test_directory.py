@@ -423,3 +423,10 @@ def test_detail_history_folds_the_creation_and_lists_each_edit(administrator_cli
     ]
     assert ("Name", "Willow House") in rows[1].initial_values
     assert all(r.actor == admin for r in rows)
+
+
+def test_error_summary_links_to_the_first_radio(administrator_client):
+    response = administrator_client.post(reverse("providers:create"), form_data(provider_type=""))
+    content = response.content.decode()
+    assert 'href="#id_provider_type_1"' in content
+    assert 'id="id_provider_type_1"' in content
