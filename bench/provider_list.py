@@ -37,7 +37,9 @@ SCENARIOS = {
     "cleared to place": {"cleared": "yes"},
     "has vacancy": {"has_vacancy": "yes"},
     "everything at once": {
-        "provider_type": "independent_fostering", "cleared": "yes", "has_vacancy": "yes",
+        "provider_type": "independent_fostering",
+        "cleared": "yes",
+        "has_vacancy": "yes",
         "category": "{fostering}",
     },
 }
