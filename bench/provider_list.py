@@ -22,7 +22,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from placements.models import User  # noqa: E402
 from providers.models import Category, Provider, Specialism  # noqa: E402
@@ -59,6 +59,7 @@ def main():
         "fostering": Category.objects.get(slug="fostering").pk,
         "autism": Specialism.objects.get(name="Autism").pk,
     }
+    setup_test_environment()  # lets the client see the template context; allows testserver
     client = Client()
     client.force_login(User.objects.get(email="bola.officer@council.example"))
     print(f"{Provider.objects.count()} providers\n")
