@@ -41,11 +41,14 @@ check-deploy: install
 	DJANGO_ALLOWED_HOSTS=placements.council.example \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Outside docker these use the local settings; the image sets production.
 worker: install
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-placements.settings.local} \
 	$(BIN)/celery -A placements worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A placements beat --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-placements.settings.local} \
+	$(BIN)/celery -A placements beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

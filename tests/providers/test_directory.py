@@ -200,6 +200,8 @@ def test_htmx_request_gets_only_the_results(officer_client, directory):
     )
     assert b"<html" not in response.content
     assert b"1 provider" in response.content
+    # The count is announced through a status region outside the swapped results.
+    assert b'id="provider-status" hx-swap-oob="true">1 provider found' in response.content
 
 
 def test_list_uses_a_fixed_number_of_queries(officer_client):
