@@ -14,16 +14,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def directory(transactional_db):
     """Three providers: only Oakwood is an independent fostering agency with a vacancy."""
-    from django.db import connection
-
-    from providers.models import Category
-
-    print(
-        "CATS",
-        Category.objects.count(),
-        hasattr(connection, "_test_serialized_contents"),
-        connection.in_atomic_block,
-    )
     return {
         "oakwood": ProviderFactory(
             name="Oakwood Fostering",
