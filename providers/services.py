@@ -254,25 +254,19 @@ def provider_import_apply(*, provider_import: ProviderImport, specialism_decisio
             continue
         named = [*row.specialisms, *(resolved[key] for key in row.unknown_specialisms)]
         specialisms = list({s.pk: s for s in named}.values())  # a mapping may repeat one
+        change = {
+            "values": row.values,
+            "categories": row.categories,
+            "specialisms": specialisms,
+            "actor": actor,
+            "source": "import",
+        }
         try:
             if row.provider is None:
-                provider = provider_create(
-                    values=row.values,
-                    categories=row.categories,
-                    specialisms=specialisms,
-                    actor=actor,
-                    source="import",
-                )
+                provider = provider_create(**change)
                 created += 1
             else:
-                provider = provider_update(
-                    provider=row.provider,
-                    values=row.values,
-                    categories=row.categories,
-                    specialisms=specialisms,
-                    actor=actor,
-                    source="import",
-                )
+                provider = provider_update(provider=row.provider, **change)
                 updated += 1
         except ValidationError as error:
             raise DomainError(f"Row {row.number}: {' '.join(error.messages)}") from error
