@@ -1,6 +1,4 @@
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.db.models import Q
 
@@ -22,6 +20,12 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 class ProviderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Name, reference, URN or email")
+    status = django_filters.ChoiceFilter(
+        choices=[("active", "Active"), ("archived", "Archived"), ("all", "All")],
+        method="filter_status",
+        label="Status",
+        empty_label=None,
+    )
     provider_type = django_filters.MultipleChoiceFilter(
         choices=ProviderType.choices, widget=forms.CheckboxSelectMultiple, label="Type"
     )
@@ -54,12 +58,6 @@ class ProviderFilter(django_filters.FilterSet):
     )
     has_vacancy = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_vacancy", label="Has a vacancy", empty_label="Either"
-    )
-    status = django_filters.ChoiceFilter(
-        choices=[("active", "Active"), ("archived", "Archived"), ("all", "All")],
-        method="filter_status",
-        label="Status",
-        empty_label=None,
     )
 
     class Meta:
@@ -109,25 +107,3 @@ class ProviderFilter(django_filters.FilterSet):
         if value == "all":
             return queryset
         return queryset.filter(is_archived=False)
-
-    @property
-    def form(self):
-        form = super().form
-        if not hasattr(form, "helper"):
-            form.helper = FormHelper()
-            form.helper.form_tag = False
-            form.helper.label_size = Size.SMALL
-            form.helper.legend_size = Size.SMALL
-            form.helper.layout = Layout(
-                Field.text("q"),
-                Field.select("status"),
-                Field.checkboxes("provider_type", small=True),
-                Field.checkboxes("tier", small=True),
-                Field.select("category"),
-                Field.select("framework_status"),
-                Field.select("specialism"),
-                Field.checkboxes("ofsted_rating", small=True),
-                Field.select("cleared"),
-                Field.select("has_vacancy"),
-            )
-        return form

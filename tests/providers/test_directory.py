@@ -432,3 +432,16 @@ def test_error_summary_links_to_the_first_radio(administrator_client):
     content = response.content.decode()
     assert 'href="#id_provider_type_1"' in content
     assert 'id="id_provider_type_1"' in content
+
+
+def test_filter_panel_keeps_what_was_chosen(officer_client, directory):
+    response = officer_client.get(
+        reverse("providers:list"),
+        {"provider_type": "residential", "has_vacancy": "yes", "q": "wil", "tier": "2"},
+    )
+    page = response.content.decode()
+    assert 'name="provider_type" type="checkbox" value="residential" checked' in page
+    assert 'name="provider_type" type="checkbox" value="home_care">' in page
+    assert '<option value="yes" selected>Yes</option>' in page
+    assert 'name="q" type="search" value="wil"' in page
+    assert 'name="tier" type="checkbox" value="2" checked' in page

@@ -249,6 +249,7 @@ class Command(BaseCommand):
             else rng.choice([0, 0, 5, 8, 11])
         )
         age_to = rng.choice([17, 18, 21, 25]) if age_from == 16 else rng.choice([11, 17, 17, 18])
+        age_to = max(age_to, min(age_from + 6, 18))
         slug = "".join(ch for ch in name.lower() if ch.isalnum())[:20] or "provider"
         values = {
             "name": name,
