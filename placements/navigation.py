@@ -21,6 +21,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("Home", "home", None, "home"),
+    NavItem("Referrals", "referrals:list", Capability.VIEW_REFERRALS, "referrals"),
     NavItem("Providers", "providers:list", Capability.VIEW_PROVIDERS, "providers"),
     NavItem("Users", "accounts:user-list", Capability.MANAGE_USERS, "users"),
     NavItem("Council settings", "council-settings", Capability.MANAGE_COUNCIL_SETTINGS, "settings"),

@@ -17,14 +17,16 @@ class Capability(StrEnum):
     MANAGE_PROVIDERS = "manage_providers"
     MANAGE_USERS = "manage_users"
     MANAGE_COUNCIL_SETTINGS = "manage_council_settings"
+    START_REFERRAL = "start_referral"
+    VIEW_REFERRALS = "view_referrals"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.SOCIAL_WORKER: frozenset(),
-    Role.TEAM_MANAGER: frozenset(),
-    Role.SERVICE_LEAD: frozenset(),
-    Role.BROKERAGE_OFFICER: frozenset({Capability.VIEW_PROVIDERS}),
-    Role.DUTY_LEAD: frozenset({Capability.VIEW_PROVIDERS}),
+    Role.SOCIAL_WORKER: frozenset({Capability.START_REFERRAL, Capability.VIEW_REFERRALS}),
+    Role.TEAM_MANAGER: frozenset({Capability.VIEW_REFERRALS}),
+    Role.SERVICE_LEAD: frozenset({Capability.VIEW_REFERRALS}),
+    Role.BROKERAGE_OFFICER: frozenset({Capability.VIEW_PROVIDERS, Capability.VIEW_REFERRALS}),
+    Role.DUTY_LEAD: frozenset({Capability.VIEW_PROVIDERS, Capability.VIEW_REFERRALS}),
     Role.SENIOR_MANAGER: frozenset(),
     Role.HEAD_OF_SERVICE: frozenset(),
     Role.DIRECTOR: frozenset(),

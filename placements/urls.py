@@ -24,6 +24,7 @@ urlpatterns = [
     path("users/", include(accounts_patterns)),
     path("settings/", views.council_settings, name="council-settings"),
     path("providers/", include("providers.urls")),
+    path("referrals/", include("referrals.urls")),
 ]
 
 handler403 = "placements.errors.permission_denied"

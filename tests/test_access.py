@@ -9,13 +9,44 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from placements.roles import Role
 from providers.models import ProviderImport, Specialism
-from tests.placements.factories import UserFactory
+from referrals import services as referrals
+from tests.placements.factories import TeamFactory, UserFactory
 from tests.providers.factories import ProviderFactory
+from tests.referrals.factories import complete_draft
 
 ALL_ROLES = list(Role)
 DIRECTORY_VIEWERS = {Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, Role.ADMINISTRATOR}
 ADMIN = {Role.ADMINISTRATOR}
 PUBLIC = "public"
+REFERRAL_VIEWERS = {
+    Role.SOCIAL_WORKER,
+    Role.TEAM_MANAGER,
+    Role.SERVICE_LEAD,
+    Role.BROKERAGE_OFFICER,
+    Role.DUTY_LEAD,
+}
+SOCIAL_WORKERS = {Role.SOCIAL_WORKER}
+# The walk's referral is another team's draft: those who may see referrals at all
+# get 404 for it, everyone else 403.
+REFERRAL_PAGES = [
+    "detail",
+    "children",
+    "child-add",
+    "child-edit",
+    "child-remove",
+    "people",
+    "person-add",
+    "person-edit",
+    "person-remove",
+    "needs",
+    "outcomes",
+    "profile",
+    "exclusions",
+    "exclusion-remove",
+    "submit",
+    "withdraw",
+]
+POST_ONLY = {"child-remove", "person-remove", "exclusion-remove"}
 
 # url name -> (who may use it with GET, status they get, status others get)
 EXPECTED = {
@@ -42,6 +73,16 @@ EXPECTED = {
     "providers:specialism-edit": (ADMIN, 200, 403),
     "providers:import": (ADMIN, 200, 403),
     "providers:import-preview": (ADMIN, 200, 403),
+    "referrals:list": (REFERRAL_VIEWERS, 200, 403),
+    "referrals:start": (SOCIAL_WORKERS, 405, 403),
+    **{
+        f"referrals:{name}": (
+            REFERRAL_VIEWERS if name in ("detail", "withdraw") else SOCIAL_WORKERS,
+            405 if name in POST_ONLY else 404,
+            403,
+        )
+        for name in REFERRAL_PAGES
+    },
 }
 
 
@@ -65,7 +106,16 @@ def objects(db):
     provider = ProviderFactory()
     specialism = Specialism.objects.create(name="Autism")
     upload = ProviderImport.objects.create(uploaded_by=owner, filename="x.csv", content=b"")
-    return {"owner": owner, "provider": provider, "specialism": specialism, "import": upload}
+    author = UserFactory(roles=[Role.SOCIAL_WORKER], team=TeamFactory(name="Elsewhere"))
+    referral = complete_draft(author)
+    referrals.exclusion_add(referral=referral, provider=provider, reason="No", actor=author)
+    return {
+        "owner": owner,
+        "provider": provider,
+        "specialism": specialism,
+        "import": upload,
+        "referral": referral,
+    }
 
 
 def url_for(name, objects):
@@ -78,6 +128,15 @@ def url_for(name, objects):
         kwargs = {"pk": objects["specialism"].pk}
     elif name == "providers:import-preview":
         kwargs = {"pk": objects["import"].pk}
+    elif name.startswith("referrals:") and name not in ("referrals:list", "referrals:start"):
+        referral = objects["referral"]
+        kwargs = {"pk": referral.pk}
+        if name in ("referrals:child-edit", "referrals:child-remove"):
+            kwargs["child_pk"] = referral.children.get().pk
+        elif name in ("referrals:person-edit", "referrals:person-remove"):
+            kwargs["person_pk"] = referral.people.get().pk
+        elif name == "referrals:exclusion-remove":
+            kwargs["exclusion_pk"] = referral.exclusions.get().pk
     elif name == "password-set":
         kwargs = {"uidb64": "MQ", "token": "set-password"}
     url = reverse(name, kwargs=kwargs)

@@ -59,7 +59,8 @@ def test_social_worker_does_not_see_providers(page, make_person, sign_in):
     social_worker = make_person(Role.SOCIAL_WORKER, full_name="Sam Social")
     sign_in(page, social_worker)
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    # Their one place to work is their referrals, so home takes them straight there.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Referrals")
     expect(page.get_by_role("link", name="Providers")).to_have_count(0)
     expect(_menu(page).get_by_role("link", name="Home")).to_be_visible()
 

@@ -6,10 +6,19 @@ from placements.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_officer_is_sent_straight_to_the_directory(officer_client):
+def test_officer_chooses_between_referrals_and_the_directory(officer_client):
     response = officer_client.get(reverse("home"))
+    assert response.status_code == 200
+    assert [item.url_name for item in response.context["destinations"]] == [
+        "referrals:list",
+        "providers:list",
+    ]
+
+
+def test_social_worker_is_sent_straight_to_their_referrals(social_worker_client):
+    response = social_worker_client.get(reverse("home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("providers:list")
+    assert response["Location"] == reverse("referrals:list")
 
 
 def test_administrator_sees_their_places_to_work(administrator_client):
@@ -19,10 +28,10 @@ def test_administrator_sees_their_places_to_work(administrator_client):
         assert label in response.content
 
 
-def test_social_worker_gets_a_home_page_without_the_directory(social_worker_client):
-    response = social_worker_client.get(reverse("home"))
+def test_a_role_with_nothing_here_yet_gets_a_home_page(client_for):
+    response = client_for(Role.DIRECTOR).get(reverse("home"))
     assert response.status_code == 200
-    assert b"Social worker" in response.content
+    assert b"Director" in response.content
     assert reverse("providers:list").encode() not in response.content
 
 

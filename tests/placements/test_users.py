@@ -102,13 +102,13 @@ def test_editing_roles_and_team_is_recorded(administrator_client, team, other_te
 def test_deactivate_signs_the_user_out_and_blocks_sign_in(administrator_client, client):
     user = UserFactory(roles=[Role.SOCIAL_WORKER])
     client.force_login(user)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("referrals:list")).status_code == 200
     administrator_client.post(
         reverse("accounts:user-set-active", kwargs={"pk": user.pk}), {"active": "0"}
     )
     user.refresh_from_db()
     assert not user.is_active and user.deactivated_at is not None
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("referrals:list"))["Location"].startswith(reverse("login"))
     assert User.objects.filter(pk=user.pk).exists()  # never deleted
 
 

@@ -1,0 +1,360 @@
+import datetime as dt
+import re
+
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from django import forms
+from django.utils import timezone
+
+from placements.fields import GovDateField
+from placements.forms import GDSForm
+from providers.models import Provider
+
+from .models import Child, PersonAroundChild, PlacementType, Referral
+
+NONE_HINT = "Write “None” or “N/A” if there is nothing to say."
+
+
+def required_text(label: str, *, what: str, hint: str = "", rows: int = 4) -> forms.CharField:
+    """A required box: blank is refused, “None” or “N/A” is an answer."""
+    return forms.CharField(
+        label=label,
+        help_text=f"{hint} {NONE_HINT}".strip(),
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": f"Enter {what}, or write None"},
+    )
+
+
+UK_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
+POSTCODE_MESSAGE = "Enter a real postcode, like LE1 6ZG"
+
+
+class ChildForm(GDSForm, forms.ModelForm):
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        error_messages={
+            "required": "Enter the postcode of the child's home address",
+            "max_length": POSTCODE_MESSAGE,
+        },
+    )
+    date_of_birth = GovDateField(label_text="Date of birth", required=True)
+    address = required_text("Home address", what="the child's home address", rows=3)
+    sen_disability = required_text(
+        "Special educational needs or disability",
+        what="any SEN or disability",
+        hint="Include any diagnoses.",
+    )
+    health = required_text("Health", what="the child's health needs")
+    behaviours = required_text("Behaviours that challenge", what="any behaviours that challenge")
+    risks = required_text("Risks", what="any risks to or from the child")
+    interests = required_text(
+        "Interests and what works for them",
+        what="the child's interests and what works",
+    )
+
+    class Meta:
+        model = Child
+        fields = [
+            "first_name",
+            "middle_names",
+            "last_name",
+            "known_as",
+            "date_of_birth",
+            "gender",
+            "ethnicity",
+            "religion",
+            "first_language",
+            "legal_status",
+            "address",
+            "postcode",
+            "school",
+            "sen_disability",
+            "health",
+            "behaviours",
+            "risks",
+            "interests",
+        ]
+        labels = {
+            "first_name": "First name",
+            "middle_names": "Middle names (optional)",
+            "last_name": "Last name",
+            "known_as": "Known as (optional)",
+            "first_language": "First language",
+            "legal_status": "Legal status",
+            "school": "School or nursery",
+        }
+        help_texts = {
+            "legal_status": "For example section 20, interim care order, care order.",
+            "school": "Write “None” if the child is not in school.",
+        }
+        error_messages = {
+            "first_name": {"required": "Enter the child's first name"},
+            "last_name": {"required": "Enter the child's last name"},
+            "gender": {"required": "Enter the child's gender"},
+            "ethnicity": {"required": "Enter the child's ethnicity, or write Not known"},
+            "religion": {"required": "Enter the child's religion, or write None"},
+            "first_language": {"required": "Enter the child's first language"},
+            "legal_status": {"required": "Enter the child's legal status"},
+            "school": {"required": "Enter the child's school, or write None"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("first_name"),
+                Field.text("middle_names"),
+                Field.text("last_name"),
+                Field.text("known_as", field_width=20),
+                Field("date_of_birth"),
+                Field.text("gender", field_width=20),
+                legend="Who the child is",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("ethnicity"),
+                Field.text("religion", field_width=20),
+                Field.text("first_language", field_width=20),
+                Field.text("legal_status"),
+                legend="Identity and legal status",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.textarea("address"),
+                Field.text("postcode", field_width=10),
+                Field.text("school"),
+                legend="Home and school",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.textarea("sen_disability"),
+                Field.textarea("health"),
+                Field.textarea("behaviours"),
+                Field.textarea("risks"),
+                Field.textarea("interests"),
+                legend="Needs",
+                legend_size=Size.MEDIUM,
+            ),
+        )
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise forms.ValidationError("Date of birth must be in the past")
+        if born < today.replace(year=today.year - 26):
+            raise forms.ValidationError("Check the date of birth: the child would be over 25")
+        return born
+
+    def clean_postcode(self):
+        compact = "".join(self.cleaned_data["postcode"].upper().split())
+        if not UK_POSTCODE.fullmatch(compact):
+            raise forms.ValidationError(POSTCODE_MESSAGE)
+        return f"{compact[:-3]} {compact[-3:]}"
+
+
+class PersonForm(GDSForm, forms.ModelForm):
+    class Meta:
+        model = PersonAroundChild
+        fields = ["full_name", "relationship", "notes"]
+        labels = {
+            "full_name": "Full name",
+            "relationship": "Relationship to the child",
+            "notes": "Notes (optional)",
+        }
+        help_texts = {
+            "full_name": "Names listed here are taken out of what providers see.",
+            "relationship": "For example Mum, Dad, Grandmother, Sibling, Foster carer.",
+        }
+        error_messages = {
+            "full_name": {"required": "Enter the person's full name"},
+            "relationship": {"required": "Enter the person's relationship to the child"},
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+YES_NO = [(True, "Yes"), (False, "No")]
+
+
+class NeedsForm(GDSForm, forms.ModelForm):
+    kind = forms.ChoiceField(
+        label="What kind of move is this?",
+        choices=Referral.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of move this is"},
+    )
+    is_urgent = forms.TypedChoiceField(
+        label="Is this urgent?",
+        choices=YES_NO,
+        coerce=lambda v: v in (True, "True"),
+        widget=forms.RadioSelect,
+        help_text="Urgent requests get a shorter provider deadline.",
+        error_messages={"required": "Select whether this is urgent"},
+    )
+    placement_type = forms.ModelChoiceField(
+        label="Type of placement",
+        queryset=PlacementType.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the type of placement"},
+    )
+    date_needed = GovDateField(label_text="Date needed", required=True)
+    expected_duration = forms.CharField(
+        label="Expected duration",
+        help_text="For example 6 months, long term, until 18.",
+        error_messages={"required": "Enter the expected duration"},
+    )
+    location_preferences = required_text(
+        "Location preferences",
+        what="any location preferences",
+        hint="For example near school, family time, or a named area.",
+        rows=3,
+    )
+    location_restrictions = required_text(
+        "Location restrictions",
+        what="any location restrictions",
+        hint="Areas the child must not be placed in, and why.",
+        rows=3,
+    )
+    education_needed = forms.TypedChoiceField(
+        label="Is education needed as part of the placement?",
+        choices=YES_NO,
+        coerce=lambda v: v in (True, "True"),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether education is needed"},
+    )
+    therapy_needed = forms.TypedChoiceField(
+        label="Is therapy needed as part of the placement?",
+        choices=YES_NO,
+        coerce=lambda v: v in (True, "True"),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether therapy is needed"},
+    )
+    education_therapy_details = forms.CharField(
+        label="Education or therapy needed (if any)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    weekly_budget = forms.DecimalField(
+        label="Estimated weekly budget in pounds (optional)",
+        required=False,
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter the weekly budget as a number, like 4500 or 4500.50",
+            "min_value": "The weekly budget cannot be negative",
+            "max_decimal_places": "Enter the weekly budget in pounds and pence, like 4500.50",
+        },
+    )
+    siblings = forms.ChoiceField(
+        label="Must the children be placed together?",
+        required=False,
+        choices=Referral.Siblings.choices,
+        widget=forms.RadioSelect,
+    )
+    sibling_arrangement = forms.CharField(
+        label="If not all together, who should be placed with whom?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "kind",
+            "is_urgent",
+            "placement_type",
+            "date_needed",
+            "expected_duration",
+            "location_preferences",
+            "location_restrictions",
+            "education_needed",
+            "therapy_needed",
+            "education_therapy_details",
+            "weekly_budget",
+            "siblings",
+            "sibling_arrangement",
+        ]
+
+    def __init__(self, *args, sibling_group: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sibling_group = sibling_group
+        if not sibling_group:
+            del self.fields["siblings"]
+            del self.fields["sibling_arrangement"]
+
+    def clean_date_needed(self):
+        needed = self.cleaned_data["date_needed"]
+        if needed < timezone.localdate():
+            raise forms.ValidationError("The date needed must be today or in the future")
+        if needed > timezone.localdate() + dt.timedelta(days=366):
+            raise forms.ValidationError("The date needed must be within the next year")
+        return needed
+
+    def clean(self):
+        cleaned = super().clean()
+        wants = cleaned.get("education_needed") or cleaned.get("therapy_needed")
+        if wants and not cleaned.get("education_therapy_details", "").strip():
+            self.add_error("education_therapy_details", "Describe the education or therapy needed")
+        if self.sibling_group:
+            if not cleaned.get("siblings"):
+                self.add_error("siblings", "Select whether the children must be placed together")
+            elif (
+                cleaned["siblings"] == Referral.Siblings.APART
+                and not cleaned.get("sibling_arrangement", "").strip()
+            ):
+                self.add_error("sibling_arrangement", "Say who should be placed with whom")
+        return cleaned
+
+
+class OutcomesForm(GDSForm, forms.Form):
+    outcome_1 = forms.CharField(
+        label="Outcome 1",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter at least one desired outcome"},
+    )
+    outcome_2 = forms.CharField(
+        label="Outcome 2 (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    outcome_3 = forms.CharField(
+        label="Outcome 3 (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def texts(self) -> list[str]:
+        return [self.cleaned_data[f"outcome_{n}"] for n in (1, 2, 3)]
+
+
+class ProfileForm(GDSForm, forms.Form):
+    getting_to_know_me = forms.CharField(
+        label="Getting to know me",
+        help_text=(
+            "In the child's words where you can: what they like, what matters to them, "
+            "their routines, what helps when things are hard. Providers read an anonymised "
+            "copy of this."
+        ),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"required": "Enter the getting to know me profile"},
+    )
+
+
+class ExclusionForm(GDSForm, forms.Form):
+    provider = forms.ModelChoiceField(
+        label="Provider",
+        queryset=Provider.objects.filter(is_archived=False),
+        empty_label="Choose a provider",
+        error_messages={"required": "Choose the provider not to approach"},
+    )
+    reason = forms.CharField(
+        label="Why should they not be approached?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why this provider should not be approached"},
+    )
+
+
+class WithdrawForm(GDSForm, forms.Form):
+    reason = forms.CharField(
+        label="Why is the referral being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the referral is being withdrawn"},
+    )

@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from placements.models import Team
+from providers.models import Category, Provider
+
+
+class PlacementType(models.Model):
+    """What is sought (in-house foster, residential...): an administrator-managed list."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The provider category searched for this type.",
+    )
+    is_in_house = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    ordering = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordering", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Referral(models.Model):
+    """A social worker's request for a placement, for one child or a sibling group."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for team manager"
+        ENDORSED = "endorsed", "Waiting for service lead"
+        RETURNED = "returned", "Returned to social worker"
+        APPROVED = "approved", "Waiting for brokerage QA"
+        ACCEPTED = "accepted", "On the action list"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Kind(models.TextChoices):
+        PLANNED = "planned", "Planned move"
+        EMERGENCY = "emergency", "Emergency"
+        NEW_INTO_CARE = "new_into_care", "New into care"
+
+    class Siblings(models.TextChoices):
+        TOGETHER = "together", "All together"
+        APART = "apart", "Not all together"
+
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals")
+
+    # What is sought
+    kind = models.CharField(max_length=20, choices=Kind.choices, blank=True)
+    is_urgent = models.BooleanField(default=False)
+    placement_type = models.ForeignKey(
+        PlacementType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    date_needed = models.DateField(null=True, blank=True)
+    expected_duration = models.CharField(max_length=200, blank=True)
+    location_preferences = models.TextField(blank=True)
+    location_restrictions = models.TextField(blank=True)
+    education_needed = models.BooleanField(null=True)
+    therapy_needed = models.BooleanField(null=True)
+    education_therapy_details = models.TextField(blank=True)
+    weekly_budget = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    siblings = models.CharField(max_length=20, choices=Siblings.choices, blank=True)
+    sibling_arrangement = models.TextField(blank=True)
+    getting_to_know_me = models.TextField(blank=True)
+    no_people_to_add = models.BooleanField(default=False)
+
+    # Brokerage's handling
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_referrals",
+    )
+    next_action = models.CharField(max_length=300, blank=True)
+    next_action_due = models.DateField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "date_needed"]),
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["social_worker", "status"]),
+        ]
+
+    def __str__(self):
+        return self.reference or f"Draft referral {self.pk}"
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.kind == self.Kind.EMERGENCY
+
+    @property
+    def is_sibling_group(self) -> bool:
+        return len(self.children.all()) > 1
+
+
+class Child(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="children")
+    first_name = models.CharField(max_length=100)
+    middle_names = models.CharField(max_length=200, blank=True)
+    last_name = models.CharField(max_length=100)
+    known_as = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=60)
+    ethnicity = models.CharField(max_length=100)
+    religion = models.CharField(max_length=100)
+    first_language = models.CharField(max_length=100)
+    legal_status = models.CharField(max_length=200)
+    address = models.TextField()
+    postcode = models.CharField(max_length=10)
+    school = models.CharField(max_length=200)
+    sen_disability = models.TextField("SEN or disability (diagnoses)")
+    health = models.TextField()
+    behaviours = models.TextField("behaviours that challenge")
+    risks = models.TextField()
+    interests = models.TextField("interests and what works for them")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date_of_birth", "pk"]
+        verbose_name_plural = "children"
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(filter(None, [self.first_name, self.middle_names, self.last_name]))
+
+    @property
+    def initials(self) -> str:
+        return "".join(part[0].upper() for part in [self.first_name, self.last_name] if part)
+
+
+class PersonAroundChild(models.Model):
+    """Family and others in the child's life; their names are what anonymisation removes."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="people")
+    full_name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=100)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.relationship})"
+
+
+class DesiredOutcome(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="outcomes")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "position"], name="unique_outcome_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class ProviderExclusion(models.Model):
+    """A provider the social worker asks brokerage not to approach, and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="exclusions")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "provider"], name="unique_exclusion"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider}: {self.reason[:40]}"
+
+
+class ChronologyEntry(models.Model):
+    """The case record. Append-only: a correction is a new entry. On Postgres a
+    trigger rejects UPDATE and DELETE on this table."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", "Status change"
+        NOTE = "note", "Note"
+        CALL = "call", "Call"
+        COMMENT = "comment", "Comment"
+        EDIT = "edit", "Referral changed"
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="chronology")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["referral", "at"])]
+        verbose_name_plural = "chronology entries"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

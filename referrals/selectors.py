@@ -1,0 +1,71 @@
+"""Reads scoped to the person asking: who may see which referral lives here."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from placements.roles import Role
+
+from .models import ChronologyEntry, Referral
+from .workflow import Status
+
+BROKERAGE_VISIBLE = [Status.APPROVED, Status.ACCEPTED]
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    """Social workers: their own and their team's. Team managers: their team's.
+    Service leads: their service's. Brokerage: what has reached brokerage, or is
+    assigned to them. Everyone else: nothing (yet)."""
+    if not user.is_authenticated or not user.is_active:
+        return Referral.objects.none()
+    scope = Q(pk__in=[])
+    if user.has_role(Role.SOCIAL_WORKER):
+        scope |= Q(social_worker=user)
+        if user.team_id:
+            scope |= Q(team_id=user.team_id)
+    if user.has_role(Role.TEAM_MANAGER) and user.team_id:
+        scope |= Q(team_id=user.team_id) & ~Q(status=Status.DRAFT)
+    if user.has_role(Role.SERVICE_LEAD) and user.team_id:
+        scope |= Q(team__service_id=user.team.service_id) & ~Q(status=Status.DRAFT)
+    if user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+        scope |= Q(status__in=BROKERAGE_VISIBLE) | Q(assigned_officer=user)
+    return Referral.objects.filter(scope)
+
+
+def referral_list_for_user(user, *, status: str = "") -> QuerySet[Referral]:
+    referrals = (
+        referrals_visible_to(user)
+        .select_related("social_worker", "team", "placement_type")
+        .prefetch_related("children")
+    )
+    if status == "open":
+        referrals = referrals.exclude(status=Status.WITHDRAWN)
+    elif status in Status.values:
+        referrals = referrals.filter(status=status)
+    return referrals.order_by("-created_at", "-pk")
+
+
+def get_referral_for_user(*, user, pk: int) -> Referral:
+    """The referral, with what its pages show, or 404 if the user may not see it."""
+    return get_object_or_404(
+        referrals_visible_to(user)
+        .select_related("social_worker", "team", "placement_type", "assigned_officer")
+        .prefetch_related(
+            "children",
+            "people",
+            "outcomes",
+            "exclusions__provider",
+            Prefetch("chronology", queryset=ChronologyEntry.objects.select_related("actor")),
+        ),
+        pk=pk,
+    )
+
+
+def get_referral_to_edit(*, user, pk: int) -> Referral:
+    """Only social workers of the referral's team (or its own social worker) edit it."""
+    referral = get_referral_for_user(user=user, pk=pk)
+    if not user.has_role(Role.SOCIAL_WORKER):
+        raise Http404
+    if referral.social_worker_id != user.pk and referral.team_id != user.team_id:
+        raise Http404
+    return referral

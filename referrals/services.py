@@ -1,0 +1,277 @@
+"""Every write to a referral: drafting, submitting, withdrawing, the chronology."""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from placements.models import CouncilSettings, User
+from placements.roles import Role
+from placements.services import DomainError, field_changes_record, outbox_enqueue
+
+from .completeness import referral_missing_sections
+from .models import (
+    Child,
+    ChronologyEntry,
+    DesiredOutcome,
+    PersonAroundChild,
+    ProviderExclusion,
+    Referral,
+)
+from .workflow import Status, referral_is_editable, transition
+
+NEEDS_FIELDS = [
+    "kind",
+    "is_urgent",
+    "placement_type",
+    "date_needed",
+    "expected_duration",
+    "location_preferences",
+    "location_restrictions",
+    "education_needed",
+    "therapy_needed",
+    "education_therapy_details",
+    "weekly_budget",
+    "siblings",
+    "sibling_arrangement",
+]
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.date):
+        return value.strftime("%-d %B %Y")
+    return str(value)
+
+
+def _editable(referral: Referral, actor) -> Referral:
+    """Lock a referral the social worker is changing; refuse once it has gone on."""
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not referral_is_editable(locked):
+        raise DomainError(
+            f"This referral is {locked.get_status_display().lower()}, so it cannot be changed now"
+        )
+    return locked
+
+
+def chronology_add(*, referral: Referral, actor, kind: str, text: str) -> ChronologyEntry:
+    if not text.strip():
+        raise DomainError("Enter what happened")
+    return ChronologyEntry.objects.create(referral=referral, actor=actor, kind=kind, text=text)
+
+
+@transaction.atomic
+def referral_start(*, social_worker: User) -> Referral:
+    if social_worker.team_id is None:
+        raise DomainError("You need to be in a team to start a referral. Ask the administrator")
+    referral = Referral.objects.create(social_worker=social_worker, team=social_worker.team)
+    chronology_add(
+        referral=referral,
+        actor=social_worker,
+        kind=ChronologyEntry.Kind.EDIT,
+        text="Draft referral started",
+    )
+    return referral
+
+
+def _record_edit(referral, before: Mapping[str, str], after: Mapping[str, str], actor) -> None:
+    changes = field_changes_record(instance=referral, before=before, after=after, actor=actor)
+    # A draft's edits are only history; once submitted, edits are part of the case record.
+    if changes and referral.submitted_at:
+        listed = ", ".join(change.field for change in changes)
+        chronology_add(
+            referral=referral,
+            actor=actor,
+            kind=ChronologyEntry.Kind.EDIT,
+            text=f"Changed: {listed}",
+        )
+
+
+@transaction.atomic
+def referral_update_needs(*, referral: Referral, values: Mapping, actor) -> Referral:
+    referral = _editable(referral, actor)
+    labels = {name: str(Referral._meta.get_field(name).verbose_name) for name in NEEDS_FIELDS}
+    before = {labels[n]: _shown(getattr(referral, n)) for n in values if n in labels}
+    for name, value in values.items():
+        if name not in NEEDS_FIELDS:
+            raise ValueError(f"{name} is not a needs field")
+        setattr(referral, name, value)
+    referral.save(update_fields=[*values, "updated_at"])
+    after = {labels[n]: _shown(getattr(referral, n)) for n in values}
+    _record_edit(referral, before, after, actor)
+    return referral
+
+
+@transaction.atomic
+def referral_update_profile(*, referral: Referral, getting_to_know_me: str, actor) -> Referral:
+    referral = _editable(referral, actor)
+    before = {"Getting to know me": referral.getting_to_know_me}
+    referral.getting_to_know_me = getting_to_know_me
+    referral.save(update_fields=["getting_to_know_me", "updated_at"])
+    _record_edit(referral, before, {"Getting to know me": getting_to_know_me}, actor)
+    return referral
+
+
+@transaction.atomic
+def child_save(*, referral: Referral, values: Mapping, actor, child: Child | None = None) -> Child:
+    referral = _editable(referral, actor)
+    if child is None:
+        child = Child(referral=referral)
+        before = {}
+    else:
+        child = Child.objects.get(pk=child.pk, referral=referral)
+        before = {f"{child.full_name}: {k}": _shown(getattr(child, k)) for k in values}
+    for name, value in values.items():
+        setattr(child, name, value)
+    child.full_clean()
+    child.save()
+    after = {f"{child.full_name}: {k}": _shown(getattr(child, k)) for k in values}
+    _record_edit(referral, before, after, actor)
+    return child
+
+
+@transaction.atomic
+def child_remove(*, referral: Referral, child: Child, actor) -> None:
+    referral = _editable(referral, actor)
+    Child.objects.filter(pk=child.pk, referral=referral).delete()
+    _record_edit(referral, {"Children": child.full_name}, {"Children": ""}, actor)
+
+
+@transaction.atomic
+def person_save(
+    *, referral: Referral, values: Mapping, actor, person: PersonAroundChild | None = None
+) -> PersonAroundChild:
+    referral = _editable(referral, actor)
+    person = (
+        PersonAroundChild(referral=referral)
+        if person is None
+        else PersonAroundChild.objects.get(pk=person.pk, referral=referral)
+    )
+    before = {"Person": str(person)} if person.pk else {}
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.full_clean()
+    person.save()
+    if referral.no_people_to_add:
+        referral.no_people_to_add = False
+        referral.save(update_fields=["no_people_to_add", "updated_at"])
+    _record_edit(referral, before, {"Person": str(person)}, actor)
+    return person
+
+
+@transaction.atomic
+def person_remove(*, referral: Referral, person: PersonAroundChild, actor) -> None:
+    referral = _editable(referral, actor)
+    PersonAroundChild.objects.filter(pk=person.pk, referral=referral).delete()
+    _record_edit(referral, {"Person": str(person)}, {"Person": ""}, actor)
+
+
+@transaction.atomic
+def people_confirm_none(*, referral: Referral, actor) -> Referral:
+    referral = _editable(referral, actor)
+    if referral.people.exists():
+        raise DomainError("Remove the people listed first, or leave them in")
+    referral.no_people_to_add = True
+    referral.save(update_fields=["no_people_to_add", "updated_at"])
+    return referral
+
+
+@transaction.atomic
+def outcomes_set(*, referral: Referral, texts: Sequence[str], actor) -> list[DesiredOutcome]:
+    texts = [t.strip() for t in texts if t and t.strip()]
+    if not 1 <= len(texts) <= 3:
+        raise DomainError("Give one, two or three desired outcomes")
+    referral = _editable(referral, actor)
+    before = {f"Outcome {o.position}": o.text for o in referral.outcomes.all()}
+    referral.outcomes.all().delete()
+    outcomes = DesiredOutcome.objects.bulk_create(
+        [DesiredOutcome(referral=referral, position=n, text=t) for n, t in enumerate(texts, 1)]
+    )
+    after = {f"Outcome {n}": t for n, t in enumerate(texts, 1)}
+    after.update({k: "" for k in before if k not in after})
+    _record_edit(referral, before, after, actor)
+    return outcomes
+
+
+@transaction.atomic
+def exclusion_add(*, referral: Referral, provider, reason: str, actor) -> ProviderExclusion:
+    referral = _editable(referral, actor)
+    if referral.exclusions.filter(provider=provider).exists():
+        raise DomainError(f"{provider} is already on the list")
+    exclusion = ProviderExclusion.objects.create(
+        referral=referral, provider=provider, reason=reason
+    )
+    _record_edit(referral, {}, {f"Do not approach {provider}": reason}, actor)
+    return exclusion
+
+
+@transaction.atomic
+def exclusion_remove(*, referral: Referral, exclusion: ProviderExclusion, actor) -> None:
+    referral = _editable(referral, actor)
+    ProviderExclusion.objects.filter(pk=exclusion.pk, referral=referral).delete()
+    _record_edit(
+        referral,
+        {f"Do not approach {exclusion.provider}": exclusion.reason},
+        {f"Do not approach {exclusion.provider}": ""},
+        actor,
+    )
+
+
+def _team_managers(referral: Referral) -> list[str]:
+    return list(
+        User.objects.filter(
+            is_active=True, team=referral.team, role_assignments__role=Role.TEAM_MANAGER
+        ).values_list("email", flat=True)
+    )
+
+
+@transaction.atomic
+def referral_submit(*, referral: Referral, actor) -> Referral:
+    """Draft (or returned) → waiting for the team manager, once every section is complete."""
+    referral = _editable(referral, actor)
+    missing = referral_missing_sections(referral)
+    if missing:
+        raise DomainError("Complete these sections first: " + ", ".join(missing))
+    resubmission = referral.status == Status.RETURNED
+
+    def stamp(locked: Referral) -> list[str]:
+        locked.submitted_at = timezone.now()
+        if not locked.reference:
+            locked.reference = f"PR{locked.created_at:%y}-{locked.pk:05d}"
+        return ["submitted_at", "reference"]
+
+    referral = transition(
+        referral=referral,
+        to=Status.SUBMITTED,
+        actor=actor,
+        update=stamp,
+        text="Resubmitted with the changes asked for" if resubmission else "Submitted",
+    )
+    managers = _team_managers(referral)
+    if managers:
+        outbox_enqueue(
+            key=f"referral-waiting-tm:{referral.pk}:{referral.submitted_at.isoformat()}",
+            to=managers,
+            template="referral_waiting_approval",
+            context={
+                "referral": referral,
+                "step": "endorse",
+                "council": CouncilSettings.load(),
+                "site_url": settings.SITE_URL,
+            },
+        )
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, referral: Referral, reason: str, actor) -> Referral:
+    if not reason.strip():
+        raise DomainError("Enter why the referral is being withdrawn")
+    return transition(
+        referral=referral, to=Status.WITHDRAWN, actor=actor, text=f"Withdrawn: {reason.strip()}"
+    )

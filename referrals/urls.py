@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("", views.referral_list, name="list"),
+    path("new/", views.referral_start, name="start"),
+    path("<int:pk>/", views.referral_detail, name="detail"),
+    path("<int:pk>/children/", views.children, name="children"),
+    path("<int:pk>/children/add/", views.child_edit, name="child-add"),
+    path("<int:pk>/children/<int:child_pk>/", views.child_edit, name="child-edit"),
+    path("<int:pk>/children/<int:child_pk>/remove/", views.child_remove, name="child-remove"),
+    path("<int:pk>/people/", views.people, name="people"),
+    path("<int:pk>/people/add/", views.person_edit, name="person-add"),
+    path("<int:pk>/people/<int:person_pk>/", views.person_edit, name="person-edit"),
+    path("<int:pk>/people/<int:person_pk>/remove/", views.person_remove, name="person-remove"),
+    path("<int:pk>/needs/", views.needs, name="needs"),
+    path("<int:pk>/outcomes/", views.outcomes, name="outcomes"),
+    path("<int:pk>/profile/", views.profile, name="profile"),
+    path("<int:pk>/exclusions/", views.exclusions, name="exclusions"),
+    path(
+        "<int:pk>/exclusions/<int:exclusion_pk>/remove/",
+        views.exclusion_remove,
+        name="exclusion-remove",
+    ),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+]

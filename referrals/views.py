@@ -1,0 +1,347 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from placements.permissions import Capability, capability_required, user_can
+from placements.services import DomainError
+
+from . import selectors, services
+from .completeness import SECTIONS, section_problems
+from .forms import (
+    ChildForm,
+    ExclusionForm,
+    NeedsForm,
+    OutcomesForm,
+    PersonForm,
+    ProfileForm,
+    WithdrawForm,
+)
+from .models import Referral
+from .workflow import referral_can_move, referral_is_editable
+
+
+def _saved(request, referral, message="Saved.") -> object:
+    messages.success(request, message)
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_GET
+def referral_list(request):
+    status = request.GET.get("status", "open")
+    referrals = selectors.referral_list_for_user(request.user, status=status)
+    page = Paginator(referrals, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Referral.Status.choices,
+            "can_start": user_can(request.user, Capability.START_REFERRAL),
+        },
+    )
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_POST
+def referral_start(request):
+    try:
+        referral = services.referral_start(social_worker=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("referrals:list")
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_GET
+def referral_detail(request, pk):
+    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+    can_edit = referral_is_editable(referral) and _may_edit(request.user, referral)
+    problems = section_problems(referral)
+    sections = [
+        {"section": s, "problems": problems[s.key], "complete": not problems[s.key]}
+        for s in SECTIONS
+    ]
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "can_edit": can_edit,
+            "sections": sections,
+            "complete_count": sum(
+                1 for s in sections if s["complete"] and not s["section"].optional
+            ),
+            "required_count": sum(1 for s in SECTIONS if not s.optional),
+            "can_withdraw": referral_can_move(referral, Referral.Status.WITHDRAWN)
+            and (_may_edit(request.user, referral)),
+        },
+    )
+
+
+def _may_edit(user, referral) -> bool:
+    try:
+        selectors.get_referral_to_edit(user=user, pk=referral.pk)
+    except Http404:
+        return False
+    return True
+
+
+def _editable_or_redirect(request, pk):
+    referral = selectors.get_referral_to_edit(user=request.user, pk=pk)
+    if not referral_is_editable(referral):
+        messages.error(
+            request,
+            f"This referral is {referral.get_status_display().lower()}, so it cannot be changed.",
+        )
+        return referral, redirect("referrals:detail", pk=referral.pk)
+    return referral, None
+
+
+# --- Sections -------------------------------------------------------------------
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_GET
+def children(request, pk):
+    referral, stop = _editable_or_redirect(request, pk)
+    return stop or render(request, "referrals/children.html", {"referral": referral})
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_http_methods(["GET", "POST"])
+def child_edit(request, pk, child_pk=None):
+    referral, stop = _editable_or_redirect(request, pk)
+    if stop:
+        return stop
+    child = get_object_or_404(referral.children.all(), pk=child_pk) if child_pk else None
+    form = ChildForm(request.POST or None, instance=child)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ChildForm.Meta.fields}
+        try:
+            services.child_save(referral=referral, child=child, values=data, actor=request.user)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Child saved.")
+            return redirect("referrals:children", pk=referral.pk)
+    return render(
+        request, "referrals/child_form.html", {"referral": referral, "form": form, "child": child}
+    )
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_POST
+def child_remove(request, pk, child_pk):
+    referral, stop = _editable_or_redirect(request, pk)
+    if stop:
+        return stop
+    child = get_object_or_404(referral.children.all(), pk=child_pk)
+    services.child_remove(referral=referral, child=child, actor=request.user)
+    messages.success(request, f"{child.full_name} has been removed from the referral.")
+    return redirect("referrals:children", pk=referral.pk)
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_http_methods(["GET", "POST"])
+def people(request, pk):
+    referral, stop = _editable_or_redirect(request, pk)
+    if stop:
+        return stop
+    if request.method == "POST":
+        try:
+            services.people_confirm_none(referral=referral, actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("referrals:people", pk=referral.pk)
+        return _saved(request, referral)
+    return render(request, "referrals/people.html", {"referral": referral})
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk, person_pk=None):
+    referral, stop = _editable_or_redirect(request, pk)
+    if stop:
+        return stop
+    person = get_object_or_404(referral.people.all(), pk=person_pk) if person_pk else None
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        services.person_save(
+            referral=referral, person=person, values=form.cleaned_data, actor=request.user
+        )
+        messages.success(request, "Person saved.")
+        return redirect("referrals:people", pk=referral.pk)
+    return render(
+        request,
+        "referrals/person_form.html",
+        {"referral": referral, "form": form, "person": person},
+    )
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_POST
+def person_remove(request, pk, person_pk):
+    referral, stop = _editable_or_redirect(request, pk)
+    if stop:
+        return stop
+    person = get_object_or_404(referral.people.all(), pk=person_pk)
+    services.person_remove(referral=referral, person=person, actor=request.user)
+    messages.success(request, f"{person.full_name} has been removed.")
+    return redirect("referrals:people", pk=referral.pk)
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_http_methods(["GET", "POST"])
+def needs(request, pk):
+    referral, stop = _editable_or_redirect(request, pk)
+    if stop:
+        return stop
+    form = NeedsForm(
+        request.POST or None, instance=referral, sibling_group=len(referral.children.all()) > 1
+    )
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.fields}
+        services.referral_update_needs(referral=referral, values=values, actor=request.user)
+        return _saved(request, referral)
+    return render(
+        request,
+        "referrals/section_form.html",
+        {
+            "referral": referral,
+            "form": form,
+            "title": "What is needed",
+        },
+    )
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_http_methods(["GET", "POST"])
+def outcomes(request, pk):
+    referral, stop = _editable_or_redirect(request, pk)
+    if stop:
+        return stop
+    current = {f"outcome_{o.position}": o.text for o in referral.outcomes.all()}
+    form = OutcomesForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        services.outcomes_set(referral=referral, texts=form.texts(), actor=request.user)
+        return _saved(request, referral)
+    return render(
+        request,
+        "referrals/section_form.html",
+        {
+            "referral": referral,
+            "form": form,
+            "title": "Desired outcomes",
+            "intro": "One to three outcomes this placement should achieve for the child.",
+        },
+    )
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_http_methods(["GET", "POST"])
+def profile(request, pk):
+    referral, stop = _editable_or_redirect(request, pk)
+    if stop:
+        return stop
+    form = ProfileForm(
+        request.POST or None, initial={"getting_to_know_me": referral.getting_to_know_me}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.referral_update_profile(
+            referral=referral,
+            getting_to_know_me=form.cleaned_data["getting_to_know_me"],
+            actor=request.user,
+        )
+        return _saved(request, referral)
+    return render(
+        request,
+        "referrals/section_form.html",
+        {
+            "referral": referral,
+            "form": form,
+            "title": "Getting to know me",
+        },
+    )
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_http_methods(["GET", "POST"])
+def exclusions(request, pk):
+    referral, stop = _editable_or_redirect(request, pk)
+    if stop:
+        return stop
+    form = ExclusionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exclusion_add(
+                referral=referral,
+                provider=form.cleaned_data["provider"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error("provider", str(error))
+        else:
+            messages.success(request, "Provider added to the list.")
+            return redirect("referrals:exclusions", pk=referral.pk)
+    return render(request, "referrals/exclusions.html", {"referral": referral, "form": form})
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_POST
+def exclusion_remove(request, pk, exclusion_pk):
+    referral, stop = _editable_or_redirect(request, pk)
+    if stop:
+        return stop
+    exclusion = get_object_or_404(referral.exclusions.all(), pk=exclusion_pk)
+    services.exclusion_remove(referral=referral, exclusion=exclusion, actor=request.user)
+    messages.success(request, f"{exclusion.provider} has been taken off the list.")
+    return redirect("referrals:exclusions", pk=referral.pk)
+
+
+# --- Submit and withdraw --------------------------------------------------------
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_http_methods(["GET", "POST"])
+def submit(request, pk):
+    referral, stop = _editable_or_redirect(request, pk)
+    if stop:
+        return stop
+    if request.method == "POST":
+        try:
+            referral = services.referral_submit(referral=referral, actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("referrals:detail", pk=referral.pk)
+        return render(request, "referrals/submitted.html", {"referral": referral})
+    return render(
+        request,
+        "referrals/check_answers.html",
+        {
+            "referral": referral,
+            "problems": section_problems(referral),
+        },
+    )
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    referral = selectors.get_referral_to_edit(user=request.user, pk=pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_withdraw(
+                referral=referral, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            return _saved(request, referral, "The referral has been withdrawn.")
+    return render(request, "referrals/withdraw.html", {"referral": referral, "form": form})

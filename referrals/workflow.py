@@ -1,0 +1,76 @@
+"""The referral's states and the one way to move between them."""
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from placements.services import DomainError
+
+from .models import ChronologyEntry, Referral
+
+Status = Referral.Status
+
+# from -> the states it may move to. Withdrawal is allowed from every open state.
+ALLOWED: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SUBMITTED},
+    Status.SUBMITTED: {Status.ENDORSED, Status.RETURNED},
+    Status.ENDORSED: {Status.APPROVED, Status.RETURNED},
+    Status.RETURNED: {Status.SUBMITTED},
+    Status.APPROVED: {Status.ACCEPTED, Status.RETURNED},
+    Status.ACCEPTED: set(),
+    Status.WITHDRAWN: set(),
+}
+OPEN_STATES = {s for s in Status.values if s not in (Status.WITHDRAWN,)}
+for state in OPEN_STATES:
+    ALLOWED[state] = ALLOWED[state] | {Status.WITHDRAWN}
+
+EDITABLE_STATES = {Status.DRAFT, Status.RETURNED}
+
+
+def referral_is_editable(referral: Referral) -> bool:
+    """The social worker can change what the referral says."""
+    return referral.status in EDITABLE_STATES
+
+
+def referral_can_move(referral: Referral, to: str) -> bool:
+    return to in ALLOWED.get(referral.status, set())
+
+
+def transition(
+    *,
+    referral: Referral,
+    to: str,
+    actor,
+    text: str = "",
+    update: Callable[[Referral], list[str]] | None = None,
+) -> Referral:
+    """Lock the referral, check the step, apply `update` (which returns the fields it
+    set), save, and record the step in the chronology. Call inside
+    transaction.atomic(); emails go through the outbox in the same transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("transition() must run inside transaction.atomic()")
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not referral_can_move(locked, to):
+        raise DomainError(
+            f"This referral is {locked.get_status_display().lower()}, so it cannot be "
+            f"moved to “{Status(to).label.lower()}”. Refresh the page to see where it is now."
+        )
+    from_status = locked.status
+    locked.status = to
+    fields = ["status", "updated_at"]
+    if to == Status.WITHDRAWN:
+        locked.closed_at = timezone.now()
+        fields.append("closed_at")
+    if update is not None:
+        fields += update(locked)
+    locked.save(update_fields=sorted(set(fields)))
+    ChronologyEntry.objects.create(
+        referral=locked,
+        actor=actor,
+        kind=ChronologyEntry.Kind.TRANSITION,
+        from_status=from_status,
+        to_status=to,
+        text=text,
+    )
+    return locked

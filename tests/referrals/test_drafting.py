@@ -1,0 +1,385 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.urls import reverse
+from django.utils import timezone
+
+from placements.roles import Role
+from placements.services import DomainError
+from referrals import services
+from referrals.completeness import referral_missing_sections
+from referrals.models import ChronologyEntry, Referral
+from referrals.workflow import ALLOWED, transition
+from tests.referrals.factories import CHILD, complete_draft, needs, submitted
+
+pytestmark = pytest.mark.django_db
+Status = Referral.Status
+
+
+@pytest.fixture
+def social_worker(make_user):
+    return make_user(Role.SOCIAL_WORKER)
+
+
+# --- Services ---------------------------------------------------------------------
+
+
+def test_start_needs_a_team(make_user):
+    with pytest.raises(DomainError, match="in a team"):
+        services.referral_start(social_worker=make_user(Role.SOCIAL_WORKER, team=None))
+
+
+def test_a_new_draft_has_no_reference_and_a_chronology_entry(social_worker):
+    referral = services.referral_start(social_worker=social_worker)
+    assert referral.status == Status.DRAFT and referral.reference is None
+    assert referral.team == social_worker.team
+    assert [e.text for e in referral.chronology.all()] == ["Draft referral started"]
+
+
+@pytest.mark.parametrize(
+    ("undo", "section"),
+    [
+        (lambda r, a: r.children.all().delete(), "The child or children"),
+        (lambda r, a: r.people.all().delete(), "People around the child"),
+        (
+            lambda r, a: services.referral_update_needs(
+                referral=r, values={"location_restrictions": ""}, actor=a
+            ),
+            "What is needed",
+        ),
+        (lambda r, a: r.outcomes.all().delete(), "Desired outcomes"),
+        (
+            lambda r, a: services.referral_update_profile(
+                referral=r, getting_to_know_me="  ", actor=a
+            ),
+            "Getting to know me",
+        ),
+    ],
+)
+def test_submit_refused_until_every_section_is_complete(social_worker, undo, section):
+    referral = complete_draft(social_worker)
+    undo(referral, social_worker)
+    with pytest.raises(DomainError, match=section):
+        services.referral_submit(referral=referral, actor=social_worker)
+    referral.refresh_from_db()
+    assert referral.status == Status.DRAFT
+
+
+def test_education_or_therapy_needs_details(social_worker):
+    referral = complete_draft(social_worker)
+    referral = services.referral_update_needs(
+        referral=referral, values={"therapy_needed": True}, actor=social_worker
+    )
+    assert referral_missing_sections(referral) == ["What is needed"]
+
+
+def test_sibling_group_must_say_whether_together(social_worker):
+    referral = complete_draft(social_worker, children=2)
+    referral = services.referral_update_needs(
+        referral=referral, values={"siblings": ""}, actor=social_worker
+    )
+    assert referral_missing_sections(referral) == ["What is needed"]
+
+
+def test_nobody_to_add_completes_the_people_section(social_worker):
+    referral = complete_draft(social_worker)
+    referral.people.all().delete()
+    referral = services.people_confirm_none(referral=referral, actor=social_worker)
+    assert referral_missing_sections(referral) == []
+
+
+def test_outcomes_are_one_to_three(social_worker):
+    referral = complete_draft(social_worker)
+    with pytest.raises(DomainError):
+        services.outcomes_set(referral=referral, texts=[" ", ""], actor=social_worker)
+    with pytest.raises(DomainError):
+        services.outcomes_set(referral=referral, texts=["a", "b", "c", "d"], actor=social_worker)
+    services.outcomes_set(referral=referral, texts=["a", "b", "c"], actor=social_worker)
+    assert [o.text for o in referral.outcomes.all()] == ["a", "b", "c"]
+
+
+def test_submit_gives_a_reference_records_it_and_emails_the_team_manager(
+    social_worker, make_user, django_capture_on_commit_callbacks
+):
+    manager = make_user(Role.TEAM_MANAGER, email="tm@council.example")
+    make_user(Role.TEAM_MANAGER, team=None, email="elsewhere@council.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = submitted(social_worker)
+    assert referral.status == Status.SUBMITTED
+    assert referral.reference == f"PR{referral.created_at:%y}-{referral.pk:05d}"
+    last = referral.chronology.last()
+    assert (last.kind, last.from_status, last.to_status, last.actor) == (
+        "transition",
+        Status.DRAFT,
+        Status.SUBMITTED,
+        social_worker,
+    )
+    assert [m.to for m in mail.outbox] == [[manager.email]]
+    assert referral.reference in mail.outbox[0].subject
+    assert CHILD["last_name"] not in mail.outbox[0].body
+
+
+def test_submitted_referral_cannot_be_edited(social_worker):
+    referral = submitted(social_worker)
+    with pytest.raises(DomainError, match="cannot be changed"):
+        services.referral_update_profile(
+            referral=referral, getting_to_know_me="x", actor=social_worker
+        )
+    with pytest.raises(DomainError):
+        services.child_save(referral=referral, values=CHILD, actor=social_worker)
+
+
+def test_edits_after_submission_are_in_the_chronology(social_worker):
+    referral = submitted(social_worker)
+    with transaction.atomic():
+        transition(referral=referral, to=Status.RETURNED, actor=social_worker, text="Needs more")
+    services.referral_update_profile(
+        referral=referral, getting_to_know_me="More.", actor=social_worker
+    )
+    assert referral.chronology.last().text == "Changed: Getting to know me"
+
+
+@pytest.mark.parametrize("from_status", Status.values)
+@pytest.mark.parametrize("to_status", Status.values)
+def test_every_transition_is_allowed_or_refused_as_the_table_says(
+    social_worker, from_status, to_status
+):
+    referral = services.referral_start(social_worker=social_worker)
+    Referral.objects.filter(pk=referral.pk).update(status=from_status)  # the state under test
+    allowed = to_status in ALLOWED[from_status]
+    with transaction.atomic():
+        if allowed:
+            moved = transition(referral=referral, to=to_status, actor=social_worker)
+            assert moved.status == to_status
+        else:
+            with pytest.raises(DomainError):
+                transition(referral=referral, to=to_status, actor=social_worker)
+    referral.refresh_from_db()
+    assert referral.status == (to_status if allowed else from_status)
+
+
+def test_withdraw_needs_a_reason_and_is_final(social_worker):
+    referral = submitted(social_worker)
+    with pytest.raises(DomainError, match="why"):
+        services.referral_withdraw(referral=referral, reason=" ", actor=social_worker)
+    referral = services.referral_withdraw(
+        referral=referral, reason="Family placement found", actor=social_worker
+    )
+    assert referral.status == Status.WITHDRAWN and referral.closed_at
+    assert referral.chronology.last().text == "Withdrawn: Family placement found"
+    with pytest.raises(DomainError):
+        services.referral_withdraw(referral=referral, reason="again", actor=social_worker)
+
+
+@pytest.mark.postgres
+def test_chronology_is_append_only_on_postgres(social_worker):
+    referral = services.referral_start(social_worker=social_worker)
+    entry = referral.chronology.get()
+    for attempt in (
+        lambda: ChronologyEntry.objects.filter(pk=entry.pk).update(text="rewritten"),
+        lambda: ChronologyEntry.objects.filter(pk=entry.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    entry.refresh_from_db()
+    assert entry.text == "Draft referral started"
+    assert connection.vendor == "postgresql"
+
+
+# --- Pages ------------------------------------------------------------------------
+
+
+def test_social_worker_starts_a_referral_from_the_list(social_worker_client):
+    response = social_worker_client.post(reverse("referrals:start"))
+    referral = Referral.objects.get()
+    assert response["Location"] == reverse("referrals:detail", kwargs={"pk": referral.pk})
+    page = social_worker_client.get(response["Location"]).content.decode()
+    assert "You have completed 0 of 5 sections" in page
+
+
+def child_form(**overrides):
+    data = {k: v for k, v in CHILD.items() if k != "date_of_birth"}
+    data.update({"date_of_birth_0": "4", "date_of_birth_1": "3", "date_of_birth_2": "2013"})
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"first_name": ""}, "Enter the child&#x27;s first name"),
+        ({"risks": ""}, "Enter any risks to or from the child, or write None"),
+        (
+            {"date_of_birth_2": str(timezone.localdate().year + 1)},
+            "Date of birth must be in the past",
+        ),
+        ({"date_of_birth_0": "31", "date_of_birth_1": "2"}, "Date of birth must be a real date"),
+        ({"postcode": "not a postcode"}, "Enter a real postcode"),
+    ],
+)
+def test_child_form_errors_write_nothing(social_worker_client, overrides, message):
+    referral = services.referral_start(social_worker=social_worker_client.user)
+    url = reverse("referrals:child-add", kwargs={"pk": referral.pk})
+    response = social_worker_client.post(url, child_form(**overrides))
+    assert message in response.content.decode()
+    assert b"govuk-error-summary" in response.content
+    assert not referral.children.exists()
+
+
+def test_child_form_accepts_none_and_tidies_the_postcode(social_worker_client):
+    referral = services.referral_start(social_worker=social_worker_client.user)
+    url = reverse("referrals:child-add", kwargs={"pk": referral.pk})
+    social_worker_client.post(url, child_form(postcode="le16zg", behaviours="None"))
+    child = referral.children.get()
+    assert child.postcode == "LE1 6ZG" and child.behaviours == "None"
+
+
+def needs_form(referral_type, **overrides):
+    needed = timezone.localdate() + dt.timedelta(days=7)
+    data = {
+        "kind": "planned",
+        "is_urgent": "False",
+        "placement_type": referral_type.pk,
+        "date_needed_0": needed.day,
+        "date_needed_1": needed.month,
+        "date_needed_2": needed.year,
+        "expected_duration": "Long term",
+        "location_preferences": "None",
+        "location_restrictions": "N/A",
+        "education_needed": "False",
+        "therapy_needed": "False",
+        "education_therapy_details": "",
+        "weekly_budget": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"date_needed_2": "2020"}, "The date needed must be today or in the future"),
+        ({"location_restrictions": ""}, "Enter any location restrictions, or write None"),
+        ({"therapy_needed": "True"}, "Describe the education or therapy needed"),
+        ({"weekly_budget": "lots"}, "Enter the weekly budget as a number"),
+        ({"kind": ""}, "Select what kind of move this is"),
+    ],
+)
+def test_needs_form_errors_write_nothing(social_worker_client, overrides, message):
+    referral = services.referral_start(social_worker=social_worker_client.user)
+    placement_type = needs()["placement_type"]
+    url = reverse("referrals:needs", kwargs={"pk": referral.pk})
+    response = social_worker_client.post(url, needs_form(placement_type, **overrides))
+    assert message in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.kind == "" and referral.date_needed is None
+
+
+def test_needs_form_saves(social_worker_client):
+    referral = services.referral_start(social_worker=social_worker_client.user)
+    placement_type = needs()["placement_type"]
+    url = reverse("referrals:needs", kwargs={"pk": referral.pk})
+    response = social_worker_client.post(url, needs_form(placement_type, weekly_budget="4500.50"))
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.placement_type == placement_type
+    assert str(referral.weekly_budget) == "4500.50"
+
+
+def test_check_answers_then_submit(social_worker_client):
+    referral = complete_draft(social_worker_client.user)
+    url = reverse("referrals:submit", kwargs={"pk": referral.pk})
+    page = social_worker_client.get(url).content.decode()
+    assert "Check your answers before submitting" in page and "Jayden" in page
+    response = social_worker_client.post(url)
+    referral.refresh_from_db()
+    assert referral.status == Status.SUBMITTED
+    assert referral.reference.encode() in response.content
+
+
+def test_withdraw_page(social_worker_client):
+    referral = submitted(social_worker_client.user)
+    url = reverse("referrals:withdraw", kwargs={"pk": referral.pk})
+    response = social_worker_client.post(url, {"reason": ""})
+    assert b"Enter why the referral is being withdrawn" in response.content
+    social_worker_client.post(url, {"reason": "Returned home"})
+    referral.refresh_from_db()
+    assert referral.status == Status.WITHDRAWN
+
+
+# --- Who sees what --------------------------------------------------------------------
+
+
+EDIT_URLS = [
+    "children",
+    "child-add",
+    "people",
+    "person-add",
+    "needs",
+    "outcomes",
+    "profile",
+    "exclusions",
+    "submit",
+    "withdraw",
+]
+
+
+def test_another_teams_social_worker_cannot_see_or_change_it(client_for, other_team, make_user):
+    owner = make_user(Role.SOCIAL_WORKER)
+    referral = complete_draft(owner)
+    outsider = client_for(Role.SOCIAL_WORKER, team=other_team)
+    assert outsider.get(reverse("referrals:detail", kwargs={"pk": referral.pk})).status_code == 404
+    for name in EDIT_URLS:
+        url = reverse(f"referrals:{name}", kwargs={"pk": referral.pk})
+        assert outsider.get(url).status_code == 404, name
+        posted = outsider.post(url, {"reason": "x", "getting_to_know_me": "hacked"})
+        assert posted.status_code in (404, 405), name  # 405: a page that only shows
+    referral.refresh_from_db()
+    assert referral.getting_to_know_me == "I like football." and referral.status == Status.DRAFT
+    assert referral not in outsider.get(reverse("referrals:list")).context["page"]
+
+
+def test_same_team_social_worker_can_help_with_the_draft(client_for, make_user):
+    referral = complete_draft(make_user(Role.SOCIAL_WORKER))
+    colleague = client_for(Role.SOCIAL_WORKER)
+    assert colleague.get(reverse("referrals:needs", kwargs={"pk": referral.pk})).status_code == 200
+
+
+def test_team_manager_sees_submitted_but_not_drafts_and_cannot_edit(client_for, make_user):
+    owner = make_user(Role.SOCIAL_WORKER)
+    draft = complete_draft(owner)
+    sent = submitted(owner)
+    manager = client_for(Role.TEAM_MANAGER)
+    assert manager.get(reverse("referrals:detail", kwargs={"pk": draft.pk})).status_code == 404
+    assert manager.get(reverse("referrals:detail", kwargs={"pk": sent.pk})).status_code == 200
+    assert manager.get(reverse("referrals:needs", kwargs={"pk": sent.pk})).status_code == 403
+
+
+def test_brokerage_does_not_see_referrals_before_approval(client_for, make_user):
+    sent = submitted(make_user(Role.SOCIAL_WORKER))
+    officer = client_for(Role.BROKERAGE_OFFICER, team=None)
+    assert officer.get(reverse("referrals:detail", kwargs={"pk": sent.pk})).status_code == 404
+
+
+def test_service_lead_sees_their_services_referrals_only(client_for, make_user, other_team):
+    sent = submitted(make_user(Role.SOCIAL_WORKER))
+    lead = client_for(Role.SERVICE_LEAD)
+    assert lead.get(reverse("referrals:detail", kwargs={"pk": sent.pk})).status_code == 200
+    elsewhere = client_for(Role.SERVICE_LEAD, team=other_team)
+    assert elsewhere.get(reverse("referrals:detail", kwargs={"pk": sent.pk})).status_code == 404
+
+
+def test_after_submission_edit_pages_say_why_not(social_worker_client):
+    referral = submitted(social_worker_client.user)
+    response = social_worker_client.get(
+        reverse("referrals:needs", kwargs={"pk": referral.pk}), follow=True
+    )
+    assert b"cannot be changed" in response.content
+
+
+def test_roles_without_referrals_get_403(client_for):
+    for role in (Role.ADMINISTRATOR, Role.DIRECTOR):
+        assert client_for(role).get(reverse("referrals:list")).status_code == 403
