@@ -19,14 +19,21 @@ class Capability(StrEnum):
     MANAGE_COUNCIL_SETTINGS = "manage_council_settings"
     START_REFERRAL = "start_referral"
     VIEW_REFERRALS = "view_referrals"
+    RECORD_SEARCH_EVIDENCE = "record_search_evidence"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.SOCIAL_WORKER: frozenset({Capability.START_REFERRAL, Capability.VIEW_REFERRALS}),
-    Role.TEAM_MANAGER: frozenset({Capability.VIEW_REFERRALS}),
-    Role.SERVICE_LEAD: frozenset({Capability.VIEW_REFERRALS}),
-    Role.BROKERAGE_OFFICER: frozenset({Capability.VIEW_PROVIDERS, Capability.VIEW_REFERRALS}),
-    Role.DUTY_LEAD: frozenset({Capability.VIEW_PROVIDERS, Capability.VIEW_REFERRALS}),
+    Role.SOCIAL_WORKER: frozenset(
+        {Capability.START_REFERRAL, Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}
+    ),
+    Role.TEAM_MANAGER: frozenset({Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}),
+    Role.SERVICE_LEAD: frozenset({Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}),
+    Role.BROKERAGE_OFFICER: frozenset(
+        {Capability.VIEW_PROVIDERS, Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}
+    ),
+    Role.DUTY_LEAD: frozenset(
+        {Capability.VIEW_PROVIDERS, Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}
+    ),
     Role.SENIOR_MANAGER: frozenset(),
     Role.HEAD_OF_SERVICE: frozenset(),
     Role.DIRECTOR: frozenset(),

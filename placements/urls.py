@@ -25,6 +25,7 @@ urlpatterns = [
     path("settings/", views.council_settings, name="council-settings"),
     path("providers/", include("providers.urls")),
     path("referrals/", include("referrals.urls")),
+    path("approvals/", include("approvals.urls")),
 ]
 
 handler403 = "placements.errors.permission_denied"

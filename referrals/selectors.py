@@ -1,6 +1,6 @@
 """Reads scoped to the person asking: who may see which referral lives here."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -56,6 +56,11 @@ def get_referral_for_user(*, user, pk: int) -> Referral:
             "outcomes",
             "exclusions__provider",
             Prefetch("chronology", queryset=ChronologyEntry.objects.select_related("actor")),
+            # Recorded by the approvals app; named here so the page's queries stay fixed.
+            "search_decisions__decided_by",
+            "agreement_evidence",
+            "funding_approvals",
+            "external_comments",
         ),
         pk=pk,
     )
@@ -69,3 +74,24 @@ def get_referral_to_edit(*, user, pk: int) -> Referral:
     if referral.social_worker_id != user.pk and referral.team_id != user.team_id:
         raise Http404
     return referral
+
+
+def referrals_waiting_for(user) -> QuerySet[Referral]:
+    """What waits for this person's decision: endorsement for team managers,
+    approval to search for service leads."""
+    waiting = Q(pk__in=[])
+    if user.has_role(Role.TEAM_MANAGER) and user.team_id:
+        waiting |= Q(status=Status.SUBMITTED, team_id=user.team_id)
+    if user.has_role(Role.SERVICE_LEAD) and user.team_id:
+        waiting |= Q(status=Status.ENDORSED, team__service_id=user.team.service_id)
+    return (
+        Referral.objects.filter(waiting)
+        .select_related("social_worker", "team", "placement_type")
+        .prefetch_related("children")
+        .order_by(
+            Case(When(kind=Referral.Kind.EMERGENCY, then=0), default=1),
+            "-is_urgent",
+            "date_needed",
+            "submitted_at",
+        )
+    )

@@ -19,7 +19,13 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Referral
-from .workflow import referral_can_move, referral_is_editable
+from .workflow import (
+    referral_can_move,
+    referral_is_editable,
+    referral_needs_agreement_evidence,
+    user_may_approve_search,
+    user_may_endorse,
+)
 
 
 def _saved(request, referral, message="Saved.") -> object:
@@ -37,6 +43,7 @@ def referral_list(request):
         request,
         "referrals/referral_list.html",
         {
+            "waiting": list(selectors.referrals_waiting_for(request.user)[:50]),
             "page": page,
             "status": status,
             "statuses": Referral.Status.choices,
@@ -79,8 +86,23 @@ def referral_detail(request, pk):
             "required_count": sum(1 for s in SECTIONS if not s.optional),
             "can_withdraw": referral_can_move(referral, Referral.Status.WITHDRAWN)
             and (_may_edit(request.user, referral)),
+            "latest_return": _latest_return(referral),
+            "may_endorse": user_may_endorse(request.user, referral),
+            "may_decide": user_may_endorse(request.user, referral)
+            or user_may_approve_search(request.user, referral),
+            "may_record": user_can(request.user, Capability.RECORD_SEARCH_EVIDENCE)
+            and referral.status not in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN),
+            "needs_evidence": referral_needs_agreement_evidence(referral),
         },
     )
+
+
+def _latest_return(referral):
+    """What the social worker was last asked to change, while it is back with them."""
+    if referral.status != Referral.Status.RETURNED:
+        return None
+    returns = [e for e in referral.chronology.all() if e.to_status == Referral.Status.RETURNED]
+    return returns[-1] if returns else None
 
 
 def _may_edit(user, referral) -> bool:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from placements.roles import Role
 from placements.services import DomainError
 
 from .models import ChronologyEntry, Referral
@@ -74,3 +75,31 @@ def transition(
         text=text,
     )
     return locked
+
+
+# --- Who may take the permission-to-search steps (named guards, used by the
+# approvals services and by the templates that offer the buttons) -------------------
+
+
+def user_may_endorse(user, referral: Referral) -> bool:
+    """A team manager of the referral's team, while it waits for endorsement."""
+    return (
+        referral.status == Status.SUBMITTED
+        and user.has_role(Role.TEAM_MANAGER)
+        and user.team_id == referral.team_id
+    )
+
+
+def user_may_approve_search(user, referral: Referral) -> bool:
+    """A service lead of the referral's service, once the team manager has endorsed it."""
+    return (
+        referral.status == Status.ENDORSED
+        and user.has_role(Role.SERVICE_LEAD)
+        and user.team is not None
+        and user.team.service_id == referral.team.service_id
+    )
+
+
+def referral_needs_agreement_evidence(referral: Referral) -> bool:
+    """Education or therapy asked for: evidence of agreement comes before approval."""
+    return bool(referral.education_needed or referral.therapy_needed)

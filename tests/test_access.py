@@ -83,6 +83,15 @@ EXPECTED = {
         )
         for name in REFERRAL_PAGES
     },
+    **{
+        f"approvals:{name}": (REFERRAL_VIEWERS, 404, 403)
+        for name in (
+            "search-decision",
+            "agreement-evidence",
+            "funding-approval",
+            "external-comment",
+        )
+    },
 }
 
 
@@ -128,6 +137,8 @@ def url_for(name, objects):
         kwargs = {"pk": objects["specialism"].pk}
     elif name == "providers:import-preview":
         kwargs = {"pk": objects["import"].pk}
+    elif name.startswith("approvals:"):
+        kwargs = {"pk": objects["referral"].pk}
     elif name.startswith("referrals:") and name not in ("referrals:list", "referrals:start"):
         referral = objects["referral"]
         kwargs = {"pk": referral.pk}

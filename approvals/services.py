@@ -1,0 +1,210 @@
+"""Permission to search: endorsement, approval, returns, evidence and funding."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+
+from placements.models import CouncilSettings, User
+from placements.roles import Role
+from placements.services import DomainError, outbox_enqueue
+from referrals.models import ChronologyEntry, Referral
+from referrals.services import chronology_add
+from referrals.workflow import (
+    Status,
+    referral_needs_agreement_evidence,
+    transition,
+    user_may_approve_search,
+    user_may_endorse,
+)
+
+from .models import AgreementEvidence, ExternalComment, FundingApproval, SearchDecision
+
+
+def _email(referral: Referral, *, to: list[str], template: str, key: str, **context) -> None:
+    if to:
+        outbox_enqueue(
+            key=f"{template}:{referral.pk}:{key}",
+            to=to,
+            template=template,
+            context={
+                "referral": referral,
+                "council": CouncilSettings.load(),
+                "site_url": settings.SITE_URL,
+                **context,
+            },
+        )
+
+
+def _service_leads(referral: Referral) -> list[str]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.SERVICE_LEAD,
+            team__service_id=referral.team.service_id,
+        ).values_list("email", flat=True)
+    )
+
+
+def _locked(referral: Referral) -> Referral:
+    return Referral.objects.select_related("team").select_for_update().get(pk=referral.pk)
+
+
+def _decide(*, referral, actor, step, outcome, comments, to_status, text) -> Referral:
+    if not comments.strip():
+        raise DomainError("Enter your comments")
+    moved = transition(referral=referral, to=to_status, actor=actor, text=text)
+    decision = SearchDecision.objects.create(
+        referral=moved, step=step, outcome=outcome, comments=comments.strip(), decided_by=actor
+    )
+    if outcome == SearchDecision.Outcome.RETURNED:
+        _email(
+            moved,
+            to=[moved.social_worker.email],
+            template="referral_returned",
+            key=f"decision-{decision.pk}",
+            who=actor,
+        )
+    return moved
+
+
+@transaction.atomic
+def search_endorse(*, referral: Referral, actor, comments: str) -> Referral:
+    locked = _locked(referral)
+    if not user_may_endorse(actor, locked):
+        raise DomainError("Only a team manager of this team can endorse it, while it waits for one")
+    moved = _decide(
+        referral=locked,
+        actor=actor,
+        step=SearchDecision.Step.ENDORSEMENT,
+        outcome=SearchDecision.Outcome.AGREED,
+        comments=comments,
+        to_status=Status.ENDORSED,
+        text=f"Endorsed by the team manager: {comments.strip()}",
+    )
+    _email(
+        moved,
+        to=_service_leads(moved),
+        template="referral_waiting_approval",
+        key=f"waiting-sl-{moved.updated_at.isoformat()}",
+        step="approve the search for",
+    )
+    return moved
+
+
+@transaction.atomic
+def search_approve(*, referral: Referral, actor, comments: str) -> Referral:
+    locked = _locked(referral)
+    if not user_may_approve_search(actor, locked):
+        raise DomainError("Only a service lead for this service can approve it, once endorsed")
+    if referral_needs_agreement_evidence(locked) and not locked.agreement_evidence.exists():
+        raise DomainError(
+            "Education or therapy is asked for: record evidence that it has been agreed "
+            "(by health, SEND or the Virtual School, or a senior manager) before approving"
+        )
+    moved = _decide(
+        referral=locked,
+        actor=actor,
+        step=SearchDecision.Step.APPROVAL,
+        outcome=SearchDecision.Outcome.AGREED,
+        comments=comments,
+        to_status=Status.APPROVED,
+        text=f"Search approved by the service lead: {comments.strip()}",
+    )
+    _email(
+        moved,
+        to=[moved.social_worker.email],
+        template="referral_approved",
+        key=f"approved-{moved.updated_at.isoformat()}",
+    )
+    return moved
+
+
+@transaction.atomic
+def search_return(*, referral: Referral, actor, comments: str) -> Referral:
+    """The team manager or service lead sends it back to the social worker with reasons."""
+    locked = _locked(referral)
+    if user_may_endorse(actor, locked):
+        step, who = SearchDecision.Step.ENDORSEMENT, "team manager"
+    elif user_may_approve_search(actor, locked):
+        step, who = SearchDecision.Step.APPROVAL, "service lead"
+    else:
+        raise DomainError("You cannot return this referral at this step")
+    return _decide(
+        referral=locked,
+        actor=actor,
+        step=step,
+        outcome=SearchDecision.Outcome.RETURNED,
+        comments=comments,
+        to_status=Status.RETURNED,
+        text=f"Returned by the {who}: {comments.strip()}",
+    )
+
+
+def _open(referral: Referral) -> Referral:
+    locked = _locked(referral)
+    if locked.status in (Status.DRAFT, Status.WITHDRAWN):
+        raise DomainError("Record this once the referral has been submitted and while it is open")
+    return locked
+
+
+@transaction.atomic
+def agreement_evidence_record(
+    *, referral: Referral, source: str, agreed_by: str, agreed_on: dt.date, actor
+) -> AgreementEvidence:
+    locked = _open(referral)
+    evidence = AgreementEvidence.objects.create(
+        referral=locked, source=source, agreed_by=agreed_by, agreed_on=agreed_on, recorded_by=actor
+    )
+    chronology_add(
+        referral=locked,
+        actor=actor,
+        kind=ChronologyEntry.Kind.COMMENT,
+        text=(
+            f"Evidence recorded: education or therapy agreed by {agreed_by} "
+            f"({evidence.get_source_display()}) on {agreed_on:%-d %B %Y}"
+        ),
+    )
+    return evidence
+
+
+@transaction.atomic
+def funding_approval_record(
+    *, referral: Referral, approved_by: str, weekly_amount: Decimal, approved_on: dt.date, actor
+) -> FundingApproval:
+    locked = _open(referral)
+    approval = FundingApproval.objects.create(
+        referral=locked,
+        approved_by=approved_by,
+        weekly_amount=weekly_amount,
+        approved_on=approved_on,
+        recorded_by=actor,
+    )
+    chronology_add(
+        referral=locked,
+        actor=actor,
+        kind=ChronologyEntry.Kind.COMMENT,
+        text=(
+            f"Funding approval recorded: up to £{weekly_amount:,.2f} a week, approved by "
+            f"{approved_by} on {approved_on:%-d %B %Y}"
+        ),
+    )
+    return approval
+
+
+@transaction.atomic
+def external_comment_record(
+    *, referral: Referral, source: str, name: str, comment: str, actor
+) -> ExternalComment:
+    locked = _open(referral)
+    recorded = ExternalComment.objects.create(
+        referral=locked, source=source, name=name, comment=comment, recorded_by=actor
+    )
+    chronology_add(
+        referral=locked,
+        actor=actor,
+        kind=ChronologyEntry.Kind.COMMENT,
+        text=f"Comment from {name} ({recorded.get_source_display()}): {comment}",
+    )
+    return recorded

@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from placements.permissions import Capability, capability_required
+from placements.services import DomainError
+from referrals.selectors import get_referral_for_user
+from referrals.workflow import (
+    referral_needs_agreement_evidence,
+    user_may_approve_search,
+    user_may_endorse,
+)
+
+from . import services
+from .forms import (
+    AGREE,
+    AgreementEvidenceForm,
+    ExternalCommentForm,
+    FundingApprovalForm,
+    SearchDecisionForm,
+)
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def search_decision(request, pk):
+    referral = get_referral_for_user(user=request.user, pk=pk)
+    endorsing = user_may_endorse(request.user, referral)
+    if not endorsing and not user_may_approve_search(request.user, referral):
+        raise Http404
+    agree = services.search_endorse if endorsing else services.search_approve
+    form = SearchDecisionForm(
+        request.POST or None,
+        agree_label="Endorse the referral" if endorsing else "Approve the search",
+    )
+    if request.method == "POST" and form.is_valid():
+        comments = form.cleaned_data["comments"]
+        action = agree if form.cleaned_data["decision"] == AGREE else services.search_return
+        try:
+            action(referral=referral, actor=request.user, comments=comments)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your decision has been recorded.")
+            return redirect("referrals:detail", pk=referral.pk)
+    return render(
+        request,
+        "approvals/search_decision.html",
+        {
+            "referral": referral,
+            "form": form,
+            "endorsing": endorsing,
+            "evidence_missing": not endorsing
+            and referral_needs_agreement_evidence(referral)
+            and not referral.agreement_evidence.exists(),
+        },
+    )
+
+
+def _record(request, pk, *, form_class, action, title, intro, fields):
+    referral = get_referral_for_user(user=request.user, pk=pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(
+                referral=referral,
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in fields},
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{title} recorded.")
+            return redirect("referrals:detail", pk=referral.pk)
+    return render(
+        request,
+        "approvals/record.html",
+        {"referral": referral, "form": form, "title": title, "intro": intro},
+    )
+
+
+@capability_required(Capability.RECORD_SEARCH_EVIDENCE)
+@require_http_methods(["GET", "POST"])
+def agreement_evidence(request, pk):
+    return _record(
+        request,
+        pk,
+        form_class=AgreementEvidenceForm,
+        action=services.agreement_evidence_record,
+        title="Evidence of agreement",
+        intro="Where education or therapy is asked for, record who agreed it "
+        "before the service lead approves the search.",
+        fields=["source", "agreed_by", "agreed_on"],
+    )
+
+
+@capability_required(Capability.RECORD_SEARCH_EVIDENCE)
+@require_http_methods(["GET", "POST"])
+def funding_approval(request, pk):
+    return _record(
+        request,
+        pk,
+        form_class=FundingApprovalForm,
+        action=services.funding_approval_record,
+        title="Funding approval",
+        intro="An external search needs a funding approval. Record who approved "
+        "it and the weekly amount.",
+        fields=["approved_by", "weekly_amount", "approved_on"],
+    )
+
+
+@capability_required(Capability.RECORD_SEARCH_EVIDENCE)
+@require_http_methods(["GET", "POST"])
+def external_comment(request, pk):
+    return _record(
+        request,
+        pk,
+        form_class=ExternalCommentForm,
+        action=services.external_comment_record,
+        title="Comment",
+        intro="Record a comment from the child's independent reviewing officer "
+        "or the Virtual School.",
+        fields=["source", "name", "comment"],
+    )
