@@ -77,3 +77,57 @@ def referral_missing_sections(referral: Referral) -> list[str]:
 
 def referral_is_complete(referral: Referral) -> bool:
     return not referral_missing_sections(referral)
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    label: str
+    ok: bool
+    note: str = ""
+
+
+def qa_checklist(referral: Referral) -> list[CheckItem]:
+    """What a brokerage officer checks before accepting a referral onto the action list."""
+    problems = section_problems(referral)
+    items = [
+        CheckItem(section.title, not problems[section.key], "; ".join(problems[section.key]))
+        for section in SECTIONS
+        if not section.optional
+    ]
+    people = len(referral.people.all())
+    items.append(
+        CheckItem(
+            "Everyone named is listed for anonymisation",
+            people > 0 or referral.no_people_to_add,
+            f"{people} people listed" if people else "Social worker said there is nobody to add",
+        )
+    )
+    profile_words = len(referral.getting_to_know_me.split())
+    items.append(
+        CheckItem(
+            "Getting to know me says enough for providers to judge a match",
+            profile_words >= 80,
+            f"{profile_words} words" + ("" if profile_words >= 80 else ": ask for more detail"),
+        )
+    )
+    if referral.education_needed or referral.therapy_needed:
+        # Evidence is recorded by the approvals app against this referral.
+        agreed = referral.agreement_evidence.exists()
+        items.append(
+            CheckItem(
+                "Education or therapy has been agreed",
+                agreed,
+                "" if agreed else "No evidence of agreement recorded",
+            )
+        )
+    needs_funding = bool(referral.placement_type and not referral.placement_type.is_in_house)
+    if needs_funding:
+        funded = referral.funding_approvals.exists()
+        items.append(
+            CheckItem(
+                "Funding approval for an external search",
+                funded,
+                "" if funded else "None recorded: needed before any external round",
+            )
+        )
+    return items

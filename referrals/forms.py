@@ -358,3 +358,42 @@ class WithdrawForm(GDSForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter why the referral is being withdrawn"},
     )
+
+
+class QAReturnForm(GDSForm, forms.Form):
+    request_1 = forms.CharField(
+        label="What does the social worker need to do?",
+        help_text="One request a box, so they can see each one clearly.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter at least one thing the social worker needs to do"},
+    )
+    request_2 = forms.CharField(
+        label="Another request (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    request_3 = forms.CharField(
+        label="Another request (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def requests(self) -> list[str]:
+        return [self.cleaned_data[f"request_{n}"] for n in (1, 2, 3)]
+
+
+class QAAcceptForm(GDSForm, forms.Form):
+    take_it = forms.BooleanField(
+        label="Assign it to me",
+        required=False,
+        help_text="Otherwise the duty lead assigns it from the action list.",
+    )
+
+
+class QAAnswerForm(GDSForm, forms.Form):
+    response = forms.CharField(
+        label="What have you changed?",
+        help_text="Brokerage reads this with the referral.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what you have changed for brokerage"},
+    )

@@ -39,6 +39,7 @@ class Referral(models.Model):
         ENDORSED = "endorsed", "Waiting for service lead"
         RETURNED = "returned", "Returned to social worker"
         APPROVED = "approved", "Waiting for brokerage QA"
+        QA_RETURNED = "qa_returned", "Returned by brokerage"
         ACCEPTED = "accepted", "On the action list"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
@@ -90,6 +91,7 @@ class Referral(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -197,6 +199,29 @@ class ProviderExclusion(models.Model):
 
     def __str__(self):
         return f"{self.provider}: {self.reason[:40]}"
+
+
+class QARound(models.Model):
+    """One round of brokerage's quality check that went back to the social worker:
+    exactly what was asked, and what they said they changed. Every round is kept."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="qa_rounds")
+    requests = models.JSONField()
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    response = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self):
+        return f"QA round {self.pk} on {self.referral}"
 
 
 class ChronologyEntry(models.Model):

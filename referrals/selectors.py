@@ -9,7 +9,7 @@ from placements.roles import Role
 from .models import ChronologyEntry, Referral
 from .workflow import Status
 
-BROKERAGE_VISIBLE = [Status.APPROVED, Status.ACCEPTED]
+BROKERAGE_VISIBLE = [Status.APPROVED, Status.QA_RETURNED, Status.ACCEPTED]
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
@@ -61,6 +61,7 @@ def get_referral_for_user(*, user, pk: int) -> Referral:
             "agreement_evidence",
             "funding_approvals",
             "external_comments",
+            "qa_rounds__asked_by",
         ),
         pk=pk,
     )

@@ -18,9 +18,10 @@ from .models import (
     DesiredOutcome,
     PersonAroundChild,
     ProviderExclusion,
+    QARound,
     Referral,
 )
-from .workflow import Status, referral_is_editable, transition
+from .workflow import Status, referral_is_editable, transition, user_may_qa
 
 NEEDS_FIELDS = [
     "kind",
@@ -231,12 +232,15 @@ def _team_managers(referral: Referral) -> list[str]:
 
 
 @transaction.atomic
-def referral_submit(*, referral: Referral, actor) -> Referral:
-    """Draft (or returned) → waiting for the team manager, once every section is complete."""
+def referral_submit(*, referral: Referral, actor, response: str = "") -> Referral:
+    """Draft (or returned) → waiting for the team manager, once every section is complete.
+    Returned by brokerage → back to brokerage, with what the social worker changed."""
     referral = _editable(referral, actor)
     missing = referral_missing_sections(referral)
     if missing:
         raise DomainError("Complete these sections first: " + ", ".join(missing))
+    if referral.status == Status.QA_RETURNED:
+        return _qa_answer(referral=referral, actor=actor, response=response)
     resubmission = referral.status == Status.RETURNED
 
     def stamp(locked: Referral) -> list[str]:
@@ -275,3 +279,99 @@ def referral_withdraw(*, referral: Referral, reason: str, actor) -> Referral:
     return transition(
         referral=referral, to=Status.WITHDRAWN, actor=actor, text=f"Withdrawn: {reason.strip()}"
     )
+
+
+# --- Brokerage quality check --------------------------------------------------------
+
+
+def _qa_answer(*, referral: Referral, actor, response: str) -> Referral:
+    if not response.strip():
+        raise DomainError("Say what you have changed for brokerage")
+    qa_round = referral.qa_rounds.filter(answered_at__isnull=True).last()
+    moved = transition(
+        referral=referral,
+        to=Status.APPROVED,
+        actor=actor,
+        text=f"Answered brokerage's questions: {response.strip()}",
+    )
+    if qa_round is not None:
+        qa_round.response = response.strip()
+        qa_round.answered_by = actor
+        qa_round.answered_at = timezone.now()
+        qa_round.save(update_fields=["response", "answered_by", "answered_at"])
+    if moved.assigned_officer_id:
+        _email_social_worker_or_officer(
+            moved,
+            to=[moved.assigned_officer.email],
+            template="referral_qa_answered",
+            key=f"qa-answered-{qa_round.pk if qa_round else moved.pk}",
+        )
+    return moved
+
+
+def _email_social_worker_or_officer(referral, *, to, template, key, **context) -> None:
+    outbox_enqueue(
+        key=f"{template}:{referral.pk}:{key}",
+        to=to,
+        template=template,
+        context={
+            "referral": referral,
+            "council": CouncilSettings.load(),
+            "site_url": settings.SITE_URL,
+            **context,
+        },
+    )
+
+
+@transaction.atomic
+def referral_qa_accept(*, referral: Referral, actor, take_it: bool = False) -> Referral:
+    """Brokerage accepts the referral onto the duty action list."""
+    if not user_may_qa(actor, referral):
+        raise DomainError("Only brokerage can accept a referral that is waiting for its check")
+
+    def stamp(locked: Referral) -> list[str]:
+        locked.accepted_at = timezone.now()
+        fields = ["accepted_at"]
+        if take_it:
+            locked.assigned_officer = actor
+            fields.append("assigned_officer")
+        return fields
+
+    moved = transition(
+        referral=referral,
+        to=Status.ACCEPTED,
+        actor=actor,
+        update=stamp,
+        text="Accepted onto the action list" + (f", assigned to {actor}" if take_it else ""),
+    )
+    _email_social_worker_or_officer(
+        moved,
+        to=[moved.social_worker.email],
+        template="referral_accepted",
+        key=f"accepted-{moved.accepted_at.isoformat()}",
+    )
+    return moved
+
+
+@transaction.atomic
+def referral_qa_return(*, referral: Referral, actor, requests: Sequence[str]) -> Referral:
+    """Brokerage sends the referral back with specific requests (a new round each time)."""
+    if not user_may_qa(actor, referral):
+        raise DomainError("Only brokerage can return a referral that is waiting for its check")
+    asked = [r.strip() for r in requests if r and r.strip()]
+    if not asked:
+        raise DomainError("Enter at least one thing the social worker needs to do")
+    moved = transition(
+        referral=referral,
+        to=Status.QA_RETURNED,
+        actor=actor,
+        text="Returned by brokerage: " + "; ".join(asked),
+    )
+    qa_round = QARound.objects.create(referral=moved, requests=asked, asked_by=actor)
+    _email_social_worker_or_officer(
+        moved,
+        to=[moved.social_worker.email],
+        template="referral_qa_returned",
+        key=f"qa-round-{qa_round.pk}",
+    )
+    return moved

@@ -27,4 +27,5 @@ urlpatterns = [
     ),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/quality-check/", views.quality_check, name="quality-check"),
 ]

@@ -8,7 +8,7 @@ from placements.permissions import Capability, capability_required, user_can
 from placements.services import DomainError
 
 from . import selectors, services
-from .completeness import SECTIONS, section_problems
+from .completeness import SECTIONS, qa_checklist, section_problems
 from .forms import (
     ChildForm,
     ExclusionForm,
@@ -16,6 +16,9 @@ from .forms import (
     OutcomesForm,
     PersonForm,
     ProfileForm,
+    QAAcceptForm,
+    QAAnswerForm,
+    QAReturnForm,
     WithdrawForm,
 )
 from .models import Referral
@@ -25,6 +28,7 @@ from .workflow import (
     referral_needs_agreement_evidence,
     user_may_approve_search,
     user_may_endorse,
+    user_may_qa,
 )
 
 
@@ -87,6 +91,10 @@ def referral_detail(request, pk):
             "can_withdraw": referral_can_move(referral, Referral.Status.WITHDRAWN)
             and (_may_edit(request.user, referral)),
             "latest_return": _latest_return(referral),
+            "qa_round": _open_qa_round(referral)
+            if referral.status == Referral.Status.QA_RETURNED
+            else None,
+            "may_qa": user_may_qa(request.user, referral),
             "may_endorse": user_may_endorse(request.user, referral),
             "may_decide": user_may_endorse(request.user, referral)
             or user_may_approve_search(request.user, referral),
@@ -335,19 +343,65 @@ def submit(request, pk):
     referral, stop = _editable_or_redirect(request, pk)
     if stop:
         return stop
-    if request.method == "POST":
+    answering = referral.status == Referral.Status.QA_RETURNED
+    form = QAAnswerForm(request.POST or None) if answering else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        response = form.cleaned_data["response"] if form else ""
         try:
-            referral = services.referral_submit(referral=referral, actor=request.user)
+            referral = services.referral_submit(
+                referral=referral, actor=request.user, response=response
+            )
         except DomainError as error:
             messages.error(request, str(error))
             return redirect("referrals:detail", pk=referral.pk)
+        if answering:
+            return _saved(request, referral, "Sent back to brokerage with your changes.")
         return render(request, "referrals/submitted.html", {"referral": referral})
     return render(
         request,
         "referrals/check_answers.html",
+        {"referral": referral, "form": form, "qa_round": _open_qa_round(referral)},
+    )
+
+
+def _open_qa_round(referral):
+    rounds = [r for r in referral.qa_rounds.all() if r.answered_at is None]
+    return rounds[-1] if rounds else None
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def quality_check(request, pk):
+    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+    if not user_may_qa(request.user, referral):
+        raise Http404
+    action = request.POST.get("action") if request.method == "POST" else None
+    accept_form = QAAcceptForm(request.POST if action == "accept" else None, prefix="accept")
+    return_form = QAReturnForm(request.POST if action == "return" else None, prefix="return")
+    try:
+        if action == "accept" and accept_form.is_valid():
+            services.referral_qa_accept(
+                referral=referral,
+                actor=request.user,
+                take_it=accept_form.cleaned_data["take_it"],
+            )
+            return _saved(request, referral, "Accepted onto the action list.")
+        if action == "return" and return_form.is_valid():
+            services.referral_qa_return(
+                referral=referral, actor=request.user, requests=return_form.requests()
+            )
+            return _saved(request, referral, "Returned to the social worker with your requests.")
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("referrals:detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/quality_check.html",
         {
             "referral": referral,
-            "problems": section_problems(referral),
+            "checklist": qa_checklist(referral),
+            "accept_form": accept_form,
+            "return_form": return_form,
         },
     )
 

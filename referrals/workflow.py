@@ -18,7 +18,8 @@ ALLOWED: dict[str, set[str]] = {
     Status.SUBMITTED: {Status.ENDORSED, Status.RETURNED},
     Status.ENDORSED: {Status.APPROVED, Status.RETURNED},
     Status.RETURNED: {Status.SUBMITTED},
-    Status.APPROVED: {Status.ACCEPTED, Status.RETURNED},
+    Status.APPROVED: {Status.ACCEPTED, Status.QA_RETURNED},
+    Status.QA_RETURNED: {Status.APPROVED},
     Status.ACCEPTED: set(),
     Status.WITHDRAWN: set(),
 }
@@ -26,7 +27,7 @@ OPEN_STATES = {s for s in Status.values if s not in (Status.WITHDRAWN,)}
 for state in OPEN_STATES:
     ALLOWED[state] = ALLOWED[state] | {Status.WITHDRAWN}
 
-EDITABLE_STATES = {Status.DRAFT, Status.RETURNED}
+EDITABLE_STATES = {Status.DRAFT, Status.RETURNED, Status.QA_RETURNED}
 
 
 def referral_is_editable(referral: Referral) -> bool:
@@ -103,3 +104,10 @@ def user_may_approve_search(user, referral: Referral) -> bool:
 def referral_needs_agreement_evidence(referral: Referral) -> bool:
     """Education or therapy asked for: evidence of agreement comes before approval."""
     return bool(referral.education_needed or referral.therapy_needed)
+
+
+def user_may_qa(user, referral: Referral) -> bool:
+    """A brokerage officer, while the approved referral waits for its quality check."""
+    return referral.status == Status.APPROVED and user.has_role(
+        Role.BROKERAGE_OFFICER, Role.DUTY_LEAD
+    )

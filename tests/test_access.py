@@ -45,7 +45,9 @@ REFERRAL_PAGES = [
     "exclusion-remove",
     "submit",
     "withdraw",
+    "quality-check",
 ]
+VIEWER_PAGES = {"detail", "withdraw", "quality-check"}
 POST_ONLY = {"child-remove", "person-remove", "exclusion-remove"}
 
 # url name -> (who may use it with GET, status they get, status others get)
@@ -77,7 +79,7 @@ EXPECTED = {
     "referrals:start": (SOCIAL_WORKERS, 405, 403),
     **{
         f"referrals:{name}": (
-            REFERRAL_VIEWERS if name in ("detail", "withdraw") else SOCIAL_WORKERS,
+            REFERRAL_VIEWERS if name in VIEWER_PAGES else SOCIAL_WORKERS,
             405 if name in POST_ONLY else 404,
             403,
         )
