@@ -13,6 +13,8 @@ class NavItem:
     url_name: str
     capability: Capability | None
     section: str
+    # Home sends anyone who can use a primary item straight there.
+    primary: bool = False
 
     @property
     def url(self) -> str:
@@ -21,6 +23,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("Home", "home", None, "home"),
+    NavItem("Action list", "referrals:action-list", Capability.WORK_ACTION_LIST, "referrals", True),
     NavItem("Referrals", "referrals:list", Capability.VIEW_REFERRALS, "referrals"),
     NavItem("Providers", "providers:list", Capability.VIEW_PROVIDERS, "providers"),
     NavItem("Users", "accounts:user-list", Capability.MANAGE_USERS, "users"),
@@ -33,11 +36,13 @@ def navigation_for(request) -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
     match = getattr(request, "resolver_match", None)
-    current = match.namespace if match and match.namespace else (match.url_name if match else "")
-    items = []
-    for item in NAV_ITEMS:
-        if item.capability is not None and not user_can(user, item.capability):
-            continue
-        active = item.url_name.split(":")[0] == current or item.url_name == current
-        items.append({"label": item.label, "url": item.url, "active": active})
-    return items
+    current = match.view_name if match else ""
+    section = current.split(":")[0] if ":" in current else current
+    items = [
+        item for item in NAV_ITEMS if item.capability is None or user_can(user, item.capability)
+    ]
+    # The page itself if it is in the menu, otherwise the first item of its section.
+    active = next((item for item in items if item.url_name == current), None) or next(
+        (item for item in items if item.url_name.split(":")[0] == section), None
+    )
+    return [{"label": item.label, "url": item.url, "active": item is active} for item in items]

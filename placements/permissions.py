@@ -20,6 +20,7 @@ class Capability(StrEnum):
     START_REFERRAL = "start_referral"
     VIEW_REFERRALS = "view_referrals"
     RECORD_SEARCH_EVIDENCE = "record_search_evidence"
+    WORK_ACTION_LIST = "work_action_list"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -29,10 +30,20 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.TEAM_MANAGER: frozenset({Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}),
     Role.SERVICE_LEAD: frozenset({Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}),
     Role.BROKERAGE_OFFICER: frozenset(
-        {Capability.VIEW_PROVIDERS, Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}
+        {
+            Capability.VIEW_PROVIDERS,
+            Capability.VIEW_REFERRALS,
+            Capability.RECORD_SEARCH_EVIDENCE,
+            Capability.WORK_ACTION_LIST,
+        }
     ),
     Role.DUTY_LEAD: frozenset(
-        {Capability.VIEW_PROVIDERS, Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}
+        {
+            Capability.VIEW_PROVIDERS,
+            Capability.VIEW_REFERRALS,
+            Capability.RECORD_SEARCH_EVIDENCE,
+            Capability.WORK_ACTION_LIST,
+        }
     ),
     Role.SENIOR_MANAGER: frozenset(),
     Role.HEAD_OF_SERVICE: frozenset(),

@@ -59,6 +59,9 @@ def home(request):
         for item in NAV_ITEMS
         if item.capability is not None and user_can(request.user, item.capability)
     ]
+    primary = next((item for item in destinations if item.primary), None)
+    if primary is not None:
+        return redirect(primary.url)
     if len(destinations) == 1:
         return redirect(destinations[0].url)
     return render(request, "placements/home.html", {"destinations": destinations})

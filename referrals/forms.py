@@ -397,3 +397,67 @@ class QAAnswerForm(GDSForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what you have changed for brokerage"},
     )
+
+
+class ActionListFilterForm(forms.Form):
+    show = forms.MultipleChoiceField(
+        label="Show only", required=False, widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["show"].choices = list(choices.items())
+
+
+class AssignForm(GDSForm, forms.Form):
+    officer = forms.ModelChoiceField(
+        label="Assigned officer", queryset=None, required=False, empty_label="Nobody"
+    )
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+
+
+class PriorityForm(GDSForm, forms.Form):
+    priority = forms.TypedChoiceField(
+        label="Priority",
+        choices=Referral.Priority.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a priority"},
+    )
+
+
+class NextActionForm(GDSForm, forms.Form):
+    next_action = forms.CharField(
+        label="Next action",
+        max_length=300,
+        error_messages={
+            "required": "Enter the next action",
+            "max_length": "The next action must be 300 characters or fewer",
+        },
+    )
+    due = GovDateField(label_text="Due date")
+
+    def clean_due(self):
+        due = self.cleaned_data.get("due")
+        if due and due < timezone.localdate():
+            raise forms.ValidationError("The due date must be today or in the future")
+        return due
+
+
+class NoteForm(GDSForm, forms.Form):
+    kind = forms.ChoiceField(
+        label="What are you recording?",
+        choices=[("note", "A note"), ("call", "A call")],
+        widget=forms.RadioSelect,
+        initial="note",
+        error_messages={"required": "Select a note or a call"},
+    )
+    text = forms.CharField(
+        label="What happened",
+        help_text="For example: Called Horizon Fostering, no answer, left a message.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what happened"},
+    )

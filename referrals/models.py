@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -48,6 +50,11 @@ class Referral(models.Model):
         EMERGENCY = "emergency", "Emergency"
         NEW_INTO_CARE = "new_into_care", "New into care"
 
+    class Priority(models.IntegerChoices):
+        HIGH = 1, "High"
+        NORMAL = 2, "Normal"
+        LOW = 3, "Low"
+
     class Siblings(models.TextChoices):
         TOGETHER = "together", "All together"
         APART = "apart", "Not all together"
@@ -86,6 +93,7 @@ class Referral(models.Model):
         blank=True,
         related_name="assigned_referrals",
     )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     next_action = models.CharField(max_length=300, blank=True)
     next_action_due = models.DateField(null=True, blank=True)
 
@@ -99,6 +107,8 @@ class Referral(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "date_needed"]),
+            models.Index(fields=["assigned_officer", "status"]),
+            models.Index(fields=["status", "next_action_due"]),
             models.Index(fields=["team", "status"]),
             models.Index(fields=["social_worker", "status"]),
         ]
@@ -113,6 +123,19 @@ class Referral(models.Model):
     @property
     def is_sibling_group(self) -> bool:
         return len(self.children.all()) > 1
+
+    @property
+    def days_open(self) -> int | None:
+        """Whole days since it was first submitted."""
+        if not self.submitted_at:
+            return None
+        return (timezone.localdate() - timezone.localdate(self.submitted_at)).days
+
+    @property
+    def who(self) -> str:
+        """The children as initials and ages, the way the action list shows them."""
+        shown = ", ".join(f"{c.initials} ({c.age_text})" for c in self.children.all())
+        return shown or "\N{EN DASH}"
 
 
 class Child(models.Model):
@@ -151,6 +174,22 @@ class Child(models.Model):
     @property
     def initials(self) -> str:
         return "".join(part[0].upper() for part in [self.first_name, self.last_name] if part)
+
+    def age_on(self, day: dt.date) -> tuple[int, int]:
+        """Whole years and months on `day`."""
+        months = (day.year - self.date_of_birth.year) * 12 + day.month - self.date_of_birth.month
+        if day.day < self.date_of_birth.day:
+            months -= 1
+        return divmod(max(months, 0), 12)
+
+    @property
+    def age_text(self) -> str:
+        """Years, or months under two: how ages are told to providers too."""
+        years, months = self.age_on(timezone.localdate())
+        if years < 2:
+            total = years * 12 + months
+            return f"{total} month{'s' if total != 1 else ''}"
+        return f"{years}"
 
 
 class PersonAroundChild(models.Model):

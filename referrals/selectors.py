@@ -1,6 +1,6 @@
 """Reads scoped to the person asking: who may see which referral lives here."""
 
-from django.db.models import Case, Prefetch, Q, QuerySet, When
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -9,7 +9,8 @@ from placements.roles import Role
 from .models import ChronologyEntry, Referral
 from .workflow import Status
 
-BROKERAGE_VISIBLE = [Status.APPROVED, Status.QA_RETURNED, Status.ACCEPTED]
+# Brokerage sees every open referral once submitted (and anything assigned to them).
+BROKERAGE_VISIBLE = [s for s in Status.values if s not in (Status.DRAFT, Status.WITHDRAWN)]
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
@@ -94,5 +95,46 @@ def referrals_waiting_for(user) -> QuerySet[Referral]:
             "-is_urgent",
             "date_needed",
             "submitted_at",
+        )
+    )
+
+
+# --- The duty action list ------------------------------------------------------------
+
+ACTION_LIST_FILTERS = {
+    "mine": "Mine",
+    "unassigned": "Unassigned",
+    "urgent": "Urgent or emergency",
+    "overdue": "Next action overdue",
+    "awaiting_approval": "Awaiting approval",
+    "awaiting_qa": "Awaiting brokerage QA",
+    "awaiting_social_worker": "Awaiting social worker",
+}
+
+
+def action_list(user, *, filters=(), today) -> QuerySet[Referral]:
+    """Every open referral brokerage handles: emergencies first, then the duty lead's
+    priority, then the date needed, then the oldest. `filters` narrow it together."""
+    referrals = Referral.objects.filter(status__in=BROKERAGE_VISIBLE)
+    conditions = {
+        "mine": Q(assigned_officer=user),
+        "unassigned": Q(assigned_officer__isnull=True),
+        "urgent": Q(kind=Referral.Kind.EMERGENCY) | Q(is_urgent=True),
+        "overdue": Q(next_action_due__lt=today),
+        "awaiting_approval": Q(status__in=[Status.SUBMITTED, Status.ENDORSED]),
+        "awaiting_qa": Q(status=Status.APPROVED),
+        "awaiting_social_worker": Q(status__in=[Status.RETURNED, Status.QA_RETURNED]),
+    }
+    for name in filters:
+        referrals = referrals.filter(conditions[name])
+    return (
+        referrals.select_related("placement_type", "assigned_officer")
+        .prefetch_related("children")
+        .order_by(
+            Case(When(kind=Referral.Kind.EMERGENCY, then=0), default=1),
+            "priority",
+            F("date_needed").asc(nulls_last=True),
+            "submitted_at",
+            "pk",
         )
     )

@@ -244,7 +244,9 @@ def referral_submit(*, referral: Referral, actor, response: str = "") -> Referra
     resubmission = referral.status == Status.RETURNED
 
     def stamp(locked: Referral) -> list[str]:
-        locked.submitted_at = timezone.now()
+        # The first submission: days open count from here, whatever returns follow.
+        if not locked.submitted_at:
+            locked.submitted_at = timezone.now()
         if not locked.reference:
             locked.reference = f"PR{locked.created_at:%y}-{locked.pk:05d}"
         return ["submitted_at", "reference"]
@@ -258,8 +260,9 @@ def referral_submit(*, referral: Referral, actor, response: str = "") -> Referra
     )
     managers = _team_managers(referral)
     if managers:
+        step = referral.chronology.order_by("-pk").values_list("pk", flat=True).first()
         outbox_enqueue(
-            key=f"referral-waiting-tm:{referral.pk}:{referral.submitted_at.isoformat()}",
+            key=f"referral-waiting-tm:{referral.pk}:{step}",
             to=managers,
             template="referral_waiting_approval",
             context={
@@ -375,3 +378,84 @@ def referral_qa_return(*, referral: Referral, actor, requests: Sequence[str]) ->
         key=f"qa-round-{qa_round.pk}",
     )
     return moved
+
+
+# --- The duty action list -------------------------------------------------------------
+
+
+def _brokerage(referral: Referral) -> Referral:
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.status in (Status.DRAFT, Status.WITHDRAWN):
+        raise DomainError("This referral is not open with brokerage")
+    return locked
+
+
+@transaction.atomic
+def referral_assign(*, referral: Referral, officer: User | None, actor) -> Referral:
+    """The duty lead assigns (or reassigns, or unassigns) the officer working it."""
+    if not actor.has_role(Role.DUTY_LEAD):
+        raise DomainError("Only the duty lead assigns referrals")
+    if officer is not None and not (officer.is_active and officer.has_role(Role.BROKERAGE_OFFICER)):
+        raise DomainError("Choose an active brokerage officer")
+    locked = _brokerage(referral)
+    if locked.assigned_officer_id == (officer.pk if officer else None):
+        return locked
+    before = str(locked.assigned_officer or "nobody")
+    locked.assigned_officer = officer
+    locked.save(update_fields=["assigned_officer", "updated_at"])
+    chronology_add(
+        referral=locked,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=f"Assigned to {officer or 'nobody'} (was {before})",
+    )
+    return locked
+
+
+@transaction.atomic
+def referral_set_priority(*, referral: Referral, priority: int, actor) -> Referral:
+    if not actor.has_role(Role.DUTY_LEAD):
+        raise DomainError("Only the duty lead sets priorities")
+    locked = _brokerage(referral)
+    if locked.priority != priority:
+        old = locked.get_priority_display()
+        locked.priority = priority
+        locked.save(update_fields=["priority", "updated_at"])
+        chronology_add(
+            referral=locked,
+            actor=actor,
+            kind=ChronologyEntry.Kind.NOTE,
+            text=f"Priority set to {locked.get_priority_display().lower()} (was {old.lower()})",
+        )
+    return locked
+
+
+@transaction.atomic
+def referral_set_next_action(
+    *, referral: Referral, next_action: str, due: dt.date | None, actor
+) -> Referral:
+    if not actor.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+        raise DomainError("Only brokerage sets the next action")
+    if not next_action.strip():
+        raise DomainError("Enter the next action")
+    locked = _brokerage(referral)
+    locked.next_action = next_action.strip()
+    locked.next_action_due = due
+    locked.save(update_fields=["next_action", "next_action_due", "updated_at"])
+    when = f", due {due:%-d %B %Y}" if due else ""
+    chronology_add(
+        referral=locked,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=f"Next action: {locked.next_action}{when}",
+    )
+    return locked
+
+
+@transaction.atomic
+def referral_add_note(*, referral: Referral, kind: str, text: str, actor) -> ChronologyEntry:
+    """An officer's note or logged call ("called provider, no answer")."""
+    if kind not in (ChronologyEntry.Kind.NOTE, ChronologyEntry.Kind.CALL):
+        raise DomainError("Choose a note or a call")
+    locked = _brokerage(referral)
+    return chronology_add(referral=locked, actor=actor, kind=kind, text=text.strip())

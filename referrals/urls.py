@@ -6,6 +6,9 @@ app_name = "referrals"
 
 urlpatterns = [
     path("", views.referral_list, name="list"),
+    path("action-list/", views.action_list, name="action-list"),
+    path("<int:pk>/manage/", views.manage, name="manage"),
+    path("<int:pk>/notes/", views.add_note, name="add-note"),
     path("new/", views.referral_start, name="start"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/children/", views.children, name="children"),

@@ -2,19 +2,28 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from placements.models import User
 from placements.permissions import Capability, capability_required, user_can
+from placements.roles import Role
 from placements.services import DomainError
 
 from . import selectors, services
 from .completeness import SECTIONS, qa_checklist, section_problems
 from .forms import (
+    ActionListFilterForm,
+    AssignForm,
     ChildForm,
     ExclusionForm,
     NeedsForm,
+    NextActionForm,
+    NoteForm,
     OutcomesForm,
     PersonForm,
+    PriorityForm,
     ProfileForm,
     QAAcceptForm,
     QAAnswerForm,
@@ -95,6 +104,10 @@ def referral_detail(request, pk):
             if referral.status == Referral.Status.QA_RETURNED
             else None,
             "may_qa": user_may_qa(request.user, referral),
+            "note_form": NoteForm()
+            if user_can(request.user, Capability.WORK_ACTION_LIST)
+            and referral.status not in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN)
+            else None,
             "may_endorse": user_may_endorse(request.user, referral),
             "may_decide": user_may_endorse(request.user, referral)
             or user_may_approve_search(request.user, referral),
@@ -421,3 +434,111 @@ def withdraw(request, pk):
         else:
             return _saved(request, referral, "The referral has been withdrawn.")
     return render(request, "referrals/withdraw.html", {"referral": referral, "form": form})
+
+
+# --- The duty action list -------------------------------------------------------------
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_GET
+def action_list(request):
+    today = timezone.localdate()
+    form = ActionListFilterForm(request.GET or None, choices=selectors.ACTION_LIST_FILTERS)
+    chosen = form.cleaned_data["show"] if form.is_valid() else []
+    referrals = selectors.action_list(request.user, filters=chosen, today=today)
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    partial = request.htmx and not request.htmx.history_restore_request
+    return render(
+        request,
+        "referrals/_action_rows.html" if partial else "referrals/action_list.html",
+        {
+            "form": form,
+            "page": page,
+            "today": today,
+            "querystring_without_page": params.urlencode(),
+            "refreshed_at": timezone.localtime(),
+        },
+    )
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def manage(request, pk):
+    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+    is_duty_lead = request.user.has_role(Role.DUTY_LEAD)
+    action = request.POST.get("action") if request.method == "POST" else None
+    officers = User.objects.filter(
+        is_active=True, role_assignments__role=Role.BROKERAGE_OFFICER
+    ).order_by("full_name")
+    forms_by_action = {
+        "next_action": NextActionForm(
+            request.POST if action == "next_action" else None,
+            prefix="next",
+            initial={"next_action": referral.next_action, "due": referral.next_action_due},
+        ),
+    }
+    if is_duty_lead:
+        forms_by_action["assign"] = AssignForm(
+            request.POST if action == "assign" else None,
+            prefix="assign",
+            officers=officers,
+            initial={"officer": referral.assigned_officer_id},
+        )
+        forms_by_action["priority"] = PriorityForm(
+            request.POST if action == "priority" else None,
+            prefix="priority",
+            initial={"priority": referral.priority},
+        )
+    form = forms_by_action.get(action)
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "assign":
+                services.referral_assign(
+                    referral=referral, officer=data["officer"], actor=request.user
+                )
+            elif action == "priority":
+                services.referral_set_priority(
+                    referral=referral, priority=data["priority"], actor=request.user
+                )
+            else:
+                services.referral_set_next_action(
+                    referral=referral,
+                    next_action=data["next_action"],
+                    due=data["due"],
+                    actor=request.user,
+                )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Saved.")
+            return redirect("referrals:action-list")
+    return render(
+        request,
+        "referrals/manage.html",
+        {"referral": referral, "forms": forms_by_action, "is_duty_lead": is_duty_lead},
+    )
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_POST
+def add_note(request, pk):
+    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_add_note(
+                referral=referral,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Added to the chronology.")
+    else:
+        messages.error(request, "Enter what happened, and whether it was a note or a call.")
+    return redirect(f"{reverse('referrals:detail', kwargs={'pk': referral.pk})}#chronology")

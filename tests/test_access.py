@@ -26,6 +26,7 @@ REFERRAL_VIEWERS = {
     Role.DUTY_LEAD,
 }
 SOCIAL_WORKERS = {Role.SOCIAL_WORKER}
+BROKERAGE = {Role.BROKERAGE_OFFICER, Role.DUTY_LEAD}
 # The walk's referral is another team's draft: those who may see referrals at all
 # get 404 for it, everyone else 403.
 REFERRAL_PAGES = [
@@ -76,6 +77,9 @@ EXPECTED = {
     "providers:import": (ADMIN, 200, 403),
     "providers:import-preview": (ADMIN, 200, 403),
     "referrals:list": (REFERRAL_VIEWERS, 200, 403),
+    "referrals:action-list": (BROKERAGE, 200, 403),
+    "referrals:manage": (BROKERAGE, 404, 403),
+    "referrals:add-note": (BROKERAGE, 405, 403),
     "referrals:start": (SOCIAL_WORKERS, 405, 403),
     **{
         f"referrals:{name}": (
@@ -141,7 +145,11 @@ def url_for(name, objects):
         kwargs = {"pk": objects["import"].pk}
     elif name.startswith("approvals:"):
         kwargs = {"pk": objects["referral"].pk}
-    elif name.startswith("referrals:") and name not in ("referrals:list", "referrals:start"):
+    elif name.startswith("referrals:") and name not in (
+        "referrals:list",
+        "referrals:start",
+        "referrals:action-list",
+    ):
         referral = objects["referral"]
         kwargs = {"pk": referral.pk}
         if name in ("referrals:child-edit", "referrals:child-remove"):

@@ -6,13 +6,10 @@ from placements.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_officer_chooses_between_referrals_and_the_directory(officer_client):
+def test_officer_is_sent_to_the_action_list(officer_client):
     response = officer_client.get(reverse("home"))
-    assert response.status_code == 200
-    assert [item.url_name for item in response.context["destinations"]] == [
-        "referrals:list",
-        "providers:list",
-    ]
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:action-list")
 
 
 def test_social_worker_is_sent_straight_to_their_referrals(social_worker_client):

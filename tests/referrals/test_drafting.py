@@ -358,10 +358,12 @@ def test_team_manager_sees_submitted_but_not_drafts_and_cannot_edit(client_for, 
     assert manager.get(reverse("referrals:needs", kwargs={"pk": sent.pk})).status_code == 403
 
 
-def test_brokerage_does_not_see_referrals_before_approval(client_for, make_user):
-    sent = submitted(make_user(Role.SOCIAL_WORKER))
+def test_brokerage_sees_open_referrals_but_never_drafts(client_for, make_user):
+    owner = make_user(Role.SOCIAL_WORKER)
+    draft, sent = complete_draft(owner), submitted(owner)
     officer = client_for(Role.BROKERAGE_OFFICER, team=None)
-    assert officer.get(reverse("referrals:detail", kwargs={"pk": sent.pk})).status_code == 404
+    assert officer.get(reverse("referrals:detail", kwargs={"pk": sent.pk})).status_code == 200
+    assert officer.get(reverse("referrals:detail", kwargs={"pk": draft.pk})).status_code == 404
 
 
 def test_service_lead_sees_their_services_referrals_only(client_for, make_user, other_team):
