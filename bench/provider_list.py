@@ -1,8 +1,8 @@
 """Provider directory list and export at a seeded volume.
 
-Seeds `seed_demo --scale N` (120 x N providers), then times server-side
+Seeds `seed_demo --provider-scale N` (120 x N providers), then times server-side
 rendering of the list page with each filter, through Django's test client
-(no network), and counts queries. Usage: bench/provider_list.py --scale 10
+(no network), and counts queries. Usage: bench/provider_list.py --provider-scale 10
 """
 
 import argparse
@@ -47,13 +47,13 @@ SCENARIOS = {
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--provider-scale", type=int, default=10)
     parser.add_argument("--runs", type=int, default=25)
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    call_command("seed_demo", scale=args.scale, quiet_logins=True)
+    call_command("seed_demo", provider_scale=args.provider_scale, quiet_logins=True)
     print(f"seeded in {time.perf_counter() - started:.1f}s on {connection.vendor}")
     ids = {
         "fostering": Category.objects.get(slug="fostering").pk,

@@ -277,11 +277,21 @@ def referral_submit(*, referral: Referral, actor, response: str = "") -> Referra
 
 @transaction.atomic
 def referral_withdraw(*, referral: Referral, reason: str, actor) -> Referral:
+    """Withdraw at any stage with a reason; the social worker is told unless it was them."""
     if not reason.strip():
         raise DomainError("Enter why the referral is being withdrawn")
-    return transition(
+    moved = transition(
         referral=referral, to=Status.WITHDRAWN, actor=actor, text=f"Withdrawn: {reason.strip()}"
     )
+    if moved.social_worker_id != actor.pk and moved.reference:
+        _email_social_worker_or_officer(
+            moved,
+            to=[moved.social_worker.email],
+            template="referral_withdrawn",
+            key=f"withdrawn-{moved.closed_at.isoformat()}",
+            who=actor,
+        )
+    return moved
 
 
 # --- Brokerage quality check --------------------------------------------------------

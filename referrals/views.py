@@ -97,8 +97,7 @@ def referral_detail(request, pk):
                 1 for s in sections if s["complete"] and not s["section"].optional
             ),
             "required_count": sum(1 for s in SECTIONS if not s.optional),
-            "can_withdraw": referral_can_move(referral, Referral.Status.WITHDRAWN)
-            and (_may_edit(request.user, referral)),
+            "can_withdraw": _may_withdraw(request.user, referral),
             "latest_return": _latest_return(referral),
             "qa_round": _open_qa_round(referral)
             if referral.status == Referral.Status.QA_RETURNED
@@ -124,6 +123,23 @@ def _latest_return(referral):
         return None
     returns = [e for e in referral.chronology.all() if e.to_status == Referral.Status.RETURNED]
     return returns[-1] if returns else None
+
+
+def _referral_to_withdraw(user, pk):
+    """The social worker's side (their team) or brokerage may withdraw a referral."""
+    if user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+        return selectors.get_referral_for_user(user=user, pk=pk)
+    return selectors.get_referral_to_edit(user=user, pk=pk)
+
+
+def _may_withdraw(user, referral) -> bool:
+    if not referral_can_move(referral, Referral.Status.WITHDRAWN):
+        return False
+    try:
+        _referral_to_withdraw(user, referral.pk)
+    except Http404:
+        return False
+    return True
 
 
 def _may_edit(user, referral) -> bool:
@@ -422,7 +438,7 @@ def quality_check(request, pk):
 @capability_required(Capability.VIEW_REFERRALS)
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
-    referral = selectors.get_referral_to_edit(user=request.user, pk=pk)
+    referral = _referral_to_withdraw(request.user, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,13 +11,16 @@ PLACEMENT_TYPES = [
     ("Home care", "home-care", "home-care", False),
 ]
 
-# Row-level: UPDATE and DELETE are refused. TRUNCATE is left to the database owner
+# Row-level: UPDATE and DELETE are refused. (No "%" here: Django passes migration SQL
+# through the driver's placeholder parsing.) TRUNCATE is left to the database owner
 # (and to the test runner, which empties tables that way between tests).
 APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION referrals_chronology_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'The chronology is append-only: % is not allowed. Add a correcting entry instead.', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION USING
+        MESSAGE = 'The chronology is append-only: ' || TG_OP
+                  || ' is not allowed. Add a correcting entry instead.',
+        ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 

@@ -385,3 +385,28 @@ def test_after_submission_edit_pages_say_why_not(social_worker_client):
 def test_roles_without_referrals_get_403(client_for):
     for role in (Role.ADMINISTRATOR, Role.DIRECTOR):
         assert client_for(role).get(reverse("referrals:list")).status_code == 403
+
+
+def test_withdrawal_by_brokerage_tells_the_social_worker(
+    make_user, django_capture_on_commit_callbacks
+):
+    social_worker = make_user(Role.SOCIAL_WORKER, email="sw@council.example")
+    officer = make_user(Role.BROKERAGE_OFFICER, team=None)
+    referral = submitted(social_worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_withdraw(referral=referral, reason="Placed with family", actor=officer)
+    assert [m.subject for m in mail.outbox if m.to == ["sw@council.example"]] == [
+        f"Referral {referral.reference} has been withdrawn"
+    ]
+
+
+def test_officer_withdraws_from_the_page(client_for, make_user):
+    referral = submitted(make_user(Role.SOCIAL_WORKER))
+    officer = client_for(Role.BROKERAGE_OFFICER, team=None)
+    detail = officer.get(reverse("referrals:detail", kwargs={"pk": referral.pk}))
+    assert b"Withdraw this referral" in detail.content
+    officer.post(
+        reverse("referrals:withdraw", kwargs={"pk": referral.pk}), {"reason": "Not needed"}
+    )
+    referral.refresh_from_db()
+    assert referral.status == Status.WITHDRAWN

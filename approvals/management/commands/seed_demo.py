@@ -22,6 +22,9 @@ from providers.models import (
     Tier,
 )
 from providers.services import provider_create
+from referrals.models import ChronologyEntry, Referral
+
+from ...demo.referrals import seed_bulk_referrals, seed_demo_referrals
 
 DEMO_PASSWORD_DEFAULT = "demo-password-2026"  # noqa: S105 (fictional demo accounts only)
 
@@ -130,10 +133,19 @@ class Command(BaseCommand):
     help = "Load fictional demo data (idempotent). --scale multiplies the provider directory."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=1, help="Multiply providers by this")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Referral volume for benchmarks: 50 open, 200 closed and 2,000 chronology "
+            "entries per unit above 1 (100 gives 5,000, 20,000 and 200,000)",
+        )
+        parser.add_argument(
+            "--provider-scale", type=int, default=1, help="Multiply the 120 providers by this"
+        )
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins")
 
-    def handle(self, *args, scale: int, quiet_logins: bool, **options):
+    def handle(self, *args, scale: int, provider_scale: int, quiet_logins: bool, **options):
         password = getattr(settings, "DEMO_PASSWORD", None) or DEMO_PASSWORD_DEFAULT
         rng = random.Random(2026)
         with transaction.atomic():
@@ -142,10 +154,16 @@ class Command(BaseCommand):
             users = self._users(teams, password)
             specialisms = self._specialisms()
         admin = users["alex.admin"]
-        created = self._providers(rng, specialisms, admin, count=120 * max(scale, 1))
+        created = self._providers(rng, specialisms, admin, count=120 * max(provider_scale, 1))
+        demo_referrals = seed_demo_referrals(users)
+        bulk = (0, 0)
+        if scale > 1:
+            bulk = seed_bulk_referrals(scale=scale, users=users, teams=teams)
         self.stdout.write(
             f"Demo data ready: {User.objects.count()} users, "
-            f"{Provider.objects.count()} providers ({created} new)."
+            f"{Provider.objects.count()} providers ({created} new), "
+            f"{Referral.objects.count()} referrals ({demo_referrals + bulk[0]} new), "
+            f"{ChronologyEntry.objects.count()} chronology entries."
         )
         if not quiet_logins:
             domain = "council.example"

@@ -1,0 +1,233 @@
+"""Demo referrals: a handful taken through the real services for people to try,
+and, for benchmarks, bulk volumes written directly in the shape the services leave."""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from approvals import services as approvals
+from placements.models import User
+from referrals import services as referrals
+from referrals.models import Child, ChronologyEntry, PlacementType, Referral
+
+FIRST = [
+    "Jayden",
+    "Amelia",
+    "Tyler",
+    "Maya",
+    "Kai",
+    "Lily",
+    "Noah",
+    "Ava",
+    "Leo",
+    "Isla",
+    "Mason",
+    "Zara",
+    "Ethan",
+    "Ruby",
+    "Logan",
+    "Sienna",
+    "Harley",
+    "Grace",
+]
+LAST = [
+    "O'Brien",
+    "Nowak",
+    "Patel",
+    "Hughes",
+    "Okafor",
+    "Clarke",
+    "Mensah",
+    "Walsh",
+    "Begum",
+    "Kowalski",
+    "Reid",
+    "Ahmed",
+    "Doyle",
+    "Shaw",
+]
+PLACES = ["Barnley", "Castlebrook", "Elmsworth", "Hartwell", "Kingsmead", "Northgate"]
+PROFILE = (
+    "I love football and drawing, and I support Barnley Town. I like my routines: "
+    "breakfast at the same time, and knowing what is happening after school. Loud "
+    "arguments frighten me and I go quiet when I am worried. What helps is someone "
+    "sitting with me and not asking too many questions straight away. I want to stay "
+    "at my school because my friends are there and I am good at PE. I see my mum every "
+    "Saturday and that matters to me a lot."
+)
+
+
+def _child(rng: random.Random, today: dt.date) -> dict:
+    born = today - dt.timedelta(days=rng.randint(400, 17 * 365))
+    place = rng.choice(PLACES)
+    return {
+        "first_name": rng.choice(FIRST),
+        "middle_names": "",
+        "last_name": rng.choice(LAST),
+        "known_as": "",
+        "date_of_birth": born,
+        "gender": rng.choice(["Male", "Female"]),
+        "ethnicity": rng.choice(["White British", "Black British", "Mixed", "Asian British"]),
+        "religion": rng.choice(["None", "Christian", "Muslim"]),
+        "first_language": "English",
+        "legal_status": rng.choice(["Section 20", "Interim care order", "Care order"]),
+        "address": f"{rng.randint(1, 90)} Mill Lane, {place}",
+        "postcode": "LE1 6ZG",
+        "school": f"{place} Academy",
+        "sen_disability": rng.choice(["None", "ADHD", "Autism"]),
+        "health": "None",
+        "behaviours": rng.choice(["None", "Can lash out when anxious"]),
+        "risks": rng.choice(["None", "Goes missing when anxious"]),
+        "interests": "Football, drawing",
+    }
+
+
+def _complete_draft(rng, social_worker, today, *, kind, urgent, days) -> Referral:
+    referral = referrals.referral_start(social_worker=social_worker)
+    referrals.child_save(referral=referral, values=_child(rng, today), actor=social_worker)
+    referrals.person_save(
+        referral=referral,
+        values={"full_name": f"Kerry {rng.choice(LAST)}", "relationship": "Mum", "notes": ""},
+        actor=social_worker,
+    )
+    referrals.referral_update_needs(
+        referral=referral,
+        values={
+            "kind": kind,
+            "is_urgent": urgent,
+            "placement_type": PlacementType.objects.get(
+                slug=rng.choice(["in-house-foster", "external-foster", "residential"])
+            ),
+            "date_needed": today + dt.timedelta(days=days),
+            "expected_duration": "Long term",
+            "location_preferences": "Near school",
+            "location_restrictions": "N/A",
+            "education_needed": False,
+            "therapy_needed": False,
+        },
+        actor=social_worker,
+    )
+    referrals.outcomes_set(
+        referral=referral,
+        texts=["Stays at the same school", "Keeps seeing Mum weekly"],
+        actor=social_worker,
+    )
+    referrals.referral_update_profile(
+        referral=referral, getting_to_know_me=PROFILE, actor=social_worker
+    )
+    return referral
+
+
+def seed_demo_referrals(users: dict[str, User]) -> int:
+    """A few referrals at each step, for people trying the service. Once only."""
+    if Referral.objects.exists():
+        return 0
+    rng = random.Random(7)
+    today = timezone.localdate()
+    sw, tm, sl = users["sam.social"], users["tessa.manager"], users["sophie.lead"]
+    officer, duty = users["bola.officer"], users["dee.duty"]
+    made = []
+    with transaction.atomic():
+        made.append(_complete_draft(rng, sw, today, kind="planned", urgent=False, days=30))
+        for days, kind, urgent in [(10, "planned", False), (3, "emergency", True)]:
+            draft = _complete_draft(rng, sw, today, kind=kind, urgent=urgent, days=days)
+            made.append(referrals.referral_submit(referral=draft, actor=sw))
+        for n, days in enumerate([5, 14, 21, 2, 9, 40]):
+            draft = _complete_draft(rng, sw, today, kind="planned", urgent=n == 3, days=days)
+            referral = referrals.referral_submit(referral=draft, actor=sw)
+            referral = approvals.search_endorse(referral=referral, actor=tm, comments="Agreed")
+            referral = approvals.search_approve(referral=referral, actor=sl, comments="Approved")
+            if n >= 2:
+                referral = referrals.referral_qa_accept(
+                    referral=referral, actor=officer if n % 2 else duty, take_it=n % 2 == 1
+                )
+                referral = referrals.referral_set_next_action(
+                    referral=referral,
+                    next_action="Send to in-house fostering duty",
+                    due=today + dt.timedelta(days=n - 3),
+                    actor=officer,
+                )
+            made.append(referral)
+    return len(made)
+
+
+def seed_bulk_referrals(*, scale: int, users: dict[str, User], teams) -> tuple[int, int]:
+    """Benchmark volumes: 50 open and 200 closed referrals and 2,000 chronology
+    entries per unit of scale. Written in bulk (the services would take hours at
+    this size), with the same fields the services set."""
+    existing = Referral.objects.filter(reference__startswith="BULK").count()
+    wanted_open, wanted_closed = 50 * scale, 200 * scale
+    if existing >= wanted_open + wanted_closed:
+        return 0, 0
+    rng = random.Random(99)
+    now = timezone.now()
+    today = timezone.localdate()
+    types = list(PlacementType.objects.all())
+    social_workers = [users["sam.social"], users["priya.social"], users["dan.social"]]
+    officers = [users["bola.officer"], users["chris.officer"], users["dee.duty"], None]
+    open_states = [
+        Referral.Status.SUBMITTED,
+        Referral.Status.ENDORSED,
+        Referral.Status.APPROVED,
+        Referral.Status.QA_RETURNED,
+        Referral.Status.ACCEPTED,
+        Referral.Status.ACCEPTED,
+        Referral.Status.ACCEPTED,
+    ]
+    chronology_per_referral = 8
+    made = 0
+    batch = 2000
+    total = wanted_open + wanted_closed
+    for start in range(existing, total, batch):
+        rows = []
+        for n in range(start, min(start + batch, total)):
+            is_open = n < wanted_open
+            sw = social_workers[n % 3]
+            submitted = now - dt.timedelta(days=rng.randint(1, 400 if not is_open else 60))
+            rows.append(
+                Referral(
+                    reference=f"BULK-{n:06d}",
+                    status=rng.choice(open_states) if is_open else Referral.Status.WITHDRAWN,
+                    social_worker=sw,
+                    team=sw.team,
+                    kind=rng.choices(["planned", "emergency", "new_into_care"], [80, 8, 12])[0],
+                    is_urgent=rng.random() < 0.15,
+                    placement_type=rng.choice(types),
+                    date_needed=today + dt.timedelta(days=rng.randint(-10, 60)),
+                    expected_duration="Long term",
+                    location_preferences="None",
+                    location_restrictions="N/A",
+                    education_needed=False,
+                    therapy_needed=False,
+                    getting_to_know_me=PROFILE,
+                    assigned_officer=rng.choice(officers),
+                    priority=rng.choices([1, 2, 3], [10, 80, 10])[0],
+                    next_action="Chase providers" if rng.random() < 0.6 else "",
+                    next_action_due=today + dt.timedelta(days=rng.randint(-5, 10)),
+                    created_at=submitted,
+                    submitted_at=submitted,
+                    closed_at=None if is_open else submitted + dt.timedelta(days=20),
+                )
+            )
+        created = Referral.objects.bulk_create(rows, batch_size=1000)
+        Child.objects.bulk_create(
+            [Child(referral=r, **_child(rng, today)) for r in created], batch_size=1000
+        )
+        ChronologyEntry.objects.bulk_create(
+            [
+                ChronologyEntry(
+                    referral=r,
+                    at=r.submitted_at + dt.timedelta(hours=h),
+                    actor=r.social_worker,
+                    kind=ChronologyEntry.Kind.NOTE,
+                    text="Called the provider, no answer",
+                )
+                for r in created
+                for h in range(chronology_per_referral)
+            ],
+            batch_size=5000,
+        )
+        made += len(created)
+    return made, made * chronology_per_referral
