@@ -23,12 +23,13 @@ class SearchDecisionForm(GDSForm, forms.Form):
         error_messages={"required": "Enter your comments"},
     )
 
-    def __init__(self, *args, agree_label: str, **kwargs):
+    def __init__(self, *args, agree_label: str, allow_return: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = [
-            (AGREE, agree_label),
-            (RETURN, "Return to the social worker with reasons"),
-        ]
+        choices = [(AGREE, agree_label)]
+        if allow_return:
+            # An emergency already being searched is not returned (it can be withdrawn).
+            choices.append((RETURN, "Return to the social worker with reasons"))
+        self.fields["decision"].choices = choices
 
 
 def _not_in_future(value, label):

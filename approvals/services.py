@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from placements.models import CouncilSettings, User
 from placements.roles import Role
@@ -17,6 +18,7 @@ from referrals.workflow import (
     transition,
     user_may_approve_search,
     user_may_endorse,
+    user_may_return_for_changes,
 )
 
 from .models import AgreementEvidence, ExternalComment, FundingApproval, SearchDecision
@@ -51,21 +53,51 @@ def _locked(referral: Referral) -> Referral:
     return Referral.objects.select_related("team").select_for_update().get(pk=referral.pk)
 
 
-def _decide(*, referral, actor, step, outcome, comments, to_status, text) -> Referral:
-    if not comments.strip():
-        raise DomainError("Enter your comments")
-    moved = transition(referral=referral, to=to_status, actor=actor, text=text)
+def _record_decision(*, referral, actor, step, outcome, comments) -> SearchDecision:
     decision = SearchDecision.objects.create(
-        referral=moved, step=step, outcome=outcome, comments=comments.strip(), decided_by=actor
+        referral=referral, step=step, outcome=outcome, comments=comments.strip(), decided_by=actor
     )
     if outcome == SearchDecision.Outcome.RETURNED:
         _email(
-            moved,
-            to=[moved.social_worker.email],
+            referral,
+            to=[referral.social_worker.email],
             template="referral_returned",
             key=f"decision-{decision.pk}",
             who=actor,
         )
+    return decision
+
+
+def _agree(*, referral: Referral, actor, step, comments, to_status, stamp, text) -> Referral:
+    """Agree at this step: move the referral on, or, when it is already being searched
+    as an emergency, record the approval that was owed without moving it."""
+    if not comments.strip():
+        raise DomainError("Enter your comments")
+    now = timezone.now()
+    if referral.status == Status.ACCEPTED:
+        setattr(referral, stamp, now)
+        referral.save(update_fields=[stamp, "updated_at"])
+        chronology_add(
+            referral=referral,
+            actor=actor,
+            kind=ChronologyEntry.Kind.COMMENT,
+            text=f"{text} (after the emergency acceptance)",
+        )
+        moved = referral
+    else:
+
+        def stamp_it(locked: Referral) -> list[str]:
+            setattr(locked, stamp, now)
+            return [stamp]
+
+        moved = transition(referral=referral, to=to_status, actor=actor, update=stamp_it, text=text)
+    _record_decision(
+        referral=moved,
+        actor=actor,
+        step=step,
+        outcome=SearchDecision.Outcome.AGREED,
+        comments=comments,
+    )
     return moved
 
 
@@ -74,20 +106,20 @@ def search_endorse(*, referral: Referral, actor, comments: str) -> Referral:
     locked = _locked(referral)
     if not user_may_endorse(actor, locked):
         raise DomainError("Only a team manager of this team can endorse it, while it waits for one")
-    moved = _decide(
+    moved = _agree(
         referral=locked,
         actor=actor,
         step=SearchDecision.Step.ENDORSEMENT,
-        outcome=SearchDecision.Outcome.AGREED,
         comments=comments,
         to_status=Status.ENDORSED,
+        stamp="endorsed_at",
         text=f"Endorsed by the team manager: {comments.strip()}",
     )
     _email(
         moved,
         to=_service_leads(moved),
         template="referral_waiting_approval",
-        key=f"waiting-sl-{moved.updated_at.isoformat()}",
+        key=f"waiting-sl-{moved.endorsed_at.isoformat()}",
         step="approve the search for",
     )
     return moved
@@ -103,20 +135,20 @@ def search_approve(*, referral: Referral, actor, comments: str) -> Referral:
             "Education or therapy is asked for: record evidence that it has been agreed "
             "(by health, SEND or the Virtual School, or a senior manager) before approving"
         )
-    moved = _decide(
+    moved = _agree(
         referral=locked,
         actor=actor,
         step=SearchDecision.Step.APPROVAL,
-        outcome=SearchDecision.Outcome.AGREED,
         comments=comments,
         to_status=Status.APPROVED,
+        stamp="search_approved_at",
         text=f"Search approved by the service lead: {comments.strip()}",
     )
     _email(
         moved,
         to=[moved.social_worker.email],
         template="referral_approved",
-        key=f"approved-{moved.updated_at.isoformat()}",
+        key=f"approved-{moved.search_approved_at.isoformat()}",
     )
     return moved
 
@@ -125,21 +157,25 @@ def search_approve(*, referral: Referral, actor, comments: str) -> Referral:
 def search_return(*, referral: Referral, actor, comments: str) -> Referral:
     """The team manager or service lead sends it back to the social worker with reasons."""
     locked = _locked(referral)
-    if user_may_endorse(actor, locked):
-        step, who = SearchDecision.Step.ENDORSEMENT, "team manager"
-    elif user_may_approve_search(actor, locked):
-        step, who = SearchDecision.Step.APPROVAL, "service lead"
-    else:
+    if not user_may_return_for_changes(actor, locked):
         raise DomainError("You cannot return this referral at this step")
-    return _decide(
-        referral=locked,
+    if not comments.strip():
+        raise DomainError("Enter your comments")
+    step, who = (
+        (SearchDecision.Step.ENDORSEMENT, "team manager")
+        if user_may_endorse(actor, locked)
+        else (SearchDecision.Step.APPROVAL, "service lead")
+    )
+    text = f"Returned by the {who}: {comments.strip()}"
+    moved = transition(referral=locked, to=Status.RETURNED, actor=actor, text=text)
+    _record_decision(
+        referral=moved,
         actor=actor,
         step=step,
         outcome=SearchDecision.Outcome.RETURNED,
         comments=comments,
-        to_status=Status.RETURNED,
-        text=f"Returned by the {who}: {comments.strip()}",
     )
+    return moved
 
 
 def _open(referral: Referral) -> Referral:

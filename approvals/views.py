@@ -10,6 +10,7 @@ from referrals.workflow import (
     referral_needs_agreement_evidence,
     user_may_approve_search,
     user_may_endorse,
+    user_may_return_for_changes,
 )
 
 from . import services
@@ -33,6 +34,7 @@ def search_decision(request, pk):
     form = SearchDecisionForm(
         request.POST or None,
         agree_label="Endorse the referral" if endorsing else "Approve the search",
+        allow_return=user_may_return_for_changes(request.user, referral),
     )
     if request.method == "POST" and form.is_valid():
         comments = form.cleaned_data["comments"]

@@ -100,6 +100,11 @@ class Referral(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    endorsed_at = models.DateTimeField(null=True, blank=True)
+    search_approved_at = models.DateTimeField(null=True, blank=True)
+    # Emergencies: the duty lead accepts at once and the approvals follow, due by then.
+    emergency_accepted_at = models.DateTimeField(null=True, blank=True)
+    approvals_due_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -123,6 +128,17 @@ class Referral(models.Model):
     @property
     def is_sibling_group(self) -> bool:
         return len(self.children.all()) > 1
+
+    @property
+    def approvals_outstanding(self) -> bool:
+        """Accepted as an emergency and still missing an endorsement or an approval."""
+        return bool(self.emergency_accepted_at) and not (
+            self.endorsed_at and self.search_approved_at
+        )
+
+    @property
+    def approvals_overdue(self) -> bool:
+        return self.approvals_outstanding and timezone.now() > self.approvals_due_at
 
     @property
     def days_open(self) -> int | None:

@@ -82,10 +82,16 @@ def referrals_waiting_for(user) -> QuerySet[Referral]:
     """What waits for this person's decision: endorsement for team managers,
     approval to search for service leads."""
     waiting = Q(pk__in=[])
+    emergency = Q(status=Status.ACCEPTED, emergency_accepted_at__isnull=False)
     if user.has_role(Role.TEAM_MANAGER) and user.team_id:
-        waiting |= Q(status=Status.SUBMITTED, team_id=user.team_id)
+        waiting |= Q(team_id=user.team_id) & (
+            Q(status=Status.SUBMITTED) | (emergency & Q(endorsed_at__isnull=True))
+        )
     if user.has_role(Role.SERVICE_LEAD) and user.team_id:
-        waiting |= Q(status=Status.ENDORSED, team__service_id=user.team.service_id)
+        waiting |= Q(team__service_id=user.team.service_id) & (
+            Q(status=Status.ENDORSED)
+            | (emergency & Q(endorsed_at__isnull=False, search_approved_at__isnull=True))
+        )
     return (
         Referral.objects.filter(waiting)
         .select_related("social_worker", "team", "placement_type")
@@ -112,6 +118,13 @@ ACTION_LIST_FILTERS = {
 }
 
 
+def _approvals_outstanding() -> Q:
+    """Accepted as an emergency, with the endorsement or the approval still to record."""
+    return Q(emergency_accepted_at__isnull=False) & (
+        Q(endorsed_at__isnull=True) | Q(search_approved_at__isnull=True)
+    )
+
+
 def action_list(user, *, filters=(), today) -> QuerySet[Referral]:
     """Every open referral brokerage handles: emergencies first, then the duty lead's
     priority, then the date needed, then the oldest. `filters` narrow it together."""
@@ -121,7 +134,8 @@ def action_list(user, *, filters=(), today) -> QuerySet[Referral]:
         "unassigned": Q(assigned_officer__isnull=True),
         "urgent": Q(kind=Referral.Kind.EMERGENCY) | Q(is_urgent=True),
         "overdue": Q(next_action_due__lt=today),
-        "awaiting_approval": Q(status__in=[Status.SUBMITTED, Status.ENDORSED]),
+        "awaiting_approval": Q(status__in=[Status.SUBMITTED, Status.ENDORSED])
+        | _approvals_outstanding(),
         "awaiting_qa": Q(status=Status.APPROVED),
         "awaiting_social_worker": Q(status__in=[Status.RETURNED, Status.QA_RETURNED]),
     }

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from placements.calendar import working_day_deadline
 from placements.models import CouncilSettings, User
 from placements.roles import Role
 from placements.services import DomainError, field_changes_record, outbox_enqueue
@@ -21,7 +22,13 @@ from .models import (
     QARound,
     Referral,
 )
-from .workflow import Status, referral_is_editable, transition, user_may_qa
+from .workflow import (
+    Status,
+    referral_is_editable,
+    transition,
+    user_may_accept_emergency,
+    user_may_qa,
+)
 
 NEEDS_FIELDS = [
     "kind",
@@ -469,3 +476,44 @@ def referral_add_note(*, referral: Referral, kind: str, text: str, actor) -> Chr
         raise DomainError("Choose a note or a call")
     locked = _brokerage(referral)
     return chronology_add(referral=locked, actor=actor, kind=kind, text=text.strip())
+
+
+@transaction.atomic
+def referral_emergency_accept(*, referral: Referral, actor) -> Referral:
+    """The duty lead starts the search at once on an emergency. The endorsement and the
+    approval still to come are due within the council's working day, and stay flagged."""
+    locked = Referral.objects.select_related("team").select_for_update().get(pk=referral.pk)
+    if not user_may_accept_emergency(actor, locked):
+        raise DomainError(
+            "Only the duty lead can accept an emergency referral before its approvals"
+        )
+    council = CouncilSettings.load()
+    now = timezone.now()
+    due = working_day_deadline(
+        now, 1, subdivision=council.bank_holiday_subdivision, hour=council.response_deadline_hour
+    )
+
+    def stamp(row: Referral) -> list[str]:
+        row.accepted_at = row.emergency_accepted_at = now
+        row.approvals_due_at = due
+        return ["accepted_at", "emergency_accepted_at", "approvals_due_at"]
+
+    moved = transition(
+        referral=locked,
+        to=Status.ACCEPTED,
+        actor=actor,
+        update=stamp,
+        text=(
+            "Accepted as an emergency for immediate search; the endorsement and approval "
+            f"are due by {timezone.localtime(due):%-d %B %Y, %H:%M}"
+        ),
+    )
+    waiting_on = _team_managers(moved) if not moved.endorsed_at else []
+    _email_social_worker_or_officer(
+        moved,
+        to=[moved.social_worker.email, *waiting_on],
+        template="referral_emergency_accepted",
+        key=f"emergency-{now.isoformat()}",
+        due=due,
+    )
+    return moved

@@ -9,6 +9,7 @@ urlpatterns = [
     path("action-list/", views.action_list, name="action-list"),
     path("<int:pk>/manage/", views.manage, name="manage"),
     path("<int:pk>/notes/", views.add_note, name="add-note"),
+    path("<int:pk>/emergency/", views.emergency_accept, name="emergency-accept"),
     path("new/", views.referral_start, name="start"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/children/", views.children, name="children"),

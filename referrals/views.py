@@ -35,6 +35,7 @@ from .workflow import (
     referral_can_move,
     referral_is_editable,
     referral_needs_agreement_evidence,
+    user_may_accept_emergency,
     user_may_approve_search,
     user_may_endorse,
     user_may_qa,
@@ -103,6 +104,7 @@ def referral_detail(request, pk):
             if referral.status == Referral.Status.QA_RETURNED
             else None,
             "may_qa": user_may_qa(request.user, referral),
+            "may_accept_emergency": user_may_accept_emergency(request.user, referral),
             "note_form": NoteForm()
             if user_can(request.user, Capability.WORK_ACTION_LIST)
             and referral.status not in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN)
@@ -558,3 +560,19 @@ def add_note(request, pk):
     else:
         messages.error(request, "Enter what happened, and whether it was a note or a call.")
     return redirect(f"{reverse('referrals:detail', kwargs={'pk': referral.pk})}#chronology")
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def emergency_accept(request, pk):
+    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+    if not user_may_accept_emergency(request.user, referral):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.referral_emergency_accept(referral=referral, actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("referrals:detail", pk=referral.pk)
+        return _saved(request, referral, "Accepted for immediate search. The approvals are due.")
+    return render(request, "referrals/emergency_accept.html", {"referral": referral})

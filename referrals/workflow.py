@@ -15,8 +15,10 @@ Status = Referral.Status
 # from -> the states it may move to. Withdrawal is allowed from every open state.
 ALLOWED: dict[str, set[str]] = {
     Status.DRAFT: {Status.SUBMITTED},
-    Status.SUBMITTED: {Status.ENDORSED, Status.RETURNED},
-    Status.ENDORSED: {Status.APPROVED, Status.RETURNED},
+    # To ACCEPTED straight from SUBMITTED or ENDORSED: the emergency path only
+    # (referral_emergency_accept checks it is an emergency and the duty lead).
+    Status.SUBMITTED: {Status.ENDORSED, Status.RETURNED, Status.ACCEPTED},
+    Status.ENDORSED: {Status.APPROVED, Status.RETURNED, Status.ACCEPTED},
     Status.RETURNED: {Status.SUBMITTED},
     Status.APPROVED: {Status.ACCEPTED, Status.QA_RETURNED},
     Status.QA_RETURNED: {Status.APPROVED},
@@ -82,22 +84,47 @@ def transition(
 # approvals services and by the templates that offer the buttons) -------------------
 
 
+def _accepted_in_emergency(referral: Referral) -> bool:
+    return referral.status == Status.ACCEPTED and referral.emergency_accepted_at is not None
+
+
 def user_may_endorse(user, referral: Referral) -> bool:
-    """A team manager of the referral's team, while it waits for endorsement."""
-    return (
-        referral.status == Status.SUBMITTED
-        and user.has_role(Role.TEAM_MANAGER)
-        and user.team_id == referral.team_id
+    """A team manager of the referral's team, while it waits for endorsement (also
+    after an emergency acceptance, until it is recorded)."""
+    waiting = referral.status == Status.SUBMITTED or (
+        _accepted_in_emergency(referral) and referral.endorsed_at is None
     )
+    return waiting and user.has_role(Role.TEAM_MANAGER) and user.team_id == referral.team_id
 
 
 def user_may_approve_search(user, referral: Referral) -> bool:
     """A service lead of the referral's service, once the team manager has endorsed it."""
+    waiting = referral.status == Status.ENDORSED or (
+        _accepted_in_emergency(referral)
+        and referral.endorsed_at is not None
+        and referral.search_approved_at is None
+    )
     return (
-        referral.status == Status.ENDORSED
+        waiting
         and user.has_role(Role.SERVICE_LEAD)
         and user.team is not None
         and user.team.service_id == referral.team.service_id
+    )
+
+
+def user_may_return_for_changes(user, referral: Referral) -> bool:
+    """Returning is for the normal path; an emergency already being searched is not
+    sent back (it can be withdrawn)."""
+    return referral.status in (Status.SUBMITTED, Status.ENDORSED) and (
+        user_may_endorse(user, referral) or user_may_approve_search(user, referral)
+    )
+
+
+def user_may_accept_emergency(user, referral: Referral) -> bool:
+    return (
+        referral.kind == Referral.Kind.EMERGENCY
+        and referral.status in (Status.SUBMITTED, Status.ENDORSED)
+        and user.has_role(Role.DUTY_LEAD)
     )
 
 

@@ -80,6 +80,7 @@ EXPECTED = {
     "referrals:action-list": (BROKERAGE, 200, 403),
     "referrals:manage": (BROKERAGE, 404, 403),
     "referrals:add-note": (BROKERAGE, 405, 403),
+    "referrals:emergency-accept": (BROKERAGE, 404, 403),
     "referrals:start": (SOCIAL_WORKERS, 405, 403),
     **{
         f"referrals:{name}": (

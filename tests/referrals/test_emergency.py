@@ -1,0 +1,105 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from approvals import services as approvals
+from placements.roles import Role
+from placements.services import DomainError
+from referrals import services
+from referrals.models import Referral
+from referrals.selectors import action_list, referrals_waiting_for
+from tests.referrals.factories import complete_draft
+
+pytestmark = pytest.mark.django_db
+Status = Referral.Status
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def people(make_user):
+    return {
+        "sw": make_user(Role.SOCIAL_WORKER),
+        "tm": make_user(Role.TEAM_MANAGER),
+        "sl": make_user(Role.SERVICE_LEAD),
+        "duty": make_user(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, team=None),
+        "officer": make_user(Role.BROKERAGE_OFFICER, team=None),
+    }
+
+
+def emergency(people):
+    draft = complete_draft(people["sw"])
+    services.referral_update_needs(
+        referral=draft, values={"kind": Referral.Kind.EMERGENCY}, actor=people["sw"]
+    )
+    return services.referral_submit(referral=draft, actor=people["sw"])
+
+
+def test_duty_lead_accepts_an_emergency_and_approvals_fall_due_next_working_day(people):
+    # Friday 24 December 2027, 22:00: Christmas and Boxing Day fall at the weekend, so
+    # the bank holidays are Monday 27 and Tuesday 28; the next working day is the 29th.
+    with time_machine.travel(dt.datetime(2027, 12, 24, 22, 0, tzinfo=LONDON), tick=False):
+        referral = services.referral_emergency_accept(
+            referral=emergency(people), actor=people["duty"]
+        )
+    assert referral.status == Status.ACCEPTED
+    assert referral.approvals_due_at == dt.datetime(2027, 12, 29, 17, 0, tzinfo=LONDON)
+    assert referral.approvals_outstanding
+    assert "due by 29 December 2027, 17:00" in referral.chronology.last().text
+
+
+def test_only_the_duty_lead_and_only_for_emergencies(people):
+    referral = emergency(people)
+    with pytest.raises(DomainError):
+        services.referral_emergency_accept(referral=referral, actor=people["officer"])
+    planned = services.referral_submit(referral=complete_draft(people["sw"]), actor=people["sw"])
+    with pytest.raises(DomainError):
+        services.referral_emergency_accept(referral=planned, actor=people["duty"])
+
+
+def test_approvals_after_the_emergency_are_recorded_and_clear_the_flag(people):
+    referral = services.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
+    assert [r.pk for r in referrals_waiting_for(people["tm"])] == [referral.pk]
+    assert list(referrals_waiting_for(people["sl"])) == []
+    with pytest.raises(DomainError):  # no returning an emergency already being searched
+        approvals.search_return(referral=referral, actor=people["tm"], comments="Why?")
+    referral = approvals.search_endorse(referral=referral, actor=people["tm"], comments="Agreed")
+    assert referral.status == Status.ACCEPTED and referral.endorsed_at
+    assert referral.approvals_outstanding
+    assert [r.pk for r in referrals_waiting_for(people["sl"])] == [referral.pk]
+    referral = approvals.search_approve(referral=referral, actor=people["sl"], comments="Agreed")
+    assert referral.status == Status.ACCEPTED and not referral.approvals_outstanding
+    assert "(after the emergency acceptance)" in referral.chronology.last().text
+
+
+def test_outstanding_approvals_show_in_the_filter_and_go_overdue(client, people):
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=LONDON), tick=False):
+        referral = services.referral_emergency_accept(
+            referral=emergency(people), actor=people["duty"]
+        )
+    today = dt.date(2026, 11, 25)
+    waiting = action_list(people["officer"], filters=["awaiting_approval"], today=today)
+    assert referral in waiting
+    with time_machine.travel(dt.datetime(2026, 11, 25, 9, 0, tzinfo=LONDON), tick=False):
+        referral.refresh_from_db()
+        assert referral.approvals_overdue
+        client.force_login(people["officer"])
+        page = client.get(reverse("referrals:action-list")).content.decode()
+        assert "Approvals overdue" in page
+
+
+def test_emergency_page_only_for_the_duty_lead(client, people):
+    referral = emergency(people)
+    url = reverse("referrals:emergency-accept", kwargs={"pk": referral.pk})
+    client.force_login(people["officer"])
+    assert client.post(url).status_code == 404
+    client.force_login(people["duty"])
+    assert (
+        b"Accept for immediate search"
+        in client.get(reverse("referrals:detail", kwargs={"pk": referral.pk})).content
+    )
+    client.post(url)
+    referral.refresh_from_db()
+    assert referral.status == Status.ACCEPTED
