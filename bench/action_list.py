@@ -48,6 +48,9 @@ def main():
     started = time.perf_counter()
     call_command("seed_demo", scale=args.scale, quiet_logins=True)
     print(f"seeded in {time.perf_counter() - started:.1f}s on {connection.vendor}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would soon after a bulk load
     open_count = Referral.objects.exclude(status__in=["draft", "withdrawn"]).count()
     print(
         f"{open_count} open and {Referral.objects.filter(status='withdrawn').count()} closed "
