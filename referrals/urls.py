@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/manage/", views.manage, name="manage"),
     path("<int:pk>/notes/", views.add_note, name="add-note"),
     path("<int:pk>/emergency/", views.emergency_accept, name="emergency-accept"),
+    path("<int:pk>/chronology.pdf", views.chronology_pdf, name="chronology-pdf"),
     path("new/", views.referral_start, name="start"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/children/", views.children, name="children"),

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Referral
+from .pdf import chronology_pdf as render_chronology_pdf
 from .workflow import (
     referral_can_move,
     referral_is_editable,
@@ -576,3 +577,15 @@ def emergency_accept(request, pk):
             return redirect("referrals:detail", pk=referral.pk)
         return _saved(request, referral, "Accepted for immediate search. The approvals are due.")
     return render(request, "referrals/emergency_accept.html", {"referral": referral})
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_GET
+def chronology_pdf(request, pk):
+    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+    pdf = render_chronology_pdf(referral=referral, requested_by=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = referral.reference or f"draft-{referral.pk}"
+    response["Content-Disposition"] = f'attachment; filename="chronology-{name}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

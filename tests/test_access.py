@@ -81,6 +81,7 @@ EXPECTED = {
     "referrals:manage": (BROKERAGE, 404, 403),
     "referrals:add-note": (BROKERAGE, 405, 403),
     "referrals:emergency-accept": (BROKERAGE, 404, 403),
+    "referrals:chronology-pdf": (REFERRAL_VIEWERS, 404, 403),
     "referrals:start": (SOCIAL_WORKERS, 405, 403),
     **{
         f"referrals:{name}": (

@@ -214,5 +214,7 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "celery.app.trace": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -1,0 +1,25 @@
+"""PDFs of the case record, rendered by WeasyPrint from templates."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+
+from placements.models import CouncilSettings
+
+from .models import Referral
+
+
+def chronology_pdf(*, referral: Referral, requested_by) -> bytes:
+    """The referral's chronology for the child's file: every entry, oldest first, with
+    the reference and page numbers on each page."""
+    html = render_to_string(
+        "referrals/chronology_pdf.html",
+        {
+            "referral": referral,
+            "entries": referral.chronology.all(),
+            "council": CouncilSettings.load(),
+            "requested_by": requested_by,
+            "generated_at": timezone.localtime(),
+        },
+    )
+    return HTML(string=html).write_pdf()
