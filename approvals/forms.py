@@ -67,6 +67,7 @@ class FundingApprovalForm(GDSForm, forms.Form):
         min_value=0.01,
         max_digits=9,
         decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the approved amount a week",
             "invalid": "Enter the amount as a number, like 4500 or 4500.50",

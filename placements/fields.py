@@ -9,6 +9,7 @@ class GovDateField(DateInputField):
 
     def __init__(self, *, label_text: str, required: bool = False, **kwargs):
         self.label_text = label_text
+        kwargs.setdefault("label", label_text)
         super().__init__(required=required, require_all_fields=False, **kwargs)
         self.error_messages["required"] = f"Enter {label_text.lower()}"
         self.error_messages["incomplete"] = f"{label_text} must include a day, month and year"

@@ -1,5 +1,5 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size
+from crispy_forms_gds.layout import Layout, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -15,14 +15,28 @@ UK_SUBDIVISIONS = [
 
 
 class GDSForm:
-    """Mix in to give a form a crispy-forms-gds helper (and so an error summary)."""
+    """Mix in to give a form a crispy-forms-gds helper (and so an error summary).
+
+    crispy-forms-gds turns the helper's label and legend sizes into GOV.UK classes
+    only when it renders a layout, so a form without one gets a layout of its fields
+    (as they stand when it is drawn, after any subclass has added or removed some)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
+        self._helper = FormHelper()
+        self._helper.form_tag = False
+        self._helper.label_size = Size.SMALL
+        self._helper.legend_size = Size.SMALL
+
+    @property
+    def helper(self) -> FormHelper:
+        if self._helper.layout is None:
+            self._helper.layout = Layout(*self.fields)
+        return self._helper
+
+    @helper.setter
+    def helper(self, value: FormHelper) -> None:
+        self._helper = value
 
 
 class SignInForm(GDSForm, AuthenticationForm):

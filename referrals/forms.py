@@ -11,6 +11,8 @@ from providers.models import Provider
 
 from .models import Child, PersonAroundChild, PlacementType, Referral
 
+# GOV.UK asks for text inputs, not type=number, for amounts of money.
+MONEY_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
 NONE_HINT = "Write “None” or “N/A” if there is nothing to say."
 
 
@@ -241,6 +243,7 @@ class NeedsForm(GDSForm, forms.ModelForm):
         min_value=0,
         max_digits=9,
         decimal_places=2,
+        widget=MONEY_INPUT,
         error_messages={
             "invalid": "Enter the weekly budget as a number, like 4500 or 4500.50",
             "min_value": "The weekly budget cannot be negative",

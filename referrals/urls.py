@@ -31,6 +31,7 @@ urlpatterns = [
         name="exclusion-remove",
     ),
     path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/submitted/", views.submitted, name="submitted"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/quality-check/", views.quality_check, name="quality-check"),
 ]

@@ -121,10 +121,10 @@ def referral_detail(request, pk):
 
 
 def _latest_return(referral):
-    """What the social worker was last asked to change, while it is back with them."""
+    """The decision that sent it back, while it is back with the social worker."""
     if referral.status != Referral.Status.RETURNED:
         return None
-    returns = [e for e in referral.chronology.all() if e.to_status == Referral.Status.RETURNED]
+    returns = [d for d in referral.search_decisions.all() if d.outcome == "returned"]
     return returns[-1] if returns else None
 
 
@@ -388,12 +388,22 @@ def submit(request, pk):
             return redirect("referrals:detail", pk=referral.pk)
         if answering:
             return _saved(request, referral, "Sent back to brokerage with your changes.")
-        return render(request, "referrals/submitted.html", {"referral": referral})
+        # Redirect, so refreshing the confirmation does not send the form again.
+        return redirect("referrals:submitted", pk=referral.pk)
     return render(
         request,
         "referrals/check_answers.html",
         {"referral": referral, "form": form, "qa_round": _open_qa_round(referral)},
     )
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_GET
+def submitted(request, pk):
+    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+    if referral.status != Referral.Status.SUBMITTED:
+        return redirect("referrals:detail", pk=referral.pk)
+    return render(request, "referrals/submitted.html", {"referral": referral})
 
 
 def _open_qa_round(referral):

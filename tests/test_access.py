@@ -45,10 +45,11 @@ REFERRAL_PAGES = [
     "exclusions",
     "exclusion-remove",
     "submit",
+    "submitted",
     "withdraw",
     "quality-check",
 ]
-VIEWER_PAGES = {"detail", "withdraw", "quality-check"}
+VIEWER_PAGES = {"detail", "withdraw", "quality-check", "submitted"}
 POST_ONLY = {"child-remove", "person-remove", "exclusion-remove"}
 
 # url name -> (who may use it with GET, status they get, status others get)

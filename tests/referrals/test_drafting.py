@@ -297,7 +297,12 @@ def test_check_answers_then_submit(social_worker_client):
     response = social_worker_client.post(url)
     referral.refresh_from_db()
     assert referral.status == Status.SUBMITTED
-    assert referral.reference.encode() in response.content
+    confirmation = reverse("referrals:submitted", kwargs={"pk": referral.pk})
+    assert response["Location"] == confirmation  # refreshing cannot send it twice
+    assert referral.reference.encode() in social_worker_client.get(confirmation).content
+    # A second post (a refresh of the old form) is refused with a clear message.
+    again = social_worker_client.post(url, follow=True)
+    assert b"cannot be changed" in again.content
 
 
 def test_withdraw_page(social_worker_client):
