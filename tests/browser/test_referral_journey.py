@@ -2,8 +2,10 @@
 
 The social worker drafts it section by section and submits it; the team manager
 returns it with a reason; the social worker changes it and submits it again; the
-team manager endorses it and the service lead approves the search. Each person
-signs in through the real sign-in page, and axe checks every page they see.
+team manager endorses it and the service lead approves the search; brokerage returns
+it with a question, the social worker answers, brokerage accepts it and it is on the
+action list with a next action. Each person signs in through the real sign-in page,
+and axe checks every page they see.
 """
 
 import datetime as dt
@@ -40,6 +42,9 @@ def people(make_person, team):
         ),
         "sl": make_person(
             Role.SERVICE_LEAD, full_name="Lee Lead", email="lee@council.example", team=team
+        ),
+        "officer": make_person(
+            Role.BROKERAGE_OFFICER, full_name="Bo Broker", email="bo@council.example"
         ),
     }
 
@@ -446,6 +451,74 @@ def test_a_referral_goes_from_draft_to_approval_to_search(
     expect(page.get_by_role("region", name="Returned to you")).to_have_count(0)
     expect(page.get_by_role("main")).to_contain_text("Approved: search external IFAs.")
     assert_accessible(page)
+
+    # Brokerage checks it and returns it with a question.
+    officer = people["officer"]
+    _as(page, officer, sign_in)
+    expect(_h1(page)).to_have_text("Action list")  # an officer's home is the action list
+    assert_accessible(page)
+    page.get_by_label("Awaiting brokerage QA").check()
+    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("link", name=reference, exact=True).click()
+    page.get_by_role("link", name="Check the referral").click()
+    expect(_h1(page)).to_have_text("Check the referral")
+    assert_accessible(page)
+    page.get_by_role("button", name="Return with these requests").click()
+    expect(_error_summary(page)).to_contain_text(
+        "Enter at least one thing the social worker needs to do"
+    )
+    assert_accessible(page)
+    page.get_by_label("What does the social worker need to do?").fill(
+        "Say how often Jay sees his mum."
+    )
+    page.get_by_role("button", name="Return with these requests").click()
+    _success(page, "Returned to the social worker with your requests.")
+    expect(_status(page)).to_have_text("Returned by brokerage")
+
+    # The social worker answers.
+    _as(page, sw, sign_in)
+    _open_referrals(page)
+    page.get_by_role("link", name=reference, exact=True).click()
+    banner = page.get_by_role("region", name="Brokerage needs changes")
+    expect(banner).to_contain_text("Say how often Jay sees his mum.")
+    assert_accessible(page)
+    _task(page, "Getting to know me").click()
+    page.get_by_label("Getting to know me").fill(NEW_PROFILE + " I see Mum every Saturday.")
+    page.get_by_role("button", name="Save and return to the referral").click()
+    page.get_by_role("link", name="Check and submit").click()
+    page.get_by_role("button", name="Send back to brokerage").click()
+    expect(_error_summary(page)).to_contain_text("Say what you have changed for brokerage")
+    assert_accessible(page)
+    page.get_by_label("What have you changed?").fill("Added that he sees Mum every Saturday.")
+    page.get_by_role("button", name="Send back to brokerage").click()
+    _success(page, "Sent back to brokerage with your changes.")
+    expect(_status(page)).to_have_text("Waiting for brokerage QA")
+
+    # Brokerage accepts it, and it is on the action list.
+    _as(page, officer, sign_in)
+    page.get_by_label("Awaiting brokerage QA").check()
+    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("link", name=reference, exact=True).click()
+    page.get_by_role("link", name="Check the referral").click()
+    expect(page.get_by_role("main")).to_contain_text("Added that he sees Mum every Saturday.")
+    page.get_by_label("Assign it to me").check()
+    page.get_by_role("button", name="Accept referral").click()
+    _success(page, "Accepted onto the action list.")
+    expect(_status(page)).to_have_text("On the action list")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Action list").click()
+    page.get_by_label("Mine").check()
+    page.get_by_role("button", name="Apply").click()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=reference, exact=True))
+    expect(row).to_contain_text("On the action list")
+    expect(row).to_contain_text("Bo Broker")
+    assert_accessible(page)
+    row.get_by_role("link", name=f"Manage {reference}").click()
+    assert_accessible(page)
+    page.get_by_label("Next action").fill("Send to in-house fostering duty")
+    page.get_by_role("button", name="Save next action").click()
+    _success(page, "Saved.")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=reference, exact=True))
+    expect(row).to_contain_text("Send to in-house fostering duty")
 
 
 def test_a_draft_can_be_completed_and_submitted_without_javascript(
