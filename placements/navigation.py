@@ -28,6 +28,9 @@ NAV_ITEMS = [
     NavItem("Providers", "providers:list", Capability.VIEW_PROVIDERS, "providers"),
     NavItem("Users", "accounts:user-list", Capability.MANAGE_USERS, "users"),
     NavItem("Council settings", "council-settings", Capability.MANAGE_COUNCIL_SETTINGS, "settings"),
+    NavItem(
+        "Placement types", "referrals:placement-types", Capability.MANAGE_PLACEMENT_TYPES, "types"
+    ),
 ]
 
 

@@ -21,6 +21,7 @@ class Capability(StrEnum):
     VIEW_REFERRALS = "view_referrals"
     RECORD_SEARCH_EVIDENCE = "record_search_evidence"
     WORK_ACTION_LIST = "work_action_list"
+    MANAGE_PLACEMENT_TYPES = "manage_placement_types"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -54,6 +55,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_PROVIDERS,
             Capability.MANAGE_USERS,
             Capability.MANAGE_COUNCIL_SETTINGS,
+            Capability.MANAGE_PLACEMENT_TYPES,
         }
     ),
 }

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from placements.fields import GovDateField
 from placements.forms import GDSForm
-from providers.models import Provider
+from providers.models import Category, Provider
 
 from .models import Child, PersonAroundChild, PlacementType, Referral
 
@@ -463,4 +463,27 @@ class NoteForm(GDSForm, forms.Form):
         help_text="For example: Called Horizon Fostering, no answer, left a message.",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what happened"},
+    )
+
+
+class PlacementTypeForm(GDSForm, forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        error_messages={"required": "Enter the name of the placement type"},
+    )
+    category = forms.ModelChoiceField(
+        label="Provider category searched for it",
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label="None",
+    )
+    is_in_house = forms.BooleanField(
+        label="It is the council's own (in-house) provision", required=False
+    )
+    is_active = forms.BooleanField(
+        label="Social workers can choose it",
+        required=False,
+        initial=True,
+        help_text="Retire a type instead of deleting it: old referrals keep it.",
     )

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from placements.calendar import working_day_deadline
 from placements.models import CouncilSettings, User
@@ -18,6 +19,7 @@ from .models import (
     ChronologyEntry,
     DesiredOutcome,
     PersonAroundChild,
+    PlacementType,
     ProviderExclusion,
     QARound,
     Referral,
@@ -517,3 +519,51 @@ def referral_emergency_accept(*, referral: Referral, actor) -> Referral:
         due=due,
     )
     return moved
+
+
+# --- The administrator's list of placement types ---------------------------------------
+
+
+@transaction.atomic
+def placement_type_save(
+    *, values: Mapping, actor, placement_type: PlacementType | None = None
+) -> PlacementType:
+    name = " ".join(values["name"].split())
+    clash = PlacementType.objects.filter(name__iexact=name)
+    if placement_type is not None:
+        clash = clash.exclude(pk=placement_type.pk)
+    if clash.exists():
+        raise DomainError(f"There is already a placement type called {name}")
+    if placement_type is None:
+        placement_type = PlacementType(
+            slug=slugify(name)[:90] or "type",
+            ordering=PlacementType.objects.count(),
+        )
+        while PlacementType.objects.filter(slug=placement_type.slug).exists():
+            placement_type.slug = f"{placement_type.slug}-{PlacementType.objects.count()}"
+        before = {}
+    else:
+        placement_type = PlacementType.objects.select_for_update().get(pk=placement_type.pk)
+        before = {
+            "Name": placement_type.name,
+            "Category": str(placement_type.category or ""),
+            "In-house": _shown(placement_type.is_in_house),
+            "In use": _shown(placement_type.is_active),
+        }
+    placement_type.name = name
+    placement_type.category = values["category"]
+    placement_type.is_in_house = values["is_in_house"]
+    placement_type.is_active = values["is_active"]
+    placement_type.save()
+    field_changes_record(
+        instance=placement_type,
+        before=before,
+        after={
+            "Name": placement_type.name,
+            "Category": str(placement_type.category or ""),
+            "In-house": _shown(placement_type.is_in_house),
+            "In use": _shown(placement_type.is_active),
+        },
+        actor=actor,
+    )
+    return placement_type

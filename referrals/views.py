@@ -23,6 +23,7 @@ from .forms import (
     NoteForm,
     OutcomesForm,
     PersonForm,
+    PlacementTypeForm,
     PriorityForm,
     ProfileForm,
     QAAcceptForm,
@@ -30,7 +31,7 @@ from .forms import (
     QAReturnForm,
     WithdrawForm,
 )
-from .models import Referral
+from .models import PlacementType, Referral
 from .pdf import chronology_pdf as render_chronology_pdf
 from .workflow import (
     referral_can_move,
@@ -599,3 +600,42 @@ def chronology_pdf(request, pk):
     response["Content-Disposition"] = f'attachment; filename="chronology-{name}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- The administrator's list of placement types ---------------------------------------
+
+
+@capability_required(Capability.MANAGE_PLACEMENT_TYPES)
+@require_http_methods(["GET", "POST"])
+def placement_types(request, type_pk=None):
+    editing = get_object_or_404(PlacementType, pk=type_pk) if type_pk else None
+    initial = (
+        {
+            "name": editing.name,
+            "category": editing.category_id,
+            "is_in_house": editing.is_in_house,
+            "is_active": editing.is_active,
+        }
+        if editing
+        else None
+    )
+    form = PlacementTypeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_type_save(
+                values=form.cleaned_data, actor=request.user, placement_type=editing
+            )
+        except DomainError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, "Placement type saved.")
+            return redirect("referrals:placement-types")
+    return render(
+        request,
+        "referrals/placement_types.html",
+        {
+            "form": form,
+            "editing": editing,
+            "placement_types": PlacementType.objects.select_related("category"),
+        },
+    )

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from placements.roles import Role
 from providers.models import ProviderImport, Specialism
 from referrals import services as referrals
+from referrals.models import PlacementType
 from tests.placements.factories import TeamFactory, UserFactory
 from tests.providers.factories import ProviderFactory
 from tests.referrals.factories import complete_draft
@@ -79,6 +80,8 @@ EXPECTED = {
     "providers:import-preview": (ADMIN, 200, 403),
     "referrals:list": (REFERRAL_VIEWERS, 200, 403),
     "referrals:action-list": (BROKERAGE, 200, 403),
+    "referrals:placement-types": (ADMIN, 200, 403),
+    "referrals:placement-type-edit": (ADMIN, 200, 403),
     "referrals:manage": (BROKERAGE, 404, 403),
     "referrals:add-note": (BROKERAGE, 405, 403),
     "referrals:emergency-accept": (BROKERAGE, 404, 403),
@@ -142,6 +145,8 @@ def url_for(name, objects):
         kwargs = {"pk": objects["owner"].pk}
     elif name in {"providers:detail", "providers:edit", "providers:archive"}:
         kwargs = {"pk": objects["provider"].pk}
+    elif name == "referrals:placement-type-edit":
+        kwargs = {"type_pk": PlacementType.objects.first().pk}
     elif name == "providers:specialism-edit":
         kwargs = {"pk": objects["specialism"].pk}
     elif name == "providers:import-preview":
@@ -152,6 +157,8 @@ def url_for(name, objects):
         "referrals:list",
         "referrals:start",
         "referrals:action-list",
+        "referrals:placement-types",
+        "referrals:placement-type-edit",
     ):
         referral = objects["referral"]
         kwargs = {"pk": referral.pk}

@@ -134,6 +134,18 @@ def test_council_settings(page, administrator, sign_in, assert_accessible):
     assert_accessible(page)
 
 
+def test_placement_types_with_errors(page, administrator, sign_in, assert_accessible):
+    sign_in(page, administrator)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Placement types").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Placement types")
+    assert_accessible(page)
+    page.get_by_role("button", name="Add placement type").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the name of the placement type"
+    )
+    assert_accessible(page)
+
+
 def test_forbidden_page(page, make_person, sign_in, assert_accessible):
     sign_in(page, make_person(Role.BROKERAGE_OFFICER))
     page.goto("/providers/new/")

@@ -415,3 +415,22 @@ def test_officer_withdraws_from_the_page(client_for, make_user):
     )
     referral.refresh_from_db()
     assert referral.status == Status.WITHDRAWN
+
+
+def test_administrator_manages_placement_types(administrator_client, social_worker_client):
+    from referrals.models import PlacementType
+
+    url = reverse("referrals:placement-types")
+    response = administrator_client.post(url, {"name": ""})
+    assert b"Enter the name of the placement type" in response.content
+    administrator_client.post(url, {"name": "Staying close", "is_active": "on"})
+    created = PlacementType.objects.get(name="Staying close")
+    assert created.is_active and created.slug == "staying-close"
+    response = administrator_client.post(url, {"name": "staying CLOSE", "is_active": "on"})
+    assert b"There is already a placement type called staying CLOSE" in response.content
+    edit = reverse("referrals:placement-type-edit", kwargs={"type_pk": created.pk})
+    administrator_client.post(edit, {"name": "Staying close"})  # unticked: retired
+    created.refresh_from_db()
+    assert not created.is_active
+    assert social_worker_client.post(url, {"name": "Sneaky", "is_active": "on"}).status_code == 403
+    assert not PlacementType.objects.filter(name="Sneaky").exists()
