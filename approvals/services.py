@@ -3,15 +3,14 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from placements.models import CouncilSettings, User
+from placements.models import User
 from placements.roles import Role
-from placements.services import DomainError, outbox_enqueue
+from placements.services import DomainError
 from referrals.models import ChronologyEntry, Referral
-from referrals.services import chronology_add
+from referrals.services import chronology_add, referral_email
 from referrals.workflow import (
     Status,
     referral_needs_agreement_evidence,
@@ -22,21 +21,6 @@ from referrals.workflow import (
 )
 
 from .models import AgreementEvidence, ExternalComment, FundingApproval, SearchDecision
-
-
-def _email(referral: Referral, *, to: list[str], template: str, key: str, **context) -> None:
-    if to:
-        outbox_enqueue(
-            key=f"{template}:{referral.pk}:{key}",
-            to=to,
-            template=template,
-            context={
-                "referral": referral,
-                "council": CouncilSettings.load(),
-                "site_url": settings.SITE_URL,
-                **context,
-            },
-        )
 
 
 def _service_leads(referral: Referral) -> list[str]:
@@ -58,7 +42,7 @@ def _record_decision(*, referral, actor, step, outcome, comments) -> SearchDecis
         referral=referral, step=step, outcome=outcome, comments=comments.strip(), decided_by=actor
     )
     if outcome == SearchDecision.Outcome.RETURNED:
-        _email(
+        referral_email(
             referral,
             to=[referral.social_worker.email],
             template="referral_returned",
@@ -115,7 +99,7 @@ def search_endorse(*, referral: Referral, actor, comments: str) -> Referral:
         stamp="endorsed_at",
         text=f"Endorsed by the team manager: {comments.strip()}",
     )
-    _email(
+    referral_email(
         moved,
         to=_service_leads(moved),
         template="referral_waiting_approval",
@@ -144,7 +128,7 @@ def search_approve(*, referral: Referral, actor, comments: str) -> Referral:
         stamp="search_approved_at",
         text=f"Search approved by the service lead: {comments.strip()}",
     )
-    _email(
+    referral_email(
         moved,
         to=[moved.social_worker.email],
         template="referral_approved",

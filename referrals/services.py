@@ -267,20 +267,14 @@ def referral_submit(*, referral: Referral, actor, response: str = "") -> Referra
         update=stamp,
         text="Resubmitted with the changes asked for" if resubmission else "Submitted",
     )
-    managers = _team_managers(referral)
-    if managers:
-        step = referral.chronology.order_by("-pk").values_list("pk", flat=True).first()
-        outbox_enqueue(
-            key=f"referral-waiting-tm:{referral.pk}:{step}",
-            to=managers,
-            template="referral_waiting_approval",
-            context={
-                "referral": referral,
-                "step": "endorse",
-                "council": CouncilSettings.load(),
-                "site_url": settings.SITE_URL,
-            },
-        )
+    step = referral.chronology.order_by("-pk").values_list("pk", flat=True).first()
+    referral_email(
+        referral,
+        to=_team_managers(referral),
+        template="referral_waiting_approval",
+        key=f"waiting-tm-{step}",
+        step="endorse",
+    )
     return referral
 
 
@@ -293,7 +287,7 @@ def referral_withdraw(*, referral: Referral, reason: str, actor) -> Referral:
         referral=referral, to=Status.WITHDRAWN, actor=actor, text=f"Withdrawn: {reason.strip()}"
     )
     if moved.social_worker_id != actor.pk and moved.reference:
-        _email_social_worker_or_officer(
+        referral_email(
             moved,
             to=[moved.social_worker.email],
             template="referral_withdrawn",
@@ -322,7 +316,7 @@ def _qa_answer(*, referral: Referral, actor, response: str) -> Referral:
         qa_round.answered_at = timezone.now()
         qa_round.save(update_fields=["response", "answered_by", "answered_at"])
     if moved.assigned_officer_id:
-        _email_social_worker_or_officer(
+        referral_email(
             moved,
             to=[moved.assigned_officer.email],
             template="referral_qa_answered",
@@ -331,7 +325,11 @@ def _qa_answer(*, referral: Referral, actor, response: str) -> Referral:
     return moved
 
 
-def _email_social_worker_or_officer(referral, *, to, template, key, **context) -> None:
+def referral_email(referral: Referral, *, to, template: str, key: str, **context) -> None:
+    """Email people about a referral through the outbox (once per key), with a link to it."""
+    to = [address for address in to if address]
+    if not to:
+        return
     outbox_enqueue(
         key=f"{template}:{referral.pk}:{key}",
         to=to,
@@ -366,7 +364,7 @@ def referral_qa_accept(*, referral: Referral, actor, take_it: bool = False) -> R
         update=stamp,
         text="Accepted onto the action list" + (f", assigned to {actor}" if take_it else ""),
     )
-    _email_social_worker_or_officer(
+    referral_email(
         moved,
         to=[moved.social_worker.email],
         template="referral_accepted",
@@ -390,7 +388,7 @@ def referral_qa_return(*, referral: Referral, actor, requests: Sequence[str]) ->
         text="Returned by brokerage: " + "; ".join(asked),
     )
     qa_round = QARound.objects.create(referral=moved, requests=asked, asked_by=actor)
-    _email_social_worker_or_officer(
+    referral_email(
         moved,
         to=[moved.social_worker.email],
         template="referral_qa_returned",
@@ -511,7 +509,7 @@ def referral_emergency_accept(*, referral: Referral, actor) -> Referral:
         ),
     )
     waiting_on = _team_managers(moved) if not moved.endorsed_at else []
-    _email_social_worker_or_officer(
+    referral_email(
         moved,
         to=[moved.social_worker.email, *waiting_on],
         template="referral_emergency_accepted",
