@@ -93,7 +93,7 @@ def name_identifiers(full_name: str, replacement: str) -> list[Identifier]:
 
 def text_identifiers(text: str, replacement: str) -> list[Identifier]:
     """An address or a school: the whole of it, and each line or comma-separated part."""
-    pieces = [text] + re.split(r"[\n,]+", text)
+    pieces = [text, *re.split(r"[\n,]+", text)]
     return [Identifier(" ".join(p.split()), replacement) for p in pieces if len(p.strip()) >= 4]
 
 
