@@ -207,6 +207,12 @@ class Child(models.Model):
             return f"{total} month{'s' if total != 1 else ''}"
         return f"{years}"
 
+    @property
+    def age_words(self) -> str:
+        """ "11 years" or "7 months": the age as the pack tells providers."""
+        text = self.age_text
+        return text if "month" in text else f"{text} years"
+
 
 class PersonAroundChild(models.Model):
     """Family and others in the child's life; their names are what anonymisation removes."""

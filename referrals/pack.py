@@ -1,0 +1,144 @@
+"""The anonymised pack ("resource request") that providers read, built from a referral.
+
+Pure: reads the referral, writes nothing. The child appears as initials, age, gender
+and area (the postcode district); the people around the child as relationship words
+or initials (a council setting); every free-text field is redacted and checked.
+"""
+
+from dataclasses import dataclass, field
+
+from placements.models import PeopleInPack
+
+from .anonymise import (
+    Flag,
+    Redactor,
+    name_identifiers,
+    people_replacements,
+    text_identifiers,
+)
+from .models import Referral
+
+
+@dataclass
+class PackText:
+    """One free-text field as providers will read it, with anything still suspicious."""
+
+    label: str
+    text: str
+    flags: list[Flag] = field(default_factory=list)
+
+
+@dataclass
+class PackChild:
+    initials: str
+    age: str
+    gender: str
+    area: str
+    texts: list[PackText]
+
+
+@dataclass
+class Pack:
+    reference: str
+    placement_type: str
+    urgency: str
+    date_needed: str
+    children: list[PackChild]
+    people: list[str]
+    texts: list[PackText]
+
+    @property
+    def all_texts(self) -> list[PackText]:
+        return self.texts + [t for child in self.children for t in child.texts]
+
+    @property
+    def flags(self) -> list[tuple[str, Flag]]:
+        return [(t.label, flag) for t in self.all_texts for flag in t.flags]
+
+    def plain_text(self) -> str:
+        """Everything in the pack as one string (what a provider could read)."""
+        lines = [self.reference, self.placement_type, self.urgency, self.date_needed]
+        lines += self.people
+        for child in self.children:
+            lines += [child.initials, child.age, child.gender, child.area]
+        lines += [f"{t.label}: {t.text}" for t in self.all_texts]
+        return "\n".join(lines)
+
+
+def postcode_district(postcode: str) -> str:
+    """LE1 6ZG → LE1: the area providers may know, never the street."""
+    compact = "".join(postcode.upper().split())
+    return compact[:-3] if len(compact) > 3 else ""
+
+
+def referral_redactor(referral: Referral, *, people_style: str) -> Redactor:
+    children = list(referral.children.all())
+    identifiers = []
+    for child in children:
+        shown = child.initials
+        for name in (child.full_name, child.known_as):
+            if name:
+                identifiers += name_identifiers(name, shown)
+        identifiers += text_identifiers(child.address, "[address]")
+        identifiers += text_identifiers(child.school, "[school]")
+    people = [(p.full_name, p.relationship) for p in referral.people.all()]
+    for name, replacement in people_replacements(people, style=people_style):
+        identifiers += name_identifiers(name, replacement)
+    return Redactor(identifiers)
+
+
+def build_pack(referral: Referral, *, people_style: str = PeopleInPack.RELATIONSHIP) -> Pack:
+    redactor = referral_redactor(referral, people_style=people_style)
+
+    def text(label: str, value: str) -> PackText:
+        redacted = redactor.redact(value or "")
+        return PackText(label=label, text=redacted.text, flags=redacted.flags)
+
+    children = [
+        PackChild(
+            initials=child.initials,
+            age=child.age_words,
+            gender=child.gender,
+            area=postcode_district(child.postcode),
+            texts=[
+                text(
+                    "Ethnicity, religion and language",
+                    f"{child.ethnicity}; {child.religion}; {child.first_language}",
+                ),
+                text("Legal status", child.legal_status),
+                text("SEN or disability", child.sen_disability),
+                text("Health", child.health),
+                text("Behaviours that challenge", child.behaviours),
+                text("Risks", child.risks),
+                text("Interests and what works", child.interests),
+            ],
+        )
+        for child in referral.children.all()
+    ]
+    people = [
+        shown
+        for _name, shown in people_replacements(
+            [(p.full_name, p.relationship) for p in referral.people.all()], style=people_style
+        )
+    ]
+    texts = [
+        text("Expected duration", referral.expected_duration),
+        text("Location preferences", referral.location_preferences),
+        text("Location restrictions", referral.location_restrictions),
+        text("Education or therapy needed", referral.education_therapy_details),
+        text("Siblings", referral.sibling_arrangement),
+        *[text(f"Outcome {o.position}", o.text) for o in referral.outcomes.all()],
+        text("Getting to know me", referral.getting_to_know_me),
+    ]
+    urgency = (
+        "Emergency" if referral.is_emergency else "Urgent" if referral.is_urgent else "Standard"
+    )
+    return Pack(
+        reference=referral.reference or "",
+        placement_type=str(referral.placement_type or ""),
+        urgency=urgency,
+        date_needed=f"{referral.date_needed:%-d %B %Y}" if referral.date_needed else "",
+        children=children,
+        people=people,
+        texts=[t for t in texts if t.text.strip()],
+    )
