@@ -34,7 +34,9 @@ def _service_leads(referral: Referral) -> list[str]:
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_related("team").select_for_update().get(pk=referral.pk)
+    return (
+        Referral.objects.select_related("team").select_for_update(of=("self",)).get(pk=referral.pk)
+    )
 
 
 def _record_decision(*, referral, actor, step, outcome, comments) -> SearchDecision:
@@ -90,6 +92,8 @@ def search_endorse(*, referral: Referral, actor, comments: str) -> Referral:
     locked = _locked(referral)
     if not user_may_endorse(actor, locked):
         raise DomainError("Only a team manager of this team can endorse it, while it waits for one")
+    if locked.social_worker_id == actor.pk:
+        raise DomainError("You cannot endorse a referral you made: another team manager must")
     moved = _agree(
         referral=locked,
         actor=actor,
@@ -114,6 +118,13 @@ def search_approve(*, referral: Referral, actor, comments: str) -> Referral:
     locked = _locked(referral)
     if not user_may_approve_search(actor, locked):
         raise DomainError("Only a service lead for this service can approve it, once endorsed")
+    endorsers = locked.search_decisions.filter(
+        step=SearchDecision.Step.ENDORSEMENT, outcome=SearchDecision.Outcome.AGREED
+    ).values_list("decided_by_id", flat=True)
+    if actor.pk in set(endorsers) or locked.social_worker_id == actor.pk:
+        raise DomainError(
+            "You endorsed or made this referral, so another service lead must approve it"
+        )
     if referral_needs_agreement_evidence(locked) and not locked.agreement_evidence.exists():
         raise DomainError(
             "Education or therapy is asked for: record evidence that it has been agreed "
@@ -151,7 +162,15 @@ def search_return(*, referral: Referral, actor, comments: str) -> Referral:
         else (SearchDecision.Step.APPROVAL, "service lead")
     )
     text = f"Returned by the {who}: {comments.strip()}"
-    moved = transition(referral=locked, to=Status.RETURNED, actor=actor, text=text)
+
+    def clear_approvals(row: Referral) -> list[str]:
+        # A changed referral needs endorsing and approving again, by everyone.
+        row.endorsed_at = row.search_approved_at = None
+        return ["endorsed_at", "search_approved_at"]
+
+    moved = transition(
+        referral=locked, to=Status.RETURNED, actor=actor, text=text, update=clear_approvals
+    )
     _record_decision(
         referral=moved,
         actor=actor,

@@ -25,9 +25,8 @@ class Capability(StrEnum):
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.SOCIAL_WORKER: frozenset(
-        {Capability.START_REFERRAL, Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}
-    ),
+    # Social workers do not record the evidence and funding that gate their own referral.
+    Role.SOCIAL_WORKER: frozenset({Capability.START_REFERRAL, Capability.VIEW_REFERRALS}),
     Role.TEAM_MANAGER: frozenset({Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}),
     Role.SERVICE_LEAD: frozenset({Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}),
     Role.BROKERAGE_OFFICER: frozenset(

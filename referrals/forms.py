@@ -2,6 +2,7 @@ import datetime as dt
 import re
 
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
 
@@ -144,7 +145,7 @@ class ChildForm(GDSForm, forms.ModelForm):
         today = timezone.localdate()
         if born > today:
             raise forms.ValidationError("Date of birth must be in the past")
-        if born < today.replace(year=today.year - 26):
+        if born < today - relativedelta(years=26):
             raise forms.ValidationError("Check the date of birth: the child would be over 25")
         return born
 

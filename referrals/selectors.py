@@ -24,10 +24,12 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
         scope |= Q(social_worker=user)
         if user.team_id:
             scope |= Q(team_id=user.team_id)
+    # Managers see what has been submitted: never a draft, nor a draft withdrawn unsent.
+    sent = Q(submitted_at__isnull=False)
     if user.has_role(Role.TEAM_MANAGER) and user.team_id:
-        scope |= Q(team_id=user.team_id) & ~Q(status=Status.DRAFT)
+        scope |= Q(team_id=user.team_id) & sent
     if user.has_role(Role.SERVICE_LEAD) and user.team_id:
-        scope |= Q(team__service_id=user.team.service_id) & ~Q(status=Status.DRAFT)
+        scope |= Q(team__service_id=user.team.service_id) & sent
     if user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
         scope |= Q(status__in=BROKERAGE_VISIBLE) | Q(assigned_officer=user)
     return Referral.objects.filter(scope)

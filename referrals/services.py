@@ -482,7 +482,9 @@ def referral_add_note(*, referral: Referral, kind: str, text: str, actor) -> Chr
 def referral_emergency_accept(*, referral: Referral, actor) -> Referral:
     """The duty lead starts the search at once on an emergency. The endorsement and the
     approval still to come are due within the council's working day, and stay flagged."""
-    locked = Referral.objects.select_related("team").select_for_update().get(pk=referral.pk)
+    locked = (
+        Referral.objects.select_related("team").select_for_update(of=("self",)).get(pk=referral.pk)
+    )
     if not user_may_accept_emergency(actor, locked):
         raise DomainError(
             "Only the duty lead can accept an emergency referral before its approvals"

@@ -95,14 +95,10 @@ EXPECTED = {
         )
         for name in REFERRAL_PAGES
     },
+    "approvals:search-decision": (REFERRAL_VIEWERS, 404, 403),
     **{
-        f"approvals:{name}": (REFERRAL_VIEWERS, 404, 403)
-        for name in (
-            "search-decision",
-            "agreement-evidence",
-            "funding-approval",
-            "external-comment",
-        )
+        f"approvals:{name}": (REFERRAL_VIEWERS - SOCIAL_WORKERS, 404, 403)
+        for name in ("agreement-evidence", "funding-approval", "external-comment")
     },
 }
 

@@ -193,7 +193,7 @@ def test_someone_else_cannot_decide(client_for, people, other_team):
 
 def test_evidence_form_errors(client, people):
     referral = submitted(people["sw"])
-    client.force_login(people["sw"])
+    client.force_login(people["tm"])
     url = reverse("approvals:agreement-evidence", kwargs={"pk": referral.pk})
     future = TODAY + dt.timedelta(days=3)
     response = client.post(

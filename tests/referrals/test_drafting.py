@@ -434,3 +434,18 @@ def test_administrator_manages_placement_types(administrator_client, social_work
     assert not created.is_active
     assert social_worker_client.post(url, {"name": "Sneaky", "is_active": "on"}).status_code == 403
     assert not PlacementType.objects.filter(name="Sneaky").exists()
+
+
+def test_child_form_works_on_29_february(make_user):
+    import time_machine
+    from django.test import Client
+
+    social_worker = make_user(Role.SOCIAL_WORKER)
+    with time_machine.travel(dt.datetime(2028, 2, 29, 10, tzinfo=dt.UTC), tick=False):
+        client = Client()
+        client.force_login(social_worker)
+        referral = services.referral_start(social_worker=social_worker)
+        url = reverse("referrals:child-add", kwargs={"pk": referral.pk})
+        response = client.post(url, child_form())
+        assert response["Location"] == reverse("referrals:children", kwargs={"pk": referral.pk})
+    assert referral.children.count() == 1
