@@ -6,11 +6,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from placements.models import User
-from placements.roles import Role
 from placements.services import DomainError
 from referrals.models import ChronologyEntry, Referral
-from referrals.services import chronology_add, referral_email
+from referrals.services import chronology_add, referral_email, referral_service_leads
 from referrals.workflow import (
     Status,
     referral_needs_agreement_evidence,
@@ -21,16 +19,6 @@ from referrals.workflow import (
 )
 
 from .models import AgreementEvidence, ExternalComment, FundingApproval, SearchDecision
-
-
-def _service_leads(referral: Referral) -> list[str]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role_assignments__role=Role.SERVICE_LEAD,
-            team__service_id=referral.team.service_id,
-        ).values_list("email", flat=True)
-    )
 
 
 def _locked(referral: Referral) -> Referral:
@@ -105,7 +93,7 @@ def search_endorse(*, referral: Referral, actor, comments: str) -> Referral:
     )
     referral_email(
         moved,
-        to=_service_leads(moved),
+        to=referral_service_leads(moved),
         template="referral_waiting_approval",
         key=f"waiting-sl-{moved.endorsed_at.isoformat()}",
         step="approve the search for",

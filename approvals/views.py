@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from placements.permissions import Capability, capability_required
+from placements.roles import Role
 from placements.services import DomainError
 from referrals.selectors import get_referral_for_user
 from referrals.workflow import (
@@ -29,6 +30,10 @@ def search_decision(request, pk):
     referral = get_referral_for_user(user=request.user, pk=pk)
     endorsing = user_may_endorse(request.user, referral)
     if not endorsing and not user_may_approve_search(request.user, referral):
+        if request.user.has_role(Role.TEAM_MANAGER, Role.SERVICE_LEAD):
+            # They can see it, but it has moved on (perhaps someone else just decided).
+            messages.info(request, "This referral is not waiting for your decision now.")
+            return redirect("referrals:detail", pk=referral.pk)
         raise Http404
     agree = services.search_endorse if endorsing else services.search_approve
     form = SearchDecisionForm(

@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -31,7 +32,14 @@ class SessionTimeoutMiddleware:
             if idle or expired:
                 logout(request)
                 reason = "idle" if idle else "expired"
-                return redirect(f"{reverse('signed-out')}?reason={reason}")
+                target = f"{reverse('signed-out')}?reason={reason}"
+                if request.headers.get("HX-Request"):
+                    # A background refresh must move the whole page, not swap the
+                    # signed-out page into a table.
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return redirect(target)
             # Saving the session costs a write, so refresh the mark once a minute.
             background = bool(request.headers.get("X-Background-Refresh"))
             stale_mark = now - last_seen >= 60 or SESSION_LAST_SEEN not in session

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 
 from placements.calendar import working_day_deadline
 from placements.models import CouncilSettings, User
@@ -127,6 +127,13 @@ def referral_update_profile(*, referral: Referral, getting_to_know_me: str, acto
     return referral
 
 
+def _child_shown(child: Child, names) -> dict[str, str]:
+    return {
+        str(capfirst(Child._meta.get_field(name).verbose_name)): _shown(getattr(child, name))
+        for name in names
+    }
+
+
 @transaction.atomic
 def child_save(*, referral: Referral, values: Mapping, actor, child: Child | None = None) -> Child:
     referral = _editable(referral, actor)
@@ -135,13 +142,24 @@ def child_save(*, referral: Referral, values: Mapping, actor, child: Child | Non
         before = {}
     else:
         child = Child.objects.get(pk=child.pk, referral=referral)
-        before = {f"{child.full_name}: {k}": _shown(getattr(child, k)) for k in values}
+        before = _child_shown(child, values)
+    # Labelled by who the child was before this edit, so a rename reads as one.
+    who = (
+        child.full_name
+        if child.pk
+        else " ".join(filter(None, [values.get("first_name"), values.get("last_name")]))
+    )
     for name, value in values.items():
         setattr(child, name, value)
     child.full_clean()
     child.save()
-    after = {f"{child.full_name}: {k}": _shown(getattr(child, k)) for k in values}
-    _record_edit(referral, before, after, actor)
+    after = _child_shown(child, values)
+    _record_edit(
+        referral,
+        {f"{who}: {k}": v for k, v in before.items()},
+        {f"{who}: {k}": v for k, v in after.items()},
+        actor,
+    )
     return child
 
 
@@ -232,6 +250,16 @@ def exclusion_remove(*, referral: Referral, exclusion: ProviderExclusion, actor)
     )
 
 
+def referral_service_leads(referral: Referral) -> list[str]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.SERVICE_LEAD,
+            team__service_id=referral.team.service_id,
+        ).values_list("email", flat=True)
+    )
+
+
 def _team_managers(referral: Referral) -> list[str]:
     return list(
         User.objects.filter(
@@ -315,10 +343,12 @@ def _qa_answer(*, referral: Referral, actor, response: str) -> Referral:
         qa_round.answered_by = actor
         qa_round.answered_at = timezone.now()
         qa_round.save(update_fields=["response", "answered_by", "answered_at"])
-    if moved.assigned_officer_id:
+    # The officer working it, or else whoever asked.
+    officer = moved.assigned_officer or (qa_round.asked_by if qa_round else None)
+    if officer is not None:
         referral_email(
             moved,
-            to=[moved.assigned_officer.email],
+            to=[officer.email],
             template="referral_qa_answered",
             key=f"qa-answered-{qa_round.pk if qa_round else moved.pk}",
         )
@@ -510,7 +540,7 @@ def referral_emergency_accept(*, referral: Referral, actor) -> Referral:
             f"are due by {timezone.localtime(due):%-d %B %Y, %H:%M}"
         ),
     )
-    waiting_on = _team_managers(moved) if not moved.endorsed_at else []
+    waiting_on = _team_managers(moved) if not moved.endorsed_at else referral_service_leads(moved)
     referral_email(
         moved,
         to=[moved.social_worker.email, *waiting_on],

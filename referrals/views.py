@@ -41,6 +41,7 @@ from .workflow import (
     user_may_approve_search,
     user_may_endorse,
     user_may_qa,
+    user_may_return_for_changes,
 )
 
 
@@ -61,6 +62,7 @@ def referral_list(request):
         {
             "waiting": list(selectors.referrals_waiting_for(request.user)[:50]),
             "page": page,
+            "querystring_without_page": f"status={status}",
             "status": status,
             "statuses": Referral.Status.choices,
             "can_start": user_can(request.user, Capability.START_REFERRAL),
@@ -112,6 +114,7 @@ def referral_detail(request, pk):
             and referral.status not in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN)
             else None,
             "may_endorse": user_may_endorse(request.user, referral),
+            "may_return": user_may_return_for_changes(request.user, referral),
             "may_decide": user_may_endorse(request.user, referral)
             or user_may_approve_search(request.user, referral),
             "may_record": user_can(request.user, Capability.RECORD_SEARCH_EVIDENCE)
@@ -417,6 +420,9 @@ def _open_qa_round(referral):
 def quality_check(request, pk):
     referral = selectors.get_referral_for_user(user=request.user, pk=pk)
     if not user_may_qa(request.user, referral):
+        if request.user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+            messages.info(request, "This referral is not waiting for its brokerage check now.")
+            return redirect("referrals:detail", pk=referral.pk)
         raise Http404
     action = request.POST.get("action") if request.method == "POST" else None
     accept_form = QAAcceptForm(request.POST if action == "accept" else None, prefix="accept")
@@ -453,6 +459,9 @@ def quality_check(request, pk):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
     referral = _referral_to_withdraw(request.user, pk)
+    if not referral_can_move(referral, Referral.Status.WITHDRAWN):
+        messages.info(request, "This referral has already been withdrawn.")
+        return redirect("referrals:detail", pk=referral.pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -579,6 +588,9 @@ def add_note(request, pk):
 def emergency_accept(request, pk):
     referral = selectors.get_referral_for_user(user=request.user, pk=pk)
     if not user_may_accept_emergency(request.user, referral):
+        if request.user.has_role(Role.DUTY_LEAD):
+            messages.info(request, "This referral cannot be accepted as an emergency now.")
+            return redirect("referrals:detail", pk=referral.pk)
         raise Http404
     if request.method == "POST":
         try:

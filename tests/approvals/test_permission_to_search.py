@@ -167,7 +167,10 @@ def test_team_manager_sees_it_waiting_and_endorses_on_the_page(client, people):
     client.post(url, {"decision": "agree", "comments": "Endorsed"})
     referral.refresh_from_db()
     assert referral.status == Status.ENDORSED
-    assert client.get(url).status_code == 404  # nothing more for them to decide
+    # Nothing more for them to decide: back to the referral, told why.
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("referrals:detail", kwargs={"pk": referral.pk})
+    assert b"not waiting for your decision now" in response.content
 
 
 def test_social_worker_sees_what_was_asked_when_returned(client, people):
@@ -184,9 +187,12 @@ def test_someone_else_cannot_decide(client_for, people, other_team):
     for outsider in (
         client_for(Role.TEAM_MANAGER, team=other_team),
         client_for(Role.SOCIAL_WORKER),
-        client_for(Role.SERVICE_LEAD),  # right service, wrong step
     ):
         assert outsider.post(url, {"decision": "agree", "comments": "x"}).status_code == 404
+    # The service lead can see it, but it is not their step yet: sent back, told why.
+    lead = client_for(Role.SERVICE_LEAD)
+    response = lead.post(url, {"decision": "agree", "comments": "x"})
+    assert response["Location"] == reverse("referrals:detail", kwargs={"pk": referral.pk})
     referral.refresh_from_db()
     assert referral.status == Status.SUBMITTED
 

@@ -91,7 +91,9 @@ def test_quality_check_page_accept_and_return(client, social_worker, officer):
     client.post(url, {"action": "return", "return-request_1": "Add the school's view"})
     referral.refresh_from_db()
     assert referral.status == Status.QA_RETURNED
-    assert client.get(url).status_code == 404  # nothing to check now
+    assert client.get(url)["Location"] == reverse(  # nothing to check now: told why
+        "referrals:detail", kwargs={"pk": referral.pk}
+    )
 
 
 def test_social_worker_sees_exactly_what_was_asked_and_answers(client, social_worker, officer):
