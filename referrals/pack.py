@@ -5,6 +5,8 @@ and area (the postcode district); the people around the child as relationship wo
 or initials (a council setting); every free-text field is redacted and checked.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from placements.models import PeopleInPack
@@ -23,6 +25,7 @@ from .models import Referral
 class PackText:
     """One free-text field as providers will read it, with anything still suspicious."""
 
+    key: str
     label: str
     text: str
     flags: list[Flag] = field(default_factory=list)
@@ -90,31 +93,42 @@ def referral_redactor(referral: Referral, *, people_style: str) -> Redactor:
 def build_pack(referral: Referral, *, people_style: str = PeopleInPack.RELATIONSHIP) -> Pack:
     redactor = referral_redactor(referral, people_style=people_style)
 
-    def text(label: str, value: str) -> PackText:
+    def text(key: str, label: str, value: str) -> PackText:
         redacted = redactor.redact(value or "")
-        return PackText(label=label, text=redacted.text, flags=redacted.flags)
+        return PackText(key=key, label=label, text=redacted.text, flags=redacted.flags)
 
-    children = [
-        PackChild(
-            initials=child.initials,
-            age=child.age_words,
-            gender=child.gender,
-            area=postcode_district(child.postcode),
-            texts=[
-                text(
-                    "Ethnicity, religion and language",
-                    f"{child.ethnicity}; {child.religion}; {child.first_language}",
-                ),
-                text("Legal status", child.legal_status),
-                text("SEN or disability", child.sen_disability),
-                text("Health", child.health),
-                text("Behaviours that challenge", child.behaviours),
-                text("Risks", child.risks),
-                text("Interests and what works", child.interests),
-            ],
+    children = []
+    for n, child in enumerate(referral.children.all(), 1):
+        who = child.initials
+        children.append(
+            PackChild(
+                initials=who,
+                age=child.age_words,
+                gender=child.gender,
+                area=postcode_district(child.postcode),
+                texts=[
+                    text(
+                        f"child{n}_identity",
+                        f"{who}: ethnicity, religion and language",
+                        f"{child.ethnicity}; {child.religion}; {child.first_language}",
+                    ),
+                    text(f"child{n}_legal", f"{who}: legal status", child.legal_status),
+                    text(f"child{n}_sen", f"{who}: SEN or disability", child.sen_disability),
+                    text(f"child{n}_health", f"{who}: health", child.health),
+                    text(
+                        f"child{n}_behaviours",
+                        f"{who}: behaviours that challenge",
+                        child.behaviours,
+                    ),
+                    text(f"child{n}_risks", f"{who}: risks", child.risks),
+                    text(
+                        f"child{n}_interests",
+                        f"{who}: interests and what works",
+                        child.interests,
+                    ),
+                ],
+            )
         )
-        for child in referral.children.all()
-    ]
     people = [
         shown
         for _name, shown in people_replacements(
@@ -122,13 +136,16 @@ def build_pack(referral: Referral, *, people_style: str = PeopleInPack.RELATIONS
         )
     ]
     texts = [
-        text("Expected duration", referral.expected_duration),
-        text("Location preferences", referral.location_preferences),
-        text("Location restrictions", referral.location_restrictions),
-        text("Education or therapy needed", referral.education_therapy_details),
-        text("Siblings", referral.sibling_arrangement),
-        *[text(f"Outcome {o.position}", o.text) for o in referral.outcomes.all()],
-        text("Getting to know me", referral.getting_to_know_me),
+        text("duration", "Expected duration", referral.expected_duration),
+        text("preferences", "Location preferences", referral.location_preferences),
+        text("restrictions", "Location restrictions", referral.location_restrictions),
+        text("education", "Education or therapy needed", referral.education_therapy_details),
+        text("siblings", "Siblings", referral.sibling_arrangement),
+        *[
+            text(f"outcome{o.position}", f"Outcome {o.position}", o.text)
+            for o in referral.outcomes.all()
+        ],
+        text("profile", "Getting to know me", referral.getting_to_know_me),
     ]
     urgency = (
         "Emergency" if referral.is_emergency else "Urgent" if referral.is_urgent else "Standard"
@@ -142,3 +159,48 @@ def build_pack(referral: Referral, *, people_style: str = PeopleInPack.RELATIONS
         people=people,
         texts=[t for t in texts if t.text.strip()],
     )
+
+
+def pack_content(pack: Pack) -> dict:
+    """The pack as stored: what providers will read, without the flags' positions."""
+    return {
+        "reference": pack.reference,
+        "placement_type": pack.placement_type,
+        "urgency": pack.urgency,
+        "date_needed": pack.date_needed,
+        "people": pack.people,
+        "children": [
+            {"initials": c.initials, "age": c.age, "gender": c.gender, "area": c.area}
+            for c in pack.children
+        ],
+        "texts": [{"key": t.key, "label": t.label, "text": t.text} for t in pack.all_texts],
+    }
+
+
+def referral_fingerprint(referral: Referral) -> str:
+    """A digest of everything a pack is built from, to tell when the referral changed."""
+    children = [
+        {f.name: str(getattr(c, f.name)) for f in c._meta.concrete_fields if f.name != "id"}
+        for c in referral.children.all()
+    ]
+    source = {
+        "children": children,
+        "people": [[p.full_name, p.relationship] for p in referral.people.all()],
+        "outcomes": [o.text for o in referral.outcomes.all()],
+        "fields": [
+            str(getattr(referral, name))
+            for name in (
+                "kind",
+                "is_urgent",
+                "placement_type_id",
+                "date_needed",
+                "expected_duration",
+                "location_preferences",
+                "location_restrictions",
+                "education_therapy_details",
+                "sibling_arrangement",
+                "getting_to_know_me",
+            )
+        ],
+    }
+    return hashlib.sha256(json.dumps(source, sort_keys=True).encode()).hexdigest()

@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
 
@@ -18,12 +19,15 @@ from .models import (
     Child,
     ChronologyEntry,
     DesiredOutcome,
+    PackFlag,
     PersonAroundChild,
     PlacementType,
     ProviderExclusion,
     QARound,
     Referral,
+    ResourceRequest,
 )
+from .pack import build_pack, pack_content, referral_fingerprint, referral_redactor
 from .workflow import (
     Status,
     referral_is_editable,
@@ -597,3 +601,116 @@ def placement_type_save(
         actor=actor,
     )
     return placement_type
+
+
+# --- The anonymised pack ("resource request") --------------------------------------------
+
+
+@transaction.atomic
+def pack_prepare(*, referral: Referral, actor) -> ResourceRequest:
+    """Build the pack from the referral as it is now, for the officer to check. Any pack
+    still being checked is superseded; a released one stays as it was sent."""
+    locked = _brokerage(referral)
+    council = CouncilSettings.load()
+    pack = build_pack(locked, people_style=council.people_in_pack)
+    locked.resource_requests.filter(status=ResourceRequest.Status.CHECKING).update(
+        status=ResourceRequest.Status.SUPERSEDED
+    )
+    version = (locked.resource_requests.aggregate(top=Max("version"))["top"] or 0) + 1
+    request = ResourceRequest.objects.create(
+        referral=locked,
+        version=version,
+        content=pack_content(pack),
+        source_fingerprint=referral_fingerprint(locked),
+        prepared_by=actor,
+    )
+    PackFlag.objects.bulk_create(
+        [
+            PackFlag(resource_request=request, label=label, word=flag.word)
+            for label, flag in pack.flags
+        ]
+    )
+    chronology_add(
+        referral=locked,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=f"Anonymised pack version {version} prepared ({len(pack.flags)} words to check)",
+    )
+    return request
+
+
+def _checking(request: ResourceRequest) -> ResourceRequest:
+    locked = ResourceRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != ResourceRequest.Status.CHECKING:
+        raise DomainError("This pack is no longer being checked: prepare it again")
+    return locked
+
+
+@transaction.atomic
+def pack_edit_text(*, request: ResourceRequest, key: str, text: str, actor) -> ResourceRequest:
+    """The officer rewrites one passage. It is redacted again (nothing known can come
+    back in), open flags no longer in it are resolved as changed, new ones added."""
+    locked = _checking(request)
+    entry = next((t for t in locked.content["texts"] if t["key"] == key), None)
+    if entry is None:
+        raise DomainError("There is no such passage in the pack")
+    referral = locked.referral
+    council = CouncilSettings.load()
+    result = referral_redactor(referral, people_style=council.people_in_pack).redact(text)
+    entry["text"] = result.text
+    locked.save(update_fields=["content"])
+    words_now = {flag.word for flag in result.flags}
+    now = timezone.now()
+    locked.flags.filter(label=entry["label"], resolution=PackFlag.Resolution.OPEN).exclude(
+        word__in=words_now
+    ).update(resolution=PackFlag.Resolution.CHANGED, resolved_by=actor, resolved_at=now)
+    known = set(locked.flags.filter(label=entry["label"]).values_list("word", flat=True))
+    PackFlag.objects.bulk_create(
+        [
+            PackFlag(resource_request=locked, label=entry["label"], word=word)
+            for word in sorted(words_now - known)
+        ]
+    )
+    return locked
+
+
+@transaction.atomic
+def pack_flag_accept(*, flag: PackFlag, reason: str, actor) -> PackFlag:
+    """The word is safe to send (a pet's name, a club): accepted, with why."""
+    if not reason.strip():
+        raise DomainError("Say why this word is safe to send to providers")
+    _checking(flag.resource_request)
+    flag = PackFlag.objects.select_for_update().get(pk=flag.pk)
+    if flag.resolution != PackFlag.Resolution.OPEN:
+        raise DomainError("This word has already been resolved")
+    flag.resolution = PackFlag.Resolution.ACCEPTED
+    flag.reason = reason.strip()
+    flag.resolved_by = actor
+    flag.resolved_at = timezone.now()
+    flag.save(update_fields=["resolution", "reason", "resolved_by", "resolved_at"])
+    return flag
+
+
+@transaction.atomic
+def pack_release(*, request: ResourceRequest, actor) -> ResourceRequest:
+    """Checked and ready for providers: only with every flag resolved, and only while
+    the referral is as it was when the pack was prepared."""
+    locked = _checking(request)
+    open_flags = locked.flags.filter(resolution=PackFlag.Resolution.OPEN).count()
+    if open_flags:
+        raise DomainError(
+            f"{open_flags} word{'s' if open_flags != 1 else ''} still to check before release"
+        )
+    if referral_fingerprint(locked.referral) != locked.source_fingerprint:
+        raise DomainError("The referral has changed since this pack was prepared: prepare it again")
+    locked.status = ResourceRequest.Status.RELEASED
+    locked.released_by = actor
+    locked.released_at = timezone.now()
+    locked.save(update_fields=["status", "released_by", "released_at"])
+    chronology_add(
+        referral=locked.referral,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=f"Anonymised pack version {locked.version} checked and released",
+    )
+    return locked

@@ -1,0 +1,99 @@
+"""Preparing, checking and releasing the anonymised pack."""
+
+import pytest
+
+from placements.roles import Role
+from placements.services import DomainError
+from referrals import services
+from referrals.models import PackFlag, ResourceRequest
+from tests.approvals.factories import approved
+
+pytestmark = pytest.mark.django_db
+PROFILE = "Jayden plays football with Tyler at Hartwell Park. Kerry O'Brien takes him."
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user(Role.BROKERAGE_OFFICER, team=None)
+
+
+@pytest.fixture
+def referral(make_user):
+    social_worker = make_user(Role.SOCIAL_WORKER)
+    referral = approved(social_worker)
+    services.referral_qa_return(
+        referral=referral,
+        actor=make_user(Role.BROKERAGE_OFFICER),
+        requests=["Add who he plays with"],
+    )
+    services.referral_update_profile(
+        referral=referral, getting_to_know_me=PROFILE, actor=social_worker
+    )
+    return services.referral_submit(referral=referral, actor=social_worker, response="Added")
+
+
+def profile_of(request):
+    return next(t["text"] for t in request.content["texts"] if t["key"] == "profile")
+
+
+def test_prepare_stores_the_anonymised_pack_and_what_to_check(referral, officer):
+    request = services.pack_prepare(referral=referral, actor=officer)
+    assert request.version == 1 and request.status == ResourceRequest.Status.CHECKING
+    assert profile_of(request) == "JO plays football with Tyler at Hartwell Park. Mum takes him."
+    assert sorted(request.flags.values_list("word", flat=True)) == ["Hartwell", "Park", "Tyler"]
+    assert "Jayden" not in str(request.content) and "O'Brien" not in str(request.content)
+
+
+def test_release_waits_for_every_flag(referral, officer):
+    request = services.pack_prepare(referral=referral, actor=officer)
+    with pytest.raises(DomainError, match="3 words still to check"):
+        services.pack_release(request=request, actor=officer)
+    # Rewriting the passage resolves the words taken out; an officer cannot put a
+    # known name back in, because the passage is redacted again.
+    request = services.pack_edit_text(
+        request=request,
+        key="profile",
+        text="Jayden plays football with a friend at a local park. Kerry takes him.",
+        actor=officer,
+    )
+    assert profile_of(request) == "JO plays football with a friend at a local park. Mum takes him."
+    flags = {f.word: f.resolution for f in request.flags.all()}
+    assert flags == {w: PackFlag.Resolution.CHANGED for w in ("Hartwell", "Park", "Tyler")}
+    released = services.pack_release(request=request, actor=officer)
+    assert released.status == ResourceRequest.Status.RELEASED
+    assert referral.chronology.last().text == "Anonymised pack version 1 checked and released"
+
+
+def test_accepting_a_word_needs_a_reason(referral, officer):
+    request = services.pack_prepare(referral=referral, actor=officer)
+    flag = request.flags.get(word="Tyler")
+    with pytest.raises(DomainError, match="why"):
+        services.pack_flag_accept(flag=flag, reason=" ", actor=officer)
+    services.pack_flag_accept(flag=flag, reason="Tyler is his dog", actor=officer)
+    flag.refresh_from_db()
+    assert (flag.resolution, flag.reason, flag.resolved_by) == (
+        PackFlag.Resolution.ACCEPTED,
+        "Tyler is his dog",
+        officer,
+    )
+
+
+def test_a_changed_referral_means_preparing_again(referral, officer, make_user):
+    request = services.pack_prepare(referral=referral, actor=officer)
+    for flag in request.flags.all():
+        services.pack_flag_accept(flag=flag, reason="Checked", actor=officer)
+    # Brokerage asks for more; the social worker changes the referral and sends it back.
+    services.referral_qa_return(referral=referral, actor=officer, requests=["Which school?"])
+    services.referral_update_profile(
+        referral=referral,
+        getting_to_know_me=PROFILE + " I go to a big school.",
+        actor=referral.social_worker,
+    )
+    services.referral_submit(referral=referral, actor=referral.social_worker, response="Done")
+    with pytest.raises(DomainError, match="changed since this pack was prepared"):
+        services.pack_release(request=request, actor=officer)
+    again = services.pack_prepare(referral=referral, actor=officer)
+    request.refresh_from_db()
+    assert again.version == 2 and request.status == ResourceRequest.Status.SUPERSEDED
+    with pytest.raises(DomainError, match="no longer being checked"):
+        services.pack_release(request=request, actor=officer)
