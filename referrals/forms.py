@@ -488,3 +488,21 @@ class PlacementTypeForm(GDSForm, forms.Form):
         initial=True,
         help_text="Retire a type instead of deleting it: old referrals keep it.",
     )
+
+
+class PassageForm(GDSForm, forms.Form):
+    text = forms.CharField(
+        label="What providers will read",
+        help_text="Names, addresses and other details the referral knows about are taken "
+        "out again when you save.",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+    )
+
+
+class FlagAcceptForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it safe to send?",
+        max_length=500,
+        error_messages={"required": "Say why this word is safe to send to providers"},
+    )

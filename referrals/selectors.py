@@ -1,12 +1,14 @@
 """Reads scoped to the person asking: who may see which referral lives here."""
 
+import re
+
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from placements.roles import Role
 
-from .models import Child, ChronologyEntry, Referral
+from .models import Child, ChronologyEntry, Referral, ResourceRequest
 from .workflow import Status
 
 # Brokerage sees every open referral once submitted (and anything assigned to them).
@@ -182,3 +184,38 @@ def action_list(user, *, filters=(), today) -> QuerySet[Referral]:
             "pk",
         )
     )
+
+
+def current_pack(referral: Referral):
+    """The latest pack that is being checked or was released (never a superseded one)."""
+    return (
+        referral.resource_requests.exclude(status=ResourceRequest.Status.SUPERSEDED)
+        .prefetch_related("flags")
+        .order_by("-version")
+        .first()
+    )
+
+
+def pack_passages(request) -> list[dict]:
+    """Each passage of a stored pack split into plain and flagged pieces, so a template
+    can mark the words to check without building HTML by hand."""
+    open_words: dict[str, set[str]] = {}
+    for flag in request.flags.all():
+        if flag.resolution == "open":
+            open_words.setdefault(flag.label, set()).add(flag.word)
+    passages = []
+    for entry in request.content["texts"]:
+        words = open_words.get(entry["label"], set())
+        pieces, text = [], entry["text"]
+        if words:
+            pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(words))) + r")\b")
+            last = 0
+            for match in pattern.finditer(text):
+                pieces.append({"text": text[last : match.start()], "flagged": False})
+                pieces.append({"text": match.group(0), "flagged": True})
+                last = match.end()
+            pieces.append({"text": text[last:], "flagged": False})
+        else:
+            pieces = [{"text": text, "flagged": False}]
+        passages.append({**entry, "pieces": pieces, "open": len(words)})
+    return passages

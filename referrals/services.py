@@ -611,6 +611,8 @@ def pack_prepare(*, referral: Referral, actor) -> ResourceRequest:
     """Build the pack from the referral as it is now, for the officer to check. Any pack
     still being checked is superseded; a released one stays as it was sent."""
     locked = _brokerage(referral)
+    if locked.status not in (Status.APPROVED, Status.ACCEPTED):
+        raise DomainError("Prepare the pack once the search is approved")
     council = CouncilSettings.load()
     pack = build_pack(locked, people_style=council.people_in_pack)
     locked.resource_requests.filter(status=ResourceRequest.Status.CHECKING).update(

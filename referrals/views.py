@@ -18,10 +18,12 @@ from .forms import (
     AssignForm,
     ChildForm,
     ExclusionForm,
+    FlagAcceptForm,
     NeedsForm,
     NextActionForm,
     NoteForm,
     OutcomesForm,
+    PassageForm,
     PersonForm,
     PlacementTypeForm,
     PriorityForm,
@@ -33,6 +35,7 @@ from .forms import (
 )
 from .models import PlacementType, Referral
 from .pdf import chronology_pdf as render_chronology_pdf
+from .pdf import pack_pdf as render_pack_pdf
 from .workflow import (
     referral_can_move,
     referral_is_editable,
@@ -109,6 +112,8 @@ def referral_detail(request, pk):
             else None,
             "may_qa": user_may_qa(request.user, referral),
             "may_accept_emergency": user_may_accept_emergency(request.user, referral),
+            "may_pack": user_can(request.user, Capability.WORK_ACTION_LIST)
+            and referral.status in (Referral.Status.APPROVED, Referral.Status.ACCEPTED),
             "note_form": NoteForm()
             if user_can(request.user, Capability.WORK_ACTION_LIST)
             and referral.status not in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN)
@@ -651,3 +656,103 @@ def placement_types(request, type_pk=None):
             "placement_types": PlacementType.objects.select_related("category"),
         },
     )
+
+
+# --- The anonymised pack --------------------------------------------------------------
+
+
+def _pack_page_referral(request, pk):
+    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+    if referral.status not in (Referral.Status.APPROVED, Referral.Status.ACCEPTED):
+        messages.info(request, "The pack is prepared once the search has been approved.")
+        return referral, redirect("referrals:detail", pk=referral.pk)
+    return referral, None
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def pack(request, pk):
+    referral, stop = _pack_page_referral(request, pk)
+    if stop:
+        return stop
+    current = selectors.current_pack(referral)
+    action = request.POST.get("action") if request.method == "POST" else None
+    flag_form, flag_in_error = FlagAcceptForm(), None
+    try:
+        if action == "prepare":
+            services.pack_prepare(referral=referral, actor=request.user)
+            return redirect("referrals:pack", pk=referral.pk)
+        if action == "accept" and current is not None:
+            flag = get_object_or_404(current.flags.all(), pk=request.POST.get("flag"))
+            flag_form = FlagAcceptForm(request.POST)
+            if flag_form.is_valid():
+                services.pack_flag_accept(
+                    flag=flag, reason=flag_form.cleaned_data["reason"], actor=request.user
+                )
+                messages.success(request, f"“{flag.word}” accepted.")
+                return redirect("referrals:pack", pk=referral.pk)
+            flag_in_error = flag.pk
+        if action == "release" and current is not None:
+            services.pack_release(request=current, actor=request.user)
+            messages.success(request, "The pack is checked and released for the search.")
+            return redirect("referrals:pack", pk=referral.pk)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("referrals:pack", pk=referral.pk)
+    return render(
+        request,
+        "referrals/pack.html",
+        {
+            "referral": referral,
+            "current": current,
+            "passages": selectors.pack_passages(current) if current else [],
+            "open_flags": [f for f in current.flags.all() if f.resolution == "open"]
+            if current
+            else [],
+            "flag_form": flag_form,
+            "flag_in_error": flag_in_error,
+        },
+    )
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def pack_edit(request, pk, key):
+    referral, stop = _pack_page_referral(request, pk)
+    if stop:
+        return stop
+    current = selectors.current_pack(referral)
+    entry = (
+        next((t for t in current.content["texts"] if t["key"] == key), None) if current else None
+    )
+    if entry is None:
+        raise Http404
+    form = PassageForm(request.POST or None, initial={"text": entry["text"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pack_edit_text(
+                request=current, key=key, text=form.cleaned_data["text"], actor=request.user
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Passage saved.")
+        return redirect("referrals:pack", pk=referral.pk)
+    return render(
+        request, "referrals/pack_edit.html", {"referral": referral, "form": form, "entry": entry}
+    )
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_GET
+def pack_pdf(request, pk):
+    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+    current = selectors.current_pack(referral)
+    if current is None:
+        raise Http404
+    response = HttpResponse(render_pack_pdf(request=current), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="pack-{referral.reference}-v{current.version}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -86,6 +86,9 @@ EXPECTED = {
     "referrals:add-note": (BROKERAGE, 405, 403),
     "referrals:emergency-accept": (BROKERAGE, 404, 403),
     "referrals:chronology-pdf": (REFERRAL_VIEWERS, 404, 403),
+    "referrals:pack": (BROKERAGE, 404, 403),
+    "referrals:pack-edit": (BROKERAGE, 404, 403),
+    "referrals:pack-pdf": (BROKERAGE, 404, 403),
     "referrals:start": (SOCIAL_WORKERS, 405, 403),
     **{
         f"referrals:{name}": (
@@ -162,6 +165,8 @@ def url_for(name, objects):
             kwargs["child_pk"] = referral.children.get().pk
         elif name in ("referrals:person-edit", "referrals:person-remove"):
             kwargs["person_pk"] = referral.people.get().pk
+        elif name == "referrals:pack-edit":
+            kwargs["key"] = "profile"
         elif name == "referrals:exclusion-remove":
             kwargs["exclusion_pk"] = referral.exclusions.get().pk
     elif name == "password-set":
