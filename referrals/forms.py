@@ -11,6 +11,7 @@ from placements.forms import GDSForm
 from providers.models import Category, Provider
 
 from .models import Child, PersonAroundChild, PlacementType, Referral
+from .services import NEEDS_FIELDS
 
 # GOV.UK asks for text inputs, not type=number, for amounts of money.
 MONEY_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
@@ -265,21 +266,7 @@ class NeedsForm(GDSForm, forms.ModelForm):
 
     class Meta:
         model = Referral
-        fields = [
-            "kind",
-            "is_urgent",
-            "placement_type",
-            "date_needed",
-            "expected_duration",
-            "location_preferences",
-            "location_restrictions",
-            "education_needed",
-            "therapy_needed",
-            "education_therapy_details",
-            "weekly_budget",
-            "siblings",
-            "sibling_arrangement",
-        ]
+        fields = NEEDS_FIELDS
 
     def __init__(self, *args, sibling_group: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
