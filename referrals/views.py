@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -173,22 +175,38 @@ def _editable_or_redirect(request, pk):
     return referral, None
 
 
+def _loaded_with(loader):
+    """Decorate a view that takes (request, referral, ...). `loader(request, pk)` gives the
+    referral and, when the page cannot be used now, the response to send instead."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, pk, **kwargs):
+            referral, stop = loader(request, pk)
+            return stop or view(request, referral, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+editable_referral = _loaded_with(_editable_or_redirect)
+
+
 # --- Sections -------------------------------------------------------------------
 
 
 @capability_required(Capability.START_REFERRAL)
 @require_GET
-def children(request, pk):
-    referral, stop = _editable_or_redirect(request, pk)
-    return stop or render(request, "referrals/children.html", {"referral": referral})
+@editable_referral
+def children(request, referral):
+    return render(request, "referrals/children.html", {"referral": referral})
 
 
 @capability_required(Capability.START_REFERRAL)
 @require_http_methods(["GET", "POST"])
-def child_edit(request, pk, child_pk=None):
-    referral, stop = _editable_or_redirect(request, pk)
-    if stop:
-        return stop
+@editable_referral
+def child_edit(request, referral, child_pk=None):
     child = get_object_or_404(referral.children.all(), pk=child_pk) if child_pk else None
     form = ChildForm(request.POST or None, instance=child)
     if request.method == "POST" and form.is_valid():
@@ -207,10 +225,8 @@ def child_edit(request, pk, child_pk=None):
 
 @capability_required(Capability.START_REFERRAL)
 @require_POST
-def child_remove(request, pk, child_pk):
-    referral, stop = _editable_or_redirect(request, pk)
-    if stop:
-        return stop
+@editable_referral
+def child_remove(request, referral, child_pk):
     child = get_object_or_404(referral.children.all(), pk=child_pk)
     services.child_remove(referral=referral, child=child, actor=request.user)
     messages.success(request, f"{child.full_name} has been removed from the referral.")
@@ -219,10 +235,8 @@ def child_remove(request, pk, child_pk):
 
 @capability_required(Capability.START_REFERRAL)
 @require_http_methods(["GET", "POST"])
-def people(request, pk):
-    referral, stop = _editable_or_redirect(request, pk)
-    if stop:
-        return stop
+@editable_referral
+def people(request, referral):
     if request.method == "POST":
         try:
             services.people_confirm_none(referral=referral, actor=request.user)
@@ -235,10 +249,8 @@ def people(request, pk):
 
 @capability_required(Capability.START_REFERRAL)
 @require_http_methods(["GET", "POST"])
-def person_edit(request, pk, person_pk=None):
-    referral, stop = _editable_or_redirect(request, pk)
-    if stop:
-        return stop
+@editable_referral
+def person_edit(request, referral, person_pk=None):
     person = get_object_or_404(referral.people.all(), pk=person_pk) if person_pk else None
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -256,10 +268,8 @@ def person_edit(request, pk, person_pk=None):
 
 @capability_required(Capability.START_REFERRAL)
 @require_POST
-def person_remove(request, pk, person_pk):
-    referral, stop = _editable_or_redirect(request, pk)
-    if stop:
-        return stop
+@editable_referral
+def person_remove(request, referral, person_pk):
     person = get_object_or_404(referral.people.all(), pk=person_pk)
     services.person_remove(referral=referral, person=person, actor=request.user)
     messages.success(request, f"{person.full_name} has been removed.")
@@ -268,10 +278,8 @@ def person_remove(request, pk, person_pk):
 
 @capability_required(Capability.START_REFERRAL)
 @require_http_methods(["GET", "POST"])
-def needs(request, pk):
-    referral, stop = _editable_or_redirect(request, pk)
-    if stop:
-        return stop
+@editable_referral
+def needs(request, referral):
     form = NeedsForm(
         request.POST or None, instance=referral, sibling_group=len(referral.children.all()) > 1
     )
@@ -292,10 +300,8 @@ def needs(request, pk):
 
 @capability_required(Capability.START_REFERRAL)
 @require_http_methods(["GET", "POST"])
-def outcomes(request, pk):
-    referral, stop = _editable_or_redirect(request, pk)
-    if stop:
-        return stop
+@editable_referral
+def outcomes(request, referral):
     current = {f"outcome_{o.position}": o.text for o in referral.outcomes.all()}
     form = OutcomesForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
@@ -315,10 +321,8 @@ def outcomes(request, pk):
 
 @capability_required(Capability.START_REFERRAL)
 @require_http_methods(["GET", "POST"])
-def profile(request, pk):
-    referral, stop = _editable_or_redirect(request, pk)
-    if stop:
-        return stop
+@editable_referral
+def profile(request, referral):
     form = ProfileForm(
         request.POST or None, initial={"getting_to_know_me": referral.getting_to_know_me}
     )
@@ -342,10 +346,8 @@ def profile(request, pk):
 
 @capability_required(Capability.START_REFERRAL)
 @require_http_methods(["GET", "POST"])
-def exclusions(request, pk):
-    referral, stop = _editable_or_redirect(request, pk)
-    if stop:
-        return stop
+@editable_referral
+def exclusions(request, referral):
     form = ExclusionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -365,10 +367,8 @@ def exclusions(request, pk):
 
 @capability_required(Capability.START_REFERRAL)
 @require_POST
-def exclusion_remove(request, pk, exclusion_pk):
-    referral, stop = _editable_or_redirect(request, pk)
-    if stop:
-        return stop
+@editable_referral
+def exclusion_remove(request, referral, exclusion_pk):
     exclusion = get_object_or_404(referral.exclusions.all(), pk=exclusion_pk)
     services.exclusion_remove(referral=referral, exclusion=exclusion, actor=request.user)
     messages.success(request, f"{exclusion.provider} has been taken off the list.")
@@ -380,10 +380,8 @@ def exclusion_remove(request, pk, exclusion_pk):
 
 @capability_required(Capability.START_REFERRAL)
 @require_http_methods(["GET", "POST"])
-def submit(request, pk):
-    referral, stop = _editable_or_redirect(request, pk)
-    if stop:
-        return stop
+@editable_referral
+def submit(request, referral):
     answering = referral.status == Referral.Status.QA_RETURNED
     form = QAAnswerForm(request.POST or None) if answering else None
     if request.method == "POST" and (form is None or form.is_valid()):
@@ -669,12 +667,13 @@ def _pack_page_referral(request, pk):
     return referral, None
 
 
+pack_referral = _loaded_with(_pack_page_referral)
+
+
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_http_methods(["GET", "POST"])
-def pack(request, pk):
-    referral, stop = _pack_page_referral(request, pk)
-    if stop:
-        return stop
+@pack_referral
+def pack(request, referral):
     current = selectors.current_pack(referral)
     action = request.POST.get("action") if request.method == "POST" else None
     flag_form, flag_in_error = FlagAcceptForm(), None
@@ -717,10 +716,8 @@ def pack(request, pk):
 
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_http_methods(["GET", "POST"])
-def pack_edit(request, pk, key):
-    referral, stop = _pack_page_referral(request, pk)
-    if stop:
-        return stop
+@pack_referral
+def pack_edit(request, referral, key):
     current = selectors.current_pack(referral)
     entry = (
         next((t for t in current.content["texts"] if t["key"] == key), None) if current else None
