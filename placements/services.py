@@ -103,6 +103,23 @@ def outbox_pending_ids(*, older_than_seconds: int = 60) -> list[int]:
 # --- Field history -------------------------------------------------------------
 
 
+def shown_value(instance, name: str) -> str:
+    """A field's value as a person reads it in history: choice labels, Yes or No,
+    dates in words, lists joined."""
+    value = getattr(instance, name)
+    if value is None or value == "":
+        return ""
+    if instance._meta.get_field(name).choices:
+        return str(getattr(instance, f"get_{name}_display")())
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%-d %B %Y")
+    return str(value)
+
+
 def field_changes_record(
     *, instance, before: Mapping[str, str], after: Mapping[str, str], actor, source: str = "edit"
 ) -> list[FieldChange]:

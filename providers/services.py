@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from placements.services import DomainError, field_changes_record
+from placements.services import DomainError, field_changes_record, shown_value
 
 from .importing import UNCHANGED, ImportFileError, parse_import
 from .models import Category, Provider, ProviderCategory, ProviderImport, Specialism
@@ -38,26 +38,10 @@ PROVIDER_FIELDS = [
 ]
 
 
-def _shown(provider: Provider, name: str) -> str:
-    field = Provider._meta.get_field(name)
-    value = getattr(provider, name)
-    if value is None or value == "":
-        return ""
-    if field.choices:
-        return str(getattr(provider, f"get_{name}_display")())
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(value)
-    if hasattr(value, "strftime"):
-        return value.strftime("%-d %B %Y")
-    return str(value)
-
-
 def provider_snapshot(provider: Provider) -> dict[str, str]:
     """What a person reads as the provider's values, keyed by field label."""
     shown = {
-        capfirst(Provider._meta.get_field(name).verbose_name): _shown(provider, name)
+        capfirst(Provider._meta.get_field(name).verbose_name): shown_value(provider, name)
         for name in PROVIDER_FIELDS
     }
     if provider.pk:

@@ -12,7 +12,7 @@ from django.utils.text import capfirst, slugify
 from placements.calendar import working_day_deadline
 from placements.models import CouncilSettings, User
 from placements.roles import Role
-from placements.services import DomainError, field_changes_record, outbox_enqueue
+from placements.services import DomainError, field_changes_record, outbox_enqueue, shown_value
 
 from .completeness import referral_missing_sections
 from .models import (
@@ -51,16 +51,6 @@ NEEDS_FIELDS = [
     "siblings",
     "sibling_arrangement",
 ]
-
-
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.date):
-        return value.strftime("%-d %B %Y")
-    return str(value)
 
 
 def _editable(referral: Referral, actor) -> Referral:
@@ -110,13 +100,13 @@ def _record_edit(referral, before: Mapping[str, str], after: Mapping[str, str], 
 def referral_update_needs(*, referral: Referral, values: Mapping, actor) -> Referral:
     referral = _editable(referral, actor)
     labels = {name: str(Referral._meta.get_field(name).verbose_name) for name in NEEDS_FIELDS}
-    before = {labels[n]: _shown(getattr(referral, n)) for n in values if n in labels}
+    before = {labels[n]: shown_value(referral, n) for n in values if n in labels}
     for name, value in values.items():
         if name not in NEEDS_FIELDS:
             raise ValueError(f"{name} is not a needs field")
         setattr(referral, name, value)
     referral.save(update_fields=[*values, "updated_at"])
-    after = {labels[n]: _shown(getattr(referral, n)) for n in values}
+    after = {labels[n]: shown_value(referral, n) for n in values}
     _record_edit(referral, before, after, actor)
     return referral
 
@@ -133,7 +123,7 @@ def referral_update_profile(*, referral: Referral, getting_to_know_me: str, acto
 
 def _child_shown(child: Child, names) -> dict[str, str]:
     return {
-        str(capfirst(Child._meta.get_field(name).verbose_name)): _shown(getattr(child, name))
+        str(capfirst(Child._meta.get_field(name).verbose_name)): shown_value(child, name)
         for name in names
     }
 
@@ -581,8 +571,8 @@ def placement_type_save(
         before = {
             "Name": placement_type.name,
             "Category": str(placement_type.category or ""),
-            "In-house": _shown(placement_type.is_in_house),
-            "In use": _shown(placement_type.is_active),
+            "In-house": shown_value(placement_type, "is_in_house"),
+            "In use": shown_value(placement_type, "is_active"),
         }
     placement_type.name = name
     placement_type.category = values["category"]
@@ -595,8 +585,8 @@ def placement_type_save(
         after={
             "Name": placement_type.name,
             "Category": str(placement_type.category or ""),
-            "In-house": _shown(placement_type.is_in_house),
-            "In use": _shown(placement_type.is_active),
+            "In-house": shown_value(placement_type, "is_in_house"),
+            "In use": shown_value(placement_type, "is_active"),
         },
         actor=actor,
     )
