@@ -208,6 +208,9 @@ def funding_approval_record(
         approved_on=approved_on,
         recorded_by=actor,
     )
+    if locked.funding_approved_at is None:
+        locked.funding_approved_at = approval.recorded_at
+        locked.save(update_fields=["funding_approved_at", "updated_at"])
     chronology_add(
         referral=locked,
         actor=actor,

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from crispy_forms_gds.fields import DateInputField
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -25,3 +26,31 @@ class GovDateField(DateInputField):
         if value.year < 1900:
             raise ValidationError(f"{self.label_text} must be after 1900")
         return value
+
+
+class MoneyField(forms.DecimalField):
+    """Pounds and pence as people type them: “£4,500.50” is 4500.50."""
+
+    def __init__(self, *, what: str, required: bool = True, **kwargs):
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+        )
+        super().__init__(required=required, **kwargs)
+        self.error_messages.update(
+            {
+                "required": f"Enter {what}",
+                "invalid": f"Enter {what} as an amount in pounds, like 850 or 850.50",
+                "min_value": f"{what[0].upper()}{what[1:]} cannot be less than £0",
+                "max_digits": f"{what[0].upper()}{what[1:]} is too large",
+                "max_whole_digits": f"{what[0].upper()}{what[1:]} is too large",
+                "max_decimal_places": f"Enter {what} in pounds and pence, like 850.50",
+            }
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("£", "").replace(",", "").strip()
+        return super().to_python(value)

@@ -146,6 +146,15 @@ class CouncilSettings(models.Model):
     chaser_working_days_before = models.PositiveSmallIntegerField(default=1)
     options_reminder_working_days = models.PositiveSmallIntegerField(default=1)
     qa_visit_valid_months = models.PositiveSmallIntegerField(default=12)
+    link_grace_hours = models.PositiveSmallIntegerField(
+        default=72,
+        help_text="How long after the deadline a provider can still open their link to read "
+        "the pack and their answer (answers close at the deadline).",
+    )
+    dual_search_from_age = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="From this age a single child is searched for in-house and externally at once.",
+    )
     people_in_pack = models.CharField(
         max_length=20, choices=PeopleInPack.choices, default=PeopleInPack.RELATIONSHIP
     )
@@ -208,6 +217,8 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The body holds a secret (a provider's link): it is blanked once the message is sent.
+    sensitive = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -21,7 +21,7 @@ from .roles import Role
 
 logger = logging.getLogger(__name__)
 
-CLAIM_SECONDS = 300
+SENT_SENSITIVE_BODY = "(Removed once sent: it held a provider's secure link.)"
 
 
 class DomainError(Exception):
@@ -32,15 +32,21 @@ class DomainError(Exception):
 
 
 def outbox_enqueue(
-    *, key: str, to: Iterable[str], template: str, context: Mapping
+    *, key: str, to: Iterable[str], template: str, context: Mapping, sensitive: bool = False
 ) -> OutboxMessage | None:
     """Write an email to the outbox inside the caller's transaction; a task sends
-    it after commit. `key` is unique: enqueueing the same key twice sends once."""
+    it after commit. `key` is unique: enqueueing the same key twice sends once.
+    A `sensitive` body (one holding a provider's secret link) is blanked once sent."""
     subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
     body_text = render_to_string(f"emails/{template}.txt", context)
     message, created = OutboxMessage.objects.get_or_create(
         key=key,
-        defaults={"to": sorted(set(to)), "subject": subject, "body_text": body_text},
+        defaults={
+            "to": sorted(set(to)),
+            "subject": subject,
+            "body_text": body_text,
+            "sensitive": sensitive,
+        },
     )
     if not created:
         return None
@@ -57,7 +63,7 @@ def outbox_claim(*, message_id: int) -> OutboxMessage | None:
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
         pk=message_id,
         sent_at__isnull=True,
-    ).update(claimed_until=now + timezone.timedelta(seconds=CLAIM_SECONDS))
+    ).update(claimed_until=now + timezone.timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS))
     if claimed != 1:
         return None
     return OutboxMessage.objects.get(pk=message_id)
@@ -85,13 +91,41 @@ def outbox_deliver(*, message_id: int) -> bool:
         )
         logger.warning("outbox message %s failed: %s", message.pk, type(exc).__name__)
         raise
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        sent_at=timezone.now(), attempts=message.attempts + 1, last_error=""
-    )
+    sent = {"sent_at": timezone.now(), "attempts": message.attempts + 1, "last_error": ""}
+    if message.sensitive:
+        sent["body_text"] = SENT_SENSITIVE_BODY
+    OutboxMessage.objects.filter(pk=message.pk).update(**sent)
     return True
 
 
-def outbox_pending_ids(*, older_than_seconds: int = 60) -> list[int]:
+def outbox_enqueue_many(
+    messages: Iterable[tuple[str, Iterable[str], str, Mapping]], *, sensitive: bool = False
+) -> list[OutboxMessage]:
+    """Write many emails at once (a round to 300 providers) as one insert; after commit
+    one task fans them out to the senders. Each row is still one message with its own
+    unique key, sent and stamped on its own. `messages` are (key, to, template, context)."""
+    rows = [
+        OutboxMessage(
+            key=key,
+            to=sorted(set(to)),
+            subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
+            body_text=render_to_string(f"emails/{template}.txt", context),
+            sensitive=sensitive,
+        )
+        for key, to, template, context in messages
+    ]
+    created = OutboxMessage.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    if ids:
+        from .tasks import outbox_dispatch
+
+        transaction.on_commit(lambda: outbox_dispatch.delay(ids))
+    return created
+
+
+def outbox_pending_ids(*, older_than_seconds: int | None = None) -> list[int]:
+    if older_than_seconds is None:
+        older_than_seconds = settings.OUTBOX_SWEEP_AFTER_SECONDS
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
     return list(
         OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)

@@ -23,3 +23,11 @@ def outbox_sweep() -> int:
     for message_id in pending:
         outbox_send.delay(message_id)
     return len(pending)
+
+
+@shared_task(acks_late=True)
+def outbox_dispatch(message_ids: list[int]) -> int:
+    """Fan a batch written in one go (a round) out to the senders, one task each."""
+    for message_id in message_ids:
+        outbox_send.delay(message_id)
+    return len(message_ids)

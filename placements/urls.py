@@ -26,6 +26,8 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("referrals/", include("referrals.urls")),
     path("approvals/", include("approvals.urls")),
+    # Providers' secure links: no sign-in, the token is the key.
+    path("respond/", include("referrals.urls_respond")),
 ]
 
 handler403 = "placements.errors.permission_denied"

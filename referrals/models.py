@@ -102,6 +102,9 @@ class Referral(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     endorsed_at = models.DateTimeField(null=True, blank=True)
     search_approved_at = models.DateTimeField(null=True, blank=True)
+    # Stamped by the approvals app when a funding approval is recorded: external
+    # search rounds need one.
+    funding_approved_at = models.DateTimeField(null=True, blank=True)
     # Emergencies: the duty lead accepts at once and the approvals follow, due by then.
     emergency_accepted_at = models.DateTimeField(null=True, blank=True)
     approvals_due_at = models.DateTimeField(null=True, blank=True)
@@ -377,3 +380,206 @@ class PackFlag(models.Model):
 
     def __str__(self):
         return f"{self.word} in {self.label}"
+
+
+class SearchRound(models.Model):
+    """One round of the search: the released pack sent at once to a set of providers,
+    with a deadline in working days, a chaser before it and a close at it."""
+
+    class Kind(models.TextChoices):
+        IN_HOUSE = "in_house", "In-house fostering"
+        FRAMEWORK = "framework", "Framework providers"
+        OFF_FRAMEWORK = "off_framework", "Off-framework and spot providers"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Choosing providers"
+        OPEN = "open", "Waiting for answers"
+        CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="search_rounds")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Started together with an in-house round because the child's needs call for both.
+    is_dual = models.BooleanField(default=False)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The officer's filters, and providers added or taken out by hand (provider ids).
+    criteria = models.JSONField(default=dict)
+    added = models.JSONField(default=list)
+    removed = models.JSONField(default=list)
+    # A wider search than the referral asks for needs the social worker's agreement.
+    widened = models.TextField(blank=True)
+    social_worker_agreement = models.TextField(blank=True)
+    resource_request = models.ForeignKey(
+        ResourceRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    chase_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["referral", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "number"], name="unique_round_number"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "deadline_at"]),
+            models.Index(fields=["status", "chase_at"]),
+        ]
+
+    def __str__(self):
+        return f"Round {self.number} ({self.get_kind_display()}) for {self.referral}"
+
+    @property
+    def is_external(self) -> bool:
+        return self.kind != self.Kind.IN_HOUSE
+
+
+class ProviderRequest(models.Model):
+    """One provider asked in one round, and where their answer stands."""
+
+    class Answer(models.TextChoices):
+        AWAITING = "awaiting", "Not answered"
+        OFFER = "offer", "Offer made"
+        NO_OPTION = "no_option", "No option"
+        WITHDRAWN = "withdrawn", "Offer withdrawn"
+
+    round = models.ForeignKey(SearchRound, on_delete=models.PROTECT, related_name="requests")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="requests")
+    answer = models.CharField(max_length=20, choices=Answer.choices, default=Answer.AWAITING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    message = models.ForeignKey(
+        "placements.OutboxMessage", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    open_count = models.PositiveIntegerField(default=0)
+    # Claimed by the chaser scan with a conditional update: set once, never twice.
+    chased_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["round", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "provider"], name="unique_round_provider"),
+        ]
+        indexes = [
+            # The chaser scan: requests still waiting for an answer and not yet chased.
+            models.Index(
+                fields=["round"],
+                name="request_to_chase",
+                condition=models.Q(answer="awaiting", chased_at=None, revoked_at=None),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} in {self.round}"
+
+
+class ProviderLink(models.Model):
+    """A secret link to one provider request. Only the token's SHA-256 is kept; the
+    link expires with the round (deadline plus the council's grace) and is revoked
+    with the request. A chaser carries a fresh link, so a request may have several."""
+
+    request = models.ForeignKey(ProviderRequest, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Link {self.pk} for {self.request}"
+
+
+class LinkOpening(models.Model):
+    """Each time a provider opened their link."""
+
+    request = models.ForeignKey(ProviderRequest, on_delete=models.CASCADE, related_name="openings")
+    link = models.ForeignKey(ProviderLink, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+
+    def __str__(self):
+        return f"Opened {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class ProviderResponse(models.Model):
+    """One version of a provider's answer; every version is kept, the latest counts."""
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", "Offer"
+        NO_OPTION = "no_option", "No option"
+        WITHDRAWN = "withdrawn", "Offer withdrawn"
+
+    request = models.ForeignKey(ProviderRequest, on_delete=models.PROTECT, related_name="responses")
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField(blank=True)
+    responder_name = models.CharField(max_length=200)
+    carer_reference = models.CharField("carer or home reference", max_length=100, blank=True)
+    weekly_fee = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    education_weekly = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    therapy_weekly = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    wraparound_weekly = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    transport_weekly = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    one_off_costs = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    one_off_details = models.TextField(blank=True)
+    available_from = models.DateField(null=True, blank=True)
+    needs_met = models.TextField("how the needs will be met", blank=True)
+    ofsted_urn = models.CharField("Ofsted URN", max_length=20, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["request", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "version"], name="unique_response_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} v{self.version} from {self.request.provider}"
+
+    @property
+    def additional_weekly(self):
+        return (
+            self.education_weekly
+            + self.therapy_weekly
+            + self.wraparound_weekly
+            + self.transport_weekly
+        )
+
+    @property
+    def total_weekly(self):
+        return (self.weekly_fee or 0) + self.additional_weekly
+
+
+class RoundQuestion(models.Model):
+    """A provider's question about a round; the answer goes to every provider in it."""
+
+    round = models.ForeignKey(SearchRound, on_delete=models.PROTECT, related_name="questions")
+    asked_by = models.ForeignKey(ProviderRequest, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField()
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self):
+        return self.question[:60]

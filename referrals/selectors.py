@@ -2,13 +2,21 @@
 
 import re
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from placements.roles import Role
 
-from .models import Child, ChronologyEntry, Referral, ResourceRequest
+from .models import (
+    Child,
+    ChronologyEntry,
+    ProviderRequest,
+    ProviderResponse,
+    Referral,
+    ResourceRequest,
+    SearchRound,
+)
 from .workflow import Status
 
 # Brokerage sees every open referral once submitted (and anything assigned to them).
@@ -137,6 +145,7 @@ ACTION_LIST_FILTERS = {
     "awaiting_approval": "Awaiting approval",
     "awaiting_qa": "Awaiting brokerage QA",
     "awaiting_social_worker": "Awaiting social worker",
+    "awaiting_providers": "Awaiting provider responses",
 }
 
 
@@ -160,6 +169,9 @@ def action_list(user, *, filters=(), today) -> QuerySet[Referral]:
         | _approvals_outstanding(),
         "awaiting_qa": Q(status=Status.APPROVED),
         "awaiting_social_worker": Q(status__in=[Status.RETURNED, Status.QA_RETURNED]),
+        "awaiting_providers": Q(
+            pk__in=SearchRound.objects.filter(status=SearchRound.Status.OPEN).values("referral_id")
+        ),
     }
     for name in filters:
         referrals = referrals.filter(conditions[name])
@@ -168,6 +180,7 @@ def action_list(user, *, filters=(), today) -> QuerySet[Referral]:
     return (
         referrals.select_related("placement_type", "assigned_officer")
         .only(*ACTION_LIST_COLUMNS)
+        .annotate(next_deadline=next_deadline_subquery())
         .prefetch_related(
             Prefetch(
                 "children",
@@ -219,3 +232,74 @@ def pack_passages(request) -> list[dict]:
             pieces = [{"text": text, "flagged": False}]
         passages.append({**entry, "pieces": pieces, "open": len(words)})
     return passages
+
+
+# --- The search ------------------------------------------------------------------------
+
+
+def get_round_for_user(*, user, pk: int, round_pk: int) -> SearchRound:
+    """A round of a referral the user may see (brokerage pages only), or 404."""
+    referral = get_referral_for_user(user=user, pk=pk)
+    return get_object_or_404(
+        SearchRound.objects.select_related(
+            "referral", "category", "created_by", "sent_by", "resource_request"
+        ),
+        referral=referral,
+        pk=round_pk,
+    )
+
+
+def round_requests(search_round: SearchRound) -> QuerySet[ProviderRequest]:
+    """Each provider asked, when the email went, whether they opened it, every version
+    of their answer (latest last)."""
+    return (
+        search_round.requests.select_related("provider", "message")
+        .prefetch_related(
+            Prefetch("responses", queryset=ProviderResponse.objects.order_by("version"))
+        )
+        .order_by("provider__name")
+    )
+
+
+def round_progress(search_round: SearchRound) -> dict[str, int]:
+    """How far the round's emails have gone out: for the officer's progress bar."""
+    counts = search_round.requests.aggregate(
+        total=Count("pk"), sent=Count("pk", filter=Q(message__sent_at__isnull=False))
+    )
+    counts["waiting"] = counts["total"] - counts["sent"]
+    return counts
+
+
+def referral_rounds(referral: Referral) -> QuerySet[SearchRound]:
+    return referral.search_rounds.annotate(
+        asked=Count("requests"),
+        offers=Count("requests", filter=Q(requests__answer=ProviderRequest.Answer.OFFER)),
+        no_option=Count("requests", filter=Q(requests__answer=ProviderRequest.Answer.NO_OPTION)),
+    ).order_by("number")
+
+
+def referral_offers(referral: Referral) -> list[ProviderResponse]:
+    """The current offer of every provider who has one standing, cheapest first."""
+    requests = (
+        ProviderRequest.objects.filter(
+            round__referral=referral, answer=ProviderRequest.Answer.OFFER
+        )
+        .select_related("provider", "round")
+        .prefetch_related(
+            Prefetch("responses", queryset=ProviderResponse.objects.order_by("version"))
+        )
+    )
+    offers = []
+    for request in requests:
+        latest = list(request.responses.all())[-1]
+        latest.request = request
+        offers.append(latest)
+    return sorted(offers, key=lambda offer: offer.total_weekly)
+
+
+def next_deadline_subquery():
+    return Subquery(
+        SearchRound.objects.filter(referral=OuterRef("pk"), status=SearchRound.Status.OPEN)
+        .order_by("deadline_at")
+        .values("deadline_at")[:1]
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_search
 
 app_name = "referrals"
 
@@ -16,6 +16,19 @@ urlpatterns = [
     path("<int:pk>/pack/", views.pack, name="pack"),
     path("<int:pk>/pack/<slug:key>/", views.pack_edit, name="pack-edit"),
     path("<int:pk>/pack.pdf", views.pack_pdf, name="pack-pdf"),
+    path("<int:pk>/search/", views_search.search, name="search"),
+    path("<int:pk>/rounds/<int:round_pk>/", views_search.round_detail, name="round"),
+    path(
+        "<int:pk>/rounds/<int:round_pk>/progress/",
+        views_search.round_progress,
+        name="round-progress",
+    ),
+    path("<int:pk>/rounds/<int:round_pk>/extend/", views_search.round_extend, name="round-extend"),
+    path(
+        "<int:pk>/rounds/<int:round_pk>/questions/<int:question_pk>/",
+        views_search.question_answer,
+        name="question-answer",
+    ),
     path("new/", views.referral_start, name="start"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/children/", views.children, name="children"),

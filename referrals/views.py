@@ -127,8 +127,22 @@ def referral_detail(request, pk):
             "may_record": user_can(request.user, Capability.RECORD_SEARCH_EVIDENCE)
             and referral.status not in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN),
             "needs_evidence": referral_needs_agreement_evidence(referral),
+            **_search_context(request.user, referral),
         },
     )
+
+
+def _search_context(user, referral) -> dict:
+    """Brokerage sees the rounds and the offers standing on the referral itself."""
+    if (
+        not user_can(user, Capability.WORK_ACTION_LIST)
+        or referral.status != Referral.Status.ACCEPTED
+    ):
+        return {}
+    return {
+        "search_rounds": list(selectors.referral_rounds(referral)),
+        "offers": selectors.referral_offers(referral),
+    }
 
 
 def _latest_return(referral):

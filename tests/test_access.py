@@ -90,6 +90,16 @@ EXPECTED = {
     "referrals:pack-edit": (BROKERAGE, 404, 403),
     "referrals:pack-pdf": (BROKERAGE, 404, 403),
     "referrals:start": (SOCIAL_WORKERS, 405, 403),
+    "referrals:search": (BROKERAGE, 404, 403),
+    "referrals:round": (BROKERAGE, 404, 403),
+    "referrals:round-progress": (BROKERAGE, 404, 403),
+    "referrals:round-extend": (BROKERAGE, 404, 403),
+    "referrals:question-answer": (BROKERAGE, 404, 403),
+    # Providers' link pages need no sign-in; a token that matches nothing is a 404.
+    **{
+        f"respond:{name}": (PUBLIC, 404, 404)
+        for name in ("page", "offer", "no-option", "withdraw", "question")
+    },
     **{
         f"referrals:{name}": (
             REFERRAL_VIEWERS if name in VIEWER_PAGES else SOCIAL_WORKERS,
@@ -169,6 +179,12 @@ def url_for(name, objects):
             kwargs["key"] = "profile"
         elif name == "referrals:exclusion-remove":
             kwargs["exclusion_pk"] = referral.exclusions.get().pk
+        if name.startswith("referrals:round") or name == "referrals:question-answer":
+            kwargs["round_pk"] = 1
+        if name == "referrals:question-answer":
+            kwargs["question_pk"] = 1
+    elif name.startswith("respond:"):
+        kwargs = {"token": "not-a-real-token"}
     elif name == "password-set":
         kwargs = {"uidb64": "MQ", "token": "set-password"}
     url = reverse(name, kwargs=kwargs)

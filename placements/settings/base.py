@@ -205,7 +205,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "placements.tasks.outbox_sweep", "schedule": 60.0},
+    # Chasers before provider deadlines, and rounds closed at them.
+    "search-scan": {"task": "referrals.tasks.search_scan", "schedule": 15 * 60.0},
 }
+# A sender holds a message this long; a sender that died lets it go after that.
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=300)
+# The sweep resends what is still unsent this long after it was written.
+OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
 
 # --- Logging: no personal data in logs; identifiers only --------------------
 LOGGING = {

@@ -14,8 +14,8 @@ from placements.models import CouncilSettings, User
 from placements.roles import Role
 from placements.services import DomainError, field_changes_record, outbox_enqueue, shown_value
 
-from .completeness import referral_missing_sections
-from .models import (
+from ..completeness import referral_missing_sections
+from ..models import (
     Child,
     ChronologyEntry,
     DesiredOutcome,
@@ -27,8 +27,8 @@ from .models import (
     Referral,
     ResourceRequest,
 )
-from .pack import build_pack, pack_content, referral_fingerprint, referral_redactor
-from .workflow import (
+from ..pack import build_pack, pack_content, referral_fingerprint, referral_redactor
+from ..workflow import (
     Status,
     referral_is_editable,
     transition,
@@ -308,6 +308,10 @@ def referral_withdraw(*, referral: Referral, reason: str, actor) -> Referral:
     moved = transition(
         referral=referral, to=Status.WITHDRAWN, actor=actor, text=f"Withdrawn: {reason.strip()}"
     )
+    from .search import search_end  # the search builds on this module
+
+    # Providers are told only that it was withdrawn: the reason may name the child.
+    search_end(referral=moved, why="The referral has been withdrawn", actor=actor)
     if moved.social_worker_id != actor.pk and moved.reference:
         referral_email(
             moved,

@@ -1,0 +1,218 @@
+"""The rules of the search, as pure reads: when a dual search is called for, when a
+round's answers are due and chased, which providers a round reaches and why others
+do not. Writes live in services.search; this module changes nothing."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from placements.calendar import LONDON, subtract_working_days, working_day_deadline
+from placements.models import CouncilSettings
+from providers.models import FrameworkStatus, Provider, Tier, cleared_to_place_q
+
+from .models import ProviderRequest, Referral, SearchRound
+
+# Criteria a new round starts with: the child's age must fit and the provider must be
+# cleared to place; tier, specialisms and vacancies are the officer's to narrow.
+DEFAULT_CRITERIA = {
+    "tier": "",
+    "specialisms": [],
+    "age_fits": True,
+    "has_vacancy": False,
+    "cleared": True,
+}
+
+AGE_BANDS = ((0, 4), (5, 10), (11, 15), (16, 17))
+
+FEWEST_PROVIDERS = 3
+
+
+def dual_search_reasons(referral: Referral, *, council: CouncilSettings) -> list[str]:
+    """Why the in-house and an external search should start together, if they should:
+    an older child, a sibling group of three or more, or complex needs."""
+    children = list(referral.children.all())
+    reasons = []
+    today = timezone.localdate()
+    if len(children) >= 3:
+        reasons.append(f"a sibling group of {len(children)}")
+    elif len(children) == 1 and children[0].age_on(today)[0] >= council.dual_search_from_age:
+        reasons.append(f"a child aged {council.dual_search_from_age} or over")
+    if referral.education_needed or referral.therapy_needed:
+        reasons.append("complex needs (education or therapy in the placement)")
+    return reasons
+
+
+def age_band(years: int) -> str:
+    for low, high in AGE_BANDS:
+        if low <= years <= high:
+            return f"{low} to {high}"
+    return f"{years}"
+
+
+def referral_age_bands(referral: Referral) -> str:
+    """The children's ages as bands, the most an email to a provider says about them."""
+    today = timezone.localdate()
+    bands = [age_band(child.age_on(today)[0]) for child in referral.children.all()]
+    if len(bands) == 1:
+        return f"aged {bands[0]}"
+    return f"{len(bands)} children aged " + ", ".join(bands)
+
+
+def round_deadline(
+    start: dt.datetime, *, urgent: bool, council: CouncilSettings
+) -> tuple[dt.datetime, dt.datetime | None]:
+    """The answers' deadline (working days at the council's hour, London time) and
+    when to chase: the set number of working days before it, at the same hour. No
+    chase when that moment has already gone by the time the round is sent."""
+    days = (
+        council.response_working_days_urgent if urgent else council.response_working_days_standard
+    )
+    deadline = working_day_deadline(
+        start,
+        days,
+        subdivision=council.bank_holiday_subdivision,
+        hour=council.response_deadline_hour,
+    )
+    return deadline, chase_time(deadline, start=start, council=council)
+
+
+def chase_time(
+    deadline: dt.datetime, *, start: dt.datetime, council: CouncilSettings
+) -> dt.datetime | None:
+    local = deadline.astimezone(LONDON)
+    day = subtract_working_days(
+        local.date(),
+        council.chaser_working_days_before,
+        subdivision=council.bank_holiday_subdivision,
+    )
+    chase = dt.datetime.combine(day, local.timetz())
+    return chase if chase > start else None
+
+
+def deadline_from_day(day: dt.date, *, council: CouncilSettings) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(council.response_deadline_hour), tzinfo=LONDON)
+
+
+def link_expiry(search_round: SearchRound, *, council: CouncilSettings) -> dt.datetime | None:
+    if search_round.deadline_at is None:
+        return None
+    return search_round.deadline_at + dt.timedelta(hours=council.link_grace_hours)
+
+
+# --- Which providers a round reaches ----------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    provider: Provider
+    by_hand: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Left:
+    provider: Provider
+    reason: str
+    can_put_back: bool = False
+
+
+@dataclass
+class Selection:
+    chosen: list[Candidate]
+    left_out: list[Left]
+
+    @property
+    def count(self) -> int:
+        return len(self.chosen)
+
+    @property
+    def too_few(self) -> bool:
+        return self.count < FEWEST_PROVIDERS
+
+    @property
+    def provider_ids(self) -> list[int]:
+        return [c.provider.pk for c in self.chosen]
+
+
+def round_pool(search_round: SearchRound) -> QuerySet[Provider]:
+    """Every active provider of the round's kind: the council's own service for an
+    in-house round, else those on (or off) the framework for the round's category."""
+    providers = Provider.objects.active()
+    if search_round.kind == SearchRound.Kind.IN_HOUSE:
+        return providers.filter(is_in_house=True)
+    statuses = (
+        [FrameworkStatus.FRAMEWORK]
+        if search_round.kind == SearchRound.Kind.FRAMEWORK
+        else [FrameworkStatus.OFF_FRAMEWORK, FrameworkStatus.SPOT]
+    )
+    on_category = Q(provider_categories__framework_status__in=statuses)
+    if search_round.category_id:
+        on_category &= Q(provider_categories__category_id=search_round.category_id)
+    return providers.filter(is_in_house=False).filter(on_category).distinct()
+
+
+def criteria_q(criteria: dict, *, ages: list[int], today: dt.date, qa_months: int) -> Q:
+    q = Q()
+    if criteria.get("tier") in {str(t) for t in Tier.values}:
+        q &= Q(tier=int(criteria["tier"]))
+    for specialism in criteria.get("specialisms") or []:
+        q &= Q(specialisms=specialism)
+    if criteria.get("age_fits") and ages:
+        q &= Q(age_from__lte=min(ages), age_to__gte=max(ages))
+    if criteria.get("has_vacancy"):
+        q &= Q(vacancies__gt=0)
+    if criteria.get("cleared"):
+        q &= cleared_to_place_q(on=today, valid_months=qa_months)
+    return q
+
+
+def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> Selection:
+    """The providers this round will go to, and every provider left out with why:
+    the social worker's "do not approach" list, providers already asked in an earlier
+    round, providers with no referral email, and those taken out by hand."""
+    referral = search_round.referral
+    today = timezone.localdate()
+    ages = [child.age_on(today)[0] for child in referral.children.all()]
+    pool = round_pool(search_round)
+    matched = set(
+        pool.filter(
+            criteria_q(
+                search_round.criteria,
+                ages=ages,
+                today=today,
+                qa_months=council.qa_visit_valid_months,
+            )
+        ).values_list("pk", flat=True)
+    )
+    added, removed = set(search_round.added), set(search_round.removed)
+    wanted = (matched | added) - removed
+    excluded = {e.provider_id: e.reason for e in referral.exclusions.all()}
+    asked_before = dict(
+        ProviderRequest.objects.filter(round__referral=referral)
+        .exclude(round=search_round)
+        .values_list("provider_id", "round__number")
+    )
+    providers = Provider.objects.in_bulk(wanted | (removed & matched) | (removed & added))
+    chosen, left_out = [], []
+    for pk in sorted(providers, key=lambda pk: providers[pk].name.lower()):
+        provider = providers[pk]
+        if pk in excluded:
+            left_out.append(Left(provider, f"Do not approach: {excluded[pk]}"))
+        elif pk in asked_before:
+            left_out.append(Left(provider, f"Already asked in round {asked_before[pk]}"))
+        elif not provider.referral_emails:
+            left_out.append(Left(provider, "No referral email address in the directory"))
+        elif provider.is_archived:
+            left_out.append(Left(provider, "Archived"))
+        elif pk in removed:
+            left_out.append(Left(provider, "Taken out by hand", can_put_back=True))
+        else:
+            warnings = list(
+                provider.clearance(on=today, valid_months=council.qa_visit_valid_months).reasons
+            )
+            chosen.append(
+                Candidate(provider, by_hand=pk in added and pk not in matched, warnings=warnings)
+            )
+    return Selection(chosen=chosen, left_out=left_out)

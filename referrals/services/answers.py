@@ -1,0 +1,253 @@
+"""What a provider does through their link: open it, offer, say no option, amend or
+withdraw an offer, ask a question. No sign-in: the secret link is the key, so every
+write here first checks the link is still live."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from placements.models import CouncilSettings
+from placements.services import DomainError
+
+from ..models import (
+    ChronologyEntry,
+    LinkOpening,
+    ProviderLink,
+    ProviderRequest,
+    ProviderResponse,
+    RoundQuestion,
+    SearchRound,
+)
+from ..search import link_expiry
+from ..workflow import Status
+from . import chronology_add, referral_email
+from .search import token_hash
+
+Answer = ProviderRequest.Answer
+
+
+@dataclass
+class LinkState:
+    """Where a link stands. `request` is None for anything not live or readable, so a
+    page can show nothing about the child."""
+
+    state: str  # "open", "read_only", "expired", "revoked", "unknown"
+    request: ProviderRequest | None = None
+    link: ProviderLink | None = None
+
+    @property
+    def can_answer(self) -> bool:
+        return self.state == "open"
+
+
+def link_resolve(token: str, *, now: dt.datetime | None = None) -> LinkState:
+    """Open while the round is open and before its deadline; readable (not answerable)
+    from the deadline until the council's grace runs out; otherwise dead."""
+    if not token or len(token) > 100:
+        return LinkState("unknown")
+    link = (
+        ProviderLink.objects.select_related(
+            "request__provider", "request__round__referral", "request__round__resource_request"
+        )
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if link is None:
+        return LinkState("unknown")
+    request = link.request
+    search_round = request.round
+    if request.revoked_at or search_round.referral.status == Status.WITHDRAWN:
+        return LinkState("revoked")
+    now = now or timezone.now()
+    expiry = link_expiry(search_round, council=CouncilSettings.load())
+    if expiry is None or now >= expiry or search_round.status == SearchRound.Status.CANCELLED:
+        return LinkState("expired")
+    if search_round.status == SearchRound.Status.OPEN and now < search_round.deadline_at:
+        return LinkState("open", request, link)
+    return LinkState("read_only", request, link)
+
+
+def link_opened(state: LinkState) -> None:
+    """Log the opening: when, and through which link."""
+    now = timezone.now()
+    LinkOpening.objects.create(request=state.request, link=state.link, opened_at=now)
+    ProviderRequest.objects.filter(pk=state.request.pk).update(open_count=F("open_count") + 1)
+    ProviderRequest.objects.filter(pk=state.request.pk, first_opened_at__isnull=True).update(
+        first_opened_at=now
+    )
+
+
+def _answerable(request: ProviderRequest) -> ProviderRequest:
+    locked = (
+        ProviderRequest.objects.select_for_update(of=("self",))
+        .select_related("round__referral", "provider")
+        .get(pk=request.pk)
+    )
+    search_round = locked.round
+    if (
+        locked.revoked_at
+        or search_round.referral.status == Status.WITHDRAWN
+        or search_round.status != SearchRound.Status.OPEN
+        or timezone.now() >= search_round.deadline_at
+    ):
+        raise DomainError("Answers to this request have closed")
+    return locked
+
+
+def _record(
+    locked: ProviderRequest, *, kind: str, responder_name: str, **values
+) -> ProviderResponse:
+    if not responder_name.strip():
+        raise DomainError("Enter your name")
+    version = (locked.responses.aggregate(top=Max("version"))["top"] or 0) + 1
+    response = ProviderResponse.objects.create(
+        request=locked, version=version, kind=kind, responder_name=responder_name.strip(), **values
+    )
+    locked.answer = {
+        ProviderResponse.Kind.OFFER: Answer.OFFER,
+        ProviderResponse.Kind.NO_OPTION: Answer.NO_OPTION,
+        ProviderResponse.Kind.WITHDRAWN: Answer.WITHDRAWN,
+    }[kind]
+    locked.answered_at = response.submitted_at
+    locked.save(update_fields=["answer", "answered_at"])
+    return response
+
+
+OFFER_FIELDS = (
+    "carer_reference",
+    "weekly_fee",
+    "education_weekly",
+    "therapy_weekly",
+    "wraparound_weekly",
+    "transport_weekly",
+    "one_off_costs",
+    "one_off_details",
+    "available_from",
+    "needs_met",
+    "ofsted_urn",
+)
+
+
+@transaction.atomic
+def offer_make(*, request: ProviderRequest, responder_name: str, values: dict) -> ProviderResponse:
+    """An offer, or a new version of one: every earlier version is kept."""
+    locked = _answerable(request)
+    unknown = set(values) - set(OFFER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not offer fields: {sorted(unknown)}")
+    if not values.get("weekly_fee") or values["weekly_fee"] <= Decimal("0"):
+        raise DomainError("Enter the weekly fee")
+    if not values.get("available_from"):
+        raise DomainError("Enter the date the placement is available from")
+    amended = locked.answer == Answer.OFFER
+    response = _record(
+        locked, kind=ProviderResponse.Kind.OFFER, responder_name=responder_name, **values
+    )
+    chronology_add(
+        referral=locked.round.referral,
+        actor=None,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=(
+            f"{'Amended offer' if amended else 'Offer'} from {locked.provider.name} in round "
+            f"{locked.round.number}: £{response.total_weekly:,.2f} a week in all "
+            f"(fee £{response.weekly_fee:,.2f}), available from "
+            f"{response.available_from:%-d %B %Y}"
+        ),
+    )
+    _tell_officer(locked, "provider_answered", f"answer-{response.pk}", response=response)
+    return response
+
+
+@transaction.atomic
+def no_option_give(
+    *, request: ProviderRequest, responder_name: str, reason: str
+) -> ProviderResponse:
+    locked = _answerable(request)
+    if not reason.strip():
+        raise DomainError("Say why you have no option for this child")
+    if locked.answer == Answer.OFFER:
+        raise DomainError("Withdraw your offer first if you can no longer offer a placement")
+    response = _record(
+        locked,
+        kind=ProviderResponse.Kind.NO_OPTION,
+        responder_name=responder_name,
+        reason=reason.strip(),
+    )
+    chronology_add(
+        referral=locked.round.referral,
+        actor=None,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=(
+            f"No option from {locked.provider.name} in round {locked.round.number}: "
+            f"{response.reason}"
+        ),
+    )
+    return response
+
+
+@transaction.atomic
+def offer_withdraw(
+    *, request: ProviderRequest, responder_name: str, reason: str
+) -> ProviderResponse:
+    locked = _answerable(request)
+    if locked.answer != Answer.OFFER:
+        raise DomainError("There is no offer to withdraw")
+    if not reason.strip():
+        raise DomainError("Say why you are withdrawing the offer")
+    response = _record(
+        locked,
+        kind=ProviderResponse.Kind.WITHDRAWN,
+        responder_name=responder_name,
+        reason=reason.strip(),
+    )
+    chronology_add(
+        referral=locked.round.referral,
+        actor=None,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=(
+            f"Offer withdrawn by {locked.provider.name} in round {locked.round.number}: "
+            f"{response.reason}"
+        ),
+    )
+    _tell_officer(locked, "provider_answered", f"answer-{response.pk}", response=response)
+    return response
+
+
+@transaction.atomic
+def question_ask(*, request: ProviderRequest, question: str) -> RoundQuestion:
+    locked = _answerable(request)
+    if not question.strip():
+        raise DomainError("Enter your question")
+    asked = RoundQuestion.objects.create(
+        round=locked.round, asked_by=locked, question=question.strip()
+    )
+    chronology_add(
+        referral=locked.round.referral,
+        actor=None,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=(
+            f"Question from {locked.provider.name} in round {locked.round.number}: {asked.question}"
+        ),
+    )
+    _tell_officer(locked, "provider_question", f"question-{asked.pk}", question=asked)
+    return asked
+
+
+def _tell_officer(request: ProviderRequest, template: str, key: str, **context) -> None:
+    search_round = request.round
+    officer = search_round.referral.assigned_officer or search_round.sent_by
+    if officer is None:
+        return
+    referral_email(
+        search_round.referral,
+        to=[officer.email],
+        template=template,
+        key=key,
+        search_round=search_round,
+        provider=request.provider,
+        **context,
+    )

@@ -1,0 +1,599 @@
+"""Every write to the search: rounds started, providers chosen, rounds sent at once,
+deadlines extended, chasers and closes from the 15-minute scan, questions answered
+to every provider, and links revoked when the referral ends."""
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from placements.calendar import LONDON, is_working_day
+from placements.models import CouncilSettings
+from placements.roles import Role
+from placements.services import DomainError, outbox_enqueue_many
+from providers.models import Provider
+
+from ..models import (
+    ChronologyEntry,
+    ProviderLink,
+    ProviderRequest,
+    Referral,
+    ResourceRequest,
+    RoundQuestion,
+    SearchRound,
+)
+from ..pack import referral_fingerprint, referral_redactor
+from ..search import (
+    DEFAULT_CRITERIA,
+    chase_time,
+    deadline_from_day,
+    dual_search_reasons,
+    referral_age_bands,
+    round_deadline,
+    round_selection,
+)
+from ..workflow import Status
+from . import _brokerage, chronology_add, referral_email
+
+Kind = SearchRound.Kind
+RoundStatus = SearchRound.Status
+Answer = ProviderRequest.Answer
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_links(requests: Iterable[ProviderRequest]) -> dict[int, str]:
+    """A fresh secret per request; only its hash is stored. Returns request pk → token."""
+    tokens = {request.pk: secrets.token_urlsafe(32) for request in requests}
+    ProviderLink.objects.bulk_create(
+        [ProviderLink(request_id=pk, token_hash=token_hash(token)) for pk, token in tokens.items()]
+    )
+    return tokens
+
+
+def link_url(token: str) -> str:
+    return settings.SITE_URL + reverse("respond:page", kwargs={"token": token})
+
+
+def _deadline_words(moment: dt.datetime) -> str:
+    local = moment.astimezone(LONDON)
+    return f"{local:%H:%M} on {local:%A %-d %B %Y}"
+
+
+def _provider_context(search_round: SearchRound, council: CouncilSettings) -> dict:
+    """What every email to a provider may say: never a name, a date of birth or a place."""
+    referral = search_round.referral
+    return {
+        "reference": referral.reference,
+        "category": str(search_round.category or referral.placement_type or "Placement"),
+        "ages": referral_age_bands(referral),
+        "urgency": (
+            "Emergency" if referral.is_emergency else "Urgent" if referral.is_urgent else "Standard"
+        ),
+        "deadline": _deadline_words(search_round.deadline_at) if search_round.deadline_at else "",
+        "council": council,
+    }
+
+
+def _provider_emails(
+    search_round: SearchRound,
+    requests: list[ProviderRequest],
+    *,
+    template: str,
+    key: str,
+    council: CouncilSettings,
+    **extra,
+) -> list:
+    """One email per provider request, each with its own fresh link, written at once."""
+    tokens = _new_links(requests)
+    base = _provider_context(search_round, council)
+    return outbox_enqueue_many(
+        [
+            (
+                f"{template}:{request.pk}:{key}",
+                request.provider.referral_emails,
+                template,
+                {
+                    **base,
+                    **extra,
+                    "provider": request.provider,
+                    "link": link_url(tokens[request.pk]),
+                },
+            )
+            for request in requests
+        ],
+        sensitive=True,
+    )
+
+
+# --- Starting and shaping a round ------------------------------------------------------
+
+
+def _searchable(referral: Referral, actor) -> Referral:
+    locked = _brokerage(referral)
+    if not actor.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+        raise DomainError("Only brokerage can search for a placement")
+    if locked.status != Status.ACCEPTED:
+        raise DomainError("Search once brokerage has accepted the referral")
+    return locked
+
+
+def _released_pack(referral: Referral) -> ResourceRequest | None:
+    return (
+        referral.resource_requests.filter(status=ResourceRequest.Status.RELEASED)
+        .order_by("-version")
+        .first()
+    )
+
+
+@transaction.atomic
+def round_start(
+    *,
+    referral: Referral,
+    kind: str,
+    actor,
+    dual: bool = False,
+    category=None,
+    widened: str = "",
+    social_worker_agreement: str = "",
+) -> list[SearchRound]:
+    """Start a round (or, for a dual search, an in-house and an external round together)
+    in which the officer chooses providers before sending. In-house comes first; an
+    external round needs a funding approval; off-framework follows a framework round;
+    searching wider than the referral asks needs the social worker's agreement."""
+    locked = _searchable(referral, actor)
+    council = CouncilSettings.load()
+    rounds = list(locked.search_rounds.all())
+    if any(r.status == RoundStatus.DRAFT for r in rounds):
+        raise DomainError("Finish or cancel the round you are preparing before starting another")
+    if _released_pack(locked) is None:
+        raise DomainError("Release the anonymised pack before starting a round")
+    kinds = [Kind.IN_HOUSE, Kind.FRAMEWORK] if dual else [kind]
+    if dual and not dual_search_reasons(locked, council=council):
+        raise DomainError(
+            "A dual search is for an older child, a sibling group of three or more, or complex "
+            "needs: start with the in-house search"
+        )
+    sent = [r for r in rounds if r.status != RoundStatus.CANCELLED]
+    external = [k for k in kinds if k != Kind.IN_HOUSE]
+    if external and not dual and not any(r.kind == Kind.IN_HOUSE for r in sent):
+        raise DomainError("Offer the referral to in-house fostering first")
+    if external and locked.funding_approved_at is None:
+        raise DomainError("Record a funding approval before searching outside the council")
+    if Kind.OFF_FRAMEWORK in external and not any(
+        r.kind == Kind.FRAMEWORK and r.status == RoundStatus.CLOSED for r in sent
+    ):
+        raise DomainError("Search framework providers first: off-framework comes after")
+    default_category = locked.placement_type.category if locked.placement_type else None
+    category = category or default_category
+    if widened.strip() and not social_worker_agreement.strip():
+        raise DomainError("Record the social worker's agreement to a wider search")
+    if external and category != default_category and not social_worker_agreement.strip():
+        raise DomainError(
+            "Searching a different category from the referral's needs the social worker's "
+            "agreement: record it"
+        )
+    number = max((r.number for r in rounds), default=0)
+    started = []
+    for n, round_kind in enumerate(kinds, 1):
+        started.append(
+            SearchRound.objects.create(
+                referral=locked,
+                number=number + n,
+                kind=round_kind,
+                is_dual=dual,
+                category=None if round_kind == Kind.IN_HOUSE else category,
+                criteria=dict(DEFAULT_CRITERIA),
+                widened=widened.strip(),
+                social_worker_agreement=social_worker_agreement.strip(),
+                created_by=actor,
+            )
+        )
+    described = " and ".join(f"round {r.number} ({r.get_kind_display().lower()})" for r in started)
+    text = f"Search {described} started" + (" as a dual search" if dual else "")
+    if social_worker_agreement.strip():
+        text += f". Social worker's agreement: {social_worker_agreement.strip()}"
+    chronology_add(referral=locked, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text)
+    return started
+
+
+def _draft(search_round: SearchRound) -> SearchRound:
+    locked = (
+        SearchRound.objects.select_for_update().select_related("referral").get(pk=search_round.pk)
+    )
+    if locked.status != RoundStatus.DRAFT:
+        raise DomainError("This round has already been sent, so its providers cannot change")
+    return locked
+
+
+@transaction.atomic
+def round_set_criteria(*, search_round: SearchRound, criteria: Mapping, actor) -> SearchRound:
+    locked = _draft(search_round)
+    locked.criteria = {**DEFAULT_CRITERIA, **criteria}
+    locked.save(update_fields=["criteria"])
+    return locked
+
+
+@transaction.atomic
+def round_add_provider(*, search_round: SearchRound, provider: Provider, actor) -> SearchRound:
+    locked = _draft(search_round)
+    if provider.is_archived:
+        raise DomainError("This provider is archived")
+    if provider.pk in locked.referral.exclusions.values_list("provider_id", flat=True):
+        raise DomainError("The social worker asked for this provider not to be approached")
+    locked.removed = [pk for pk in locked.removed if pk != provider.pk]
+    if provider.pk not in locked.added:
+        locked.added = [*locked.added, provider.pk]
+    locked.save(update_fields=["added", "removed"])
+    return locked
+
+
+@transaction.atomic
+def round_remove_provider(*, search_round: SearchRound, provider_id: int, actor) -> SearchRound:
+    locked = _draft(search_round)
+    if provider_id not in locked.removed:
+        locked.removed = [*locked.removed, provider_id]
+    locked.save(update_fields=["removed"])
+    return locked
+
+
+@transaction.atomic
+def round_put_back(*, search_round: SearchRound, provider_id: int, actor) -> SearchRound:
+    locked = _draft(search_round)
+    locked.removed = [pk for pk in locked.removed if pk != provider_id]
+    locked.save(update_fields=["removed"])
+    return locked
+
+
+@transaction.atomic
+def round_cancel(*, search_round: SearchRound, actor) -> SearchRound:
+    locked = _draft(search_round)
+    locked.status = RoundStatus.CANCELLED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at"])
+    chronology_add(
+        referral=locked.referral,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=f"Round {locked.number} cancelled before it was sent",
+    )
+    return locked
+
+
+# --- Sending -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_send(*, search_round: SearchRound, actor, now: dt.datetime | None = None) -> SearchRound:
+    """Send the round to every chosen provider at once: one request, one secret link and
+    one outbox email each, all written in this transaction and sent after it commits."""
+    locked = _draft(search_round)
+    referral = _searchable(locked.referral, actor)
+    pack = _released_pack(referral)
+    if pack is None:
+        raise DomainError("Release the anonymised pack before sending a round")
+    if referral_fingerprint(referral) != pack.source_fingerprint:
+        raise DomainError(
+            "The referral has changed since the pack was released: prepare and check it again"
+        )
+    council = CouncilSettings.load()
+    selection = round_selection(locked, council=council)
+    if not selection.count:
+        raise DomainError("Choose at least one provider to send the round to")
+    now = now or timezone.now()
+    urgent = referral.is_urgent or referral.is_emergency
+    locked.deadline_at, locked.chase_at = round_deadline(now, urgent=urgent, council=council)
+    locked.status = RoundStatus.OPEN
+    locked.sent_by, locked.sent_at = actor, now
+    locked.resource_request = pack
+    locked.save(
+        update_fields=[
+            "deadline_at",
+            "chase_at",
+            "status",
+            "sent_by",
+            "sent_at",
+            "resource_request",
+        ]
+    )
+    requests = ProviderRequest.objects.bulk_create(
+        [
+            ProviderRequest(round=locked, provider=candidate.provider, created_at=now)
+            for candidate in selection.chosen
+        ]
+    )
+    for request, candidate in zip(requests, selection.chosen, strict=True):
+        request.provider = candidate.provider
+    messages = _provider_emails(
+        locked, requests, template="provider_request", key="sent", council=council
+    )
+    for request, message in zip(requests, messages, strict=True):
+        request.message = message
+    ProviderRequest.objects.bulk_update(requests, ["message"])
+    chronology_add(
+        referral=referral,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=(
+            f"Round {locked.number} ({locked.get_kind_display().lower()}) sent to "
+            f"{len(requests)} provider{'s' if len(requests) != 1 else ''}: "
+            + ", ".join(c.provider.name for c in selection.chosen)
+            + f". Answers due by {_deadline_words(locked.deadline_at)}"
+        ),
+    )
+    return locked
+
+
+# --- Deadlines: extending, chasing, closing ------------------------------------------
+
+
+def _open_round(search_round: SearchRound) -> SearchRound:
+    locked = (
+        SearchRound.objects.select_for_update().select_related("referral").get(pk=search_round.pk)
+    )
+    if locked.status != RoundStatus.OPEN:
+        raise DomainError("This round is no longer open")
+    return locked
+
+
+def _live_requests(search_round: SearchRound) -> list[ProviderRequest]:
+    return list(search_round.requests.filter(revoked_at__isnull=True).select_related("provider"))
+
+
+@transaction.atomic
+def round_extend(*, search_round: SearchRound, day: dt.date, reason: str, actor) -> SearchRound:
+    """Move the deadline to a later working day (at the council's hour); every provider
+    still in the round is told, with their link."""
+    locked = _open_round(search_round)
+    council = CouncilSettings.load()
+    if not reason.strip():
+        raise DomainError("Say why the deadline is being extended")
+    if not is_working_day(day, subdivision=council.bank_holiday_subdivision):
+        raise DomainError("The new deadline must be a working day")
+    new_deadline = deadline_from_day(day, council=council)
+    if new_deadline <= locked.deadline_at:
+        raise DomainError("The new deadline must be after the current one")
+    locked.deadline_at = new_deadline
+    locked.chase_at = chase_time(new_deadline, start=timezone.now(), council=council)
+    locked.save(update_fields=["deadline_at", "chase_at"])
+    _provider_emails(
+        locked,
+        _live_requests(locked),
+        template="provider_extended",
+        key=f"extended-{new_deadline:%Y%m%d%H%M}",
+        council=council,
+    )
+    chronology_add(
+        referral=locked.referral,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=(
+            f"Round {locked.number} deadline extended to {_deadline_words(new_deadline)}: "
+            f"{reason.strip()}. Providers told."
+        ),
+    )
+    return locked
+
+
+def chasers_send(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Chase every provider still silent once the round's chase time has come and its
+    deadline has not. Each request is claimed by a conditional update before its email is
+    written, so overlapping scans never chase anyone twice."""
+    now = now or timezone.now()
+    council = CouncilSettings.load()
+    due = ProviderRequest.objects.filter(
+        round__status=RoundStatus.OPEN,
+        round__chase_at__lte=now,
+        round__deadline_at__gt=now,
+        answer=Answer.AWAITING,
+        chased_at__isnull=True,
+        revoked_at__isnull=True,
+    )
+    chased = 0
+    while True:
+        with transaction.atomic():
+            # On Postgres a second scan skips rows this one holds; the conditional update
+            # below is what makes it safe everywhere.
+            candidates = list(
+                due.select_for_update(skip_locked=True, of=("self",))
+                .select_related("provider", "round__referral", "round__category")
+                .order_by("pk")[:batch]
+            )
+            if not candidates:
+                return chased
+            claimed = [
+                request
+                for request in candidates
+                if ProviderRequest.objects.filter(pk=request.pk, chased_at__isnull=True).update(
+                    chased_at=now
+                )
+            ]
+            by_round: dict[int, list[ProviderRequest]] = {}
+            for request in claimed:
+                by_round.setdefault(request.round_id, []).append(request)
+            for requests in by_round.values():
+                _provider_emails(
+                    requests[0].round,
+                    requests,
+                    template="provider_chaser",
+                    key="chaser",
+                    council=council,
+                )
+            chased += len(claimed)
+        if len(candidates) < batch:
+            return chased
+
+
+def round_counts(search_round: SearchRound) -> dict[str, int]:
+    counts = search_round.requests.aggregate(
+        sent=Count("pk"),
+        opened=Count("pk", filter=Q(first_opened_at__isnull=False)),
+        offers=Count("pk", filter=Q(answer=Answer.OFFER)),
+        no_option=Count("pk", filter=Q(answer=Answer.NO_OPTION)),
+        withdrawn=Count("pk", filter=Q(answer=Answer.WITHDRAWN)),
+        silent=Count("pk", filter=Q(answer=Answer.AWAITING)),
+    )
+    return counts
+
+
+def _round_officer_emails(search_round: SearchRound) -> list[str]:
+    officer = search_round.referral.assigned_officer or search_round.sent_by
+    return [officer.email] if officer else []
+
+
+def rounds_close_due(*, now: dt.datetime | None = None) -> int:
+    """Close every open round whose deadline has passed, each claimed by a conditional
+    update, and tell its officer the counts."""
+    now = now or timezone.now()
+    closed = 0
+    for pk in SearchRound.objects.filter(status=RoundStatus.OPEN, deadline_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            if not SearchRound.objects.filter(
+                pk=pk, status=RoundStatus.OPEN, deadline_at__lte=now
+            ).update(status=RoundStatus.CLOSED, closed_at=now):
+                continue  # another scan closed it
+            search_round = SearchRound.objects.select_related(
+                "referral__assigned_officer", "sent_by"
+            ).get(pk=pk)
+            counts = round_counts(search_round)
+            search_round.summary = counts
+            search_round.save(update_fields=["summary"])
+            text = (
+                f"Round {search_round.number} ({search_round.get_kind_display().lower()}) closed "
+                f"at its deadline: {counts['sent']} sent, {counts['opened']} opened, "
+                f"{counts['offers']} offer{'s' if counts['offers'] != 1 else ''}, "
+                f"{counts['no_option']} no option, {counts['silent']} silent"
+            )
+            chronology_add(
+                referral=search_round.referral,
+                actor=None,
+                kind=ChronologyEntry.Kind.NOTE,
+                text=text,
+            )
+            referral_email(
+                search_round.referral,
+                to=_round_officer_emails(search_round),
+                template="round_closed",
+                key=f"round-closed-{search_round.pk}",
+                search_round=search_round,
+                counts=counts,
+            )
+            closed += 1
+    return closed
+
+
+def search_scan(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The 15-minute scan: chasers first (a round closing now chases nobody), then closes."""
+    now = now or timezone.now()
+    return {"chased": chasers_send(now=now), "closed": rounds_close_due(now=now)}
+
+
+# --- Questions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_answer(*, question: RoundQuestion, answer: str, actor) -> RoundQuestion:
+    """Answer a provider's question for every provider in the round. The answer must not
+    name the child or family: anything the pack would have taken out is refused."""
+    if not answer.strip():
+        raise DomainError("Enter your answer")
+    locked = (
+        RoundQuestion.objects.select_for_update()
+        .select_related("round__referral")
+        .get(pk=question.pk)
+    )
+    if locked.answered_at:
+        raise DomainError("This question has already been answered")
+    search_round = _open_round(locked.round)
+    council = CouncilSettings.load()
+    redacted = referral_redactor(search_round.referral, people_style=council.people_in_pack).redact(
+        answer
+    )
+    if redacted.text != answer:
+        raise DomainError(
+            "Your answer names the child, their family, an address, a date or a contact: "
+            "rewrite it the way the pack does, for example with initials or relationship words"
+        )
+    locked.answer = answer.strip()
+    locked.answered_by = actor
+    locked.answered_at = timezone.now()
+    locked.save(update_fields=["answer", "answered_by", "answered_at"])
+    _provider_emails(
+        search_round,
+        _live_requests(search_round),
+        template="provider_question_answered",
+        key=f"answer-{locked.pk}",
+        council=council,
+    )
+    chronology_add(
+        referral=search_round.referral,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=(
+            f"Question in round {search_round.number} answered for every provider. "
+            f"Q: {locked.question} A: {locked.answer}"
+        ),
+    )
+    return locked
+
+
+# --- Ending the search -----------------------------------------------------------------
+
+
+def search_end(*, referral: Referral, why: str, actor) -> int:
+    """The referral is withdrawn (or placed): every open link is revoked, every provider
+    still in a round is told, and rounds being prepared are cancelled. Call inside the
+    transaction that ends the referral. Returns how many providers were told."""
+    now = timezone.now()
+    council = CouncilSettings.load()
+    referral.search_rounds.filter(status=RoundStatus.DRAFT).update(
+        status=RoundStatus.CANCELLED, closed_at=now
+    )
+    told = 0
+    for search_round in referral.search_rounds.filter(
+        status__in=[RoundStatus.OPEN, RoundStatus.CLOSED]
+    ).select_related("referral", "category"):
+        live = _live_requests(search_round)
+        if not live:
+            continue
+        ProviderRequest.objects.filter(pk__in=[r.pk for r in live]).update(
+            revoked_at=now, revoked_reason=why
+        )
+        base = _provider_context(search_round, council)
+        outbox_enqueue_many(
+            [
+                (
+                    f"provider_withdrawn:{request.pk}",
+                    request.provider.referral_emails,
+                    "provider_withdrawn",
+                    {**base, "provider": request.provider, "why": why},
+                )
+                for request in live
+            ]
+        )
+        told += len(live)
+        if search_round.status == RoundStatus.OPEN:
+            search_round.status = RoundStatus.CLOSED
+            search_round.closed_at = now
+            search_round.summary = round_counts(search_round)
+            search_round.save(update_fields=["status", "closed_at", "summary"])
+    if told:
+        chronology_add(
+            referral=referral,
+            actor=actor,
+            kind=ChronologyEntry.Kind.NOTE,
+            text=(
+                f"Provider links revoked and {told} provider{'s' if told != 1 else ''} told: {why}"
+            ),
+        )
+    return told

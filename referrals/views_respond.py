@@ -1,0 +1,192 @@
+"""The provider's pages: reached only through the secret link in their email, no
+sign-in. A link that is unknown, tampered with, expired or revoked gets one plain
+page that says nothing about the child or which of those it was."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from placements.models import CouncilSettings
+from placements.services import DomainError
+
+from .forms import NoOptionForm, OfferForm, QuestionForm, WithdrawOfferForm
+from .models import ProviderRequest
+from .search import link_expiry
+from .services import answers
+
+
+def _private(response):
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def provider_link(*, answering: bool):
+    """Resolve the token into the link's state. Pages that take an answer need the link
+    open; the main page also reads while the link is in its grace period."""
+
+    def decorator(view):
+        @login_not_required
+        @wraps(view)
+        def wrapped(request, token, *args, **kwargs):
+            state = answers.link_resolve(token)
+            if state.request is None:
+                return _private(render(request, "respond/invalid.html", status=404))
+            if answering and not state.can_answer:
+                return _private(redirect("respond:page", token=token))
+            return _private(view(request, state, token, *args, **kwargs))
+
+        return wrapped
+
+    return decorator
+
+
+def _context(state, token, **extra) -> dict:
+    request = state.request
+    search_round = request.round
+    responses = list(request.responses.order_by("version"))
+    return {
+        "token": token,
+        "state": state,
+        "provider_request": request,
+        "provider": request.provider,
+        "search_round": search_round,
+        "pack": search_round.resource_request.content,
+        "responses": responses,
+        "current": responses[-1] if responses else None,
+        "questions": search_round.questions.filter(answered_at__isnull=False),
+        "my_questions": search_round.questions.filter(asked_by=request, answered_at__isnull=True),
+        "expires_at": link_expiry(search_round, council=CouncilSettings.load()),
+        **extra,
+    }
+
+
+@require_http_methods(["GET"])
+@provider_link(answering=False)
+def page(request, state, token):
+    answers.link_opened(state)
+    return render(request, "respond/page.html", _context(state, token))
+
+
+def _answer_page(request, state, token, *, form, title: str, action, button: str, template):
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("respond:page", token=token)
+    return render(
+        request,
+        template,
+        _context(state, token, form=form, title=title, button=button),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@provider_link(answering=True)
+def offer(request, state, token):
+    current = state.request.responses.order_by("-version").first()
+    initial = {}
+    if current and current.kind == "offer":
+        initial = {
+            name: getattr(current, name) for name in (*answers.OFFER_FIELDS, "responder_name")
+        }
+    form = OfferForm(request.POST or None, initial=initial)
+
+    def make(form):
+        answers.offer_make(
+            request=state.request,
+            responder_name=form.cleaned_data["responder_name"],
+            values=form.values(),
+        )
+        messages.success(request, "Your offer has been sent. You can change it until the deadline.")
+
+    amending = state.request.answer == ProviderRequest.Answer.OFFER
+    return _answer_page(
+        request,
+        state,
+        token,
+        form=form,
+        title="Change your offer" if amending else "Make an offer",
+        action=make,
+        button="Send the changed offer" if amending else "Send the offer",
+        template="respond/offer.html",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@provider_link(answering=True)
+def no_option(request, state, token):
+    form = NoOptionForm(request.POST or None)
+
+    def give(form):
+        answers.no_option_give(
+            request=state.request,
+            responder_name=form.cleaned_data["responder_name"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "Thank you: we have recorded that you have no option.")
+
+    return _answer_page(
+        request,
+        state,
+        token,
+        form=form,
+        title="Tell us you have no option",
+        action=give,
+        button="Send",
+        template="respond/form.html",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@provider_link(answering=True)
+def withdraw(request, state, token):
+    form = WithdrawOfferForm(request.POST or None)
+
+    def take_back(form):
+        answers.offer_withdraw(
+            request=state.request,
+            responder_name=form.cleaned_data["responder_name"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "Your offer has been withdrawn.")
+
+    return _answer_page(
+        request,
+        state,
+        token,
+        form=form,
+        title="Withdraw your offer",
+        action=take_back,
+        button="Withdraw the offer",
+        template="respond/form.html",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@provider_link(answering=True)
+def question(request, state, token):
+    form = QuestionForm(request.POST or None)
+
+    def ask(form):
+        answers.question_ask(request=state.request, question=form.cleaned_data["question"])
+        messages.success(
+            request, "Your question has been sent. The answer will appear on this page."
+        )
+
+    return _answer_page(
+        request,
+        state,
+        token,
+        form=form,
+        title="Ask a question",
+        action=ask,
+        button="Send the question",
+        template="respond/form.html",
+    )

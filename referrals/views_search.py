@@ -1,0 +1,219 @@
+"""Brokerage's pages for the search: start a round, choose its providers, send it,
+watch it go out, answer questions, extend the deadline."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from placements.models import CouncilSettings
+from placements.permissions import Capability, capability_required
+from placements.services import DomainError
+from providers.models import Provider
+
+from . import selectors
+from .forms import (
+    QuestionAnswerForm,
+    RoundAddProviderForm,
+    RoundExtendForm,
+    RoundFilterForm,
+    RoundStartForm,
+)
+from .models import RoundQuestion, SearchRound
+from .search import FEWEST_PROVIDERS, dual_search_reasons, round_selection
+from .services import search as services
+from .workflow import Status
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def search(request, pk):
+    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+    council = CouncilSettings.for_request(request)
+    reasons = dual_search_reasons(referral, council=council)
+    default_category = referral.placement_type.category if referral.placement_type else None
+    form = RoundStartForm(
+        request.POST or None, dual_reasons=reasons, initial={"category": default_category}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            started = services.round_start(
+                referral=referral,
+                kind=data["kind"],
+                dual=data.get("dual", False),
+                category=data["category"],
+                social_worker_agreement=data["social_worker_agreement"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Round started: choose its providers, then send it.")
+            return redirect("referrals:round", pk=referral.pk, round_pk=started[0].pk)
+    rounds = list(selectors.referral_rounds(referral))
+    return render(
+        request,
+        "referrals/search.html",
+        {
+            "referral": referral,
+            "form": form,
+            "rounds": rounds,
+            "draft": next((r for r in rounds if r.status == SearchRound.Status.DRAFT), None),
+            "offers": selectors.referral_offers(referral),
+            "released": referral.resource_requests.filter(status="released").exists(),
+            "dual_reasons": reasons,
+            "can_start": referral.status == Status.ACCEPTED,
+        },
+    )
+
+
+def _draft_action(request, search_round) -> str | None:
+    """Apply one change to a round being prepared; return an error message if refused."""
+    action = request.POST.get("action", "")
+    user = request.user
+    if action == "filter":
+        form = RoundFilterForm(request.POST)
+        if form.is_valid():
+            services.round_set_criteria(
+                search_round=search_round, criteria=form.criteria(), actor=user
+            )
+        return None
+    if action in {"remove", "put_back"}:
+        provider_id = request.POST.get("provider", "")
+        if not provider_id.isdigit():
+            return "Choose a provider"
+        change = services.round_remove_provider if action == "remove" else services.round_put_back
+        change(search_round=search_round, provider_id=int(provider_id), actor=user)
+        return None
+    if action == "add":
+        form = RoundAddProviderForm(request.POST)
+        if not form.is_valid():
+            return form.errors["provider"][0]
+        services.round_add_provider(
+            search_round=search_round, provider=form.cleaned_data["provider"], actor=user
+        )
+        return None
+    return "Choose what to do"
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def round_detail(request, pk, round_pk):
+    search_round = selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
+    referral = search_round.referral
+    council = CouncilSettings.for_request(request)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "send":
+                sent = services.round_send(search_round=search_round, actor=request.user)
+                count = sent.requests.count()
+                messages.success(
+                    request,
+                    f"Round {sent.number} is going to {count} provider{'s' * (count != 1)}.",
+                )
+                return redirect("referrals:round", pk=referral.pk, round_pk=sent.pk)
+            if action == "cancel":
+                services.round_cancel(search_round=search_round, actor=request.user)
+                messages.success(request, f"Round {search_round.number} cancelled.")
+                return redirect("referrals:search", pk=referral.pk)
+            error = _draft_action(request, search_round)
+        except DomainError as refused:
+            error = str(refused)
+        if error is None:
+            return redirect("referrals:round", pk=referral.pk, round_pk=search_round.pk)
+        search_round.refresh_from_db()
+    context = {"referral": referral, "search_round": search_round, "error": error}
+    if search_round.status == SearchRound.Status.DRAFT:
+        selection = round_selection(search_round, council=council)
+        chosen_ids = set(selection.provider_ids) | {left.provider.pk for left in selection.left_out}
+        context.update(
+            selection=selection,
+            fewest=FEWEST_PROVIDERS,
+            filter_form=RoundFilterForm(
+                initial=RoundFilterForm.initial_from(search_round.criteria)
+            ),
+            add_form=RoundAddProviderForm(),
+            addable=Provider.objects.active().exclude(pk__in=chosen_ids).order_by("name"),
+        )
+    else:
+        context.update(
+            requests=selectors.round_requests(search_round),
+            progress=selectors.round_progress(search_round),
+            questions=search_round.questions.select_related("asked_by__provider", "answered_by"),
+            counts=services.round_counts(search_round),
+        )
+    return render(request, "referrals/round.html", context)
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_GET
+def round_progress(request, pk, round_pk):
+    search_round = selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
+    return render(
+        request,
+        "referrals/_round_progress.html",
+        {
+            "referral": search_round.referral,
+            "search_round": search_round,
+            "progress": selectors.round_progress(search_round),
+        },
+    )
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def round_extend(request, pk, round_pk):
+    search_round = selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
+    form = RoundExtendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_extend(
+                search_round=search_round,
+                day=form.cleaned_data["day"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Deadline extended. Every provider in the round is told.")
+            return redirect("referrals:round", pk=pk, round_pk=round_pk)
+    return render(
+        request,
+        "referrals/round_extend.html",
+        {"referral": search_round.referral, "search_round": search_round, "form": form},
+    )
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def question_answer(request, pk, round_pk, question_pk):
+    search_round = selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
+    question = get_object_or_404(
+        RoundQuestion.objects.select_related("asked_by__provider"),
+        round=search_round,
+        pk=question_pk,
+    )
+    form = QuestionAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_answer(
+                question=question, answer=form.cleaned_data["answer"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_error("answer", str(error))
+        else:
+            messages.success(request, "Answer sent to every provider in the round.")
+            return redirect("referrals:round", pk=pk, round_pk=round_pk)
+    return render(
+        request,
+        "referrals/question_answer.html",
+        {
+            "referral": search_round.referral,
+            "search_round": search_round,
+            "question": question,
+            "form": form,
+        },
+    )
