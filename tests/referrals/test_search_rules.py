@@ -1,0 +1,270 @@
+"""The search's rules: deadlines in working days, who a round reaches, when a round
+may start."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from placements.calendar import LONDON
+from placements.models import CouncilSettings
+from placements.services import DomainError
+from providers.models import FrameworkStatus, OfstedRating, Specialism, Tier
+from providers.services import provider_archive
+from referrals import services
+from referrals.models import SearchRound
+from referrals.search import round_deadline, round_selection
+from referrals.services import search
+from tests.providers.factories import ProviderFactory
+from tests.referrals.search_factories import searchable, sent_round
+
+pytestmark = pytest.mark.django_db
+Kind = SearchRound.Kind
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=LONDON)
+
+
+# --- Deadlines ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "urgent", "deadline", "chase"),
+    [
+        # An ordinary week: Monday morning, five working days, chased the Friday before.
+        (at(2026, 11, 23, 9), False, at(2026, 11, 30, 17), at(2026, 11, 27, 17)),
+        # Christmas 2026: the 25th, Boxing Day's substitute Monday the 28th and New Year's
+        # Day are not working days.
+        (at(2026, 12, 23, 10), False, at(2027, 1, 4, 17), at(2026, 12, 31, 17)),
+        (at(2026, 12, 23, 10), True, at(2026, 12, 29, 17), at(2026, 12, 24, 17)),
+        # Sent on Christmas Eve evening: the days start after the holidays.
+        (at(2026, 12, 24, 18), True, at(2026, 12, 30, 17), at(2026, 12, 29, 17)),
+        # Easter 2027: Good Friday 26 March and Easter Monday 29 March; British Summer
+        # Time starts on the 28th, and the deadline is 17:00 London time all the same.
+        (at(2027, 3, 25, 10), False, at(2027, 4, 5, 17), at(2027, 4, 2, 17)),
+        (at(2027, 3, 25, 10), True, at(2027, 3, 31, 17), at(2027, 3, 30, 17)),
+        # A Saturday: Monday is the first working day.
+        (at(2026, 11, 28, 11), False, at(2026, 12, 4, 17), at(2026, 12, 3, 17)),
+    ],
+)
+def test_deadlines_fall_at_17_00_london_after_working_days(sent, urgent, deadline, chase):
+    council = CouncilSettings.load()
+    assert round_deadline(sent, urgent=urgent, council=council) == (deadline, chase)
+
+
+def test_deadline_is_17_00_in_summer_time_as_utc():
+    deadline, _ = round_deadline(at(2027, 3, 25, 10), urgent=False, council=CouncilSettings.load())
+    assert deadline.astimezone(dt.UTC).hour == 16
+
+
+def test_no_chaser_when_the_chase_time_has_already_gone():
+    council = CouncilSettings.load()
+    council.response_working_days_urgent = 1
+    _, chase = round_deadline(at(2026, 11, 23, 18), urgent=True, council=council)
+    assert chase is None
+
+
+# --- Who a round reaches ------------------------------------------------------------------
+
+
+def framework_round(referral, officer):
+    sent_round(referral, officer, kind=Kind.IN_HOUSE)
+    (draft,) = search.round_start(referral=referral, kind=Kind.FRAMEWORK, actor=officer)
+    return draft
+
+
+def names(selection):
+    return [c.provider.name for c in selection.chosen]
+
+
+def left(selection):
+    return {entry.provider.name: entry.reason for entry in selection.left_out}
+
+
+def test_a_framework_round_reaches_matching_framework_providers_only(make_user, officer, in_house):
+    social_worker = make_user("social_worker")
+    ProviderFactory(name="On framework")
+    ProviderFactory(name="Spot only", categories={"fostering": FrameworkStatus.SPOT})
+    ProviderFactory(name="Residential", categories={"residential": FrameworkStatus.FRAMEWORK})
+    provider_archive(provider=ProviderFactory(name="Archived"), actor=officer)
+    ProviderFactory(name="Too young only", age_from=0, age_to=5)
+    ProviderFactory(name="Requires improvement", ofsted_rating=OfstedRating.REQUIRES_IMPROVEMENT)
+    referral = searchable(social_worker, officer)
+    selection = round_selection(framework_round(referral, officer), council=CouncilSettings.load())
+    assert names(selection) == ["On framework"]
+    assert selection.too_few
+
+
+def test_filters_narrow_by_tier_vacancy_and_specialism(ready, officer):
+    autism = Specialism.objects.create(name="Autism")
+    ProviderFactory(name="Tier 2 with autism", tier=Tier.OUTSIDE, specialisms=[autism])
+    ProviderFactory(name="Full", vacancies=0)
+    draft = framework_round(ready, officer)
+    council = CouncilSettings.load()
+    everyone = names(round_selection(draft, council=council))
+    assert "Tier 2 with autism" in everyone and "Full" in everyone
+    for criteria, expected in [
+        ({"tier": "2"}, ["Tier 2 with autism"]),
+        ({"specialisms": [autism.pk]}, ["Tier 2 with autism"]),
+        ({"has_vacancy": True}, [n for n in everyone if n != "Full"]),
+    ]:
+        draft = search.round_set_criteria(search_round=draft, criteria=criteria, actor=officer)
+        assert names(round_selection(draft, council=council)) == expected, criteria
+
+
+def test_do_not_approach_providers_are_left_out_with_the_social_workers_reason(
+    make_user, officer, in_house, framework_providers
+):
+    social_worker = make_user("social_worker")
+    referral = services.referral_start(social_worker=social_worker)
+    services.exclusion_add(
+        referral=referral,
+        provider=framework_providers[0],
+        reason="Placement broke down there last year",
+        actor=social_worker,
+    )
+    referral = searchable_from_draft(referral, social_worker, officer)
+    draft = framework_round(referral, officer)
+    selection = round_selection(draft, council=CouncilSettings.load())
+    assert framework_providers[0].name not in names(selection)
+    assert left(selection)[framework_providers[0].name] == (
+        "Do not approach: Placement broke down there last year"
+    )
+    with pytest.raises(DomainError, match="not to be approached"):
+        search.round_add_provider(
+            search_round=draft, provider=framework_providers[0], actor=officer
+        )
+
+
+def searchable_from_draft(referral, social_worker, officer):
+    """Finish drafting `referral` the way the factories do, then take it to the search."""
+    from tests.referrals import factories, search_factories
+
+    original = factories.services.referral_start
+    factories.services.referral_start = lambda social_worker: referral
+    try:
+        return search_factories.searchable(social_worker, officer)
+    finally:
+        factories.services.referral_start = original
+
+
+def test_adding_removing_and_putting_back_by_hand(ready, officer):
+    outside = ProviderFactory(name="Residential only", categories={"residential": "framework"})
+    draft = framework_round(ready, officer)
+    council = CouncilSettings.load()
+    draft = search.round_add_provider(search_round=draft, provider=outside, actor=officer)
+    selection = round_selection(draft, council=council)
+    assert "Residential only" in names(selection)
+    assert next(c for c in selection.chosen if c.provider == outside).by_hand
+    draft = search.round_remove_provider(
+        search_round=draft, provider_id=selection.chosen[0].provider.pk, actor=officer
+    )
+    removed = selection.chosen[0].provider.name
+    after = round_selection(draft, council=council)
+    assert removed not in names(after)
+    assert left(after)[removed] == "Taken out by hand"
+    draft = search.round_put_back(
+        search_round=draft, provider_id=selection.chosen[0].provider.pk, actor=officer
+    )
+    assert removed in names(round_selection(draft, council=council))
+
+
+def test_providers_asked_in_an_earlier_round_are_left_out(ready, officer):
+    first = sent_round(ready, officer)
+    asked = first.requests.first().provider
+    search.rounds_close_due(now=first.deadline_at)
+    # Off-framework next; the officer tries to add back someone already asked.
+    (draft,) = search.round_start(referral=ready, kind=Kind.OFF_FRAMEWORK, actor=officer)
+    search.round_add_provider(search_round=draft, provider=asked, actor=officer)
+    draft.refresh_from_db()
+    selection = round_selection(draft, council=CouncilSettings.load())
+    assert left(selection)[asked.name] == f"Already asked in round {first.number}"
+    assert names(selection) == []
+
+
+# --- When a round may start ----------------------------------------------------------------
+
+
+def test_in_house_comes_first(ready, officer):
+    with pytest.raises(DomainError, match="in-house fostering first"):
+        search.round_start(referral=ready, kind=Kind.FRAMEWORK, actor=officer)
+    sent_round(ready, officer, kind=Kind.IN_HOUSE)
+    (external,) = search.round_start(referral=ready, kind=Kind.FRAMEWORK, actor=officer)
+    assert external.number == 2
+
+
+def test_external_rounds_need_a_funding_approval(social_worker, officer, in_house):
+    referral = searchable(social_worker, officer, funding=False)
+    sent_round(referral, officer, kind=Kind.IN_HOUSE)
+    with pytest.raises(DomainError, match="funding approval"):
+        search.round_start(referral=referral, kind=Kind.FRAMEWORK, actor=officer)
+
+
+def test_off_framework_only_after_a_framework_round_has_closed(ready, officer):
+    framework = sent_round(ready, officer)
+    with pytest.raises(DomainError, match="framework providers first"):
+        search.round_start(referral=ready, kind=Kind.OFF_FRAMEWORK, actor=officer)
+    search.rounds_close_due(now=framework.deadline_at)
+    (spot,) = search.round_start(referral=ready, kind=Kind.OFF_FRAMEWORK, actor=officer)
+    assert spot.kind == Kind.OFF_FRAMEWORK
+
+
+def test_a_dual_search_starts_in_house_and_framework_together_when_called_for(ready, officer):
+    # The factory's child is 13: an older child.
+    in_house, framework = search.round_start(
+        referral=ready, kind=Kind.IN_HOUSE, dual=True, actor=officer
+    )
+    assert (in_house.kind, framework.kind) == (Kind.IN_HOUSE, Kind.FRAMEWORK)
+    assert in_house.is_dual and framework.is_dual
+    assert "dual search" in ready.chronology.last().text
+
+
+def test_no_dual_search_for_a_young_single_child(ready, officer):
+    ready.children.update(date_of_birth=dt.date.today().replace(year=2024, day=1))
+    with pytest.raises(DomainError, match="dual search is for"):
+        search.round_start(referral=ready, kind=Kind.IN_HOUSE, dual=True, actor=officer)
+
+
+def test_widening_the_category_needs_the_social_workers_agreement(ready, officer):
+    from providers.models import Category
+
+    sent_round(ready, officer, kind=Kind.IN_HOUSE)
+    residential = Category.objects.get(slug="residential")
+    with pytest.raises(DomainError, match="agreement"):
+        search.round_start(referral=ready, kind=Kind.FRAMEWORK, category=residential, actor=officer)
+    (wider,) = search.round_start(
+        referral=ready,
+        kind=Kind.FRAMEWORK,
+        category=residential,
+        social_worker_agreement="Sam Social agreed by phone on 23 November",
+        actor=officer,
+    )
+    assert wider.category == residential
+    assert "Sam Social agreed by phone" in ready.chronology.last().text
+
+
+def test_one_round_in_preparation_at_a_time(ready, officer):
+    search.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=officer)
+    with pytest.raises(DomainError, match="Finish or cancel"):
+        search.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=officer)
+
+
+def test_a_round_needs_a_released_pack(social_worker, officer, in_house):
+    from tests.approvals.factories import approved
+
+    referral = services.referral_qa_accept(referral=approved(social_worker), actor=officer)
+    with pytest.raises(DomainError, match="Release the anonymised pack"):
+        search.round_start(referral=referral, kind=Kind.IN_HOUSE, actor=officer)
+
+
+def test_only_brokerage_searches(ready, social_worker):
+    with pytest.raises(DomainError, match="Only brokerage"):
+        search.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=social_worker)
+
+
+@time_machine.travel(at(2026, 11, 23, 9), tick=False)
+def test_a_round_sent_now_has_its_deadline_and_chase(ready, officer):
+    framework = sent_round(ready, officer)
+    assert framework.deadline_at == at(2026, 11, 30, 17)
+    assert framework.chase_at == at(2026, 11, 27, 17)
