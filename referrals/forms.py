@@ -614,7 +614,7 @@ class OfferForm(ResponderForm):
         max_length=100,
         error_messages={"required": "Enter the carer's or home's reference"},
     )
-    weekly_fee = MoneyField(label="Weekly fee", what="the weekly fee", min_value=Decimal("0.01"))
+    weekly_fee = MoneyField(label="Weekly fee", what="the weekly fee")
     education_weekly = MoneyField(
         label="Education, a week (optional)", what="the weekly cost of education", required=False
     )

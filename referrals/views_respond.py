@@ -35,7 +35,10 @@ def provider_link(*, answering: bool):
         def wrapped(request, token, *args, **kwargs):
             state = answers.link_resolve(token)
             if state.request is None:
-                return _private(render(request, "respond/invalid.html", status=404))
+                response = render(request, "respond/invalid.html", status=404)
+                # Django logs every 404 with its path, and the path holds the secret.
+                response._has_been_logged = True
+                return _private(response)
             if answering and not state.can_answer:
                 return _private(redirect("respond:page", token=token))
             return _private(view(request, state, token, *args, **kwargs))
@@ -96,7 +99,7 @@ def offer(request, state, token):
         initial = {
             name: getattr(current, name) for name in (*answers.OFFER_FIELDS, "responder_name")
         }
-    form = OfferForm(request.POST or None, initial=initial)
+    form = OfferForm(request.POST if request.method == "POST" else None, initial=initial)
 
     def make(form):
         answers.offer_make(
@@ -122,7 +125,7 @@ def offer(request, state, token):
 @require_http_methods(["GET", "POST"])
 @provider_link(answering=True)
 def no_option(request, state, token):
-    form = NoOptionForm(request.POST or None)
+    form = NoOptionForm(request.POST if request.method == "POST" else None)
 
     def give(form):
         answers.no_option_give(
@@ -147,7 +150,7 @@ def no_option(request, state, token):
 @require_http_methods(["GET", "POST"])
 @provider_link(answering=True)
 def withdraw(request, state, token):
-    form = WithdrawOfferForm(request.POST or None)
+    form = WithdrawOfferForm(request.POST if request.method == "POST" else None)
 
     def take_back(form):
         answers.offer_withdraw(
@@ -172,7 +175,7 @@ def withdraw(request, state, token):
 @require_http_methods(["GET", "POST"])
 @provider_link(answering=True)
 def question(request, state, token):
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(request.POST if request.method == "POST" else None)
 
     def ask(form):
         answers.question_ask(request=state.request, question=form.cleaned_data["question"])

@@ -32,7 +32,9 @@ def search(request, pk):
     reasons = dual_search_reasons(referral, council=council)
     default_category = referral.placement_type.category if referral.placement_type else None
     form = RoundStartForm(
-        request.POST or None, dual_reasons=reasons, initial={"category": default_category}
+        request.POST if request.method == "POST" else None,
+        dual_reasons=reasons,
+        initial={"category": default_category},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -166,7 +168,7 @@ def round_progress(request, pk, round_pk):
 @require_http_methods(["GET", "POST"])
 def round_extend(request, pk, round_pk):
     search_round = selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
-    form = RoundExtendForm(request.POST or None)
+    form = RoundExtendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.round_extend(
@@ -196,7 +198,7 @@ def question_answer(request, pk, round_pk, question_pk):
         round=search_round,
         pk=question_pk,
     )
-    form = QuestionAnswerForm(request.POST or None)
+    form = QuestionAnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.question_answer(

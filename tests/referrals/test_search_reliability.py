@@ -162,7 +162,9 @@ def sweep_until_sent(search_round, worker, *, timeout: float = 30) -> None:
 def test_a_round_to_40_providers_reaches_each_once(draft_round, officer):
     client = Client()
     client.force_login(officer)
-    url = reverse("referrals:round", kwargs={"pk": draft_round.referral_id, "round_pk": draft_round.pk})
+    url = reverse(
+        "referrals:round", kwargs={"pk": draft_round.referral_id, "round_pk": draft_round.pk}
+    )
     with SMTPSink() as sink, CeleryWorker(smtp_port=sink.port) as worker, publishing():
         response = client.post(url, {"action": "send"})
         assert response.status_code == 302, response.content[:500]
@@ -197,10 +199,14 @@ def test_worker_killed_mid_round_then_swept_sends_each_once(draft_round, officer
         worker.start()
         # The new worker sends what was still queued; the dead worker's tasks are gone.
         wait_for(
-            lambda: set(
-                round_messages(draft_round).filter(sent_at__isnull=True).values_list("pk", flat=True)
-            )
-            <= lost,
+            lambda: (
+                set(
+                    round_messages(draft_round)
+                    .filter(sent_at__isnull=True)
+                    .values_list("pk", flat=True)
+                )
+                <= lost
+            ),
             timeout=30,
             what="the queued messages to be sent",
             worker=worker,
