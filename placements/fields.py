@@ -36,7 +36,14 @@ class MoneyField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "inputmode": "decimal",
+                    "spellcheck": "false",
+                    "class": "govuk-input--width-10",
+                }
+            ),
         )
         super().__init__(required=required, **kwargs)
         self.error_messages.update(

@@ -92,8 +92,10 @@ def name_identifiers(full_name: str, replacement: str) -> list[Identifier]:
 
 
 def text_identifiers(text: str, replacement: str) -> list[Identifier]:
-    """An address or a school: the whole of it, and each line or comma-separated part."""
+    """An address or a school: the whole of it, each line or comma-separated part, and
+    each part without its house number (12 Mill Lane: "Mill Lane" alone too)."""
     pieces = [text, *re.split(r"[\n,]+", text)]
+    pieces += [m.group(1) for p in pieces if (m := re.match(r"\s*\d+[a-z]?\s+(.+)", p, re.I))]
     return [Identifier(" ".join(p.split()), replacement) for p in pieces if len(p.strip()) >= 4]
 
 

@@ -652,6 +652,12 @@ class OfferForm(ResponderForm):
         error_messages={"required": "Enter the setting's Ofsted URN"},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["available_from"].error_messages["required"] = (
+            "Enter the date the placement is available from"
+        )
+
     def clean_weekly_fee(self):
         fee = self.cleaned_data["weekly_fee"]
         if fee is not None and fee <= 0:

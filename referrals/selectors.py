@@ -249,16 +249,20 @@ def get_round_for_user(*, user, pk: int, round_pk: int) -> SearchRound:
     )
 
 
-def round_requests(search_round: SearchRound) -> QuerySet[ProviderRequest]:
-    """Each provider asked, when the email went, whether they opened it, every version
-    of their answer (latest last)."""
-    return (
+def round_requests(search_round: SearchRound) -> list[ProviderRequest]:
+    """Each provider asked, when the email went, whether they opened it, and every
+    version of their answer (`versions`, oldest first; `current`, the latest)."""
+    requests = list(
         search_round.requests.select_related("provider", "message")
         .prefetch_related(
             Prefetch("responses", queryset=ProviderResponse.objects.order_by("version"))
         )
         .order_by("provider__name")
     )
+    for request in requests:
+        request.versions = list(request.responses.all())
+        request.current = request.versions[-1] if request.versions else None
+    return requests
 
 
 def round_progress(search_round: SearchRound) -> dict[str, int]:

@@ -19,8 +19,9 @@ from .services import answers
 
 
 def _private(response):
+    # Referrer-Policy stays same-origin (the site's default): the token never leaves for
+    # another site, and the browser still sends the Origin that CSRF checks need.
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -68,10 +69,17 @@ def _context(state, token, **extra) -> dict:
     }
 
 
+OPENED_IN_SESSION = "_opened_links"
+
+
 @require_http_methods(["GET"])
 @provider_link(answering=False)
 def page(request, state, token):
-    answers.link_opened(state)
+    # An opening is a visit: coming back to the page after answering is not another.
+    opened = request.session.get(OPENED_IN_SESSION, [])
+    if state.link.pk not in opened:
+        answers.link_opened(state)
+        request.session[OPENED_IN_SESSION] = [*opened, state.link.pk][-20:]
     return render(request, "respond/page.html", _context(state, token))
 
 

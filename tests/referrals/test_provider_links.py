@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from placements.calendar import LONDON
@@ -73,8 +74,9 @@ def test_the_link_opens_the_pack_without_signing_in_and_is_logged(client, first)
     assert request.round.referral.reference in body
     assert "Jayden" not in body and "LE1 6ZG" not in body and "Mill Lane" not in body
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
-    page(client, token)
+    assert response["Referrer-Policy"] == "same-origin"
+    page(client, token)  # the same visit: not another opening
+    page(Client(), token)  # someone else at the provider
     request.refresh_from_db()
     assert request.open_count == 2 and request.first_opened_at == MONDAY + dt.timedelta(hours=1)
     assert LinkOpening.objects.filter(request=request).count() == 2
@@ -145,7 +147,7 @@ def test_an_empty_offer_shows_every_error_and_writes_nothing(client, first):
         "Enter your name",
         "Enter the carer&#x27;s or home&#x27;s reference",
         "Enter the weekly fee",
-        "Enter available from",
+        "Enter the date the placement is available from",
         "Say how you will meet the child&#x27;s needs",
         "Enter the setting&#x27;s Ofsted URN",
     ]:

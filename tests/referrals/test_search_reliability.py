@@ -9,6 +9,7 @@ outside that window, and the test checks that it was.
 """
 
 import asyncio
+import contextlib
 import time
 from importlib import import_module
 
@@ -29,7 +30,7 @@ from referrals.services import search
 from tests.conftest import IN_CI
 from tests.providers.factories import ProviderFactory, ensure_categories
 from tests.referrals.search_factories import in_house_provider, searchable, sent_round
-from tests.support.smtp import RecordingHandler, SMTPSink
+from tests.support.smtp import RecordingHandler, SMTPSink, free_port
 from tests.support.worker import CeleryWorker, RedisServer, publishing, purge_queue
 
 pytestmark = [
@@ -212,7 +213,8 @@ def test_worker_killed_mid_round_then_swept_sends_each_once(draft_round, officer
             worker=worker,
         )
         time.sleep(1)
-        assert round_messages(draft_round).filter(sent_at__isnull=True).count() >= 1
+        unsent = round_messages(draft_round).filter(sent_at__isnull=True)
+        assert set(unsent.values_list("pk", flat=True)) == lost  # only the sweep can send these
         sweep_until_sent(draft_round, worker)
         assert_each_provider_once(sink, draft_round, worker)
 
@@ -235,13 +237,10 @@ def test_redis_down_when_the_round_is_sent_then_swept_sends_each_once(draft_roun
         worker.wait_ready()
         try:
             broker.stop()
-            with publishing(broker.url):
-                try:
-                    search.round_send(search_round=draft_round, actor=officer)
-                except OperationalError as error:
-                    dispatch_error = error
-                else:
-                    dispatch_error = None
+            # The after-commit dispatch cannot reach Redis. Today that error escapes
+            # round_send after the commit (see the xfail test below).
+            with publishing(broker.url), contextlib.suppress(OperationalError):
+                search.round_send(search_round=draft_round, actor=officer)
         finally:
             broker.start()
         draft_round.refresh_from_db()
@@ -251,7 +250,26 @@ def test_redis_down_when_the_round_is_sent_then_swept_sends_each_once(draft_roun
             worker.wait_ready()
             sweep_until_sent(draft_round, worker)
         assert_each_provider_once(sink, draft_round, worker)
-    print("dispatch error:", repr(dispatch_error))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=OperationalError,
+    reason="outbox_enqueue_many's on_commit dispatch is not robust: the officer gets an "
+    "error page for a round that was sent",
+)
+def test_the_officers_click_still_succeeds_when_redis_is_down(draft_round, officer):
+    client = Client()
+    client.force_login(officer)
+    url = reverse(
+        "referrals:round", kwargs={"pk": draft_round.referral_id, "round_pk": draft_round.pk}
+    )
+    nothing_listening = f"redis://127.0.0.1:{free_port()}/0"
+    with publishing(nothing_listening):
+        response = client.post(url, {"action": "send"})
+    assert response.status_code == 302
+    # Written and waiting for the sweep.
+    assert round_messages(draft_round).filter(sent_at__isnull=True).count() == PROVIDERS
 
 
 def test_redis_restarted_mid_round_then_swept_sends_each_once(draft_round, officer):
@@ -273,8 +291,18 @@ def test_redis_restarted_mid_round_then_swept_sends_each_once(draft_round, offic
             broker.stop()  # the queued sends are gone with it
         finally:
             broker.start()
-        sink.handler.open()
+        sink.handler.open()  # the senders in hand finish
         worker.wait_ready()
+        unsent = round_messages(draft_round).filter(sent_at__isnull=True)
+        wait_for(
+            lambda: unsent.count() == PROVIDERS - pass_first - worker.concurrency,
+            timeout=30,
+            what="the senders in hand to finish",
+            worker=worker,
+        )
+        time.sleep(1)
+        # Nothing else comes: the rest were queued in the Redis that went away.
+        assert unsent.count() == PROVIDERS - pass_first - worker.concurrency
         sweep_until_sent(draft_round, worker)
         assert_each_provider_once(sink, draft_round, worker)
 
