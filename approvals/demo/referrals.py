@@ -3,14 +3,17 @@ and, for benchmarks, bulk volumes written directly in the shape the services lea
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from approvals import services as approvals
 from placements.models import User
+from placements.services import DomainError
 from referrals import services as referrals
-from referrals.models import Child, ChronologyEntry, PlacementType, Referral
+from referrals.models import Child, ChronologyEntry, PlacementType, Referral, SearchRound
+from referrals.services import answers, search
 
 FIRST = [
     "Jayden",
@@ -150,7 +153,58 @@ def seed_demo_referrals(users: dict[str, User]) -> int:
                     actor=officer,
                 )
             made.append(referral)
+        _demo_search(made[-1], officer, today)
     return len(made)
+
+
+def _demo_search(referral: Referral, officer: User, today: dt.date) -> None:
+    """One referral part-way through its search: pack released, the in-house round and a
+    framework round sent, one offer and one "no option" in. The provider emails (with
+    their links) are in the file outbox, so anyone trying the service can answer one."""
+    pack = referrals.pack_prepare(referral=referral, actor=officer)
+    for flag in pack.flags.filter(resolution="open"):
+        referrals.pack_flag_accept(flag=flag, reason="Checked: safe to send", actor=officer)
+    referrals.pack_release(request=pack, actor=officer)
+    approvals.funding_approval_record(
+        referral=referral,
+        approved_by="Sunita Senior",
+        weekly_amount=Decimal("5500"),
+        approved_on=today,
+        actor=officer,
+    )
+    for kind in (SearchRound.Kind.IN_HOUSE, SearchRound.Kind.FRAMEWORK):
+        (search_round,) = search.round_start(referral=referral, kind=kind, actor=officer)
+        try:
+            search_round = search.round_send(search_round=search_round, actor=officer)
+        except DomainError:
+            search.round_cancel(search_round=search_round, actor=officer)
+            return
+    first, second, *_ = [*search_round.requests.order_by("pk"), None, None]
+    if first is not None:
+        answers.offer_make(
+            request=first,
+            responder_name="Jo Matching",
+            values={
+                "carer_reference": "Carers FC-214",
+                "weekly_fee": Decimal("1050"),
+                "education_weekly": Decimal("0"),
+                "therapy_weekly": Decimal("150"),
+                "wraparound_weekly": Decimal("0"),
+                "transport_weekly": Decimal("60"),
+                "one_off_costs": Decimal("0"),
+                "one_off_details": "",
+                "available_from": today + dt.timedelta(days=7),
+                "needs_met": "Experienced carers with a teenager placed before; "
+                "a twenty-minute drive to school.",
+                "ofsted_urn": "SC731001",
+            },
+        )
+    if second is not None:
+        answers.no_option_give(
+            request=second,
+            responder_name="Lee Duty",
+            reason="No carers with space for a teenager until the new year.",
+        )
 
 
 def seed_bulk_referrals(*, scale: int, users: dict[str, User], teams) -> tuple[int, int]:
