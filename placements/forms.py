@@ -123,6 +123,8 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "chaser_working_days_before",
             "options_reminder_working_days",
             "qa_visit_valid_months",
+            "link_grace_hours",
+            "dual_search_from_age",
             "people_in_pack",
         ]
         labels = {
@@ -140,6 +142,8 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
                 "Remind the social worker when options wait this many working days"
             ),
             "qa_visit_valid_months": "A QA visit is current for this many months",
+            "link_grace_hours": "Hours after the deadline a provider can still read their link",
+            "dual_search_from_age": "Search in-house and externally at once from this age",
             "people_in_pack": "How people around the child appear in packs sent to providers",
         }
         widgets = {"people_in_pack": forms.RadioSelect}

@@ -182,6 +182,8 @@ def test_council_settings_validation_and_history(administrator_client):
         "chaser_working_days_before": 1,
         "options_reminder_working_days": 1,
         "qa_visit_valid_months": 12,
+        "link_grace_hours": 48,
+        "dual_search_from_age": 11,
         "people_in_pack": "initials",
     }
     response = administrator_client.post(url, data)
