@@ -52,7 +52,9 @@ def outbox_enqueue(
         return None
     from .tasks import outbox_send  # tasks import services; avoid the cycle at load
 
-    transaction.on_commit(lambda: outbox_send.delay(message.pk))
+    # robust: a broker that is down must not fail a change already committed;
+    # the sweep sends what was not queued.
+    transaction.on_commit(lambda: outbox_send.delay(message.pk), robust=True)
     return message
 
 
@@ -119,7 +121,7 @@ def outbox_enqueue_many(
     if ids:
         from .tasks import outbox_dispatch
 
-        transaction.on_commit(lambda: outbox_dispatch.delay(ids))
+        transaction.on_commit(lambda: outbox_dispatch.delay(ids), robust=True)
     return created
 
 

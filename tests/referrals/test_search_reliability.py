@@ -6,10 +6,14 @@ What these tests cannot promise: a message the SMTP server has accepted (250 aft
 DATA) whose sender dies before it stamps `sent_at` is sent again by the sweep once
 its claim expires. The kill below is timed while every sender is held *before* DATA,
 outside that window, and the test checks that it was.
+
+The tests that stop the broker do it to a Redis of their own on a free port, never to
+the configured one other tests (and people) share. Claims here last 3 seconds so a
+dead sender's messages come back quickly; that is only safe because a send to the
+loopback sink takes milliseconds (production keeps 300).
 """
 
 import asyncio
-import contextlib
 import time
 from importlib import import_module
 
@@ -18,8 +22,6 @@ from aiosmtpd.controller import Controller
 from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from placements import tasks
 from placements.models import OutboxMessage
@@ -169,6 +171,9 @@ def test_a_round_to_40_providers_reaches_each_once(draft_round, officer):
     with SMTPSink() as sink, CeleryWorker(smtp_port=sink.port) as worker, publishing():
         response = client.post(url, {"action": "send"})
         assert response.status_code == 302, response.content[:500]
+        # Redis delivers at least once: a second task for every message races the first.
+        for message_id in round_messages(draft_round).values_list("pk", flat=True):
+            tasks.outbox_send.delay(message_id)
         assert_each_provider_once(sink, draft_round, worker)
     assert set(round_messages(draft_round).values_list("attempts", flat=True)) == {1}
 
@@ -192,7 +197,7 @@ def test_worker_killed_mid_round_then_swept_sends_each_once(draft_round, officer
         assert sent.count() == pass_first
         worker.kill()
         in_hand = round_messages(draft_round).filter(
-            sent_at__isnull=True, claimed_until__gt=timezone.now()
+            sent_at__isnull=True, claimed_until__isnull=False
         )
         assert in_hand.count() == worker.concurrency
         lost = set(in_hand.values_list("pk", flat=True))
@@ -237,9 +242,8 @@ def test_redis_down_when_the_round_is_sent_then_swept_sends_each_once(draft_roun
         worker.wait_ready()
         try:
             broker.stop()
-            # The after-commit dispatch cannot reach Redis. Today that error escapes
-            # round_send after the commit (see the xfail test below).
-            with publishing(broker.url), contextlib.suppress(OperationalError):
+            # The after-commit dispatch cannot reach Redis; the send still succeeds.
+            with publishing(broker.url):
                 search.round_send(search_round=draft_round, actor=officer)
         finally:
             broker.start()
@@ -252,12 +256,6 @@ def test_redis_down_when_the_round_is_sent_then_swept_sends_each_once(draft_roun
         assert_each_provider_once(sink, draft_round, worker)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OperationalError,
-    reason="outbox_enqueue_many's on_commit dispatch is not robust: the officer gets an "
-    "error page for a round that was sent",
-)
 def test_the_officers_click_still_succeeds_when_redis_is_down(draft_round, officer):
     client = Client()
     client.force_login(officer)
