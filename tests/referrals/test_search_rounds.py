@@ -148,7 +148,9 @@ def test_the_chaser_goes_once_to_silent_providers_a_working_day_before(framework
 def test_two_scans_at_once_chase_each_provider_once(social_worker, officer, in_house):
     from tests.providers.factories import ProviderFactory
     from tests.referrals.search_factories import searchable
+    from tests.referrals.test_search_reliability import ensure_placement_types
 
+    ensure_placement_types()  # an earlier transactional test may have flushed them
     for n in range(30):
         ProviderFactory(name=f"Racing {n}")
     referral = searchable(social_worker, officer)
