@@ -1,5 +1,7 @@
 """Writes in the core: outbox, field history, users, council settings."""
 
+import datetime as dt
+import hashlib
 import logging
 from collections.abc import Iterable, Mapping
 
@@ -58,22 +60,44 @@ def outbox_enqueue(
     return message
 
 
-def outbox_claim(*, message_id: int) -> OutboxMessage | None:
-    """Claim an unsent message for one sender; None if sent or claimed elsewhere."""
+class OutboxSendFailed(Exception):
+    """The SMTP server did not take a message; it stays claimed until `held_until`, when
+    its retry is due, so the sweep does not start a second chain of retries."""
+
+    def __init__(self, message_id: int, held_until: dt.datetime | None):
+        super().__init__(f"outbox message {message_id} not sent")
+        self.held_until = held_until
+
+
+def outbox_claim(*, message_id: int, held_until: dt.datetime | None = None) -> OutboxMessage | None:
+    """Claim an unsent message for one sender; None if sent or claimed elsewhere. A retry
+    passes the `held_until` its failed attempt set, and takes back its own claim."""
     now = timezone.now()
-    claimed = OutboxMessage.objects.filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-        pk=message_id,
-        sent_at__isnull=True,
-    ).update(claimed_until=now + timezone.timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS))
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    if held_until is not None:
+        free |= Q(claimed_until=held_until)
+    claimed = OutboxMessage.objects.filter(free, pk=message_id, sent_at__isnull=True).update(
+        claimed_until=now + dt.timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
+    )
     if claimed != 1:
         return None
     return OutboxMessage.objects.get(pk=message_id)
 
 
-def outbox_deliver(*, message_id: int) -> bool:
-    """Send one message if nobody else has; raise on SMTP failure so the task retries."""
-    message = outbox_claim(message_id=message_id)
+def message_id_header(message: OutboxMessage) -> str:
+    """The same Message-ID on every attempt at one message, so a receiving server can
+    drop the copy of a send repeated after a sender died before stamping it."""
+    digest = hashlib.sha256(message.key.encode()).hexdigest()[:32]
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<{message.pk}.{digest}@{domain}>"
+
+
+def outbox_deliver(
+    *, message_id: int, held_until: dt.datetime | None = None, retry_in: int | None = None
+) -> bool:
+    """Send one message if nobody else has. On an SMTP failure raise OutboxSendFailed;
+    with `retry_in` (seconds) the message stays claimed until that retry is due."""
+    message = outbox_claim(message_id=message_id, held_until=held_until)
     if message is None:
         return False
     email = EmailMultiAlternatives(
@@ -81,18 +105,21 @@ def outbox_deliver(*, message_id: int) -> bool:
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=message.to,
-        headers={"Message-ID-Key": message.key},
+        headers={"Message-ID": message_id_header(message)},
     )
     try:
         email.send(fail_silently=False)
     except Exception as exc:
+        hold = None
+        if retry_in is not None:
+            hold = timezone.now().replace(microsecond=0) + dt.timedelta(seconds=retry_in + 1)
         OutboxMessage.objects.filter(pk=message.pk).update(
             attempts=message.attempts + 1,
             last_error=f"{type(exc).__name__}: {exc}"[:500],
-            claimed_until=None,
+            claimed_until=hold,
         )
         logger.warning("outbox message %s failed: %s", message.pk, type(exc).__name__)
-        raise
+        raise OutboxSendFailed(message.pk, hold) from exc
     sent = {"sent_at": timezone.now(), "attempts": message.attempts + 1, "last_error": ""}
     if message.sensitive:
         sent["body_text"] = SENT_SENSITIVE_BODY
@@ -128,7 +155,7 @@ def outbox_enqueue_many(
 def outbox_pending_ids(*, older_than_seconds: int | None = None) -> list[int]:
     if older_than_seconds is None:
         older_than_seconds = settings.OUTBOX_SWEEP_AFTER_SECONDS
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     return list(
         OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now()))

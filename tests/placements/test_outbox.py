@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from placements import services, tasks
 from placements.models import OutboxMessage
@@ -143,3 +145,42 @@ def test_real_celery_worker_delivers_each_message_exactly_once():
             output = worker.communicate(timeout=20)[0].decode(errors="replace")
         recipients = sorted(r for m in sink.messages for r in m.rcpt_tos)
         assert recipients == sorted(f"p{n}@provider.example" for n in range(20)), output[-2000:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_send_stays_claimed_until_its_retry_is_due():
+    """So the sweep does not start a second chain of retries beside the task's own."""
+    with SMTPSink(refuse_first=1) as sink, override_settings(**sink.settings()):
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                key="k", to=["a@b.example"], subject="s", body_text="b"
+            )
+        with pytest.raises(services.OutboxSendFailed) as failed:
+            services.outbox_deliver(message_id=message.pk, retry_in=30)
+        held_until = failed.value.held_until
+        message.refresh_from_db()
+        assert message.claimed_until == held_until
+        assert held_until > timezone.now() + dt.timedelta(seconds=30)
+        assert message.pk not in services.outbox_pending_ids(older_than_seconds=0)
+        assert services.outbox_claim(message_id=message.pk) is None  # a sweep's send
+        # The retry takes back its own claim, and sends.
+        assert services.outbox_deliver(message_id=message.pk, held_until=held_until)
+        assert len(sink.messages) == 1
+        # A retry arriving after another sender took the message over does nothing.
+        assert not services.outbox_deliver(message_id=message.pk, held_until=held_until)
+        assert len(sink.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_send_repeated_before_its_stamp_carries_the_same_message_id():
+    """A sender killed after the server took a message, before stamping it, leaves it
+    unsent; the next send repeats it with the Message-ID the receiver has seen."""
+    with SMTPSink() as sink, override_settings(**sink.settings()):
+        message = enqueue()
+        OutboxMessage.objects.filter(pk=message.pk).update(sent_at=None, claimed_until=None)
+        assert services.outbox_deliver(message_id=message.pk)
+        ids = [message_from_bytes(m.original_content)["Message-ID"] for m in sink.messages]
+        assert len(ids) == 2 and ids[0] == ids[1]
+        assert enqueue(key="test:2") is not None
+        other = message_from_bytes(sink.messages[-1].original_content)["Message-ID"]
+        assert other != ids[0]
