@@ -547,6 +547,13 @@ class RoundFilterForm(GDSForm, forms.Form):
     )
     has_vacancy = forms.BooleanField(label="Has a vacancy", required=False)
     cleared = forms.BooleanField(label="Cleared to place", required=False)
+    agreement = forms.CharField(
+        label="Social worker's agreement to search outside the council's boundary",
+        help_text="Needed for tier 2 or any tier. Who agreed, when and how.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def criteria(self) -> dict:
         data = self.cleaned_data

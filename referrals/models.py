@@ -418,6 +418,8 @@ class SearchRound(models.Model):
     )
     deadline_at = models.DateTimeField(null=True, blank=True)
     chase_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by the chaser scan with a conditional update; cleared when the deadline moves.
+    chasers_sent_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -436,7 +438,12 @@ class SearchRound(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "deadline_at"]),
-            models.Index(fields=["status", "chase_at"]),
+            # The chaser scan: open rounds whose chasers have not gone.
+            models.Index(
+                fields=["chase_at"],
+                name="round_to_chase",
+                condition=models.Q(status="open", chasers_sent_at=None),
+            ),
         ]
 
     def __str__(self):

@@ -15,7 +15,8 @@ from providers.models import FrameworkStatus, Provider, Tier, cleared_to_place_q
 from .models import ProviderRequest, Referral, SearchRound
 
 # Criteria a new round starts with: the child's age must fit and the provider must be
-# cleared to place; tier, specialisms and vacancies are the officer's to narrow.
+# cleared to place; specialisms and vacancies are the officer's to narrow. External
+# rounds start inside the council's boundary (tier 1, "to be used in the main").
 DEFAULT_CRITERIA = {
     "tier": "",
     "specialisms": [],
@@ -23,6 +24,20 @@ DEFAULT_CRITERIA = {
     "has_vacancy": False,
     "cleared": True,
 }
+LOCAL_TIER = str(Tier.INSIDE)
+
+
+def default_criteria(kind: str) -> dict:
+    if kind == SearchRound.Kind.IN_HOUSE:
+        return dict(DEFAULT_CRITERIA)
+    return {**DEFAULT_CRITERIA, "tier": LOCAL_TIER}
+
+
+def widens_tier(search_round: SearchRound, criteria: dict) -> bool:
+    """Whether these criteria reach outside the council's boundary in an external round,
+    which needs the social worker's agreement."""
+    return search_round.is_external and criteria.get("tier", "") != LOCAL_TIER
+
 
 AGE_BANDS = ((0, 4), (5, 10), (11, 15), (16, 17))
 

@@ -75,10 +75,14 @@ def _draft_action(request, search_round) -> str | None:
     user = request.user
     if action == "filter":
         form = RoundFilterForm(request.POST)
-        if form.is_valid():
-            services.round_set_criteria(
-                search_round=search_round, criteria=form.criteria(), actor=user
-            )
+        if not form.is_valid():
+            return next(iter(form.errors.values()))[0]
+        services.round_set_criteria(
+            search_round=search_round,
+            criteria=form.criteria(),
+            actor=user,
+            social_worker_agreement=form.cleaned_data["agreement"],
+        )
         return None
     if action in {"remove", "put_back"}:
         provider_id = request.POST.get("provider", "")

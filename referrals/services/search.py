@@ -30,13 +30,14 @@ from ..models import (
 )
 from ..pack import referral_fingerprint, referral_redactor
 from ..search import (
-    DEFAULT_CRITERIA,
     chase_time,
     deadline_from_day,
+    default_criteria,
     dual_search_reasons,
     referral_age_bands,
     round_deadline,
     round_selection,
+    widens_tier,
 )
 from ..workflow import Status
 from . import _brokerage, chronology_add, referral_email
@@ -191,7 +192,7 @@ def round_start(
                 kind=round_kind,
                 is_dual=dual,
                 category=None if round_kind == Kind.IN_HOUSE else category,
-                criteria=dict(DEFAULT_CRITERIA),
+                criteria=default_criteria(round_kind),
                 widened=widened.strip(),
                 social_worker_agreement=social_worker_agreement.strip(),
                 created_by=actor,
@@ -215,10 +216,36 @@ def _draft(search_round: SearchRound) -> SearchRound:
 
 
 @transaction.atomic
-def round_set_criteria(*, search_round: SearchRound, criteria: Mapping, actor) -> SearchRound:
+def round_set_criteria(
+    *, search_round: SearchRound, criteria: Mapping, actor, social_worker_agreement: str = ""
+) -> SearchRound:
+    """Narrow or widen the providers a round reaches. Reaching outside the council's
+    boundary (tier 2, or any tier) in an external round needs the social worker's
+    agreement, recorded on the round and in the chronology."""
     locked = _draft(search_round)
-    locked.criteria = {**DEFAULT_CRITERIA, **criteria}
-    locked.save(update_fields=["criteria"])
+    criteria = {**default_criteria(locked.kind), **criteria}
+    agreement = social_worker_agreement.strip()
+    fields = ["criteria"]
+    if widens_tier(locked, criteria) and not locked.social_worker_agreement:
+        if not agreement:
+            raise DomainError(
+                "Searching outside the council's boundary needs the social worker's "
+                "agreement: record it"
+            )
+        locked.social_worker_agreement = agreement
+        locked.widened = "; ".join(filter(None, [locked.widened, "outside the boundary"]))
+        fields += ["social_worker_agreement", "widened"]
+        chronology_add(
+            referral=locked.referral,
+            actor=actor,
+            kind=ChronologyEntry.Kind.NOTE,
+            text=(
+                f"Round {locked.number} widened outside the council's boundary. "
+                f"Social worker's agreement: {agreement}"
+            ),
+        )
+    locked.criteria = criteria
+    locked.save(update_fields=fields)
     return locked
 
 
@@ -363,7 +390,9 @@ def round_extend(*, search_round: SearchRound, day: dt.date, reason: str, actor)
         raise DomainError("The new deadline must be after the current one")
     locked.deadline_at = new_deadline
     locked.chase_at = chase_time(new_deadline, start=timezone.now(), council=council)
-    locked.save(update_fields=["deadline_at", "chase_at"])
+    # Providers not yet chased are chased before the new deadline; nobody twice.
+    locked.chasers_sent_at = None
+    locked.save(update_fields=["deadline_at", "chase_at", "chasers_sent_at"])
     _provider_emails(
         locked,
         _live_requests(locked),
@@ -383,53 +412,45 @@ def round_extend(*, search_round: SearchRound, day: dt.date, reason: str, actor)
     return locked
 
 
-def chasers_send(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+def chasers_send(*, now: dt.datetime | None = None) -> int:
     """Chase every provider still silent once the round's chase time has come and its
-    deadline has not. Each request is claimed by a conditional update before its email is
-    written, so overlapping scans never chase anyone twice."""
+    deadline has not. Each round is claimed by a conditional update of its
+    `chasers_sent_at`, so overlapping scans never chase a round twice, and its silent
+    requests are stamped in one update under a row lock, so a provider answering at that
+    moment is not chased after their answer."""
     now = now or timezone.now()
     council = CouncilSettings.load()
-    due = ProviderRequest.objects.filter(
-        round__status=RoundStatus.OPEN,
-        round__chase_at__lte=now,
-        round__deadline_at__gt=now,
-        answer=Answer.AWAITING,
-        chased_at__isnull=True,
-        revoked_at__isnull=True,
+    due = SearchRound.objects.filter(
+        status=RoundStatus.OPEN,
+        chasers_sent_at__isnull=True,
+        chase_at__lte=now,
+        deadline_at__gt=now,
     )
     chased = 0
-    while True:
+    for pk in due.order_by("chase_at").values_list("pk", flat=True):
         with transaction.atomic():
-            # On Postgres a second scan skips rows this one holds; the conditional update
-            # below is what makes it safe everywhere.
-            candidates = list(
-                due.select_for_update(skip_locked=True, of=("self",))
-                .select_related("provider", "round__referral", "round__category")
-                .order_by("pk")[:batch]
+            if not SearchRound.objects.filter(
+                pk=pk, status=RoundStatus.OPEN, chasers_sent_at__isnull=True, deadline_at__gt=now
+            ).update(chasers_sent_at=now):
+                continue  # another scan has this round
+            search_round = SearchRound.objects.select_related("referral", "category").get(pk=pk)
+            silent = list(
+                search_round.requests.filter(
+                    answer=Answer.AWAITING, chased_at__isnull=True, revoked_at__isnull=True
+                )
+                .select_for_update(of=("self",))
+                .select_related("provider")
             )
-            if not candidates:
-                return chased
-            claimed = [
-                request
-                for request in candidates
-                if ProviderRequest.objects.filter(pk=request.pk, chased_at__isnull=True).update(
-                    chased_at=now
-                )
-            ]
-            by_round: dict[int, list[ProviderRequest]] = {}
-            for request in claimed:
-                by_round.setdefault(request.round_id, []).append(request)
-            for requests in by_round.values():
-                _provider_emails(
-                    requests[0].round,
-                    requests,
-                    template="provider_chaser",
-                    key="chaser",
-                    council=council,
-                )
-            chased += len(claimed)
-        if len(candidates) < batch:
-            return chased
+            if not silent:
+                continue
+            ProviderRequest.objects.filter(pk__in=[request.pk for request in silent]).update(
+                chased_at=now
+            )
+            _provider_emails(
+                search_round, silent, template="provider_chaser", key="chaser", council=council
+            )
+            chased += len(silent)
+    return chased
 
 
 def round_counts(search_round: SearchRound) -> dict[str, int]:

@@ -67,9 +67,19 @@ def test_an_officer_starts_chooses_and_sends_a_round_from_the_pages(signed_in, r
 def test_filters_apply_from_the_round_page(signed_in, ready, officer):
     sent_round(ready, officer, kind=SearchRound.Kind.IN_HOUSE)
     (draft,) = search.round_start(referral=ready, kind="framework", actor=officer)
-    signed_in.post(round_url(draft), {"action": "filter", "tier": "2", "cleared": "on"})
+    assert draft.criteria["tier"] == "1"  # external rounds start inside the boundary
+    refused = signed_in.post(round_url(draft), {"action": "filter", "tier": "2", "cleared": "on"})
+    assert "needs the social worker&#x27;s agreement" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.criteria["tier"] == "1"
+    signed_in.post(
+        round_url(draft),
+        {"action": "filter", "tier": "2", "cleared": "on", "agreement": "Sam, by phone, 23 Nov"},
+    )
     draft.refresh_from_db()
     assert draft.criteria["tier"] == "2" and draft.criteria["cleared"] is True
+    assert draft.social_worker_agreement == "Sam, by phone, 23 Nov"
+    assert ready.chronology.filter(text__contains="widened outside the council").exists()
     assert draft.criteria["age_fits"] is False
     assert "This round will go to 0 providers" in signed_in.get(round_url(draft)).content.decode()
     unknown = signed_in.post(round_url(draft), {"action": "add", "provider": "999999"})

@@ -143,6 +143,30 @@ def test_the_chaser_goes_once_to_silent_providers_a_working_day_before(framework
     assert first.links.count() == 2
 
 
+def test_a_chased_round_is_not_read_again_by_later_scans(framework, django_assert_num_queries):
+    with time_machine.travel(CHASE, tick=False):
+        # Four in the framework round and the in-house round's one provider.
+        assert search.chasers_send() == 5
+    framework.refresh_from_db()
+    assert framework.chasers_sent_at == CHASE
+    # The steady state every quarter of an hour: the settings and one look for due rounds.
+    with django_assert_num_queries(2), time_machine.travel(CHASE + dt.timedelta(hours=1)):
+        assert search.chasers_send() == 0
+
+
+def test_extending_after_the_chaser_chases_nobody_twice(framework, officer):
+    with time_machine.travel(CHASE, tick=False):
+        search.chasers_send()
+        search.round_extend(
+            search_round=framework, day=dt.date(2026, 12, 4), reason="Asked", actor=officer
+        )
+    framework.refresh_from_db()
+    assert framework.chasers_sent_at is None
+    with time_machine.travel(dt.datetime(2026, 12, 3, 17, tzinfo=LONDON), tick=False):
+        assert search.chasers_send() == 0
+    assert chasers().count() == 5
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_scans_at_once_chase_each_provider_once(social_worker, officer, in_house):
@@ -162,7 +186,7 @@ def test_two_scans_at_once_chase_each_provider_once(social_worker, officer, in_h
     def scan():
         try:
             barrier.wait()
-            results.append(search.chasers_send(now=CHASE, batch=7))
+            results.append(search.chasers_send(now=CHASE))
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:

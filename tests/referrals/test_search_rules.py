@@ -102,15 +102,33 @@ def test_filters_narrow_by_tier_vacancy_and_specialism(ready, officer):
     ProviderFactory(name="Full", vacancies=0)
     draft = framework_round(ready, officer)
     council = CouncilSettings.load()
+    local = names(round_selection(draft, council=council))
+    # Inside the council's boundary first ("to be used in the main").
+    assert "Tier 2 with autism" not in local and "Full" in local
+    with pytest.raises(DomainError, match="social worker's agreement"):
+        search.round_set_criteria(search_round=draft, criteria={"tier": ""}, actor=officer)
+    draft = search.round_set_criteria(
+        search_round=draft,
+        criteria={"tier": ""},
+        actor=officer,
+        social_worker_agreement="Sam Social, by phone",
+    )
     everyone = names(round_selection(draft, council=council))
-    assert "Tier 2 with autism" in everyone and "Full" in everyone
+    assert everyone == sorted([*local, "Tier 2 with autism"])
     for criteria, expected in [
         ({"tier": "2"}, ["Tier 2 with autism"]),
-        ({"specialisms": [autism.pk]}, ["Tier 2 with autism"]),
-        ({"has_vacancy": True}, [n for n in everyone if n != "Full"]),
+        ({"tier": "", "specialisms": [autism.pk]}, ["Tier 2 with autism"]),
+        ({"tier": "", "has_vacancy": True}, [n for n in everyone if n != "Full"]),
+        ({"tier": "1"}, local),
     ]:
         draft = search.round_set_criteria(search_round=draft, criteria=criteria, actor=officer)
         assert names(round_selection(draft, council=council)) == expected, criteria
+
+
+def test_an_in_house_round_is_not_held_to_the_boundary(ready, officer):
+    (in_house_round,) = search.round_start(referral=ready, kind="in_house", actor=officer)
+    assert in_house_round.criteria["tier"] == ""
+    search.round_set_criteria(search_round=in_house_round, criteria={"tier": "2"}, actor=officer)
 
 
 def test_do_not_approach_providers_are_left_out_with_the_social_workers_reason(
