@@ -9,7 +9,7 @@ answered. The rounds are written afresh on every run of the script, relative to 
 Reported, as medians: `search_scan` when chasers are due (each run chases the same
 requests again after a reset) and when none are (the steady state, every 15
 minutes), each part alone, query counts, and EXPLAIN ANALYZE of the query that finds
-the requests to chase, as the scan runs it.
+the rounds to chase, as the scan runs it.
 
     createdb -h 127.0.0.1 -U postgres placements_bench4
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/placements_bench4 \\
@@ -102,6 +102,7 @@ def seed_rounds(*, rounds: int, per_round: int, due_every: int, now: dt.datetime
                 criteria={},
                 deadline_at=deadline_at,
                 chase_at=chase_at,
+                chasers_sent_at=chase_at if kind == "chased" else None,
                 created_by=officer,
                 sent_by=officer,
                 sent_at=deadline_at - 5 * day,
@@ -156,8 +157,12 @@ class Statements:
             verbs[verb] = verbs.get(verb, 0) + 1
         return verbs
 
-    def finding_requests_to_chase(self) -> str:
-        return next(sql for sql in self.sql if "SKIP LOCKED" in sql)
+    def finding_rounds_to_chase(self) -> str:
+        return next(
+            sql
+            for sql in self.sql
+            if sql.startswith("SELECT") and '"chasers_sent_at" IS NULL' in sql
+        )
 
 
 def timed(function, runs: int, *, after=None):
@@ -204,6 +209,7 @@ def main():
     )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE referrals_providerrequest")
+        cursor.execute("VACUUM ANALYZE referrals_searchround")
         cursor.execute("ANALYZE")  # as autovacuum would soon after a bulk load
     open_requests = ProviderRequest.objects.filter(round__status="open").count()
     print(
@@ -214,6 +220,7 @@ def main():
     def reset():
         """Undo a chase so the next run finds the same requests due."""
         ProviderRequest.objects.filter(chased_at=now).update(chased_at=None)
+        SearchRound.objects.filter(chasers_sent_at=now).update(chasers_sent_at=None)
         OutboxMessage.objects.filter(key__startswith="provider_chaser:").delete()
         ProviderLink.objects.filter(issued_at__gte=now).delete()  # the chasers' links
         purge_queue()
@@ -224,7 +231,7 @@ def main():
     print(f"{'search_scan, due':<40}{due_ms:>10.1f}{len(due_queries):>9}{result['chased']:>8}")
     ms, queries, result = timed(lambda: search.chasers_send(now=now), args.runs, after=reset)
     print(f"{'chasers_send alone, due':<40}{ms:>10.1f}{len(queries):>9}{result:>8}")
-    due_sql = due_queries.finding_requests_to_chase()  # as the scan ran it
+    due_sql = due_queries.finding_rounds_to_chase()  # as the scan ran it
     due_plan = explain(due_sql)
 
     search.chasers_send(now=now)  # chase them for good: the steady state follows
@@ -240,9 +247,9 @@ def main():
         print(f"{name:<40}{ms:>10.1f}{len(queries):>9}{chased:>8}")
     with Statements() as idle:
         search.chasers_send(now=later)
-    idle_sql = idle.finding_requests_to_chase()
+    idle_sql = idle.finding_rounds_to_chase()
     print(f"\nstatements in one scan with chasers due: {due_queries.by_verb()}")
-    print(f"\nthe query that finds requests to chase:\n    {due_sql}")
+    print(f"\nthe query that finds rounds to chase:\n    {due_sql}")
     print(f"\nEXPLAIN ANALYZE, {due} due:\n{due_plan}")
     print(f"\nEXPLAIN ANALYZE, none due (15 minutes later):\n{explain(idle_sql)}")
 
