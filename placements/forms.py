@@ -126,6 +126,9 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "link_grace_hours",
             "dual_search_from_age",
             "people_in_pack",
+            "in_house_approval_role",
+            "agreement_review_arrangements",
+            "agreement_link_days",
         ]
         labels = {
             "council_name": "Council name (shown in the header)",

@@ -121,6 +121,14 @@ class PeopleInPack(models.TextChoices):
     INITIALS = "initials", "Initials"
 
 
+IN_HOUSE_APPROVERS = (
+    Role.TEAM_MANAGER,
+    Role.SENIOR_MANAGER,
+    Role.HEAD_OF_SERVICE,
+    Role.DIRECTOR,
+)
+
+
 class CouncilSettings(models.Model):
     """The council's own settings: one row, edited by administrators."""
 
@@ -157,6 +165,23 @@ class CouncilSettings(models.Model):
     )
     people_in_pack = models.CharField(
         max_length=20, choices=PeopleInPack.choices, default=PeopleInPack.RELATIONSHIP
+    )
+    in_house_approval_role = models.CharField(
+        max_length=30,
+        choices=[(r.value, r.label) for r in IN_HOUSE_APPROVERS],
+        default="team_manager",
+        help_text="Who signs off an in-house placement (the referral's team manager by default).",
+    )
+    agreement_review_arrangements = models.TextField(
+        default=(
+            "The placement is reviewed at the child's first looked-after review, within 20 "
+            "working days of the start, and at every review after that. The provider sends "
+            "a written report to the social worker before each review."
+        ),
+        help_text="The review arrangements written into every placement agreement.",
+    )
+    agreement_link_days = models.PositiveSmallIntegerField(
+        default=14, help_text="How long a provider's link to sign a placement agreement works."
     )
     updated_at = models.DateTimeField(auto_now=True)
 

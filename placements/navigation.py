@@ -25,12 +25,15 @@ NAV_ITEMS = [
     NavItem("Home", "home", None, "home"),
     NavItem("Action list", "referrals:action-list", Capability.WORK_ACTION_LIST, "referrals", True),
     NavItem("Referrals", "referrals:list", Capability.VIEW_REFERRALS, "referrals"),
+    NavItem("Approvals", "approvals:queue", Capability.APPROVE_COSTS, "approvals"),
+    NavItem("Placements", "approvals:tracker", Capability.VIEW_PLACEMENTS, "approvals"),
     NavItem("Providers", "providers:list", Capability.VIEW_PROVIDERS, "providers"),
     NavItem("Users", "accounts:user-list", Capability.MANAGE_USERS, "users"),
     NavItem("Council settings", "council-settings", Capability.MANAGE_COUNCIL_SETTINGS, "settings"),
     NavItem(
         "Placement types", "referrals:placement-types", Capability.MANAGE_PLACEMENT_TYPES, "types"
     ),
+    NavItem("Cost bands", "approvals:bands", Capability.MANAGE_COST_BANDS, "approvals"),
 ]
 
 

@@ -22,12 +22,17 @@ class Capability(StrEnum):
     RECORD_SEARCH_EVIDENCE = "record_search_evidence"
     WORK_ACTION_LIST = "work_action_list"
     MANAGE_PLACEMENT_TYPES = "manage_placement_types"
+    APPROVE_COSTS = "approve_costs"
+    VIEW_PLACEMENTS = "view_placements"
+    MANAGE_COST_BANDS = "manage_cost_bands"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     # Social workers do not record the evidence and funding that gate their own referral.
     Role.SOCIAL_WORKER: frozenset({Capability.START_REFERRAL, Capability.VIEW_REFERRALS}),
-    Role.TEAM_MANAGER: frozenset({Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}),
+    Role.TEAM_MANAGER: frozenset(
+        {Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE, Capability.APPROVE_COSTS}
+    ),
     Role.SERVICE_LEAD: frozenset({Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}),
     Role.BROKERAGE_OFFICER: frozenset(
         {
@@ -35,6 +40,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_REFERRALS,
             Capability.RECORD_SEARCH_EVIDENCE,
             Capability.WORK_ACTION_LIST,
+            Capability.VIEW_PLACEMENTS,
         }
     ),
     Role.DUTY_LEAD: frozenset(
@@ -43,11 +49,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_REFERRALS,
             Capability.RECORD_SEARCH_EVIDENCE,
             Capability.WORK_ACTION_LIST,
+            Capability.VIEW_PLACEMENTS,
         }
     ),
-    Role.SENIOR_MANAGER: frozenset(),
-    Role.HEAD_OF_SERVICE: frozenset(),
-    Role.DIRECTOR: frozenset(),
+    # Approvers see the referrals that have come to cost approval, and the tracker.
+    Role.SENIOR_MANAGER: frozenset(
+        {Capability.VIEW_REFERRALS, Capability.APPROVE_COSTS, Capability.VIEW_PLACEMENTS}
+    ),
+    Role.HEAD_OF_SERVICE: frozenset(
+        {Capability.VIEW_REFERRALS, Capability.APPROVE_COSTS, Capability.VIEW_PLACEMENTS}
+    ),
+    Role.DIRECTOR: frozenset(
+        {Capability.VIEW_REFERRALS, Capability.APPROVE_COSTS, Capability.VIEW_PLACEMENTS}
+    ),
     Role.ADMINISTRATOR: frozenset(
         {
             Capability.VIEW_PROVIDERS,
@@ -55,6 +69,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_USERS,
             Capability.MANAGE_COUNCIL_SETTINGS,
             Capability.MANAGE_PLACEMENT_TYPES,
+            Capability.MANAGE_COST_BANDS,
         }
     ),
 }

@@ -28,6 +28,7 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     # Providers' secure links: no sign-in, the token is the key.
     path("respond/", include("referrals.urls_respond")),
+    path("sign/", include("approvals.urls_sign")),
 ]
 
 handler403 = "placements.errors.permission_denied"

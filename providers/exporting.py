@@ -110,27 +110,29 @@ def _csv_cell(value: Cell) -> str:
     return str(value)
 
 
-def write_csv(rows: Iterable[Sequence[Cell]]) -> bytes:
+def write_csv(rows: Iterable[Sequence[Cell]], *, headers: Sequence[str] = HEADERS) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens it without mangling accents."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
+    writer.writerow(headers)
     for row in rows:
         writer.writerow([_csv_cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(rows: Iterable[Sequence[Cell]]) -> bytes:
+def write_xlsx(
+    rows: Iterable[Sequence[Cell]], *, headers: Sequence[str] = HEADERS, title: str = "Providers"
+) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Providers")
+    sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
-    for index, header in enumerate(HEADERS, start=1):
+    for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(
             header, max(len(header) + 2, 12)
         )
     bold = Font(bold=True)
     header_cells = []
-    for header in HEADERS:
+    for header in headers:
         cell = WriteOnlyCell(sheet, value=header)
         cell.font = bold
         header_cells.append(cell)

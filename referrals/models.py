@@ -43,6 +43,7 @@ class Referral(models.Model):
         APPROVED = "approved", "Waiting for brokerage QA"
         QA_RETURNED = "qa_returned", "Returned by brokerage"
         ACCEPTED = "accepted", "On the action list"
+        PLACED = "placed", "Placed"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Kind(models.TextChoices):
@@ -569,7 +570,57 @@ class ProviderResponse(models.Model):
 
     @property
     def total_weekly(self):
+        """The provider's quote: fee plus additional weekly costs."""
         return (self.weekly_fee or 0) + self.additional_weekly
+
+    # Negotiation: read through `revisions` (prefetch it for lists).
+
+    @property
+    def latest_revision(self) -> "FeeRevision | None":
+        revisions = list(self.revisions.all())
+        return revisions[-1] if revisions else None
+
+    @property
+    def agreed_fee(self):
+        revision = self.latest_revision
+        return revision.weekly_fee if revision else (self.weekly_fee or 0)
+
+    @property
+    def agreed_total_weekly(self):
+        return self.agreed_fee + self.additional_weekly
+
+    @property
+    def saving_weekly(self):
+        return self.total_weekly - self.agreed_total_weekly
+
+    @property
+    def saving_annual(self):
+        return self.saving_weekly * 52
+
+    @property
+    def agreed_annual(self):
+        return self.agreed_total_weekly * 52
+
+
+class FeeRevision(models.Model):
+    """A fee the officer negotiated on one version of an offer. The provider's first
+    quote stays on the response; the latest revision is the fee that counts."""
+
+    response = models.ForeignKey(
+        ProviderResponse, on_delete=models.PROTECT, related_name="revisions"
+    )
+    weekly_fee = models.DecimalField(max_digits=9, decimal_places=2)
+    note = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["response", "recorded_at", "pk"]
+
+    def __str__(self):
+        return f"£{self.weekly_fee} a week on {self.response}"
 
 
 class RoundQuestion(models.Model):

@@ -26,7 +26,8 @@ BROKERAGE_VISIBLE = [s for s in Status.values if s not in (Status.DRAFT, Status.
 def referrals_visible_to(user) -> QuerySet[Referral]:
     """Social workers: their own and their team's. Team managers: their team's.
     Service leads: their service's. Brokerage: what has reached brokerage, or is
-    assigned to them. Everyone else: nothing (yet)."""
+    assigned to them. Senior managers, heads of service and directors: what has come to
+    cost approval. Everyone else: nothing."""
     if not user.is_authenticated or not user.is_active:
         return Referral.objects.none()
     scope = Q(pk__in=[])
@@ -42,6 +43,9 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
         scope |= Q(team__service_id=user.team.service_id) & sent
     if user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
         scope |= Q(status__in=BROKERAGE_VISIBLE) | Q(assigned_officer=user)
+    if user.has_role(Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR):
+        # Approvers see what has come to cost approval (recorded by the approvals app).
+        scope |= Q(pk__in=Referral.objects.filter(cost_approvals__isnull=False).values("pk"))
     return Referral.objects.filter(scope)
 
 

@@ -128,8 +128,25 @@ def referral_detail(request, pk):
             and referral.status not in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN),
             "needs_evidence": referral_needs_agreement_evidence(referral),
             **_search_context(request.user, referral),
+            **_choice_context(request.user, referral),
         },
     )
+
+
+def _choice_context(user, referral) -> dict:
+    """Where the referral stands after the search (recorded by the approvals app; read
+    here through its related names so this app imports nothing above it)."""
+    if referral.status not in (Referral.Status.ACCEPTED, Referral.Status.PLACED):
+        return {}
+    mine = user.has_role(Role.SOCIAL_WORKER) and (
+        referral.social_worker_id == user.pk or referral.team_id == user.team_id
+    )
+    return {
+        "options_waiting": mine and referral.shortlists.filter(status="awaiting").exists(),
+        "flexibility_waiting": mine
+        and referral.flexibility_requests.filter(answered_at__isnull=True).exists(),
+        "placement_step": referral.cost_approvals.filter(status="approved").exists(),
+    }
 
 
 def _search_context(user, referral) -> dict:

@@ -22,10 +22,13 @@ ALLOWED: dict[str, set[str]] = {
     Status.RETURNED: {Status.SUBMITTED},
     Status.APPROVED: {Status.ACCEPTED, Status.QA_RETURNED},
     Status.QA_RETURNED: {Status.APPROVED},
-    Status.ACCEPTED: set(),
+    # Placed by the approvals app once the provider and the officer have signed the IPA.
+    Status.ACCEPTED: {Status.PLACED},
+    Status.PLACED: set(),
     Status.WITHDRAWN: set(),
 }
-OPEN_STATES = {s for s in Status.values if s not in (Status.WITHDRAWN,)}
+CLOSED_STATES = {Status.PLACED, Status.WITHDRAWN}
+OPEN_STATES = {s for s in Status.values if s not in CLOSED_STATES}
 for state in OPEN_STATES:
     ALLOWED[state] = ALLOWED[state] | {Status.WITHDRAWN}
 
@@ -63,7 +66,7 @@ def transition(
     from_status = locked.status
     locked.status = to
     fields = ["status", "updated_at"]
-    if to == Status.WITHDRAWN:
+    if to in CLOSED_STATES:
         locked.closed_at = timezone.now()
         fields.append("closed_at")
     if update is not None:

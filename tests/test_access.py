@@ -19,12 +19,27 @@ ALL_ROLES = list(Role)
 DIRECTORY_VIEWERS = {Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, Role.ADMINISTRATOR}
 ADMIN = {Role.ADMINISTRATOR}
 PUBLIC = "public"
-REFERRAL_VIEWERS = {
-    Role.SOCIAL_WORKER,
+EVIDENCE_RECORDERS = {
     Role.TEAM_MANAGER,
     Role.SERVICE_LEAD,
     Role.BROKERAGE_OFFICER,
     Role.DUTY_LEAD,
+}
+APPROVERS = {Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
+REFERRAL_VIEWERS = {
+    Role.SOCIAL_WORKER,
+    *EVIDENCE_RECORDERS,
+    # Approvers see the referrals that come to cost approval.
+    Role.SENIOR_MANAGER,
+    Role.HEAD_OF_SERVICE,
+    Role.DIRECTOR,
+}
+TRACKER_VIEWERS = {
+    Role.BROKERAGE_OFFICER,
+    Role.DUTY_LEAD,
+    Role.SENIOR_MANAGER,
+    Role.HEAD_OF_SERVICE,
+    Role.DIRECTOR,
 }
 SOCIAL_WORKERS = {Role.SOCIAL_WORKER}
 BROKERAGE = {Role.BROKERAGE_OFFICER, Role.DUTY_LEAD}
@@ -110,9 +125,31 @@ EXPECTED = {
     },
     "approvals:search-decision": (REFERRAL_VIEWERS, 404, 403),
     **{
-        f"approvals:{name}": (REFERRAL_VIEWERS - SOCIAL_WORKERS, 404, 403)
+        f"approvals:{name}": (EVIDENCE_RECORDERS, 404, 403)
         for name in ("agreement-evidence", "funding-approval", "external-comment")
     },
+    "approvals:queue": (APPROVERS, 200, 403),
+    "approvals:bands": (ADMIN, 200, 403),
+    "approvals:tracker": (TRACKER_VIEWERS, 200, 403),
+    "approvals:tracker-export": (TRACKER_VIEWERS, 200, 403),
+    **{
+        f"approvals:{name}": (BROKERAGE, 404, 403)
+        for name in ("offers", "negotiate", "no-suitable-options", "feedback")
+    },
+    "approvals:ask-again": (BROKERAGE, 405, 403),
+    **{
+        f"approvals:{name}": (REFERRAL_VIEWERS, 404, 403)
+        for name in (
+            "override",
+            "options",
+            "flexibility",
+            "cost-approval",
+            "placement",
+            "agreement-file",
+        )
+    },
+    # The provider's agreement link needs no sign-in; an unknown token is a 404.
+    **{f"sign:{name}": (PUBLIC, 404, 404) for name in ("page", "pdf")},
 }
 
 
@@ -160,8 +197,23 @@ def url_for(name, objects):
         kwargs = {"pk": objects["specialism"].pk}
     elif name == "providers:import-preview":
         kwargs = {"pk": objects["import"].pk}
+    elif name in ("approvals:queue", "approvals:bands", "approvals:tracker"):
+        kwargs = {}
+    elif name == "approvals:tracker-export":
+        kwargs = {"fmt": "csv"}
     elif name.startswith("approvals:"):
         kwargs = {"pk": objects["referral"].pk}
+        extra = {
+            "approvals:negotiate": {"response_pk": 1},
+            "approvals:override": {"response_pk": 1, "flag": "ofsted"},
+            "approvals:flexibility": {"asked_pk": 1},
+            "approvals:cost-approval": {"approval_pk": 1},
+            "approvals:ask-again": {"approval_pk": 1},
+            "approvals:agreement-file": {"agreement_pk": 1, "kind": "issued"},
+        }
+        kwargs.update(extra.get(name, {}))
+    elif name.startswith("sign:"):
+        kwargs = {"token": "not-a-real-token"}
     elif name.startswith("referrals:") and name not in (
         "referrals:list",
         "referrals:start",

@@ -211,6 +211,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "placements.tasks.outbox_sweep", "schedule": 60.0},
     # Chasers before provider deadlines, and rounds closed at them.
     "search-scan": {"task": "referrals.tasks.search_scan", "schedule": 15 * 60.0},
+    # Options waiting a working day for the social worker's choice.
+    "options-remind": {"task": "approvals.tasks.options_remind", "schedule": 15 * 60.0},
 }
 # A sender holds a message this long; a sender that died lets it go after that.
 OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=300)

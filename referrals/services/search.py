@@ -537,14 +537,7 @@ def question_answer(*, question: RoundQuestion, answer: str, actor) -> RoundQues
         raise DomainError("This question has already been answered")
     search_round = _open_round(locked.round)
     council = CouncilSettings.load()
-    redacted = referral_redactor(search_round.referral, people_style=council.people_in_pack).redact(
-        answer
-    )
-    if redacted.text != answer:
-        raise DomainError(
-            "Your answer names the child, their family, an address, a date or a contact: "
-            "rewrite it the way the pack does, for example with initials or relationship words"
-        )
+    refuse_identifiers(search_round.referral, answer, what="Your answer", council=council)
     locked.answer = answer.strip()
     locked.answered_by = actor
     locked.answered_at = timezone.now()
@@ -571,10 +564,24 @@ def question_answer(*, question: RoundQuestion, answer: str, actor) -> RoundQues
 # --- Ending the search -----------------------------------------------------------------
 
 
-def search_end(*, referral: Referral, why: str, actor) -> int:
+def refuse_identifiers(
+    referral: Referral, text: str, *, what: str, council: CouncilSettings
+) -> None:
+    """Text going to providers must not name the child or family: anything the pack
+    would have taken out is refused."""
+    redacted = referral_redactor(referral, people_style=council.people_in_pack).redact(text)
+    if redacted.text != text:
+        raise DomainError(
+            f"{what} names the child, their family, an address, a date or a contact: "
+            "rewrite it the way the pack does, for example with initials or relationship words"
+        )
+
+
+def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | None = None) -> int:
     """The referral is withdrawn (or placed): every open link is revoked, every provider
     still in a round is told, and rounds being prepared are cancelled. Call inside the
-    transaction that ends the referral. Returns how many providers were told."""
+    transaction that ends the referral. `keep` is the placed provider's request, which
+    stays as it is. Returns how many providers were told."""
     now = timezone.now()
     council = CouncilSettings.load()
     referral.search_rounds.filter(status=RoundStatus.DRAFT).update(
@@ -584,7 +591,7 @@ def search_end(*, referral: Referral, why: str, actor) -> int:
     for search_round in referral.search_rounds.filter(
         status__in=[RoundStatus.OPEN, RoundStatus.CLOSED]
     ).select_related("referral", "category"):
-        live = _live_requests(search_round)
+        live = [r for r in _live_requests(search_round) if keep is None or r.pk != keep.pk]
         if not live:
             continue
         ProviderRequest.objects.filter(pk__in=[r.pk for r in live]).update(

@@ -185,6 +185,9 @@ def test_council_settings_validation_and_history(administrator_client):
         "link_grace_hours": 48,
         "dual_search_from_age": 11,
         "people_in_pack": "initials",
+        "in_house_approval_role": "senior_manager",
+        "agreement_review_arrangements": "Reviewed at every looked-after review.",
+        "agreement_link_days": 10,
     }
     response = administrator_client.post(url, data)
     assert b"The urgent deadline must not be longer than the standard one" in response.content
@@ -194,4 +197,5 @@ def test_council_settings_validation_and_history(administrator_client):
     council = CouncilSettings.load()
     assert council.council_name == "Westshire Council"
     assert council.bank_holiday_subdivision == "WLS"
+    assert council.in_house_approval_role == "senior_manager"
     assert FieldChange.objects.filter(object_id=council.pk, field="council_name").exists()

@@ -388,8 +388,18 @@ def test_after_submission_edit_pages_say_why_not(social_worker_client):
 
 
 def test_roles_without_referrals_get_403(client_for):
-    for role in (Role.ADMINISTRATOR, Role.DIRECTOR):
-        assert client_for(role).get(reverse("referrals:list")).status_code == 403
+    assert client_for(Role.ADMINISTRATOR).get(reverse("referrals:list")).status_code == 403
+
+
+def test_approvers_see_only_referrals_that_came_to_cost_approval(client_for, make_user):
+    from tests.referrals.factories import submitted
+
+    director = client_for(Role.DIRECTOR)
+    referral = submitted(make_user(Role.SOCIAL_WORKER))
+    assert director.get(reverse("referrals:list")).status_code == 200
+    assert referral.reference not in director.get(reverse("referrals:list")).content.decode()
+    detail = reverse("referrals:detail", kwargs={"pk": referral.pk})
+    assert director.get(detail).status_code == 404
 
 
 def test_withdrawal_by_brokerage_tells_the_social_worker(

@@ -18,7 +18,7 @@ from referrals.workflow import (
     user_may_return_for_changes,
 )
 
-from .models import AgreementEvidence, ExternalComment, FundingApproval, SearchDecision
+from ..models import AgreementEvidence, ExternalComment, FundingApproval, SearchDecision
 
 
 def _locked(referral: Referral) -> Referral:

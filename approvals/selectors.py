@@ -1,0 +1,224 @@
+"""Reads from offers to placement, scoped to the user: loaders 404 for what a user may
+not see."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from placements.models import CouncilSettings
+from placements.roles import Role
+from referrals.models import ProviderRequest, ProviderResponse, Referral
+from referrals.selectors import get_referral_for_user
+
+from .models import CostApproval, Placement, PlacementAgreement, Shortlist, ShortlistOption
+from .rules import APPROVER_RANKS, Flag, funding_limit, offer_flags, rank_of
+
+
+@dataclass
+class OfferRow:
+    """One offer in the comparison, with its flags and where it stands."""
+
+    response: ProviderResponse
+    flags: list[Flag]
+    shortlisted: bool
+
+    @property
+    def provider(self):
+        return self.response.request.provider
+
+    @property
+    def open_flags(self) -> list[Flag]:
+        return [flag for flag in self.flags if flag.is_open]
+
+
+def current_offers(referral: Referral) -> list[ProviderResponse]:
+    """The latest version of every standing offer, with what the comparison reads."""
+    requests = (
+        ProviderRequest.objects.filter(
+            round__referral=referral,
+            answer=ProviderRequest.Answer.OFFER,
+            revoked_at__isnull=True,
+        )
+        .select_related("provider", "round")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=ProviderResponse.objects.order_by("version").prefetch_related(
+                    "revisions__recorded_by", "flag_overrides__overridden_by"
+                ),
+            ),
+            "provider__provider_categories__category",
+        )
+    )
+    offers = []
+    for request in requests:
+        latest = list(request.responses.all())[-1]
+        latest.request = request
+        offers.append(latest)
+    return offers
+
+
+def offer_comparison(referral: Referral, *, council: CouncilSettings) -> list[OfferRow]:
+    """Every standing offer side by side, cheapest (as negotiated) first, in-house first
+    among equals, each with its rule flags."""
+    limit = funding_limit(referral)
+    on_list = set(
+        ShortlistOption.objects.filter(
+            shortlist__referral=referral, shortlist__status=Shortlist.Status.AWAITING
+        ).values_list("response_id", flat=True)
+    )
+    rows = [
+        OfferRow(
+            response=offer,
+            flags=offer_flags(offer, limit=limit, council=council),
+            shortlisted=offer.pk in on_list,
+        )
+        for offer in current_offers(referral)
+    ]
+    return sorted(
+        rows,
+        key=lambda row: (
+            row.response.agreed_total_weekly,
+            not row.provider.is_in_house,
+            row.provider.name,
+        ),
+    )
+
+
+def get_offer(referral: Referral, response_pk: int) -> ProviderResponse:
+    for offer in current_offers(referral):
+        if offer.pk == response_pk:
+            return offer
+    raise Http404
+
+
+def referral_shortlists(referral: Referral) -> list[Shortlist]:
+    return list(
+        referral.shortlists.select_related("sent_by", "decided_by", "chosen").prefetch_related(
+            Prefetch(
+                "options",
+                queryset=ShortlistOption.objects.select_related(
+                    "response__request__provider", "response__request__round"
+                ),
+            )
+        )
+    )
+
+
+def get_referral_for_social_worker(*, user, pk: int) -> Referral:
+    """The referral, for its social worker or their team; 404 for anyone else."""
+    referral = get_referral_for_user(user=user, pk=pk)
+    if not user.has_role(Role.SOCIAL_WORKER) or (
+        referral.social_worker_id != user.pk and referral.team_id != user.team_id
+    ):
+        raise Http404
+    return referral
+
+
+# --- Cost approvals -------------------------------------------------------------------
+
+
+def _urgency_order():
+    return Case(
+        When(referral__kind=Referral.Kind.EMERGENCY, then=Value(0)),
+        When(referral__is_urgent=True, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def approvals_waiting_for(user) -> QuerySet[CostApproval]:
+    """Pending costs this person may decide, most urgent first: their band and every
+    band below (a team manager: in-house sign-offs for their own team)."""
+    rank = rank_of(user)
+    if rank < 0:
+        return CostApproval.objects.none()
+    roles = [role for role, r in APPROVER_RANKS.items() if r <= rank]
+    scope = Q(required_role__in=[r for r in roles if r != Role.TEAM_MANAGER])
+    if Role.TEAM_MANAGER in roles:
+        if user.has_role(Role.TEAM_MANAGER):
+            scope |= Q(required_role=Role.TEAM_MANAGER, referral__team_id=user.team_id)
+        else:
+            scope |= Q(required_role=Role.TEAM_MANAGER)
+    return (
+        CostApproval.objects.filter(scope, status=CostApproval.Status.PENDING)
+        .exclude(option__shortlist__decided_by=user)
+        .exclude(option__response__revisions__recorded_by=user)
+        .select_related(
+            "referral__placement_type",
+            "option__response__request__provider",
+            "option__shortlist__decided_by",
+        )
+        .prefetch_related("referral__children")
+        .annotate(urgency=_urgency_order())
+        .order_by("urgency", "referral__date_needed", "requested_at")
+        .distinct()
+    )
+
+
+def get_approval_for_user(*, user, pk: int, approval_pk: int) -> CostApproval:
+    referral = get_referral_for_user(user=user, pk=pk)
+    return get_object_or_404(
+        CostApproval.objects.select_related(
+            "referral",
+            "requested_by",
+            "decided_by",
+            "band_version",
+            "option__shortlist__decided_by",
+            "option__response__request__provider",
+        ).prefetch_related("option__response__revisions__recorded_by", "band_version__bands"),
+        referral=referral,
+        pk=approval_pk,
+    )
+
+
+# --- Placements -----------------------------------------------------------------------
+
+
+def placement_for(referral: Referral) -> Placement | None:
+    return (
+        Placement.objects.select_related("provider", "approval", "confirmed_by")
+        .prefetch_related(
+            Prefetch(
+                "agreements",
+                queryset=PlacementAgreement.objects.select_related(
+                    "issued_by", "countersigned_by"
+                ).order_by("-version"),
+            )
+        )
+        .filter(referral=referral)
+        .first()
+    )
+
+
+def get_agreement_for_user(*, user, pk: int, agreement_pk: int) -> PlacementAgreement:
+    referral = get_referral_for_user(user=user, pk=pk)
+    return get_object_or_404(
+        PlacementAgreement.objects.select_related("placement"),
+        placement__referral=referral,
+        pk=agreement_pk,
+    )
+
+
+TRACKER_VIEWERS = (
+    Role.BROKERAGE_OFFICER,
+    Role.DUTY_LEAD,
+    Role.SENIOR_MANAGER,
+    Role.HEAD_OF_SERVICE,
+    Role.DIRECTOR,
+)
+
+
+def placements_for_tracker(user) -> QuerySet[Placement]:
+    if not user.has_role(*TRACKER_VIEWERS):
+        return Placement.objects.none()
+    return Placement.objects.select_related(
+        "referral__placement_type", "referral__team", "provider"
+    ).prefetch_related("referral__children")
+
+
+def total_weekly(placements) -> Decimal:
+    return sum((p.total_weekly for p in placements), Decimal("0"))

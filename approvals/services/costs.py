@@ -1,0 +1,180 @@
+"""Cost bands (administrator-managed, versioned) and cost approvals: asked of the role
+the band names, decided once by someone who neither chose nor negotiated the option."""
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from placements.models import User
+from placements.roles import Role
+from placements.services import DomainError
+from referrals.models import ChronologyEntry, ProviderResponse
+from referrals.services import chronology_add, referral_email
+
+from ..models import CostApproval, CostBand, CostBandVersion, Shortlist
+from ..rules import APPROVER_RANKS, approval_refusal, offer_is_current
+
+Decision = CostApproval.Status
+BAND_ROLES = (Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
+
+
+def money(amount: Decimal) -> str:
+    return f"£{amount:,.2f}"
+
+
+# --- Bands ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bands_set(
+    *,
+    bands: Sequence[tuple[Decimal, str]],
+    in_force_from: dt.datetime,
+    note: str,
+    actor,
+) -> CostBandVersion:
+    """A new version of the bands, in force from a moment that has not passed. Bands
+    start at £0 and rise with the role: a higher band never goes to a lower role."""
+    if not actor.has_role(Role.ADMINISTRATOR):
+        raise DomainError("Only an administrator can change the cost bands")
+    if in_force_from < timezone.now() - dt.timedelta(minutes=5):
+        raise DomainError("New bands come into force now or later, never in the past")
+    ordered = sorted(bands, key=lambda band: band[0])
+    if not ordered or ordered[0][0] != 0:
+        raise DomainError("The first band must start at £0.00")
+    starts = [start for start, _ in ordered]
+    if len(set(starts)) != len(starts):
+        raise DomainError("Two bands cannot start at the same amount")
+    ranks = [APPROVER_RANKS.get(role, -1) for _, role in ordered]
+    if any(role not in BAND_ROLES for _, role in ordered):
+        raise DomainError("Bands are approved by a senior manager, head of service or director")
+    if ranks != sorted(ranks):
+        raise DomainError("A higher band must need the same role or a more senior one")
+    version = CostBandVersion.objects.create(
+        in_force_from=in_force_from, note=note.strip(), created_by=actor
+    )
+    CostBand.objects.bulk_create(
+        CostBand(version=version, from_weekly=start, role=role) for start, role in ordered
+    )
+    return version
+
+
+# --- Approvals ------------------------------------------------------------------------
+
+
+def approvers_of(approval: CostApproval) -> list[User]:
+    """Who is told a cost waits: everyone holding the required role (for an in-house
+    team manager sign-off, the referral's team's managers)."""
+    people = User.objects.filter(is_active=True, role_assignments__role=approval.required_role)
+    if approval.required_role == Role.TEAM_MANAGER:
+        people = people.filter(team_id=approval.referral.team_id)
+    return list(people.distinct())
+
+
+def approval_waiting_email(approval: CostApproval) -> None:
+    referral_email(
+        approval.referral,
+        to=[person.email for person in approvers_of(approval)],
+        template="cost_approval_waiting",
+        key=f"approval-{approval.pk}",
+        approval=approval,
+        role=Role(approval.required_role).label.lower(),
+    )
+
+
+def _decide(approval: CostApproval, actor, *, to: str, comments: str) -> CostApproval:
+    locked = (
+        CostApproval.objects.select_for_update(of=("self",))
+        .select_related(
+            "referral__social_worker",
+            "referral__assigned_officer",
+            "option__shortlist",
+            "option__response__request__provider",
+            "decided_by",
+        )
+        .get(pk=approval.pk)
+    )
+    if locked.status != Decision.PENDING:
+        who = f" by {locked.decided_by}" if locked.decided_by else ""
+        raise DomainError(f"This cost has already been {locked.get_status_display().lower()}{who}")
+    refusal = approval_refusal(actor, locked)
+    if refusal:
+        raise DomainError(refusal)
+    if to != Decision.APPROVED and not comments.strip():
+        raise DomainError("Give your comments for the officer and the social worker")
+    if to == Decision.APPROVED:
+        response = ProviderResponse.objects.prefetch_related("revisions").get(
+            pk=locked.option.response_id
+        )
+        if not offer_is_current(response):
+            raise DomainError(
+                "The provider has withdrawn or changed this offer since it was chosen: it "
+                "cannot be approved"
+            )
+        if locked.option.shortlist.status != Shortlist.Status.CHOSEN:
+            raise DomainError("This option is no longer the social worker's choice")
+    locked.status = to
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.comments = comments.strip()
+    locked.save(update_fields=["status", "decided_by", "decided_at", "comments"])
+    referral = locked.referral
+    officer = referral.assigned_officer or locked.option.shortlist.sent_by
+    referral_email(
+        referral,
+        to=[officer.email, referral.social_worker.email],
+        template="cost_approval_decided",
+        key=f"approval-decided-{locked.pk}",
+        approval=locked,
+    )
+    text = (
+        f"Cost of {money(locked.total_weekly)} a week {locked.get_status_display().lower()} "
+        f"by {actor}"
+    )
+    chronology_add(
+        referral=referral,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=text + (f": {locked.comments}" if locked.comments else ""),
+    )
+    return locked
+
+
+@transaction.atomic
+def approval_approve(*, approval: CostApproval, actor, comments: str = "") -> CostApproval:
+    return _decide(approval, actor, to=Decision.APPROVED, comments=comments)
+
+
+@transaction.atomic
+def approval_reject(*, approval: CostApproval, actor, comments: str) -> CostApproval:
+    """Rejected: the option is dead; brokerage sends new options."""
+    return _decide(approval, actor, to=Decision.REJECTED, comments=comments)
+
+
+@transaction.atomic
+def approval_return(*, approval: CostApproval, actor, comments: str) -> CostApproval:
+    """Returned with comments: brokerage may negotiate and ask again."""
+    return _decide(approval, actor, to=Decision.RETURNED, comments=comments)
+
+
+@transaction.atomic
+def approval_ask_again(*, approval: CostApproval, actor) -> CostApproval:
+    """After a return, ask again for the same choice at its cost as agreed now (a fee
+    negotiated since counts), from the role the bands now in force name."""
+    from .offers import approval_request  # offers builds on this module
+
+    if not actor.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+        raise DomainError("Only brokerage can ask again")
+    locked = CostApproval.objects.select_for_update(of=("self",)).get(pk=approval.pk)
+    if locked.status != Decision.RETURNED:
+        raise DomainError("Only a returned cost can be asked again")
+    if locked.referral.cost_approvals.filter(status=Decision.PENDING).exists():
+        raise DomainError("This cost is already waiting for approval")
+    if CostApproval.objects.filter(
+        option_id=locked.option_id, requested_at__gt=locked.requested_at
+    ).exists():
+        raise DomainError("This cost has been asked again already")
+    return approval_request(option=locked.option, actor=actor)

@@ -1,0 +1,422 @@
+"""After approval: the placement confirmed, the IPA issued, signed by the provider
+through a secret link (or a signed copy uploaded), countersigned, and the referral
+placed; feedback to the providers who were not chosen."""
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from placements.models import CouncilSettings
+from placements.roles import Role
+from placements.services import DomainError, outbox_enqueue, outbox_enqueue_many
+from referrals.models import ChronologyEntry, ProviderRequest, ProviderResponse, Referral
+from referrals.pack import referral_redactor
+from referrals.services import chronology_add, referral_email
+from referrals.services.search import refuse_identifiers, search_end
+from referrals.workflow import Status, transition
+
+from ..models import (
+    AgreementLink,
+    CostApproval,
+    Placement,
+    PlacementAgreement,
+    ProviderFeedback,
+)
+from ..pdf import agreement_pdf
+
+MAX_SIGNED_COPY_BYTES = 10 * 1024 * 1024
+
+
+def _brokerage(actor) -> None:
+    if not actor.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+        raise DomainError("Only brokerage can do this")
+
+
+def _locked_placement(placement: Placement) -> Placement:
+    return (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("referral__social_worker", "referral__placement_type", "provider")
+        .get(pk=placement.pk)
+    )
+
+
+# --- The placement --------------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor) -> Placement:
+    """The officer confirms the move date of an approved option: the placement is
+    recorded at the agreed costs, with the referral's outcomes."""
+    _brokerage(actor)
+    locked = (
+        CostApproval.objects.select_for_update(of=("self",))
+        .select_related("referral", "option__response__request__provider")
+        .get(pk=approval.pk)
+    )
+    referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
+    if locked.status != CostApproval.Status.APPROVED:
+        raise DomainError("Confirm a placement once its cost is approved")
+    if Placement.objects.filter(referral=referral).exists():
+        raise DomainError("The placement is already confirmed")
+    if referral.status != Status.ACCEPTED:
+        raise DomainError("This referral is no longer being searched for")
+    if start_date < timezone.localdate() - dt.timedelta(days=31):
+        raise DomainError("The move date cannot be more than a month ago")
+    response = ProviderResponse.objects.prefetch_related("revisions").get(
+        pk=locked.option.response_id
+    )
+    council = CouncilSettings.load()
+    redactor = referral_redactor(referral, people_style=council.people_in_pack)
+    placement = Placement.objects.create(
+        referral=referral,
+        approval=locked,
+        response=response,
+        provider=response.request.provider,
+        is_in_house=response.request.provider.is_in_house,
+        setting=response.carer_reference,
+        start_date=start_date,
+        weekly_fee=response.agreed_fee,
+        education_weekly=response.education_weekly,
+        therapy_weekly=response.therapy_weekly,
+        wraparound_weekly=response.wraparound_weekly,
+        transport_weekly=response.transport_weekly,
+        total_weekly=response.agreed_total_weekly,
+        one_off_costs=response.one_off_costs,
+        one_off_details=response.one_off_details,
+        # The agreement goes to the provider: the outcomes as the pack words them.
+        outcomes=[redactor.redact(o.text).text for o in referral.outcomes.order_by("position")],
+        review_arrangements=council.agreement_review_arrangements,
+        confirmed_by=actor,
+    )
+    referral_email(
+        referral,
+        to=[referral.social_worker.email],
+        template="placement_confirmed",
+        key=f"placement-{placement.pk}",
+        placement=placement,
+    )
+    chronology_add(
+        referral=referral,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=(
+            f"Placement with {placement.provider} confirmed: moving on "
+            f"{start_date:%-d %B %Y}, £{placement.total_weekly:,.2f} a week"
+        ),
+    )
+    return placement
+
+
+# --- The agreement --------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def agreement_url(token: str) -> str:
+    return settings.SITE_URL + reverse("sign:page", kwargs={"token": token})
+
+
+@transaction.atomic
+def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
+    """Generate the IPA from the agreed terms as a new version and send the provider a
+    secret link to sign it. An earlier unsigned version is replaced and its link dies."""
+    _brokerage(actor)
+    locked = _locked_placement(placement)
+    if locked.status == Placement.Status.PLACED:
+        raise DomainError("The agreement is already countersigned")
+    now = timezone.now()
+    earlier = locked.agreements.exclude(status=PlacementAgreement.Status.SUPERSEDED)
+    AgreementLink.objects.filter(agreement__in=earlier, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    earlier.update(status=PlacementAgreement.Status.SUPERSEDED)
+    version = locked.agreements.count() + 1
+    agreement = PlacementAgreement(placement=locked, version=version, issued_by=actor)
+    agreement.issued_pdf.save(
+        f"ipa-{locked.referral.reference}-v{version}.pdf",
+        ContentFile(agreement_pdf(placement=locked, version=version)),
+        save=False,
+    )
+    agreement.save()
+    council = CouncilSettings.load()
+    token = secrets.token_urlsafe(32)
+    AgreementLink.objects.create(
+        agreement=agreement,
+        token_hash=_token_hash(token),
+        expires_at=now + dt.timedelta(days=council.agreement_link_days),
+    )
+    locked.status = Placement.Status.AGREEMENT_SENT
+    locked.save(update_fields=["status"])
+    outbox_enqueue(
+        key=f"agreement_to_sign:{agreement.pk}",
+        to=locked.provider.referral_emails,
+        template="agreement_to_sign",
+        context={
+            "reference": locked.referral.reference,
+            "provider": locked.provider,
+            "link": agreement_url(token),
+            "days": council.agreement_link_days,
+            "council": council,
+        },
+        sensitive=True,
+    )
+    chronology_add(
+        referral=locked.referral,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=f"Placement agreement version {version} sent to {locked.provider} to sign",
+    )
+    return agreement
+
+
+@dataclass
+class AgreementLinkState:
+    state: str  # "open", "signed", "closed", "unknown"
+    agreement: PlacementAgreement | None = None
+
+    @property
+    def can_sign(self) -> bool:
+        return self.state == "open"
+
+
+def agreement_link_resolve(token: str, *, now: dt.datetime | None = None) -> AgreementLinkState:
+    """Open to sign while the version is waiting; readable once signed (to download);
+    closed when replaced, revoked or expired."""
+    if not token or len(token) > 100:
+        return AgreementLinkState("unknown")
+    link = (
+        AgreementLink.objects.select_related(
+            "agreement__placement__provider", "agreement__placement__referral"
+        )
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    if link is None:
+        return AgreementLinkState("unknown")
+    now = now or timezone.now()
+    agreement = link.agreement
+    if link.revoked_at or now >= link.expires_at:
+        return AgreementLinkState("closed")
+    if agreement.status == PlacementAgreement.Status.SENT:
+        return AgreementLinkState("open", agreement)
+    if agreement.status in (
+        PlacementAgreement.Status.SIGNED,
+        PlacementAgreement.Status.COUNTERSIGNED,
+    ):
+        return AgreementLinkState("signed", agreement)
+    return AgreementLinkState("closed")
+
+
+def _signed(agreement: PlacementAgreement, **fields) -> PlacementAgreement:
+    locked = (
+        PlacementAgreement.objects.select_for_update(of=("self",))
+        .select_related("placement__referral__assigned_officer", "placement__provider")
+        .get(pk=agreement.pk)
+    )
+    if locked.status != PlacementAgreement.Status.SENT:
+        raise DomainError("This agreement has already been signed or replaced")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.status = PlacementAgreement.Status.SIGNED
+    locked.signed_at = timezone.now()
+    locked.save()
+    placement = locked.placement
+    Placement.objects.filter(pk=placement.pk).update(status=Placement.Status.SIGNED)
+    referral = placement.referral
+    officer = referral.assigned_officer or locked.issued_by
+    referral_email(
+        referral,
+        to=[officer.email],
+        template="agreement_signed",
+        key=f"agreement-signed-{locked.pk}",
+        agreement=locked,
+        provider=placement.provider,
+    )
+    chronology_add(
+        referral=referral,
+        actor=None,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=(
+            f"Placement agreement version {locked.version} signed for {placement.provider} "
+            + (
+                "(signed copy uploaded)"
+                if locked.signed_copy
+                else f"by {locked.signed_name}, {locked.signed_role}"
+            )
+        ),
+    )
+    return locked
+
+
+@transaction.atomic
+def agreement_sign(
+    *, agreement: PlacementAgreement, name: str, role: str, declaration: bool
+) -> PlacementAgreement:
+    """The provider signs through their link: typed name, role and the declaration."""
+    if not name.strip():
+        raise DomainError("Enter your full name")
+    if not role.strip():
+        raise DomainError("Enter your role")
+    if not declaration:
+        raise DomainError("Confirm that you agree to the terms and may sign for the provider")
+    return _signed(agreement, signed_name=name.strip(), signed_role=role.strip())
+
+
+@transaction.atomic
+def agreement_upload(
+    *, agreement: PlacementAgreement, content: bytes, name: str, role: str
+) -> PlacementAgreement:
+    """Or the provider uploads the agreement signed on paper, as a PDF."""
+    if not name.strip() or not role.strip():
+        raise DomainError("Enter your full name and role")
+    if not content.startswith(b"%PDF-"):
+        raise DomainError("The signed copy must be a PDF")
+    if len(content) > MAX_SIGNED_COPY_BYTES:
+        raise DomainError("The signed copy must be smaller than 10 MB")
+    locked = PlacementAgreement.objects.get(pk=agreement.pk)
+    if locked.status != PlacementAgreement.Status.SENT:
+        raise DomainError("This agreement has already been signed or replaced")
+    locked.signed_copy.save(
+        f"ipa-v{locked.version}-signed-by-provider.pdf", ContentFile(content), save=False
+    )
+    return _signed(
+        agreement,
+        signed_copy=locked.signed_copy,
+        signed_name=name.strip(),
+        signed_role=role.strip(),
+    )
+
+
+@transaction.atomic
+def agreement_countersign(*, agreement: PlacementAgreement, actor) -> PlacementAgreement:
+    """The officer countersigns: the final PDF is stored, the referral is placed, the
+    other providers' links are revoked and they are told."""
+    _brokerage(actor)
+    locked = (
+        PlacementAgreement.objects.select_for_update(of=("self",))
+        .select_related("placement__referral", "placement__provider", "placement__response")
+        .get(pk=agreement.pk)
+    )
+    if locked.status != PlacementAgreement.Status.SIGNED:
+        raise DomainError("Countersign once the provider has signed this version")
+    now = timezone.now()
+    locked.status = PlacementAgreement.Status.COUNTERSIGNED
+    locked.countersigned_by = actor
+    locked.countersigned_at = now
+    placement = _locked_placement(locked.placement)
+    locked.final_pdf.save(
+        f"ipa-{placement.referral.reference}-v{locked.version}-final.pdf",
+        ContentFile(agreement_pdf(placement=placement, version=locked.version, agreement=locked)),
+        save=False,
+    )
+    locked.save()
+    placement.status = Placement.Status.PLACED
+    placement.placed_at = now
+    placement.save(update_fields=["status", "placed_at"])
+    referral = transition(
+        referral=placement.referral,
+        to=Status.PLACED,
+        actor=actor,
+        text=f"Placed with {placement.provider} from {placement.start_date:%-d %B %Y}",
+    )
+    search_end(
+        referral=referral,
+        why="A placement has been found",
+        actor=actor,
+        keep=placement.response.request,
+    )
+    referral_email(
+        referral,
+        to=[referral.social_worker.email],
+        template="placement_made",
+        key=f"placed-{placement.pk}",
+        placement=placement,
+    )
+    return locked
+
+
+# --- Feedback to providers not chosen -------------------------------------------------
+
+
+def unsuccessful_requests(referral: Referral) -> list[ProviderRequest]:
+    """Every provider who made an offer (standing or since withdrawn) and was not
+    placed with, and not yet given feedback."""
+    placed = getattr(referral, "placement", None)
+    requests = (
+        ProviderRequest.objects.filter(
+            round__referral=referral,
+            answer__in=[ProviderRequest.Answer.OFFER, ProviderRequest.Answer.WITHDRAWN],
+            feedback__isnull=True,
+        )
+        .select_related("provider", "round__referral", "round__category")
+        .order_by("provider__name")
+    )
+    if placed:
+        requests = requests.exclude(pk=placed.response.request_id)
+    return list(requests)
+
+
+@transaction.atomic
+def feedback_send(
+    *, referral: Referral, entries: Sequence[tuple[ProviderRequest, list[str], str]], actor
+) -> list[ProviderFeedback]:
+    """Tell every unsuccessful provider why, at once: reasons from the list and a note,
+    which must not name the child or family."""
+    _brokerage(actor)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not Placement.objects.filter(referral=locked).exists():
+        raise DomainError("Give feedback once the placement is confirmed")
+    if not entries:
+        raise DomainError("There is nobody to give feedback to")
+    council = CouncilSettings.load()
+    waiting = {request.pk for request in unsuccessful_requests(locked)}
+    made = []
+    for request, reasons, note in entries:
+        if request.pk not in waiting:
+            raise DomainError(f"{request.provider} has had feedback already")
+        reasons = [code for code in reasons if code in ProviderFeedback.Reason.values]
+        if not reasons:
+            raise DomainError(f"Choose at least one reason for {request.provider}")
+        if note.strip():
+            refuse_identifiers(
+                locked, note, what=f"The note to {request.provider}", council=council
+            )
+        made.append(
+            ProviderFeedback(request=request, reasons=reasons, note=note.strip(), sent_by=actor)
+        )
+    ProviderFeedback.objects.bulk_create(made)
+    outbox_enqueue_many(
+        [
+            (
+                f"provider_feedback:{feedback.request.pk}",
+                feedback.request.provider.referral_emails,
+                "provider_feedback",
+                {
+                    "reference": locked.reference,
+                    "provider": feedback.request.provider,
+                    "reasons": feedback.reason_labels(),
+                    "note": feedback.note,
+                    "council": council,
+                },
+            )
+            for feedback in made
+        ]
+    )
+    chronology_add(
+        referral=locked,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text="Feedback sent to "
+        + "; ".join(f"{f.request.provider} ({', '.join(f.reason_labels()).lower()})" for f in made),
+    )
+    return made

@@ -1,0 +1,127 @@
+"""The approver's queue and decision, asking again after a return, and the cost bands."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from placements.calendar import LONDON
+from placements.permissions import Capability, capability_required
+from placements.services import DomainError
+
+from . import selectors
+from .forms import APPROVE, REJECT, CostBandsForm, CostDecisionForm
+from .models import CostApproval, CostBandVersion
+from .rules import approval_refusal, band_ranges, bands_in_force
+from .services import costs as services
+
+
+@capability_required(Capability.APPROVE_COSTS)
+@require_http_methods(["GET"])
+def queue(request):
+    waiting = list(selectors.approvals_waiting_for(request.user))
+    decided = (
+        CostApproval.objects.filter(decided_by=request.user)
+        .select_related("referral", "option__response__request__provider")
+        .order_by("-decided_at")[:20]
+    )
+    return render(request, "approvals/queue.html", {"waiting": waiting, "decided": decided})
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def cost_approval(request, pk, approval_pk):
+    approval = selectors.get_approval_for_user(user=request.user, pk=pk, approval_pk=approval_pk)
+    refusal = approval_refusal(request.user, approval)
+    can_decide = approval.status == CostApproval.Status.PENDING and refusal is None
+    form = CostDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if approval.status != CostApproval.Status.PENDING:
+            messages.info(request, "This cost has already been decided.")
+            return redirect("approvals:cost-approval", pk=pk, approval_pk=approval_pk)
+        if form.is_valid():
+            decision = form.cleaned_data["decision"]
+            action = {
+                APPROVE: services.approval_approve,
+                REJECT: services.approval_reject,
+            }.get(decision, services.approval_return)
+            try:
+                decided = action(
+                    approval=approval, actor=request.user, comments=form.cleaned_data["comments"]
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Cost {decided.get_status_display().lower()}.")
+                return redirect("approvals:cost-approval", pk=pk, approval_pk=approval_pk)
+    response = approval.option.response
+    return render(
+        request,
+        "approvals/cost_approval.html",
+        {
+            "referral": approval.referral,
+            "approval": approval,
+            "option": approval.option,
+            "response": response,
+            "shortlist": approval.option.shortlist,
+            "bands": band_ranges(approval.band_version) if approval.band_version else [],
+            "form": form,
+            "can_decide": can_decide,
+            "refusal": refusal if approval.status == CostApproval.Status.PENDING else None,
+        },
+    )
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_POST
+def ask_again(request, pk, approval_pk):
+    approval = selectors.get_approval_for_user(user=request.user, pk=pk, approval_pk=approval_pk)
+    try:
+        again = services.approval_ask_again(approval=approval, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Asked again: £{again.total_weekly:,.2f} a week, for the "
+            f"{again.get_required_role_display().lower()}.",
+        )
+    return redirect("approvals:offers", pk=pk)
+
+
+@capability_required(Capability.MANAGE_COST_BANDS)
+@require_http_methods(["GET", "POST"])
+def bands(request):
+    current = bands_in_force()
+    form = CostBandsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["in_force_from"]
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
+        if day == timezone.localdate():
+            start = timezone.now()
+        try:
+            services.bands_set(
+                bands=form.cleaned_data["bands"],
+                in_force_from=start,
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "New cost bands saved.")
+            return redirect("approvals:bands")
+    versions = CostBandVersion.objects.prefetch_related("bands").select_related("created_by")
+    return render(
+        request,
+        "approvals/bands.html",
+        {
+            "current": current,
+            "current_ranges": band_ranges(current),
+            "versions": [(version, band_ranges(version)) for version in versions[:20]],
+            "form": form,
+            "now": timezone.now(),
+        },
+    )

@@ -1,0 +1,269 @@
+"""Offers compared, negotiated and flagged; options sent to the social worker, who
+chooses one or declines them; no suitable options and the flexibility asked for."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from placements.models import CouncilSettings
+from placements.permissions import Capability, capability_required
+from placements.roles import Role
+from placements.services import DomainError
+from referrals.selectors import get_referral_for_user
+from referrals.workflow import Status
+
+from . import selectors
+from .forms import (
+    DeclineOptionsForm,
+    FeeRevisionForm,
+    FlagOverrideForm,
+    FlexibilityForm,
+    NoSuitableOptionsForm,
+    OptionChoiceForm,
+    ShortlistForm,
+)
+from .models import CostApproval, FlexibilityRequest, Shortlist
+from .rules import FLAG_LABELS
+from .services import offers as services
+from .services.offers import OVERRIDERS
+
+
+def _bound(request, form_class, **kwargs):
+    return form_class(request.POST if request.method == "POST" else None, **kwargs)
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def offers(request, pk):
+    referral = get_referral_for_user(user=request.user, pk=pk)
+    council = CouncilSettings.for_request(request)
+    rows = selectors.offer_comparison(referral, council=council)
+    form = _bound(request, ShortlistForm, offers=[row.response for row in rows])
+    if request.method == "POST" and form.is_valid():
+        try:
+            shortlist = services.shortlist_send(
+                referral=referral,
+                responses=form.chosen(),
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            count = shortlist.options.count()
+            messages.success(
+                request,
+                f"{count} option{'s' * (count != 1)} sent to the social worker. Providers not "
+                "put forward have been told.",
+            )
+            return redirect("approvals:offers", pk=referral.pk)
+    shortlists = selectors.referral_shortlists(referral)
+    approvals = list(
+        referral.cost_approvals.select_related("decided_by", "option__response__request__provider")
+    )
+    return render(
+        request,
+        "approvals/offers.html",
+        {
+            "referral": referral,
+            "rows": rows,
+            "form": form,
+            "open": referral.status == Status.ACCEPTED,
+            "waiting": next((s for s in shortlists if s.status == Shortlist.Status.AWAITING), None),
+            "shortlists": shortlists,
+            "approvals": approvals,
+            "returned": next(
+                (
+                    a
+                    for a in reversed(approvals)
+                    if a.status == CostApproval.Status.RETURNED
+                    and not any(
+                        b.option_id == a.option_id and b.requested_at > a.requested_at
+                        for b in approvals
+                    )
+                ),
+                None,
+            ),
+            "flexibility": list(referral.flexibility_requests.select_related("answered_by")),
+            "placement": selectors.placement_for(referral),
+            "can_override": request.user.has_role(*OVERRIDERS),
+            "total_saving": sum((row.response.saving_weekly for row in rows), 0),
+        },
+    )
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def negotiate(request, pk, response_pk):
+    referral = get_referral_for_user(user=request.user, pk=pk)
+    offer = selectors.get_offer(referral, response_pk)
+    form = _bound(request, FeeRevisionForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fee_revise(
+                response=offer,
+                weekly_fee=form.cleaned_data["weekly_fee"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Negotiated fee recorded for {offer.request.provider}.")
+            return redirect("approvals:offers", pk=referral.pk)
+    return render(
+        request,
+        "approvals/negotiate.html",
+        {"referral": referral, "offer": offer, "form": form},
+    )
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def override(request, pk, response_pk, flag):
+    if not request.user.has_role(*OVERRIDERS) or flag not in FLAG_LABELS:
+        raise Http404
+    referral = get_referral_for_user(user=request.user, pk=pk)
+    offer = selectors.get_offer(referral, response_pk)
+    form = _bound(request, FlagOverrideForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_override(
+                response=offer, flag=flag, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Flag overridden on {offer.request.provider}'s offer.")
+            return redirect("approvals:offers", pk=referral.pk)
+    return render(
+        request,
+        "approvals/override.html",
+        {"referral": referral, "offer": offer, "form": form, "flag_label": FLAG_LABELS[flag]},
+    )
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def options(request, pk):
+    """The social worker's page: the options side by side, choose one or decline all;
+    and any question about flexibility after no suitable options."""
+    referral = selectors.get_referral_for_social_worker(user=request.user, pk=pk)
+    shortlists = selectors.referral_shortlists(referral)
+    waiting = next((s for s in shortlists if s.status == Shortlist.Status.AWAITING), None)
+    options_list = list(waiting.options.all()) if waiting else []
+    has_in_house = any(option.is_in_house for option in options_list)
+    choice = OptionChoiceForm(
+        request.POST if request.POST.get("action") == "choose" else None,
+        options=options_list,
+        has_in_house=has_in_house,
+        prefix="choose",
+    )
+    decline = DeclineOptionsForm(
+        request.POST if request.POST.get("action") == "decline" else None, prefix="decline"
+    )
+    if request.method == "POST" and waiting is None:
+        messages.info(request, "These options have already been answered.")
+        return redirect("approvals:options", pk=referral.pk)
+    if request.method == "POST" and choice.is_bound and choice.is_valid():
+        try:
+            services.option_choose(
+                shortlist=waiting,
+                option=choice.options[choice.cleaned_data["option"]],
+                rationale=choice.cleaned_data["rationale"],
+                in_house_reason=choice.cleaned_data.get("in_house_reason", ""),
+                actor=request.user,
+            )
+        except DomainError as error:
+            choice.add_error(None, str(error))
+        else:
+            messages.success(request, "Your choice is recorded. Its cost has gone for approval.")
+            return redirect("approvals:options", pk=referral.pk)
+    if request.method == "POST" and decline.is_bound and decline.is_valid():
+        try:
+            services.options_decline(
+                shortlist=waiting, reason=decline.cleaned_data["reason"], actor=request.user
+            )
+        except DomainError as error:
+            decline.add_error(None, str(error))
+        else:
+            messages.success(request, "You declined the options. Brokerage has been told.")
+            return redirect("approvals:options", pk=referral.pk)
+    return render(
+        request,
+        "approvals/options.html",
+        {
+            "referral": referral,
+            "waiting": waiting,
+            "options": options_list,
+            "has_in_house": has_in_house,
+            "choice": choice,
+            "decline": decline,
+            "decided": [s for s in shortlists if s.status != Shortlist.Status.AWAITING],
+            "flexibility": referral.flexibility_requests.filter(answered_at__isnull=True).first(),
+            "approvals": list(referral.cost_approvals.select_related("decided_by")),
+        },
+    )
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def no_suitable_options(request, pk):
+    referral = get_referral_for_user(user=request.user, pk=pk)
+    form = _bound(request, NoSuitableOptionsForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.no_suitable_options(
+                referral=referral, why=form.cleaned_data["why"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "Recorded. The social worker is asked where there is flexibility."
+            )
+            return redirect("approvals:offers", pk=referral.pk)
+    return render(
+        request,
+        "approvals/simple_form.html",
+        {
+            "referral": referral,
+            "form": form,
+            "title": "No suitable options",
+            "button": "Record and ask the social worker",
+            "back": ("approvals:offers", referral.pk),
+        },
+    )
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def flexibility(request, pk, asked_pk):
+    if not request.user.has_role(Role.SOCIAL_WORKER):
+        raise Http404
+    referral = selectors.get_referral_for_social_worker(user=request.user, pk=pk)
+    asked = get_object_or_404(FlexibilityRequest, referral=referral, pk=asked_pk)
+    form = _bound(request, FlexibilityForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flexibility_answer(
+                asked=asked, answer=form.cleaned_data["answer"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thank you. Brokerage will search again.")
+            return redirect("referrals:detail", pk=referral.pk)
+    return render(
+        request,
+        "approvals/simple_form.html",
+        {
+            "referral": referral,
+            "form": form,
+            "title": "Where is there flexibility?",
+            "intro": f"Brokerage found no suitable options: {asked.why}",
+            "button": "Send to brokerage",
+            "back": ("approvals:options", referral.pk),
+        },
+    )

@@ -1,0 +1,102 @@
+"""The provider's pages to sign an agreement: reached only through the secret link in
+their email, no sign-in. A link that is unknown, replaced, revoked or expired gets one
+plain page that says nothing about the child."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from placements.services import DomainError
+
+from .forms import SignAgreementForm, UploadAgreementForm
+from .services import placement as services
+
+
+def _private(response):
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def agreement_link(view):
+    @login_not_required
+    @wraps(view)
+    def wrapped(request, token, *args, **kwargs):
+        state = services.agreement_link_resolve(token)
+        if state.agreement is None:
+            response = render(request, "sign/invalid.html", status=404)
+            # Django logs every 404 with its path, and the path holds the secret.
+            response._has_been_logged = True
+            return _private(response)
+        return _private(view(request, state, token, *args, **kwargs))
+
+    return wrapped
+
+
+@require_http_methods(["GET", "POST"])
+@agreement_link
+def page(request, state, token):
+    agreement = state.agreement
+    posted = request.POST.get("action", "") if request.method == "POST" else ""
+    sign = SignAgreementForm(request.POST if posted == "sign" else None, prefix="sign")
+    upload = UploadAgreementForm(
+        request.POST if posted == "upload" else None,
+        request.FILES if posted == "upload" else None,
+        prefix="upload",
+    )
+    if posted and not state.can_sign:
+        return redirect("sign:page", token=token)
+    try:
+        if posted == "sign" and sign.is_valid():
+            services.agreement_sign(
+                agreement=agreement,
+                name=sign.cleaned_data["name"],
+                role=sign.cleaned_data["role"],
+                declaration=sign.cleaned_data["declaration"],
+            )
+            messages.success(request, "Thank you: the agreement is signed.")
+            return redirect("sign:page", token=token)
+        if posted == "upload" and upload.is_valid():
+            services.agreement_upload(
+                agreement=agreement,
+                content=upload.cleaned_data["signed_copy"].read(),
+                name=upload.cleaned_data["name"],
+                role=upload.cleaned_data["role"],
+            )
+            messages.success(request, "Thank you: your signed copy is uploaded.")
+            return redirect("sign:page", token=token)
+    except DomainError as error:
+        (sign if posted == "sign" else upload).add_error(None, str(error))
+    placement = agreement.placement
+    return render(
+        request,
+        "sign/page.html",
+        {
+            "token": token,
+            "state": state,
+            "agreement": agreement,
+            "placement": placement,
+            "provider": placement.provider,
+            "reference": placement.referral.reference,
+            "sign": sign,
+            "upload": upload,
+        },
+    )
+
+
+@require_GET
+@agreement_link
+def pdf(request, state, token):
+    agreement = state.agreement
+    field = agreement.final_pdf or agreement.issued_pdf
+    return FileResponse(
+        field.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"placement-agreement-{agreement.placement.referral.reference}"
+        f"-v{agreement.version}.pdf",
+    )
