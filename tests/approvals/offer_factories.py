@@ -76,3 +76,12 @@ def placed(approval, officer, approver, *, start=None):
         agreement=agreement, name="Pat Provider", role="Registered manager", declaration=True
     )
     return placement.agreement_countersign(agreement=agreement, actor=officer)
+
+
+def ensure_bands() -> None:
+    """Transactional tests flush the bands the data migration seeded; put them back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("approvals.migrations.0003_offers_to_placement").default_bands(apps, None)

@@ -500,3 +500,53 @@ def test_the_beat_task_sends_the_reminders(referral, offers, officer):
         )
     with time_machine.travel(dt.datetime(2026, 11, 25, 10, 1, tzinfo=dt.UTC), tick=False):
         assert options_remind.apply().get() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_approvers_at_once_give_one_decision(make_user, team):
+    import threading
+
+    from django.db import connection
+
+    from tests.approvals.offer_factories import ensure_bands, offers_in
+    from tests.providers.factories import ProviderFactory
+    from tests.referrals.search_factories import in_house_provider, searchable
+    from tests.referrals.test_search_reliability import ensure_placement_types
+
+    ensure_placement_types()
+    ensure_bands()
+    in_house_provider()
+    ProviderFactory(name="Framework 1")
+    officer = make_user(Role.BROKERAGE_OFFICER, team=None)
+    social_worker = make_user(Role.SOCIAL_WORKER)
+    referral = searchable(social_worker, officer)
+    made = offers_in(referral, officer, {"Framework 1": D("5500")})
+    approval = chosen(referral, officer, social_worker, made["Framework 1"])
+    approvers = [make_user(Role.HEAD_OF_SERVICE, team=None), make_user(Role.DIRECTOR, team=None)]
+    barrier = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def decide(approver, act):
+        try:
+            barrier.wait()
+            act(approval=approval, actor=approver, comments="Decided")
+            outcomes.append(approver)
+        except DomainError as refused:
+            errors.append(str(refused))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(approvers[0], costs.approval_approve)),
+        threading.Thread(target=decide, args=(approvers[1], costs.approval_reject)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    approval.refresh_from_db()
+    assert len(outcomes) == 1 and len(errors) == 1
+    assert "already been" in errors[0]
+    assert approval.decided_by == outcomes[0]
+    assert OutboxMessage.objects.filter(key__startswith="cost_approval_decided:").count() == 1

@@ -1,0 +1,268 @@
+"""The pages from offers to placement, as each person uses them, and what others may
+not see or change."""
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from approvals.models import CostApproval, Placement, PlacementAgreement, Shortlist
+from approvals.services import costs, placement
+from approvals.services import offers as offer_services
+from placements.models import OutboxMessage
+from placements.roles import Role
+from tests.approvals.offer_factories import chosen, placed
+
+pytestmark = pytest.mark.django_db
+SIGN_LINK = re.compile(r"/sign/([A-Za-z0-9_-]+)/")
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(name, referral, **kwargs):
+    return reverse(f"approvals:{name}", kwargs={"pk": referral.pk, **kwargs})
+
+
+def test_the_officer_compares_negotiates_and_sends_options(referral, offers, officer):
+    client = signed_in(officer)
+    page = client.get(url("offers", referral)).content.decode()
+    for name in ("Framework 1", "Framework 2", "Framework 3", "Northshire Fostering"):
+        assert name in page
+    assert "£5,500.00" in page and "£286,000.00" in page  # total a week and a year
+    # Negotiate: a bad amount, then a good one.
+    negotiate = url("negotiate", referral, response_pk=offers["Framework 2"].pk)
+    bad = client.post(negotiate, {"weekly_fee": "lots", "note": ""}).content.decode()
+    assert "There is a problem" in bad and "Say what was agreed" in bad
+    client.post(negotiate, {"weekly_fee": "£5,150", "note": "Agreed with Pat by phone"})
+    page = client.get(url("offers", referral)).content.decode()
+    assert "saves £250.00" in page and "saves £13,000.00" in page
+    # Send nothing: an error; then two options.
+    empty = client.post(url("offers", referral), {"note": ""}).content.decode()
+    assert "Choose at least one offer" in empty
+    response = client.post(
+        url("offers", referral),
+        {"responses": [offers["Framework 2"].pk, offers["Northshire Fostering"].pk], "note": "Hi"},
+    )
+    assert response.status_code == 302
+    shortlist = Shortlist.objects.get(referral=referral)
+    assert shortlist.options.count() == 2
+    assert "With the social worker" in client.get(url("offers", referral)).content.decode()
+
+
+def test_the_social_worker_chooses_with_reasons(referral, offers, officer, social_worker):
+    offer_services.shortlist_send(
+        referral=referral,
+        responses=[offers["Framework 2"], offers["Northshire Fostering"]],
+        note="",
+        actor=officer,
+    )
+    client = signed_in(social_worker)
+    detail = client.get(reverse("referrals:detail", kwargs={"pk": referral.pk})).content.decode()
+    assert "Compare the options and choose" in detail
+    page = client.get(url("options", referral)).content.decode()
+    assert "The options side by side" in page and "£5,500.00" in page and "£900.00" in page
+    external = Shortlist.objects.get().options.get(is_in_house=False)
+    refused = client.post(
+        url("options", referral),
+        {"action": "choose", "choose-option": external.pk, "choose-rationale": "Near school"},
+    ).content.decode()
+    assert "Say why the in-house option does not meet" in refused
+    assert CostApproval.objects.count() == 0
+    client.post(
+        url("options", referral),
+        {
+            "action": "choose",
+            "choose-option": external.pk,
+            "choose-rationale": "Near school, therapy on site",
+            "choose-in_house_reason": "No in-house carers near school",
+        },
+    )
+    approval = CostApproval.objects.get()
+    assert approval.required_role == Role.HEAD_OF_SERVICE
+
+
+def test_others_cannot_see_or_answer_the_options(
+    make_user, other_team, referral, offers, officer, social_worker
+):
+    offer_services.shortlist_send(
+        referral=referral, responses=[offers["Framework 1"]], note="", actor=officer
+    )
+    option = Shortlist.objects.get().options.get()
+    stranger = signed_in(make_user(Role.SOCIAL_WORKER, team=other_team))
+    assert stranger.get(url("options", referral)).status_code == 404
+    choose = {"action": "choose", "choose-option": option.pk, "choose-rationale": "Mine"}
+    assert stranger.post(url("options", referral), choose).status_code == 404
+    assert signed_in(officer).get(url("options", referral)).status_code == 404
+    assert signed_in(social_worker).get(url("offers", referral)).status_code == 403
+    assert not CostApproval.objects.exists()
+
+
+def test_the_head_of_service_approves_and_others_cannot(
+    referral, offers, officer, social_worker, head_of_service, senior_manager, make_user
+):
+    approval = chosen(referral, officer, social_worker, offers["Framework 2"])
+    queue = signed_in(head_of_service).get(reverse("approvals:queue")).content.decode()
+    assert referral.reference in queue
+    assert referral.reference not in (
+        signed_in(senior_manager).get(reverse("approvals:queue")).content.decode()
+    )
+    page_url = url("cost-approval", referral, approval_pk=approval.pk)
+    # A senior manager can read it but not decide it.
+    senior = signed_in(senior_manager)
+    assert "head of service or above" in senior.get(page_url).content.decode()
+    senior.post(page_url, {"decision": "approve"})
+    approval.refresh_from_db()
+    assert approval.status == CostApproval.Status.PENDING
+    # An approver outside the referral's reach that has never had a cost: 404.
+    other = signed_in(make_user(Role.SOCIAL_WORKER, team=None))
+    assert other.get(page_url).status_code == 404
+    head = signed_in(head_of_service)
+    missing = head.post(page_url, {"decision": "return", "comments": ""}).content.decode()
+    assert "Give your comments" in missing
+    head.post(page_url, {"decision": "approve", "comments": ""})
+    approval.refresh_from_db()
+    assert approval.status == CostApproval.Status.APPROVED
+    assert OutboxMessage.objects.filter(key__startswith="cost_approval_decided:").exists()
+
+
+def test_the_officer_confirms_issues_and_the_provider_signs_through_the_link(
+    referral, offers, officer, social_worker, head_of_service, make_user, other_team
+):
+    approval = chosen(referral, officer, social_worker, offers["Framework 2"])
+    costs.approval_approve(approval=approval, actor=head_of_service)
+    client = signed_in(officer)
+    page_url = url("placement", referral)
+    bad = client.post(page_url, {"action": "confirm"}).content.decode()
+    assert "There is a problem" in bad and not Placement.objects.exists()
+    start = dt.date.today() + dt.timedelta(days=10)
+    client.post(
+        page_url,
+        {
+            "action": "confirm",
+            "start_date_0": start.day,
+            "start_date_1": start.month,
+            "start_date_2": start.year,
+        },
+    )
+    made = Placement.objects.get()
+    assert made.start_date == start
+    # The social worker reads it but cannot act on it; another team's cannot see it.
+    assert signed_in(social_worker).get(page_url).status_code == 200
+    assert signed_in(social_worker).post(page_url, {"action": "issue"}).status_code == 404
+    stranger = signed_in(make_user(Role.SOCIAL_WORKER, team=other_team))
+    assert stranger.get(page_url).status_code == 404
+    client.post(page_url, {"action": "issue"})
+    agreement = PlacementAgreement.objects.get()
+    message = OutboxMessage.objects.get(key__startswith="agreement_to_sign:")
+    assert "Sam" not in message.body_text and referral.reference in message.body_text
+    token = SIGN_LINK.search(message.body_text).group(1)
+    assert (
+        stranger.get(
+            url("agreement-file", referral, agreement_pk=agreement.pk, kind="issued")
+        ).status_code
+        == 404
+    )
+    provider = Client()
+    sign_url = reverse("sign:page", kwargs={"token": token})
+    assert provider.get(reverse("sign:page", kwargs={"token": token[:-1] + "x"})).status_code == 404
+    page = provider.get(sign_url)
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    assert provider.get(reverse("sign:pdf", kwargs={"token": token})).status_code == 200
+    refused = provider.post(sign_url, {"action": "sign", "sign-name": "Pat"}).content.decode()
+    assert "Enter your role" in refused and "Confirm that you agree" in refused
+    provider.post(
+        sign_url,
+        {
+            "action": "sign",
+            "sign-name": "Pat Provider",
+            "sign-role": "Registered manager",
+            "sign-declaration": "on",
+        },
+    )
+    agreement.refresh_from_db()
+    assert agreement.status == PlacementAgreement.Status.SIGNED
+    assert "Signed" in provider.get(sign_url).content.decode()
+    client.post(page_url, {"action": "countersign"})
+    agreement.refresh_from_db()
+    assert agreement.status == PlacementAgreement.Status.COUNTERSIGNED
+    final = client.get(url("agreement-file", referral, agreement_pk=agreement.pk, kind="final"))
+    assert final.status_code == 200 and final["Content-Type"] == "application/pdf"
+
+
+def test_feedback_is_sent_to_every_unsuccessful_provider_at_once(
+    referral, offers, officer, social_worker, head_of_service
+):
+    approval = chosen(referral, officer, social_worker, offers["Framework 2"])
+    placed(approval, officer, head_of_service)
+    client = signed_in(officer)
+    waiting = placement.unsuccessful_requests(referral)
+    missing = client.post(url("feedback", referral), {}).content.decode()
+    assert "There is a problem" in missing and "Choose at least one reason" in missing
+    data = {f"p{request.pk}-reasons": ["cost"] for request in waiting}
+    data[f"p{waiting[0].pk}-note"] = "Thank you, a closer home was found"
+    assert client.post(url("feedback", referral), data).status_code == 302
+    assert OutboxMessage.objects.filter(key__startswith="provider_feedback:").count() == 3
+    assert "Cost" in client.get(url("placement", referral)).content.decode()
+
+
+def test_the_tracker_filters_and_exports(
+    make_user, referral, offers, officer, social_worker, head_of_service
+):
+    approval = chosen(referral, officer, social_worker, offers["Framework 2"])
+    placed(approval, officer, head_of_service)
+    viewer = signed_in(head_of_service)
+    page = viewer.get(reverse("approvals:tracker")).content.decode()
+    assert referral.reference in page and "£5,500.00" in page
+    in_house_only = viewer.get(reverse("approvals:tracker"), {"setting": "in_house"})
+    assert referral.reference not in in_house_only.content.decode()
+    csv_body = viewer.get(reverse("approvals:tracker-export", kwargs={"fmt": "csv"}))
+    text = csv_body.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Referral,Children,Provider")
+    assert referral.reference in text and "5500.00" in text
+    xlsx = viewer.get(reverse("approvals:tracker-export", kwargs={"fmt": "xlsx"}))
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
+    assert rows[1][0] == referral.reference and rows[1][10] == 5500
+    assert signed_in(social_worker).get(reverse("approvals:tracker")).status_code == 403
+
+
+def test_an_administrator_sets_new_bands(make_user):
+    admin = signed_in(make_user(Role.ADMINISTRATOR))
+    today = dt.date.today()
+    when = {"in_force_from_0": today.day, "in_force_from_1": today.month}
+    when["in_force_from_2"] = today.year
+    bad = admin.post(
+        reverse("approvals:bands"),
+        {**when, "note": "x", "from_1": "100", "role_1": "senior_manager"},
+    ).content.decode()
+    assert "The first band must start at £0.00" in bad
+    admin.post(
+        reverse("approvals:bands"),
+        {
+            **when,
+            "note": "Inflation",
+            "from_1": "0",
+            "role_1": "senior_manager",
+            "from_2": "£4,500",
+            "role_2": "head_of_service",
+            "from_3": "8000",
+            "role_3": "director",
+        },
+    )
+    page = admin.get(reverse("approvals:bands")).content.decode()
+    assert "£4,500.00 to £7,999.99" in page
+    from approvals.rules import approver_for
+    from placements.models import CouncilSettings
+
+    council = CouncilSettings.load()
+    assert approver_for(Decimal("4499.99"), in_house=False, council=council)[0] == (
+        Role.SENIOR_MANAGER
+    )
