@@ -248,7 +248,7 @@ class CostDecisionForm(GDSForm, forms.Form):
 
 
 class MoveDateForm(GDSForm, forms.Form):
-    start_date = GovDateField(label_text="Move date", required=True)
+    start_date = GovDateField(label_text="Move date", required=True, what="the move date")
 
 
 class SignAgreementForm(GDSForm, forms.Form):
@@ -300,7 +300,11 @@ class UploadAgreementForm(GDSForm, forms.Form):
 class CostBandsForm(GDSForm, forms.Form):
     """A new version of the bands: up to four rows of (from, role)."""
 
-    in_force_from = GovDateField(label_text="In force from (the start of this day)", required=True)
+    in_force_from = GovDateField(
+        label_text="In force from (the start of this day)",
+        required=True,
+        what="the day the bands come into force",
+    )
     note = forms.CharField(label="Why the bands change", max_length=300)
 
     ROWS = 4

@@ -4,7 +4,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "placements.settings.production")
+# As manage.py: the embedded defaults unless the environment says production.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "placements.settings.local")
 
 app = Celery("placements")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 class GovDateField(DateInputField):
     """A GOV.UK date input (day, month, year) with GOV.UK error messages."""
 
-    def __init__(self, *, label_text: str, required: bool = False, **kwargs):
+    def __init__(
+        self, *, label_text: str, required: bool = False, what: str | None = None, **kwargs
+    ):
         self.label_text = label_text
         kwargs.setdefault("label", label_text)
         super().__init__(required=required, require_all_fields=False, **kwargs)
-        self.error_messages["required"] = f"Enter {label_text.lower()}"
+        self.error_messages["required"] = f"Enter {what or label_text.lower()}"
         self.error_messages["incomplete"] = f"{label_text} must include a day, month and year"
 
     def compress(self, data_list):

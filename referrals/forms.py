@@ -582,7 +582,7 @@ class RoundAddProviderForm(forms.Form):
 
 
 class RoundExtendForm(GDSForm, forms.Form):
-    day = GovDateField(label_text="New deadline", required=True)
+    day = GovDateField(label_text="New deadline", required=True, what="the new deadline")
     reason = forms.CharField(
         label="Why is it being extended?",
         help_text="Providers are told the new deadline, not the reason.",

@@ -201,7 +201,9 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
             )
         ).values_list("pk", flat=True)
     )
-    added, removed = set(search_round.added), set(search_round.removed)
+    removed = set(search_round.removed)
+    # Added by hand, but still only from the round's pool.
+    added = set(pool.filter(pk__in=search_round.added).values_list("pk", flat=True))
     wanted = (matched | added) - removed
     excluded = {e.provider_id: e.reason for e in referral.exclusions.all()}
     asked_before = dict(

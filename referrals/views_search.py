@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.services import DomainError
-from providers.models import Provider
 
 from . import selectors
 from .forms import (
@@ -19,7 +18,7 @@ from .forms import (
     RoundStartForm,
 )
 from .models import RoundQuestion, SearchRound
-from .search import FEWEST_PROVIDERS, dual_search_reasons, round_selection
+from .search import FEWEST_PROVIDERS, dual_search_reasons, round_pool, round_selection
 from .services import search as services
 from .workflow import Status
 
@@ -130,18 +129,30 @@ def round_detail(request, pk, round_pk):
         if error is None:
             return redirect("referrals:round", pk=referral.pk, round_pk=search_round.pk)
         search_round.refresh_from_db()
-    context = {"referral": referral, "search_round": search_round, "error": error}
+    refused_filter = error is not None and request.POST.get("action") == "filter"
+    context = {
+        "referral": referral,
+        "search_round": search_round,
+        "error": error,
+        "error_target": "id_agreement"
+        if refused_filter and "agreement" in error
+        else "round-actions",
+    }
     if search_round.status == SearchRound.Status.DRAFT:
         selection = round_selection(search_round, council=council)
         chosen_ids = set(selection.provider_ids) | {left.provider.pk for left in selection.left_out}
         context.update(
             selection=selection,
             fewest=FEWEST_PROVIDERS,
-            filter_form=RoundFilterForm(
-                initial=RoundFilterForm.initial_from(search_round.criteria)
-            ),
+            # A refused filter keeps what the officer chose, to correct it.
+            filter_form=RoundFilterForm(request.POST)
+            if refused_filter
+            else RoundFilterForm(initial=RoundFilterForm.initial_from(search_round.criteria)),
             add_form=RoundAddProviderForm(),
-            addable=Provider.objects.active().exclude(pk__in=chosen_ids).order_by("name"),
+            addable=round_pool(search_round)
+            .exclude(pk__in=chosen_ids)
+            .exclude(is_archived=True)
+            .order_by("name", "reference"),
         )
     else:
         context.update(

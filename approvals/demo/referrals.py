@@ -154,7 +154,124 @@ def seed_demo_referrals(users: dict[str, User]) -> int:
                 )
             made.append(referral)
         _demo_search(made[-1], officer, today)
+        # Two more searched, for trying what follows: one with offers to compare, one
+        # taken all the way to a signed agreement (so the tracker has a placement).
+        ready = _demo_offers(made[-2], officer, today, fees=[5400, 4150, 6900])
+        placed = _demo_offers(made[-3], officer, today, fees=[3200, 3650])
+        if ready and placed:
+            _demo_placed(placed, officer, users, today)
     return len(made)
+
+
+def _offer_values(fee: int, today: dt.date, n: int) -> dict:
+    return {
+        "carer_reference": f"Carers FC-{300 + n}",
+        "weekly_fee": Decimal(fee),
+        "education_weekly": Decimal("0"),
+        "therapy_weekly": Decimal("100"),
+        "wraparound_weekly": Decimal("0"),
+        "transport_weekly": Decimal("0"),
+        "one_off_costs": Decimal("250"),
+        "one_off_details": "Bedroom furniture",
+        "available_from": today + dt.timedelta(days=7 + n),
+        "needs_met": "Carers experienced with teenagers; a short drive to school; "
+        "weekly therapy arranged.",
+        "ofsted_urn": "",
+    }
+
+
+def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> Referral | None:
+    """Pack released, funding approved at £6,000, the in-house and framework rounds
+    sent, and an offer from the first framework providers at each fee (fee plus £100 of
+    therapy a week)."""
+    if referral.status != Referral.Status.ACCEPTED:
+        return None
+    pack = referrals.pack_prepare(referral=referral, actor=officer)
+    for flag in pack.flags.filter(resolution="open"):
+        referrals.pack_flag_accept(flag=flag, reason="Checked: safe to send", actor=officer)
+    referrals.pack_release(request=pack, actor=officer)
+    approvals.funding_approval_record(
+        referral=referral,
+        approved_by="Sunita Rao",
+        weekly_amount=Decimal("6000"),
+        approved_on=today,
+        actor=officer,
+    )
+    for kind in (SearchRound.Kind.IN_HOUSE, SearchRound.Kind.FRAMEWORK):
+        (search_round,) = search.round_start(referral=referral, kind=kind, actor=officer)
+        if kind == SearchRound.Kind.FRAMEWORK:  # a wider choice, as agreed
+            search.round_set_criteria(
+                search_round=search_round,
+                criteria={"tier": ""},
+                actor=officer,
+                social_worker_agreement="The social worker agreed by phone: any distance "
+                "that keeps him at his school",
+            )
+        search_round = _sent(search_round, officer)
+        if search_round is None:
+            return None
+    in_house = referral.search_rounds.get(kind=SearchRound.Kind.IN_HOUSE).requests.first()
+    if in_house is not None:  # the council's own carers, too far from school
+        answers.offer_make(
+            request=in_house, responder_name="Fostering duty", values=_offer_values(850, today, 9)
+        )
+    requests = list(search_round.requests.order_by("pk")[: len(fees)])
+    for n, (request, fee) in enumerate(zip(requests, fees, strict=False)):
+        answers.offer_make(
+            request=request, responder_name="Jo Matching", values=_offer_values(fee, today, n)
+        )
+    return referral
+
+
+def _sent(search_round: SearchRound, officer: User) -> SearchRound | None:
+    """Send the round; if its filters leave nobody (the in-house service takes only some
+    ages), the officer drops the age filter, as they would, and sends it then."""
+    for criteria in (None, {"age_fits": False}):
+        if criteria:
+            search.round_set_criteria(search_round=search_round, criteria=criteria, actor=officer)
+        try:
+            return search.round_send(search_round=search_round, actor=officer)
+        except DomainError:
+            continue
+    search.round_cancel(search_round=search_round, actor=officer)
+    return None
+
+
+def _demo_placed(referral: Referral, officer: User, users: dict[str, User], today) -> None:
+    """The cheapest offer sent, chosen, approved by the senior manager, confirmed,
+    signed by the provider and countersigned; the other provider given feedback."""
+    from approvals.models import ProviderFeedback
+    from approvals.selectors import current_offers
+    from approvals.services import costs, offers, placement
+
+    standing = sorted(current_offers(referral), key=lambda offer: offer.agreed_total_weekly)
+    if not standing:
+        return
+    shortlist = offers.shortlist_send(
+        referral=referral, responses=standing[:1], note="The closest to school.", actor=officer
+    )
+    approval = offers.option_choose(
+        shortlist=shortlist,
+        option=shortlist.options.get(),
+        rationale="Near school and used to teenagers; he can keep his football club.",
+        actor=users["sam.social"],
+    )
+    costs.approval_approve(approval=approval, actor=users["sunita.senior"], comments="Agreed")
+    made = placement.placement_confirm(
+        approval=approval, start_date=today + dt.timedelta(days=7), actor=officer
+    )
+    agreement = placement.agreement_issue(placement=made, actor=officer)
+    placement.agreement_sign(
+        agreement=agreement, name="Jo Matching", role="Registered manager", declaration=True
+    )
+    placement.agreement_countersign(agreement=agreement, actor=officer)
+    others = placement.unsuccessful_requests(referral)
+    if others:
+        placement.feedback_send(
+            referral=referral,
+            entries=[(request, [ProviderFeedback.Reason.COST], "") for request in others],
+            actor=officer,
+        )
 
 
 def _demo_search(referral: Referral, officer: User, today: dt.date) -> None:

@@ -630,7 +630,10 @@ def pack_prepare(*, referral: Referral, actor) -> ResourceRequest:
         referral=locked,
         actor=actor,
         kind=ChronologyEntry.Kind.NOTE,
-        text=f"Anonymised pack version {version} prepared ({len(pack.flags)} words to check)",
+        text=(
+            f"Anonymised pack version {version} prepared ({len(pack.flags)} "
+            f"word{'s' * (len(pack.flags) != 1)} to check)"
+        ),
     )
     return request
 

@@ -36,6 +36,7 @@ from ..search import (
     dual_search_reasons,
     referral_age_bands,
     round_deadline,
+    round_pool,
     round_selection,
     widens_tier,
 )
@@ -172,7 +173,10 @@ def round_start(
     if Kind.OFF_FRAMEWORK in external and not any(
         r.kind == Kind.FRAMEWORK and r.status == RoundStatus.CLOSED for r in sent
     ):
-        raise DomainError("Search framework providers first: off-framework comes after")
+        raise DomainError(
+            "Off-framework providers are asked once a framework round has closed: close or "
+            "wait for the framework round first"
+        )
     default_category = locked.placement_type.category if locked.placement_type else None
     category = category or default_category
     if widened.strip() and not social_worker_agreement.strip():
@@ -226,12 +230,12 @@ def round_set_criteria(
     criteria = {**default_criteria(locked.kind), **criteria}
     agreement = social_worker_agreement.strip()
     fields = ["criteria"]
-    if widens_tier(locked, criteria) and not locked.social_worker_agreement:
-        if not agreement:
-            raise DomainError(
-                "Searching outside the council's boundary needs the social worker's "
-                "agreement: record it"
-            )
+    if widens_tier(locked, criteria) and not (locked.social_worker_agreement or agreement):
+        raise DomainError(
+            "Searching outside the council's boundary needs the social worker's "
+            "agreement: record it"
+        )
+    if agreement and locked.is_external and not locked.social_worker_agreement:
         locked.social_worker_agreement = agreement
         locked.widened = "; ".join(filter(None, [locked.widened, "outside the boundary"]))
         fields += ["social_worker_agreement", "widened"]
@@ -240,7 +244,7 @@ def round_set_criteria(
             actor=actor,
             kind=ChronologyEntry.Kind.NOTE,
             text=(
-                f"Round {locked.number} widened outside the council's boundary. "
+                f"Round {locked.number} may reach outside the council's boundary. "
                 f"Social worker's agreement: {agreement}"
             ),
         )
@@ -251,16 +255,35 @@ def round_set_criteria(
 
 @transaction.atomic
 def round_add_provider(*, search_round: SearchRound, provider: Provider, actor) -> SearchRound:
+    """Add a provider the filters left out. Only from the round's own pool (in-house for
+    an in-house round, the category's framework for a framework round), and outside the
+    council's boundary only once the social worker has agreed."""
     locked = _draft(search_round)
     if provider.is_archived:
         raise DomainError("This provider is archived")
     if provider.pk in locked.referral.exclusions.values_list("provider_id", flat=True):
         raise DomainError("The social worker asked for this provider not to be approached")
+    if not round_pool(locked).filter(pk=provider.pk).exists():
+        raise DomainError(f"{provider} cannot be asked in this round: {_pool_words(locked)}")
+    if widens_tier(locked, {"tier": str(provider.tier)}) and not locked.social_worker_agreement:
+        raise DomainError(
+            f"{provider} is outside the council's boundary: record the social worker's "
+            "agreement to search outside it first"
+        )
     locked.removed = [pk for pk in locked.removed if pk != provider.pk]
     if provider.pk not in locked.added:
         locked.added = [*locked.added, provider.pk]
     locked.save(update_fields=["added", "removed"])
     return locked
+
+
+def _pool_words(search_round: SearchRound) -> str:
+    category = str(search_round.category or "the category").lower()
+    if search_round.kind == Kind.IN_HOUSE:
+        return "an in-house round asks only the council's own service"
+    if search_round.kind == Kind.FRAMEWORK:
+        return f"a framework round asks only providers on the framework for {category}"
+    return f"an off-framework round asks only off-framework and spot providers for {category}"
 
 
 @transaction.atomic

@@ -79,7 +79,7 @@ def test_filters_apply_from_the_round_page(signed_in, ready, officer):
     draft.refresh_from_db()
     assert draft.criteria["tier"] == "2" and draft.criteria["cleared"] is True
     assert draft.social_worker_agreement == "Sam, by phone, 23 Nov"
-    assert ready.chronology.filter(text__contains="widened outside the council").exists()
+    assert ready.chronology.filter(text__contains="may reach outside the council").exists()
     assert draft.criteria["age_fits"] is False
     assert "This round will go to 0 providers" in signed_in.get(round_url(draft)).content.decode()
     unknown = signed_in.post(round_url(draft), {"action": "add", "provider": "999999"})
@@ -118,7 +118,9 @@ def test_extend_and_answer_pages_show_errors(signed_in, ready, officer):
         )
         url = round_url(framework, "referrals:round-extend")
         empty = signed_in.post(url, {}).content.decode()
-        assert "Enter new deadline" in empty and "Say why the deadline is being extended" in empty
+        assert (
+            "Enter the new deadline" in empty and "Say why the deadline is being extended" in empty
+        )
         weekend = signed_in.post(
             url, {"day_0": "5", "day_1": "12", "day_2": "2026", "reason": "More time"}
         )

@@ -167,14 +167,19 @@ def searchable_from_draft(referral, social_worker, officer):
         factories.services.referral_start = original
 
 
-def test_adding_removing_and_putting_back_by_hand(ready, officer):
-    outside = ProviderFactory(name="Residential only", categories={"residential": "framework"})
+def test_adding_removing_and_putting_back_by_hand(ready, officer, in_house):
+    full = ProviderFactory(name="Full up", vacancies=0)
     draft = framework_round(ready, officer)
+    draft = search.round_set_criteria(
+        search_round=draft, criteria={"has_vacancy": True}, actor=officer
+    )
     council = CouncilSettings.load()
-    draft = search.round_add_provider(search_round=draft, provider=outside, actor=officer)
+    assert "Full up" not in names(round_selection(draft, council=council))
+    # The filters left it out; the officer adds it by hand all the same.
+    draft = search.round_add_provider(search_round=draft, provider=full, actor=officer)
     selection = round_selection(draft, council=council)
-    assert "Residential only" in names(selection)
-    assert next(c for c in selection.chosen if c.provider == outside).by_hand
+    assert "Full up" in names(selection)
+    assert next(c for c in selection.chosen if c.provider == full).by_hand
     draft = search.round_remove_provider(
         search_round=draft, provider_id=selection.chosen[0].provider.pk, actor=officer
     )
@@ -188,12 +193,40 @@ def test_adding_removing_and_putting_back_by_hand(ready, officer):
     assert removed in names(round_selection(draft, council=council))
 
 
+def test_adding_by_hand_keeps_to_the_rounds_pool_and_the_boundary(ready, officer, in_house):
+    residential = ProviderFactory(name="Residential only", categories={"residential": "framework"})
+    spot = ProviderFactory(name="Spot agency", categories={"fostering": "spot"})
+    far = ProviderFactory(name="Far away", tier=Tier.OUTSIDE)
+    (in_house_round,) = search.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=officer)
+    with pytest.raises(DomainError, match="only the council's own service"):
+        search.round_add_provider(search_round=in_house_round, provider=spot, actor=officer)
+    search.round_cancel(search_round=in_house_round, actor=officer)
+    draft = framework_round(ready, officer)
+    for provider in (residential, spot):
+        with pytest.raises(DomainError, match="only providers on the framework for fostering"):
+            search.round_add_provider(search_round=draft, provider=provider, actor=officer)
+    with pytest.raises(DomainError, match="outside the council's boundary"):
+        search.round_add_provider(search_round=draft, provider=far, actor=officer)
+    draft = search.round_set_criteria(
+        search_round=draft,
+        criteria={"tier": "1"},
+        actor=officer,
+        social_worker_agreement="Sam agreed by phone",
+    )
+    draft = search.round_add_provider(search_round=draft, provider=far, actor=officer)
+    assert "Far away" in names(round_selection(draft, council=CouncilSettings.load()))
+    # A stale hand-added id outside the pool never reaches the selection.
+    draft.added = [*draft.added, residential.pk]
+    draft.save(update_fields=["added"])
+    assert "Residential only" not in names(round_selection(draft, council=CouncilSettings.load()))
+
+
 def test_providers_asked_in_an_earlier_round_are_left_out(ready, officer):
     first = sent_round(ready, officer)
     asked = first.requests.first().provider
     search.rounds_close_due(now=first.deadline_at)
-    # Off-framework next; the officer tries to add back someone already asked.
-    (draft,) = search.round_start(referral=ready, kind=Kind.OFF_FRAMEWORK, actor=officer)
+    # A second framework round: everyone asked in the first is left out, with why.
+    (draft,) = search.round_start(referral=ready, kind=Kind.FRAMEWORK, actor=officer)
     search.round_add_provider(search_round=draft, provider=asked, actor=officer)
     draft.refresh_from_db()
     selection = round_selection(draft, council=CouncilSettings.load())
@@ -221,7 +254,7 @@ def test_external_rounds_need_a_funding_approval(social_worker, officer, in_hous
 
 def test_off_framework_only_after_a_framework_round_has_closed(ready, officer):
     framework = sent_round(ready, officer)
-    with pytest.raises(DomainError, match="framework providers first"):
+    with pytest.raises(DomainError, match="once a framework round has closed"):
         search.round_start(referral=ready, kind=Kind.OFF_FRAMEWORK, actor=officer)
     search.rounds_close_due(now=framework.deadline_at)
     (spot,) = search.round_start(referral=ready, kind=Kind.OFF_FRAMEWORK, actor=officer)

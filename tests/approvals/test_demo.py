@@ -1,0 +1,44 @@
+"""The demo data `make run` loads: every step of the journey is there to try."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from approvals.models import Placement, PlacementAgreement, ProviderFeedback
+from approvals.rules import approver_for
+from approvals.selectors import offer_comparison
+from placements.models import CouncilSettings
+from placements.roles import Role
+from referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_offers_to_compare_and_a_placement_made():
+    call_command("seed_demo", quiet_logins=True)
+    council = CouncilSettings.load()
+    placed = Referral.objects.get(status=Referral.Status.PLACED)
+    agreement = PlacementAgreement.objects.get(placement__referral=placed)
+    assert agreement.status == PlacementAgreement.Status.COUNTERSIGNED
+    assert ProviderFeedback.objects.filter(request__round__referral=placed).exists()
+    # One referral has offers waiting to be compared: in-house, and one the head of
+    # service approves (so the whole of the journey can be tried by hand).
+    waiting = [
+        rows
+        for referral in Referral.objects.filter(status=Referral.Status.ACCEPTED)
+        for rows in [offer_comparison(referral, council=council)]
+        if len(rows) >= 2
+    ]
+    assert waiting, "no demo referral has offers to compare"
+    rows = waiting[0]
+    assert any(row.provider.is_in_house for row in rows)
+    totals = [row.response.agreed_total_weekly for row in rows if not row.provider.is_in_house]
+    assert any(
+        approver_for(total, in_house=False, council=council)[0] == Role.HEAD_OF_SERVICE
+        for total in totals
+    )
+    assert Decimal("5500.00") in totals
+    # Loading it again changes nothing.
+    call_command("seed_demo", quiet_logins=True)
+    assert Placement.objects.count() == 1
