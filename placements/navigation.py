@@ -44,6 +44,8 @@ def navigation_for(request) -> list[dict]:
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
     section = current.split(":")[0] if ":" in current else current
+    if "/referrals/" in request.path:  # a referral's pages, whichever app serves them
+        section = "referrals"
     items = [
         item for item in NAV_ITEMS if item.capability is None or user_can(user, item.capability)
     ]

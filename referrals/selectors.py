@@ -163,7 +163,7 @@ def _approvals_outstanding() -> Q:
 def action_list(user, *, filters=(), today) -> QuerySet[Referral]:
     """Every open referral brokerage handles: emergencies first, then the duty lead's
     priority, then the date needed, then the oldest. `filters` narrow it together."""
-    referrals = Referral.objects.filter(status__in=BROKERAGE_VISIBLE)
+    referrals = Referral.objects.filter(status__in=BROKERAGE_VISIBLE).exclude(status=Status.PLACED)
     conditions = {
         "mine": Q(assigned_officer=user),
         "unassigned": Q(assigned_officer__isnull=True),

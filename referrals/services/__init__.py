@@ -302,7 +302,8 @@ def referral_submit(*, referral: Referral, actor, response: str = "") -> Referra
 
 @transaction.atomic
 def referral_withdraw(*, referral: Referral, reason: str, actor) -> Referral:
-    """Withdraw at any stage with a reason; the social worker is told unless it was them."""
+    """Withdraw at any stage with a reason; the social worker and the assigned officer are
+    told, unless it was them."""
     if not reason.strip():
         raise DomainError("Enter why the referral is being withdrawn")
     moved = transition(
@@ -312,10 +313,16 @@ def referral_withdraw(*, referral: Referral, reason: str, actor) -> Referral:
 
     # Providers are told only that it was withdrawn: the reason may name the child.
     search_end(referral=moved, why="The referral has been withdrawn", actor=actor)
-    if moved.social_worker_id != actor.pk and moved.reference:
+    # Whoever did not withdraw it is told: the social worker, and the officer working it.
+    told = [
+        person.email
+        for person in (moved.social_worker, moved.assigned_officer)
+        if person is not None and person.pk != actor.pk
+    ]
+    if told and moved.reference:
         referral_email(
             moved,
-            to=[moved.social_worker.email],
+            to=told,
             template="referral_withdrawn",
             key=f"withdrawn-{moved.closed_at.isoformat()}",
             who=actor,

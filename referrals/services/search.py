@@ -615,24 +615,23 @@ def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | N
         status__in=[RoundStatus.OPEN, RoundStatus.CLOSED]
     ).select_related("referral", "category"):
         live = [r for r in _live_requests(search_round) if keep is None or r.pk != keep.pk]
-        if not live:
-            continue
-        ProviderRequest.objects.filter(pk__in=[r.pk for r in live]).update(
-            revoked_at=now, revoked_reason=why
-        )
-        base = _provider_context(search_round, council)
-        outbox_enqueue_many(
-            [
-                (
-                    f"provider_withdrawn:{request.pk}",
-                    request.provider.referral_emails,
-                    "provider_withdrawn",
-                    {**base, "provider": request.provider, "why": why},
-                )
-                for request in live
-            ]
-        )
-        told += len(live)
+        if live:
+            ProviderRequest.objects.filter(pk__in=[r.pk for r in live]).update(
+                revoked_at=now, revoked_reason=why
+            )
+            base = _provider_context(search_round, council)
+            outbox_enqueue_many(
+                [
+                    (
+                        f"provider_withdrawn:{request.pk}",
+                        request.provider.referral_emails,
+                        "provider_withdrawn",
+                        {**base, "provider": request.provider, "why": why},
+                    )
+                    for request in live
+                ]
+            )
+            told += len(live)
         if search_round.status == RoundStatus.OPEN:
             search_round.status = RoundStatus.CLOSED
             search_round.closed_at = now

@@ -426,6 +426,11 @@ def test_the_agreement_has_the_agreed_terms_and_not_the_childs_identity(
     assert "Countersigned by Bola Officer" in final
     referral.refresh_from_db()
     assert referral.status == Referral.Status.PLACED and referral.closed_at
+    # Its rounds are closed and it leaves the action list.
+    assert not referral.search_rounds.filter(status="open").exists()
+    from referrals.selectors import action_list
+
+    assert referral not in action_list(officer, today=timezone.localdate())
     # The other providers' links are revoked and they are told; the placed one is not.
     revoked = ProviderRequest.objects.filter(round__referral=referral, revoked_at__isnull=False)
     assert not revoked.filter(pk=made.response.request_id).exists()

@@ -415,6 +415,18 @@ def test_withdrawal_by_brokerage_tells_the_social_worker(
     ]
 
 
+def test_withdrawal_by_the_social_worker_tells_the_assigned_officer(
+    make_user, django_capture_on_commit_callbacks
+):
+    social_worker = make_user(Role.SOCIAL_WORKER, email="sw@council.example")
+    officer = make_user(Role.BROKERAGE_OFFICER, team=None, email="officer@council.example")
+    referral = submitted(social_worker)
+    Referral.objects.filter(pk=referral.pk).update(assigned_officer=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_withdraw(referral=referral, reason="Staying home", actor=social_worker)
+    assert [m.to for m in mail.outbox] == [["officer@council.example"]]
+
+
 def test_officer_withdraws_from_the_page(client_for, make_user):
     referral = submitted(make_user(Role.SOCIAL_WORKER))
     officer = client_for(Role.BROKERAGE_OFFICER, team=None)
