@@ -25,6 +25,8 @@ class GDSForm:
         super().__init__(*args, **kwargs)
         self._helper = FormHelper()
         self._helper.form_tag = False
+        # The page's own <form> carries {% csrf_token %}; one token per form is enough.
+        self._helper.disable_csrf = True
         self._helper.label_size = Size.SMALL
         self._helper.legend_size = Size.SMALL
 

@@ -38,6 +38,11 @@ def test_empty_form_says_what_is_missing(client):
     assert b"Enter your password" in response.content
 
 
+def test_each_form_carries_one_csrf_token(client):
+    page = client.get(reverse("login")).content.decode()
+    assert page.count("<form") == page.count('name="csrfmiddlewaretoken"') == 1
+
+
 def test_deactivated_user_cannot_sign_in(client):
     user = UserFactory(is_active=False)
     response = sign_in(client, user.email)
