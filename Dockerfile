@@ -49,4 +49,5 @@ EXPOSE 8000
 CMD ["gunicorn", "placements.wsgi", \
      "--bind", "0.0.0.0:8000", \
      "--access-logfile", "-", \
+     "--logger-class", "placements.access_log.RedactingLogger", \
      "--timeout", "60"]

@@ -1,0 +1,74 @@
+"""gunicorn, run for real, keeps providers' link secrets out of its access log."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from http.client import HTTPConnection
+from pathlib import Path
+
+from django.conf import settings
+
+TOKEN = "s3cr3t-Token-that-must-not-be-logged"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str, **headers) -> int:
+    connection = HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers)
+        return connection.getresponse().status
+    except OSError:
+        return 0  # not listening yet
+    finally:
+        connection.close()
+
+
+def test_gunicorn_access_log_leaves_out_link_tokens(tmp_path: Path):
+    port = free_port()
+    log = tmp_path / "access.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "placements.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    server = subprocess.Popen(  # noqa: S603 - our own fixed command line
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "placements.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            str(log),
+            "--logger-class",
+            "placements.access_log.RedactingLogger",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while get(port, "/healthz") != 200:
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+        # Unknown tokens: 404 either way; what matters is what gunicorn writes down.
+        referrer = f"http://127.0.0.1:{port}/respond/{TOKEN}/"
+        get(port, f"/respond/{TOKEN}/", Referer=referrer)
+        get(port, f"/sign/{TOKEN}/agreement.pdf")
+        get(port, f"/respond/{TOKEN}/offer/?x=1")
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0].decode(errors="replace")
+    written = log.read_text()
+    assert "/respond/[link]/" in written and "/sign/[link]/agreement.pdf" in written, output
+    assert TOKEN not in written
