@@ -144,7 +144,9 @@ def approvals_waiting_for(user) -> QuerySet[CostApproval]:
         else:
             scope |= Q(required_role=Role.TEAM_MANAGER)
     return (
-        CostApproval.objects.filter(scope, status=CostApproval.Status.PENDING)
+        CostApproval.objects.filter(
+            scope, status=CostApproval.Status.PENDING, referral__status=Referral.Status.ACCEPTED
+        )
         .exclude(option__shortlist__decided_by=user)
         .exclude(option__response__revisions__recorded_by=user)
         .select_related(

@@ -13,6 +13,7 @@ from placements.roles import Role
 from placements.services import DomainError
 from referrals.models import ChronologyEntry, ProviderResponse
 from referrals.services import chronology_add, referral_email
+from referrals.workflow import Status as ReferralStatus
 
 from ..models import CostApproval, CostBand, CostBandVersion, Shortlist
 from ..rules import APPROVER_RANKS, approval_refusal, offer_is_current
@@ -100,6 +101,11 @@ def _decide(approval: CostApproval, actor, *, to: str, comments: str) -> CostApp
     if locked.status != Decision.PENDING:
         who = f" by {locked.decided_by}" if locked.decided_by else ""
         raise DomainError(f"This cost has already been {locked.get_status_display().lower()}{who}")
+    if locked.referral.status != ReferralStatus.ACCEPTED:
+        raise DomainError(
+            f"This referral is {locked.referral.get_status_display().lower()}: its cost "
+            "cannot be decided"
+        )
     refusal = approval_refusal(actor, locked)
     if refusal:
         raise DomainError(refusal)

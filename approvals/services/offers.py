@@ -395,7 +395,9 @@ def options_remind_due(*, now: dt.datetime | None = None) -> int:
     council = CouncilSettings.load()
     reminded = 0
     waiting = Shortlist.objects.filter(
-        status=Shortlist.Status.AWAITING, reminded_at__isnull=True
+        status=Shortlist.Status.AWAITING,
+        reminded_at__isnull=True,
+        referral__status=Status.ACCEPTED,
     ).select_related("referral__social_worker", "referral__assigned_officer", "sent_by")
     for shortlist in waiting:
         if remind_due_at(shortlist.sent_at, council) > now:

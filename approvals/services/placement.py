@@ -205,7 +205,11 @@ def agreement_link_resolve(token: str, *, now: dt.datetime | None = None) -> Agr
         return AgreementLinkState("unknown")
     now = now or timezone.now()
     agreement = link.agreement
-    if link.revoked_at or now >= link.expires_at:
+    if (
+        link.revoked_at
+        or now >= link.expires_at
+        or agreement.placement.referral.status == Status.WITHDRAWN
+    ):
         return AgreementLinkState("closed")
     if agreement.status == PlacementAgreement.Status.SENT:
         return AgreementLinkState("open", agreement)

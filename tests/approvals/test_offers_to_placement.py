@@ -3,6 +3,7 @@ the choice, cost bands and separation of duties, the placement, the IPA, feedbac
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -555,3 +556,37 @@ def test_two_approvers_at_once_give_one_decision(make_user, team):
     assert "already been" in errors[0]
     assert approval.decided_by == outcomes[0]
     assert OutboxMessage.objects.filter(key__startswith="cost_approval_decided:").count() == 1
+
+
+def test_withdrawing_the_referral_stops_its_approval_reminders_and_agreement_link(
+    referral, offers, officer, social_worker, head_of_service
+):
+    from referrals import services as referral_services
+
+    approval = chosen(referral, officer, social_worker, offers["Framework 2"])
+    costs.approval_approve(approval=approval, actor=head_of_service)
+    made = placement.placement_confirm(
+        approval=approval, start_date=dt.date.today() + dt.timedelta(days=5), actor=officer
+    )
+    placement.agreement_issue(placement=made, actor=officer)
+    token = re.search(
+        r"/sign/([\w-]+)/",
+        OutboxMessage.objects.get(key__startswith="agreement_to_sign:").body_text,
+    ).group(1)
+    assert placement.agreement_link_resolve(token).can_sign
+    referral_services.referral_withdraw(referral=referral, reason="Family found", actor=officer)
+    assert placement.agreement_link_resolve(token).state == "closed"
+
+
+def test_a_pending_cost_on_a_withdrawn_referral_cannot_be_decided(
+    referral, offers, officer, social_worker, head_of_service
+):
+    from approvals.selectors import approvals_waiting_for
+    from referrals import services as referral_services
+
+    approval = chosen(referral, officer, social_worker, offers["Framework 2"])
+    assert list(approvals_waiting_for(head_of_service)) == [approval]
+    referral_services.referral_withdraw(referral=referral, reason="Family found", actor=officer)
+    assert list(approvals_waiting_for(head_of_service)) == []
+    with pytest.raises(DomainError, match="withdrawn"):
+        costs.approval_approve(approval=approval, actor=head_of_service)
