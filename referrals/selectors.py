@@ -294,7 +294,10 @@ def referral_offers(referral: Referral) -> list[ProviderResponse]:
         )
         .select_related("provider", "round")
         .prefetch_related(
-            Prefetch("responses", queryset=ProviderResponse.objects.order_by("version"))
+            Prefetch(
+                "responses",
+                queryset=ProviderResponse.objects.order_by("version").prefetch_related("revisions"),
+            )
         )
     )
     offers = []
@@ -302,7 +305,7 @@ def referral_offers(referral: Referral) -> list[ProviderResponse]:
         latest = list(request.responses.all())[-1]
         latest.request = request
         offers.append(latest)
-    return sorted(offers, key=lambda offer: offer.total_weekly)
+    return sorted(offers, key=lambda offer: offer.agreed_total_weekly)
 
 
 def next_deadline_subquery():

@@ -45,6 +45,9 @@ def test_the_officer_compares_negotiates_and_sends_options(referral, offers, off
     client.post(negotiate, {"weekly_fee": "£5,150", "note": "Agreed with Pat by phone"})
     page = client.get(url("offers", referral)).content.decode()
     assert "saves £250.00" in page and "saves £13,000.00" in page
+    # The saving shows on the referral too.
+    detail = client.get(reverse("referrals:detail", kwargs={"pk": referral.pk})).content.decode()
+    assert "saves £250.00 a week, £13,000.00 a year" in detail
     # Send nothing: an error; then two options.
     empty = client.post(url("offers", referral), {"note": ""}).content.decode()
     assert "Choose at least one offer" in empty
