@@ -269,3 +269,33 @@ def test_an_administrator_sets_new_bands(make_user):
     assert approver_for(Decimal("4499.99"), in_house=False, council=council)[0] == (
         Role.SENIOR_MANAGER
     )
+
+
+def test_the_comparison_reads_the_same_number_of_queries_however_many_offers(
+    referral, offers, officer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from referrals.models import ProviderRequest
+    from referrals.services import answers
+    from tests.approvals.offer_factories import offer_values
+
+    client = signed_in(officer)
+    offer_services.fee_revise(
+        response=offers["Framework 1"], weekly_fee=Decimal("3800"), note="Agreed", actor=officer
+    )
+    client.get(url("offers", referral))  # sessions and settings warm
+    with CaptureQueriesContext(connection) as three:
+        client.get(url("offers", referral))
+    fourth = ProviderRequest.objects.get(round__referral=referral, provider__name="Framework 4")
+    answers.offer_make(request=fourth, responder_name="Al", values=offer_values(Decimal("4800")))
+    offer_services.fee_revise(
+        response=fourth.responses.get(), weekly_fee=Decimal("4500"), note="Agreed", actor=officer
+    )
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url("offers", referral)).content.decode()
+    assert "5 offers" in page
+    assert len(four.captured_queries) == len(three.captured_queries), [
+        q["sql"] for q in four.captured_queries
+    ]
