@@ -24,7 +24,7 @@ class PlacementFilter(django_filters.FilterSet):
     )
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.all(),
-        field_name="referral__placement_type__category",
+        field_name="response__request__round__category",
         label="Category",
         empty_label="Any category",
     )

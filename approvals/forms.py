@@ -103,6 +103,21 @@ class ExternalCommentForm(GDSForm, forms.Form):
 
 class FeeRevisionForm(GDSForm, forms.Form):
     weekly_fee = MoneyField(label="Negotiated weekly fee", what="the negotiated weekly fee")
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def clean_weekly_fee(self):
+        fee = self.cleaned_data["weekly_fee"]
+        if fee <= 0:
+            raise forms.ValidationError("The negotiated weekly fee must be more than £0")
+        if self.current is not None and fee >= self.current:
+            raise forms.ValidationError(
+                f"The negotiated weekly fee must be lower than the fee now, £{self.current:,.2f}"
+            )
+        return fee
+
     note = forms.CharField(
         label="What was agreed, and with whom",
         help_text="For example “Pat Jones, registered manager, agreed by phone on 24 November”.",
@@ -305,7 +320,11 @@ class CostBandsForm(GDSForm, forms.Form):
         required=True,
         what="the day the bands come into force",
     )
-    note = forms.CharField(label="Why the bands change", max_length=300)
+    note = forms.CharField(
+        label="Why the bands change",
+        max_length=300,
+        error_messages={"required": "Say why the bands change"},
+    )
 
     ROWS = 4
 
@@ -331,6 +350,8 @@ class CostBandsForm(GDSForm, forms.Form):
         bands = []
         for n in range(1, self.ROWS + 1):
             start, role = data.get(f"from_{n}"), data.get(f"role_{n}")
+            if f"from_{n}" in self.errors or f"role_{n}" in self.errors:
+                continue  # already said what is wrong with this band
             if start is None and not role:
                 continue
             if start is None:

@@ -309,6 +309,8 @@ class Placement(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="placements")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
     is_in_house = models.BooleanField()
+    # What was placed: the provider's kind of setting, whatever the referral asked for.
+    placement_type = models.CharField("type of placement", max_length=100)
     setting = models.CharField("carer or home reference", max_length=100, blank=True)
     start_date = models.DateField()
     weekly_fee = models.DecimalField(max_digits=9, decimal_places=2)

@@ -108,6 +108,18 @@ def referral_shortlists(referral: Referral) -> list[Shortlist]:
     )
 
 
+def open_flexibility(referral: Referral):
+    """The question about flexibility still waiting for the social worker: unanswered,
+    asked after the last options were sent, on a referral still being searched for."""
+    if referral.status != Referral.Status.ACCEPTED:
+        return None
+    asked = referral.flexibility_requests.filter(answered_at__isnull=True)
+    latest = referral.shortlists.order_by("-sent_at").values_list("sent_at", flat=True).first()
+    if latest is not None:
+        asked = asked.filter(asked_at__gt=latest)
+    return asked.order_by("-asked_at").first()
+
+
 def get_referral_for_social_worker(*, user, pk: int) -> Referral:
     """The referral, for its social worker or their team; 404 for anyone else."""
     referral = get_referral_for_user(user=user, pk=pk)

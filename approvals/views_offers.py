@@ -98,7 +98,7 @@ def offers(request, pk):
 def negotiate(request, pk, response_pk):
     referral = get_referral_for_user(user=request.user, pk=pk)
     offer = selectors.get_offer(referral, response_pk)
-    form = _bound(request, FeeRevisionForm)
+    form = _bound(request, FeeRevisionForm, current=offer.agreed_fee)
     if request.method == "POST" and form.is_valid():
         try:
             services.fee_revise(
@@ -201,7 +201,7 @@ def options(request, pk):
             "choice": choice,
             "decline": decline,
             "decided": [s for s in shortlists if s.status != Shortlist.Status.AWAITING],
-            "flexibility": referral.flexibility_requests.filter(answered_at__isnull=True).first(),
+            "flexibility": selectors.open_flexibility(referral),
             "approvals": list(referral.cost_approvals.select_related("decided_by")),
         },
     )
@@ -244,6 +244,9 @@ def flexibility(request, pk, asked_pk):
         raise Http404
     referral = selectors.get_referral_for_social_worker(user=request.user, pk=pk)
     asked = get_object_or_404(FlexibilityRequest, referral=referral, pk=asked_pk)
+    if asked.answered_at or selectors.open_flexibility(referral) != asked:
+        messages.info(request, "This question has been answered or is no longer open.")
+        return redirect("referrals:detail", pk=referral.pk)
     form = _bound(request, FlexibilityForm)
     if request.method == "POST" and form.is_valid():
         try:

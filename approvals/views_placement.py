@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.services import DomainError
 from providers.exporting import write_csv, write_xlsx
 from referrals.selectors import get_referral_for_user
+from referrals.services.search import refuse_identifiers
 
 from . import selectors
 from .filters import PlacementFilter
@@ -130,6 +132,15 @@ def feedback(request, pk):
         for provider_request in waiting
     ]
     error = None
+    council = CouncilSettings.for_request(request)
+    for _provider_request, form in rows:
+        if form.is_bound and form.is_valid() and form.cleaned_data["note"].strip():
+            try:
+                refuse_identifiers(
+                    referral, form.cleaned_data["note"], what="This note", council=council
+                )
+            except DomainError as refused:
+                form.add_error("note", str(refused))
     if request.method == "POST" and all(form.is_valid() for _, form in rows):
         try:
             services.feedback_send(
@@ -184,7 +195,7 @@ def _row(p) -> list:
         ", ".join(child.initials for child in p.referral.children.all()),
         p.provider.name,
         "Yes" if p.is_in_house else "No",
-        str(p.referral.placement_type or ""),
+        p.placement_type,
         p.setting,
         p.start_date,
         p.get_status_display(),

@@ -56,7 +56,7 @@ def referral_list_for_user(user, *, status: str = "") -> QuerySet[Referral]:
         .prefetch_related("children")
     )
     if status == "open":
-        referrals = referrals.exclude(status=Status.WITHDRAWN)
+        referrals = referrals.exclude(status__in=[Status.WITHDRAWN, Status.PLACED])
     elif status in Status.values:
         referrals = referrals.filter(status=status)
     return referrals.order_by("-created_at", "-pk")

@@ -133,6 +133,15 @@ def referral_detail(request, pk):
     )
 
 
+def _flexibility_open(referral) -> bool:
+    """A question about flexibility waits, asked after the latest options were sent."""
+    if referral.status != Referral.Status.ACCEPTED:
+        return False
+    asked = referral.flexibility_requests.filter(answered_at__isnull=True)
+    latest = referral.shortlists.order_by("-sent_at").values_list("sent_at", flat=True).first()
+    return (asked.filter(asked_at__gt=latest) if latest else asked).exists()
+
+
 def _choice_context(user, referral) -> dict:
     """Where the referral stands after the search (recorded by the approvals app; read
     here through its related names so this app imports nothing above it)."""
@@ -143,8 +152,7 @@ def _choice_context(user, referral) -> dict:
     )
     return {
         "options_waiting": mine and referral.shortlists.filter(status="awaiting").exists(),
-        "flexibility_waiting": mine
-        and referral.flexibility_requests.filter(answered_at__isnull=True).exists(),
+        "flexibility_waiting": mine and _flexibility_open(referral),
         "placement_step": referral.cost_approvals.filter(status="approved").exists(),
     }
 

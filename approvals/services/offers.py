@@ -33,7 +33,9 @@ from ..rules import (
 )
 from .costs import approval_waiting_email
 
-OVERRIDERS = (Role.DUTY_LEAD, Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
+# The duty lead runs brokerage day to day and clears flags on offers; an Ofsted RI
+# exception agreed by a senior manager is recorded on the provider, which clears it.
+OVERRIDERS = (Role.DUTY_LEAD,)
 
 
 def money(amount: Decimal) -> str:
@@ -92,6 +94,10 @@ def fee_revise(*, response: ProviderResponse, weekly_fee: Decimal, note: str, ac
         raise DomainError("Say what was agreed with the provider, and with whom")
     if weekly_fee <= 0:
         raise DomainError("The weekly fee must be more than £0")
+    if weekly_fee >= offer.agreed_fee:
+        raise DomainError(
+            f"The negotiated fee must be lower than the fee now, {money(offer.agreed_fee)} a week"
+        )
     if _with_pending_choice(offer):
         raise DomainError(
             "This offer is with the social worker or waiting for approval: its fee cannot "
@@ -120,7 +126,7 @@ def fee_revise(*, response: ProviderResponse, weekly_fee: Decimal, note: str, ac
 def flag_override(*, response: ProviderResponse, flag: str, reason: str, actor) -> FlagOverride:
     """Clear a rule flag on an offer with a reason: the duty lead or a senior manager."""
     if not actor.has_role(*OVERRIDERS):
-        raise DomainError("Only the duty lead or a senior manager can override a flag")
+        raise DomainError("Only the duty lead can override a flag")
     referral = Referral.objects.select_for_update().get(pk=response.request.round.referral_id)
     if referral.status != Status.ACCEPTED:
         raise DomainError("This referral's offers are closed")

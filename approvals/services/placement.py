@@ -81,6 +81,7 @@ def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor) -> 
         response=response,
         provider=response.request.provider,
         is_in_house=response.request.provider.is_in_house,
+        placement_type=response.request.provider.get_provider_type_display(),
         setting=response.carer_reference,
         start_date=start_date,
         weekly_fee=response.agreed_fee,

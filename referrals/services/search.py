@@ -595,7 +595,8 @@ def refuse_identifiers(
     redacted = referral_redactor(referral, people_style=council.people_in_pack).redact(text)
     if redacted.text != text:
         raise DomainError(
-            f"{what} names the child, their family, an address, a date or a contact: "
+            f"{what} names the child or their family, or gives an address, a date of birth "
+            "or a contact: "
             "rewrite it the way the pack does, for example with initials or relationship words"
         )
 

@@ -158,7 +158,7 @@ def test_a_flagged_offer_goes_to_the_social_worker_only_once_overridden(
     )
     with pytest.raises(DomainError, match="above the funding approval"):
         offer_services.shortlist_send(referral=referral, responses=[offer], note="", actor=officer)
-    with pytest.raises(DomainError, match="duty lead or a senior manager"):
+    with pytest.raises(DomainError, match="Only the duty lead"):
         offer_services.flag_override(
             response=offer, flag=FLAG_FUNDING, reason="Agreed", actor=officer
         )
@@ -184,6 +184,11 @@ def test_a_negotiated_fee_keeps_the_first_quote_and_shows_the_saving(referral, o
     offer = offers["Framework 2"]  # £5,400 fee + £100 therapy
     with pytest.raises(DomainError, match="what was agreed"):
         offer_services.fee_revise(response=offer, weekly_fee=D("5000"), note="", actor=officer)
+    for same_or_more in (D("5400"), D("5600")):
+        with pytest.raises(DomainError, match=r"lower than the fee now, £5,400\.00"):
+            offer_services.fee_revise(
+                response=offer, weekly_fee=same_or_more, note="Asked", actor=officer
+            )
     offer_services.fee_revise(
         response=offer, weekly_fee=D("5150"), note="Agreed by phone with Pat", actor=officer
     )
@@ -279,6 +284,9 @@ def test_declining_every_option_tells_the_officer(referral, offers, officer, soc
     )
     texts = list(referral.chronology.values_list("text", flat=True))
     assert any("No suitable options: Nothing near school" in t for t in texts)
+    from approvals.selectors import open_flexibility
+
+    assert open_flexibility(referral) is None  # answered
     assert any("Up to 20 miles is fine" in t for t in texts)
 
 
@@ -419,6 +427,8 @@ def test_the_agreement_has_the_agreed_terms_and_not_the_childs_identity(
         text = pdf_text(field)
         assert referral.reference in text
         assert "£5,300.00" in text and "£5,400.00" in text and "Therapy" in text
+        # What was placed, not what the referral asked for.
+        assert "Independent fostering agency" in text
         assert "£250.00" in text  # one-off costs
         assert CHILD["first_name"] not in text and CHILD["last_name"] not in text
         assert "2013" not in text  # the year of birth

@@ -17,6 +17,7 @@ from approvals.services import offers as offer_services
 from placements.models import OutboxMessage
 from placements.roles import Role
 from tests.approvals.offer_factories import chosen, placed
+from tests.referrals.factories import CHILD
 
 pytestmark = pytest.mark.django_db
 SIGN_LINK = re.compile(r"/sign/([A-Za-z0-9_-]+)/")
@@ -93,6 +94,23 @@ def test_the_social_worker_chooses_with_reasons(referral, offers, officer, socia
     assert approval.required_role == Role.HEAD_OF_SERVICE
 
 
+def test_a_flexibility_question_closes_once_new_options_are_sent(
+    referral, offers, officer, social_worker
+):
+    asked = offer_services.no_suitable_options(referral=referral, why="Too far", actor=officer)
+    client = signed_in(social_worker)
+    detail = reverse("referrals:detail", kwargs={"pk": referral.pk})
+    assert "Answer brokerage" in client.get(detail).content.decode()
+    offer_services.shortlist_send(
+        referral=referral, responses=[offers["Framework 1"]], note="", actor=officer
+    )
+    assert "Answer brokerage" not in client.get(detail).content.decode()
+    options = client.get(url("options", referral)).content.decode()
+    assert "Tell them where there is flexibility" not in options
+    stale = client.get(url("flexibility", referral, asked_pk=asked.pk))
+    assert stale.status_code == 302
+
+
 def test_others_cannot_see_or_answer_the_options(
     make_user, other_team, referral, offers, officer, social_worker
 ):
@@ -134,7 +152,11 @@ def test_the_head_of_service_approves_and_others_cannot(
     head.post(page_url, {"decision": "approve", "comments": ""})
     approval.refresh_from_db()
     assert approval.status == CostApproval.Status.APPROVED
-    assert OutboxMessage.objects.filter(key__startswith="cost_approval_decided:").exists()
+    told = OutboxMessage.objects.get(key__startswith="cost_approval_decided:")
+    # Both the officer and the social worker can open the link they are sent.
+    path = re.search(r"https?://[^/\s]+(/\S+)", told.body_text).group(1)
+    assert signed_in(social_worker).get(path).status_code == 200
+    assert signed_in(officer).get(path).status_code == 200
 
 
 def test_the_officer_confirms_issues_and_the_provider_signs_through_the_link(
@@ -210,6 +232,11 @@ def test_feedback_is_sent_to_every_unsuccessful_provider_at_once(
     waiting = placement.unsuccessful_requests(referral)
     missing = client.post(url("feedback", referral), {}).content.decode()
     assert "There is a problem" in missing and "Choose at least one reason" in missing
+    named = {f"p{request.pk}-reasons": ["cost"] for request in waiting}
+    named[f"p{waiting[1].pk}-note"] = f"{CHILD['first_name']} needed a home nearer school"
+    page = client.post(url("feedback", referral), named).content.decode()
+    assert f'href="#p{waiting[1].pk}"' in page and "govuk-textarea--error" in page
+    assert not OutboxMessage.objects.filter(key__startswith="provider_feedback:").exists()
     data = {f"p{request.pk}-reasons": ["cost"] for request in waiting}
     data[f"p{waiting[0].pk}-note"] = "Thank you, a closer home was found"
     assert client.post(url("feedback", referral), data).status_code == 302
