@@ -2,7 +2,6 @@
 not see."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
@@ -10,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from placements.models import CouncilSettings
 from placements.roles import Role
-from referrals.models import ProviderRequest, ProviderResponse, Referral
+from referrals.models import Child, ProviderRequest, ProviderResponse, Referral
 from referrals.selectors import get_referral_for_user
 
 from .models import CostApproval, Placement, PlacementAgreement, Shortlist, ShortlistOption
@@ -226,13 +225,40 @@ TRACKER_VIEWERS = (
 )
 
 
+EXPORT_COLUMNS = (
+    "referral__reference",
+    "referral__team__name",
+    "provider__name",
+    "is_in_house",
+    "placement_type",
+    "setting",
+    "start_date",
+    "status",
+    "weekly_fee",
+    "total_weekly",
+    "one_off_costs",
+)
+
+
+def for_export(placements: QuerySet[Placement]) -> QuerySet[Placement]:
+    """Only the columns a download has: a referral's profile and the rest stay behind."""
+    return (
+        placements.select_related(None)
+        .prefetch_related(None)
+        .select_related("referral__team", "provider")
+        .only(*EXPORT_COLUMNS)
+        .prefetch_related(
+            Prefetch(
+                "referral__children",
+                queryset=Child.objects.only("referral_id", "first_name", "last_name"),
+            )
+        )
+    )
+
+
 def placements_for_tracker(user) -> QuerySet[Placement]:
     if not user.has_role(*TRACKER_VIEWERS):
         return Placement.objects.none()
     return Placement.objects.select_related(
         "referral__placement_type", "referral__team", "provider"
     ).prefetch_related("referral__children")
-
-
-def total_weekly(placements) -> Decimal:
-    return sum((p.total_weekly for p in placements), Decimal("0"))

@@ -4,6 +4,7 @@ the providers not chosen; the placements tracker with its exports."""
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -213,6 +214,7 @@ def _row(p) -> list:
 def tracker(request):
     found = PlacementFilter(request.GET, queryset=selectors.placements_for_tracker(request.user))
     placements = found.qs
+    totals = placements.aggregate(count=Count("pk"), weekly=Sum("total_weekly"))
     page = Paginator(placements, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -222,9 +224,9 @@ def tracker(request):
         {
             "filter": found,
             "page": page,
-            "count": placements.count(),
+            "count": totals["count"],
             "querystring_without_page": query.urlencode(),
-            "weekly": selectors.total_weekly(placements),
+            "weekly": totals["weekly"] or 0,
         },
     )
 
@@ -235,7 +237,7 @@ def tracker_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     found = PlacementFilter(request.GET, queryset=selectors.placements_for_tracker(request.user))
-    rows = (_row(p) for p in found.qs.iterator(chunk_size=500))
+    rows = (_row(p) for p in selectors.for_export(found.qs).iterator(chunk_size=1000))
     if fmt == "csv":
         body, kind = write_csv(rows, headers=HEADERS), "text/csv; charset=utf-8"
     else:
