@@ -182,7 +182,12 @@ def get_approval_for_user(*, user, pk: int, approval_pk: int) -> CostApproval:
             "band_version",
             "option__shortlist__decided_by",
             "option__response__request__provider",
-        ).prefetch_related("option__response__revisions__recorded_by", "band_version__bands"),
+        ).prefetch_related(
+            "option__response__revisions__recorded_by",
+            "option__response__flag_overrides__overridden_by",
+            "band_version__bands",
+            "referral__funding_approvals",
+        ),
         referral=referral,
         pk=approval_pk,
     )

@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from placements.calendar import LONDON
+from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.services import DomainError
 
 from . import selectors
 from .forms import APPROVE, REJECT, CostBandsForm, CostDecisionForm
 from .models import CostApproval, CostBandVersion
-from .rules import approval_refusal, band_ranges, bands_in_force
+from .rules import approval_refusal, band_ranges, bands_in_force, funding_limit, offer_flags
 from .services import costs as services
 
 
@@ -67,6 +68,12 @@ def cost_approval(request, pk, approval_pk):
             "response": response,
             "shortlist": approval.option.shortlist,
             "bands": band_ranges(approval.band_version) if approval.band_version else [],
+            # What the officer saw on the offer, and any override, for the approver to weigh.
+            "flags": offer_flags(
+                response,
+                limit=funding_limit(approval.referral),
+                council=CouncilSettings.for_request(request),
+            ),
             "form": form,
             "can_decide": can_decide,
             "refusal": refusal if approval.status == CostApproval.Status.PENDING else None,

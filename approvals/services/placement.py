@@ -135,6 +135,8 @@ def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
     locked = _locked_placement(placement)
     if locked.status == Placement.Status.PLACED:
         raise DomainError("The agreement is already countersigned")
+    if locked.status == Placement.Status.SIGNED:
+        raise DomainError("The provider has signed this agreement: countersign it")
     now = timezone.now()
     earlier = locked.agreements.exclude(status=PlacementAgreement.Status.SUPERSEDED)
     AgreementLink.objects.filter(agreement__in=earlier, revoked_at__isnull=True).update(

@@ -600,3 +600,17 @@ def test_a_pending_cost_on_a_withdrawn_referral_cannot_be_decided(
     assert list(approvals_waiting_for(head_of_service)) == []
     with pytest.raises(DomainError, match="withdrawn"):
         costs.approval_approve(approval=approval, actor=head_of_service)
+
+
+def test_a_signed_agreement_is_countersigned_not_replaced(
+    referral, offers, officer, social_worker, head_of_service
+):
+    approval = chosen(referral, officer, social_worker, offers["Framework 2"])
+    costs.approval_approve(approval=approval, actor=head_of_service)
+    made = placement.placement_confirm(
+        approval=approval, start_date=dt.date.today() + dt.timedelta(days=5), actor=officer
+    )
+    agreement = placement.agreement_issue(placement=made, actor=officer)
+    placement.agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+    with pytest.raises(DomainError, match="countersign it"):
+        placement.agreement_issue(placement=made, actor=officer)

@@ -326,3 +326,26 @@ def test_the_comparison_reads_the_same_number_of_queries_however_many_offers(
     assert len(four.captured_queries) == len(three.captured_queries), [
         q["sql"] for q in four.captured_queries
     ]
+
+
+def test_the_approver_sees_the_flag_the_duty_lead_overrode(
+    make_user, referral, offers, officer, social_worker, director
+):
+    from approvals.rules import FLAG_FUNDING
+    from referrals.services import answers
+    from tests.approvals.offer_factories import offer_values
+
+    dear = answers.offer_make(
+        request=offers["Framework 2"].request,
+        responder_name="Pat",
+        values=offer_values(Decimal("7200")),
+    )
+    duty_lead = make_user(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, team=None)
+    offer_services.flag_override(
+        response=dear, flag=FLAG_FUNDING, reason="Panel agreed £7,200 on 20 Nov", actor=duty_lead
+    )
+    approval = chosen(referral, officer, social_worker, dear)
+    page = signed_in(director).get(url("cost-approval", referral, approval_pk=approval.pk))
+    text = page.content.decode()
+    assert "Above the funding approval" in text and "Panel agreed £7,200 on 20 Nov" in text
+    assert "£7,000.00 and over, director" in text
