@@ -349,3 +349,20 @@ def test_the_approver_sees_the_flag_the_duty_lead_overrode(
     text = page.content.decode()
     assert "Above the funding approval" in text and "Panel agreed £7,200 on 20 Nov" in text
     assert "£7,000.00 and over, director" in text
+
+
+def test_the_next_round_rests_on_the_social_workers_flexibility(
+    referral, offers, officer, social_worker
+):
+    asked = offer_services.no_suitable_options(referral=referral, why="Too far", actor=officer)
+    offer_services.flexibility_answer(
+        asked=asked, answer="Anywhere within 20 miles of school", actor=social_worker
+    )
+    page = signed_in(officer).get(reverse("referrals:search", kwargs={"pk": referral.pk}))
+    text = page.content.decode()
+    assert "flexibility for the next round" in text
+    assert (
+        page.context["form"]
+        .initial["social_worker_agreement"]
+        .endswith("Anywhere within 20 miles of school")
+    )
