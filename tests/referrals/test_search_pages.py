@@ -107,8 +107,11 @@ def test_the_sent_round_shows_progress_answers_and_questions(signed_in, ready, o
         )
         in page
     )
-    detail = signed_in.get(reverse("referrals:detail", kwargs={"pk": ready.pk})).content.decode()
-    assert first.provider.name in detail and "£1,110.00" in detail
+    # Still on that Monday: the session last saw us then, and would have timed out since.
+    with time_machine.travel(MONDAY + dt.timedelta(minutes=5), tick=False):
+        detail = signed_in.get(reverse("referrals:detail", kwargs={"pk": ready.pk}))
+    assert first.provider.name in detail.content.decode()
+    assert "£1,110.00" in detail.content.decode()
 
 
 def test_extend_and_answer_pages_show_errors(signed_in, ready, officer):
