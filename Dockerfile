@@ -13,9 +13,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_MEDIA_ROOT=/app/var/media \
     WEB_CONCURRENCY=3
 
-# WeasyPrint renders PDFs with Pango and HarfBuzz; it needs fonts to draw with.
+# WeasyPrint renders PDFs with Pango and HarfBuzz; it needs fonts to draw with. The
+# anonymiser reads Debian's British English word lists.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
+        wbritish \
+        wbritish-large \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz0b \

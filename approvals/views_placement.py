@@ -14,8 +14,8 @@ from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.services import DomainError
 from providers.exporting import write_csv, write_xlsx
+from referrals.pack import refuse_identifiers
 from referrals.selectors import get_referral_for_user
-from referrals.services.search import refuse_identifiers
 
 from . import selectors
 from .filters import PlacementFilter

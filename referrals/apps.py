@@ -1,5 +1,23 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
+
+    def ready(self):
+        checks.register(anonymiser_word_lists, checks.Tags.compatibility)
+
+
+def anonymiser_word_lists(app_configs, **kwargs):
+    """Without its English word lists the anonymiser would flag every word: say so at
+    start-up rather than at the first pack."""
+    from .anonymise.lexicon import WordListMissing, word_list_path
+
+    errors = []
+    for setting in ("ANONYMISER_WORD_LIST", "ANONYMISER_COMMON_WORD_LIST"):
+        try:
+            word_list_path(setting)
+        except WordListMissing as missing:
+            errors.append(checks.Error(str(missing), id="referrals.E001"))
+    return errors

@@ -365,8 +365,10 @@ class PackFlag(models.Model):
     resource_request = models.ForeignKey(
         ResourceRequest, on_delete=models.CASCADE, related_name="flags"
     )
-    label = models.CharField(max_length=100)
-    word = models.CharField(max_length=100)
+    # Every passage the word is in ("Getting to know me; JO: health"): one flag a word.
+    label = models.CharField(max_length=500)
+    word = models.CharField(max_length=200)
+    looks_like = models.CharField(max_length=60, blank=True)
     resolution = models.CharField(
         max_length=20, choices=Resolution.choices, default=Resolution.OPEN
     )
@@ -381,6 +383,30 @@ class PackFlag(models.Model):
 
     def __str__(self):
         return f"{self.word} in {self.label}"
+
+
+class AllowedWord(models.Model):
+    """A word or phrase the council allows in what providers read (a place it allows, a
+    brand, a service), so the check does not flag it again. Added when an officer
+    accepts a flag and says so, or on the allowed words page; removed there too."""
+
+    word = models.CharField(max_length=200)
+    folded = models.CharField(max_length=200, unique=True, editable=False)
+    reason = models.TextField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["folded"]
+
+    def __str__(self):
+        return self.word
+
+    @classmethod
+    def words(cls) -> list[str]:
+        return list(cls.objects.values_list("word", flat=True))
 
 
 class SearchRound(models.Model):

@@ -9,7 +9,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from placements.models import PeopleInPack
+from placements.models import CouncilSettings, PeopleInPack
+from placements.services import DomainError
 
 from .anonymise import (
     Flag,
@@ -18,7 +19,8 @@ from .anonymise import (
     people_replacements,
     text_identifiers,
 )
-from .models import Referral
+from .anonymise.text import fold
+from .models import AllowedWord, Referral
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Pack:
     children: list[PackChild]
     people: list[str]
     texts: list[PackText]
+    # (what was written, what providers read, the field that said so): for the officer.
+    replacements: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def all_texts(self) -> list[PackText]:
@@ -57,6 +61,10 @@ class Pack:
     @property
     def flags(self) -> list[tuple[str, Flag]]:
         return [(t.label, flag) for t in self.all_texts for flag in t.flags]
+
+    def words_to_check(self) -> dict[str, "WordToCheck"]:
+        """Each flagged word once however often it appears, with where and why."""
+        return words_to_check(self.flags)
 
     def plain_text(self) -> str:
         """Everything in the pack as one string (what a provider could read)."""
@@ -74,27 +82,87 @@ def postcode_district(postcode: str) -> str:
     return compact[:-3] if len(compact) > 3 else ""
 
 
-def referral_redactor(referral: Referral, *, people_style: str) -> Redactor:
+@dataclass
+class WordToCheck:
+    word: str
+    looks_like: str
+    labels: list[str]
+
+
+def words_to_check(flags: list[tuple[str, Flag]]) -> dict[str, WordToCheck]:
+    found: dict[str, WordToCheck] = {}
+    for label, flag in flags:
+        key = fold(flag.word)
+        if key not in found:
+            found[key] = WordToCheck(flag.word, flag.reason, [])
+        if label not in found[key].labels:
+            found[key].labels.append(label)
+    return found
+
+
+def referral_redactor(
+    referral: Referral, *, people_style: str, council: CouncilSettings | None = None
+) -> Redactor:
+    """The one check for everything a provider reads about this referral: its known
+    identifiers (each with the field it came from), the children's dates of birth, the
+    words the council allows, and the council's own name, which is never taken out."""
+    council = council or CouncilSettings.load()
     children = list(referral.children.all())
+    many = len(children) > 1
     identifiers = []
-    for child in children:
+    births = []
+    for n, child in enumerate(children, 1):
+        whose = f"child {n}'s" if many else "the child's"
         shown = child.initials
-        for name in (child.full_name, child.known_as):
-            if name:
-                identifiers += name_identifiers(name, shown)
-        identifiers += text_identifiers(child.address, "[address]")
-        identifiers += text_identifiers(child.school, "[school]")
+        identifiers += name_identifiers(child.full_name, shown, f"{whose} name")
+        if child.known_as:
+            identifiers += name_identifiers(child.known_as, shown, f"{whose} known-as name")
+        identifiers += text_identifiers(child.address, "[address]", f"{whose} address")
+        identifiers += text_identifiers(child.school, "[school]", f"{whose} school")
+        if child.date_of_birth:
+            births.append((child.date_of_birth, "[date of birth]"))
     people = [(p.full_name, p.relationship) for p in referral.people.all()]
     for name, replacement in people_replacements(people, style=people_style):
-        identifiers += name_identifiers(name, replacement)
-    return Redactor(identifiers)
+        identifiers += name_identifiers(name, replacement, f"{replacement}'s name")
+    return Redactor(
+        identifiers,
+        births=births,
+        safe=[*AllowedWord.words(), council.council_name, *council.council_name.split()],
+        protected=[council.council_name],
+    )
+
+
+def refuse_identifiers(
+    referral: Referral, text: str, *, what: str, council: CouncilSettings
+) -> None:
+    """Text typed for providers (an answer to their question, feedback) goes through
+    the same check as the pack: anything the pack would take out, and any word it
+    would flag, is refused with the words to change."""
+    redactor = referral_redactor(referral, people_style=council.people_in_pack, council=council)
+    redacted = redactor.redact(text)
+    if redacted.text != text:
+        raise DomainError(
+            f"{what} names the child or their family, or gives an address, a date of birth "
+            "or a contact: "
+            "rewrite it the way the pack does, for example with initials or relationship words"
+        )
+    if redacted.flags:
+        words = ", ".join(f"“{flag.word}” ({flag.reason})" for flag in redacted.flags[:5])
+        raise DomainError(
+            f"{what} has words that may identify someone: {words}. Rewrite them, or ask an "
+            "officer to add a word the council allows to the allowed words"
+        )
 
 
 def build_pack(referral: Referral, *, people_style: str = PeopleInPack.RELATIONSHIP) -> Pack:
     redactor = referral_redactor(referral, people_style=people_style)
+    replacements: list[tuple[str, str, str]] = []
 
     def text(key: str, label: str, value: str) -> PackText:
         redacted = redactor.redact(value or "")
+        replacements.extend(
+            (r.original, r.replacement, r.source) for r in redacted.replacements if r.original
+        )
         return PackText(key=key, label=label, text=redacted.text, flags=redacted.flags)
 
     children = []
@@ -158,6 +226,7 @@ def build_pack(referral: Referral, *, people_style: str = PeopleInPack.RELATIONS
         children=children,
         people=people,
         texts=[t for t in texts if t.text.strip()],
+        replacements=replacements,
     )
 
 

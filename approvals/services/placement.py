@@ -18,9 +18,9 @@ from placements.models import CouncilSettings
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue, outbox_enqueue_many
 from referrals.models import ChronologyEntry, ProviderRequest, ProviderResponse, Referral
-from referrals.pack import referral_redactor
+from referrals.pack import referral_redactor, refuse_identifiers
 from referrals.services import chronology_add, referral_email
-from referrals.services.search import refuse_identifiers, search_end
+from referrals.services.search import search_end
 from referrals.workflow import Status, transition
 
 from ..models import (

@@ -1,6 +1,7 @@
 """Every write to a referral: drafting, submitting, withdrawing, the chronology."""
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 
 from django.conf import settings
@@ -14,8 +15,10 @@ from placements.models import CouncilSettings, User
 from placements.roles import Role
 from placements.services import DomainError, field_changes_record, outbox_enqueue, shown_value
 
+from ..anonymise.text import fold
 from ..completeness import referral_missing_sections
 from ..models import (
+    AllowedWord,
     Child,
     ChronologyEntry,
     DesiredOutcome,
@@ -27,7 +30,13 @@ from ..models import (
     Referral,
     ResourceRequest,
 )
-from ..pack import build_pack, pack_content, referral_fingerprint, referral_redactor
+from ..pack import (
+    build_pack,
+    pack_content,
+    referral_fingerprint,
+    referral_redactor,
+    words_to_check,
+)
 from ..workflow import (
     Status,
     referral_is_editable,
@@ -35,6 +44,8 @@ from ..workflow import (
     user_may_accept_emergency,
     user_may_qa,
 )
+
+logger = logging.getLogger(__name__)
 
 NEEDS_FIELDS = [
     "kind",
@@ -627,10 +638,16 @@ def pack_prepare(*, referral: Referral, actor) -> ResourceRequest:
         source_fingerprint=referral_fingerprint(locked),
         prepared_by=actor,
     )
+    to_check = pack.words_to_check()
     PackFlag.objects.bulk_create(
         [
-            PackFlag(resource_request=request, label=label, word=flag.word)
-            for label, flag in pack.flags
+            PackFlag(
+                resource_request=request,
+                label=_labels(word.labels),
+                word=word.word[:200],
+                looks_like=word.looks_like[:60],
+            )
+            for word in to_check.values()
         ]
     )
     chronology_add(
@@ -638,11 +655,16 @@ def pack_prepare(*, referral: Referral, actor) -> ResourceRequest:
         actor=actor,
         kind=ChronologyEntry.Kind.NOTE,
         text=(
-            f"Anonymised pack version {version} prepared ({len(pack.flags)} "
-            f"word{'s' * (len(pack.flags) != 1)} to check)"
+            f"Anonymised pack version {version} prepared ({len(to_check)} "
+            f"word{'s' * (len(to_check) != 1)} to check)"
         ),
     )
     return request
+
+
+def _labels(labels: list[str]) -> str:
+    joined = "; ".join(labels)
+    return joined if len(joined) <= 500 else joined[:497] + "..."
 
 
 def _checking(request: ResourceRequest) -> ResourceRequest:
@@ -655,34 +677,53 @@ def _checking(request: ResourceRequest) -> ResourceRequest:
 @transaction.atomic
 def pack_edit_text(*, request: ResourceRequest, key: str, text: str, actor) -> ResourceRequest:
     """The officer rewrites one passage. It is redacted again (nothing known can come
-    back in), open flags no longer in it are resolved as changed, new ones added."""
+    back in); the whole pack is checked again, open flags no longer in it are resolved
+    as changed, and new words are added to check."""
     locked = _checking(request)
     entry = next((t for t in locked.content["texts"] if t["key"] == key), None)
     if entry is None:
         raise DomainError("There is no such passage in the pack")
-    referral = locked.referral
     council = CouncilSettings.load()
-    result = referral_redactor(referral, people_style=council.people_in_pack).redact(text)
-    entry["text"] = result.text
+    redactor = referral_redactor(
+        locked.referral, people_style=council.people_in_pack, council=council
+    )
+    entry["text"] = redactor.redact(text).text
     locked.save(update_fields=["content"])
-    words_now = {flag.word for flag in result.flags}
+    now_flagged = words_to_check(
+        [
+            (passage["label"], flag)
+            for passage in locked.content["texts"]
+            for flag in redactor.redact(passage["text"]).flags
+        ]
+    )
     now = timezone.now()
-    locked.flags.filter(label=entry["label"], resolution=PackFlag.Resolution.OPEN).exclude(
-        word__in=words_now
-    ).update(resolution=PackFlag.Resolution.CHANGED, resolved_by=actor, resolved_at=now)
-    known = set(locked.flags.filter(label=entry["label"]).values_list("word", flat=True))
+    for flag in locked.flags.filter(resolution=PackFlag.Resolution.OPEN):
+        if fold(flag.word) not in now_flagged:
+            flag.resolution = PackFlag.Resolution.CHANGED
+            flag.resolved_by = actor
+            flag.resolved_at = now
+            flag.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    known = {fold(word) for word in locked.flags.values_list("word", flat=True)}
     PackFlag.objects.bulk_create(
         [
-            PackFlag(resource_request=locked, label=entry["label"], word=word)
-            for word in sorted(words_now - known)
+            PackFlag(
+                resource_request=locked,
+                label=_labels(word.labels),
+                word=word.word[:200],
+                looks_like=word.looks_like[:60],
+            )
+            for folded, word in now_flagged.items()
+            if folded not in known
         ]
     )
     return locked
 
 
 @transaction.atomic
-def pack_flag_accept(*, flag: PackFlag, reason: str, actor) -> PackFlag:
-    """The word is safe to send (a pet's name, a club): accepted, with why."""
+def pack_flag_accept(*, flag: PackFlag, reason: str, actor, remember: bool = False) -> PackFlag:
+    """The word is safe to send (a pet's name, a club): accepted, with why. Remembered
+    for the council when the officer says it is never personal (a place the council
+    allows, a brand), so no pack flags it again."""
     if not reason.strip():
         raise DomainError("Say why this word is safe to send to providers")
     _checking(flag.resource_request)
@@ -694,7 +735,29 @@ def pack_flag_accept(*, flag: PackFlag, reason: str, actor) -> PackFlag:
     flag.resolved_by = actor
     flag.resolved_at = timezone.now()
     flag.save(update_fields=["resolution", "reason", "resolved_by", "resolved_at"])
+    if remember:
+        allowed_word_add(word=flag.word, reason=flag.reason, actor=actor)
     return flag
+
+
+def allowed_word_add(*, word: str, reason: str, actor) -> AllowedWord:
+    """The council allows this word in what providers read; recorded with who and why."""
+    word = " ".join(word.split())
+    if not word:
+        raise DomainError("Enter the word or phrase to allow")
+    if not reason.strip():
+        raise DomainError("Say why this word is safe to send to providers")
+    allowed, _created = AllowedWord.objects.get_or_create(
+        folded=fold(word), defaults={"word": word, "reason": reason.strip(), "added_by": actor}
+    )
+    return allowed
+
+
+def allowed_word_remove(*, allowed: AllowedWord, actor) -> None:
+    """The word is flagged again from the next pack on. (Recorded in the log: the
+    word and who removed it.)"""
+    logger.info("Allowed word %s removed by user %s", allowed.pk, actor.pk)
+    allowed.delete()
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from ..models import (
     RoundQuestion,
     SearchRound,
 )
-from ..pack import referral_fingerprint, referral_redactor
+from ..pack import referral_fingerprint, refuse_identifiers
 from ..search import (
     chase_time,
     deadline_from_day,
@@ -585,20 +585,6 @@ def question_answer(*, question: RoundQuestion, answer: str, actor) -> RoundQues
 
 
 # --- Ending the search -----------------------------------------------------------------
-
-
-def refuse_identifiers(
-    referral: Referral, text: str, *, what: str, council: CouncilSettings
-) -> None:
-    """Text going to providers must not name the child or family: anything the pack
-    would have taken out is refused."""
-    redacted = referral_redactor(referral, people_style=council.people_in_pack).redact(text)
-    if redacted.text != text:
-        raise DomainError(
-            f"{what} names the child or their family, or gives an address, a date of birth "
-            "or a contact: "
-            "rewrite it the way the pack does, for example with initials or relationship words"
-        )
 
 
 def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | None = None) -> int:

@@ -5,7 +5,7 @@ import pytest
 from placements.roles import Role
 from placements.services import DomainError
 from referrals import services
-from referrals.models import PackFlag, ResourceRequest
+from referrals.models import AllowedWord, PackFlag, ResourceRequest
 from tests.approvals.factories import approved
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,13 @@ def referral(make_user):
     return services.referral_submit(referral=referral, actor=social_worker, response="Added")
 
 
+def _child_values(child):
+    skip = {"id", "referral", "created_at"}
+    return {
+        f.name: getattr(child, f.name) for f in child._meta.concrete_fields if f.name not in skip
+    }
+
+
 def profile_of(request):
     return next(t["text"] for t in request.content["texts"] if t["key"] == "profile")
 
@@ -40,13 +47,17 @@ def test_prepare_stores_the_anonymised_pack_and_what_to_check(referral, officer)
     request = services.pack_prepare(referral=referral, actor=officer)
     assert request.version == 1 and request.status == ResourceRequest.Status.CHECKING
     assert profile_of(request) == "JO plays football with Tyler at Hartwell Park. Mum takes him."
-    assert sorted(request.flags.values_list("word", flat=True)) == ["Hartwell", "Park", "Tyler"]
+    # A place's name is one word to check, and each flag says why.
+    assert sorted(request.flags.values_list("word", "looks_like")) == [
+        ("Hartwell Park", "looks like a place"),
+        ("Tyler", "looks like a name"),
+    ]
     assert "Jayden" not in str(request.content) and "O'Brien" not in str(request.content)
 
 
 def test_release_waits_for_every_flag(referral, officer):
     request = services.pack_prepare(referral=referral, actor=officer)
-    with pytest.raises(DomainError, match="3 words still to check"):
+    with pytest.raises(DomainError, match="2 words still to check"):
         services.pack_release(request=request, actor=officer)
     # Rewriting the passage resolves the words taken out; an officer cannot put a
     # known name back in, because the passage is redacted again.
@@ -58,7 +69,7 @@ def test_release_waits_for_every_flag(referral, officer):
     )
     assert profile_of(request) == "JO plays football with a friend at a local park. Mum takes him."
     flags = {f.word: f.resolution for f in request.flags.all()}
-    assert flags == {w: PackFlag.Resolution.CHANGED for w in ("Hartwell", "Park", "Tyler")}
+    assert flags == {w: PackFlag.Resolution.CHANGED for w in ("Hartwell Park", "Tyler")}
     released = services.pack_release(request=request, actor=officer)
     assert released.status == ResourceRequest.Status.RELEASED
     assert referral.chronology.last().text == "Anonymised pack version 1 checked and released"
@@ -76,6 +87,29 @@ def test_accepting_a_word_needs_a_reason(referral, officer):
         "Tyler is his dog",
         officer,
     )
+
+
+def test_a_word_in_many_passages_is_one_flag_and_an_allowed_word_is_not_flagged_again(
+    referral, officer
+):
+    services.referral_qa_return(referral=referral, actor=officer, requests=["Health?"])
+    child = referral.children.get()
+    services.child_save(
+        referral=referral,
+        child=child,
+        values={**_child_values(child), "health": "Sees the nurse at Hartwell Park clinic."},
+        actor=referral.social_worker,
+    )
+    services.referral_submit(referral=referral, actor=referral.social_worker, response="Added")
+    request = services.pack_prepare(referral=referral, actor=officer)
+    park = request.flags.get(word="Hartwell Park")
+    assert set(park.label.split("; ")) == {"Getting to know me", "JO: health"}
+    services.pack_flag_accept(
+        flag=park, reason="A county park everyone knows", actor=officer, remember=True
+    )
+    assert AllowedWord.objects.get().word == "Hartwell Park"
+    again = services.pack_prepare(referral=referral, actor=officer)
+    assert list(again.flags.values_list("word", flat=True)) == ["Tyler"]
 
 
 def test_a_changed_referral_means_preparing_again(referral, officer, make_user):

@@ -1,0 +1,90 @@
+"""Anonymisation of what providers read: pure functions, no database writes.
+
+Identity lives in structured fields (the children's names, dates of birth, addresses
+and schools, and the people around them). Every free-text field is rewritten with each
+known identifier replaced in any spelling (case, accents, quotes, hyphens, plurals and
+possessives, line breaks, diminutives and sound-alikes), the children's dates of birth
+in any form, then whatever identifies by its shape (contacts, links, handles, national
+numbers, court, police, hospital and Home Office references, vehicles, dates, streets).
+What is left is checked word by word: anything that is not an ordinary English word or
+a word the council allows is flagged with why, for an officer to resolve.
+"""
+
+import re
+from collections.abc import Sequence
+
+from .redactor import Identifier, Redaction, Redactor, Replacement
+from .relationships import relationship_word
+from .residual import Flag, residual_flags
+
+__all__ = [
+    "Flag",
+    "Identifier",
+    "Redaction",
+    "Redactor",
+    "Replacement",
+    "initials",
+    "name_identifiers",
+    "people_replacements",
+    "relationship_word",
+    "residual_flags",
+    "text_identifiers",
+]
+
+
+def initials(*names: str) -> str:
+    parts = [p for name in names for p in re.split(r"[\s\-]+", name.strip()) if p]
+    return "".join(p[0].upper() for p in parts if p[0].isalpha())
+
+
+def name_identifiers(full_name: str, replacement: str, source: str = "") -> list[Identifier]:
+    """The whole name and each part of it, all to `replacement`. The last part of a name
+    of two or more parts is a surname (it may be plural: the Smiths); each half of a
+    double-barrelled part can appear alone (Smith-Jones: "the Jones family")."""
+    full_name = " ".join(full_name.split())
+    parts = full_name.split(" ") if full_name else []
+    found = [Identifier(full_name, replacement, source)] if full_name else []
+    for n, part in enumerate(parts):
+        kind = "surname" if len(parts) > 1 and n == len(parts) - 1 else "name"
+        found.append(Identifier(part, replacement, source, kind))
+        if n + 1 < len(parts) and len(parts) > 2:
+            # Neighbouring parts together ("Tsz Ching" of "Tsz Ching Wong").
+            found.append(Identifier(f"{part} {parts[n + 1]}", replacement, source))
+        halves = [h for h in part.split("-") if len(h) > 1]
+        if len(halves) > 1:
+            found += [Identifier(half, replacement, source, kind) for half in halves]
+    return [i for i in found if len(i.text) >= 2]
+
+
+def text_identifiers(text: str, replacement: str, source: str = "") -> list[Identifier]:
+    """An address or a school: the whole of it, each line or comma-separated part, and
+    each part without its house number (12 Mill Lane: "Mill Lane" alone too)."""
+    pieces = [text, *re.split(r"[\n,]+", text)]
+    pieces += [m.group(1) for p in pieces if (m := re.match(r"\s*\d+[a-z]?\s+(.+)", p, re.I))]
+    seen = {}
+    for piece in pieces:
+        piece = " ".join(piece.split())
+        if len(piece) >= 4:
+            seen.setdefault(piece, Identifier(piece, replacement, source, "place"))
+    return list(seen.values())
+
+
+def people_replacements(people: Sequence[tuple[str, str]], *, style: str) -> list[tuple[str, str]]:
+    """(name, relationship) to (name, what providers see): the relationship word, numbered
+    when it repeats ("Sibling 1", "Sibling 2"), or the person's initials. The relationship
+    typed may itself hold a name ("father of Poppy"): only relationship words come out."""
+    if style == "initials":
+        return [(name, initials(name)) for name, _relationship in people]
+    words = [relationship_word(relationship) for _name, relationship in people]
+    counts: dict[str, int] = {}
+    for word in words:
+        counts[word.casefold()] = counts.get(word.casefold(), 0) + 1
+    seen: dict[str, int] = {}
+    shown = []
+    for (name, _relationship), word in zip(people, words, strict=True):
+        key = word.casefold()
+        if counts[key] > 1:
+            seen[key] = seen.get(key, 0) + 1
+            word = f"{word} {seen[key]}"
+        shown.append((name, word))
+    return shown

@@ -1,0 +1,380 @@
+"""Replacing what the structured fields say identifies someone, in every spelling, then
+whatever identifies by its shape, then checking what is left."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import jellyfish
+
+from .dates import birthday_pattern
+from .lexicon import lexicon, name_variants
+from .patterns import CONTACT_PATTERNS, PATTERNS
+from .relationships import ALL_WORDS, group_of
+from .residual import Flag, residual_flags
+from .text import WORD, capitalised, fold
+
+TITLES = ["mr", "mrs", "ms", "miss", "mx", "dr", "master", "prof", "sir", "lady"]
+# Relationship words also used as titles ("Nan Rosie", "Aunty Kerry").
+TITLE_RELATIONSHIPS = [
+    "aunty",
+    "auntie",
+    "aunt",
+    "uncle",
+    "nan",
+    "nana",
+    "nanny",
+    "grandma",
+    "grandad",
+    "granny",
+    "cousin",
+]
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A piece of text that identifies someone, what it becomes, and where it came from.
+    `kind` is "name" (a whole name or a given name), "surname" (may be plural: the
+    Smiths), "variant" (a diminutive or other spelling of a given name) or "place"."""
+
+    text: str
+    replacement: str
+    source: str = ""
+    kind: str = "name"
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """What was taken out, what it became, and which field said so."""
+
+    original: str
+    replacement: str
+    source: str
+
+
+@dataclass
+class Redaction:
+    text: str
+    replaced: int = 0
+    flags: list[Flag] = field(default_factory=list)
+    replacements: list[Replacement] = field(default_factory=list)
+
+
+@dataclass
+class _Entry:
+    replacement: str
+    source: str
+    kind: str
+    # Also a common English word (Grace, Will, Brown): replaced when capitalised; in
+    # lower case it is left for the officer to decide, flagged.
+    ordinary: bool
+
+
+def _key(text: str) -> str:
+    return fold(" ".join(text.split()))
+
+
+def _key_pattern(key: str) -> str:
+    """A name as written any way: spaces, hyphens or slashes between its parts, an
+    apostrophe or not (O'Brien, OBrien, O Brien), a line break inside it."""
+    out = []
+    for char in key:
+        if char.isspace():
+            out.append(r"[\s/-]+")
+        elif char == "-":
+            out.append(r"[\s-]?")
+        elif char == "'":
+            out.append(r"'?\s?")
+        elif char == ".":
+            out.append(r"\.?")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+_TITLE = rf"(?:(?P<title>{'|'.join(TITLES + TITLE_RELATIONSHIPS)})\.?\s+)?"
+_RELATIONSHIP_BEFORE = re.compile(
+    rf"(?<![^\W_])(?P<rel>{'|'.join(re.escape(w) for w in ALL_WORDS)})(?P<gap>\s+|\s*\(\s*)$"
+)
+_RELATIONSHIP_AFTER = re.compile(
+    rf"\s*(?:\(\s*(?P<a>{'|'.join(re.escape(w) for w in ALL_WORDS)})\s*\)"
+    rf"|,\s*(?P<b>{'|'.join(re.escape(w) for w in ALL_WORDS)})\s*,)"
+)
+_HYPHEN_AFTER = re.compile(r"-([^\W\d_]+)")
+_HYPHEN_BEFORE = re.compile(r"(?<![^\W_'-])([^\W\d_]+)-$")
+_CAPITALISED_AFTER = re.compile(r" ([A-Z][^\W\d_]*(?:'s)?)")
+_COURT = re.compile(
+    r"(?:[A-Z][^\W\d_]+\s+){1,3}(?:Family|County|Crown|Magistrates'?|Youth|High|Combined)"
+    r"\s+Court(?:\s+Centre)?|(?:[A-Z][^\W\d_]+\s+){1,3}Court\s+(?:Centre|House)"
+)
+
+
+class Redactor:
+    """Replaces the known identifiers, then the patterns, then checks what is left.
+
+    `identifiers`: names, addresses and schools, each with its replacement. `births`:
+    the children's dates of birth and what each becomes. `safe`: words and phrases the
+    council allows. `protected`: names never to touch (the council's own name), whose
+    words a child's address may share."""
+
+    def __init__(
+        self,
+        identifiers: Iterable[Identifier],
+        *,
+        births: Iterable[tuple] = (),
+        safe: Iterable[str] = (),
+        protected: Iterable[str] = (),
+    ):
+        lex = lexicon()
+        entries: dict[str, _Entry] = {}
+        for identifier in _with_variants(identifiers):
+            key = _key(identifier.text)
+            if len(key) < 2:
+                continue
+            known = entries.get(key)
+            if known is None:
+                entries[key] = _Entry(
+                    replacement=identifier.replacement,
+                    source=identifier.source,
+                    kind=identifier.kind,
+                    ordinary=" " not in key and lex.is_common(key),
+                )
+            elif known.kind == "name" and identifier.kind == "surname":
+                known.kind = "surname"  # a given name that is also a surname: the Smiths
+            elif known.kind == "variant" and identifier.kind != "variant":
+                entries[key] = _Entry(
+                    identifier.replacement, identifier.source, identifier.kind, known.ordinary
+                )
+            elif identifier.kind != "variant" and known.replacement != identifier.replacement:
+                # A text shared by two people (a family surname) becomes a neutral word
+                # rather than either person's replacement.
+                shared = "[family name]" if "surname" in (known.kind, identifier.kind) else "[name]"
+                entries[key] = _Entry(
+                    shared, "more than one person's name", "surname", known.ordinary
+                )
+        self.entries = entries
+        # Keys without their spaces, hyphens and apostrophes, to find the entry for a
+        # match however it was written ("OBrien", "Tsz-ching").
+        self.squeezed = {_squeeze(key): entry for key, entry in entries.items()}
+        alternatives = [
+            _key_pattern(key) + (r"(?:es|s)?" if entries[key].kind == "surname" else "")
+            for key in sorted(entries, key=len, reverse=True)
+        ]
+        self.pattern = (
+            re.compile(
+                r"(?<![^\W_])(?<![^\W_]')"
+                + _TITLE
+                + "(?P<name>"
+                + "|".join(alternatives)
+                + r")(?P<possessive>'s|')?(?![^\W_])"
+            )
+            if alternatives
+            else None
+        )
+        self.births = [(birthday_pattern(born), replacement) for born, replacement in births]
+        # Sound-alike spellings of given names (Jayden: Jaden, Jaiden, Jaydon).
+        self.sounds: dict[str, list[str]] = {}
+        for key, entry in entries.items():
+            if entry.kind == "name" and " " not in key and len(key) >= 3 and not entry.ordinary:
+                self.sounds.setdefault(jellyfish.metaphone(key), []).append(key)
+        self.safe = {fold(" ".join(s.split())) for s in safe if s.strip()}
+        self.protected = [p for p in protected if p.strip()]
+
+    # --- known identifiers -------------------------------------------------------------
+
+    def _protected_spans(self, text: str, folded: str) -> list[tuple[int, int]]:
+        spans = [m.span() for m in _COURT.finditer(text)]
+        for phrase in self.protected:
+            spans += [m.span() for m in re.finditer(re.escape(fold(phrase)), folded)]
+        return spans
+
+    def _matches(self, text: str, folded: str) -> list[tuple[int, int, str, str, re.Match | None]]:
+        """(start, end, replacement, source, match) for every known identifier."""
+        found = []
+        for pattern, replacement in self.births:
+            found += [
+                (m.start(), m.end(), replacement, "a date of birth", None)
+                for m in pattern.finditer(folded)
+            ]
+        if self.pattern is not None:
+            for m in self.pattern.finditer(folded):
+                entry = self._entry_for(m.group("name"))
+                if entry is None:
+                    continue
+                start = m.start("name")
+                if entry.ordinary and not capitalised(text[start]):
+                    continue  # "grace" or "will" in lower case: an ordinary word
+                found.append((m.start(), m.end(), entry.replacement, entry.source, m))
+        if self.sounds:
+            taken = {i for s, e, *_ in found for i in range(s, e)}
+            lex = lexicon()
+            for w in WORD.finditer(folded):
+                word = w.group(0).removesuffix("'s")
+                if len(word) < 3 or lex.is_ordinary(word) or word in self.entries:
+                    continue
+                keys = self.sounds.get(jellyfish.metaphone(word))
+                if not keys:
+                    continue
+                for key in keys:
+                    limit = 1 if len(key) < 6 else 2
+                    if jellyfish.damerau_levenshtein_distance(word, key) <= limit:
+                        if w.start() not in taken and w.end() - 1 not in taken:
+                            entry = self.entries[key]
+                            found.append(
+                                (
+                                    w.start(),
+                                    w.end(),
+                                    entry.replacement,
+                                    f"{entry.source} (another spelling)",
+                                    None,
+                                )
+                            )
+                        break
+        return found
+
+    def _entry_for(self, surface: str) -> _Entry | None:
+        """The entry for a match, however it was spaced or pluralised."""
+        squeezed = _squeeze(surface)
+        entry = self.squeezed.get(squeezed)
+        if entry is None:
+            for plural in ("es", "s"):
+                trimmed = self.squeezed.get(squeezed.removesuffix(plural))
+                if trimmed is not None and trimmed.kind == "surname":
+                    return trimmed
+        return entry
+
+    def _replace_known(self, text: str) -> tuple[str, list[Replacement], list[Flag]]:
+        folded = fold(text)
+        protected = self._protected_spans(text, folded)
+        matches = sorted(self._matches(text, folded), key=lambda m: (m[0], -(m[1] - m[0])))
+        out: list[str] = []
+        replacements: list[Replacement] = []
+        pos = 0
+        for start, end, replacement, source, match in matches:
+            if start < pos or any(s < end and start < e for s, e in protected):
+                continue
+            gap = text[pos:start]
+            shown = replacement
+            title = match.group("title") if match else None
+            # Readable: "Mum Kerry" is "Mum", "my brother Tyler" is "my brother".
+            group = group_of(replacement)
+            before = (
+                _RELATIONSHIP_BEFORE.search(folded, max(pos, start - 40), start)
+                if group is not None and not title
+                else None
+            )
+            closing = ""
+            if title and group is not None and group_of(title) == group:
+                shown = text[start : start + len(title)]
+            elif before and group_of(before.group("rel")) == group:
+                gap = gap[: before.start("gap") - pos]
+                shown = ""
+                if "(" in before.group("gap"):
+                    after = re.match(r"\s*\)", text[end:])
+                    if after:
+                        end += after.end()
+                    else:
+                        closing = ""
+                        gap = text[pos:start]
+                        shown = replacement
+            # A name joined to another by a hyphen: the whole of it goes (Tyler-Smith).
+            if match is not None:
+                while (h := _HYPHEN_AFTER.match(text, end)) and self._joined(h.group(1)):
+                    end = h.end()
+                if (h := _HYPHEN_BEFORE.search(gap)) and self._joined(h.group(1)):
+                    gap = gap[: h.start()]
+            if group is not None and shown:
+                after = _RELATIONSHIP_AFTER.match(folded, end)
+                if after and group_of(after.group("a") or after.group("b")) == group:
+                    end = after.end()
+            # A place inside a bigger name ("Ashcombe Rovers") goes as a whole.
+            if replacement.startswith("[") and match is not None:
+                while (c := _CAPITALISED_AFTER.match(text, end)) and not lexicon().is_safe(
+                    fold(c.group(1))
+                ):
+                    end = c.end()
+                    shown = "[place]"
+            possessive = match.group("possessive") if match else None
+            if possessive and shown:
+                # "'s" stays; a lone apostrophe is a plural possessive or a closing quote,
+                # kept as it was typed.
+                shown += "'s" if possessive == "'s" else text[match.end("possessive") - 1]
+            out.append(gap + shown + closing)
+            replacements.append(Replacement(text[start:end], shown or replacement, source))
+            pos = end
+        out.append(text[pos:])
+        return "".join(out), replacements, []
+
+    def redact(self, text: str) -> Redaction:
+        text = text or ""
+        replacements: list[Replacement] = []
+        for pattern, replacement in CONTACT_PATTERNS:
+            text, n = pattern.subn(replacement, text)
+            if n:
+                replacements.append(Replacement("", replacement, f"{n} found by shape"))
+        redacted, known, _ = self._replace_known(text)
+        replacements += known
+        for pattern, replacement in PATTERNS:
+            redacted, n = pattern.subn(replacement, redacted)
+            if n:
+                replacements.append(
+                    Replacement(
+                        "",
+                        replacement if isinstance(replacement, str) else "[reference]",
+                        f"{n} found by shape",
+                    )
+                )
+        ours = {w for r in replacements for w in r.replacement.split()}
+        flags = residual_flags(redacted, safe=self.safe | ours, protected=self.protected)
+        flags += self._possible_names(text, redacted, flags)
+        count = sum(1 for r in replacements if r.original) + sum(
+            int(r.source.split()[0]) for r in replacements if not r.original
+        )
+        return Redaction(text=redacted, replaced=count, flags=flags, replacements=replacements)
+
+    def _possible_names(self, text: str, redacted: str, flags: list[Flag]) -> list[Flag]:
+        """A known name that is also an ordinary word, left in lower case ("grace"): the
+        officer decides."""
+        flagged = {fold(f.word) for f in flags}
+        found = []
+        for key, entry in self.entries.items():
+            if not entry.ordinary or entry.kind == "variant" or key in flagged:
+                continue
+            for m in re.finditer(rf"(?<![^\W_]){re.escape(key)}(?![^\W_])", fold(redacted)):
+                found.append(
+                    Flag(
+                        redacted[m.start() : m.end()],
+                        m.start(),
+                        m.end(),
+                        f"may be the name in {entry.source or 'the referral'}",
+                    )
+                )
+                flagged.add(key)
+                break
+        return found
+
+    def _joined(self, part: str) -> bool:
+        """A word hyphenated to a name that is part of the name: capitalised, a known
+        name, or no ordinary word (Tyler-Smith, Tsz-ching, but Jayden-style)."""
+        folded = fold(part)
+        return capitalised(part) or folded in self.entries or not lexicon().is_ordinary(folded)
+
+    def contains_known(self, text: str) -> list[str]:
+        """The known identifiers in `text` (for a final check of what goes out)."""
+        folded = fold(text or "")
+        return [text[s:e] for s, e, *_ in self._matches(text or "", folded)]
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\s/'.-]+", "", fold(text))
+
+
+def _with_variants(identifiers: Iterable[Identifier]) -> list[Identifier]:
+    found = list(identifiers)
+    for identifier in list(found):
+        if identifier.kind == "name" and " " not in identifier.text.strip():
+            found += [
+                Identifier(variant, identifier.replacement, identifier.source, "variant")
+                for variant in sorted(name_variants(identifier.text))
+            ]
+    return found

@@ -1,0 +1,244 @@
+"""The check after redaction: every word that is not an ordinary English word or a word
+the council allows is flagged, wherever it stands and whatever its case, with why."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .lexicon import lexicon
+from .patterns import ORDINARY_CODES
+from .text import WORD, capitalised, fold, sentence_starts_at
+
+LOOKS_LIKE_NAME = "looks like a name"
+LOOKS_LIKE_PLACE = "looks like a place"
+LOOKS_LIKE_NAME_OR_PLACE = "looks like a name or a place"
+LOOKS_LIKE_NUMBER = "looks like a reference number"
+NOT_A_WORD = "is not an ordinary word"
+AFTER_TITLE = "follows a title (Mr, Mrs, Dr)"
+
+# The last word of a place's name ("Hartwell Park", "Mill Lane", "Ashcombe Rovers").
+PLACE_WORDS = {
+    "road",
+    "street",
+    "lane",
+    "avenue",
+    "close",
+    "drive",
+    "way",
+    "crescent",
+    "place",
+    "gardens",
+    "terrace",
+    "grove",
+    "walk",
+    "row",
+    "hill",
+    "park",
+    "square",
+    "mews",
+    "rise",
+    "parade",
+    "green",
+    "vale",
+    "estate",
+    "village",
+    "town",
+    "city",
+    "rovers",
+    "united",
+    "athletic",
+    "wanderers",
+    "fc",
+    "afc",
+    "academy",
+    "school",
+    "college",
+    "primary",
+    "infants",
+    "juniors",
+    "church",
+    "chapel",
+    "mosque",
+    "temple",
+    "centre",
+    "hall",
+    "house",
+    "farm",
+    "court",
+    "lodge",
+    "manor",
+    "arms",
+    "inn",
+    "tavern",
+    "club",
+    "leisure",
+    "pool",
+    "library",
+    "surgery",
+    "hospital",
+    "clinic",
+    "ward",
+    "station",
+    "shops",
+    "precinct",
+    "market",
+    "common",
+    "heath",
+    "wood",
+    "woods",
+    "brook",
+    "bridge",
+    "end",
+    "cross",
+    "heights",
+    "towers",
+    "flats",
+    "barracks",
+    "field",
+    "fields",
+    "meadow",
+}
+# Small words that may sit inside a place's name without breaking it.
+_JOINERS = {"of", "on", "upon", "le", "de", "the", "and", "&"}
+_TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr)\.?\s+$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\[[^\]\n]{1,40}\]")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Words left in the text that may still identify someone, and why."""
+
+    word: str
+    start: int
+    end: int
+    reason: str = LOOKS_LIKE_NAME_OR_PLACE
+
+
+def _why(word: str, folded: str) -> str | None:
+    """Why this word on its own needs a look, or None."""
+    lex = lexicon()
+    if lex.is_safe(folded):
+        return None
+    if any(c.isdigit() for c in folded):
+        return None if ORDINARY_CODES.fullmatch(folded) else LOOKS_LIKE_NUMBER
+    if len(folded) == 1:
+        return None
+    if not lex.is_ordinary(folded):
+        if lex.is_name(folded):
+            return LOOKS_LIKE_NAME
+        if folded.removesuffix("'s") in lex.proper:
+            return LOOKS_LIKE_NAME_OR_PLACE
+        return NOT_A_WORD
+    return None
+
+
+def residual_flags(
+    text: str, *, safe: Iterable[str] = (), protected: Iterable[str] = ()
+) -> list[Flag]:
+    """Words that may be names, places or references the structured fields did not
+    list. A word is flagged when it is not an ordinary English word (any case, any
+    position); when it is capitalised mid-sentence and a name; when it follows a title;
+    and a capitalised ordinary word is flagged with a flagged neighbour or as the end of
+    a place's name ("Mill Lane"). Neighbouring flagged words make one flag."""
+    lex = lexicon()
+    allowed = {fold(s) for s in safe}
+    masked = _mask(text, allowed, protected)
+    tokens = []
+    for m in WORD.finditer(masked):
+        word = m.group(0)
+        folded = fold(word)
+        if folded in allowed or folded.removesuffix("'s") in allowed:
+            continue
+        start_of_sentence = sentence_starts_at(masked, m.start())
+        reason = _why(word, folded)
+        shouting = word.isupper() and len(word) > 1
+        if reason is None and capitalised(word) and not shouting:
+            if _TITLE_BEFORE.search(masked[max(0, m.start() - 8) : m.start()]):
+                reason = AFTER_TITLE
+            elif not start_of_sentence and lex.is_name(folded) and not lex.is_safe(folded):
+                reason = LOOKS_LIKE_NAME
+        tokens.append((m, word, folded, reason, start_of_sentence))
+
+    flags: list[Flag] = []
+    i = 0
+    while i < len(tokens):
+        m, word, folded, reason, _ = tokens[i]
+        place_end = _place_phrase(tokens, i, masked)
+        if reason is None and place_end is None:
+            i += 1
+            continue
+        # Grow the flag over capitalised neighbours: "Hartwell Park", "Callum McDonald".
+        first = last = i
+        while first > 0 and _joins(tokens[first - 1], tokens[first], masked, allowed):
+            first -= 1
+        j = i
+        while j + 1 < len(tokens) and _joins(tokens[j], tokens[j + 1], masked, allowed):
+            j += 1
+            last = j
+        if place_end is not None:
+            last = max(last, place_end)
+        start, end = tokens[first][0].start(), tokens[last][0].end()
+        reasons = [t[3] for t in tokens[first : last + 1] if t[3]]
+        phrase_reason = reasons[0] if reasons else LOOKS_LIKE_PLACE
+        if fold(tokens[last][1]).removesuffix("'s") in PLACE_WORDS and last > first:
+            phrase_reason = LOOKS_LIKE_PLACE
+        flags.append(Flag(text[start:end], start, end, phrase_reason))
+        i = last + 1
+    return flags
+
+
+def _joins(left, right, text: str, allowed: set[str]) -> bool:
+    """Whether two tokens are one proper name: next to each other in one sentence, the
+    right one capitalised (or flagged), neither a safe word on its own."""
+    between = text[left[0].end() : right[0].start()]
+    if between not in (" ", "-"):
+        return False
+    if right[4] and between != "-":
+        return False
+    for token in (left, right):
+        if token[3] is None and (not capitalised(token[1]) or lexicon().is_safe(token[2])):
+            return False
+    return True
+
+
+def _place_phrase(tokens, i: int, text: str) -> int | None:
+    """If tokens[i] starts "Capitalised … Lane/Park/Rovers", the index of the last word."""
+    _match, word, folded, _reason, _ = tokens[i]
+    if not capitalised(word) or lexicon().is_safe(folded) or folded in PLACE_WORDS:
+        return None
+    j = i
+    while j + 1 < len(tokens) and j - i < 3:
+        nxt = tokens[j + 1]
+        if text[tokens[j][0].end() : nxt[0].start()] != " " or not capitalised(nxt[1]):
+            return None
+        if fold(nxt[1]).removesuffix("'s") in PLACE_WORDS:
+            return j + 1
+        j += 1
+    return None
+
+
+def _mask(text: str, allowed: set[str], protected: Iterable[str]) -> str:
+    """The text with placeholders, allowed phrases and protected names blanked out
+    (same length), so nothing in them is flagged."""
+    lex = lexicon()
+    folded = fold(text)
+    spans = [m.span() for m in _PLACEHOLDER.finditer(text)]
+    phrases = list(lex.safe_phrases) + [a for a in allowed if " " in a]
+    phrases += [fold(p) for p in protected]
+    for phrase in phrases:
+        start = folded.find(phrase)
+        while start != -1:
+            end = start + len(phrase)
+            before_ok = start == 0 or not folded[start - 1].isalnum()
+            after_ok = end == len(folded) or not folded[end].isalnum()
+            if before_ok and after_ok:
+                spans.append((start, end))
+            start = folded.find(phrase, end)
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for k in range(start, end):
+            if not chars[k].isspace():
+                chars[k] = "\u00b7"
+    return "".join(chars)
