@@ -25,6 +25,10 @@ class Capability(StrEnum):
     APPROVE_COSTS = "approve_costs"
     VIEW_PLACEMENTS = "view_placements"
     MANAGE_COST_BANDS = "manage_cost_bands"
+    # Words the council allows in what providers read (added by officers; removed by the
+    # duty lead or an administrator).
+    ALLOW_WORDS = "allow_words"
+    REMOVE_ALLOWED_WORDS = "remove_allowed_words"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -41,6 +45,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RECORD_SEARCH_EVIDENCE,
             Capability.WORK_ACTION_LIST,
             Capability.VIEW_PLACEMENTS,
+            Capability.ALLOW_WORDS,
         }
     ),
     Role.DUTY_LEAD: frozenset(
@@ -50,6 +55,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RECORD_SEARCH_EVIDENCE,
             Capability.WORK_ACTION_LIST,
             Capability.VIEW_PLACEMENTS,
+            Capability.ALLOW_WORDS,
+            Capability.REMOVE_ALLOWED_WORDS,
         }
     ),
     # Approvers see the referrals that have come to cost approval, and the tracker.
@@ -70,6 +77,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_COUNCIL_SETTINGS,
             Capability.MANAGE_PLACEMENT_TYPES,
             Capability.MANAGE_COST_BANDS,
+            Capability.ALLOW_WORDS,
+            Capability.REMOVE_ALLOWED_WORDS,
         }
     ),
 }

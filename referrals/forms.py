@@ -494,6 +494,24 @@ class FlagAcceptForm(forms.Form):
         max_length=500,
         error_messages={"required": "Say why this word is safe to send to providers"},
     )
+    remember = forms.BooleanField(
+        label="Allow it in every pack: it is never personal (a place the council allows, "
+        "a brand, a service)",
+        required=False,
+    )
+
+
+class AllowedWordForm(forms.Form):
+    word = forms.CharField(
+        label="Word or phrase",
+        max_length=200,
+        error_messages={"required": "Enter the word or phrase to allow"},
+    )
+    reason = forms.CharField(
+        label="Why is it safe to send to providers?",
+        max_length=500,
+        error_messages={"required": "Say why this word is safe to send to providers"},
+    )
 
 
 # --- The search ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Su
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from placements.models import CouncilSettings
 from placements.roles import Role
 
 from .models import (
@@ -17,6 +18,7 @@ from .models import (
     ResourceRequest,
     SearchRound,
 )
+from .pack import build_pack
 from .workflow import Status
 
 # Brokerage sees every open referral once submitted (and anything assigned to them).
@@ -213,16 +215,29 @@ def current_pack(referral: Referral):
     )
 
 
+def pack_replacements(referral) -> list[dict]:
+    """What the pack took out of the referral's free text, what each became and which
+    field said so: for the officer checking the pack, never for providers."""
+    council = CouncilSettings.load()
+    pack = build_pack(referral, people_style=council.people_in_pack)
+    rows: dict[tuple[str, str], dict] = {}
+    for original, replacement, source in pack.replacements:
+        row = rows.setdefault(
+            (replacement, source), {"replacement": replacement, "source": source, "written": []}
+        )
+        written = " ".join(original.split())
+        if written not in row["written"]:
+            row["written"].append(written)
+    return sorted(rows.values(), key=lambda row: (row["source"], row["replacement"]))
+
+
 def pack_passages(request) -> list[dict]:
     """Each passage of a stored pack split into plain and flagged pieces, so a template
     can mark the words to check without building HTML by hand."""
-    open_words: dict[str, set[str]] = {}
-    for flag in request.flags.all():
-        if flag.resolution == "open":
-            open_words.setdefault(flag.label, set()).add(flag.word)
+    open_words = {f.word for f in request.flags.all() if f.resolution == "open"}
     passages = []
     for entry in request.content["texts"]:
-        words = open_words.get(entry["label"], set())
+        words = {w for w in open_words if w in entry["text"]}
         pieces, text = [], entry["text"]
         if words:
             pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(words))) + r")\b")

@@ -16,6 +16,12 @@ urlpatterns = [
     path("<int:pk>/pack/", views.pack, name="pack"),
     path("<int:pk>/pack/<slug:key>/", views.pack_edit, name="pack-edit"),
     path("<int:pk>/pack.pdf", views.pack_pdf, name="pack-pdf"),
+    path("allowed-words/", views.allowed_words, name="allowed-words"),
+    path(
+        "allowed-words/<int:word_pk>/remove/",
+        views.allowed_word_remove,
+        name="allowed-word-remove",
+    ),
     path("<int:pk>/search/", views_search.search, name="search"),
     path("<int:pk>/rounds/<int:round_pk>/", views_search.round_detail, name="round"),
     path(

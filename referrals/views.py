@@ -17,6 +17,7 @@ from . import selectors, services
 from .completeness import SECTIONS, qa_checklist, section_problems
 from .forms import (
     ActionListFilterForm,
+    AllowedWordForm,
     AssignForm,
     ChildForm,
     ExclusionForm,
@@ -35,7 +36,7 @@ from .forms import (
     QAReturnForm,
     WithdrawForm,
 )
-from .models import PlacementType, Referral
+from .models import AllowedWord, PlacementType, Referral
 from .pdf import chronology_pdf as render_chronology_pdf
 from .pdf import pack_pdf as render_pack_pdf
 from .workflow import (
@@ -724,10 +725,18 @@ def pack(request, referral):
             flag = get_object_or_404(current.flags.all(), pk=request.POST.get("flag"))
             flag_form = FlagAcceptForm(request.POST)
             if flag_form.is_valid():
+                remember = flag_form.cleaned_data["remember"]
                 services.pack_flag_accept(
-                    flag=flag, reason=flag_form.cleaned_data["reason"], actor=request.user
+                    flag=flag,
+                    reason=flag_form.cleaned_data["reason"],
+                    actor=request.user,
+                    remember=remember,
                 )
-                messages.success(request, f"“{flag.word}” accepted.")
+                messages.success(
+                    request,
+                    f"“{flag.word}” accepted"
+                    + (" and allowed in every pack." if remember else "."),
+                )
                 return redirect("referrals:pack", pk=referral.pk)
             flag_in_error = flag.pk
         if action == "release" and current is not None:
@@ -749,6 +758,7 @@ def pack(request, referral):
             else [],
             "flag_form": flag_form,
             "flag_in_error": flag_in_error,
+            "replacements": selectors.pack_replacements(referral) if current else [],
         },
     )
 
@@ -777,6 +787,45 @@ def pack_edit(request, referral, key):
     return render(
         request, "referrals/pack_edit.html", {"referral": referral, "form": form, "entry": entry}
     )
+
+
+@capability_required(Capability.ALLOW_WORDS)
+@require_http_methods(["GET", "POST"])
+def allowed_words(request):
+    """The words the council allows in what providers read: the check does not flag
+    them. Officers add them (or accept a flag and say so); the duty lead and
+    administrators remove them."""
+    form = AllowedWordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allowed_word_add(
+                word=form.cleaned_data["word"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error("word", str(error))
+        else:
+            messages.success(request, f"“{form.cleaned_data['word']}” is allowed in every pack.")
+            return redirect("referrals:allowed-words")
+    return render(
+        request,
+        "referrals/allowed_words.html",
+        {
+            "form": form,
+            "words": AllowedWord.objects.select_related("added_by"),
+            "may_remove": user_can(request.user, Capability.REMOVE_ALLOWED_WORDS),
+        },
+    )
+
+
+@capability_required(Capability.REMOVE_ALLOWED_WORDS)
+@require_POST
+def allowed_word_remove(request, word_pk):
+    allowed = get_object_or_404(AllowedWord, pk=word_pk)
+    services.allowed_word_remove(allowed=allowed, actor=request.user)
+    messages.success(request, f"“{allowed.word}” will be flagged again from the next pack on.")
+    return redirect("referrals:allowed-words")
 
 
 @capability_required(Capability.WORK_ACTION_LIST)

@@ -105,6 +105,9 @@ EXPECTED = {
     "referrals:pack-edit": (BROKERAGE, 404, 403),
     "referrals:pack-pdf": (BROKERAGE, 404, 403),
     "referrals:start": (SOCIAL_WORKERS, 405, 403),
+    "referrals:allowed-words": ({*BROKERAGE, Role.ADMINISTRATOR}, 200, 403),
+    # Removing is a POST; the duty lead and administrators may (405 on GET), others not.
+    "referrals:allowed-word-remove": ({Role.DUTY_LEAD, Role.ADMINISTRATOR}, 405, 403),
     "referrals:search": (BROKERAGE, 404, 403),
     "referrals:round": (BROKERAGE, 404, 403),
     "referrals:round-progress": (BROKERAGE, 404, 403),
@@ -220,6 +223,8 @@ def url_for(name, objects):
         "referrals:action-list",
         "referrals:placement-types",
         "referrals:placement-type-edit",
+        "referrals:allowed-words",
+        "referrals:allowed-word-remove",
     ):
         referral = objects["referral"]
         kwargs = {"pk": referral.pk}
@@ -237,6 +242,8 @@ def url_for(name, objects):
             kwargs["question_pk"] = 1
     elif name.startswith("respond:"):
         kwargs = {"token": "not-a-real-token"}
+    elif name == "referrals:allowed-word-remove":
+        kwargs = {"word_pk": 1}
     elif name == "password-set":
         kwargs = {"uidb64": "MQ", "token": "set-password"}
     url = reverse(name, kwargs=kwargs)

@@ -33,7 +33,12 @@ def test_officer_checks_and_releases_the_pack_on_the_page(client_for, referral):
     officer.post(url, {"action": "prepare"})
     page = officer.get(url).content.decode()
     assert '<mark class="app-flag">Tyler</mark>' in page
-    assert "Jayden" not in page and "O&#x27;Brien" not in page
+    assert "Flagged because it looks like a name." in page
+    # What providers read has no name; the officer's own table says what each
+    # replacement stands for and which field it came from.
+    read, taken_out = page.split("What was taken out, and from which field")
+    assert "Jayden" not in read and "O&#x27;Brien" not in read
+    assert "the child&#x27;s name" in taken_out and "Jayden" in taken_out
     request = ResourceRequest.objects.get(referral=referral)
     tyler = request.flags.get(word="Tyler")
     response = officer.post(url, {"action": "accept", "flag": tyler.pk, "reason": ""})
