@@ -3,7 +3,7 @@
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -33,14 +33,27 @@ class DomainError(Exception):
 # --- Outbox -----------------------------------------------------------------
 
 
+# A check of a rendered email (its subject and body, and the context it came from).
+EmailCheck = Callable[[str, Mapping], None]
+
+
 def outbox_enqueue(
-    *, key: str, to: Iterable[str], template: str, context: Mapping, sensitive: bool = False
+    *,
+    key: str,
+    to: Iterable[str],
+    template: str,
+    context: Mapping,
+    sensitive: bool = False,
+    check: EmailCheck | None = None,
 ) -> OutboxMessage | None:
     """Write an email to the outbox inside the caller's transaction; a task sends
     it after commit. `key` is unique: enqueueing the same key twice sends once.
-    A `sensitive` body (one holding a provider's secret link) is blanked once sent."""
+    A `sensitive` body (one holding a provider's secret link) is blanked once sent.
+    `check` sees the rendered email first and raises to stop it (and the change)."""
     subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
     body_text = render_to_string(f"emails/{template}.txt", context)
+    if check is not None:
+        check(f"{subject}\n{body_text}", context)
     message, created = OutboxMessage.objects.get_or_create(
         key=key,
         defaults={
@@ -128,21 +141,30 @@ def outbox_deliver(
 
 
 def outbox_enqueue_many(
-    messages: Iterable[tuple[str, Iterable[str], str, Mapping]], *, sensitive: bool = False
+    messages: Iterable[tuple[str, Iterable[str], str, Mapping]],
+    *,
+    sensitive: bool = False,
+    check: EmailCheck | None = None,
 ) -> list[OutboxMessage]:
     """Write many emails at once (a round to 300 providers) as one insert; after commit
     one task fans them out to the senders. Each row is still one message with its own
-    unique key, sent and stamped on its own. `messages` are (key, to, template, context)."""
-    rows = [
-        OutboxMessage(
-            key=key,
-            to=sorted(set(to)),
-            subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
-            body_text=render_to_string(f"emails/{template}.txt", context),
-            sensitive=sensitive,
+    unique key, sent and stamped on its own. `messages` are (key, to, template, context).
+    `check` sees each rendered email first and raises to stop them all."""
+    rows = []
+    for key, to, template, context in messages:
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body_text = render_to_string(f"emails/{template}.txt", context)
+        if check is not None:
+            check(f"{subject}\n{body_text}", context)
+        rows.append(
+            OutboxMessage(
+                key=key,
+                to=sorted(set(to)),
+                subject=subject,
+                body_text=body_text,
+                sensitive=sensitive,
+            )
         )
-        for key, to, template, context in messages
-    ]
     created = OutboxMessage.objects.bulk_create(rows)
     ids = [row.pk for row in created]
     if ids:

@@ -7,6 +7,7 @@ or initials (a council setting); every free-text field is redacted and checked.
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 
 from placements.models import CouncilSettings, PeopleInPack
@@ -21,6 +22,8 @@ from .anonymise import (
 )
 from .anonymise.text import fold
 from .models import AllowedWord, Referral
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -130,6 +133,30 @@ def referral_redactor(
         safe=[*AllowedWord.words(), council.council_name, *council.council_name.split()],
         protected=[council.council_name],
     )
+
+
+def provider_email_check(referral: Referral, council: CouncilSettings):
+    """The last look at an email to a provider before it is written to the outbox: if
+    it names the child or their family (anything the pack takes out, bar the council's
+    and the provider's own names), it is refused and the change with it."""
+    redactor = referral_redactor(referral, people_style=council.people_in_pack, council=council)
+
+    def check(text: str, context) -> None:
+        provider = context.get("provider")
+        for own in (council.council_name, council.service_name, str(provider or "")):
+            if own:
+                text = text.replace(own, " ")
+        if redactor.contains_known(text, dates=False):
+            logger.error(
+                "An email to a provider about referral %s named the child or family; not written",
+                referral.pk,
+            )
+            raise DomainError(
+                f"The email to {provider or 'a provider'} would have named the child or their "
+                "family, so nothing was sent. Tell the service's administrator."
+            )
+
+    return check
 
 
 def refuse_identifiers(

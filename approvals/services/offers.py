@@ -19,6 +19,7 @@ from referrals.models import (
     ProviderResponse,
     Referral,
 )
+from referrals.pack import provider_email_check
 from referrals.services import chronology_add, referral_email
 from referrals.workflow import Status
 
@@ -230,7 +231,8 @@ def shortlist_send(
             for request in not_put_forward
             if keys[request.pk] not in told
             for context, to in [_provider_note(request, council)]
-        ]
+        ],
+        check=provider_email_check(locked, council),
     )
     referral_email(
         locked,

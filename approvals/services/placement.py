@@ -18,7 +18,7 @@ from placements.models import CouncilSettings
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue, outbox_enqueue_many
 from referrals.models import ChronologyEntry, ProviderRequest, ProviderResponse, Referral
-from referrals.pack import referral_redactor, refuse_identifiers
+from referrals.pack import provider_email_check, referral_redactor, refuse_identifiers
 from referrals.services import chronology_add, referral_email
 from referrals.services.search import search_end
 from referrals.workflow import Status, transition
@@ -172,6 +172,7 @@ def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
             "council": council,
         },
         sensitive=True,
+        check=provider_email_check(locked.referral, council),
     )
     chronology_add(
         referral=locked.referral,
@@ -417,7 +418,8 @@ def feedback_send(
                 },
             )
             for feedback in made
-        ]
+        ],
+        check=provider_email_check(locked, council),
     )
     chronology_add(
         referral=locked,

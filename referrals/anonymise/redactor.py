@@ -359,10 +359,16 @@ class Redactor:
         folded = fold(part)
         return capitalised(part) or folded in self.entries or not lexicon().is_ordinary(folded)
 
-    def contains_known(self, text: str) -> list[str]:
-        """The known identifiers in `text` (for a final check of what goes out)."""
-        folded = fold(text or "")
-        return [text[s:e] for s, e, *_ in self._matches(text or "", folded)]
+    def contains_known(self, text: str, *, dates: bool = True) -> list[str]:
+        """The known identifiers in `text` (for a final check of what goes out). Without
+        `dates`, the day and month of a birthday are not looked for (an email's deadline
+        may fall on it)."""
+        text = text or ""
+        births, self.births = self.births, self.births if dates else []
+        try:
+            return [text[s:e] for s, e, *_ in self._matches(text, fold(text))]
+        finally:
+            self.births = births
 
 
 def _squeeze(text: str) -> str:

@@ -28,7 +28,7 @@ from ..models import (
     RoundQuestion,
     SearchRound,
 )
-from ..pack import referral_fingerprint, refuse_identifiers
+from ..pack import provider_email_check, referral_fingerprint, refuse_identifiers
 from ..search import (
     chase_time,
     deadline_from_day,
@@ -113,6 +113,7 @@ def _provider_emails(
             for request in requests
         ],
         sensitive=True,
+        check=provider_email_check(search_round.referral, council),
     )
 
 
@@ -616,7 +617,8 @@ def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | N
                         {**base, "provider": request.provider, "why": why},
                     )
                     for request in live
-                ]
+                ],
+                check=provider_email_check(referral, council),
             )
             told += len(live)
         if search_round.status == RoundStatus.OPEN:
