@@ -8,6 +8,7 @@ or initials (a council setting); every free-text field is redacted and checked.
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from placements.models import CouncilSettings, PeopleInPack
@@ -21,7 +22,7 @@ from .anonymise import (
     text_identifiers,
 )
 from .anonymise.text import fold
-from .models import AllowedWord, Referral
+from .models import AllowedWord, Child, Referral
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,24 @@ def referral_redactor(
     identifiers (each with the field it came from), the children's dates of birth, the
     words the council allows, and the council's own name, which is never taken out."""
     council = council or CouncilSettings.load()
-    children = list(referral.children.all())
+    return redactor_for(
+        list(referral.children.all()),
+        [(p.full_name, p.relationship) for p in referral.people.all()],
+        people_style=people_style,
+        safe=[*AllowedWord.words(), council.council_name, *council.council_name.split()],
+        protected=[council.council_name],
+    )
+
+
+def redactor_for(
+    children: Sequence[Child],
+    people: Sequence[tuple[str, str]],
+    *,
+    people_style: str,
+    safe: Sequence[str] = (),
+    protected: Sequence[str] = (),
+) -> Redactor:
+    """A redactor for these children (saved or not) and people (name, relationship)."""
     many = len(children) > 1
     identifiers = []
     births = []
@@ -124,15 +142,9 @@ def referral_redactor(
         identifiers += text_identifiers(child.school, "[school]", f"{whose} school")
         if child.date_of_birth:
             births.append((child.date_of_birth, "[date of birth]"))
-    people = [(p.full_name, p.relationship) for p in referral.people.all()]
     for name, replacement in people_replacements(people, style=people_style):
         identifiers += name_identifiers(name, replacement, f"{replacement}'s name")
-    return Redactor(
-        identifiers,
-        births=births,
-        safe=[*AllowedWord.words(), council.council_name, *council.council_name.split()],
-        protected=[council.council_name],
-    )
+    return Redactor(identifiers, births=births, safe=safe, protected=protected)
 
 
 def provider_email_check(referral: Referral, council: CouncilSettings):

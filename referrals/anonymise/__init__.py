@@ -13,9 +13,11 @@ a word the council allows is flagged with why, for an officer to resolve.
 import re
 from collections.abc import Sequence
 
+from .lexicon import lexicon
 from .redactor import Identifier, Redaction, Redactor, Replacement
 from .relationships import relationship_word
 from .residual import Flag, residual_flags
+from .text import fold
 
 __all__ = [
     "Flag",
@@ -56,14 +58,30 @@ def name_identifiers(full_name: str, replacement: str, source: str = "") -> list
     return [i for i in found if len(i.text) >= 2]
 
 
+_GENERIC = re.compile(
+    r"\b(?:(?:c\.?\s?of\s?e|church\s+of\s+england|r\.?c\.?|catholic|community|"
+    r"infants?|junior|primary|secondary|high|grammar|special|free|church|"
+    r"nursery|academy|school|college|trust)\b[\s,]*)+$",
+    re.IGNORECASE,
+)
+
+
 def text_identifiers(text: str, replacement: str, source: str = "") -> list[Identifier]:
-    """An address or a school: the whole of it, each line or comma-separated part, and
-    each part without its house number (12 Mill Lane: "Mill Lane" alone too)."""
+    """An address or a school: the whole of it, each line or comma-separated part, each
+    part without its house number (12 Mill Lane: "Mill Lane" alone too), a school
+    without its kind ("St Aldric's" of "St Aldric's Primary School"), and every word
+    of it that is no ordinary English word ("Kettlewick" of "Kettlewick Road")."""
     pieces = [text, *re.split(r"[\n,]+", text)]
     pieces += [m.group(1) for p in pieces if (m := re.match(r"\s*\d+[a-z]?\s+(.+)", p, re.I))]
+    pieces += [_GENERIC.sub("", p) for p in pieces]
+    lex = lexicon()
+    for word in re.findall(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*", text):
+        folded = fold(word)
+        if len(word) >= 4 and not lex.is_ordinary(folded) and not lex.is_safe(folded):
+            pieces.append(re.sub(r"['\u2019]s$", "", word))
     seen = {}
     for piece in pieces:
-        piece = " ".join(piece.split())
+        piece = " ".join(piece.split()).strip(" ,")
         if len(piece) >= 4:
             seen.setdefault(piece, Identifier(piece, replacement, source, "place"))
     return list(seen.values())
