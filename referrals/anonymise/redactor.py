@@ -295,10 +295,19 @@ class Redactor:
                     end = c.end()
                     shown = "[place]"
             possessive = match.group("possessive") if match else None
+            plural = match is not None and entry_plural(self, match.group("name"))
+            if plural and shown:
+                shown = "[family name]"  # the Smiths: the family, not one of them
             if possessive and shown:
-                # "'s" stays; a lone apostrophe is a plural possessive or a closing quote,
-                # kept as it was typed.
-                shown += "'s" if possessive == "'s" else text[match.end("possessive") - 1]
+                # "'s" stays, and so does the apostrophe after a name ending in s (James')
+                # or a plural (the Smiths'); any other lone apostrophe closes a quotation.
+                ends_in_s = fold(match.group("name")).endswith("s")
+                quoted = start > 0 and text[start - 1] in "'\u2018"
+                shown += (
+                    "'s"
+                    if possessive == "'s" or (ends_in_s and not quoted)
+                    else text[match.end("possessive") - 1]
+                )
             out.append(gap + shown + closing)
             replacements.append(Replacement(text[start:end], shown or replacement, source))
             pos = end
@@ -369,6 +378,11 @@ class Redactor:
             return [text[s:e] for s, e, *_ in self._matches(text, fold(text))]
         finally:
             self.births = births
+
+
+def entry_plural(redactor: Redactor, surface: str) -> bool:
+    """Whether a match is a surname made plural (the Smiths), not the name as it is."""
+    return _squeeze(surface) not in redactor.squeezed
 
 
 def _squeeze(text: str) -> str:
