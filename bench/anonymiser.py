@@ -52,10 +52,13 @@ def child_of(fields: dict) -> Child:
     return Child(**{k: v for k, v in values.items() if k in {f.name for f in Child._meta.fields}})
 
 
-def occurrences(needle: str, haystack: str) -> list[tuple[int, int]]:
-    """Where `needle` stands as a word in `haystack`, in any case or accents."""
-    pattern = rf"(?<![^\W_])(?<![^\W_]'){re.escape(fold(needle))}(?![^\W_])"
-    return [m.span() for m in re.finditer(pattern, fold(haystack))]
+def occurrences(needle: str, haystack: str, *, any_case: bool = False) -> list[tuple[int, int]]:
+    """Where `needle` stands as a word in `haystack`: as annotated (the surface form the
+    corpus lists), or `any_case` (any case or accents: "grace period" for "Grace")."""
+    if any_case:
+        needle, haystack = fold(needle), fold(haystack)
+    pattern = rf"(?<![^\W_])(?<![^\W_]['\u2019]){re.escape(needle)}(?![^\W_])"
+    return [m.span() for m in re.finditer(pattern, haystack)]
 
 
 def spans_of(strings: list[str], text: str) -> list[tuple[int, int]]:
@@ -76,7 +79,7 @@ def ordinary_words(text: str, skip: list[tuple[int, int]]) -> Counter:
 
 def measure(cases: list[dict], redact) -> dict:
     """`redact(case) -> (output text, [(flag word, start, end)], flags to resolve)`."""
-    known = leaked = unlisted = missed = 0
+    known = leaked = leaked_any_case = unlisted = missed = 0
     words_in = words_lost = flags = false_flags = 0
     misses = []
     for case in cases:
@@ -88,6 +91,8 @@ def measure(cases: list[dict], redact) -> dict:
             if occurrences(secret, output):
                 leaked += 1
                 misses.append((case["id"], "known", secret, output))
+            if occurrences(secret, output, any_case=True):
+                leaked_any_case += 1
         for secret in set(case["unlisted"]):
             unlisted += 1
             left = occurrences(secret, output)
@@ -106,6 +111,7 @@ def measure(cases: list[dict], redact) -> dict:
         "cases": len(cases),
         "known": known,
         "leaked": leaked,
+        "leaked any case": leaked_any_case,
         "unlisted": unlisted,
         "missed": missed,
         "ordinary words": words_in,
@@ -187,6 +193,10 @@ def report(name: str, figures: dict) -> None:
     print(
         f"  known identifiers leaked:      {figures['leaked']} of {figures['known']}"
         f" ({100 * figures['leaked'] / max(1, figures['known']):.1f}%)"
+    )
+    print(
+        f"    …in any case or accents:     {figures['leaked any case']}"
+        " (includes ordinary words that are also the name: 'grace period')"
     )
     print(
         f"  unlisted identifiers missed:   {figures['missed']} of {figures['unlisted']}"

@@ -19,6 +19,7 @@ from .anonymise import (
     Redactor,
     name_identifiers,
     people_replacements,
+    relationship_identifiers,
     text_identifiers,
 )
 from .anonymise.text import fold
@@ -144,6 +145,8 @@ def redactor_for(
             births.append((child.date_of_birth, "[date of birth]"))
     for name, replacement in people_replacements(people, style=people_style):
         identifiers += name_identifiers(name, replacement, f"{replacement}'s name")
+    for _name, relationship in people:
+        identifiers += relationship_identifiers(relationship, "a name in a relationship")
     return Redactor(identifiers, births=births, safe=safe, protected=protected)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from .lexicon import lexicon
 from .redactor import Identifier, Redaction, Redactor, Replacement
-from .relationships import relationship_word
+from .relationships import CONNECTING, group_of, relationship_word
 from .residual import Flag, residual_flags
 from .text import fold
 
@@ -85,6 +85,21 @@ def text_identifiers(text: str, replacement: str, source: str = "") -> list[Iden
         if len(piece) >= 4:
             seen.setdefault(piece, Identifier(piece, replacement, source, "place"))
     return list(seen.values())
+
+
+def relationship_identifiers(relationship: str, source: str = "") -> list[Identifier]:
+    """Names written into a relationship ("father of Poppy", "Tyler and Kayden's dad"):
+    identifiers too, as "[name]", below any listed person's own replacement."""
+    found = []
+    lex = lexicon()
+    for word in re.findall(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*", relationship):
+        word = re.sub(r"['\u2019]s$", "", word)
+        folded = fold(word)
+        if group_of(folded) is not None or folded in CONNECTING:
+            continue
+        if word[0].isupper() or not lex.is_ordinary(folded):
+            found.append(Identifier(word, "[name]", source, "variant"))
+    return found
 
 
 def people_replacements(people: Sequence[tuple[str, str]], *, style: str) -> list[tuple[str, str]]:

@@ -44,7 +44,7 @@ GROUPS = [
 ]
 _GROUP_OF = {fold(word): n for n, group in enumerate(GROUPS) for word in group}
 # Words that may stand around relationship words without naming anyone.
-_CONNECTING = {
+CONNECTING = {
     "of",
     "the",
     "a",
@@ -100,7 +100,7 @@ def relationship_word(relationship: str) -> str:
         return text[0].upper() + text[1:].lower()
     folded = [fold(w) for w in words]
     plain = [w[:-2] if w.endswith("'s") else w for w in folded]
-    if words and all(w in _GROUP_OF or w in _CONNECTING for w in plain):
+    if words and all(w in _GROUP_OF or w in CONNECTING for w in plain):
         text = " ".join(words)
     else:
         found = [words[i] for i, w in enumerate(plain) if w in _GROUP_OF]

@@ -140,7 +140,6 @@ def residual_flags(
     position); when it is capitalised mid-sentence and a name; when it follows a title;
     and a capitalised ordinary word is flagged with a flagged neighbour or as the end of
     a place's name ("Mill Lane"). Neighbouring flagged words make one flag."""
-    lex = lexicon()
     allowed = {fold(s) for s in safe}
     masked = _mask(text, allowed, protected)
     tokens = []
@@ -149,15 +148,10 @@ def residual_flags(
         folded = fold(word)
         if folded in allowed or folded.removesuffix("'s") in allowed:
             continue
-        start_of_sentence = sentence_starts_at(masked, m.start())
-        reason = _why(word, folded)
-        shouting = word.isupper() and len(word) > 1
-        if reason is None and capitalised(word) and not shouting:
-            if _TITLE_BEFORE.search(masked[max(0, m.start() - 8) : m.start()]):
-                reason = AFTER_TITLE
-            elif not start_of_sentence and lex.is_name(folded) and not lex.is_safe(folded):
-                reason = LOOKS_LIKE_NAME
-        tokens.append((m, word, folded, reason, start_of_sentence))
+        tokens.append([m, word, folded, _why(word, folded), sentence_starts_at(masked, m.start())])
+    for i, token in enumerate(tokens):
+        if token[3] is None:
+            token[3] = _in_context(tokens, i, masked)
 
     flags: list[Flag] = []
     i = 0
@@ -184,7 +178,96 @@ def residual_flags(
             phrase_reason = LOOKS_LIKE_PLACE
         flags.append(Flag(text[start:end], start, end, phrase_reason))
         i = last + 1
-    return flags
+    return _every_occurrence(flags, text)
+
+
+def _every_occurrence(flags: list[Flag], text: str) -> list[Flag]:
+    """A word flagged once is flagged wherever it stands ("Will has a car" after "a boy
+    called Will"), so no mention of it goes unseen."""
+    if not flags:
+        return flags
+    covered = {k for f in flags for k in range(f.start, f.end)}
+    reasons = {}
+    for flag in flags:
+        reasons.setdefault(flag.word, flag.reason)
+    words = sorted(reasons, key=len, reverse=True)
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in words) + r")(?![^\W_])")
+    more = []
+    for m in pattern.finditer(text):
+        if m.start() not in covered and m.end() - 1 not in covered:
+            more.append(Flag(m.group(0), m.start(), m.end(), reasons[m.group(0)]))
+    return sorted(flags + more, key=lambda f: f.start)
+
+
+# Words after which the next word is someone's name ("a boy called Will").
+_NAMING = re.compile(
+    r"(?:\bcalled|\bnamed|\bnicknamed|\bknown\s+as|\bcalls\s+(?:him|her|them|me)"
+    r"|\bgoes\s+by)\s+[\"'\u2018\u201c]?$",
+    re.IGNORECASE,
+)
+# What often follows a name at the start of a sentence ("Mason and", "Faith is").
+_SUBJECT_NEXT = re.compile(
+    r"^(?:'s\b|\s*[,(]|\s+(?:and|is|was|has|had|said|says|told|tells|lives|likes|loves|"
+    r"wants|will|would|can|could|went|goes|visits|calls|texts|messages|sees|saw)\b)",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"'\u2018\u201c]([^\"'\u2018\u2019\u201c\u201d\n]{1,30})[\"'\u2019\u201d]")
+QUOTED_NAME = "is in quotes: may be a nickname"
+PROPER_NAME = "is capitalised mid-sentence: may be a place's or a group's name"
+
+
+def _in_context(tokens: list, i: int, text: str) -> str | None:
+    """Why an ordinary word needs a look where it stands, or None: after a title or
+    "called", a name in quotes, a name starting a sentence as its subject, a name in
+    capitals mid-sentence, or a capitalised word after "the" mid-sentence (the Cedars)
+    or beside another (Tackle Den)."""
+    lex = lexicon()
+    m, word, folded, _reason, start_of_sentence = tokens[i]
+    if lex.is_safe(folded) or len(folded) < 2:
+        return None
+    name = lex.is_name(folded)
+    before = text[max(0, m.start() - 20) : m.start()]
+    shouting = word.isupper() and len(word) > 1
+    if capitalised(word) and _TITLE_BEFORE.search(before[-8:]):
+        return AFTER_TITLE
+    if (name or capitalised(word)) and _NAMING.search(before):
+        return LOOKS_LIKE_NAME
+    quoted = _QUOTED.match(text, max(0, m.start() - 1))
+    if (
+        quoted
+        and quoted.start(1) == m.start()
+        and (name or capitalised(word))
+        and len(quoted.group(1).split()) <= 3
+    ):
+        return QUOTED_NAME
+    if shouting:
+        return LOOKS_LIKE_NAME if name and not lex.is_common(folded) else None
+    if not capitalised(word):
+        return None
+    if not start_of_sentence:
+        if name:
+            return LOOKS_LIKE_NAME
+        if re.search(r"\bthe\s+$", before) or _capitalised_neighbour(tokens, i, text):
+            return PROPER_NAME
+        return None
+    if name and _SUBJECT_NEXT.match(text, m.end()):
+        return LOOKS_LIKE_NAME
+    return None
+
+
+def _capitalised_neighbour(tokens: list, i: int, text: str) -> bool:
+    """Whether the next word, one space on and in the same sentence, is capitalised too
+    and no safe word (Tackle Den, Gloves Up)."""
+    lex = lexicon()
+    if i + 1 >= len(tokens):
+        return False
+    nxt = tokens[i + 1]
+    return (
+        text[tokens[i][0].end() : nxt[0].start()] == " "
+        and capitalised(nxt[1])
+        and not nxt[1].isupper()
+        and not lex.is_safe(nxt[2])
+    )
 
 
 def _joins(left, right, text: str, allowed: set[str]) -> bool:
