@@ -95,9 +95,9 @@ def relationship_identifiers(relationship: str, source: str = "") -> list[Identi
     for word in re.findall(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*", relationship):
         word = re.sub(r"['\u2019]s$", "", word)
         folded = fold(word)
-        if group_of(folded) is not None or folded in CONNECTING:
+        if group_of(folded) is not None or folded in CONNECTING or lex.is_safe(folded):
             continue
-        if word[0].isupper() or not lex.is_ordinary(folded):
+        if lex.is_name(folded) or not (lex.is_ordinary(folded) or folded in lex.proper):
             found.append(Identifier(word, "[name]", source, "variant"))
     return found
 

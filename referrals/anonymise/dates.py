@@ -109,18 +109,48 @@ def birthday_pattern(born: dt.date) -> re.Pattern:
     return re.compile(r"(?<![\w/.\-])(?:" + "|".join(forms) + r")(?![\w/]|\.\d)")
 
 
+class AroundMonths:
+    """A pattern tried only around the names of months: the day in words may come
+    before the month or after it, so trying it at every word would be slow."""
+
+    _MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
+
+    def __init__(self, pattern: re.Pattern, reach: int = 60):
+        self.pattern = pattern
+        self.reach = reach
+
+    def subn(self, replacement: str, text: str) -> tuple[str, int]:
+        out, pos, count = [], 0, 0
+        for month in self._MONTH.finditer(text):
+            if month.start() < pos:
+                continue
+            start = max(pos, month.start() - self.reach)
+            m = self.pattern.search(text, start, month.end() + self.reach)
+            if m is None or m.start() > month.start() or m.end() < month.end():
+                continue
+            out.append(text[pos : m.start()] + replacement)
+            pos = m.end()
+            count += 1
+        out.append(text[pos:])
+        return "".join(out), count
+
+
 # Other full dates (any day, month and year), in figures or words.
 FULL_DATES = [
     re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"),
     re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b"),
-    re.compile(
-        rf"\b(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ANY_DAY_WORD})\s+(?:of\s+)?{ANY_MONTH},?"
-        rf"\s+(?:\d{{2,4}}|{_YEAR_WORDS})\b",
-        re.IGNORECASE,
+    AroundMonths(
+        re.compile(
+            rf"\b(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ANY_DAY_WORD})\s+(?:of\s+)?{ANY_MONTH},?"
+            rf"\s+(?:\d{{2,4}}|{_YEAR_WORDS})\b",
+            re.IGNORECASE,
+        )
     ),
-    re.compile(
-        rf"\b{ANY_MONTH}\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ANY_DAY_WORD}),?"
-        rf"\s+(?:\d{{4}}|{_YEAR_WORDS})\b",
-        re.IGNORECASE,
+    AroundMonths(
+        re.compile(
+            rf"\b{ANY_MONTH}\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ANY_DAY_WORD}),?"
+            rf"\s+(?:\d{{4}}|{_YEAR_WORDS})\b",
+            re.IGNORECASE,
+        )
     ),
 ]

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pycountry
 from django.conf import settings
 from nicknames import NickNamer
 
@@ -48,6 +49,24 @@ class Lexicon:
         if "-" in word:
             return all(part in self.ordinary or part.isdigit() for part in word.split("-"))
         return False
+
+    def is_word_or_typo(self, folded: str) -> bool:
+        """An ordinary word, or a long one a letter away from one (anoying, recieved):
+        typed in a hurry, no name."""
+        if self.is_ordinary(folded):
+            return True
+        word = base_form(folded)
+        if len(word) < 6 or not word.isalpha() or self.is_name(word):
+            return False
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        candidates = (
+            [a + b[1:] for a, b in splits if b]
+            + [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+            + [a + c + b[1:] for a, b in splits if b for c in letters]
+            + [a + c + b for a, b in splits for c in letters]
+        )
+        return any(c in self.ordinary for c in candidates)
 
     def is_common(self, folded: str) -> bool:
         return base_form(folded) in self.common or folded in self.common
@@ -114,8 +133,25 @@ def _faker_names() -> tuple[set[str], set[str]]:
     return first, last
 
 
-def _vocabulary() -> tuple[set[str], list[str]]:
+def _countries() -> set[str]:
+    """Every country's name, short and official (pycountry's ISO 3166 list): where a
+    child or family comes from is not who they are."""
+    names = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if value := getattr(country, attr, None):
+                names.add(value)
+    return names
+
+
+def _vocabulary(first_names: set[str]) -> tuple[set[str], list[str]]:
     words, phrases = set(), []
+    # A country that is also a given name (Jordan, Chad, Georgia) is left to the check.
+    for country in _countries() - {n.title() for n in first_names}:
+        if " " in country:
+            phrases.append(fold(country))
+        else:
+            words.add(fold(country))
     for line in VOCABULARY.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:
@@ -132,7 +168,7 @@ def lexicon() -> Lexicon:
     ordinary, proper = _read_words(word_list_path())
     common, _ = _read_words(word_list_path("ANONYMISER_COMMON_WORD_LIST"))
     first, last = _faker_names()
-    words, phrases = _vocabulary()
+    words, phrases = _vocabulary(first)
     return Lexicon(
         ordinary=frozenset(ordinary),
         common=frozenset(common & ordinary),

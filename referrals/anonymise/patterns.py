@@ -26,14 +26,18 @@ _LABEL = (
 # Codes that are not identifiers although they mix letters and digits.
 ORDINARY_CODES = re.compile(
     r"(?:\d+(?:st|nd|rd|th|am|pm|s|mg|ml|kg|g|cm|mm|km|m|h|hr|hrs|yr|yrs|x|k|p)|"
-    r"[a-z]{1,3}\d{1,2}|\d{1,2}[a-z]{1,2}|\d+)",
+    r"[a-z]{1,3}\d{1,2}s?|\d{1,2}[a-z]{1,2}|\d+)",
     re.IGNORECASE,
 )
 
 
 def _code(code: str) -> str:
     """[reference] for a code, unless it is a quantity, a time or a school year."""
-    if ORDINARY_CODES.fullmatch(code) or re.fullmatch(r"(?:19|20)\d{2}[/-]\d{2}(?:\d{2})?", code):
+    if (
+        ORDINARY_CODES.fullmatch(code)
+        or re.fullmatch(r"(?:19|20)\d{2}[/-]\d{2}(?:\d{2})?", code)  # a school year
+        or re.fullmatch(r"\d{1,2}[/-]\d{1,2}", code)  # a day and month, or a range
+    ):
         return code
     return "[reference]"
 
@@ -87,7 +91,7 @@ PATTERNS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
     # A house number and street: 12 Mill Lane, 4a Station Rd, Flat 3.
     (
         re.compile(
-            rf"\b\d+[a-z]?,?\s+(?:[A-Z][\w'-]*\s+){{1,3}}(?:{_STREET_TYPES})\b\.?",
+            rf"\b\d+[a-z]?,?\s+(?:(?-i:[A-Z])[\w'-]*\s+){{1,3}}(?:{_STREET_TYPES})\b\.?",
             re.IGNORECASE,
         ),
         "[address]",

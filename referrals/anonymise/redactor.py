@@ -12,7 +12,7 @@ from .lexicon import lexicon, name_variants
 from .patterns import CONTACT_PATTERNS, PATTERNS
 from .relationships import ALL_WORDS, group_of
 from .residual import Flag, residual_flags
-from .text import WORD, capitalised, fold
+from .text import WORD, capitalised, fold, named_after
 
 TITLES = ["mr", "mrs", "ms", "miss", "mx", "dr", "master", "prof", "sir", "lady"]
 # Relationship words also used as titles ("Nan Rosie", "Aunty Kerry").
@@ -104,7 +104,13 @@ _RELATIONSHIP_AFTER = re.compile(
 _PET_ENDING = re.compile(r"(?:ie|y|i|ey|o|a|s|ek|ka|ko|sia|cia|ito|ita|chen|kin)$")
 _HYPHEN_AFTER = re.compile(r"-([^\W\d_]+)")
 _HYPHEN_BEFORE = re.compile(r"(?<![^\W_'-])([^\W\d_]+)-$")
-_CAPITALISED_AFTER = re.compile(r" ([A-Z][^\W\d_]*(?:'s)?)")
+_CAPITALISED_AFTER = re.compile(r" ([A-Z][^\W\d_]*(?:'s)?)(?![^\W_])")
+# Before a noun, not a name: "the park", "a frost", "his grace".
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|his|her|their|our|my|your|its|some|any|no|every)"
+    r"\s+$",
+    re.IGNORECASE,
+)
 _COURT = re.compile(
     r"(?:[A-Z][^\W\d_]+\s+){1,3}(?:Family|County|Crown|Magistrates'?|Youth|High|Combined)"
     r"\s+Court(?:\s+Centre)?|(?:[A-Z][^\W\d_]+\s+){1,3}Court\s+(?:Centre|House)"
@@ -190,6 +196,8 @@ class Redactor:
 
     def _protected_spans(self, text: str, folded: str) -> list[tuple[int, int]]:
         spans = [m.span() for m in _COURT.finditer(text)]
+        if council_things := named_after(self.protected):
+            spans += [m.span() for m in council_things.finditer(text)]
         for phrase in self.protected:
             spans += [m.span() for m in re.finditer(re.escape(fold(phrase)), folded)]
         return spans
@@ -377,6 +385,8 @@ class Redactor:
             if not entry.ordinary or entry.kind == "variant" or key in flagged:
                 continue
             for m in re.finditer(rf"(?<![^\W_]){re.escape(key)}(?![^\W_])", fold(redacted)):
+                if _DETERMINER_BEFORE.search(redacted[max(0, m.start() - 8) : m.start()]):
+                    continue
                 found.append(
                     Flag(
                         redacted[m.start() : m.end()],

@@ -1,13 +1,14 @@
 """The check after redaction: every word that is not an ordinary English word or a word
 the council allows is flagged, wherever it stands and whatever its case, with why."""
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .lexicon import lexicon
 from .patterns import ORDINARY_CODES
-from .text import WORD, capitalised, fold, sentence_starts_at
+from .text import WORD, capitalised, fold, named_after, sentence_starts_at
 
 LOOKS_LIKE_NAME = "looks like a name"
 LOOKS_LIKE_PLACE = "looks like a place"
@@ -116,14 +117,30 @@ class Flag:
 
 def _why(word: str, folded: str) -> str | None:
     """Why this word on its own needs a look, or None."""
+    return _why_folded(folded)
+
+
+@functools.lru_cache(maxsize=65536)
+def _why_folded(folded: str) -> str | None:
     lex = lexicon()
     if lex.is_safe(folded):
         return None
     if any(c.isdigit() for c in folded):
-        return None if ORDINARY_CODES.fullmatch(folded) else LOOKS_LIKE_NUMBER
+        # Ranges and quantities are no references (8-12, 12-week, post-16, U12s).
+        parts = folded.removesuffix("'s").split("-")
+        if all(
+            (p.isdigit() and len(p) <= 3) or p.isalpha() or ORDINARY_CODES.fullmatch(p)
+            for p in parts
+        ):
+            return None
+        return LOOKS_LIKE_NUMBER
     if len(folded) == 1:
         return None
-    if not lex.is_ordinary(folded):
+    if "-" in folded and all(
+        lex.is_safe(part) or lex.is_ordinary(part) for part in folded.removesuffix("'s").split("-")
+    ):
+        return None  # Pashto-speaking, Somali-British
+    if not lex.is_word_or_typo(folded):
         if lex.is_name(folded):
             return LOOKS_LIKE_NAME
         if folded.removesuffix("'s") in lex.proper:
@@ -207,7 +224,7 @@ _NAMING = re.compile(
 )
 # What often follows a name at the start of a sentence ("Mason and", "Faith is").
 _SUBJECT_NEXT = re.compile(
-    r"^(?:'s\b|\s*[,(]|\s+(?:and|is|was|has|had|said|says|told|tells|lives|likes|loves|"
+    r"(?:'s\b|\s*[,(]|\s+(?:and|is|was|has|had|said|says|told|tells|lives|likes|loves|"
     r"wants|will|would|can|could|went|goes|visits|calls|texts|messages|sees|saw)\b)",
     re.IGNORECASE,
 )
@@ -223,9 +240,9 @@ def _in_context(tokens: list, i: int, text: str) -> str | None:
     or beside another (Tackle Den)."""
     lex = lexicon()
     m, word, folded, _reason, start_of_sentence = tokens[i]
-    if lex.is_safe(folded) or len(folded) < 2:
-        return None
     name = lex.is_name(folded)
+    if not (name or capitalised(word)) or len(folded) < 2 or lex.is_safe(folded):
+        return None  # every reason below needs a name or a capital
     before = text[max(0, m.start() - 20) : m.start()]
     shouting = word.isupper() and len(word) > 1
     if capitalised(word) and _TITLE_BEFORE.search(before[-8:]):
@@ -247,7 +264,11 @@ def _in_context(tokens: list, i: int, text: str) -> str | None:
     if not start_of_sentence:
         if name:
             return LOOKS_LIKE_NAME
-        if re.search(r"\bthe\s+$", before) or _capitalised_neighbour(tokens, i, text):
+        if (
+            re.search(r"\bthe\s+$", before)
+            or _capitalised_neighbour(tokens, i, text)
+            or not lex.is_common(folded)
+        ):
             return PROPER_NAME
         return None
     if name and _SUBJECT_NEXT.match(text, m.end()):
@@ -278,8 +299,18 @@ def _joins(left, right, text: str, allowed: set[str]) -> bool:
         return False
     if right[4] and between != "-":
         return False
+    lex = lexicon()
     for token in (left, right):
-        if token[3] is None and (not capitalised(token[1]) or lexicon().is_safe(token[2])):
+        if token[3] is not None:
+            continue
+        # A word that flags nothing joins only as part of a name: capitalised, not
+        # shouted, not a safe word, nor a common word starting the sentence ("His").
+        if (
+            not capitalised(token[1])
+            or token[1].isupper()
+            or lex.is_safe(token[2])
+            or (token[4] and lex.is_common(token[2]))
+        ):
             return False
     return True
 
@@ -307,7 +338,10 @@ def _mask(text: str, allowed: set[str], protected: Iterable[str]) -> str:
     folded = fold(text)
     spans = [m.span() for m in _PLACEHOLDER.finditer(text)]
     phrases = list(lex.safe_phrases) + [a for a in allowed if " " in a]
+    protected = list(protected)
     phrases += [fold(p) for p in protected]
+    if council_things := named_after(protected):
+        spans += [m.span() for m in council_things.finditer(text)]
     for phrase in phrases:
         start = folded.find(phrase)
         while start != -1:

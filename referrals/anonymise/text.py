@@ -66,7 +66,11 @@ POSSESSIVE = re.compile(r"(?:'s|s'|')$")
 
 def base_form(folded_word: str) -> str:
     """A folded word without its possessive ending (jayden's → jayden)."""
-    return POSSESSIVE.sub(lambda m: "s" if m.group(0) == "s'" else "", folded_word)
+    if folded_word.endswith("'s"):
+        return folded_word[:-2]
+    if folded_word.endswith("'"):
+        return folded_word[:-1]
+    return folded_word
 
 
 def capitalised(word: str) -> bool:
@@ -79,3 +83,35 @@ def sentence_starts_at(text: str, start: int) -> bool:
     if not before and start > 12:
         return False
     return not before or before[-1] in ".!?:;\n\u2022*-" or before.endswith("\n")
+
+
+_COUNCIL_WORDS = {
+    "county",
+    "city",
+    "borough",
+    "council",
+    "district",
+    "metropolitan",
+    "of",
+    "the",
+    "and",
+    "royal",
+    "london",
+}
+
+
+def named_after(names) -> re.Pattern | None:
+    """Names of things named after the council's place ("Northshire General",
+    "Northshire Royal", "Northshire Police"): the place's own word and up to three
+    capitalised words after it. They tell a provider only the council's area."""
+    words = {
+        w
+        for name in names
+        for w in re.findall(r"[^\W\d_]+", name)
+        if fold(w) not in _COUNCIL_WORDS and w[0].isupper()
+    }
+    if not words:
+        return None
+    return re.compile(
+        r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")(?:\s+[A-Z][\w']*){0,3}"
+    )
