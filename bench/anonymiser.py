@@ -79,7 +79,7 @@ def ordinary_words(text: str, skip: list[tuple[int, int]]) -> Counter:
 
 def measure(cases: list[dict], redact) -> dict:
     """`redact(case) -> (output text, [(flag word, start, end)], flags to resolve)`."""
-    known = leaked = leaked_any_case = unlisted = missed = 0
+    known = leaked = leaked_unflagged = leaked_any_case = unlisted = missed = 0
     words_in = words_lost = flags = false_flags = 0
     misses = []
     for case in cases:
@@ -88,9 +88,11 @@ def measure(cases: list[dict], redact) -> dict:
         flags += to_resolve
         for secret in set(case["known"]):
             known += 1
-            if occurrences(secret, output):
+            if left := occurrences(secret, output):
                 leaked += 1
                 misses.append((case["id"], "known", secret, output))
+                if any(not any(fs < e and s < fe for _w, fs, fe in flag_spans) for s, e in left):
+                    leaked_unflagged += 1
             if occurrences(secret, output, any_case=True):
                 leaked_any_case += 1
         for secret in set(case["unlisted"]):
@@ -112,6 +114,7 @@ def measure(cases: list[dict], redact) -> dict:
         "known": known,
         "leaked": leaked,
         "leaked any case": leaked_any_case,
+        "leaked unflagged": leaked_unflagged,
         "unlisted": unlisted,
         "missed": missed,
         "ordinary words": words_in,
@@ -193,6 +196,10 @@ def report(name: str, figures: dict) -> None:
     print(
         f"  known identifiers leaked:      {figures['leaked']} of {figures['known']}"
         f" ({100 * figures['leaked'] / max(1, figures['known']):.1f}%)"
+    )
+    print(
+        f"    …and not flagged for the officer: {figures['leaked unflagged']}"
+        " (a flag must be resolved before the pack goes)"
     )
     print(
         f"    …in any case or accents:     {figures['leaked any case']}"

@@ -90,6 +90,23 @@ def _digits_day(day: int) -> str:
     return rf"0?{day}(?:st|nd|rd|th)?" if day < 10 else rf"{day}(?:st|nd|rd|th)?"
 
 
+# Days with names: a birthday on one is told by its name ("born on Christmas Eve").
+NAMED_DAYS = {
+    (12, 24): r"christmas\s+eve",
+    (12, 25): r"christmas\s+day",
+    (12, 26): r"boxing\s+day",
+    (12, 31): r"new\s+year'?s\s+eve|hogmanay",
+    (1, 1): r"new\s+year'?s\s+day",
+    (2, 14): r"valentine'?s\s+day",
+    (2, 29): r"leap\s+day",
+    (3, 17): r"st\.?\s+patrick'?s\s+day",
+    (4, 1): r"april\s+fools'?\s+day",
+    (10, 31): r"hallowe'?en",
+    (11, 5): r"bonfire\s+night|guy\s+fawkes\s+night",
+    (11, 11): r"armistice\s+day",
+}
+
+
 def birthday_pattern(born: dt.date) -> re.Pattern:
     """Every way of writing this date of birth, with or without its year: 13th May,
     the 13th of May, May 13, 13/05, 13.5.2012, thirteenth of May two thousand and twelve,
@@ -106,6 +123,8 @@ def birthday_pattern(born: dt.date) -> re.Pattern:
         rf"{day}{sep}{month_number}{sep}{year}",
         rf"{born.year}{sep}{month_number}{sep}0?{born.day}",
     ]
+    if named := NAMED_DAYS.get((born.month, born.day)):
+        forms.append(rf"(?:{named})(?:,?\s+{year})?")
     return re.compile(r"(?<![\w/.\-])(?:" + "|".join(forms) + r")(?![\w/]|\.\d)")
 
 

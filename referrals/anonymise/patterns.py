@@ -70,7 +70,7 @@ PATTERNS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
     # A labelled reference: "crime ref 24/123456", "MRN 4567891", "HO ref: D4567890/2".
     (
         re.compile(
-            rf"(?<=\b)(?P<label>{_LABEL}\.?(?:\s+(?:ref(?:erence)?|no|number|num|id))?\.?"
+            rf"\b(?P<label>{_LABEL}\.?(?:\s+(?:ref(?:erence)?|no|number|num|id))?\.?"
             r"\s*(?:[:#]|is|was)?\s*)(?P<ref>[A-Z0-9][A-Z0-9/\-]*\d[A-Z0-9/\-]*)\b",
             re.IGNORECASE,
         ),
@@ -80,10 +80,10 @@ PATTERNS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
     # (CR/0123456/24, RX12345678, B1234567), or seven digits or more on their own.
     (
         re.compile(
-            r"(?<![\w/£$.,-])(?=[A-Z0-9/-]*\d(?:[/-]?\d){3})(?=[A-Z0-9/-]*[A-Z/])"
-            r"[A-Z0-9]+(?:[/-][A-Z0-9]+)+(?![\w/-])|(?<![\w/£$.,-])"
-            r"(?=[A-Z]*\d)(?=\d*[A-Z])(?=(?:[A-Z]*\d){4})[A-Z0-9]{5,}(?![\w/-])"
-            r"|(?<![\w/£$.,-])\d{7,}(?![\w/])",
+            r"\b(?<![\w/£$.,-])(?:(?=[A-Z0-9/-]*\d(?:[/-]?\d){3})(?=[A-Z0-9/-]*[A-Z/])"
+            r"[A-Z0-9]+(?:[/-][A-Z0-9]+)+(?![\w/-])"
+            r"|(?=[A-Z]*\d)(?=\d*[A-Z])(?=(?:[A-Z]*\d){4})[A-Z0-9]{5,}(?![\w/-])"
+            r"|\d{7,}(?![\w/]))",
             re.IGNORECASE,
         ),
         lambda match: _code(match.group(0)),

@@ -221,11 +221,15 @@ class Redactor:
                 found.append((m.start(), m.end(), entry.replacement, entry.source, m))
         if self.given:
             taken = {i for s, e, *_ in found for i in range(s, e)}
+            forms: dict[tuple[str, bool], str | None] = {}
             for w in WORD.finditer(folded):
                 if w.start() in taken or w.end() - 1 in taken:
                     continue
                 word = w.group(0).removesuffix("'s")
-                key = self._another_form(word, text[w.start()])
+                cached = (word, capitalised(text[w.start()]))
+                if cached not in forms:
+                    forms[cached] = self._another_form(word, text[w.start()])
+                key = forms[cached]
                 if key is not None:
                     entry = self.entries[key]
                     found.append(
@@ -246,7 +250,10 @@ class Redactor:
         or a part of a long name (Tunde of Babatunde, Funmi of Olufunmilayo). Only for a
         word that is no ordinary English word."""
         lex = lexicon()
-        if len(word) < 3 or word in self.entries or lex.is_ordinary(word) or lex.is_safe(word):
+        # Written with a capital, a rare dictionary word may be a name's short form (Beth
+        # for Bethany, Dec for Declan); a common one is not (Will, Mark).
+        ordinary = lex.is_common(word) if capitalised(first_letter) else lex.is_ordinary(word)
+        if len(word) < 3 or word in self.entries or ordinary or lex.is_safe(word):
             return None
         for key in self.sounds.get(jellyfish.metaphone(word), ()):
             limit = 1 if len(key) < 6 else 2

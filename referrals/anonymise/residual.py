@@ -165,7 +165,12 @@ def residual_flags(
         folded = fold(word)
         if folded in allowed or folded.removesuffix("'s") in allowed:
             continue
-        tokens.append([m, word, folded, _why(word, folded), sentence_starts_at(masked, m.start())])
+        reason = _why(word, folded)
+        # Where the sentence starts matters only for a capitalised word or a name.
+        starts = (capitalised(word) or lexicon().is_name(folded)) and sentence_starts_at(
+            masked, m.start()
+        )
+        tokens.append([m, word, folded, reason, starts])
     for i, token in enumerate(tokens):
         if token[3] is None:
             token[3] = _in_context(tokens, i, masked)
@@ -337,20 +342,13 @@ def _mask(text: str, allowed: set[str], protected: Iterable[str]) -> str:
     lex = lexicon()
     folded = fold(text)
     spans = [m.span() for m in _PLACEHOLDER.finditer(text)]
-    phrases = list(lex.safe_phrases) + [a for a in allowed if " " in a]
+    spans += [m.span() for m in _phrases_pattern(lex.safe_phrases).finditer(folded)]
     protected = list(protected)
-    phrases += [fold(p) for p in protected]
+    extra = tuple(sorted({a for a in allowed if " " in a} | {fold(p) for p in protected}))
+    if extra:
+        spans += [m.span() for m in _phrases_pattern(extra).finditer(folded)]
     if council_things := named_after(protected):
         spans += [m.span() for m in council_things.finditer(text)]
-    for phrase in phrases:
-        start = folded.find(phrase)
-        while start != -1:
-            end = start + len(phrase)
-            before_ok = start == 0 or not folded[start - 1].isalnum()
-            after_ok = end == len(folded) or not folded[end].isalnum()
-            if before_ok and after_ok:
-                spans.append((start, end))
-            start = folded.find(phrase, end)
     if not spans:
         return text
     chars = list(text)
@@ -359,3 +357,9 @@ def _mask(text: str, allowed: set[str], protected: Iterable[str]) -> str:
             if not chars[k].isspace():
                 chars[k] = "\u00b7"
     return "".join(chars)
+
+
+@functools.lru_cache(maxsize=64)
+def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, ordered)) + r")(?![^\W_])")
