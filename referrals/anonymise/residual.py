@@ -322,9 +322,15 @@ def _joins(left, right, text: str, allowed: set[str]) -> bool:
 
 def _place_phrase(tokens, i: int, text: str) -> int | None:
     """If tokens[i] starts "Capitalised … Lane/Park/Rovers", the index of the last word."""
-    _match, word, folded, _reason, _ = tokens[i]
-    if not capitalised(word) or lexicon().is_safe(folded) or folded in PLACE_WORDS:
-        return None
+    _match, word, folded, _reason, start_of_sentence = tokens[i]
+    lex = lexicon()
+    if (
+        not capitalised(word)
+        or lex.is_safe(folded)
+        or folded in PLACE_WORDS
+        or (start_of_sentence and lex.is_common(folded) and not lex.is_name(folded))
+    ):
+        return None  # "Near Mill Lane": the place is "Mill Lane"
     j = i
     while j + 1 < len(tokens) and j - i < 3:
         nxt = tokens[j + 1]

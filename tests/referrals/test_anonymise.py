@@ -12,6 +12,7 @@ from referrals.anonymise import (
     initials,
     name_identifiers,
     people_replacements,
+    relationship_identifiers,
     residual_flags,
     text_identifiers,
 )
@@ -56,6 +57,189 @@ def redactor(
 )
 def test_known_identifiers_and_patterns_are_replaced(text, expected):
     assert redactor().redact(text).text == expected
+
+
+def hard_redactor():
+    """A family with hard names: accents, a double-barrelled surname, a given name of
+    two words, a relationship that names a sibling, a birthday."""
+    people = [
+        ("Kerry Wiśniewski-O'Sullivan", "Mum"),
+        ("Robert Lee", "Tyler and Tsz Ching's dad"),
+        ("Elizabeth Rose Smith", "maternal grandmother"),
+    ]
+    identifiers = name_identifiers("Tsz Ching Wong", "TCW", "the child's name")
+    for (name, relationship), (_, shown) in zip(
+        people, people_replacements(people, style="relationship"), strict=True
+    ):
+        identifiers += name_identifiers(name, shown, f"{shown}'s name")
+        identifiers += relationship_identifiers(relationship)
+    identifiers += text_identifiers("7 Kettlewick Road\nAshcombe Vale", "[address]")
+    identifiers += text_identifiers("St Aldric's Primary School", "[school]")
+    return Redactor(
+        identifiers,
+        births=[(dt.date(2013, 5, 13), "[date of birth]")],
+        protected=["Northshire County Council"],
+        safe=["Northshire County Council", "Northshire"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Quotes and brackets, straight and curly.
+        ("She wrote 'Tsz Ching' and \u2018Kerry\u2019.", "She wrote 'TCW' and \u2018Mum\u2019."),
+        ("(Kerry) and [Robert]", "(Mum) and [Dad]"),
+        # Hyphens, slashes and a name split by a line break.
+        ("Tsz-ching and Tsz-Ching", "TCW and TCW"),
+        ("Kerry/Robert", "Mum/Dad"),
+        ("Kerry\nWiśniewski-O'Sullivan", "Mum"),
+        ("the Wiśniewski side", "the Mum side"),
+        # Plurals and possessives, any apostrophe; a plural surname is the family.
+        ("the Smiths came", "the [family name] came"),
+        ("the O\u2019Sullivans' car", "the [family name]'s car"),
+        ("Robert\u2019s van", "Dad's van"),
+        # Any case and accents either way.
+        ("WISNIEWSKI and wisniewski and Wiśniewski", "Mum and Mum and Mum"),
+        ("ROBERT and robert", "Dad and Dad"),
+        # Diminutives and other spellings of a given name.
+        (
+            "Bobby, Rob and Liz and Lizzie",
+            "Dad, Dad and Maternal grandmother and Maternal grandmother",
+        ),
+        # A name written into a relationship.
+        ("Tyler is 9.", "[name] is 9."),
+        # The birthday with or without its year, in figures or in words.
+        ("born on 13th May", "born on [date of birth]"),
+        ("the thirteenth of May two thousand and thirteen", "[date of birth]"),
+        (
+            "May 13 and 13/05 and 13.5.2013",
+            "[date of birth] and [date of birth] and [date of birth]",
+        ),
+        # Other full dates, in figures or in words.
+        ("seen on 2 June 2024 and the fourth of March 2019", "seen on [date] and [date]"),
+        # Readable: the relationship word once, not "Mum Mum".
+        ("Mum Kerry rang", "Mum rang"),
+        ("his dad Robert and his nan, Elizabeth,", "his dad and his nan, Maternal grandmother,"),
+        # The council's own name stays, though the address shares none of it.
+        (
+            "Northshire County Council and Northshire Family Court",
+            "Northshire County Council and Northshire Family Court",
+        ),
+        # A school by its short name; a place within a bigger name goes whole.
+        ("goes to St Aldric's", "goes to [school]"),
+        ("plays for Ashcombe Vale Rovers", "plays for [place]"),
+        ("lives off Kettlewick", "lives off [address]"),
+    ],
+)
+def test_every_spelling_of_a_known_identifier_goes(text, expected):
+    assert hard_redactor().redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Case no. LE24C00456 at court", "Case no. [case number] at court"),
+        ("crime ref CR/0123456/24", "crime ref [reference]"),
+        ("incident 1234 of 12/03/2024", "incident [reference] of [date]"),
+        ("PNC 24/123456X", "PNC [reference]"),
+        ("hospital number RX12345678, MRN 4567891", "hospital number [reference], MRN [reference]"),
+        ("HO ref D4567890/2 and B1234567", "HO ref [reference] and [reference]"),
+        (
+            "a grey car, AB12 CDE, and ab12cde",
+            "a grey car, [vehicle registration], and [vehicle registration]",
+        ),
+        ("her snap is @jayden_x.", "her snap is [handle]."),
+        (
+            "see https://example.com/a?b=1, www.gofundme.com/f/x and tiktok.com/@kay",
+            "see [link], [link] and [link]",
+        ),
+        ("UPN A123456789012", "UPN [reference]"),
+        ("Flat 3, Orchard House", "[address], Orchard House"),
+        # Not identifiers: ranges, years, quantities, times, money, school years.
+        *[
+            (text, text)
+            for text in [
+                "In 2024/25, Year 6, KS2, PS5, COVID-19, 1000mg",
+                "£2,710 a week at 5pm, ages 8-12, seen on 14/03",
+            ]
+        ],
+    ],
+)
+def test_identifiers_by_their_shape(text, expected):
+    assert Redactor([]).redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged", "why"),
+    [
+        ("Jayden, her brother, visits on Sundays at Braunstone.", ["Jayden", "Braunstone"], None),
+        ("jayden visits", ["jayden"], "looks like a name"),
+        ("Émile and Şule met Đức.", ["Émile", "Şule", "Đức"], None),
+        ("A boy called Will. Will has a car.", ["Will", "Will"], "looks like a name"),
+        ("Mason and Hunter are his mates.", ["Mason", "Hunter"], "looks like a name"),
+        ("She calls him 'Dom'.", ["Dom"], None),
+        ("He was at the Cedars unit.", ["Cedars"], None),
+        ("He shops at Tackle Den on Fridays.", ["Tackle Den"], None),
+        ("Near Mill Lane and Hartwell Park.", ["Mill Lane", "Hartwell Park"], "looks like a place"),
+        ("Dr Omer Kaya saw him.", ["Dr Omer Kaya"], None),
+        ("Her code is Z9Q8W7X6.", ["Z9Q8W7X6"], "looks like a reference number"),
+        # Ordinary words, safe words and the council's vocabulary are not flagged.
+        ("Reading is her thing. She loves art, Minecraft and Forest School.", [], None),
+        (
+            "He is Kurdish, from Iran, and speaks Sorani-Kurdish? No: Pashto-speaking.",
+            ["Sorani-Kurdish"],
+            None,
+        ),
+        ("The IRO, CAMHS and the Virtual School met in Year 8 about his EHCP and PEP.", [], None),
+        ("She was anoying and recieved a warning.", [], None),
+    ],
+)
+def test_the_residual_check_flags_what_may_identify_and_says_why(text, flagged, why):
+    flags = residual_flags(text)
+    assert [f.word for f in flags] == flagged
+    if why:
+        assert {f.reason for f in flags} == {why}
+
+
+def test_a_word_the_council_allows_is_not_flagged_but_a_known_name_still_goes():
+    redactor = Redactor(name_identifiers("Tyler Brook", "TB"), safe=["Tyler", "Braunstone"])
+    result = redactor.redact("Tyler went to Braunstone with Kayla.")
+    assert result.text == "TB went to Braunstone with Kayla."
+    assert [f.word for f in result.flags] == ["Kayla"]
+
+
+def test_a_known_name_that_is_a_common_word_is_flagged_in_lower_case_not_lost():
+    redactor = Redactor(name_identifiers("Grace Hill", "GH", "the child's name"))
+    result = redactor.redact("Grace said grace was kind; a two-week grace period.")
+    assert result.text.startswith("GH said grace was kind")
+    assert [(f.word, f.reason) for f in result.flags] == [
+        ("grace", "may be the name in the child's name")
+    ]
+
+
+def test_each_replacement_says_which_field_it_came_from():
+    result = hard_redactor().redact("Kerry rang about Tsz Ching on 13th May.")
+    sources = {(r.original, r.replacement, r.source) for r in result.replacements if r.original}
+    assert sources == {
+        ("Kerry", "Mum", "Mum's name"),
+        ("Tsz Ching", "TCW", "the child's name"),
+        ("13th May", "[date of birth]", "a date of birth"),
+    }
+
+
+def test_a_relationship_that_names_someone_shows_only_relationship_words():
+    people = [
+        ("A B", "father of Poppy"),
+        ("C D", "Tyler and Kayden's dad"),
+        ("E F", "Maternal grandmother"),
+        ("G H", "Jo"),
+    ]
+    assert [shown for _, shown in people_replacements(people, style="relationship")] == [
+        "Father",
+        "Dad",
+        "Maternal grandmother",
+        "Family member",
+    ]
 
 
 def test_words_inside_other_words_are_left_alone():
