@@ -8,11 +8,19 @@ PORT ?= 8000
 
 .PHONY: run test install migrate seed lint check-deploy worker beat clean
 
-$(STAMP): pyproject.toml requirements.lock
+# The anonymiser's English word lists come from Debian (wbritish, wbritish-large).
+WORD_LISTS := /usr/share/dict/british-english /usr/share/dict/british-english-large
+
+$(STAMP): pyproject.toml requirements.lock | $(WORD_LISTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
+
+$(WORD_LISTS):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wbritish wbritish-large; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq wbritish wbritish-large; \
+	else echo "Install Debian's wbritish and wbritish-large (the anonymiser's word lists), or set ANONYMISER_WORD_LIST and ANONYMISER_COMMON_WORD_LIST"; exit 1; fi
 
 install: $(STAMP)
 

@@ -233,3 +233,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The anonymiser's English word lists: ordinary words (Debian's wbritish-large) and common
+# ones (wbritish). Without them the service refuses to start (a system check).
+ANONYMISER_WORD_LIST = env("ANONYMISER_WORD_LIST", default="/usr/share/dict/british-english-large")
+ANONYMISER_COMMON_WORD_LIST = env(
+    "ANONYMISER_COMMON_WORD_LIST", default="/usr/share/dict/british-english"
+)

@@ -81,20 +81,13 @@ class Lexicon:
 
 
 def word_list_path(setting: str = "ANONYMISER_WORD_LIST") -> Path:
-    """The word list to read: the setting's path, or Debian's wbritish-large (ordinary
-    words) and wbritish (common words, ANONYMISER_COMMON_WORD_LIST)."""
-    configured = getattr(settings, setting, "") or ""
-    if configured:
-        candidates = [configured]
-    elif setting == "ANONYMISER_WORD_LIST":
-        candidates = ["/usr/share/dict/british-english-large"]
-    else:
-        candidates = ["/usr/share/dict/british-english"]
-    for candidate in candidates:
-        if os.path.exists(candidate):
-            return Path(candidate)
+    """The word list a setting names: ordinary words (ANONYMISER_WORD_LIST, Debian's
+    wbritish-large) or common ones (ANONYMISER_COMMON_WORD_LIST, wbritish)."""
+    path = getattr(settings, setting, "")
+    if path and os.path.exists(path):
+        return Path(path)
     raise WordListMissing(
-        f"No English word list at {candidates[0]}: install Debian's wbritish and "
+        f"No English word list at {path or '(unset)'}: install Debian's wbritish and "
         f"wbritish-large (requirements-apt.txt), or set {setting} to a list, one word a line"
     )
 
