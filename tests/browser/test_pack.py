@@ -29,10 +29,21 @@ def test_officer_checks_flags_and_releases_the_pack(
     page.get_by_role("link", name="Anonymised pack for providers").click()
     page.get_by_role("button", name="Prepare the pack").click()
     main = page.get_by_role("main")
-    expect(main).to_contain_text("3 words may still be a name or a place")
-    expect(main.locator("mark.app-flag")).to_have_text(["Tyler", "Hartwell", "Park"])
-    expect(main).not_to_contain_text("Jayden")
-    expect(main).not_to_contain_text("Kerry")
+    expect(main).to_contain_text("2 words may still identify someone")
+    expect(main.locator("mark.app-flag")).to_have_text(["Tyler", "Hartwell Park"])
+    expect(main).to_contain_text("Flagged because it looks like a name.")
+    expect(main).to_contain_text("Flagged because it looks like a place.")
+    read = main.locator("dl.govuk-summary-list")
+    expect(read).not_to_contain_text("Jayden")
+    expect(read).not_to_contain_text("Kerry")
+    assert_accessible(page)
+
+    # The officer sees what was taken out and from which field.
+    page.get_by_text("What was taken out, and from which field").click()
+    taken_out = main.locator("details table")
+    expect(taken_out).to_contain_text("Jayden")
+    expect(taken_out).to_contain_text("the child's name")
+    expect(taken_out).to_contain_text("Mum's name")
     assert_accessible(page)
 
     # Accepting a word needs a reason.
@@ -41,16 +52,30 @@ def test_officer_checks_flags_and_releases_the_pack(
     assert_accessible(page)
     page.get_by_label("“Tyler” in Getting to know me: why is it safe to send?").fill("His dog")
     page.get_by_role("button", name="Accept “Tyler”").click()
-    expect(main).to_contain_text("2 words may still be a name or a place")
+    expect(main).to_contain_text("1 word may still identify someone")
 
-    # Rewriting the passage clears the place name.
+    # A park everyone knows is allowed in every pack from now on.
+    page.get_by_label("“Hartwell Park” in Getting to know me: why is it safe to send?").fill(
+        "A county park"
+    )
+    page.get_by_label("Allow “Hartwell Park” in every pack").check()
+    page.get_by_role("button", name="Accept “Hartwell Park”").click()
+    expect(main).to_contain_text("“Hartwell Park” accepted and allowed in every pack.")
+
+    # Rewriting the passage: the known name cannot come back in.
     page.get_by_role("link", name="Change Getting to know me").click()
     assert_accessible(page)
     page.get_by_label("What providers will read").fill(
-        "JO plays football with Tyler at a local park. Mum takes him."
+        "Jayden plays football with Tyler at Hartwell Park. Mum takes him."
     )
     page.get_by_role("button", name="Save passage").click()
+    expect(read).to_contain_text("JO plays football with Tyler at Hartwell Park.")
     page.get_by_role("button", name="Release the pack for the search").click()
     expect(main).to_contain_text("The pack is checked and released for the search.")
     expect(main.locator(".govuk-tag").first).to_have_text("Released")
+    assert_accessible(page)
+
+    page.goto("/referrals/allowed-words/")
+    expect(page.get_by_role("main")).to_contain_text("Hartwell Park")
+    expect(page.get_by_role("main")).to_contain_text("A county park")
     assert_accessible(page)

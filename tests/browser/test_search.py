@@ -144,11 +144,11 @@ def _release_the_pack(page, referral, check):
     check(page)
     page.get_by_role("button", name="Prepare the pack").click()
     main = page.get_by_role("main")
-    expect(main).to_contain_text("3 words may still be a name or a place")
+    expect(main).to_contain_text("2 words may still identify someone")
     check(page)
     page.get_by_label("“Tyler” in Getting to know me: why is it safe to send?").fill("His dog")
     page.get_by_role("button", name="Accept “Tyler”").click()
-    expect(main).to_contain_text("2 words may still be a name or a place")
+    expect(main).to_contain_text("1 word may still identify someone")
     page.get_by_role("link", name="Change Getting to know me").click()
     check(page)
     page.get_by_label("What providers will read").fill(
