@@ -191,8 +191,9 @@ def refuse_identifiers(
     if redacted.flags:
         words = ", ".join(f"“{flag.word}” ({flag.reason})" for flag in redacted.flags[:5])
         raise DomainError(
-            f"{what} has words that may identify someone: {words}. Rewrite them, or ask an "
-            "officer to add a word the council allows to the allowed words"
+            f"{what} has words that may identify someone: {words}. Rewrite them; a word that "
+            "is never personal (a brand, a service) can be added to the words allowed in "
+            "every pack"
         )
 
 

@@ -284,7 +284,33 @@ class Redactor:
                     return trimmed
         return entry
 
-    def _replace_known(self, text: str) -> tuple[str, list[Replacement], list[Flag]]:
+    @staticmethod
+    def _next_to_relationship(text, folded, pos, gap, end, match, replacement):
+        """Readable output: a name beside its own relationship word goes, so "Mum Kerry"
+        reads "Mum", "my brother Tyler" "my brother", "Kerry (Mum)" "Mum", not "Mum
+        Mum". Returns what to show, the text before it and where the match now ends."""
+        group = group_of(replacement)
+        if group is None:
+            return replacement, gap, end
+        start = pos + len(gap)
+        title = match.group("title") if match else None
+        if title:
+            if group_of(title) == group:
+                return text[start : start + len(title)], gap, end  # "Nan Rosie": "Nan"
+            return replacement, gap, end
+        before = _RELATIONSHIP_BEFORE.search(folded, max(pos, start - 40), start)
+        if before and group_of(before.group("rel")) == group:
+            if "(" not in before.group("gap"):
+                return "", gap[: before.start("gap") - pos], end
+            closing = re.match(r"\s*\)", text[end:])
+            if closing:  # "Mum (Kerry)"
+                return "", gap[: before.start("gap") - pos], end + closing.end()
+        after = _RELATIONSHIP_AFTER.match(folded, end)
+        if after and group_of(after.group("a") or after.group("b")) == group:
+            return replacement, gap, after.end()  # "Kerry (Mum)", "Kerry, Mum,"
+        return replacement, gap, end
+
+    def _replace_known(self, text: str) -> tuple[str, list[Replacement]]:
         folded = fold(text)
         protected = self._protected_spans(text, folded)
         matches = sorted(self._matches(text, folded), key=lambda m: (m[0], -(m[1] - m[0])))
@@ -295,39 +321,15 @@ class Redactor:
             if start < pos or any(s < end and start < e for s, e in protected):
                 continue
             gap = text[pos:start]
-            shown = replacement
-            title = match.group("title") if match else None
-            # Readable: "Mum Kerry" is "Mum", "my brother Tyler" is "my brother".
-            group = group_of(replacement)
-            before = (
-                _RELATIONSHIP_BEFORE.search(folded, max(pos, start - 40), start)
-                if group is not None and not title
-                else None
+            shown, gap, end = self._next_to_relationship(
+                text, folded, pos, gap, end, match, replacement
             )
-            closing = ""
-            if title and group is not None and group_of(title) == group:
-                shown = text[start : start + len(title)]
-            elif before and group_of(before.group("rel")) == group:
-                gap = gap[: before.start("gap") - pos]
-                shown = ""
-                if "(" in before.group("gap"):
-                    after = re.match(r"\s*\)", text[end:])
-                    if after:
-                        end += after.end()
-                    else:
-                        closing = ""
-                        gap = text[pos:start]
-                        shown = replacement
             # A name joined to another by a hyphen: the whole of it goes (Tyler-Smith).
             if match is not None:
                 while (h := _HYPHEN_AFTER.match(text, end)) and self._joined(h.group(1)):
                     end = h.end()
                 if (h := _HYPHEN_BEFORE.search(gap)) and self._joined(h.group(1)):
                     gap = gap[: h.start()]
-            if group is not None and shown:
-                after = _RELATIONSHIP_AFTER.match(folded, end)
-                if after and group_of(after.group("a") or after.group("b")) == group:
-                    end = after.end()
             # A place inside a bigger name ("Ashcombe Rovers") goes as a whole.
             if replacement.startswith("[") and match is not None:
                 while (c := _CAPITALISED_AFTER.match(text, end)) and not lexicon().is_safe(
@@ -349,11 +351,11 @@ class Redactor:
                     if possessive == "'s" or (ends_in_s and not quoted)
                     else text[match.end("possessive") - 1]
                 )
-            out.append(gap + shown + closing)
+            out.append(gap + shown)
             replacements.append(Replacement(text[start:end], shown or replacement, source))
             pos = end
         out.append(text[pos:])
-        return "".join(out), replacements, []
+        return "".join(out), replacements
 
     def redact(self, text: str) -> Redaction:
         text = text or ""
@@ -362,7 +364,7 @@ class Redactor:
             text, n = pattern.subn(replacement, text)
             if n:
                 replacements.append(Replacement("", replacement, f"{n} found by shape"))
-        redacted, known, _ = self._replace_known(text)
+        redacted, known = self._replace_known(text)
         replacements += known
         for pattern, replacement in PATTERNS:
             redacted, n = pattern.subn(replacement, redacted)
