@@ -33,6 +33,8 @@ class Lexicon:
     ordinary: frozenset[str]  # folded words the dictionary has in lower case
     common: frozenset[str]  # those of them in the smaller list of common words
     proper: frozenset[str]  # folded words it has only with a capital (names, places)
+    # Words it has both ways: a name or a place when capitalised (Reading, Bath, Mark).
+    both: frozenset[str]
     first_names: frozenset[str]
     surnames: frozenset[str]
     safe_words: frozenset[str]  # folded single words from the vocabulary
@@ -69,7 +71,12 @@ class Lexicon:
         return any(c in self.ordinary for c in candidates)
 
     def is_common(self, folded: str) -> bool:
-        return base_form(folded) in self.common or folded in self.common
+        word = base_form(folded)
+        if word in self.common or folded in self.common:
+            return True
+        if "-" in word:  # Welsh-speaking, K-pop: every part common or safe
+            return all(p in self.common or p in self.safe_words for p in word.split("-"))
+        return False
 
     def is_name(self, folded: str) -> bool:
         word = base_form(folded)
@@ -92,15 +99,16 @@ def word_list_path(setting: str = "ANONYMISER_WORD_LIST") -> Path:
     )
 
 
-def _read_words(path: Path) -> tuple[set[str], set[str]]:
-    """(folded lower-case words, folded capitalised-only words) of a word list."""
+def _read_words(path: Path) -> tuple[set[str], set[str], set[str]]:
+    """(folded lower-case words, folded capitalised-only words, folded words listed
+    both ways) of a word list."""
     ordinary, proper = set(), set()
     with path.open(encoding="utf-8", errors="replace") as lines:
         for line in lines:
             word = line.strip()
             if word:
                 (proper if word[0].isupper() else ordinary).add(fold(word))
-    return ordinary, proper - ordinary
+    return ordinary, proper - ordinary, proper & ordinary
 
 
 def _faker_names() -> tuple[set[str], set[str]]:
@@ -158,14 +166,15 @@ def _vocabulary(first_names: set[str]) -> tuple[set[str], list[str]]:
 
 @functools.cache
 def lexicon() -> Lexicon:
-    ordinary, proper = _read_words(word_list_path())
-    common, _ = _read_words(word_list_path("ANONYMISER_COMMON_WORD_LIST"))
+    ordinary, proper, both = _read_words(word_list_path())
+    common, _, _ = _read_words(word_list_path("ANONYMISER_COMMON_WORD_LIST"))
     first, last = _faker_names()
     words, phrases = _vocabulary(first)
     return Lexicon(
         ordinary=frozenset(ordinary),
         common=frozenset(common & ordinary),
         proper=frozenset(proper),
+        both=frozenset(both),
         first_names=frozenset(first),
         surnames=frozenset(last),
         safe_words=frozenset(words),

@@ -275,6 +275,8 @@ def _in_context(tokens: list, i: int, text: str) -> str | None:
             or not lex.is_common(folded)
         ):
             return PROPER_NAME
+        if folded.removesuffix("'s") in lex.both:
+            return LOOKS_LIKE_NAME_OR_PLACE  # "moved from Reading", "near Bath"
         return None
     if name and _SUBJECT_NEXT.match(text, m.end()):
         return LOOKS_LIKE_NAME
