@@ -368,7 +368,7 @@ class PackFlag(models.Model):
     # Every passage the word is in ("Getting to know me; JO: health"): one flag a word.
     label = models.CharField(max_length=500)
     word = models.CharField(max_length=200)
-    looks_like = models.CharField(max_length=60, blank=True)
+    looks_like = models.CharField(max_length=100, blank=True)
     resolution = models.CharField(
         max_length=20, choices=Resolution.choices, default=Resolution.OPEN
     )

@@ -183,9 +183,11 @@ def refuse_identifiers(
     redactor = referral_redactor(referral, people_style=council.people_in_pack, council=council)
     redacted = redactor.redact(text)
     if redacted.text != text:
+        found = [r.original for r in redacted.replacements if r.original][:5]
+        said = f" ({', '.join(f'“{w}”' for w in found)})" if found else ""
         raise DomainError(
             f"{what} names the child or their family, or gives an address, a date of birth "
-            "or a contact: "
+            f"or a contact{said}: "
             "rewrite it the way the pack does, for example with initials or relationship words"
         )
     if redacted.flags:

@@ -237,10 +237,15 @@ def pack_passages(request) -> list[dict]:
     open_words = {f.word for f in request.flags.all() if f.resolution == "open"}
     passages = []
     for entry in request.content["texts"]:
-        words = {w for w in open_words if w in entry["text"]}
+        words = {w for w in open_words if w.casefold() in entry["text"].casefold()}
         pieces, text = [], entry["text"]
         if words:
-            pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(words))) + r")\b")
+            # Any case ("HARTWELL PARK" under the flag "Hartwell Park").
+            ordered = sorted(words, key=len, reverse=True)
+            pattern = re.compile(
+                r"(?<![^\W_])(" + "|".join(map(re.escape, ordered)) + r")(?![^\W_])",
+                re.IGNORECASE,
+            )
             last = 0
             for match in pattern.finditer(text):
                 pieces.append({"text": text[last : match.start()], "flagged": False})

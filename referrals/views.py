@@ -726,18 +726,22 @@ def pack(request, referral):
             flag_form = FlagAcceptForm(request.POST)
             if flag_form.is_valid():
                 remember = flag_form.cleaned_data["remember"]
-                services.pack_flag_accept(
-                    flag=flag,
-                    reason=flag_form.cleaned_data["reason"],
-                    actor=request.user,
-                    remember=remember,
-                )
-                messages.success(
-                    request,
-                    f"“{flag.word}” accepted"
-                    + (" and allowed in every pack." if remember else "."),
-                )
-                return redirect("referrals:pack", pk=referral.pk)
+                try:
+                    services.pack_flag_accept(
+                        flag=flag,
+                        reason=flag_form.cleaned_data["reason"],
+                        actor=request.user,
+                        remember=remember,
+                    )
+                except DomainError as refused:  # a name cannot be allowed in every pack
+                    flag_form.add_error("reason", str(refused))
+                else:
+                    messages.success(
+                        request,
+                        f"“{flag.word}” accepted"
+                        + (" and allowed in every pack." if remember else "."),
+                    )
+                    return redirect("referrals:pack", pk=referral.pk)
             flag_in_error = flag.pk
         if action == "release" and current is not None:
             services.pack_release(request=current, actor=request.user)
@@ -758,6 +762,7 @@ def pack(request, referral):
             else [],
             "flag_form": flag_form,
             "flag_in_error": flag_in_error,
+            "form": flag_form if flag_in_error else None,  # "Error:" in the page title
             "replacements": selectors.pack_replacements(referral) if current else [],
         },
     )

@@ -117,8 +117,8 @@ def birthday_pattern(born: dt.date) -> re.Pattern:
     year = rf"(?:{born.year}|'?{born.year % 100:02d}|{_YEAR_WORDS})"
     sep = r"\s*[/.\-]\s*"
     forms = [
-        rf"(?:the\s+)?{day}\s+(?:of\s+)?{month_name}(?:,?\s+{year})?",
-        rf"{month_name}\s+(?:the\s+)?{day}(?:,?\s+{year})?",
+        rf"(?:the\s+)?{day}(?:\s+|\s*-\s*)(?:of\s+)?{month_name}(?:(?:,?\s+|-){year})?",
+        rf"{month_name}(?:\s+|\s*-\s*)(?:the\s+)?{day}(?:,?\s+{year})?",
         rf"{day}\s*/\s*{month_number}",
         rf"{day}{sep}{month_number}{sep}{year}",
         rf"{born.year}{sep}{month_number}{sep}0?{born.day}",

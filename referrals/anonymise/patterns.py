@@ -52,6 +52,11 @@ CONTACT_PATTERNS: list[tuple[re.Pattern, str]] = [
     ),
     # Social media handles: @name (an email has already gone).
     (re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?"), "[handle]"),
+    # A user name without its @ (eth_reid, kayla_xo_2010): no word has an underscore.
+    (
+        re.compile(r"\b(?=\w*_)(?:[^\W_]*[^\W\d_][^\W_]*(?:_+[^\W_]*)+_*\b|_+[^\W_]+\w*)"),
+        "[handle]",
+    ),
 ]
 PATTERNS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
     (re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", re.IGNORECASE), "[postcode]"),
@@ -59,13 +64,18 @@ PATTERNS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
     # shape, not by the rules for valid prefixes: removing too much is the safe side.
     (re.compile(r"\b[A-Z]{2}\s*(?:\d\s*){6}[A-D]\b", re.IGNORECASE), "[NI number]"),
     # Family court case numbers: court code, year, type letter, serial (LE24C00456).
-    (re.compile(r"\b[A-Z]{2,3}\d{2}[A-Z]{1,2}\d{3,6}\b", re.IGNORECASE), "[case number]"),
+    (
+        re.compile(r"\b[A-Z]{2,3}\s?\d{2}\s?[A-Z]{1,2}\s?\d{3,6}\b", re.IGNORECASE),
+        "[case number]",
+    ),
     # Vehicle registrations in today's format (AB12 CDE).
     (re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b", re.IGNORECASE), "[vehicle registration]"),
     # NHS numbers: ten digits, usually 3-3-4.
     (re.compile(r"\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b"), "[NHS number]"),
     # UK phone numbers: 0 or +44, then 9 or 10 more digits with spaces or dashes.
     (re.compile(r"(?:\+44\s?\(?0?\)?|\b0)(?:[\s-]?\d){9,10}\b"), "[phone]"),
+    # An area code in brackets: (0116) 496 0123.
+    (re.compile(r"\(\s*0\d{2,5}\s*\)\s*\d{3,4}[\s-]?\d{3,4}\b"), "[phone]"),
     *[(pattern, "[date]") for pattern in FULL_DATES],
     # A labelled reference: "crime ref 24/123456", "MRN 4567891", "HO ref: D4567890/2".
     (

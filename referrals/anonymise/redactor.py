@@ -78,6 +78,9 @@ def _key_pattern(key: str) -> str:
     """A name as written any way: spaces, hyphens or slashes between its parts, an
     apostrophe or not (O'Brien, OBrien, O Brien), a line break inside it."""
     out = []
+    if key.startswith("st ") or key.startswith("st. "):
+        out.append(r"(?:saint|st\.?)")  # St Aldric's, Saint Aldric's
+        key = key[2:].lstrip(".")
     for char in key:
         if char.isspace():
             out.append(r"[\s/-]+")
@@ -96,9 +99,10 @@ _TITLE = rf"(?:(?P<title>{'|'.join(TITLES + TITLE_RELATIONSHIPS)})\.?\s+)?"
 _RELATIONSHIP_BEFORE = re.compile(
     rf"(?<![^\W_])(?P<rel>{'|'.join(re.escape(w) for w in ALL_WORDS)})(?P<gap>\s+|\s*\(\s*)$"
 )
+_ANY_RELATIONSHIP = "|".join(re.escape(w) for w in ALL_WORDS)
 _RELATIONSHIP_AFTER = re.compile(
-    rf"\s*(?:\(\s*(?P<a>{'|'.join(re.escape(w) for w in ALL_WORDS)})\s*\)"
-    rf"|,\s*(?P<b>{'|'.join(re.escape(w) for w in ALL_WORDS)})\s*,)"
+    rf"\s*(?:\(\s*(?:[^\W\d_]+(?:'s)?\s+){{0,3}}(?P<a>{_ANY_RELATIONSHIP})\s*\)"
+    rf"|,\s*(?P<b>{_ANY_RELATIONSHIP})\s*,)"
 )
 # Pet endings of given names (Benji, Bernie, Kasia, Tomek), taken off to find the name.
 _PET_ENDING = re.compile(r"(?:ie|y|i|ey|o|a|s|ek|ka|ko|sia|cia|ito|ita|chen|kin)$")
@@ -156,7 +160,13 @@ class Redactor:
             elif identifier.kind != "variant" and known.replacement != identifier.replacement:
                 # A text shared by two people (a family surname) becomes a neutral word
                 # rather than either person's replacement.
-                shared = "[family name]" if "surname" in (known.kind, identifier.kind) else "[name]"
+                kinds = {known.kind, identifier.kind}
+                if kinds == {"place"}:  # the home town in the school's name too
+                    entries[key] = _Entry(
+                        "[place]", "the child's address and school", "place", known.ordinary
+                    )
+                    continue
+                shared = "[family name]" if "surname" in kinds else "[name]"
                 entries[key] = _Entry(
                     shared, "more than one person's name", "surname", known.ordinary
                 )

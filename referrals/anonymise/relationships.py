@@ -87,7 +87,13 @@ _WORDS = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 
 
 def group_of(word: str) -> int | None:
-    return _GROUP_OF.get(fold(" ".join(word.split())))
+    """Which relationship a word or phrase names: "Mum's partner" is a partner,
+    "Maternal grandmother" a grandmother."""
+    folded = fold(" ".join(word.split()))
+    if folded in _GROUP_OF:
+        return _GROUP_OF[folded]
+    last = _WORDS.findall(folded)
+    return _GROUP_OF.get(last[-1]) if len(last) > 1 else None
 
 
 def relationship_word(relationship: str) -> str:

@@ -141,7 +141,7 @@ def _why_folded(folded: str) -> str | None:
     ):
         return None  # Pashto-speaking, Somali-British
     if not lex.is_word_or_typo(folded):
-        if lex.is_name(folded):
+        if lex.is_name(folded) or any(lex.is_name(p) for p in folded.split("-")[:3]):
             return LOOKS_LIKE_NAME
         if folded.removesuffix("'s") in lex.proper:
             return LOOKS_LIKE_NAME_OR_PLACE
@@ -195,9 +195,11 @@ def residual_flags(
             last = max(last, place_end)
         start, end = tokens[first][0].start(), tokens[last][0].end()
         reasons = [t[3] for t in tokens[first : last + 1] if t[3]]
-        phrase_reason = reasons[0] if reasons else LOOKS_LIKE_PLACE
+        phrase_reason = min(reasons, key=_REASON_ORDER.index) if reasons else LOOKS_LIKE_PLACE
         if fold(tokens[last][1]).removesuffix("'s") in PLACE_WORDS and last > first:
             phrase_reason = LOOKS_LIKE_PLACE
+        elif _TITLE_WORD.match(tokens[first][1]):
+            phrase_reason = AFTER_TITLE  # "Dr Okonjo", "Mrs Pennington"
         flags.append(Flag(text[start:end], start, end, phrase_reason))
         i = last + 1
     return _every_occurrence(flags, text)
@@ -371,3 +373,35 @@ def _mask(text: str, allowed: set[str], protected: Iterable[str]) -> str:
 def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern:
     ordered = sorted(phrases, key=len, reverse=True)
     return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, ordered)) + r")(?![^\W_])")
+
+
+# The most telling reason first, when a flag covers several words.
+_REASON_ORDER = [
+    AFTER_TITLE,
+    LOOKS_LIKE_NAME,
+    QUOTED_NAME,
+    LOOKS_LIKE_NUMBER,
+    LOOKS_LIKE_PLACE,
+    LOOKS_LIKE_NAME_OR_PLACE,
+    PROPER_NAME,
+    NOT_A_WORD,
+]
+
+
+def looks_personal(phrase: str) -> bool:
+    """Whether a word or phrase may name a person (a first name or surname, or a
+    title): never allowed in every pack, only accepted for one."""
+    lex = lexicon()
+    if _TITLE_WORD.search(phrase):
+        return True
+    words = [fold(m.group(0)).removesuffix("'s") for m in WORD.finditer(phrase)]
+    if any(w in PLACE_WORDS for w in words):
+        return False  # a place's name (Hartwell Park), though "Park" is a surname too
+    for m in WORD.finditer(phrase):
+        folded = fold(m.group(0))
+        if lex.is_name(folded) and not lex.is_safe(folded):
+            return True
+    return False
+
+
+_TITLE_WORD = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr)\b\.?", re.IGNORECASE)

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="packflag",
             name="looks_like",
-            field=models.CharField(blank=True, max_length=60),
+            field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AlterField(
             model_name="packflag",

@@ -15,6 +15,7 @@ from placements.models import CouncilSettings, User
 from placements.roles import Role
 from placements.services import DomainError, field_changes_record, outbox_enqueue, shown_value
 
+from ..anonymise.residual import looks_personal
 from ..anonymise.text import fold
 from ..completeness import referral_missing_sections
 from ..models import (
@@ -645,7 +646,7 @@ def pack_prepare(*, referral: Referral, actor) -> ResourceRequest:
                 resource_request=request,
                 label=_labels(word.labels),
                 word=word.word[:200],
-                looks_like=word.looks_like[:60],
+                looks_like=word.looks_like[:100],
             )
             for word in to_check.values()
         ]
@@ -697,20 +698,34 @@ def pack_edit_text(*, request: ResourceRequest, key: str, text: str, actor) -> R
         ]
     )
     now = timezone.now()
-    for flag in locked.flags.filter(resolution=PackFlag.Resolution.OPEN):
-        if fold(flag.word) not in now_flagged:
+    accepted = set()
+    for flag in locked.flags.all():
+        word = now_flagged.get(fold(flag.word))
+        if flag.resolution == PackFlag.Resolution.ACCEPTED:
+            accepted.add(fold(flag.word))
+        elif word is None and flag.resolution == PackFlag.Resolution.OPEN:
             flag.resolution = PackFlag.Resolution.CHANGED
             flag.resolved_by = actor
             flag.resolved_at = now
             flag.save(update_fields=["resolution", "resolved_by", "resolved_at"])
-    known = {fold(word) for word in locked.flags.values_list("word", flat=True)}
+        elif word is not None and flag.resolution == PackFlag.Resolution.OPEN:
+            flag.label = _labels(word.labels)  # it may be in other passages now
+            flag.save(update_fields=["label"])
+    # A word changed away and typed back, or new, is to check (again); an accepted
+    # word stays accepted wherever it goes.
+    known = accepted | {
+        fold(word)
+        for word in locked.flags.filter(resolution=PackFlag.Resolution.OPEN).values_list(
+            "word", flat=True
+        )
+    }
     PackFlag.objects.bulk_create(
         [
             PackFlag(
                 resource_request=locked,
                 label=_labels(word.labels),
                 word=word.word[:200],
-                looks_like=word.looks_like[:60],
+                looks_like=word.looks_like[:100],
             )
             for folded, word in now_flagged.items()
             if folded not in known
@@ -730,12 +745,17 @@ def pack_flag_accept(*, flag: PackFlag, reason: str, actor, remember: bool = Fal
     flag = PackFlag.objects.select_for_update().get(pk=flag.pk)
     if flag.resolution != PackFlag.Resolution.OPEN:
         raise DomainError("This word has already been resolved")
+    if remember and looks_personal(flag.word):
+        raise DomainError(
+            f"“{flag.word}” looks like a person's name: accept it for this pack only, "
+            "without allowing it in every pack"
+        )
     flag.resolution = PackFlag.Resolution.ACCEPTED
     flag.reason = reason.strip()
     flag.resolved_by = actor
     flag.resolved_at = timezone.now()
     flag.save(update_fields=["resolution", "reason", "resolved_by", "resolved_at"])
-    if remember:
+    if remember and not AllowedWord.objects.filter(folded=fold(flag.word)).exists():
         allowed_word_add(word=flag.word, reason=flag.reason, actor=actor)
     return flag
 
@@ -747,10 +767,16 @@ def allowed_word_add(*, word: str, reason: str, actor) -> AllowedWord:
         raise DomainError("Enter the word or phrase to allow")
     if not reason.strip():
         raise DomainError("Say why this word is safe to send to providers")
-    allowed, _created = AllowedWord.objects.get_or_create(
-        folded=fold(word), defaults={"word": word, "reason": reason.strip(), "added_by": actor}
+    if looks_personal(word):
+        raise DomainError(
+            f"“{word}” looks like a person's name: it cannot be allowed in every pack. "
+            "Accept it for this pack only, with a reason"
+        )
+    if AllowedWord.objects.filter(folded=fold(word)).exists():
+        raise DomainError(f"“{word}” is already allowed in every pack")
+    return AllowedWord.objects.create(
+        word=word, folded=fold(word), reason=reason.strip(), added_by=actor
     )
-    return allowed
 
 
 def allowed_word_remove(*, allowed: AllowedWord, actor) -> None:

@@ -4,6 +4,7 @@ duty lead or an administrator, never a way round a known name."""
 import pytest
 
 from placements.roles import Role
+from placements.services import DomainError
 from referrals import services
 from referrals.models import AllowedWord
 from referrals.pack import referral_redactor
@@ -30,15 +31,26 @@ def test_an_officer_allows_a_word_with_a_reason_and_the_check_stops_flagging_it(
     assert [f.word for f in redactor.redact("Tea from Deliveroo.").flags] == []
 
 
-def test_an_allowed_word_never_lets_a_known_name_through(make_user):
+def test_an_allowed_word_never_lets_a_known_identifier_through(make_user):
     officer = make_user(Role.BROKERAGE_OFFICER, team=None)
     referral = approved(make_user(Role.SOCIAL_WORKER))
     child = referral.children.get()
-    services.allowed_word_add(word=child.first_name, reason="Mistake", actor=officer)
+    town = child.address.split("\n")[-1].split(",")[-1].strip()
+    services.allowed_word_add(word=town, reason="Mistake", actor=officer)
     redacted = referral_redactor(referral, people_style="relationship").redact(
-        f"{child.first_name} likes football."
+        f"{child.first_name} lives in {town}."
     )
-    assert child.first_name not in redacted.text
+    assert child.first_name not in redacted.text and town not in redacted.text
+
+
+@pytest.mark.parametrize("word", ["Jayden", "Mrs Pennington", "Kayla Brooks"])
+def test_a_persons_name_is_never_allowed_in_every_pack(make_user, word):
+    officer = make_user(Role.BROKERAGE_OFFICER, team=None)
+    with pytest.raises(DomainError, match="looks like a person's name"):
+        services.allowed_word_add(word=word, reason="A friend", actor=officer)
+    services.allowed_word_add(word="Hartwell Park", reason="A county park", actor=officer)
+    with pytest.raises(DomainError, match="already allowed"):
+        services.allowed_word_add(word="hartwell  park", reason="Again", actor=officer)
 
 
 def test_only_the_duty_lead_or_an_administrator_removes_a_word(client, make_user):

@@ -115,11 +115,13 @@ def hard_redactor():
             "May 13 and 13/05 and 13.5.2013",
             "[date of birth] and [date of birth] and [date of birth]",
         ),
+        ("13-May and May-13", "[date of birth] and [date of birth]"),
         # Other full dates, in figures or in words.
         ("seen on 2 June 2024 and the fourth of March 2019", "seen on [date] and [date]"),
         # Readable: the relationship word once, not "Mum Mum".
         ("Mum Kerry rang", "Mum rang"),
         ("his dad Robert and his nan, Elizabeth,", "his dad and his nan, Maternal grandmother,"),
+        ("Robert (Tsz Ching's dad) came", "Dad came"),
         # The council's own name stays, though the address shares none of it.
         (
             "Northshire County Council and Northshire Family Court",

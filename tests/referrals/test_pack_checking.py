@@ -131,3 +131,35 @@ def test_a_changed_referral_means_preparing_again(referral, officer, make_user):
     assert again.version == 2 and request.status == ResourceRequest.Status.SUPERSEDED
     with pytest.raises(DomainError, match="no longer being checked"):
         services.pack_release(request=request, actor=officer)
+
+
+def test_a_word_changed_away_and_typed_back_is_to_check_again(referral, officer):
+    request = services.pack_prepare(referral=referral, actor=officer)
+    services.pack_flag_accept(
+        flag=request.flags.get(word="Hartwell Park"), reason="A county park", actor=officer
+    )
+    request = services.pack_edit_text(
+        request=request, key="profile", text="JO plays football. Mum takes him.", actor=officer
+    )
+    assert request.flags.get(word="Tyler").resolution == PackFlag.Resolution.CHANGED
+    request = services.pack_edit_text(
+        request=request,
+        key="profile",
+        text="JO plays football with Tyler at Hartwell Park. Mum takes him.",
+        actor=officer,
+    )
+    # Tyler is back and must be checked again; the accepted park stays accepted.
+    assert list(
+        request.flags.filter(resolution=PackFlag.Resolution.OPEN).values_list("word", flat=True)
+    ) == ["Tyler"]
+    with pytest.raises(DomainError, match="1 word still to check"):
+        services.pack_release(request=request, actor=officer)
+
+
+def test_a_persons_name_cannot_be_allowed_in_every_pack_from_a_flag(referral, officer):
+    request = services.pack_prepare(referral=referral, actor=officer)
+    tyler = request.flags.get(word="Tyler")
+    with pytest.raises(DomainError, match="looks like a person's name"):
+        services.pack_flag_accept(flag=tyler, reason="His dog", actor=officer, remember=True)
+    tyler.refresh_from_db()
+    assert tyler.resolution == PackFlag.Resolution.OPEN and not AllowedWord.objects.exists()

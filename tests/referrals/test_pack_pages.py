@@ -32,7 +32,8 @@ def test_officer_checks_and_releases_the_pack_on_the_page(client_for, referral):
     assert b"Prepare the pack" in officer.get(url).content
     officer.post(url, {"action": "prepare"})
     page = officer.get(url).content.decode()
-    assert '<mark class="app-flag">Tyler</mark>' in page
+    hidden = '<span class="govuk-visually-hidden"> (word to check)</span>'
+    assert f'<mark class="app-flag">Tyler{hidden}</mark>' in page
     assert "Flagged because it looks like a name." in page
     # What providers read has no name; the officer's own table says what each
     # replacement stands for and which field it came from.
