@@ -53,7 +53,7 @@ def test_officer_checks_and_releases_the_pack_on_the_page(client_for, referral):
     assert request.status == ResourceRequest.Status.RELEASED
     pdf = officer.get(reverse("referrals:pack-pdf", kwargs={"pk": referral.pk}))
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert referral.reference in text and "Page 1 of" in text
+    assert referral.reference in text and "Page 1 of" in text and "Draft" not in text
     for secret in ("Jayden", "O'Brien", "Kerry", "Barnley Academy", "LE1 6ZG", "2013"):
         assert secret not in text, secret
 
@@ -65,6 +65,10 @@ def test_release_refused_while_words_are_open(client_for, referral):
     response = officer.post(url, {"action": "release"}, follow=True)
     assert b"still to check before release" in response.content
     assert ResourceRequest.objects.get().status == ResourceRequest.Status.CHECKING
+    # The PDF of a pack still being checked says it is a draft.
+    pdf = officer.get(reverse("referrals:pack-pdf", kwargs={"pk": referral.pk}))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Draft: not released" in text
 
 
 def test_others_cannot_see_or_change_the_pack(client_for, referral):
