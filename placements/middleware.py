@@ -3,8 +3,9 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 SESSION_STARTED = "_session_started"
 SESSION_LAST_SEEN = "_session_last_seen"
@@ -46,3 +47,34 @@ class SessionTimeoutMiddleware:
             if stale_mark and not background:
                 session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
+
+
+# Browser features the service never uses, turned off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+# Pages reached without signing in that still show a child's anonymised details.
+_LINK_PAGES = ("/respond/", "/sign/")
+
+
+class PrivateResponseMiddleware:
+    """What a signed-in person (or a provider through a secret link) is shown is never
+    kept by a browser or proxy cache: `Cache-Control: no-store, private` on every such
+    response, downloads included. Every response gets a Permissions-Policy. A query
+    string with a NUL character is refused with a 400 before any view sees it
+    (Postgres cannot store or search for one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key + value for key, values in request.GET.lists() for value in values):
+            response = render(request, "400.html", status=400)
+        else:
+            response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith(_LINK_PAGES):
+            patch_cache_control(response, no_store=True, private=True)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -205,6 +205,17 @@ def shown_value(instance, name: str) -> str:
     return str(value)
 
 
+def _fit_label(label: str, limit: int = FieldChange._meta.get_field("field").max_length) -> str:
+    """A history label that fits its column: "Long Child Name: Health" keeps the field's
+    name whole and shortens who it is about."""
+    if len(label) <= limit:
+        return label
+    who, sep, what = label.rpartition(": ")
+    if not sep or len(what) > limit - 5:
+        return label[: limit - 1] + "…"
+    return who[: limit - len(what) - 3] + "…" + sep + what
+
+
 def field_changes_record(
     *, instance, before: Mapping[str, str], after: Mapping[str, str], actor, source: str = "edit"
 ) -> list[FieldChange]:
@@ -215,7 +226,7 @@ def field_changes_record(
         FieldChange(
             content_type=content_type,
             object_id=instance.pk,
-            field=label,
+            field=_fit_label(label),
             old_value=before.get(label, ""),
             new_value=after.get(label, ""),
             actor=actor,

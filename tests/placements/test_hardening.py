@@ -1,0 +1,65 @@
+"""Responses that keep children's data out of caches, and bad input that must not
+reach the database as a 500."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from placements.middleware import PERMISSIONS_POLICY
+from placements.models import FieldChange
+from placements.roles import Role
+from referrals import services
+from tests.referrals.factories import complete_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signed_in_pages_and_downloads_are_never_cached(client_for, make_user):
+    admin = client_for(Role.ADMINISTRATOR)
+    for url in ("/", reverse("accounts:user-list"), reverse("providers:export") + "?format=csv"):
+        response = admin.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+        assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+
+
+def test_signed_out_pages_have_a_permissions_policy_and_links_are_not_cached(client):
+    response = client.get(reverse("login"))
+    assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+    # A provider's link page, even one that does not exist, is not kept.
+    assert "no-store" in client.get("/respond/not-a-token/")["Cache-Control"]
+
+
+@pytest.mark.postgres
+def test_a_nul_in_a_search_is_a_400_not_a_500(client_for):
+    admin = client_for(Role.ADMINISTRATOR)
+    response = admin.get(reverse("accounts:user-list") + "?q=%00")
+    assert response.status_code == 400
+    assert "There is a problem with that address" in response.content.decode()
+    assert admin.get(reverse("providers:list") + "?q=a%00b").status_code == 400
+
+
+@pytest.mark.postgres
+def test_a_child_with_a_long_name_can_be_edited(make_user):
+    social_worker = make_user(Role.SOCIAL_WORKER)
+    referral = complete_draft(social_worker)
+    child = referral.children.get()
+    values = {
+        f.name: getattr(child, f.name)
+        for f in child._meta.concrete_fields
+        if f.name not in {"id", "referral", "created_at"}
+    }
+    values.update(first_name="A" * 100, middle_names="B" * 200, last_name="C" * 100)
+    services.child_save(referral=referral, child=child, values=values, actor=social_worker)
+    values["health"] = "Asthma, well managed."
+    services.child_save(referral=referral, child=child, values=values, actor=social_worker)
+    labels = list(
+        FieldChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(referral), object_id=referral.pk
+        )
+        .order_by("pk")
+        .values_list("field", flat=True)
+    )
+    health = [label for label in labels if label.endswith(": Health")]
+    assert health and all(len(label) <= 100 for label in labels)
+    assert health[-1].startswith("A" * 10) and "…" in health[-1]
