@@ -23,7 +23,7 @@ from .roles import Role
 
 logger = logging.getLogger(__name__)
 
-SENT_SENSITIVE_BODY = "(Removed once sent: it held a provider's secure link.)"
+SENT_SENSITIVE_BODY = "(Removed once sent: it held a secret link.)"
 
 
 class DomainError(Exception):
@@ -285,11 +285,14 @@ def _user_send_set_password(*, user, template: str, actor) -> None:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = settings.SITE_URL + reverse("password-set", kwargs={"uidb64": uid, "token": token})
+    # The link is the key to the account: its body is blanked once sent, and the
+    # outbox key holds a digest of the token, never the token.
     outbox_enqueue(
-        key=f"{template}:{user.pk}:{token}",
+        key=f"{template}:{user.pk}:{hashlib.sha256(token.encode()).hexdigest()[:24]}",
         to=[user.email],
         template=template,
         context={"user": user, "link": link, "council": CouncilSettings.load(), "actor": actor},
+        sensitive=True,
     )
 
 

@@ -72,3 +72,29 @@ def test_gunicorn_access_log_leaves_out_link_tokens(tmp_path: Path):
     written = log.read_text()
     assert "/respond/[link]/" in written and "/sign/[link]/agreement.pdf" in written, output
     assert TOKEN not in written
+
+
+def test_django_own_warnings_leave_secret_links_out_of_every_log(db):
+    """A 404 on a provider's link, a CSRF failure on a signing link, a password link:
+    Django logs each path; the service's log handler writes it without the secret."""
+    import io
+    import logging
+
+    from django.test import Client
+
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    written = io.StringIO()
+    old_stream = handler.setStream(written)
+    try:
+        # Django's CSRF check logs the path it refuses.
+        Client(enforce_csrf_checks=True).post(f"/respond/{TOKEN}/offer/", {"x": "1"})
+        Client(enforce_csrf_checks=True).post(f"/sign/{TOKEN}/", {"x": "1"})
+        logging.getLogger("django.request").warning(
+            "Not Found: %s", f"/account/set-password/MQ/{TOKEN}/"
+        )
+    finally:
+        handler.setStream(old_stream)
+    log = written.getvalue()
+    assert "/respond/[link]/offer/" in log and "/sign/[link]/" in log
+    assert "/account/set-password/[link]" in log
+    assert TOKEN not in log

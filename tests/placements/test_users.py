@@ -199,3 +199,25 @@ def test_council_settings_validation_and_history(administrator_client):
     assert council.bank_holiday_subdivision == "WLS"
     assert council.in_house_approval_role == "senior_manager"
     assert FieldChange.objects.filter(object_id=council.pk, field="council_name").exists()
+
+
+def test_an_invitation_link_is_blanked_once_sent_and_never_in_the_outbox_key(
+    db, django_capture_on_commit_callbacks
+):
+    from placements.models import OutboxMessage
+
+    admin = UserFactory(roles=[Role.ADMINISTRATOR])
+    with django_capture_on_commit_callbacks(execute=True):
+        user = services.user_invite(
+            full_name="Ina Invited",
+            email="ina@council.example",
+            roles=[Role.SOCIAL_WORKER],
+            actor=admin,
+        )
+    message = OutboxMessage.objects.get(key__startswith=f"user_invite:{user.pk}:")
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/set-password/" in line)
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    assert message.sensitive and token not in message.key
+    message.refresh_from_db()
+    assert message.sent_at is not None and token not in message.body_text
+    assert message.body_text == services.SENT_SENSITIVE_BODY
