@@ -40,6 +40,7 @@ COPY . .
 # and host names here exist for this one command only and are not kept in the image.
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-secret \
     DJANGO_ALLOWED_HOSTS=build.invalid \
+    DJANGO_ONE_OFF_COMMAND=true \
     python manage.py collectstatic --no-input --verbosity 0
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home placements \

@@ -47,6 +47,7 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=placements.settings.production \
 	DJANGO_SECRET_KEY=check-deploy-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	DJANGO_ALLOWED_HOSTS=placements.council.example \
+	EMAIL_URL=smtp://relay.council.example:587 CELERY_BROKER_URL=redis://127.0.0.1:6379/15 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Outside docker these use the local settings; the image sets production.
