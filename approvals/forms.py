@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from placements.fields import GovDateField, MoneyField
-from placements.forms import GDSForm
+from placements.forms import GDSForm, TextLimits
 
 from .models import AgreementEvidence, ExternalComment
 
@@ -136,7 +136,7 @@ class FlagOverrideForm(GDSForm, forms.Form):
     )
 
 
-class ShortlistForm(forms.Form):
+class ShortlistForm(TextLimits, forms.Form):
     responses = forms.MultipleChoiceField(
         label="Offers to send",
         widget=forms.CheckboxSelectMultiple,

@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
 
 from .models import CouncilSettings, Team, User
 from .roles import Role
@@ -14,7 +15,33 @@ UK_SUBDIVISIONS = [
 ]
 
 
-class GDSForm:
+# Free text the service takes: a paragraph box holds up to this many characters, a
+# one-line box this many, unless a field says otherwise.
+TEXTAREA_MAX_LENGTH = 10_000
+INPUT_MAX_LENGTH = 500
+
+
+class TextLimits:
+    """Mix in to give every text field of a form a length limit (a 2,000,000-character
+    profile is refused, not stored) and GOV.UK wording when it is passed: "Health must
+    be 10,000 characters or fewer"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField):
+                continue
+            if field.max_length is None:
+                textarea = isinstance(field.widget, forms.Textarea)
+                field.max_length = TEXTAREA_MAX_LENGTH if textarea else INPUT_MAX_LENGTH
+                field.validators.append(validators.MaxLengthValidator(field.max_length))
+            label = str(field.label or "This").rstrip("?:")
+            field.error_messages.setdefault(
+                "max_length", f"{label} must be {field.max_length:,} characters or fewer"
+            )
+
+
+class GDSForm(TextLimits):
     """Mix in to give a form a crispy-forms-gds helper (and so an error summary).
 
     crispy-forms-gds turns the helper's label and legend sizes into GOV.UK classes

@@ -78,3 +78,26 @@ class PrivateResponseMiddleware:
             patch_cache_control(response, no_store=True, private=True)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body is bigger than anything the service takes (a 10 MB
+    signed agreement, a 5 MB spreadsheet, with room for the form around them) from
+    its Content-Length, before a byte of it is read or written to disk. (Up to the
+    limit, each form says in its own words what is too big.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            return HttpResponse(
+                "That is too big to send: the largest file the service takes is 10 MB.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

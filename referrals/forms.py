@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from placements.fields import GovDateField, MoneyField
-from placements.forms import GDSForm
+from placements.forms import GDSForm, TextLimits
 from providers.models import Category, Provider, Specialism, Tier
 
 from .models import Child, PersonAroundChild, PlacementType, Referral, SearchRound
@@ -391,7 +391,7 @@ class QAAnswerForm(GDSForm, forms.Form):
     )
 
 
-class ActionListFilterForm(forms.Form):
+class ActionListFilterForm(TextLimits, forms.Form):
     show = forms.MultipleChoiceField(
         label="Show only", required=False, widget=forms.CheckboxSelectMultiple, choices=[]
     )
@@ -488,7 +488,7 @@ class PassageForm(GDSForm, forms.Form):
     )
 
 
-class FlagAcceptForm(forms.Form):
+class FlagAcceptForm(TextLimits, forms.Form):
     reason = forms.CharField(
         label="Why is it safe to send?",
         max_length=500,
@@ -501,7 +501,7 @@ class FlagAcceptForm(forms.Form):
     )
 
 
-class AllowedWordForm(forms.Form):
+class AllowedWordForm(TextLimits, forms.Form):
     word = forms.CharField(
         label="Word or phrase",
         max_length=200,
@@ -588,7 +588,7 @@ class RoundFilterForm(GDSForm, forms.Form):
         return {**criteria, "specialisms": criteria.get("specialisms") or []}
 
 
-class RoundAddProviderForm(forms.Form):
+class RoundAddProviderForm(TextLimits, forms.Form):
     provider = forms.ModelChoiceField(
         label="Add a provider by hand",
         queryset=Provider.objects.active().order_by("name"),
@@ -609,7 +609,7 @@ class RoundExtendForm(GDSForm, forms.Form):
     )
 
 
-class QuestionAnswerForm(forms.Form):
+class QuestionAnswerForm(TextLimits, forms.Form):
     answer = forms.CharField(
         label="Your answer (every provider in the round will read it)",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "placements.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "placements.static.AssetsWhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -178,6 +179,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# No request body far beyond the largest upload (10 MB) is read at all; up to this size
+# a form says what is too big in its own words.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
 PROVIDER_IMPORT_MAX_BYTES = env.int("PROVIDER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # Applying costs about 11 ms a changed row, in the request: keep the worst case near 20 s.
 PROVIDER_IMPORT_MAX_ROWS = env.int("PROVIDER_IMPORT_MAX_ROWS", default=2000)

@@ -63,3 +63,38 @@ def test_a_child_with_a_long_name_can_be_edited(make_user):
     health = [label for label in labels if label.endswith(": Health")]
     assert health and all(len(label) <= 100 for label in labels)
     assert health[-1].startswith("A" * 10) and "…" in health[-1]
+
+
+def test_a_huge_post_is_refused_before_it_is_read(client):
+    from django.test import RequestFactory
+
+    from placements.middleware import RequestSizeLimitMiddleware
+
+    read = []
+    middleware = RequestSizeLimitMiddleware(lambda request: read.append(request) or None)
+    request = RequestFactory().post("/sign-in/", data=b"x", content_type="text/plain")
+    request.META["CONTENT_LENGTH"] = str(300 * 1024 * 1024)
+    response = middleware(request)
+    assert response.status_code == 413 and read == []
+    # Through the whole stack too: the sign-in page refuses it.
+    response = client.generic("POST", "/sign-in/", b"x" * 10, CONTENT_LENGTH=str(300 * 1024 * 1024))
+    assert response.status_code == 413
+
+
+def test_free_text_has_a_limit_with_govuk_wording(client_for, make_user):
+    from tests.referrals.factories import complete_draft
+
+    social_worker = make_user(Role.SOCIAL_WORKER)
+    referral = complete_draft(social_worker)
+    client = client_for(Role.SOCIAL_WORKER)
+    client.force_login(social_worker)
+    response = client.post(
+        reverse("referrals:profile", kwargs={"pk": referral.pk}),
+        {"getting_to_know_me": "x" * 2_000_000},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "must be 10,000 characters or fewer" in page
+    assert "Ensure this value" not in page
+    referral.refresh_from_db()
+    assert len(referral.getting_to_know_me) < 10_000
