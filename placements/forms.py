@@ -17,7 +17,7 @@ UK_SUBDIVISIONS = [
 
 # Free text the service takes: a paragraph box holds up to this many characters, a
 # one-line box this many, unless a field says otherwise.
-TEXTAREA_MAX_LENGTH = 10_000
+TEXTAREA_MAX_LENGTH = 20_000
 INPUT_MAX_LENGTH = 500
 
 

@@ -94,7 +94,7 @@ def test_free_text_has_a_limit_with_govuk_wording(client_for, make_user):
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "must be 10,000 characters or fewer" in page
+    assert "must be 20,000 characters or fewer" in page
     assert "Ensure this value" not in page
     referral.refresh_from_db()
-    assert len(referral.getting_to_know_me) < 10_000
+    assert len(referral.getting_to_know_me) < 20_000
