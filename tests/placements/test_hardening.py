@@ -98,3 +98,18 @@ def test_free_text_has_a_limit_with_govuk_wording(client_for, make_user):
     assert "Ensure this value" not in page
     referral.refresh_from_db()
     assert len(referral.getting_to_know_me) < 20_000
+
+
+def test_a_get_on_a_form_only_page_is_a_page_not_a_blank_405(client_for):
+    social_worker = client_for(Role.SOCIAL_WORKER)
+    response = social_worker.get(reverse("referrals:start"))
+    assert response.status_code == 405 and "POST" in response["Allow"]
+    assert "This page is for sending a form" in response.content.decode()
+
+
+def test_a_server_error_has_a_page_in_the_services_look(client, settings):
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "Sorry, there is a problem with the service" in page
+    assert "govuk-frontend.min.css" in page
