@@ -21,21 +21,39 @@ TEXTAREA_MAX_LENGTH = 20_000
 INPUT_MAX_LENGTH = 500
 
 
+_DJANGO_INVALID_DATE = forms.DateField.default_error_messages["invalid"]
+_DJANGO_INVALID_NUMBER = {
+    forms.DecimalField.default_error_messages["invalid"],
+    forms.IntegerField.default_error_messages["invalid"],
+}
+
+
 class TextLimits:
     """Mix in to give every text field of a form a length limit (a 2,000,000-character
-    profile is refused, not stored) and GOV.UK wording when it is passed: "Health must
-    be 10,000 characters or fewer"."""
+    profile is refused, not stored) and GOV.UK wording where Django's own would show:
+    "Health must be 20,000 characters or fewer", "Date needed must be a real date",
+    "Choose one" rather than "---------"."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            label = str(field.label or "This").rstrip("?:")
+            # Only Django's own words are replaced; a field's own message stays.
+            invalid = field.error_messages.get("invalid")
+            if isinstance(field, forms.DateField) and invalid == _DJANGO_INVALID_DATE:
+                field.error_messages["invalid"] = f"{label} must be a real date"
+            if isinstance(field, forms.DecimalField | forms.IntegerField) and invalid in (
+                _DJANGO_INVALID_NUMBER
+            ):
+                field.error_messages["invalid"] = f"{label} must be a number"
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
+                field.empty_label = "Choose one"
             if not isinstance(field, forms.CharField):
                 continue
             if field.max_length is None:
                 textarea = isinstance(field.widget, forms.Textarea)
                 field.max_length = TEXTAREA_MAX_LENGTH if textarea else INPUT_MAX_LENGTH
                 field.validators.append(validators.MaxLengthValidator(field.max_length))
-            label = str(field.label or "This").rstrip("?:")
             field.error_messages.setdefault(
                 "max_length", f"{label} must be {field.max_length:,} characters or fewer"
             )

@@ -113,3 +113,27 @@ def test_a_server_error_has_a_page_in_the_services_look(client, settings):
     page = render_to_string("500.html")
     assert "Sorry, there is a problem with the service" in page
     assert "govuk-frontend.min.css" in page
+
+
+def test_forms_use_govuk_wording_instead_of_djangos():
+    from django import forms
+
+    from placements.forms import GDSForm
+    from placements.models import Team
+
+    class Example(GDSForm, forms.Form):
+        needed = forms.DateField(label="Date needed")
+        fee = forms.DecimalField(label="Weekly fee")
+        budget = forms.DecimalField(label="Budget", error_messages={"invalid": "Own words"})
+        team = forms.ModelChoiceField(Team.objects.all(), label="Team")
+        note = forms.CharField(label="Note", widget=forms.Textarea)
+
+    form = Example(
+        {"needed": "31/02/2026", "fee": "lots", "budget": "x", "team": "", "note": "n" * 20_001}
+    )
+    assert not form.is_valid()
+    assert form.errors["needed"] == ["Date needed must be a real date"]
+    assert form.errors["fee"] == ["Weekly fee must be a number"]
+    assert form.errors["budget"] == ["Own words"]
+    assert form.errors["note"] == ["Note must be 20,000 characters or fewer"]
+    assert form.fields["team"].empty_label == "Choose one"
