@@ -300,12 +300,43 @@ def _user_send_set_password(*, user, template: str, actor) -> None:
 def user_update(
     *, user, full_name: str, email: str, job_title: str, team, roles: Iterable[str], actor
 ):
+    """An administrator changes someone's details and roles. Nobody changes their own
+    roles (another administrator does); the person is told of every role they gain
+    or lose, and the old address is told when the email address changes, so a
+    changed address cannot quietly take an account over."""
     user = User.objects.select_for_update().get(pk=user.pk)
     before = _user_snapshot(user)
+    old_roles = set(user.role_set)
+    if user.pk == actor.pk and set(roles) != old_roles:
+        raise DomainError("You cannot change your own roles: ask another administrator")
+    old_email = user.email
     user.full_name, user.email, user.job_title, user.team = full_name, email, job_title, team
     user.save(update_fields=["full_name", "email", "job_title", "team"])
     _user_set_roles(user, roles)
     field_changes_record(instance=user, before=before, after=_user_snapshot(user), actor=actor)
+    council = CouncilSettings.load()
+    now = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    gained, lost = set(roles) - old_roles, old_roles - set(roles)
+    if gained or lost:
+        outbox_enqueue(
+            key=f"user_roles:{user.pk}:{now}",
+            to=[user.email],
+            template="user_roles_changed",
+            context={
+                "user": user,
+                "gained": sorted(Role(r).label for r in gained),
+                "lost": sorted(Role(r).label for r in lost),
+                "actor": actor,
+                "council": council,
+            },
+        )
+    if old_email.lower() != email.lower():
+        outbox_enqueue(
+            key=f"user_email:{user.pk}:{now}",
+            to=[old_email],
+            template="user_email_changed",
+            context={"user": user, "actor": actor, "council": council},
+        )
     return user
 
 

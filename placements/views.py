@@ -115,17 +115,21 @@ def user_detail(request, pk):
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.user_update(
-            user=user,
-            full_name=data["full_name"],
-            email=data["email"],
-            job_title=data["job_title"],
-            team=data["team"],
-            roles=data["roles"],
-            actor=request.user,
-        )
-        messages.success(request, "Changes saved.")
-        return redirect("accounts:user-detail", pk=user.pk)
+        try:
+            services.user_update(
+                user=user,
+                full_name=data["full_name"],
+                email=data["email"],
+                job_title=data["job_title"],
+                team=data["team"],
+                roles=data["roles"],
+                actor=request.user,
+            )
+        except services.DomainError as refused:
+            form.add_error("roles", str(refused))
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("accounts:user-detail", pk=user.pk)
     history = selectors.history_rows(user)
     return render(
         request,

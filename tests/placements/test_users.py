@@ -221,3 +221,46 @@ def test_an_invitation_link_is_blanked_once_sent_and_never_in_the_outbox_key(
     message.refresh_from_db()
     assert message.sent_at is not None and token not in message.body_text
     assert message.body_text == services.SENT_SENSITIVE_BODY
+
+
+def test_an_administrator_cannot_change_their_own_roles(administrator_client):
+    from placements.models import OutboxMessage
+
+    admin = User.objects.get(role_assignments__role=Role.ADMINISTRATOR)
+    form = {
+        "full_name": admin.full_name,
+        "email": admin.email,
+        "job_title": "",
+        "team": "",
+        "roles": [Role.ADMINISTRATOR, Role.DIRECTOR],
+    }
+    response = administrator_client.post(
+        reverse("accounts:user-detail", kwargs={"pk": admin.pk}), form
+    )
+    assert response.status_code == 200
+    assert "You cannot change your own roles" in response.content.decode()
+    admin.refresh_from_db()
+    assert admin.role_set == {Role.ADMINISTRATOR}
+    assert not OutboxMessage.objects.filter(key__startswith="user_roles:").exists()
+
+
+def test_a_role_granted_is_emailed_and_a_changed_address_tells_the_old_one(db):
+    from placements.models import OutboxMessage
+
+    admin = UserFactory(roles=[Role.ADMINISTRATOR])
+    director = UserFactory(roles=[Role.SENIOR_MANAGER], email="dina@council.example")
+    services.user_update(
+        user=director,
+        full_name=director.full_name,
+        email="someone.else@example.org",
+        job_title="",
+        team=None,
+        roles=[Role.DIRECTOR],
+        actor=admin,
+    )
+    roles = OutboxMessage.objects.get(key__startswith=f"user_roles:{director.pk}:")
+    assert roles.to == ["someone.else@example.org"]
+    assert "You can now act as: Director" in roles.body_text
+    assert "You no longer act as: Senior manager" in roles.body_text
+    moved = OutboxMessage.objects.get(key__startswith=f"user_email:{director.pk}:")
+    assert moved.to == ["dina@council.example"]
