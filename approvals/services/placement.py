@@ -30,7 +30,7 @@ from ..models import (
     PlacementAgreement,
     ProviderFeedback,
 )
-from ..pdf import agreement_pdf
+from ..pdf import agreement_pdf, pdf_active_content
 
 MAX_SIGNED_COPY_BYTES = 10 * 1024 * 1024
 
@@ -291,6 +291,11 @@ def agreement_upload(
         raise DomainError("The signed copy must be a PDF")
     if len(content) > MAX_SIGNED_COPY_BYTES:
         raise DomainError("The signed copy must be smaller than 10 MB")
+    if active := pdf_active_content(content):
+        raise DomainError(
+            f"The signed copy carries {' and '.join(active)}, which the council cannot "
+            "accept: print it to PDF again (or scan the paper copy) and upload that"
+        )
     locked = PlacementAgreement.objects.get(pk=agreement.pk)
     if locked.status != PlacementAgreement.Status.SENT:
         raise DomainError("This agreement has already been signed or replaced")

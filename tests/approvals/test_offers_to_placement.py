@@ -470,11 +470,31 @@ def test_the_provider_signs_once_and_a_new_version_replaces_the_old(
         placement.agreement_countersign(agreement=second, actor=officer)
     with pytest.raises(DomainError, match="must be a PDF"):
         placement.agreement_upload(agreement=second, content=b"hello", name="Pat", role="Manager")
-    placement.agreement_upload(
-        agreement=second, content=b"%PDF-1.4 signed copy", name="Pat", role="Manager"
-    )
+    for active in (pdf_bytes(javascript=True), pdf_bytes(attachment=True), b"%PDF-1.4 junk"):
+        with pytest.raises(DomainError, match="which the council cannot accept"):
+            placement.agreement_upload(agreement=second, content=active, name="Pat", role="Manager")
+    placement.agreement_upload(agreement=second, content=pdf_bytes(), name="Pat", role="Manager")
     second.refresh_from_db()
     assert second.status == PlacementAgreement.Status.SIGNED and second.signed_copy
+
+
+def pdf_bytes(*, javascript: bool = False, attachment: bool = False) -> bytes:
+    """A real one-page PDF, optionally with JavaScript run on opening or a file inside."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if javascript:
+        from pypdf.actions import JavaScript
+
+        writer.add_open_action(JavaScript("app.alert('hello');"))
+    if attachment:
+        writer.add_attachment("payload.exe", b"MZ not really")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 # --- Feedback ---------------------------------------------------------------------------
