@@ -130,6 +130,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address read through the trusted proxies (placements/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "placements.client_address.client_ip"
 
 # Messages can name a child ("... has been removed"): keep them server-side.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -146,3 +146,26 @@ def test_govuk_fonts_are_served_where_the_stylesheet_expects_them(client):
     font_url = css.split("url(/assets/fonts/")[1].split(")")[0]
     response = client.get(f"/assets/fonts/{font_url}")
     assert response.status_code == 200
+
+
+def test_behind_a_proxy_the_lockout_is_on_the_real_address(client, settings):
+    """With AXES_PROXY_COUNT=1 every request arrives from the proxy: locking by
+    REMOTE_ADDR would let anyone lock anyone out. The address the proxy saw is used,
+    and a client cannot forge it by adding its own X-Forwarded-For entries."""
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    victim = UserFactory()
+    proxy = {"REMOTE_ADDR": "10.0.0.9"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(
+            client,
+            victim.email,
+            "wrong",
+            HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.66",  # forged, then the real one
+            **proxy,
+        )
+    attacker = sign_in(client, victim.email, HTTP_X_FORWARDED_FOR="198.51.100.66", **proxy)
+    assert attacker.status_code == 429
+    # The victim, from their own address through the same proxy, still signs in.
+    assert (
+        sign_in(client, victim.email, HTTP_X_FORWARDED_FOR="192.0.2.10", **proxy).status_code == 302
+    )
