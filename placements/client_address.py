@@ -23,3 +23,28 @@ def client_ip(request) -> str:
     if len(forwarded) >= proxies:
         return forwarded[-proxies]
     return remote
+
+
+def sign_in_wait_seconds(username: str, *, now=None) -> int:
+    """How long this account must wait before its next sign-in attempt, from any
+    address: nothing for the first ACCOUNT_BACKOFF_FREE failures in 15 minutes, then a
+    wait that doubles with each failure, up to a minute. It slows a guesser spread over
+    many addresses to about 60 guesses an hour, and never locks the owner out for
+    longer than a minute."""
+    import datetime as dt
+
+    from axes.models import AccessFailureLog
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    recent = AccessFailureLog.objects.filter(
+        username__iexact=username.strip(), attempt_time__gte=now - dt.timedelta(minutes=15)
+    )
+    failures = recent.count()
+    excess = failures - settings.ACCOUNT_BACKOFF_FREE
+    if excess < 0:
+        return 0
+    wait = min(2**excess, 60)
+    last = recent.order_by("-attempt_time").values_list("attempt_time", flat=True).first()
+    left = wait - (now - last).total_seconds()
+    return max(0, int(left + 0.999))

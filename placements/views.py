@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
+from .client_address import sign_in_wait_seconds
 from .forms import CouncilSettingsForm, SignInForm, UserForm
 from .models import CouncilSettings
 from .navigation import NAV_ITEMS
@@ -18,6 +19,19 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Many wrong passwords for one account, from anywhere: its next try waits.
+        wait = sign_in_wait_seconds(request.POST.get("username", ""))
+        if wait:
+            # The password is not even checked: the form is shown again, unbound.
+            context = self.get_context_data(form=self.form_class(request=request))
+            context["backoff"] = (
+                f"There have been many wrong passwords for this account. Wait {wait} "
+                f"second{'s' if wait != 1 else ''} and try again."
+            )
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 sign_in = login_not_required(SignInView.as_view())

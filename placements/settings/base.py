@@ -132,6 +132,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 # The client's address read through the trusted proxies (placements/client_address.py).
 AXES_CLIENT_IP_CALLABLE = "placements.client_address.client_ip"
+# Every failure is logged, so an account's failures from any address slow its next try.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+ACCOUNT_BACKOFF_FREE = env.int("ACCOUNT_BACKOFF_FREE", default=8)
 
 # Messages can name a child ("... has been removed"): keep them server-side.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

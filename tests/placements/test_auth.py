@@ -1,3 +1,4 @@
+import datetime as dt
 import time
 
 import pytest
@@ -169,3 +170,23 @@ def test_behind_a_proxy_the_lockout_is_on_the_real_address(client, settings):
     assert (
         sign_in(client, victim.email, HTTP_X_FORWARDED_FOR="192.0.2.10", **proxy).status_code == 302
     )
+
+
+def test_many_wrong_passwords_from_many_addresses_slow_the_account_not_lock_it(client, settings):
+    import time_machine
+
+    settings.ACCOUNT_BACKOFF_FREE = 3
+    victim = UserFactory()
+    for n in range(4):  # four addresses, one failure each: no address is locked
+        sign_in(client, victim.email, "wrong", REMOTE_ADDR=f"198.51.100.{n}")
+    waiting = sign_in(client, victim.email, REMOTE_ADDR="192.0.2.10")
+    assert waiting.status_code == 429
+    import re
+
+    assert re.search(r"Wait [12] seconds? and try again", waiting.content.decode())
+    assert "_auth_user_id" not in client.session
+    # A couple of seconds on, the owner signs in: slowed, never locked out.
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=3), tick=False):
+        assert sign_in(client, victim.email, REMOTE_ADDR="192.0.2.10").status_code == 302
