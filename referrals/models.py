@@ -135,7 +135,10 @@ class Referral(models.Model):
 
     @property
     def approvals_outstanding(self) -> bool:
-        """Accepted as an emergency and still missing an endorsement or an approval."""
+        """Accepted as an emergency and still missing an endorsement or an approval,
+        while the referral is open: a withdrawn or placed one owes nothing."""
+        if self.status in (self.Status.WITHDRAWN, self.Status.PLACED):
+            return False
         return bool(self.emergency_accepted_at) and not (
             self.endorsed_at and self.search_approved_at
         )

@@ -157,8 +157,10 @@ ACTION_LIST_FILTERS = {
 
 def _approvals_outstanding() -> Q:
     """Accepted as an emergency, with the endorsement or the approval still to record."""
-    return Q(emergency_accepted_at__isnull=False) & (
-        Q(endorsed_at__isnull=True) | Q(search_approved_at__isnull=True)
+    return (
+        Q(emergency_accepted_at__isnull=False)
+        & (Q(endorsed_at__isnull=True) | Q(search_approved_at__isnull=True))
+        & ~Q(status__in=[Status.WITHDRAWN, Status.PLACED])
     )
 
 

@@ -701,7 +701,11 @@ def placement_types(request, type_pk=None):
 
 def _pack_page_referral(request, pk):
     referral = selectors.get_referral_for_user(user=request.user, pk=pk)
-    if referral.status not in (Referral.Status.APPROVED, Referral.Status.ACCEPTED):
+    if referral.status not in (
+        Referral.Status.APPROVED,
+        Referral.Status.ACCEPTED,
+        Referral.Status.PLACED,  # read only: what providers were sent
+    ):
         messages.info(request, "The pack is prepared once the search has been approved.")
         return referral, redirect("referrals:detail", pk=referral.pk)
     return referral, None

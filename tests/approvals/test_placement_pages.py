@@ -366,3 +366,15 @@ def test_the_next_round_rests_on_the_social_workers_flexibility(
         .initial["social_worker_agreement"]
         .endswith("Anywhere within 20 miles of school")
     )
+
+
+def test_after_placement_the_pack_page_shows_what_providers_were_sent(
+    referral, offers, officer, social_worker, head_of_service
+):
+    approval = chosen(referral, officer, social_worker, offers["Framework 2"])
+    placed(approval, officer, head_of_service)
+    response = signed_in(officer).get(reverse("referrals:pack", kwargs={"pk": referral.pk}))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "this is the pack providers were sent" in page
+    assert "Prepare a new version" not in page and "cannot be prepared" not in page

@@ -103,3 +103,15 @@ def test_emergency_page_only_for_the_duty_lead(client, people):
     client.post(url)
     referral.refresh_from_db()
     assert referral.status == Status.ACCEPTED
+
+
+def test_a_withdrawn_emergency_owes_no_approvals(client, people):
+    referral = services.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
+    referral = services.referral_withdraw(
+        referral=referral, reason="Returned home", actor=people["sw"]
+    )
+    assert referral.status == Status.WITHDRAWN and not referral.approvals_outstanding
+    client.force_login(people["sw"])
+    page = client.get(reverse("referrals:detail", kwargs={"pk": referral.pk})).content.decode()
+    assert "Warning</span>Accepted as an emergency" not in page
+    assert list(referrals_waiting_for(people["tm"])) == []
