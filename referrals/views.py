@@ -622,7 +622,13 @@ def add_note(request, pk):
         else:
             messages.success(request, "Added to the chronology.")
     else:
-        messages.error(request, "Enter what happened, and whether it was a note or a call.")
+        # Shown beside the note form, where the page opens, not at the top out of view.
+        messages.error(
+            request,
+            "Enter what happened, and whether it was a note or a call.",
+            extra_tags="note-error",
+        )
+        return redirect(f"{reverse('referrals:detail', kwargs={'pk': referral.pk})}#add-note")
     return redirect(f"{reverse('referrals:detail', kwargs={'pk': referral.pk})}#chronology")
 
 

@@ -180,7 +180,12 @@ def test_officer_logs_a_call_in_the_chronology(client, social_worker, officer):
         officer,
     )
     response = client.post(url, {"kind": "call", "text": ""}, follow=True)
-    assert b"Enter what happened" in response.content
+    assert response.redirect_chain[-1][0].endswith("#add-note")
+    page = response.content.decode()
+    # The error is beside the note form, which is open, not in a banner out of view.
+    assert page.count("Enter what happened") == 1
+    assert '<p class="govuk-error-message" id="note-error">' in page
+    assert '<details class="govuk-details" id="add-note" open>' in page
     assert referral.chronology.count() == 3  # started, submitted, the call
 
 
