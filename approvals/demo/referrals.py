@@ -15,25 +15,26 @@ from referrals import services as referrals
 from referrals.models import Child, ChronologyEntry, PlacementType, Referral, SearchRound
 from referrals.services import answers, search
 
+# Given names with the gender the demo records for them, so the two agree.
 FIRST = [
-    "Jayden",
-    "Amelia",
-    "Tyler",
-    "Maya",
-    "Kai",
-    "Lily",
-    "Noah",
-    "Ava",
-    "Leo",
-    "Isla",
-    "Mason",
-    "Zara",
-    "Ethan",
-    "Ruby",
-    "Logan",
-    "Sienna",
-    "Harley",
-    "Grace",
+    ("Jayden", "Male"),
+    ("Amelia", "Female"),
+    ("Tyler", "Male"),
+    ("Maya", "Female"),
+    ("Kai", "Male"),
+    ("Lily", "Female"),
+    ("Noah", "Male"),
+    ("Ava", "Female"),
+    ("Leo", "Male"),
+    ("Isla", "Female"),
+    ("Mason", "Male"),
+    ("Zara", "Female"),
+    ("Ethan", "Male"),
+    ("Ruby", "Female"),
+    ("Logan", "Male"),
+    ("Sienna", "Female"),
+    ("Harley", "Male"),
+    ("Grace", "Female"),
 ]
 LAST = [
     "O'Brien",
@@ -63,15 +64,17 @@ PROFILE = (
 
 
 def _child(rng: random.Random, today: dt.date) -> dict:
-    born = today - dt.timedelta(days=rng.randint(400, 17 * 365))
+    # School age (5 to 17): the demo's profile talks of school and PE.
+    born = today - dt.timedelta(days=rng.randint(5 * 365 + 30, 17 * 365))
     place = rng.choice(PLACES)
+    first_name, gender = rng.choice(FIRST)
     return {
-        "first_name": rng.choice(FIRST),
+        "first_name": first_name,
         "middle_names": "",
         "last_name": rng.choice(LAST),
         "known_as": "",
         "date_of_birth": born,
-        "gender": rng.choice(["Male", "Female"]),
+        "gender": gender,
         "ethnicity": rng.choice(["White British", "Black British", "Mixed", "Asian British"]),
         "religion": rng.choice(["None", "Christian", "Muslim"]),
         "first_language": "English",

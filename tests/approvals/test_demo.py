@@ -5,12 +5,13 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from approvals.demo.referrals import FIRST
 from approvals.models import Placement, PlacementAgreement, ProviderFeedback
 from approvals.rules import approver_for
 from approvals.selectors import offer_comparison
 from placements.models import CouncilSettings
 from placements.roles import Role
-from referrals.models import Referral
+from referrals.models import Child, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,12 @@ def test_the_demo_has_offers_to_compare_and_a_placement_made():
         approver_for(total, in_house=False, council=council)[0] == Role.HEAD_OF_SERVICE
         for total in totals
     )
+    # The demo does not contradict itself: school-age children for a profile about
+    # school and PE, and each given name with the gender the demo gives it.
+    genders = dict(FIRST)
+    for child in Child.objects.all():
+        assert 5 <= child.age_on(child.created_at.date())[0] <= 17
+        assert child.gender == genders[child.first_name]
     assert Decimal("5500.00") in totals
     # Loading it again changes nothing.
     call_command("seed_demo", quiet_logins=True)
