@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed lint check-deploy worker beat clean
+.PHONY: run test install migrate seed lint check-deploy worker beat mail clean
 
 # The anonymiser's English word lists come from Debian (wbritish, wbritish-large).
 WORD_LISTS := /usr/share/dict/british-english /usr/share/dict/british-english-large
@@ -58,6 +58,11 @@ worker: install
 beat: install
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-placements.settings.local} \
 	$(BIN)/celery -A placements beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+# A local SMTP sink for trying email outside Docker: it prints every message it gets.
+# Point the service at it with EMAIL_URL=smtp://127.0.0.1:1025.
+mail: install
+	$(BIN)/python -m aiosmtpd -n -c aiosmtpd.handlers.Debugging -l 127.0.0.1:1025
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
