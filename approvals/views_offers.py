@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.permissions import Capability, capability_required
 from placements.roles import Role
 from placements.services import DomainError
@@ -88,6 +88,13 @@ def offers(request, pk):
             "flexibility": list(referral.flexibility_requests.select_related("answered_by")),
             "placement": selectors.placement_for(referral),
             "can_override": request.user.has_role(*OVERRIDERS),
+            # Who can, named for an officer who cannot: they know whom to ask.
+            "overriders": [
+                user.full_name
+                for user in User.objects.filter(
+                    is_active=True, role_assignments__role__in=OVERRIDERS
+                ).distinct()
+            ],
             "total_saving": sum((row.response.saving_weekly for row in rows), 0),
         },
     )

@@ -378,3 +378,17 @@ def test_after_placement_the_pack_page_shows_what_providers_were_sent(
     assert response.status_code == 200
     assert "this is the pack providers were sent" in page
     assert "Prepare a new version" not in page and "cannot be prepared" not in page
+
+
+def test_an_officer_is_told_who_can_override_a_flag(make_user, referral, officer):
+    from tests.approvals.offer_factories import offers_in
+
+    make_user(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, team=None, full_name="Dee Duty")
+    offers_in(referral, officer, {"Framework 1": Decimal("6500.00")})
+    page = signed_in(officer).get(url("offers", referral)).content.decode()
+    assert "Above the funding approval" in page
+    assert "Only the duty lead can override it (Dee Duty)." in page
+    assert "overridden by the duty lead (Dee Duty)" in page
+    # No disabled checkbox: the row says why the offer cannot be chosen yet.
+    assert "disabled" not in page
+    assert "Flagged: cannot be sent until its flag is overridden" in page
