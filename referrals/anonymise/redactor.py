@@ -212,10 +212,13 @@ class Redactor:
             spans += [m.span() for m in re.finditer(re.escape(fold(phrase)), folded)]
         return spans
 
-    def _matches(self, text: str, folded: str) -> list[tuple[int, int, str, str, re.Match | None]]:
-        """(start, end, replacement, source, match) for every known identifier."""
+    def _matches(
+        self, text: str, folded: str, *, births: bool = True
+    ) -> list[tuple[int, int, str, str, re.Match | None]]:
+        """(start, end, replacement, source, match) for every known identifier; without
+        `births`, the children's birthdays are not looked for."""
         found = []
-        for pattern, replacement in self.births:
+        for pattern, replacement in self.births if births else ():
             found += [
                 (m.start(), m.end(), replacement, "a date of birth", None)
                 for m in pattern.finditer(folded)
@@ -348,7 +351,8 @@ class Redactor:
                     end = c.end()
                     shown = "[place]"
             possessive = match.group("possessive") if match else None
-            plural = match is not None and entry_plural(self, match.group("name"))
+            # A surname made plural (the Smiths): the match is no key as it stands.
+            plural = match is not None and _squeeze(match.group("name")) not in self.squeezed
             if plural and shown:
                 shown = "[family name]"  # the Smiths: the family, not one of them
             if possessive and shown:
@@ -368,42 +372,31 @@ class Redactor:
         return "".join(out), replacements
 
     def redact(self, text: str) -> Redaction:
-        text = text or ""
-        replacements: list[Replacement] = []
-        for pattern, replacement in CONTACT_PATTERNS:
-            text, n = pattern.subn(replacement, text)
-            if n:
-                replacements.append(Replacement("", replacement, f"{n} found by shape"))
-        redacted, known = self._replace_known(text)
-        replacements += known
-        for pattern, replacement in PATTERNS:
-            redacted, n = pattern.subn(replacement, redacted)
-            if n:
-                replacements.append(
-                    Replacement(
-                        "",
-                        replacement if isinstance(replacement, str) else "[reference]",
-                        f"{n} found by shape",
-                    )
-                )
-        # What the redactor writes is never flagged, in this text or one redacted before.
+        text, by_shape = _replace_shapes(CONTACT_PATTERNS, text or "")
+        redacted, replacements = self._replace_known(text)
+        redacted, more_by_shape = _replace_shapes(PATTERNS, redacted)
+        # What the redactor writes is never flagged, in this text or one redacted before
+        # (placeholders in brackets are never flagged either).
         ours = {w for r in replacements for w in r.replacement.split()} | self.shown_words
         flags = residual_flags(redacted, safe=self.safe | ours, protected=self.protected)
-        flags += self._possible_names(text, redacted, flags)
-        count = sum(1 for r in replacements if r.original) + sum(
-            int(r.source.split()[0]) for r in replacements if not r.original
+        flags += self._possible_names(redacted, flags)
+        return Redaction(
+            text=redacted,
+            replaced=len(replacements) + by_shape + more_by_shape,
+            flags=flags,
+            replacements=replacements,
         )
-        return Redaction(text=redacted, replaced=count, flags=flags, replacements=replacements)
 
-    def _possible_names(self, text: str, redacted: str, flags: list[Flag]) -> list[Flag]:
+    def _possible_names(self, redacted: str, flags: list[Flag]) -> list[Flag]:
         """A known name that is also an ordinary word, left in lower case ("grace"): the
         officer decides."""
         flagged = {fold(f.word) for f in flags}
+        folded = fold(redacted)
         found = []
         for key, entry in self.entries.items():
             if not entry.ordinary or entry.kind == "variant" or key in flagged:
                 continue
-            for m in re.finditer(rf"(?<![^\W_]){re.escape(key)}(?![^\W_])", fold(redacted)):
+            for m in re.finditer(rf"(?<![^\W_]){re.escape(key)}(?![^\W_])", folded):
                 if _DETERMINER_BEFORE.search(redacted[max(0, m.start() - 8) : m.start()]):
                     continue
                 found.append(
@@ -429,16 +422,16 @@ class Redactor:
         `dates`, the day and month of a birthday are not looked for (an email's deadline
         may fall on it)."""
         text = text or ""
-        births, self.births = self.births, self.births if dates else []
-        try:
-            return [text[s:e] for s, e, *_ in self._matches(text, fold(text))]
-        finally:
-            self.births = births
+        return [text[s:e] for s, e, *_ in self._matches(text, fold(text), births=dates)]
 
 
-def entry_plural(redactor: Redactor, surface: str) -> bool:
-    """Whether a match is a surname made plural (the Smiths), not the name as it is."""
-    return _squeeze(surface) not in redactor.squeezed
+def _replace_shapes(patterns, text: str) -> tuple[str, int]:
+    """Every identifier found by its shape replaced, and how many there were."""
+    count = 0
+    for pattern, replacement in patterns:
+        text, n = pattern.subn(replacement, text)
+        count += n
+    return text, count
 
 
 def _squeeze(text: str) -> str:

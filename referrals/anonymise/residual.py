@@ -99,9 +99,9 @@ PLACE_WORDS = {
     "fields",
     "meadow",
 }
-# Small words that may sit inside a place's name without breaking it.
-_JOINERS = {"of", "on", "upon", "le", "de", "the", "and", "&"}
-_TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr)\.?\s+$", re.IGNORECASE)
+_TITLES = r"\b(?:mr|mrs|ms|miss|mx|dr)"
+_TITLE_BEFORE = re.compile(rf"{_TITLES}\.?\s+$", re.IGNORECASE)
+_TITLE_WORD = re.compile(rf"{_TITLES}\b\.?", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\[[^\]\n]{1,40}\]")
 
 
@@ -115,13 +115,9 @@ class Flag:
     reason: str = LOOKS_LIKE_NAME_OR_PLACE
 
 
-def _why(word: str, folded: str) -> str | None:
-    """Why this word on its own needs a look, or None."""
-    return _why_folded(folded)
-
-
 @functools.lru_cache(maxsize=65536)
-def _why_folded(folded: str) -> str | None:
+def _why(folded: str) -> str | None:
+    """Why this word on its own needs a look, or None."""
     lex = lexicon()
     if lex.is_safe(folded):
         return None
@@ -165,7 +161,7 @@ def residual_flags(
         folded = fold(word)
         if folded in allowed or folded.removesuffix("'s") in allowed:
             continue
-        reason = _why(word, folded)
+        reason = _why(folded)
         # Where the sentence starts matters only for a capitalised word or a name.
         starts = (capitalised(word) or lexicon().is_name(folded)) and sentence_starts_at(
             masked, m.start()
@@ -402,6 +398,3 @@ def looks_personal(phrase: str) -> bool:
         if lex.is_name(folded) and not lex.is_safe(folded):
             return True
     return False
-
-
-_TITLE_WORD = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr)\b\.?", re.IGNORECASE)

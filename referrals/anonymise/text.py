@@ -61,7 +61,6 @@ def fold(text: str) -> str:
 WORD = re.compile(
     r"[^\W_]+(?:['\u2019\u2018\u02bc][^\W_]+)*(?:[-\u2010\u2011][^\W_]+(?:['\u2019\u2018\u02bc][^\W_]+)*)*"
 )
-POSSESSIVE = re.compile(r"(?:'s|s'|')$")
 
 
 def base_form(folded_word: str) -> str:
