@@ -7,7 +7,11 @@ trusted proxies appended to X-Forwarded-For (`AXES_PROXY_COUNT` of them), never 
 a client could forge further left; django-axes uses it (AXES_CLIENT_IP_CALLABLE).
 """
 
+import datetime as dt
+
+from axes.models import AccessFailureLog
 from django.conf import settings
+from django.utils import timezone
 
 
 def client_ip(request) -> str:
@@ -31,11 +35,6 @@ def sign_in_wait_seconds(username: str, *, now=None) -> int:
     wait that doubles with each failure, up to a minute. It slows a guesser spread over
     many addresses to about 60 guesses an hour, and never locks the owner out for
     longer than a minute."""
-    import datetime as dt
-
-    from axes.models import AccessFailureLog
-    from django.utils import timezone
-
     now = now or timezone.now()
     recent = AccessFailureLog.objects.filter(
         username__iexact=username.strip(), attempt_time__gte=now - dt.timedelta(minutes=15)

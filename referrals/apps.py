@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.core import checks
 
+from .anonymise.lexicon import WordListMissing, word_list_path
+
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
@@ -12,8 +14,6 @@ class ReferralsConfig(AppConfig):
 def anonymiser_word_lists(app_configs, **kwargs):
     """Without its English word lists the anonymiser would flag every word: say so at
     start-up rather than at the first pack."""
-    from .anonymise.lexicon import WordListMissing, word_list_path
-
     errors = []
     for setting in ("ANONYMISER_WORD_LIST", "ANONYMISER_COMMON_WORD_LIST"):
         try:

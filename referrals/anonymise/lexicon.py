@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import faker.providers.person as faker_person
 import pycountry
 from django.conf import settings
 from nicknames import NickNamer
@@ -112,9 +113,7 @@ def _read_words(path: Path) -> tuple[set[str], set[str], set[str]]:
 
 
 def _faker_names() -> tuple[set[str], set[str]]:
-    import faker.providers.person as person  # the package's own locale folders
-
-    root = Path(person.__file__).parent
+    root = Path(faker_person.__file__).parent  # one folder a locale
     first, last = set(), set()
     for locale in sorted(p.name for p in root.iterdir() if p.is_dir() and p.name[0] != "_"):
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider

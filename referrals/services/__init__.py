@@ -640,17 +640,7 @@ def pack_prepare(*, referral: Referral, actor) -> ResourceRequest:
         prepared_by=actor,
     )
     to_check = pack.words_to_check()
-    PackFlag.objects.bulk_create(
-        [
-            PackFlag(
-                resource_request=request,
-                label=_labels(word.labels),
-                word=word.word[:200],
-                looks_like=word.looks_like[:100],
-            )
-            for word in to_check.values()
-        ]
-    )
+    _flags_add(request, to_check.values())
     chronology_add(
         referral=locked,
         actor=actor,
@@ -661,6 +651,21 @@ def pack_prepare(*, referral: Referral, actor) -> ResourceRequest:
         ),
     )
     return request
+
+
+def _flags_add(request: ResourceRequest, words) -> None:
+    """One flag a word to check, with every passage it is in and why."""
+    PackFlag.objects.bulk_create(
+        [
+            PackFlag(
+                resource_request=request,
+                label=_labels(word.labels),
+                word=word.word[:200],
+                looks_like=word.looks_like[:100],
+            )
+            for word in words
+        ]
+    )
 
 
 def _labels(labels: list[str]) -> str:
@@ -698,39 +703,25 @@ def pack_edit_text(*, request: ResourceRequest, key: str, text: str, actor) -> R
         ]
     )
     now = timezone.now()
-    accepted = set()
+    settled = set()  # words still to check, or accepted (wherever they now stand)
+    changed, relabelled = [], []
     for flag in locked.flags.all():
-        word = now_flagged.get(fold(flag.word))
+        key = fold(flag.word)
+        word = now_flagged.get(key)
         if flag.resolution == PackFlag.Resolution.ACCEPTED:
-            accepted.add(fold(flag.word))
-        elif word is None and flag.resolution == PackFlag.Resolution.OPEN:
+            settled.add(key)
+        elif flag.resolution == PackFlag.Resolution.OPEN and word is None:
             flag.resolution = PackFlag.Resolution.CHANGED
-            flag.resolved_by = actor
-            flag.resolved_at = now
-            flag.save(update_fields=["resolution", "resolved_by", "resolved_at"])
-        elif word is not None and flag.resolution == PackFlag.Resolution.OPEN:
+            flag.resolved_by, flag.resolved_at = actor, now
+            changed.append(flag)
+        elif flag.resolution == PackFlag.Resolution.OPEN:
             flag.label = _labels(word.labels)  # it may be in other passages now
-            flag.save(update_fields=["label"])
-    # A word changed away and typed back, or new, is to check (again); an accepted
-    # word stays accepted wherever it goes.
-    known = accepted | {
-        fold(word)
-        for word in locked.flags.filter(resolution=PackFlag.Resolution.OPEN).values_list(
-            "word", flat=True
-        )
-    }
-    PackFlag.objects.bulk_create(
-        [
-            PackFlag(
-                resource_request=locked,
-                label=_labels(word.labels),
-                word=word.word[:200],
-                looks_like=word.looks_like[:100],
-            )
-            for folded, word in now_flagged.items()
-            if folded not in known
-        ]
-    )
+            relabelled.append(flag)
+            settled.add(key)
+    PackFlag.objects.bulk_update(changed, ["resolution", "resolved_by", "resolved_at"])
+    PackFlag.objects.bulk_update(relabelled, ["label"])
+    # A word changed away and typed back, or new, is to check (again).
+    _flags_add(locked, [word for key, word in now_flagged.items() if key not in settled])
     return locked
 
 
