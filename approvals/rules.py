@@ -101,6 +101,10 @@ FLAG_OFSTED = "ofsted"
 FLAG_QA = "qa"
 FLAG_FUNDING = "funding"
 FLAG_ARCHIVED = "archived"
+# The duty lead runs brokerage day to day and clears flags on offers; an Ofsted RI
+# exception agreed by a senior manager is recorded on the provider, which clears it.
+OVERRIDERS = (Role.DUTY_LEAD,)
+
 FLAG_LABELS = {
     FLAG_OFSTED: "Ofsted below Good with no RI exception",
     FLAG_QA: "QA visit out of date",

@@ -7,13 +7,13 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.roles import Role
 from referrals.models import Child, ProviderRequest, ProviderResponse, Referral
 from referrals.selectors import get_referral_for_user
 
 from .models import CostApproval, Placement, PlacementAgreement, Shortlist, ShortlistOption
-from .rules import APPROVER_RANKS, Flag, funding_limit, offer_flags, rank_of
+from .rules import APPROVER_RANKS, OVERRIDERS, Flag, funding_limit, offer_flags, rank_of
 
 
 @dataclass
@@ -267,3 +267,13 @@ def placements_for_tracker(user) -> QuerySet[Placement]:
     return Placement.objects.select_related(
         "referral__placement_type", "referral__team", "provider"
     ).prefetch_related("referral__children")
+
+
+def flag_overriders() -> list[str]:
+    """The names of the people who may override an offer's rule flag."""
+    return [
+        user.full_name
+        for user in User.objects.filter(is_active=True, role_assignments__role__in=OVERRIDERS)
+        .distinct()
+        .order_by("full_name")
+    ]

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from placements.models import CouncilSettings, User
+from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.roles import Role
 from placements.services import DomainError
@@ -24,9 +24,8 @@ from .forms import (
     ShortlistForm,
 )
 from .models import CostApproval, FlexibilityRequest, Shortlist
-from .rules import FLAG_LABELS
+from .rules import FLAG_LABELS, OVERRIDERS
 from .services import offers as services
-from .services.offers import OVERRIDERS
 
 
 def _bound(request, form_class, **kwargs):
@@ -89,12 +88,7 @@ def offers(request, pk):
             "placement": selectors.placement_for(referral),
             "can_override": request.user.has_role(*OVERRIDERS),
             # Who can, named for an officer who cannot: they know whom to ask.
-            "overriders": [
-                user.full_name
-                for user in User.objects.filter(
-                    is_active=True, role_assignments__role__in=OVERRIDERS
-                ).distinct()
-            ],
+            "overriders": selectors.flag_overriders(),
             "total_saving": sum((row.response.saving_weekly for row in rows), 0),
         },
     )

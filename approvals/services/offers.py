@@ -26,6 +26,7 @@ from referrals.workflow import Status
 from ..models import CostApproval, FlagOverride, FlexibilityRequest, Shortlist, ShortlistOption
 from ..rules import (
     FLAG_LABELS,
+    OVERRIDERS,
     approver_for,
     funding_limit,
     offer_flags,
@@ -33,10 +34,6 @@ from ..rules import (
     open_flags,
 )
 from .costs import approval_waiting_email
-
-# The duty lead runs brokerage day to day and clears flags on offers; an Ofsted RI
-# exception agreed by a senior manager is recorded on the provider, which clears it.
-OVERRIDERS = (Role.DUTY_LEAD,)
 
 
 def money(amount: Decimal) -> str:

@@ -599,6 +599,7 @@ def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | N
         status=RoundStatus.CANCELLED, closed_at=now
     )
     told = 0
+    check = provider_email_check(referral, council)  # built once, for every round
     for search_round in referral.search_rounds.filter(
         status__in=[RoundStatus.OPEN, RoundStatus.CLOSED]
     ).select_related("referral", "category"):
@@ -618,7 +619,7 @@ def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | N
                     )
                     for request in live
                 ],
-                check=provider_email_check(referral, council),
+                check=check,
             )
             told += len(live)
         if search_round.status == RoundStatus.OPEN:
