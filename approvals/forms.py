@@ -27,7 +27,6 @@ class SearchDecisionForm(GDSForm, forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(AGREE, agree_label)]
         if allow_return:
-            # An emergency already being searched is not returned (it can be withdrawn).
             choices.append((RETURN, "Return to the social worker with reasons"))
         self.fields["decision"].choices = choices
 

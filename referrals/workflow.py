@@ -23,7 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     Status.APPROVED: {Status.ACCEPTED, Status.QA_RETURNED},
     Status.QA_RETURNED: {Status.APPROVED},
     # Placed by the approvals app once the provider and the officer have signed the IPA.
-    Status.ACCEPTED: {Status.PLACED},
+    # Back to the social worker from ACCEPTED: an emergency searched before its approvals,
+    # returned by the team manager or service lead (search_return ends the search).
+    Status.ACCEPTED: {Status.PLACED, Status.RETURNED},
     Status.PLACED: set(),
     Status.WITHDRAWN: set(),
 }
@@ -116,11 +118,13 @@ def user_may_approve_search(user, referral: Referral) -> bool:
 
 
 def user_may_return_for_changes(user, referral: Referral) -> bool:
-    """Returning is for the normal path; an emergency already being searched is not
-    sent back (it can be withdrawn)."""
-    return referral.status in (Status.SUBMITTED, Status.ENDORSED) and (
-        user_may_endorse(user, referral) or user_may_approve_search(user, referral)
+    """The team manager (or, once endorsed, the service lead) sends it back with reasons,
+    also when the duty lead has already started an emergency search before their say:
+    returning then ends that search."""
+    waiting = referral.status in (Status.SUBMITTED, Status.ENDORSED) or (
+        _accepted_in_emergency(referral) and referral.search_approved_at is None
     )
+    return waiting and (user_may_endorse(user, referral) or user_may_approve_search(user, referral))
 
 
 def user_may_accept_emergency(user, referral: Referral) -> bool:

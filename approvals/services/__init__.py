@@ -9,6 +9,7 @@ from django.utils import timezone
 from placements.services import DomainError
 from referrals.models import ChronologyEntry, Referral
 from referrals.services import chronology_add, referral_email, referral_service_leads
+from referrals.services.search import search_end
 from referrals.workflow import (
     Status,
     referral_needs_agreement_evidence,
@@ -150,15 +151,28 @@ def search_return(*, referral: Referral, actor, comments: str) -> Referral:
         else (SearchDecision.Step.APPROVAL, "service lead")
     )
     text = f"Returned by the {who}: {comments.strip()}"
+    searching = locked.status == Status.ACCEPTED
 
     def clear_approvals(row: Referral) -> list[str]:
-        # A changed referral needs endorsing and approving again, by everyone.
+        # A changed referral needs endorsing and approving again, by everyone; an
+        # emergency search started before this say stops, and starts again only when
+        # the duty lead accepts the resubmitted referral.
         row.endorsed_at = row.search_approved_at = None
-        return ["endorsed_at", "search_approved_at"]
+        row.accepted_at = row.emergency_accepted_at = row.approvals_due_at = None
+        return [
+            "endorsed_at",
+            "search_approved_at",
+            "accepted_at",
+            "emergency_accepted_at",
+            "approvals_due_at",
+        ]
 
     moved = transition(
         referral=locked, to=Status.RETURNED, actor=actor, text=text, update=clear_approvals
     )
+    if searching:
+        # Providers hear only that the request was withdrawn: the comments may name the child.
+        search_end(referral=moved, why="The request has been withdrawn for now", actor=actor)
     _record_decision(
         referral=moved,
         actor=actor,

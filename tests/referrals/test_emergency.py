@@ -6,14 +6,23 @@ import time_machine
 from django.urls import reverse
 
 from approvals import services as approvals
+from placements.models import OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
 from referrals import services
-from referrals.models import Referral
+from referrals.models import ProviderRequest, Referral, SearchRound
 from referrals.selectors import action_list, referrals_waiting_for
+from referrals.services import search
 from tests.referrals.factories import complete_draft
+from tests.referrals.search_factories import in_house_provider
 
 pytestmark = pytest.mark.django_db
+
+
+def outbox_messages():
+    return list(OutboxMessage.objects.order_by("pk"))
+
+
 Status = Referral.Status
 LONDON = ZoneInfo("Europe/London")
 
@@ -63,8 +72,6 @@ def test_approvals_after_the_emergency_are_recorded_and_clear_the_flag(people):
     referral = services.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
     assert [r.pk for r in referrals_waiting_for(people["tm"])] == [referral.pk]
     assert list(referrals_waiting_for(people["sl"])) == []
-    with pytest.raises(DomainError):  # no returning an emergency already being searched
-        approvals.search_return(referral=referral, actor=people["tm"], comments="Why?")
     referral = approvals.search_endorse(referral=referral, actor=people["tm"], comments="Agreed")
     assert referral.status == Status.ACCEPTED and referral.endorsed_at
     assert referral.approvals_outstanding
@@ -115,3 +122,56 @@ def test_a_withdrawn_emergency_owes_no_approvals(client, people):
     page = client.get(reverse("referrals:detail", kwargs={"pk": referral.pk})).content.decode()
     assert "Warning</span>Accepted as an emergency" not in page
     assert list(referrals_waiting_for(people["tm"])) == []
+
+
+def _searching_emergency(people):
+    """An emergency the duty lead accepted, its pack released and the in-house round out."""
+    referral = services.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
+    pack = services.pack_prepare(referral=referral, actor=people["duty"])
+    for flag in pack.flags.filter(resolution="open"):
+        services.pack_flag_accept(flag=flag, reason="Safe to send", actor=people["duty"])
+    services.pack_release(request=pack, actor=people["duty"])
+    in_house_provider()
+    (first,) = search.round_start(
+        referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=people["duty"]
+    )
+    search.round_send(search_round=first, actor=people["duty"])
+    referral.refresh_from_db()
+    return referral
+
+
+def test_the_team_manager_returns_an_emergency_being_searched_and_the_search_stops(client, people):
+    referral = _searching_emergency(people)
+    client.force_login(people["tm"])
+    page = client.get(reverse("approvals:search-decision", kwargs={"pk": referral.pk}))
+    assert "Return to the social worker with reasons" in page.content.decode()
+    response = client.post(
+        reverse("approvals:search-decision", kwargs={"pk": referral.pk}),
+        {"decision": "return", "comments": "Say why kinship care was ruled out"},
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Status.RETURNED
+    assert referral.emergency_accepted_at is None and not referral.approvals_outstanding
+    # The provider's link is revoked and they are told, without the manager's words.
+    request = ProviderRequest.objects.get(round__referral=referral)
+    assert request.revoked_at is not None
+    assert request.round.status == SearchRound.Status.CLOSED
+    withdrawn = [m for m in outbox_messages() if m.key.startswith("provider_withdrawn:")]
+    assert len(withdrawn) == 1 and "kinship" not in withdrawn[0].body_text.lower()
+    returned = [m for m in outbox_messages() if m.key.startswith("referral_returned:")]
+    assert returned and returned[0].to == [people["sw"].email]
+    # Resubmitted, it is an emergency again, for the duty lead to accept again.
+    referral = services.referral_submit(referral=referral, actor=people["sw"])
+    referral = services.referral_emergency_accept(referral=referral, actor=people["duty"])
+    assert referral.status == Status.ACCEPTED and referral.approvals_outstanding
+
+
+def test_once_approved_an_emergency_is_no_longer_returned(people):
+    referral = services.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
+    referral = approvals.search_endorse(referral=referral, actor=people["tm"], comments="Agreed")
+    referral = approvals.search_approve(referral=referral, actor=people["sl"], comments="Agreed")
+    with pytest.raises(DomainError):
+        approvals.search_return(referral=referral, actor=people["tm"], comments="Too late")
+    with pytest.raises(DomainError):
+        approvals.search_return(referral=referral, actor=people["sl"], comments="Too late")
