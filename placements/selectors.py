@@ -1,10 +1,11 @@
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import FieldChange, RoleAssignment, User
+from .models import FieldChange, RoleAssignment, Team, User
+from .roles import Role
 
 
 def user_list(*, query: str = "", role: str = "", status: str = "active") -> QuerySet[User]:
@@ -20,6 +21,34 @@ def user_list(*, query: str = "", role: str = "", status: str = "active") -> Que
     elif status == "deactivated":
         users = users.filter(is_active=False)
     return users.order_by("full_name")
+
+
+@dataclass(frozen=True)
+class TeamGap:
+    team: Team
+    has_service_lead: bool
+
+
+def teams_without_manager() -> list[TeamGap]:
+    """Teams with social workers but no active team manager to endorse their referrals:
+    those go to the service's service leads instead, or, where the service has none,
+    cannot be submitted."""
+    active = RoleAssignment.objects.filter(user__is_active=True)
+    teams = (
+        Team.objects.select_related("service")
+        .annotate(
+            has_manager=Exists(active.filter(role=Role.TEAM_MANAGER, user__team_id=OuterRef("pk"))),
+            has_service_lead=Exists(
+                active.filter(role=Role.SERVICE_LEAD, user__team__service_id=OuterRef("service_id"))
+            ),
+        )
+        .filter(
+            Exists(active.filter(role=Role.SOCIAL_WORKER, user__team_id=OuterRef("pk"))),
+            has_manager=False,
+        )
+        .order_by("name")
+    )
+    return [TeamGap(team=team, has_service_lead=team.has_service_lead) for team in teams]
 
 
 def get_user_for_admin(*, pk: int) -> User:

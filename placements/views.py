@@ -97,7 +97,14 @@ def user_list(request):
     return render(
         request,
         "placements/user_list.html",
-        {"page": page, "query": query, "role": role, "status": status, "roles": Role.choices},
+        {
+            "page": page,
+            "query": query,
+            "role": role,
+            "status": status,
+            "roles": Role.choices,
+            "team_gaps": selectors.teams_without_manager(),
+        },
     )
 
 

@@ -1,12 +1,13 @@
 """Reads scoped to the person asking: who may see which referral lives here."""
 
 import re
+from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.roles import Role
 
 from .models import (
@@ -96,6 +97,36 @@ def get_referral_to_edit(*, user, pk: int) -> Referral:
     return referral
 
 
+def service_leads(referral: Referral) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.SERVICE_LEAD,
+            team__service_id=referral.team.service_id,
+        ).order_by("full_name")
+    )
+
+
+@dataclass(frozen=True)
+class Endorsers:
+    people: list[User]
+    # The team has no team manager: the service leads endorse in their place.
+    service_leads_instead: bool
+
+
+def referral_endorsers(referral: Referral) -> Endorsers:
+    """Who endorses it: the team's managers, or, where the team has none, the service's
+    service leads in their place (workflow.user_may_endorse lets them)."""
+    managers = list(
+        User.objects.filter(
+            is_active=True, team_id=referral.team_id, role_assignments__role=Role.TEAM_MANAGER
+        ).order_by("full_name")
+    )
+    if managers:
+        return Endorsers(managers, service_leads_instead=False)
+    return Endorsers(service_leads(referral), service_leads_instead=True)
+
+
 def referrals_waiting_for(user) -> QuerySet[Referral]:
     """What waits for this person's decision: endorsement for team managers,
     approval to search for service leads."""
@@ -109,6 +140,19 @@ def referrals_waiting_for(user) -> QuerySet[Referral]:
         waiting |= Q(team__service_id=user.team.service_id) & (
             Q(status=Status.ENDORSED)
             | (emergency & Q(endorsed_at__isnull=False, search_approved_at__isnull=True))
+        )
+        # A team with no team manager: its service leads endorse in their place.
+        has_manager = Exists(
+            User.objects.filter(
+                is_active=True,
+                team_id=OuterRef("team_id"),
+                role_assignments__role=Role.TEAM_MANAGER,
+            )
+        )
+        waiting |= (
+            Q(team__service_id=user.team.service_id)
+            & ~has_manager
+            & (Q(status=Status.SUBMITTED) | (emergency & Q(endorsed_at__isnull=True)))
         )
     return (
         Referral.objects.filter(waiting)

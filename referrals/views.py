@@ -450,7 +450,16 @@ def submitted(request, pk):
     referral = selectors.get_referral_for_user(user=request.user, pk=pk)
     if referral.status != Referral.Status.SUBMITTED:
         return redirect("referrals:detail", pk=referral.pk)
-    return render(request, "referrals/submitted.html", {"referral": referral})
+    endorsers = selectors.referral_endorsers(referral)
+    return render(
+        request,
+        "referrals/submitted.html",
+        {
+            "referral": referral,
+            "endorsers": endorsers.people,
+            "by_service_lead": endorsers.service_leads_instead,
+        },
+    )
 
 
 def _open_qa_round(referral):

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from placements.models import User
 from placements.roles import Role
 from placements.services import DomainError
 
@@ -93,13 +94,32 @@ def _accepted_in_emergency(referral: Referral) -> bool:
     return referral.status == Status.ACCEPTED and referral.emergency_accepted_at is not None
 
 
+def team_has_manager(team_id) -> bool:
+    return User.objects.filter(
+        is_active=True, team_id=team_id, role_assignments__role=Role.TEAM_MANAGER
+    ).exists()
+
+
+def _in_service(user, referral: Referral) -> bool:
+    return user.team is not None and user.team.service_id == referral.team.service_id
+
+
 def user_may_endorse(user, referral: Referral) -> bool:
     """A team manager of the referral's team, while it waits for endorsement (also
-    after an emergency acceptance, until it is recorded)."""
+    after an emergency acceptance, until it is recorded). A team with no team manager
+    is not a dead end: the service's service leads endorse in their place."""
     waiting = referral.status == Status.SUBMITTED or (
         _accepted_in_emergency(referral) and referral.endorsed_at is None
     )
-    return waiting and user.has_role(Role.TEAM_MANAGER) and user.team_id == referral.team_id
+    if not waiting:
+        return False
+    if user.has_role(Role.TEAM_MANAGER) and user.team_id == referral.team_id:
+        return True
+    return (
+        user.has_role(Role.SERVICE_LEAD)
+        and _in_service(user, referral)
+        and not team_has_manager(referral.team_id)
+    )
 
 
 def user_may_approve_search(user, referral: Referral) -> bool:
@@ -109,12 +129,7 @@ def user_may_approve_search(user, referral: Referral) -> bool:
         and referral.endorsed_at is not None
         and referral.search_approved_at is None
     )
-    return (
-        waiting
-        and user.has_role(Role.SERVICE_LEAD)
-        and user.team is not None
-        and user.team.service_id == referral.team.service_id
-    )
+    return waiting and user.has_role(Role.SERVICE_LEAD) and _in_service(user, referral)
 
 
 def user_may_return_for_changes(user, referral: Referral) -> bool:

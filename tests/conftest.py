@@ -52,12 +52,17 @@ def _fresh_caches():
 
 @pytest.fixture
 def team(db):
-    return TeamFactory(name="Children in Care North")
+    """A team as it normally is: with a team manager to endorse its referrals."""
+    team = TeamFactory(name="Children in Care North")
+    UserFactory(roles=[Role.TEAM_MANAGER], team=team, full_name="Tamsin North-Manager")
+    return team
 
 
 @pytest.fixture
 def other_team(db):
-    return TeamFactory(name="Children in Care South")
+    team = TeamFactory(name="Children in Care South")
+    UserFactory(roles=[Role.TEAM_MANAGER], team=team, full_name="Toby South-Manager")
+    return team
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from placements.roles import Role
 from placements.services import DomainError
 from referrals.models import ChronologyEntry, Referral
 from referrals.services import chronology_add, referral_email, referral_service_leads
@@ -26,6 +27,10 @@ def _locked(referral: Referral) -> Referral:
     return (
         Referral.objects.select_related("team").select_for_update(of=("self",)).get(pk=referral.pk)
     )
+
+
+def _manages_team(user, referral: Referral) -> bool:
+    return user.has_role(Role.TEAM_MANAGER) and user.team_id == referral.team_id
 
 
 def _record_decision(*, referral, actor, step, outcome, comments) -> SearchDecision:
@@ -83,6 +88,11 @@ def search_endorse(*, referral: Referral, actor, comments: str) -> Referral:
         raise DomainError("Only a team manager of this team can endorse it, while it waits for one")
     if locked.social_worker_id == actor.pk:
         raise DomainError("You cannot endorse a referral you made: another team manager must")
+    who = (
+        "the team manager"
+        if _manages_team(actor, locked)
+        else "the service lead, as the team has no team manager"
+    )
     moved = _agree(
         referral=locked,
         actor=actor,
@@ -90,7 +100,7 @@ def search_endorse(*, referral: Referral, actor, comments: str) -> Referral:
         comments=comments,
         to_status=Status.ENDORSED,
         stamp="endorsed_at",
-        text=f"Endorsed by the team manager: {comments.strip()}",
+        text=f"Endorsed by {who}: {comments.strip()}",
     )
     referral_email(
         moved,
@@ -145,11 +155,12 @@ def search_return(*, referral: Referral, actor, comments: str) -> Referral:
         raise DomainError("You cannot return this referral at this step")
     if not comments.strip():
         raise DomainError("Enter your comments")
-    step, who = (
-        (SearchDecision.Step.ENDORSEMENT, "team manager")
+    step = (
+        SearchDecision.Step.ENDORSEMENT
         if user_may_endorse(actor, locked)
-        else (SearchDecision.Step.APPROVAL, "service lead")
+        else SearchDecision.Step.APPROVAL
     )
+    who = "team manager" if _manages_team(actor, locked) else "service lead"
     text = f"Returned by the {who}: {comments.strip()}"
     searching = locked.status == Status.ACCEPTED
 

@@ -38,6 +38,7 @@ from ..pack import (
     referral_redactor,
     words_to_check,
 )
+from ..selectors import referral_endorsers, service_leads
 from ..workflow import (
     Status,
     referral_is_editable,
@@ -257,20 +258,14 @@ def exclusion_remove(*, referral: Referral, exclusion: ProviderExclusion, actor)
 
 
 def referral_service_leads(referral: Referral) -> list[str]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role_assignments__role=Role.SERVICE_LEAD,
-            team__service_id=referral.team.service_id,
-        ).values_list("email", flat=True)
-    )
+    return [user.email for user in service_leads(referral)]
 
 
-def _team_managers(referral: Referral) -> list[str]:
+def _duty_leads() -> list[str]:
     return list(
-        User.objects.filter(
-            is_active=True, team=referral.team, role_assignments__role=Role.TEAM_MANAGER
-        ).values_list("email", flat=True)
+        User.objects.filter(is_active=True, role_assignments__role=Role.DUTY_LEAD)
+        .order_by("email")
+        .values_list("email", flat=True)
     )
 
 
@@ -285,6 +280,14 @@ def referral_submit(*, referral: Referral, actor, response: str = "") -> Referra
     if referral.status == Status.QA_RETURNED:
         return _qa_answer(referral=referral, actor=actor, response=response)
     resubmission = referral.status == Status.RETURNED
+    endorsers = referral_endorsers(referral).people
+    is_emergency = referral.kind == Referral.Kind.EMERGENCY
+    if not endorsers and not is_emergency:
+        raise DomainError(
+            f"Nobody can endorse this referral yet: {referral.team} has no team manager and "
+            "its service has no service lead. Ask your administrator to give someone the "
+            "role, then submit it again."
+        )
 
     def stamp(locked: Referral) -> list[str]:
         # The first submission: days open count from here, whatever returns follow.
@@ -304,11 +307,20 @@ def referral_submit(*, referral: Referral, actor, response: str = "") -> Referra
     step = referral.chronology.order_by("-pk").values_list("pk", flat=True).first()
     referral_email(
         referral,
-        to=_team_managers(referral),
+        to=[user.email for user in endorsers],
         template="referral_waiting_approval",
         key=f"waiting-tm-{step}",
         step="endorse",
     )
+    if is_emergency:
+        # An emergency cannot wait for the endorsement: the duty lead and the brokerage
+        # inbox hear at once, so the search can start today.
+        referral_email(
+            referral,
+            to=[*_duty_leads(), CouncilSettings.load().contact_email],
+            template="referral_emergency_submitted",
+            key=f"emergency-submitted-{step}",
+        )
     return referral
 
 
@@ -557,10 +569,10 @@ def referral_emergency_accept(*, referral: Referral, actor) -> Referral:
             f"are due by {timezone.localtime(due):%-d %B %Y, %H:%M}"
         ),
     )
-    waiting_on = _team_managers(moved) if not moved.endorsed_at else referral_service_leads(moved)
+    waiting_on = referral_endorsers(moved).people if not moved.endorsed_at else service_leads(moved)
     referral_email(
         moved,
-        to=[moved.social_worker.email, *waiting_on],
+        to=[moved.social_worker.email, *(user.email for user in waiting_on)],
         template="referral_emergency_accepted",
         key=f"emergency-{now.isoformat()}",
         due=due,

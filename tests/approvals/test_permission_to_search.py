@@ -8,10 +8,13 @@ from django.utils import timezone
 
 from approvals import services
 from approvals.models import AgreementEvidence, SearchDecision
+from placements.models import OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
 from referrals import services as referrals
 from referrals.models import Referral
+from referrals.selectors import referrals_waiting_for
+from tests.placements.factories import TeamFactory
 from tests.referrals.factories import complete_draft, submitted
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +51,7 @@ def test_team_manager_endorses_then_service_lead_approves(
         (SearchDecision.Step.APPROVAL, SearchDecision.Outcome.AGREED, people["sl"]),
     ]
     recipients = [m.to for m in mail.outbox]
-    assert ["tm@council.example"] in recipients  # waiting for endorsement
+    assert any("tm@council.example" in to for to in recipients)  # waiting for endorsement
     assert ["sl@council.example"] in recipients  # waiting for approval
     assert ["sw@council.example"] in recipients  # approved
     texts = [e.text for e in referral.chronology.all()]
@@ -237,3 +240,58 @@ def test_funding_form_refuses_bad_amounts(client, people):
     data["weekly_amount"] = "4500.50"
     assert client.post(url, data).status_code == 302
     assert referral.funding_approvals.get().weekly_amount == Decimal("4500.50")
+
+
+# --- A team with no team manager is not a dead end ---------------------------------
+
+
+def test_a_team_without_a_manager_goes_to_the_service_lead(client, make_user):
+    bare = TeamFactory(name="Leaving Care East")
+    social_worker = make_user(Role.SOCIAL_WORKER, team=bare)
+    first = make_user(Role.SERVICE_LEAD, team=bare, full_name="Sam Lead")
+    second = make_user(Role.SERVICE_LEAD, team=bare, full_name="Sasha Lead")
+    elsewhere = make_user(Role.TEAM_MANAGER, full_name="Someone Else's Manager")
+    referral = referrals.referral_submit(
+        referral=complete_draft(social_worker), actor=social_worker
+    )
+    (waiting,) = OutboxMessage.objects.filter(key__startswith="referral_waiting_approval:")
+    assert sorted(waiting.to) == sorted([first.email, second.email])
+    assert elsewhere.email not in waiting.to
+    # The confirmation names who was emailed, and says why it is them.
+    client.force_login(social_worker)
+    page = client.get(reverse("referrals:submitted", kwargs={"pk": referral.pk})).content.decode()
+    assert "Your team has no team manager, so your service leads (Sam Lead, Sasha Lead)" in page
+    assert "Your team manager" not in page
+    # It waits on the service leads' list; one endorses, the other approves.
+    assert list(referrals_waiting_for(first)) == [referral]
+    assert list(referrals_waiting_for(elsewhere)) == []
+    referral = services.search_endorse(referral=referral, actor=first, comments="Agreed")
+    assert "as the team has no team manager" in referral.chronology.last().text
+    assert list(referrals_waiting_for(second)) == [referral]
+    with pytest.raises(DomainError):
+        services.search_approve(referral=referral, actor=first, comments="Me again")
+    referral = services.search_approve(referral=referral, actor=second, comments="Agreed")
+    assert referral.status == Referral.Status.APPROVED
+
+
+def test_a_team_nobody_can_endorse_for_cannot_submit_and_the_administrator_is_warned(
+    client, make_user
+):
+    bare = TeamFactory(name="Leaving Care West")
+    social_worker = make_user(Role.SOCIAL_WORKER, team=bare)
+    draft = complete_draft(social_worker)
+    with pytest.raises(DomainError, match="Leaving Care West has no team manager"):
+        referrals.referral_submit(referral=draft, actor=social_worker)
+    draft.refresh_from_db()
+    assert draft.status == Referral.Status.DRAFT and not OutboxMessage.objects.exists()
+    admin = make_user(Role.ADMINISTRATOR)
+    client.force_login(admin)
+    page = client.get(reverse("accounts:user-list")).content.decode()
+    assert "Leaving Care West: its social workers cannot submit referrals" in page
+    # Given a service lead, the warning says where its referrals go instead.
+    make_user(Role.SERVICE_LEAD, team=bare)
+    page = client.get(reverse("accounts:user-list")).content.decode()
+    assert "Leaving Care West: its referrals go to the" in page
+    # Given a team manager, there is nothing to warn about.
+    make_user(Role.TEAM_MANAGER, team=bare)
+    assert "no team manager" not in client.get(reverse("accounts:user-list")).content.decode()

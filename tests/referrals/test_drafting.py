@@ -117,7 +117,9 @@ def test_submit_gives_a_reference_records_it_and_emails_the_team_manager(
         Status.SUBMITTED,
         social_worker,
     )
-    assert [m.to for m in mail.outbox] == [[manager.email]]
+    # The team's managers, and nobody outside the team.
+    (sent,) = mail.outbox
+    assert manager.email in sent.to and "elsewhere@council.example" not in sent.to
     assert referral.reference in mail.outbox[0].subject
     assert CHILD["last_name"] not in mail.outbox[0].body
 

@@ -6,7 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from approvals import services as approvals
-from placements.models import OutboxMessage
+from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
 from referrals import services
@@ -175,3 +175,20 @@ def test_once_approved_an_emergency_is_no_longer_returned(people):
         approvals.search_return(referral=referral, actor=people["tm"], comments="Too late")
     with pytest.raises(DomainError):
         approvals.search_return(referral=referral, actor=people["sl"], comments="Too late")
+
+
+def test_an_emergency_alerts_the_duty_lead_and_the_inbox_at_submission(client, people):
+    referral = emergency(people)
+    alerts = OutboxMessage.objects.filter(key__startswith="referral_emergency_submitted:")
+    (alert,) = alerts
+    assert people["duty"].email in alert.to
+    assert CouncilSettings.load().contact_email in alert.to
+    assert people["officer"].email not in alert.to
+    assert "Emergency referral" in alert.subject and referral.reference in alert.subject
+    client.force_login(people["sw"])
+    page = client.get(reverse("referrals:submitted", kwargs={"pk": referral.pk})).content.decode()
+    assert "Emergency referral submitted" in page
+    assert "duty lead and the brokerage inbox have been alerted now" in page
+    # A planned referral alerts nobody in brokerage before its approvals.
+    services.referral_submit(referral=complete_draft(people["sw"]), actor=people["sw"])
+    assert alerts.count() == 1
