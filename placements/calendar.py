@@ -48,3 +48,68 @@ def working_day_deadline(
     local_day = start.astimezone(LONDON).date()
     day = add_working_days(local_day, days, subdivision=subdivision)
     return dt.datetime.combine(day, dt.time(hour), tzinfo=LONDON)
+
+
+def add_working_minutes(
+    start: dt.datetime,
+    minutes: int,
+    *,
+    subdivision: str = "ENG",
+    day_starts: int = 9,
+    day_ends: int = 17,
+) -> dt.datetime:
+    """The moment `minutes` of working time after `start`, working time being
+    `day_starts`:00 to `day_ends`:00 Europe/London on working days. Time before the
+    working day, after it, at weekends and on bank holidays does not count: four
+    working hours from 15:00 on a Friday end at 11:00 on the Monday."""
+    if minutes < 0:
+        raise ValueError("minutes must not be negative")
+    if not 0 <= day_starts < day_ends <= 24:
+        raise ValueError("the working day must start before it ends")
+    remaining = dt.timedelta(minutes=minutes)
+    cursor = start.astimezone(LONDON)
+    day = cursor.date()
+    while True:
+        if is_working_day(day, subdivision=subdivision):
+            opens = dt.datetime.combine(day, dt.time(day_starts), tzinfo=LONDON)
+            closes = (
+                dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
+                if day_ends == 24
+                else dt.datetime.combine(day, dt.time(day_ends), tzinfo=LONDON)
+            )
+            begin = max(cursor, opens)
+            if begin < closes:
+                if remaining <= closes - begin:
+                    return begin + remaining
+                remaining -= closes - begin
+        day += dt.timedelta(days=1)
+        cursor = dt.datetime.combine(day, dt.time(0), tzinfo=LONDON)
+
+
+def working_minutes_between(
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    subdivision: str = "ENG",
+    day_starts: int = 9,
+    day_ends: int = 17,
+) -> int:
+    """Minutes of working time (as add_working_minutes counts it) from `start` to `end`."""
+    total = dt.timedelta()
+    cursor = start.astimezone(LONDON)
+    end = end.astimezone(LONDON)
+    day = cursor.date()
+    while day <= end.date():
+        if is_working_day(day, subdivision=subdivision):
+            opens = dt.datetime.combine(day, dt.time(day_starts), tzinfo=LONDON)
+            closes = (
+                dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
+                if day_ends == 24
+                else dt.datetime.combine(day, dt.time(day_ends), tzinfo=LONDON)
+            )
+            begin, finish = max(cursor, opens), min(end, closes)
+            if begin < finish:
+                total += finish - begin
+        day += dt.timedelta(days=1)
+        cursor = dt.datetime.combine(day, dt.time(0), tzinfo=LONDON)
+    return int(total.total_seconds() // 60)

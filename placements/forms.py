@@ -167,6 +167,8 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "response_working_days_standard",
             "response_working_days_urgent",
             "response_deadline_hour",
+            "working_day_start_hour",
+            "emergency_response_working_hours",
             "chaser_working_days_before",
             "options_reminder_working_days",
             "qa_visit_valid_months",
@@ -184,7 +186,13 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "contact_email": "Team contact email address",
             "response_working_days_standard": "Provider response deadline, standard (working days)",
             "response_working_days_urgent": "Provider response deadline, urgent (working days)",
-            "response_deadline_hour": "Hour at which deadlines fall (0 to 23, UK time)",
+            "response_deadline_hour": (
+                "Hour at which deadlines fall and working hours end (0 to 23, UK time)"
+            ),
+            "working_day_start_hour": "Hour at which working hours start (0 to 23, UK time)",
+            "emergency_response_working_hours": (
+                "Provider response deadline, emergency (working hours)"
+            ),
             "chaser_working_days_before": (
                 "Chase providers this many working days before the deadline"
             ),
@@ -211,6 +219,19 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
         for name in ("response_working_days_standard", "response_working_days_urgent"):
             if cleaned.get(name) == 0:
                 self.add_error(name, "A deadline must be at least 1 working day")
+        starts = cleaned.get("working_day_start_hour")
+        ends = cleaned.get("response_deadline_hour")
+        if starts is not None and starts > 23:
+            self.add_error("working_day_start_hour", "Enter an hour from 0 to 23")
+        elif starts is not None and ends is not None and starts >= ends:
+            self.add_error(
+                "working_day_start_hour",
+                "Working hours must start before the hour at which deadlines fall",
+            )
+        if cleaned.get("emergency_response_working_hours") == 0:
+            self.add_error(
+                "emergency_response_working_hours", "An emergency deadline must be at least 1 hour"
+            )
         if standard and urgent and urgent > standard:
             self.add_error(
                 "response_working_days_urgent",

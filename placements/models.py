@@ -152,6 +152,17 @@ class CouncilSettings(models.Model):
         default=17, help_text="Hour of the day (Europe/London) when a deadline falls."
     )
     chaser_working_days_before = models.PositiveSmallIntegerField(default=1)
+    # Emergencies are answered in working hours, not days; chased at half-time.
+    emergency_response_working_hours = models.PositiveSmallIntegerField(
+        default=4,
+        help_text="Working hours providers have to answer an emergency (the duty lead can "
+        "change it for a round); they are chased at half-time.",
+    )
+    working_day_start_hour = models.PositiveSmallIntegerField(
+        default=9,
+        help_text="Hour of the day (Europe/London) when working hours start; they end at the "
+        "hour deadlines fall.",
+    )
     options_reminder_working_days = models.PositiveSmallIntegerField(default=1)
     qa_visit_valid_months = models.PositiveSmallIntegerField(default=12)
     link_grace_hours = models.PositiveSmallIntegerField(

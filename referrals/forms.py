@@ -599,13 +599,52 @@ class RoundAddProviderForm(TextLimits, forms.Form):
     )
 
 
+TIME_PATTERN = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
+
+
+class TimeOfDayField(forms.Field):
+    """A time typed as 14:30 (or 14.30), 24-hour clock, UK time."""
+
+    widget = forms.TextInput(attrs={"class": "govuk-input--width-4", "spellcheck": "false"})
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None
+        match = TIME_PATTERN.match(text[:20])
+        if not match:
+            raise forms.ValidationError("Enter a time using the 24-hour clock, like 14:30")
+        return dt.time(int(match[1]), int(match[2]))
+
+
 class RoundExtendForm(GDSForm, forms.Form):
     day = GovDateField(label_text="New deadline", required=True, what="the new deadline")
+    at = TimeOfDayField(
+        label="Time (optional)",
+        required=False,
+        help_text="On the 24-hour clock, like 14:30. Leave it blank for the usual end of the "
+        "working day.",
+    )
     reason = forms.CharField(
         label="Why is it being extended?",
         help_text="Providers are told the new deadline, not the reason.",
         max_length=500,
         error_messages={"required": "Say why the deadline is being extended"},
+    )
+
+
+class RoundHoursForm(GDSForm, forms.Form):
+    response_hours = forms.IntegerField(
+        label="Providers answer within (working hours)",
+        required=False,
+        min_value=1,
+        max_value=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages={
+            "invalid": "Enter the number of working hours as a whole number, like 4",
+            "min_value": "Enter at least 1 working hour",
+            "max_value": "Enter 40 working hours or fewer",
+        },
     )
 
 

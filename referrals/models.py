@@ -414,7 +414,8 @@ class AllowedWord(models.Model):
 
 class SearchRound(models.Model):
     """One round of the search: the released pack sent at once to a set of providers,
-    with a deadline in working days, a chaser before it and a close at it."""
+    with a deadline in working days (working hours for an emergency), a chaser before
+    it and a close at it."""
 
     class Kind(models.TextChoices):
         IN_HOUSE = "in_house", "In-house fostering"
@@ -446,6 +447,9 @@ class SearchRound(models.Model):
     resource_request = models.ForeignKey(
         ResourceRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # An emergency round's answers are due in working hours: the duty lead's choice for
+    # this round, or the council's setting when blank.
+    response_hours = models.PositiveSmallIntegerField(null=True, blank=True)
     deadline_at = models.DateTimeField(null=True, blank=True)
     chase_at = models.DateTimeField(null=True, blank=True)
     # Claimed by the chaser scan with a conditional update; cleared when the deadline moves.

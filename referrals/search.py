@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from placements.calendar import LONDON, subtract_working_days, working_day_deadline
+from placements.calendar import (
+    LONDON,
+    add_working_minutes,
+    subtract_working_days,
+    working_day_deadline,
+    working_minutes_between,
+)
 from placements.models import CouncilSettings
 from providers.models import FrameworkStatus, Provider, Tier, cleared_to_place_q
 
@@ -75,12 +81,50 @@ def referral_age_bands(referral: Referral) -> str:
     return f"{len(bands)} children aged " + ", ".join(bands)
 
 
+def _working_time(council: CouncilSettings) -> dict:
+    return {
+        "subdivision": council.bank_holiday_subdivision,
+        "day_starts": council.working_day_start_hour,
+        "day_ends": council.response_deadline_hour,
+    }
+
+
+def emergency_deadline(
+    start: dt.datetime, *, hours: int, council: CouncilSettings
+) -> tuple[dt.datetime, dt.datetime]:
+    """An emergency's deadline: `hours` working hours after `start`, chased at half-time."""
+    working = _working_time(council)
+    return (
+        add_working_minutes(start, hours * 60, **working),
+        add_working_minutes(start, hours * 30, **working),
+    )
+
+
+def emergency_chase_time(
+    deadline: dt.datetime, *, start: dt.datetime, council: CouncilSettings
+) -> dt.datetime | None:
+    """Half the working time from `start` to a moved deadline; none if there is none."""
+    working = _working_time(council)
+    minutes = working_minutes_between(start, deadline, **working)
+    return add_working_minutes(start, minutes // 2, **working) if minutes >= 2 else None
+
+
 def round_deadline(
-    start: dt.datetime, *, urgent: bool, council: CouncilSettings
+    start: dt.datetime,
+    *,
+    urgent: bool,
+    council: CouncilSettings,
+    emergency: bool = False,
+    hours: int | None = None,
 ) -> tuple[dt.datetime, dt.datetime | None]:
-    """The answers' deadline (working days at the council's hour, London time) and
-    when to chase: the set number of working days before it, at the same hour. No
-    chase when that moment has already gone by the time the round is sent."""
+    """The answers' deadline and when to chase. An emergency's is in working hours (the
+    round's own, or the council's), chased at half-time. Otherwise working days at the
+    council's hour, London time, chased the set number of working days before, at the
+    same hour; no chase when that moment has already gone when the round is sent."""
+    if emergency:
+        return emergency_deadline(
+            start, hours=hours or council.emergency_response_working_hours, council=council
+        )
     days = (
         council.response_working_days_urgent if urgent else council.response_working_days_standard
     )
@@ -106,8 +150,11 @@ def chase_time(
     return chase if chase > start else None
 
 
-def deadline_from_day(day: dt.date, *, council: CouncilSettings) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(council.response_deadline_hour), tzinfo=LONDON)
+def deadline_from_day(
+    day: dt.date, *, council: CouncilSettings, at: dt.time | None = None
+) -> dt.datetime:
+    when = at or dt.time(council.response_deadline_hour)
+    return dt.datetime.combine(day, when, tzinfo=LONDON)
 
 
 def link_expiry(search_round: SearchRound, *, council: CouncilSettings) -> dt.datetime | None:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
+from placements.roles import Role
 from placements.services import DomainError
 
 from . import selectors
@@ -16,6 +17,7 @@ from .forms import (
     RoundAddProviderForm,
     RoundExtendForm,
     RoundFilterForm,
+    RoundHoursForm,
     RoundStartForm,
 )
 from .models import RoundQuestion, SearchRound
@@ -108,6 +110,14 @@ def _draft_action(request, search_round) -> str | None:
         change = services.round_remove_provider if action == "remove" else services.round_put_back
         change(search_round=search_round, provider_id=int(provider_id), actor=user)
         return None
+    if action == "hours":
+        form = RoundHoursForm(request.POST)
+        if not form.is_valid():
+            return form.errors["response_hours"][0]
+        services.round_set_response_hours(
+            search_round=search_round, hours=form.cleaned_data["response_hours"], actor=user
+        )
+        return None
     if action == "add":
         form = RoundAddProviderForm(request.POST)
         if not form.is_valid():
@@ -148,13 +158,17 @@ def round_detail(request, pk, round_pk):
             return redirect("referrals:round", pk=referral.pk, round_pk=search_round.pk)
         search_round.refresh_from_db()
     refused_filter = error is not None and request.POST.get("action") == "filter"
+    refused_hours = error is not None and request.POST.get("action") == "hours"
     context = {
         "referral": referral,
         "search_round": search_round,
         "error": error,
         "error_target": "id_agreement"
         if refused_filter and "agreement" in error
+        else "id_response_hours"
+        if refused_hours
         else "round-actions",
+        "council": council,
     }
     if search_round.status == SearchRound.Status.DRAFT:
         selection = round_selection(search_round, council=council)
@@ -167,6 +181,10 @@ def round_detail(request, pk, round_pk):
             if refused_filter
             else RoundFilterForm(initial=RoundFilterForm.initial_from(search_round.criteria)),
             add_form=RoundAddProviderForm(),
+            hours_form=RoundHoursForm(request.POST)
+            if refused_hours
+            else RoundHoursForm(initial={"response_hours": search_round.response_hours}),
+            may_set_hours=request.user.has_role(Role.DUTY_LEAD),
             addable=round_pool(search_round)
             .exclude(pk__in=chosen_ids)
             .exclude(is_archived=True)
@@ -207,6 +225,7 @@ def round_extend(request, pk, round_pk):
             services.round_extend(
                 search_round=search_round,
                 day=form.cleaned_data["day"],
+                at=form.cleaned_data["at"],
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
@@ -218,7 +237,12 @@ def round_extend(request, pk, round_pk):
     return render(
         request,
         "referrals/round_extend.html",
-        {"referral": search_round.referral, "search_round": search_round, "form": form},
+        {
+            "referral": search_round.referral,
+            "search_round": search_round,
+            "form": form,
+            "council": CouncilSettings.for_request(request),
+        },
     )
 
 

@@ -34,6 +34,7 @@ from ..search import (
     deadline_from_day,
     default_criteria,
     dual_search_reasons,
+    emergency_chase_time,
     referral_age_bands,
     round_deadline,
     round_pool,
@@ -254,6 +255,25 @@ def round_set_criteria(
     return locked
 
 
+MOST_RESPONSE_HOURS = 40  # a working week: longer than that is not an emergency
+
+
+@transaction.atomic
+def round_set_response_hours(*, search_round: SearchRound, hours: int | None, actor) -> SearchRound:
+    """The duty lead sets how many working hours providers have to answer an emergency
+    round (blank: the council's setting)."""
+    locked = _draft(search_round)
+    if not locked.referral.is_emergency:
+        raise DomainError("Only an emergency's rounds are answered in hours")
+    if not actor.has_role(Role.DUTY_LEAD):
+        raise DomainError("Only the duty lead can change how long providers have to answer")
+    if hours is not None and not 1 <= hours <= MOST_RESPONSE_HOURS:
+        raise DomainError(f"Enter a number of working hours from 1 to {MOST_RESPONSE_HOURS}")
+    locked.response_hours = hours
+    locked.save(update_fields=["response_hours"])
+    return locked
+
+
 @transaction.atomic
 def round_add_provider(*, search_round: SearchRound, provider: Provider, actor) -> SearchRound:
     """Add a provider the filters left out. Only from the round's own pool (in-house for
@@ -340,8 +360,13 @@ def round_send(*, search_round: SearchRound, actor, now: dt.datetime | None = No
     if not selection.count:
         raise DomainError("Choose at least one provider to send the round to")
     now = now or timezone.now()
-    urgent = referral.is_urgent or referral.is_emergency
-    locked.deadline_at, locked.chase_at = round_deadline(now, urgent=urgent, council=council)
+    locked.deadline_at, locked.chase_at = round_deadline(
+        now,
+        urgent=referral.is_urgent,
+        emergency=referral.is_emergency,
+        hours=locked.response_hours,
+        council=council,
+    )
     locked.status = RoundStatus.OPEN
     locked.sent_by, locked.sent_at = actor, now
     locked.resource_request = pack
@@ -400,20 +425,24 @@ def _live_requests(search_round: SearchRound) -> list[ProviderRequest]:
 
 
 @transaction.atomic
-def round_extend(*, search_round: SearchRound, day: dt.date, reason: str, actor) -> SearchRound:
-    """Move the deadline to a later working day (at the council's hour); every provider
-    still in the round is told, with their link."""
+def round_extend(
+    *, search_round: SearchRound, day: dt.date, reason: str, actor, at: dt.time | None = None
+) -> SearchRound:
+    """Move the deadline to a later working day, at the council's hour or at the time
+    given (an emergency's deadline is in hours); every provider still in the round is
+    told, with their link."""
     locked = _open_round(search_round)
     council = CouncilSettings.load()
     if not reason.strip():
         raise DomainError("Say why the deadline is being extended")
     if not is_working_day(day, subdivision=council.bank_holiday_subdivision):
         raise DomainError("The new deadline must be a working day")
-    new_deadline = deadline_from_day(day, council=council)
+    new_deadline = deadline_from_day(day, council=council, at=at)
     if new_deadline <= locked.deadline_at:
         raise DomainError("The new deadline must be after the current one")
     locked.deadline_at = new_deadline
-    locked.chase_at = chase_time(new_deadline, start=timezone.now(), council=council)
+    chase = emergency_chase_time if locked.referral.is_emergency else chase_time
+    locked.chase_at = chase(new_deadline, start=timezone.now(), council=council)
     # Providers not yet chased are chased before the new deadline; nobody twice.
     locked.chasers_sent_at = None
     locked.save(update_fields=["deadline_at", "chase_at", "chasers_sent_at"])

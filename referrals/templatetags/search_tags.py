@@ -22,7 +22,8 @@ def working_days_left(deadline: dt.datetime, *, now: dt.datetime, subdivision: s
 
 @register.simple_tag(takes_context=True)
 def countdown(context, deadline) -> str:
-    """ "Closes today at 17:00", "2 working days left", or "Deadline passed"."""
+    """ "Closes today at 17:00", "Closes tomorrow at 11:00" (a deadline in hours),
+    "2 working days left", or "Deadline passed"."""
     if not deadline:
         return ""
     now = timezone.now()
@@ -31,6 +32,11 @@ def countdown(context, deadline) -> str:
     council = context.get("council")
     subdivision = getattr(council, "bank_holiday_subdivision", "ENG")
     days = working_days_left(deadline, now=now, subdivision=subdivision)
+    local = deadline.astimezone(LONDON)
     if days == 0:
-        return f"Closes today at {deadline.astimezone(LONDON):%H:%M}"
+        return f"Closes today at {local:%H:%M}"
+    if days == 1 and local.hour != getattr(council, "response_deadline_hour", 17):
+        # An emergency's deadline in hours: the time matters more than the day count.
+        tomorrow = local.date() == now.astimezone(LONDON).date() + dt.timedelta(days=1)
+        return f"Closes {'tomorrow' if tomorrow else f'on {local:%A}'} at {local:%H:%M}"
     return f"{days} working day{'s' if days != 1 else ''} left"

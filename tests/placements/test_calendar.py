@@ -7,9 +7,11 @@ from hypothesis import strategies as st
 from placements.calendar import (
     LONDON,
     add_working_days,
+    add_working_minutes,
     is_working_day,
     subtract_working_days,
     working_day_deadline,
+    working_minutes_between,
 )
 
 
@@ -66,3 +68,49 @@ def test_adding_then_subtracting_returns_to_a_working_day_at_or_after_start(star
         assert subtract_working_days(end, days) <= start
         between = [start + dt.timedelta(d) for d in range(1, (end - start).days + 1)]
         assert sum(is_working_day(d) for d in between) == days
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=LONDON)
+
+
+@pytest.mark.parametrize(
+    ("start", "hours", "expected"),
+    [
+        (at(2026, 11, 23, 10), 4, at(2026, 11, 23, 14)),  # Monday morning: the same day
+        (at(2026, 11, 23, 13), 4, at(2026, 11, 23, 17)),  # exactly to the end of the day
+        (at(2026, 11, 23, 15, 30), 4, at(2026, 11, 24, 11, 30)),  # into Tuesday
+        (at(2026, 11, 27, 15), 4, at(2026, 11, 30, 11)),  # Friday to Monday
+        (at(2026, 11, 23, 6), 4, at(2026, 11, 23, 13)),  # before hours: from 09:00
+        (at(2026, 11, 23, 20), 4, at(2026, 11, 24, 13)),  # after hours: from tomorrow
+        (at(2026, 11, 28, 11), 4, at(2026, 11, 30, 13)),  # Saturday
+        # Christmas Eve afternoon 2026: the 25th and the 28th are bank holidays.
+        (at(2026, 12, 24, 15), 4, at(2026, 12, 29, 11)),
+        # The clocks go forward on 28 March 2027 (after Easter Monday the 29th).
+        (at(2027, 3, 25, 16), 4, at(2027, 3, 30, 12)),
+        (at(2026, 11, 23, 10), 12, at(2026, 11, 24, 14)),  # more than a working day
+    ],
+)
+def test_working_hours_count_only_the_working_day(start, hours, expected):
+    assert add_working_minutes(start, hours * 60) == expected
+
+
+def test_the_working_day_is_the_councils():
+    late = add_working_minutes(at(2026, 11, 23, 18), 60, day_starts=8, day_ends=20)
+    assert late == at(2026, 11, 23, 19)
+    with pytest.raises(ValueError, match="start before it ends"):
+        add_working_minutes(at(2026, 11, 23, 10), 60, day_starts=17, day_ends=9)
+
+
+@given(
+    start=st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2028, 12, 31)),
+    minutes=st.integers(min_value=0, max_value=60 * 8 * 15),
+)
+def test_working_time_added_is_working_time_between(start, minutes):
+    begin = start.replace(tzinfo=LONDON)
+    end = add_working_minutes(begin, minutes)
+    assert end >= begin
+    assert working_minutes_between(begin, end) == minutes
+    # The end is inside working hours on a working day.
+    local = end.astimezone(LONDON)
+    assert is_working_day(local.date()) and dt.time(9) <= local.time() <= dt.time(17)

@@ -188,6 +188,8 @@ def test_council_settings_validation_and_history(administrator_client):
         "in_house_approval_role": "senior_manager",
         "agreement_review_arrangements": "Reviewed at every looked-after review.",
         "agreement_link_days": 10,
+        "working_day_start_hour": 9,
+        "emergency_response_working_hours": 4,
     }
     response = administrator_client.post(url, data)
     assert b"The urgent deadline must not be longer than the standard one" in response.content
