@@ -101,6 +101,7 @@ FLAG_OFSTED = "ofsted"
 FLAG_QA = "qa"
 FLAG_FUNDING = "funding"
 FLAG_ARCHIVED = "archived"
+FLAG_URN = "urn"
 # The duty lead runs brokerage day to day and clears flags on offers; an Ofsted RI
 # exception agreed by a senior manager is recorded on the provider, which clears it.
 OVERRIDERS = (Role.DUTY_LEAD,)
@@ -110,7 +111,12 @@ FLAG_LABELS = {
     FLAG_QA: "QA visit out of date",
     FLAG_FUNDING: "Above the funding approval",
     FLAG_ARCHIVED: "Provider archived",
+    FLAG_URN: "Ofsted URN differs from the directory",
 }
+
+
+def _urn(text: str) -> str:
+    return "".join(text.split()).upper()
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,19 @@ def offer_flags(
         )
     if provider.is_archived:
         flags.append(Flag(FLAG_ARCHIVED, "The provider has been archived"))
+    # The offer may be for a setting the directory does not know as this provider's.
+    if (
+        response.ofsted_urn
+        and provider.ofsted_urn
+        and _urn(response.ofsted_urn) != _urn(provider.ofsted_urn)
+    ):
+        flags.append(
+            Flag(
+                FLAG_URN,
+                f"The offer gives Ofsted URN {response.ofsted_urn}; the directory has "
+                f"{provider.ofsted_urn}",
+            )
+        )
     return [Flag(f.code, f.detail, overrides.get(f.code)) for f in flags]
 
 

@@ -261,7 +261,7 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
     )
     costs.approval_approve(approval=approval, actor=users["sunita.senior"], comments="Agreed")
     made = placement.placement_confirm(
-        approval=approval, start_date=today + dt.timedelta(days=7), actor=officer
+        approval=approval, start_date=approval.option.response.available_from, actor=officer
     )
     agreement = placement.agreement_issue(placement=made, actor=officer)
     placement.agreement_sign(
@@ -316,7 +316,7 @@ def _demo_search(referral: Referral, officer: User, today: dt.date) -> None:
                 "available_from": today + dt.timedelta(days=7),
                 "needs_met": "Experienced carers with a teenager placed before; "
                 "a twenty-minute drive to school.",
-                "ofsted_urn": "SC731001",
+                "ofsted_urn": first.provider.ofsted_urn,
             },
         )
     if second is not None:

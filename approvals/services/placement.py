@@ -73,6 +73,11 @@ def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor) -> 
     response = ProviderResponse.objects.prefetch_related("revisions").get(
         pk=locked.option.response_id
     )
+    if response.available_from and start_date < response.available_from:
+        raise DomainError(
+            f"The move date must be on or after {response.available_from:%-d %B %Y}, when "
+            "the provider said the placement is available"
+        )
     council = CouncilSettings.load()
     redactor = referral_redactor(referral, people_style=council.people_in_pack)
     placement = Placement.objects.create(

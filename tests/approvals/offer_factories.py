@@ -20,9 +20,9 @@ def offer_values(total: Decimal, **overrides) -> dict:
         "transport_weekly": Decimal("0"),
         "one_off_costs": Decimal("250"),
         "one_off_details": "Bedroom furniture",
-        "available_from": dt.date.today() + dt.timedelta(days=7),
+        "available_from": dt.date.today(),
         "needs_met": "Experienced carers close to his school, therapy weekly.",
-        "ofsted_urn": "SC123456",
+        "ofsted_urn": "",  # given only where a test is about it
     }
     values.update(overrides)
     return values
@@ -44,7 +44,9 @@ def offers_in(referral, officer, totals: dict[str, Decimal], *, in_house: Decima
         if total is None:
             continue
         made[name] = answers.offer_make(
-            request=request, responder_name="Pat Provider", values=offer_values(total)
+            request=request,
+            responder_name="Pat Provider",
+            values=offer_values(total, ofsted_urn=request.provider.ofsted_urn),
         )
     assert framework.requests.exists()
     return made

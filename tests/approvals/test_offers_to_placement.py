@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -17,6 +18,7 @@ from approvals.rules import (
     FLAG_FUNDING,
     FLAG_OFSTED,
     FLAG_QA,
+    FLAG_URN,
     approver_for,
     bands_in_force,
     funding_limit,
@@ -37,12 +39,13 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def flags_of(offer, referral):
+def offer_flags_of(offer, referral):
     referral = Referral.objects.prefetch_related("funding_approvals").get(pk=referral.pk)
-    return {
-        f.code
-        for f in offer_flags(offer, limit=funding_limit(referral), council=CouncilSettings.load())
-    }
+    return offer_flags(offer, limit=funding_limit(referral), council=CouncilSettings.load())
+
+
+def flags_of(offer, referral):
+    return {flag.code for flag in offer_flags_of(offer, referral)}
 
 
 # --- Cost bands -------------------------------------------------------------------------
@@ -142,19 +145,50 @@ def test_every_rule_flag_shows_on_the_offer(referral, offers):
     provider.save()
     assert FLAG_ARCHIVED in flags_of(offer, referral)
     # The funding approval is £6,000 a week.
+    request = offers["Framework 2"].request
     expensive = answers.offer_make(
-        request=offers["Framework 2"].request,
+        request=request,
         responder_name="Pat",
-        values=offer_values(D("6000.01")),
+        values=offer_values(D("6000.01"), ofsted_urn=request.provider.ofsted_urn),
     )
     assert flags_of(expensive, referral) == {FLAG_FUNDING}
+    # An offer for a setting the directory does not know as this provider's.
+    elsewhere = answers.offer_make(
+        request=request,
+        responder_name="Pat",
+        values=offer_values(D("5000"), ofsted_urn="SC999999"),
+    )
+    assert flags_of(elsewhere, referral) == {FLAG_URN}
+    detail = next(f.detail for f in offer_flags_of(elsewhere, referral) if f.code == FLAG_URN)
+    assert detail == (
+        f"The offer gives Ofsted URN SC999999; the directory has {request.provider.ofsted_urn}"
+    )
+    # Spacing and case are not a difference; no URN given is not a flag.
+    same = answers.offer_make(
+        request=request,
+        responder_name="Pat",
+        values=offer_values(D("5000"), ofsted_urn=f" {request.provider.ofsted_urn.lower()} "),
+    )
+    assert flags_of(same, referral) == set()
+    assert (
+        flags_of(
+            answers.offer_make(
+                request=request, responder_name="Pat", values=offer_values(D("5000"), ofsted_urn="")
+            ),
+            referral,
+        )
+        == set()
+    )
 
 
 def test_a_flagged_offer_goes_to_the_social_worker_only_once_overridden(
     make_user, referral, offers, officer
 ):
+    request = offers["Framework 2"].request
     offer = answers.offer_make(
-        request=offers["Framework 2"].request, responder_name="Pat", values=offer_values(D("6500"))
+        request=request,
+        responder_name="Pat",
+        values=offer_values(D("6500"), ofsted_urn=request.provider.ofsted_urn),
     )
     with pytest.raises(DomainError, match="above the funding approval"):
         offer_services.shortlist_send(referral=referral, responses=[offer], note="", actor=officer)
@@ -634,3 +668,38 @@ def test_a_signed_agreement_is_countersigned_not_replaced(
     placement.agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
     with pytest.raises(DomainError, match="countersign it"):
         placement.agreement_issue(placement=made, actor=officer)
+
+
+def test_the_move_date_cannot_come_before_the_placement_is_available(
+    client, referral, offers, officer, social_worker, head_of_service
+):
+    available = timezone.localdate() + dt.timedelta(days=10)
+    request = offers["Framework 2"].request
+    later = answers.offer_make(
+        request=request,
+        responder_name="Pat",
+        values=offer_values(D("5400"), available_from=available),
+    )
+    approval = chosen(referral, officer, social_worker, later)
+    costs.approval_approve(approval=approval, actor=head_of_service)
+    with pytest.raises(DomainError, match="on or after .* when the provider said"):
+        placement.placement_confirm(
+            approval=approval, start_date=available - dt.timedelta(days=1), actor=officer
+        )
+    assert not Placement.objects.filter(referral=referral).exists()
+    # On the page, the officer is told why, with nothing recorded.
+    client.force_login(officer)
+    early = available - dt.timedelta(days=3)
+    page = client.post(
+        reverse("approvals:placement", kwargs={"pk": referral.pk}),
+        {
+            "action": "confirm",
+            "start_date_0": early.day,
+            "start_date_1": early.month,
+            "start_date_2": early.year,
+        },
+    ).content.decode()
+    assert f"The move date must be on or after {available:%-d %B %Y}" in page
+    assert not Placement.objects.filter(referral=referral).exists()
+    made = placement.placement_confirm(approval=approval, start_date=available, actor=officer)
+    assert made.start_date == available
