@@ -682,7 +682,7 @@ def test_the_move_date_cannot_come_before_the_placement_is_available(
     )
     approval = chosen(referral, officer, social_worker, later)
     costs.approval_approve(approval=approval, actor=head_of_service)
-    with pytest.raises(DomainError, match="on or after .* when the provider said"):
+    with pytest.raises(DomainError, match=r"on or after .* when the provider said"):
         placement.placement_confirm(
             approval=approval, start_date=available - dt.timedelta(days=1), actor=officer
         )
