@@ -14,15 +14,17 @@ from referrals import services
 from referrals.models import ChronologyEntry, Referral
 
 pytestmark = pytest.mark.postgres
+PASSWORD = uuid.uuid4().hex
 
 
 @pytest.fixture
 def app_role(transactional_db):
     """A fresh login role, dropped (with its grants) afterwards. Roles belong to the whole
-    server, so the name is unique to this run."""
+    server, so the name is unique to this run. It has a password, for a server that
+    trusts only `postgres` on 127.0.0.1 and asks everyone else for one."""
     name = f"placements_app_test_{uuid.uuid4().hex[:12]}"
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE ROLE {name} LOGIN")
+        cursor.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{PASSWORD}'")
     yield name
     with connection.cursor() as cursor:
         cursor.execute(f"DROP OWNED BY {name}")
@@ -36,6 +38,7 @@ def connect_as(role: str) -> psycopg.Connection:
         port=database["PORT"] or 5432,
         dbname=database["NAME"],
         user=role,
+        password=PASSWORD,
         autocommit=True,
     )
 
