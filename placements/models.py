@@ -216,7 +216,12 @@ class CouncilSettings(models.Model):
 
 
 class FieldChange(models.Model):
-    """Field-level history of a record: who changed what, from what, to what, when."""
+    """Field-level history of a record: who changed what, from what, to what, when.
+    Append-only: on Postgres triggers refuse UPDATE, DELETE and TRUNCATE."""
+
+    # Models marked append_only have those triggers, and the app's database role may only
+    # read and insert their rows (docs/database-roles.md, `manage.py app_database_role`).
+    append_only = True
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()

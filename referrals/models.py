@@ -293,8 +293,10 @@ class QARound(models.Model):
 
 
 class ChronologyEntry(models.Model):
-    """The case record. Append-only: a correction is a new entry. On Postgres a
-    trigger rejects UPDATE and DELETE on this table."""
+    """The case record. Append-only: a correction is a new entry. On Postgres triggers
+    refuse UPDATE, DELETE and TRUNCATE on this table (docs/database-roles.md)."""
+
+    append_only = True
 
     class Kind(models.TextChoices):
         TRANSITION = "transition", "Status change"
@@ -544,10 +546,13 @@ class ProviderLink(models.Model):
 
 
 class LinkOpening(models.Model):
-    """Each time a provider opened their link."""
+    """Each time a provider opened their link. Append-only: on Postgres triggers refuse
+    UPDATE, DELETE and TRUNCATE, and an opened link or request cannot be deleted."""
 
-    request = models.ForeignKey(ProviderRequest, on_delete=models.CASCADE, related_name="openings")
-    link = models.ForeignKey(ProviderLink, on_delete=models.CASCADE, related_name="+")
+    append_only = True
+
+    request = models.ForeignKey(ProviderRequest, on_delete=models.PROTECT, related_name="openings")
+    link = models.ForeignKey(ProviderLink, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -42,6 +42,37 @@ def pytest_runtest_setup(item):
         _missing(f"Chromium at {CHROMIUM}")
 
 
+# What the test runner wraps Django's flush in: the TRUNCATE that empties the database
+# after each transactional (and live-server) test. The append-only tables refuse TRUNCATE
+# through triggers, which session_replication_role = replica skips; setting it needs a
+# superuser (or, from PostgreSQL 15, GRANT SET ON PARAMETER session_replication_role),
+# and SET LOCAL ends with the flush's own transaction, so the triggers hold for every
+# test, and nothing of this reaches the app (docs/database-roles.md).
+FLUSH_PAST_APPEND_ONLY_TRIGGERS = (
+    "SET LOCAL session_replication_role = replica",
+    "SET LOCAL session_replication_role = DEFAULT",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_append_only_triggers():
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    flush_sql = DatabaseOperations.sql_flush
+    before, after = FLUSH_PAST_APPEND_ONLY_TRIGGERS
+
+    def sql_flush(self, style, tables, **options):
+        statements = flush_sql(self, style, tables, **options)
+        return [before, *statements, after] if statements else statements
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     from placements.calendar import _bank_holidays
