@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0010_allowed_words_and_flag_reasons"),
+        ("referrals", "0011_audit_tables_append_only"),
     ]
 
     operations = [

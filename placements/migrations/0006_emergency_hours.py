@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("placements", "0004_agreement_settings"),
+        ("placements", "0005_field_history_append_only"),
     ]
 
     operations = [
