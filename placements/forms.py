@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 
 from .models import CouncilSettings, Team, User
-from .roles import Role
+from .roles import ROLES_NEEDING_SECOND_ADMINISTRATOR, Role
 
 UK_SUBDIVISIONS = [
     ("ENG", "England"),
@@ -106,7 +106,15 @@ class UserForm(GDSForm, forms.ModelForm):
     roles = forms.MultipleChoiceField(
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply.",
+        help_text=(
+            "Select all that apply. The approving roles ("
+            + ", ".join(
+                label.lower()
+                for value, label in Role.choices
+                if value in ROLES_NEEDING_SECOND_ADMINISTRATOR and value != Role.ADMINISTRATOR
+            )
+            + ") and administrator apply only once a second administrator approves them."
+        ),
         error_messages={"required": "Select at least one role"},
     )
 
@@ -149,6 +157,16 @@ class UserForm(GDSForm, forms.ModelForm):
                 "Select a team: social workers, team managers and service leads belong to one",
             )
         return cleaned
+
+
+class RoleGrantRefuseForm(GDSForm, forms.Form):
+    reason = forms.CharField(
+        label="Why are you refusing this role?",
+        help_text="We email this to the administrator who asked for it.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+        error_messages={"required": "Enter why you are refusing this role"},
+    )
 
 
 class CouncilSettingsForm(GDSForm, forms.ModelForm):

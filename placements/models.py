@@ -116,6 +116,68 @@ class RoleAssignment(models.Model):
         return f"{self.user} as {self.get_role_display()}"
 
 
+class RoleGrantRequest(models.Model):
+    """An administrator asked for someone to have an approving role or Administrator.
+    The role applies only once a second administrator (neither the one who asked nor
+    the person receiving it) approves; the row records who asked, who decided and why."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grant_requests")
+    role = models.CharField(max_length=40, choices=Role.choices)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(decided_at=None),
+                name="one_waiting_grant_per_user_role",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(decided_at=None, decided_by=None, decision="")
+                    | (
+                        ~models.Q(decided_at=None)
+                        & ~models.Q(decided_by=None)
+                        & models.Q(decision__in=["approved", "refused"])
+                    )
+                ),
+                name="role_grant_decided_whole",
+            ),
+            # Two people, always: nobody asks for their own role or decides their own ask.
+            models.CheckConstraint(
+                condition=~models.Q(requested_by=models.F("user")),
+                name="role_grant_not_asked_for_oneself",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by=None)
+                | (
+                    ~models.Q(decided_by=models.F("requested_by"))
+                    & ~models.Q(decided_by=models.F("user"))
+                ),
+                name="role_grant_decided_by_another",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} as {self.get_role_display()} ({self.decision or 'waiting'})"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.decided_at is None
+
+
 class PeopleInPack(models.TextChoices):
     RELATIONSHIP = "relationship", "Relationship words (for example Mum, Sibling 1)"
     INITIALS = "initials", "Initials"

@@ -1,9 +1,11 @@
 """Service navigation by role: each item shows only to those who can use it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 
+from . import selectors
 from .permissions import Capability, user_can
 
 
@@ -15,6 +17,9 @@ class NavItem:
     section: str
     # Home sends anyone who can use a primary item straight there.
     primary: bool = False
+    # How many things wait behind the item, and what they are (for screen readers).
+    count: Callable[[], int] | None = None
+    count_label: str = ""
 
     @property
     def url(self) -> str:
@@ -28,7 +33,14 @@ NAV_ITEMS = [
     NavItem("Approvals", "approvals:queue", Capability.APPROVE_COSTS, "approvals"),
     NavItem("Placements", "approvals:tracker", Capability.VIEW_PLACEMENTS, "approvals"),
     NavItem("Providers", "providers:list", Capability.VIEW_PROVIDERS, "providers"),
-    NavItem("Users", "accounts:user-list", Capability.MANAGE_USERS, "users"),
+    NavItem(
+        "Users",
+        "accounts:user-list",
+        Capability.MANAGE_USERS,
+        "users",
+        count=lambda: selectors.role_grants_waiting().count(),
+        count_label="role grants waiting for approval",
+    ),
     NavItem("Council settings", "council-settings", Capability.MANAGE_COUNCIL_SETTINGS, "settings"),
     NavItem(
         "Placement types", "referrals:placement-types", Capability.MANAGE_PLACEMENT_TYPES, "types"
@@ -53,4 +65,13 @@ def navigation_for(request) -> list[dict]:
     active = next((item for item in items if item.url_name == current), None) or next(
         (item for item in items if item.url_name.split(":")[0] == section), None
     )
-    return [{"label": item.label, "url": item.url, "active": item is active} for item in items]
+    return [
+        {
+            "label": item.label,
+            "url": item.url,
+            "active": item is active,
+            "count": item.count() if item.count else 0,
+            "count_label": item.count_label,
+        }
+        for item in items
+    ]

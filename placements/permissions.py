@@ -111,3 +111,17 @@ def capability_required(capability: Capability):
         return wrapped
 
     return decorator
+
+
+def role_grant_refusal(user, grant) -> str | None:
+    """Why `user` may not decide this waiting role grant, or None if they may: another
+    active administrator, neither the one who asked nor the person receiving the role."""
+    if not grant.is_waiting:
+        return f"This request was already {grant.get_decision_display().lower()}"
+    if not (user.is_active and user.has_role(Role.ADMINISTRATOR)):
+        return "Only an administrator can decide a role grant"
+    if grant.requested_by_id == user.pk:
+        return "You asked for this role, so another administrator must decide"
+    if grant.user_id == user.pk:
+        return "This role is for you, so another administrator must decide"
+    return None

@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import FieldChange, RoleAssignment, Team, User
+from .models import FieldChange, RoleAssignment, RoleGrantRequest, Team, User
 from .roles import Role
 
 
@@ -101,3 +101,35 @@ def history_rows(instance, *, limit: int = 200) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+def active_administrators() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role_assignments__role=Role.ADMINISTRATOR).order_by(
+        "full_name"
+    )
+
+
+def role_grant_approvers(*, user, requested_by) -> list[User]:
+    """The active administrators who may approve a grant to `user` asked for by
+    `requested_by`: everyone but those two."""
+    return list(active_administrators().exclude(pk__in=[user.pk, requested_by.pk]))
+
+
+def role_grants_waiting() -> QuerySet[RoleGrantRequest]:
+    return RoleGrantRequest.objects.filter(decided_at__isnull=True).select_related(
+        "user", "requested_by"
+    )
+
+
+def role_grants_decided(*, limit: int = 20) -> QuerySet[RoleGrantRequest]:
+    return (
+        RoleGrantRequest.objects.filter(decided_at__isnull=False)
+        .select_related("user", "requested_by", "decided_by")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+def get_role_grant_for_admin(*, pk: int) -> RoleGrantRequest:
+    return get_object_or_404(
+        RoleGrantRequest.objects.select_related("user", "requested_by", "decided_by"), pk=pk
+    )

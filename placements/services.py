@@ -18,8 +18,17 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .models import CouncilSettings, FieldChange, OutboxMessage, RoleAssignment, User
-from .roles import Role
+from . import selectors
+from .models import (
+    CouncilSettings,
+    FieldChange,
+    OutboxMessage,
+    RoleAssignment,
+    RoleGrantRequest,
+    User,
+)
+from .permissions import role_grant_refusal
+from .roles import ROLES_NEEDING_SECOND_ADMINISTRATOR, Role
 
 logger = logging.getLogger(__name__)
 
@@ -269,15 +278,18 @@ def _user_set_roles(user, roles: Iterable[str]) -> None:
 def user_invite(
     *, full_name: str, email: str, job_title: str = "", team=None, roles: Iterable[str], actor
 ) -> User:
-    """Create a user with no usable password and email them a link to set one."""
+    """Create a user with no usable password and email them a link to set one. An
+    approving role or Administrator waits for a second administrator (see user_update)."""
     user = User.objects.create_user(
         email=email, password=None, full_name=full_name, job_title=job_title, team=team
     )
-    _user_set_roles(user, roles)
+    held = set(roles) & ROLES_NEEDING_SECOND_ADMINISTRATOR
+    _user_set_roles(user, set(roles) - held)
     field_changes_record(
         instance=user, before={}, after=_user_snapshot(user), actor=actor, source="created"
     )
     _user_send_set_password(user=user, template="user_invite", actor=actor)
+    _role_grants_ask(user=user, roles=held, actor=actor)
     return user
 
 
@@ -303,32 +315,29 @@ def user_update(
     """An administrator changes someone's details and roles. Nobody changes their own
     roles (another administrator does); the person is told of every role they gain
     or lose, and the old address is told when the email address changes, so a
-    changed address cannot quietly take an account over."""
+    changed address cannot quietly take an account over.
+
+    Removing a role is immediate, and so is granting an ordinary one. An approving role
+    or Administrator (ROLES_NEEDING_SECOND_ADMINISTRATOR) is not granted here: it is
+    asked for, and applies once a second administrator approves (role_grant_approve)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     before = _user_snapshot(user)
     old_roles = set(user.role_set)
     if user.pk == actor.pk and set(roles) != old_roles:
         raise DomainError("You cannot change your own roles: ask another administrator")
+    wanted = set(roles)
+    held = (wanted - old_roles) & ROLES_NEEDING_SECOND_ADMINISTRATOR
     old_email = user.email
     user.full_name, user.email, user.job_title, user.team = full_name, email, job_title, team
     user.save(update_fields=["full_name", "email", "job_title", "team"])
-    _user_set_roles(user, roles)
+    _user_set_roles(user, wanted - held)
     field_changes_record(instance=user, before=before, after=_user_snapshot(user), actor=actor)
     council = CouncilSettings.load()
     now = timezone.now().strftime("%Y%m%d%H%M%S%f")
-    gained, lost = set(roles) - old_roles, old_roles - set(roles)
+    gained, lost = wanted - held - old_roles, old_roles - wanted
     if gained or lost:
-        outbox_enqueue(
-            key=f"user_roles:{user.pk}:{now}",
-            to=[user.email],
-            template="user_roles_changed",
-            context={
-                "user": user,
-                "gained": sorted(Role(r).label for r in gained),
-                "lost": sorted(Role(r).label for r in lost),
-                "actor": actor,
-                "council": council,
-            },
+        _user_tell_roles_changed(
+            user=user, gained=gained, lost=lost, actor=actor, key=f"user_roles:{user.pk}:{now}"
         )
     if old_email.lower() != email.lower():
         outbox_enqueue(
@@ -337,7 +346,211 @@ def user_update(
             template="user_email_changed",
             context={"user": user, "actor": actor, "council": council},
         )
+    _role_grants_ask(user=user, roles=held, actor=actor)
     return user
+
+
+def _user_tell_roles_changed(
+    *, user, gained: Iterable[str], lost: Iterable[str], actor, key: str, approver=None
+) -> None:
+    """Email the person the roles they gained and lost (`actor` None: from the server's
+    command line; `approver`: the second administrator who approved a grant)."""
+    outbox_enqueue(
+        key=key,
+        to=[user.email],
+        template="user_roles_changed",
+        context={
+            "user": user,
+            "gained": sorted(Role(r).label for r in gained),
+            "lost": sorted(Role(r).label for r in lost),
+            "actor": actor,
+            "approver": approver,
+            "council": CouncilSettings.load(),
+        },
+    )
+
+
+def user_roles_grant_without_second_approval(
+    *, user, roles: Iterable[str], source: str, notify: bool = True
+) -> set[str]:
+    """Give roles at once, approving and Administrator ones included, with no second
+    administrator. Only for those with the server itself: the demo data and the
+    `add_administrator` command (how a council gets its first two administrators).
+    Recorded in the user's history with no actor; the person is emailed unless `notify`
+    is False (the demo data). Returns the roles added."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = _user_snapshot(user)
+        added = set(roles) - set(user.role_set)
+        if not added:
+            return set()
+        _user_set_roles(user, set(user.role_set) | added)
+        field_changes_record(
+            instance=user, before=before, after=_user_snapshot(user), actor=None, source=source
+        )
+        logger.info("Roles %s given to user %s from %s", ", ".join(sorted(added)), user.pk, source)
+        if notify:
+            now = timezone.now().strftime("%Y%m%d%H%M%S%f")
+            _user_tell_roles_changed(
+                user=user, gained=added, lost=(), actor=None, key=f"user_roles:{user.pk}:{now}"
+            )
+    return added
+
+
+# --- Role grants: two administrators for an approving role or Administrator ------------
+
+ROLE_GRANT_WAITING = "Role grant waiting"
+
+
+def _role_grants_ask(*, user, roles: Iterable[str], actor) -> list[RoleGrantRequest]:
+    """Record a waiting grant for each role not already asked for, and email every
+    administrator who may approve it. Called inside the change's transaction."""
+    roles = set(roles)
+    if not roles:
+        return []
+    if user.pk == actor.pk:
+        raise DomainError("You cannot change your own roles: ask another administrator")
+    waiting = set(
+        RoleGrantRequest.objects.filter(
+            user=user, role__in=roles, decided_at__isnull=True
+        ).values_list("role", flat=True)
+    )
+    asked = [
+        RoleGrantRequest.objects.create(user=user, role=role, requested_by=actor)
+        for role in Role  # in the order people read them
+        if role in roles - waiting
+    ]
+    if not asked:
+        return []
+    labels = [Role(grant.role).label for grant in asked]
+    field_changes_record(
+        instance=user,
+        before={ROLE_GRANT_WAITING: ""},
+        after={ROLE_GRANT_WAITING: ", ".join(labels)},
+        actor=actor,
+        source="asked for",
+    )
+    logger.info("Roles %s for user %s asked for by user %s", ", ".join(labels), user.pk, actor.pk)
+    approvers = selectors.role_grant_approvers(user=user, requested_by=actor)
+    if approvers:
+        outbox_enqueue(
+            key=f"role_grant_waiting:{asked[0].pk}",
+            to=[approver.email for approver in approvers],
+            template="role_grant_waiting",
+            context={
+                "user": user,
+                "roles": labels,
+                "actor": actor,
+                "link": settings.SITE_URL + reverse("accounts:role-grants"),
+                "council": CouncilSettings.load(),
+            },
+        )
+    return asked
+
+
+def role_grant_blocker(grant, *, user=None) -> str | None:
+    """Why this waiting grant cannot be approved as things stand (its person deactivated
+    since, or holding the role already), or None."""
+    user = user or grant.user
+    label = Role(grant.role).label
+    if not user.is_active:
+        return (
+            f"{user.full_name} has been deactivated, so cannot be given the role {label}: "
+            "refuse this request, or reactivate them and ask again"
+        )
+    if grant.role in user.role_set:
+        return f"{user.full_name} already has the role {label}: refuse this request to close it"
+    return None
+
+
+def _role_grant_lock(*, grant, actor) -> RoleGrantRequest:
+    """The grant locked for this decision, once the rules allow `actor` to make it."""
+    grant = RoleGrantRequest.objects.select_for_update().get(pk=grant.pk)
+    refusal = role_grant_refusal(actor, grant)
+    if refusal is not None:
+        raise DomainError(refusal)
+    return grant
+
+
+@transaction.atomic
+def role_grant_approve(*, grant, actor) -> RoleGrantRequest:
+    """A second administrator approves a waiting grant: the role applies, the person is
+    emailed, and the decision is recorded on the grant and in the person's history.
+    The grant is locked, so approving twice applies it once."""
+    grant = _role_grant_lock(grant=grant, actor=actor)
+    user = User.objects.select_for_update().get(pk=grant.user_id)
+    blocker = role_grant_blocker(grant, user=user)
+    if blocker is not None:
+        raise DomainError(blocker)
+    before = _user_snapshot(user)
+    _user_set_roles(user, set(user.role_set) | {grant.role})
+    grant.decided_by, grant.decided_at = actor, timezone.now()
+    grant.decision = RoleGrantRequest.Decision.APPROVED
+    grant.save(update_fields=["decided_by", "decided_at", "decision"])
+    field_changes_record(
+        instance=user,
+        before=before,
+        after=_user_snapshot(user),
+        actor=actor,
+        source="role grant approved",
+    )
+    logger.info(
+        "Role grant %s (%s for user %s) approved by user %s",
+        grant.pk,
+        grant.role,
+        user.pk,
+        actor.pk,
+    )
+    _user_tell_roles_changed(
+        user=user,
+        gained={grant.role},
+        lost=(),
+        actor=grant.requested_by,
+        approver=actor,
+        key=f"user_roles:{user.pk}:grant:{grant.pk}",
+    )
+    return grant
+
+
+@transaction.atomic
+def role_grant_refuse(*, grant, actor, reason: str) -> RoleGrantRequest:
+    """A second administrator refuses a waiting grant, with a reason the administrator
+    who asked is emailed; recorded on the grant and in the person's history."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Enter why you are refusing this role")
+    grant = _role_grant_lock(grant=grant, actor=actor)
+    grant.decided_by, grant.decided_at = actor, timezone.now()
+    grant.decision = RoleGrantRequest.Decision.REFUSED
+    grant.reason = reason
+    grant.save(update_fields=["decided_by", "decided_at", "decision", "reason"])
+    label = Role(grant.role).label
+    field_changes_record(
+        instance=grant.user,
+        before={ROLE_GRANT_WAITING: label},
+        after={ROLE_GRANT_WAITING: f"Refused: {reason}"},
+        actor=actor,
+        source="role grant refused",
+    )
+    logger.info(
+        "Role grant %s (%s for user %s) refused by user %s",
+        grant.pk,
+        grant.role,
+        grant.user_id,
+        actor.pk,
+    )
+    outbox_enqueue(
+        key=f"role_grant_refused:{grant.pk}",
+        to=[grant.requested_by.email],
+        template="role_grant_refused",
+        context={
+            "grant": grant,
+            "role": label,
+            "actor": actor,
+            "council": CouncilSettings.load(),
+        },
+    )
+    return grant
 
 
 @transaction.atomic

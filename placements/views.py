@@ -8,10 +8,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import selectors, services
 from .client_address import sign_in_wait_seconds
-from .forms import CouncilSettingsForm, SignInForm, UserForm
+from .forms import CouncilSettingsForm, RoleGrantRefuseForm, SignInForm, UserForm
 from .models import CouncilSettings
 from .navigation import NAV_ITEMS
-from .permissions import Capability, capability_required, user_can
+from .permissions import Capability, capability_required, role_grant_refusal, user_can
 from .roles import Role
 
 
@@ -104,6 +104,7 @@ def user_list(request):
             "status": status,
             "roles": Role.choices,
             "team_gaps": selectors.teams_without_manager(),
+            "grants_waiting": selectors.role_grants_waiting().count(),
         },
     )
 
@@ -125,8 +126,40 @@ def user_create(request):
         messages.success(
             request, f"{user.full_name} has been added and sent a link to set a password."
         )
+        _tell_of_grants_waiting(request, user=user, asked=data["roles"])
         return redirect("accounts:user-detail", pk=user.pk)
-    return render(request, "placements/user_form.html", {"form": form, "editing": None})
+    return render(
+        request,
+        "placements/user_form.html",
+        {"form": form, "editing": None, "only_administrator": _only_administrator(request)},
+    )
+
+
+def _only_administrator(request) -> bool:
+    return not selectors.active_administrators().exclude(pk=request.user.pk).exists()
+
+
+def _tell_of_grants_waiting(request, *, user, asked) -> None:
+    """Say which of the roles asked for wait for a second administrator, and when no
+    administrator can approve them yet, that one is needed."""
+    waiting = sorted(
+        (g for g in selectors.role_grants_waiting().filter(user=user) if g.role in asked),
+        key=lambda grant: Role.values.index(grant.role),
+    )
+    if not waiting:
+        return
+    labels = " and ".join(grant.get_role_display() for grant in waiting)
+    plural = len(waiting) > 1
+    note = (
+        f"{user.full_name} will have the role{'s' if plural else ''} {labels} once another "
+        f"administrator approves {'them' if plural else 'it'}."
+    )
+    if not selectors.role_grant_approvers(user=user, requested_by=request.user):
+        note += (
+            " There is no other active administrator who can approve it yet: "
+            "Role grants waiting for approval says how to add one."
+        )
+    messages.info(request, note)
 
 
 @capability_required(Capability.MANAGE_USERS)
@@ -150,12 +183,19 @@ def user_detail(request, pk):
             form.add_error("roles", str(refused))
         else:
             messages.success(request, "Changes saved.")
+            _tell_of_grants_waiting(request, user=user, asked=data["roles"])
             return redirect("accounts:user-detail", pk=user.pk)
     history = selectors.history_rows(user)
     return render(
         request,
         "placements/user_form.html",
-        {"form": form, "editing": user, "history": history},
+        {
+            "form": form,
+            "editing": user,
+            "history": history,
+            "grants_waiting": list(selectors.role_grants_waiting().filter(user=user)),
+            "only_administrator": _only_administrator(request),
+        },
     )
 
 
@@ -186,6 +226,77 @@ def user_resend_invite(request, pk):
     else:
         messages.success(request, f"A new link to set a password has been sent to {user.email}.")
     return redirect("accounts:user-detail", pk=user.pk)
+
+
+# --- Role grants waiting for a second administrator ---------------------------------
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_GET
+def role_grants(request):
+    administrators = set(selectors.active_administrators().values_list("pk", flat=True))
+    waiting = [
+        {
+            "grant": grant,
+            "refusal": role_grant_refusal(request.user, grant),
+            "blocker": services.role_grant_blocker(grant),
+            # Nobody can decide it while the only administrators are these two.
+            "undecidable": not administrators - {grant.user_id, grant.requested_by_id},
+        }
+        for grant in selectors.role_grants_waiting()
+    ]
+    return render(
+        request,
+        "placements/role_grants.html",
+        {
+            "waiting": waiting,
+            "decided": selectors.role_grants_decided(),
+            "only_administrator": administrators <= {request.user.pk},
+        },
+    )
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_POST
+def role_grant_approve(request, pk):
+    grant = selectors.get_role_grant_for_admin(pk=pk)
+    try:
+        services.role_grant_approve(grant=grant, actor=request.user)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"{grant.user.full_name} now has the role {grant.get_role_display()}. "
+            "We have emailed them.",
+        )
+    return redirect("accounts:role-grants")
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_http_methods(["GET", "POST"])
+def role_grant_refuse(request, pk):
+    grant = selectors.get_role_grant_for_admin(pk=pk)
+    refusal = role_grant_refusal(request.user, grant)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return redirect("accounts:role-grants")
+    form = RoleGrantRefuseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_grant_refuse(
+                grant=grant, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Refused: {grant.user.full_name} will not have the role "
+                f"{grant.get_role_display()}. We have told {grant.requested_by.full_name}.",
+            )
+            return redirect("accounts:role-grants")
+    return render(request, "placements/role_grant_refuse.html", {"form": form, "grant": grant})
 
 
 # --- Council settings --------------------------------------------------------------

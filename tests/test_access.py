@@ -83,6 +83,10 @@ EXPECTED = {
     "accounts:user-detail": (ADMIN, 200, 403),
     "accounts:user-set-active": (ADMIN, 405, 403),
     "accounts:user-resend-invite": (ADMIN, 405, 403),
+    "accounts:role-grants": (ADMIN, 200, 403),
+    # A grant that does not exist: administrators get 404, or 405 for the POST-only one.
+    "accounts:role-grant-approve": (ADMIN, 405, 403),
+    "accounts:role-grant-refuse": (ADMIN, 404, 403),
     "providers:list": (DIRECTORY_VIEWERS, 200, 403),
     "providers:detail": (DIRECTORY_VIEWERS, 200, 403),
     "providers:export": (DIRECTORY_VIEWERS, 200, 403),
@@ -192,6 +196,8 @@ def url_for(name, objects):
     kwargs = {}
     if name in {"accounts:user-detail", "accounts:user-set-active", "accounts:user-resend-invite"}:
         kwargs = {"pk": objects["owner"].pk}
+    elif name in {"accounts:role-grant-approve", "accounts:role-grant-refuse"}:
+        kwargs = {"pk": 1}
     elif name in {"providers:detail", "providers:edit", "providers:archive"}:
         kwargs = {"pk": objects["provider"].pk}
     elif name == "referrals:placement-type-edit":

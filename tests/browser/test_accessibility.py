@@ -127,6 +127,47 @@ def test_user_form_for_an_existing_user(
     assert_accessible(page)
 
 
+def test_role_grants_for_the_only_administrator(page, administrator, sign_in, assert_accessible):
+    sign_in(page, administrator)
+    page.goto("/users/role-grants/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Role grants waiting for approval")
+    expect(page.get_by_text("You are the only active administrator")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_waiting_role_grant_its_user_and_refusing_it_with_errors(
+    page, administrator, make_person, sign_in, assert_accessible
+):
+    from placements import services
+
+    asker = make_person(Role.ADMINISTRATOR, full_name="Alex Asker")
+    person = make_person(Role.BROKERAGE_OFFICER, full_name="Olu Officer")
+    services.user_update(
+        user=person,
+        full_name=person.full_name,
+        email=person.email,
+        job_title="",
+        team=None,
+        roles=[Role.BROKERAGE_OFFICER, Role.DUTY_LEAD],
+        actor=asker,
+    )
+    sign_in(page, administrator)
+    page.goto(f"/users/{person.pk}/")
+    expect(page.locator("#grants-waiting")).to_contain_text("Duty lead: asked for by Alex Asker")
+    assert_accessible(page)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Users").click()
+    page.get_by_role("link", name="Role grants waiting for approval", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Role grants waiting for approval")
+    expect(page.get_by_role("button", name="Approve Duty lead for Olu Officer")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Refuse Duty lead for Olu Officer").click()
+    page.get_by_role("button", name="Refuse the role").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter why you are refusing this role")
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+
+
 def test_council_settings(page, administrator, sign_in, assert_accessible):
     sign_in(page, administrator)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Council settings").click()

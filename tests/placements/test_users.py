@@ -32,7 +32,11 @@ def test_administrator_adds_a_user_who_gets_a_link_to_set_a_password(
         response = administrator_client.post(reverse("accounts:user-create"), valid_form(team))
     user = User.objects.get(email="jo.bloggs@council.example")
     assert response["Location"] == reverse("accounts:user-detail", kwargs={"pk": user.pk})
-    assert user.role_set == {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+    # Team manager approves, so it waits for a second administrator; the other is given.
+    assert user.role_set == {Role.SOCIAL_WORKER}
+    assert list(user.role_grant_requests.values_list("role", "decided_at")) == [
+        (Role.TEAM_MANAGER, None)
+    ]
     assert not user.has_usable_password()
     assert len(mail.outbox) == 1
     link = next(
@@ -88,13 +92,13 @@ def test_editing_roles_and_team_is_recorded(administrator_client, team, other_te
     response = administrator_client.post(
         reverse("accounts:user-detail", kwargs={"pk": user.pk}),
         valid_form(
-            other_team, email=user.email, full_name=user.full_name, roles=[Role.TEAM_MANAGER]
+            other_team, email=user.email, full_name=user.full_name, roles=[Role.BROKERAGE_OFFICER]
         ),
     )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.team == other_team
-    assert user.role_set == {Role.TEAM_MANAGER}
+    assert user.role_set == {Role.BROKERAGE_OFFICER}
     fields = set(FieldChange.objects.filter(object_id=user.pk).values_list("field", flat=True))
     assert {"Team", "Roles"} <= fields
 
@@ -250,19 +254,19 @@ def test_a_role_granted_is_emailed_and_a_changed_address_tells_the_old_one(db):
     from placements.models import OutboxMessage
 
     admin = UserFactory(roles=[Role.ADMINISTRATOR])
-    director = UserFactory(roles=[Role.SENIOR_MANAGER], email="dina@council.example")
+    person = UserFactory(roles=[Role.SOCIAL_WORKER], email="dina@council.example")
     services.user_update(
-        user=director,
-        full_name=director.full_name,
+        user=person,
+        full_name=person.full_name,
         email="someone.else@example.org",
         job_title="",
         team=None,
-        roles=[Role.DIRECTOR],
+        roles=[Role.BROKERAGE_OFFICER],
         actor=admin,
     )
-    roles = OutboxMessage.objects.get(key__startswith=f"user_roles:{director.pk}:")
+    roles = OutboxMessage.objects.get(key__startswith=f"user_roles:{person.pk}:")
     assert roles.to == ["someone.else@example.org"]
-    assert "You can now act as: Director" in roles.body_text
-    assert "You no longer act as: Senior manager" in roles.body_text
-    moved = OutboxMessage.objects.get(key__startswith=f"user_email:{director.pk}:")
+    assert "You can now act as: Brokerage officer" in roles.body_text
+    assert "You no longer act as: Social worker" in roles.body_text
+    moved = OutboxMessage.objects.get(key__startswith=f"user_email:{person.pk}:")
     assert moved.to == ["dina@council.example"]

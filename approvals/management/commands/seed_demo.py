@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from placements.models import CouncilSettings, RoleAssignment, Service, Team, User
+from placements.models import CouncilSettings, Service, Team, User
 from placements.roles import Role
+from placements.services import user_roles_grant_without_second_approval
 from providers.models import (
     Category,
     FrameworkStatus,
@@ -194,8 +195,11 @@ class Command(BaseCommand):
                     full_name=name,
                     team=teams.get(team_name) if team_name else None,
                 )
-            for role in roles:
-                RoleAssignment.objects.get_or_create(user=user, role=role)
+            # Demo approvers and administrators exist from the start: no second
+            # administrator approves them, and nobody is emailed.
+            user_roles_grant_without_second_approval(
+                user=user, roles=roles, source="demo data", notify=False
+            )
             users[local] = user
         return users
 
