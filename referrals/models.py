@@ -512,6 +512,9 @@ class ProviderRequest(models.Model):
     chased_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=200, blank=True)
+    # Sent to the social worker as an option: from then on the provider may withdraw the
+    # offer but not change it, so what is chosen and approved is what was offered.
+    offer_locked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -101,6 +101,13 @@ def _answer_page(request, state, token, *, form, title: str, action, button: str
 @require_http_methods(["GET", "POST"])
 @provider_link(answering=True)
 def offer(request, state, token):
+    if state.request.offer_locked_at and state.request.answer == ProviderRequest.Answer.OFFER:
+        messages.info(
+            request,
+            "Your offer has been sent to the social worker as an option, so it can no longer "
+            "be changed.",
+        )
+        return redirect("respond:page", token=token)
     current = state.request.responses.order_by("-version").first()
     initial = {}
     if current and current.kind == "offer":

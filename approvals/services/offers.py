@@ -212,6 +212,11 @@ def shortlist_send(
         for n, offer in enumerate(offers, 1)
     )
     put_forward = {offer.request_id for offer in offers}
+    # What the social worker chooses from is what gets approved: the provider may
+    # withdraw an option from now on, but not change it.
+    ProviderRequest.objects.filter(pk__in=put_forward, offer_locked_at__isnull=True).update(
+        offer_locked_at=shortlist.sent_at
+    )
     not_put_forward = (
         ProviderRequest.objects.filter(
             round__referral=locked, answer=ProviderRequest.Answer.OFFER, revoked_at__isnull=True

@@ -144,6 +144,12 @@ def offer_make(*, request: ProviderRequest, responder_name: str, values: dict) -
     if not values.get("available_from"):
         raise DomainError("Enter the date the placement is available from")
     amended = locked.answer == Answer.OFFER
+    if amended and locked.offer_locked_at:
+        raise DomainError(
+            "Your offer has been sent to the social worker as an option, so it cannot be "
+            "changed now. If you can no longer offer this placement, withdraw the offer; to "
+            f"talk about it, email {CouncilSettings.load().contact_email}."
+        )
     response = _record(
         locked, kind=ProviderResponse.Kind.OFFER, responder_name=responder_name, **values
     )

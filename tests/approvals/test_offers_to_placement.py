@@ -703,3 +703,51 @@ def test_the_move_date_cannot_come_before_the_placement_is_available(
     assert not Placement.objects.filter(referral=referral).exists()
     made = placement.placement_confirm(approval=approval, start_date=available, actor=officer)
     assert made.start_date == available
+
+
+def test_an_offer_sent_as_an_option_is_locked_to_the_provider(
+    client, referral, offers, officer, social_worker
+):
+    from tests.referrals.conftest import links_in_outbox
+
+    sent = offers["Framework 2"]
+    left = offers["Framework 3"]
+    offer_services.shortlist_send(referral=referral, responses=[sent], note="", actor=officer)
+    # The provider cannot raise the fee of what the social worker is choosing from.
+    with pytest.raises(DomainError, match="sent to the social worker as an option"):
+        answers.offer_make(
+            request=sent.request,
+            responder_name="Pat",
+            values=offer_values(D("6900"), ofsted_urn=sent.request.provider.ofsted_urn),
+        )
+    assert sent.request.responses.count() == 1
+    # Its link says so, offers no change, and the change page sends them back.
+    token = links_in_outbox("provider_request")[sent.request.provider.referral_emails[0]]
+    page = client.get(reverse("respond:page", kwargs={"token": token})).content.decode()
+    assert "can no longer be changed" in page and "Change your offer" not in page
+    assert "Withdraw your offer" in page
+    response = client.get(reverse("respond:offer", kwargs={"token": token}))
+    assert response.status_code == 302
+    posted = client.post(
+        reverse("respond:offer", kwargs={"token": token}),
+        {"responder_name": "Pat", "weekly_fee": "6900"},
+    )
+    assert posted.status_code == 302 and sent.request.responses.count() == 1
+    # They may still withdraw it; then it cannot be chosen.
+    answers.offer_withdraw(request=sent.request, responder_name="Pat", reason="Carer ill")
+    shortlist = sent.request.round.referral.shortlists.get()
+    with pytest.raises(DomainError, match="withdrawn or changed"):
+        offer_services.option_choose(
+            shortlist=shortlist,
+            option=shortlist.options.get(),
+            rationale="Best match",
+            in_house_reason="Too far",
+            actor=social_worker,
+        )
+    # An offer that was not put forward can still be changed until the deadline.
+    amended = answers.offer_make(
+        request=left.request,
+        responder_name="Pat",
+        values=offer_values(D("4000"), ofsted_urn=left.request.provider.ofsted_urn),
+    )
+    assert amended.version == 2
