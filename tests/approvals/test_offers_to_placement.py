@@ -384,21 +384,20 @@ def test_whoever_chose_or_negotiated_cannot_approve(
         costs.approval_approve(approval=cheaper, actor=chooser)
 
 
-def test_a_withdrawn_or_amended_offer_cannot_be_approved(
+def test_a_chosen_offer_cannot_be_amended_and_once_withdrawn_cannot_be_approved(
     referral, offers, officer, social_worker, head_of_service
 ):
     approval = chosen(referral, officer, social_worker, offers["Framework 2"])
-    answers.offer_make(
-        request=offers["Framework 2"].request,
-        responder_name="Pat",
-        values=offer_values(D("5600")),
-    )
-    with pytest.raises(DomainError, match="withdrawn or changed"):
-        costs.approval_approve(approval=approval, actor=head_of_service)
-    costs.approval_reject(approval=approval, actor=head_of_service, comments="Offer changed")
-    approval = chosen(referral, officer, social_worker, offers["Framework 3"])
+    with pytest.raises(DomainError, match="cannot be changed now"):
+        answers.offer_make(
+            request=offers["Framework 2"].request,
+            responder_name="Pat",
+            values=offer_values(D("6900")),
+        )
+    approval.refresh_from_db()
+    assert approval.total_weekly == offers["Framework 2"].total_weekly
     answers.offer_withdraw(
-        request=offers["Framework 3"].request, responder_name="Pat", reason="Full"
+        request=offers["Framework 2"].request, responder_name="Pat", reason="Full"
     )
     with pytest.raises(DomainError, match="withdrawn or changed"):
         costs.approval_approve(approval=approval, actor=head_of_service)
