@@ -13,7 +13,15 @@ from placements.roles import Role
 from providers.models import GOOD_ENOUGH_RATINGS
 from referrals.models import ProviderRequest, ProviderResponse, Referral
 
-from .models import CostApproval, CostBand, CostBandVersion, FlagOverride
+from .models import (
+    CostApproval,
+    CostBand,
+    CostBandVersion,
+    FlagOverride,
+    Placement,
+    PlacementAgreement,
+    Shortlist,
+)
 
 # Lowest to highest: a higher role may approve what a lower one may.
 APPROVER_RANKS = {
@@ -23,6 +31,45 @@ APPROVER_RANKS = {
     Role.DIRECTOR: 3,
 }
 WEEKS_A_YEAR = 52
+
+
+# --- How options, cost approvals, placements and agreements move (referrals.workflow.step)
+
+ShortlistStatus = Shortlist.Status
+SHORTLIST_STEPS: dict[str, set[str]] = {
+    ShortlistStatus.AWAITING: {ShortlistStatus.CHOSEN, ShortlistStatus.DECLINED},
+    ShortlistStatus.CHOSEN: set(),
+    ShortlistStatus.DECLINED: set(),
+    ShortlistStatus.WITHDRAWN: set(),
+}
+Decision = CostApproval.Status
+APPROVAL_STEPS: dict[str, set[str]] = {
+    Decision.PENDING: {
+        Decision.APPROVED,
+        Decision.REJECTED,
+        Decision.RETURNED,
+        Decision.CANCELLED,
+    },
+    Decision.APPROVED: set(),
+    Decision.REJECTED: set(),
+    Decision.RETURNED: set(),
+    Decision.CANCELLED: set(),
+}
+PlacementStatus = Placement.Status
+PLACEMENT_STEPS: dict[str, set[str]] = {
+    PlacementStatus.CONFIRMED: {PlacementStatus.AGREEMENT_SENT},
+    # A new version of the agreement may replace an unsigned one.
+    PlacementStatus.AGREEMENT_SENT: {PlacementStatus.AGREEMENT_SENT, PlacementStatus.SIGNED},
+    PlacementStatus.SIGNED: {PlacementStatus.PLACED},
+    PlacementStatus.PLACED: set(),
+}
+AgreementStatus = PlacementAgreement.Status
+AGREEMENT_STEPS: dict[str, set[str]] = {
+    AgreementStatus.SENT: {AgreementStatus.SIGNED, AgreementStatus.SUPERSEDED},
+    AgreementStatus.SIGNED: {AgreementStatus.COUNTERSIGNED},
+    AgreementStatus.COUNTERSIGNED: set(),
+    AgreementStatus.SUPERSEDED: set(),
+}
 
 
 # --- Cost bands -----------------------------------------------------------------------

@@ -46,6 +46,19 @@ class Referral(models.Model):
         PLACED = "placed", "Placed"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class Stage(models.TextChoices):
+        """Where the search stands once brokerage has accepted the referral: set by the
+        step that moves it (referrals.workflow.stage_move), never worked out afresh."""
+
+        NONE = "", "Not searching yet"
+        SEARCHING = "searching", "Searching"
+        OPTIONS = "options", "Options with the social worker"
+        COST_APPROVAL = "cost_approval", "Awaiting cost approval"
+        COST_RETURNED = "cost_returned", "Cost returned: negotiate"
+        CONFIRMING = "confirming", "Cost approved: confirm the move"
+        AGREEMENT = "agreement", "Agreement out for signature"
+        PLACED = "placed", "Placed"
+
     class Kind(models.TextChoices):
         PLANNED = "planned", "Planned move"
         EMERGENCY = "emergency", "Emergency"
@@ -62,6 +75,7 @@ class Referral(models.Model):
 
     reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default="", blank=True)
     social_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
     )

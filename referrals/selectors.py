@@ -172,6 +172,7 @@ def referrals_waiting_for(user) -> QuerySet[Referral]:
 ACTION_LIST_COLUMNS = [
     "reference",
     "status",
+    "stage",
     "kind",
     "is_urgent",
     "priority",
@@ -195,6 +196,7 @@ ACTION_LIST_FILTERS = {
     "awaiting_approval": "Awaiting approval",
     "awaiting_qa": "Awaiting brokerage QA",
     "awaiting_social_worker": "Awaiting social worker",
+    "awaiting_cost_approval": "Awaiting cost approval",
     "awaiting_providers": "Awaiting provider responses",
 }
 
@@ -220,7 +222,10 @@ def action_list(user, *, filters=(), today) -> QuerySet[Referral]:
         "awaiting_approval": Q(status__in=[Status.SUBMITTED, Status.ENDORSED])
         | _approvals_outstanding(),
         "awaiting_qa": Q(status=Status.APPROVED),
-        "awaiting_social_worker": Q(status__in=[Status.RETURNED, Status.QA_RETURNED]),
+        # Returned for changes, or choosing between the options sent.
+        "awaiting_social_worker": Q(status__in=[Status.RETURNED, Status.QA_RETURNED])
+        | Q(status=Status.ACCEPTED, stage=Referral.Stage.OPTIONS),
+        "awaiting_cost_approval": Q(status=Status.ACCEPTED, stage=Referral.Stage.COST_APPROVAL),
         "awaiting_providers": Q(
             pk__in=SearchRound.objects.filter(status=SearchRound.Status.OPEN).values("referral_id")
         ),
@@ -372,6 +377,17 @@ def referral_offers(referral: Referral) -> list[ProviderResponse]:
         latest.request = request
         offers.append(latest)
     return sorted(offers, key=lambda offer: offer.agreed_total_weekly)
+
+
+def providers_still_due(referral: Referral) -> dict:
+    """How many providers in the referral's open rounds have not answered yet, and the
+    earliest deadline among those rounds: the officer sees it before sending options."""
+    open_rounds = referral.search_rounds.filter(status=SearchRound.Status.OPEN)
+    silent = ProviderRequest.objects.filter(
+        round__in=open_rounds, answer=ProviderRequest.Answer.AWAITING, revoked_at__isnull=True
+    ).count()
+    first = open_rounds.order_by("deadline_at").values_list("deadline_at", flat=True).first()
+    return {"count": silent, "deadline": first}
 
 
 def next_deadline_subquery():

@@ -163,8 +163,14 @@ def no_option(request, state, token):
 
 
 @require_http_methods(["GET", "POST"])
-@provider_link(answering=True)
+@provider_link(answering=False)
 def withdraw(request, state, token):
+    # An offer can be withdrawn after answers close, while the link still reads: the
+    # social worker may be choosing it.
+    if state.request.answer != ProviderRequest.Answer.OFFER or not (
+        state.can_answer or state.request.offer_locked_at
+    ):
+        return redirect("respond:page", token=token)
     form = WithdrawOfferForm(request.POST if request.method == "POST" else None)
 
     def take_back(form):

@@ -1,17 +1,18 @@
 """The referral's states and the one way to move between them."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from placements.models import User
 from placements.roles import Role
 from placements.services import DomainError
 
-from .models import ChronologyEntry, Referral
+from .models import ChronologyEntry, Referral, SearchRound
 
 Status = Referral.Status
+Stage = Referral.Stage
 
 # from -> the states it may move to. Withdrawal is allowed from every open state.
 ALLOWED: dict[str, set[str]] = {
@@ -72,6 +73,14 @@ def transition(
     if to in CLOSED_STATES:
         locked.closed_at = timezone.now()
         fields.append("closed_at")
+    # The search's stage starts when brokerage accepts it, ends placed, and starts again
+    # if an emergency searched before its approvals is returned.
+    stage = {Status.ACCEPTED: Stage.SEARCHING, Status.PLACED: Stage.PLACED}.get(
+        to, locked.stage if to == Status.WITHDRAWN else Stage.NONE
+    )
+    if stage != locked.stage:
+        locked.stage = stage
+        fields.append("stage")
     if update is not None:
         fields += update(locked)
     locked.save(update_fields=sorted(set(fields)))
@@ -83,6 +92,114 @@ def transition(
         to_status=to,
         text=text,
     )
+    return locked
+
+
+# --- Every other workflow row moves the same way ----------------------------------------
+
+
+def lock_referral(pk: int) -> None:
+    """Take the referral's row lock: the first lock of every step that changes it or the
+    rows under it (then its placement, then its agreement), so two steps cannot deadlock."""
+    Referral.objects.select_for_update().filter(pk=pk).values_list("pk").first()
+
+
+def step(
+    row: models.Model,
+    *,
+    to: str,
+    allowed: Mapping[str, set[str]],
+    referral: Referral,
+    actor,
+    text: str = "",
+    update: Callable[[models.Model], list[str]] | None = None,
+    refused: str = "",
+    field: str = "status",
+):
+    """Move a search round, a set of options, a cost approval, a placement or an
+    agreement from one state to the next, as `transition` moves the referral: lock the
+    referral first, then the row (so every step takes its locks in one order: referral,
+    then placement, then agreement), check the move is in `allowed`, apply `update`
+    (which returns the other fields it set), save, and record `text` in the referral's
+    chronology. Returns the locked, saved row."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("step() must run inside transaction.atomic()")
+    lock_referral(referral.pk)
+    locked = type(row).objects.select_for_update().get(pk=row.pk)
+    current = getattr(locked, field)
+    if to not in allowed.get(current, set()):
+        label = getattr(locked, f"get_{field}_display")().lower()
+        raise DomainError(refused or f"This is {label} now, so it cannot change that way")
+    setattr(locked, field, to)
+    fields = [field]
+    if update is not None:
+        fields += update(locked)
+    locked.save(update_fields=sorted(set(fields)))
+    if text:
+        ChronologyEntry.objects.create(
+            referral_id=referral.pk, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text
+        )
+    return locked
+
+
+SearchRoundStatus = SearchRound.Status
+ROUND_STEPS: dict[str, set[str]] = {
+    SearchRoundStatus.DRAFT: {SearchRoundStatus.OPEN, SearchRoundStatus.CANCELLED},
+    # Closed at its deadline, early when options go out, or when the referral ends.
+    SearchRoundStatus.OPEN: {SearchRoundStatus.CLOSED},
+    SearchRoundStatus.CLOSED: set(),
+    SearchRoundStatus.CANCELLED: set(),
+}
+
+
+# --- The search's stages, once brokerage has accepted the referral -------------------
+
+STAGE_STEPS: dict[str, set[str]] = {
+    Stage.NONE: {Stage.SEARCHING},
+    Stage.SEARCHING: {Stage.OPTIONS},
+    # Declined (back to searching) or one chosen (its cost to approve).
+    Stage.OPTIONS: {Stage.SEARCHING, Stage.COST_APPROVAL},
+    Stage.COST_APPROVAL: {Stage.CONFIRMING, Stage.COST_RETURNED, Stage.SEARCHING},
+    Stage.COST_RETURNED: {Stage.COST_APPROVAL, Stage.SEARCHING},
+    # The move date confirmed (its next action: send the agreement), then the agreement.
+    Stage.CONFIRMING: {Stage.CONFIRMING, Stage.AGREEMENT},
+    # A new version of the agreement, signed, then countersigned.
+    Stage.AGREEMENT: {Stage.AGREEMENT, Stage.PLACED},
+    Stage.PLACED: set(),
+}
+
+
+def stage_move(
+    *,
+    referral: Referral,
+    to: str,
+    actor,
+    text: str = "",
+    next_action: str | None = None,
+    due=None,
+) -> Referral:
+    """Lock the referral (always the first lock a step takes: then its placement, then
+    the agreement), check the step is allowed from the stage it is in, set the stage and
+    the action list's next action, and record the step in the chronology. `next_action`
+    None leaves the officer's own next action as it is."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("stage_move() must run inside transaction.atomic()")
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if to not in STAGE_STEPS[locked.stage]:
+        raise DomainError(
+            f"This referral is at “{locked.get_stage_display().lower()}”, so it cannot move "
+            f"to “{Stage(to).label.lower()}”. Refresh the page to see where it is now."
+        )
+    locked.stage = to
+    fields = ["stage", "updated_at"]
+    if next_action is not None:
+        locked.next_action, locked.next_action_due = next_action, due
+        fields += ["next_action", "next_action_due"]
+    locked.save(update_fields=fields)
+    if text:
+        ChronologyEntry.objects.create(
+            referral=locked, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text
+        )
     return locked
 
 

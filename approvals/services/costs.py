@@ -11,12 +11,13 @@ from django.utils import timezone
 from placements.models import User
 from placements.roles import Role
 from placements.services import DomainError
-from referrals.models import ChronologyEntry, ProviderResponse
-from referrals.services import chronology_add, referral_email
+from referrals.models import ProviderResponse
+from referrals.services import referral_email
+from referrals.workflow import Stage, lock_referral, stage_move, step
 from referrals.workflow import Status as ReferralStatus
 
 from ..models import CostApproval, CostBand, CostBandVersion, Shortlist
-from ..rules import APPROVER_RANKS, approval_refusal, offer_is_current
+from ..rules import APPROVAL_STEPS, APPROVER_RANKS, approval_refusal, offer_is_current
 
 Decision = CostApproval.Status
 BAND_ROLES = (Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
@@ -87,6 +88,7 @@ def approval_waiting_email(approval: CostApproval) -> None:
 
 
 def _decide(approval: CostApproval, actor, *, to: str, comments: str) -> CostApproval:
+    lock_referral(approval.referral_id)
     locked = (
         CostApproval.objects.select_for_update(of=("self",))
         .select_related(
@@ -122,11 +124,17 @@ def _decide(approval: CostApproval, actor, *, to: str, comments: str) -> CostApp
             )
         if locked.option.shortlist.status != Shortlist.Status.CHOSEN:
             raise DomainError("This option is no longer the social worker's choice")
-    locked.status = to
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.comments = comments.strip()
-    locked.save(update_fields=["status", "decided_by", "decided_at", "comments"])
+
+    def decide(row: CostApproval) -> list[str]:
+        row.decided_by, row.decided_at = actor, timezone.now()
+        row.comments = comments.strip()
+        return ["decided_by", "decided_at", "comments"]
+
+    decided = step(
+        locked, to=to, allowed=APPROVAL_STEPS, referral=locked.referral, actor=actor, update=decide
+    )
+    locked.status, locked.decided_by = decided.status, decided.decided_by
+    locked.decided_at, locked.comments = decided.decided_at, decided.comments
     referral = locked.referral
     officer = referral.assigned_officer or locked.option.shortlist.sent_by
     referral_email(
@@ -139,12 +147,19 @@ def _decide(approval: CostApproval, actor, *, to: str, comments: str) -> CostApp
     text = (
         f"Cost of {money(locked.total_weekly)} a week {locked.get_status_display().lower()} "
         f"by {actor}"
-    )
-    chronology_add(
+    ) + (f": {locked.comments}" if locked.comments else "")
+    stage, next_action = {
+        Decision.APPROVED: (Stage.CONFIRMING, "Confirm the move date and send the agreement"),
+        Decision.RETURNED: (Stage.COST_RETURNED, "Negotiate the cost and ask again"),
+        Decision.REJECTED: (Stage.SEARCHING, "The cost was rejected: send new options"),
+    }[to]
+    stage_move(
         referral=referral,
+        to=stage,
         actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
-        text=text + (f": {locked.comments}" if locked.comments else ""),
+        text=text,
+        next_action=next_action,
+        due=timezone.localdate(),
     )
     return locked
 

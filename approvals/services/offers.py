@@ -21,12 +21,14 @@ from referrals.models import (
 )
 from referrals.pack import provider_email_check
 from referrals.services import chronology_add, referral_email
-from referrals.workflow import Status
+from referrals.services.search import rounds_close_early
+from referrals.workflow import Stage, Status, lock_referral, stage_move, step
 
 from ..models import CostApproval, FlagOverride, FlexibilityRequest, Shortlist, ShortlistOption
 from ..rules import (
     FLAG_LABELS,
     OVERRIDERS,
+    SHORTLIST_STEPS,
     approver_for,
     funding_limit,
     offer_flags,
@@ -244,16 +246,23 @@ def shortlist_send(
         count=len(offers),
     )
     names = ", ".join(str(offer.request.provider) for offer in offers)
-    chronology_add(
+    stage_move(
         referral=locked,
+        to=Stage.OPTIONS,
         actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
         text=f"{len(offers)} option{'s' * (len(offers) != 1)} sent to the social worker: {names}",
+        next_action="Wait for the social worker to choose an option",
+        due=timezone.localtime(remind_due_at(shortlist.sent_at, council)).date(),
+    )
+    # Rounds still open would say "waiting for answers" while the choice is being made.
+    rounds_close_early(
+        referral=locked, why="options have been sent to the social worker", actor=actor
     )
     return shortlist
 
 
 def _social_worker_shortlist(shortlist: Shortlist, actor) -> Shortlist:
+    lock_referral(shortlist.referral_id)
     locked = (
         Shortlist.objects.select_for_update(of=("self",))
         .select_related("referral__social_worker", "referral__assigned_officer")
@@ -306,13 +315,23 @@ def option_choose(
             "This provider has withdrawn or changed the offer since it was sent: ask brokerage"
         )
     now = timezone.now()
-    locked.status = Shortlist.Status.CHOSEN
-    locked.chosen = chosen
-    locked.rationale = rationale.strip()
-    locked.in_house_reason = in_house_reason.strip()
-    locked.decided_by = actor
-    locked.decided_at = now
-    locked.save()
+
+    def choose(row: Shortlist) -> list[str]:
+        row.chosen = chosen
+        row.rationale = rationale.strip()
+        row.in_house_reason = in_house_reason.strip()
+        row.decided_by, row.decided_at = actor, now
+        return ["chosen", "rationale", "in_house_reason", "decided_by", "decided_at"]
+
+    locked = step(
+        locked,
+        to=Shortlist.Status.CHOSEN,
+        allowed=SHORTLIST_STEPS,
+        referral=locked.referral,
+        actor=actor,
+        update=choose,
+        refused="These options have already been answered",
+    )
     approval = approval_request(option=chosen, actor=actor)
     referral = locked.referral
     referral_email(
@@ -348,14 +367,16 @@ def approval_request(*, option: ShortlistOption, actor) -> CostApproval:
         requested_by=actor,
     )
     approval_waiting_email(approval)
-    chronology_add(
+    stage_move(
         referral=referral,
+        to=Stage.COST_APPROVAL,
         actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
         text=(
             f"Cost approval asked of the {Role(role).label.lower()}: {money(total)} a week "
             f"({money(total * 52)} a year)"
         ),
+        next_action=f"Wait for the {Role(role).label.lower()} to approve the cost",
+        due=None,
     )
     return approval
 
@@ -366,11 +387,21 @@ def options_decline(*, shortlist: Shortlist, reason: str, actor) -> Shortlist:
     locked = _social_worker_shortlist(shortlist, actor)
     if not reason.strip():
         raise DomainError("Say why none of the options meets the child's needs")
-    locked.status = Shortlist.Status.DECLINED
-    locked.declined_reason = reason.strip()
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.save()
+
+    def decline(row: Shortlist) -> list[str]:
+        row.declined_reason = reason.strip()
+        row.decided_by, row.decided_at = actor, timezone.now()
+        return ["declined_reason", "decided_by", "decided_at"]
+
+    locked = step(
+        locked,
+        to=Shortlist.Status.DECLINED,
+        allowed=SHORTLIST_STEPS,
+        referral=locked.referral,
+        actor=actor,
+        update=decline,
+        refused="These options have already been answered",
+    )
     referral_email(
         locked.referral,
         to=_officers(locked.referral, locked),
@@ -378,11 +409,14 @@ def options_decline(*, shortlist: Shortlist, reason: str, actor) -> Shortlist:
         key=f"declined-{locked.pk}",
         reason=locked.declined_reason,
     )
-    chronology_add(
+    stage_move(
         referral=locked.referral,
+        to=Stage.SEARCHING,
         actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
         text=f"The social worker declined every option: {locked.declined_reason}",
+        next_action="The social worker declined every option: search again, or ask about "
+        "flexibility",
+        due=timezone.localdate(),
     )
     return locked
 

@@ -21,7 +21,7 @@ from referrals.models import ChronologyEntry, ProviderRequest, ProviderResponse,
 from referrals.pack import provider_email_check, referral_redactor, refuse_identifiers
 from referrals.services import chronology_add, referral_email
 from referrals.services.search import search_end
-from referrals.workflow import Status, transition
+from referrals.workflow import Stage, Status, lock_referral, stage_move, step, transition
 
 from ..models import (
     AgreementLink,
@@ -31,6 +31,7 @@ from ..models import (
     ProviderFeedback,
 )
 from ..pdf import agreement_pdf, pdf_active_content
+from ..rules import AGREEMENT_STEPS, PLACEMENT_STEPS
 
 MAX_SIGNED_COPY_BYTES = 10 * 1024 * 1024
 
@@ -41,6 +42,9 @@ def _brokerage(actor) -> None:
 
 
 def _locked_placement(placement: Placement) -> Placement:
+    """The placement, locked after its referral (referral, placement, agreement: the one
+    order every step takes its locks in)."""
+    lock_referral(placement.referral_id)
     return (
         Placement.objects.select_for_update(of=("self",))
         .select_related("referral__social_worker", "referral__placement_type", "provider")
@@ -56,6 +60,7 @@ def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor) -> 
     """The officer confirms the move date of an approved option: the placement is
     recorded at the agreed costs, with the referral's outcomes."""
     _brokerage(actor)
+    lock_referral(approval.referral_id)
     locked = (
         CostApproval.objects.select_for_update(of=("self",))
         .select_related("referral", "option__response__request__provider")
@@ -109,14 +114,16 @@ def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor) -> 
         key=f"placement-{placement.pk}",
         placement=placement,
     )
-    chronology_add(
+    stage_move(
         referral=referral,
+        to=Stage.CONFIRMING,
         actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
         text=(
             f"Placement with {placement.provider} confirmed: moving on "
             f"{start_date:%-d %B %Y}, £{placement.total_weekly:,.2f} a week"
         ),
+        next_action="Send the agreement to the provider to sign",
+        due=timezone.localdate(),
     )
     return placement
 
@@ -143,11 +150,18 @@ def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
     if locked.status == Placement.Status.SIGNED:
         raise DomainError("The provider has signed this agreement: countersign it")
     now = timezone.now()
-    earlier = locked.agreements.exclude(status=PlacementAgreement.Status.SUPERSEDED)
+    earlier = list(locked.agreements.exclude(status=PlacementAgreement.Status.SUPERSEDED))
     AgreementLink.objects.filter(agreement__in=earlier, revoked_at__isnull=True).update(
         revoked_at=now
     )
-    earlier.update(status=PlacementAgreement.Status.SUPERSEDED)
+    for replaced in earlier:
+        step(
+            replaced,
+            to=PlacementAgreement.Status.SUPERSEDED,
+            allowed=AGREEMENT_STEPS,
+            referral=locked.referral,
+            actor=actor,
+        )
     version = locked.agreements.count() + 1
     agreement = PlacementAgreement(placement=locked, version=version, issued_by=actor)
     agreement.issued_pdf.save(
@@ -163,8 +177,13 @@ def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
         token_hash=_token_hash(token),
         expires_at=now + dt.timedelta(days=council.agreement_link_days),
     )
-    locked.status = Placement.Status.AGREEMENT_SENT
-    locked.save(update_fields=["status"])
+    locked = step(
+        locked,
+        to=Placement.Status.AGREEMENT_SENT,
+        allowed=PLACEMENT_STEPS,
+        referral=locked.referral,
+        actor=actor,
+    )
     outbox_enqueue(
         key=f"agreement_to_sign:{agreement.pk}",
         to=locked.provider.referral_emails,
@@ -179,11 +198,13 @@ def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
         sensitive=True,
         check=provider_email_check(locked.referral, council),
     )
-    chronology_add(
+    stage_move(
         referral=locked.referral,
+        to=Stage.AGREEMENT,
         actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
         text=f"Placement agreement version {version} sent to {locked.provider} to sign",
+        next_action="Wait for the provider to sign the agreement",
+        due=timezone.localtime(now + dt.timedelta(days=council.agreement_link_days)).date(),
     )
     return agreement
 
@@ -231,21 +252,33 @@ def agreement_link_resolve(token: str, *, now: dt.datetime | None = None) -> Agr
 
 
 def _signed(agreement: PlacementAgreement, **fields) -> PlacementAgreement:
-    locked = (
-        PlacementAgreement.objects.select_for_update(of=("self",))
-        .select_related("placement__referral__assigned_officer", "placement__provider")
-        .get(pk=agreement.pk)
-    )
-    if locked.status != PlacementAgreement.Status.SENT:
-        raise DomainError("This agreement has already been signed or replaced")
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.status = PlacementAgreement.Status.SIGNED
-    locked.signed_at = timezone.now()
-    locked.save()
-    placement = locked.placement
-    Placement.objects.filter(pk=placement.pk).update(status=Placement.Status.SIGNED)
+    """Signed by the provider: the agreement and its placement move together, locked in
+    the one order (referral, placement, agreement)."""
+    placement = _locked_placement(agreement.placement)
     referral = placement.referral
+
+    def sign(row: PlacementAgreement) -> list[str]:
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.signed_at = timezone.now()
+        return [*fields, "signed_at"]
+
+    locked = step(
+        agreement,
+        to=PlacementAgreement.Status.SIGNED,
+        allowed=AGREEMENT_STEPS,
+        referral=referral,
+        actor=None,
+        update=sign,
+        refused="This agreement has already been signed or replaced",
+    )
+    step(
+        placement,
+        to=Placement.Status.SIGNED,
+        allowed=PLACEMENT_STEPS,
+        referral=referral,
+        actor=None,
+    )
     officer = referral.assigned_officer or locked.issued_by
     referral_email(
         referral,
@@ -255,10 +288,10 @@ def _signed(agreement: PlacementAgreement, **fields) -> PlacementAgreement:
         agreement=locked,
         provider=placement.provider,
     )
-    chronology_add(
+    stage_move(
         referral=referral,
+        to=Stage.AGREEMENT,
         actor=None,
-        kind=ChronologyEntry.Kind.NOTE,
         text=(
             f"Placement agreement version {locked.version} signed for {placement.provider} "
             + (
@@ -267,6 +300,8 @@ def _signed(agreement: PlacementAgreement, **fields) -> PlacementAgreement:
                 else f"by {locked.signed_name}, {locked.signed_role}"
             )
         ),
+        next_action="Countersign the agreement",
+        due=timezone.localdate(),
     )
     return locked
 

@@ -98,6 +98,26 @@ def _answerable(request: ProviderRequest) -> ProviderRequest:
     return locked
 
 
+def _withdrawable(request: ProviderRequest) -> ProviderRequest:
+    locked = (
+        ProviderRequest.objects.select_for_update(of=("self",))
+        .select_related("round__referral", "provider")
+        .get(pk=request.pk)
+    )
+    if not locked.offer_locked_at:
+        return _answerable(locked)
+    search_round = locked.round
+    expiry = link_expiry(search_round, council=CouncilSettings.load())
+    if (
+        locked.revoked_at
+        or search_round.referral.status != Status.ACCEPTED
+        or expiry is None
+        or timezone.now() >= expiry
+    ):
+        raise DomainError("Answers to this request have closed")
+    return locked
+
+
 def _record(
     locked: ProviderRequest, *, kind: str, responder_name: str, **values
 ) -> ProviderResponse:
@@ -134,7 +154,15 @@ OFFER_FIELDS = (
 
 @transaction.atomic
 def offer_make(*, request: ProviderRequest, responder_name: str, values: dict) -> ProviderResponse:
-    """An offer, or a new version of one: every earlier version is kept."""
+    """An offer, or a new version of one: every earlier version is kept. An offer sent
+    to the social worker as an option is not changed (it may be withdrawn)."""
+    current = ProviderRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    if current.answer == Answer.OFFER and current.offer_locked_at:
+        raise DomainError(
+            "Your offer has been sent to the social worker as an option, so it cannot be "
+            "changed now. If you can no longer offer this placement, withdraw the offer; to "
+            f"talk about it, email {CouncilSettings.load().contact_email}."
+        )
     locked = _answerable(request)
     unknown = set(values) - set(OFFER_FIELDS)
     if unknown:
@@ -144,12 +172,6 @@ def offer_make(*, request: ProviderRequest, responder_name: str, values: dict) -
     if not values.get("available_from"):
         raise DomainError("Enter the date the placement is available from")
     amended = locked.answer == Answer.OFFER
-    if amended and locked.offer_locked_at:
-        raise DomainError(
-            "Your offer has been sent to the social worker as an option, so it cannot be "
-            "changed now. If you can no longer offer this placement, withdraw the offer; to "
-            f"talk about it, email {CouncilSettings.load().contact_email}."
-        )
     response = _record(
         locked, kind=ProviderResponse.Kind.OFFER, responder_name=responder_name, **values
     )
@@ -199,7 +221,9 @@ def no_option_give(
 def offer_withdraw(
     *, request: ProviderRequest, responder_name: str, reason: str
 ) -> ProviderResponse:
-    locked = _answerable(request)
+    """Withdraw an offer: while answers are open, or afterwards (until the link dies) for
+    an offer sent to the social worker as an option."""
+    locked = _withdrawable(request)
     if locked.answer != Answer.OFFER:
         raise DomainError("There is no offer to withdraw")
     if not reason.strip():

@@ -41,7 +41,7 @@ from ..search import (
     round_selection,
     widens_tier,
 )
-from ..workflow import Status
+from ..workflow import ROUND_STEPS, Status, lock_referral, step
 from . import _brokerage, chronology_add, referral_email
 
 Kind = SearchRound.Kind
@@ -212,10 +212,21 @@ def round_start(
     return started
 
 
-def _draft(search_round: SearchRound) -> SearchRound:
-    locked = (
+def _closed_now(row: SearchRound) -> list[str]:
+    row.closed_at = timezone.now()
+    return ["closed_at"]
+
+
+def _locked_round(search_round: SearchRound) -> SearchRound:
+    """The round, locked after its referral: every step takes the referral's lock first."""
+    lock_referral(search_round.referral_id)
+    return (
         SearchRound.objects.select_for_update().select_related("referral").get(pk=search_round.pk)
     )
+
+
+def _draft(search_round: SearchRound) -> SearchRound:
+    locked = _locked_round(search_round)
     if locked.status != RoundStatus.DRAFT:
         raise DomainError("This round has already been sent, so its providers cannot change")
     return locked
@@ -327,16 +338,15 @@ def round_put_back(*, search_round: SearchRound, provider_id: int, actor) -> Sea
 @transaction.atomic
 def round_cancel(*, search_round: SearchRound, actor) -> SearchRound:
     locked = _draft(search_round)
-    locked.status = RoundStatus.CANCELLED
-    locked.closed_at = timezone.now()
-    locked.save(update_fields=["status", "closed_at"])
-    chronology_add(
+    return step(
+        locked,
+        to=RoundStatus.CANCELLED,
+        allowed=ROUND_STEPS,
         referral=locked.referral,
         actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
+        update=_closed_now,
         text=f"Round {locked.number} cancelled before it was sent",
     )
-    return locked
 
 
 # --- Sending -------------------------------------------------------------------------
@@ -360,25 +370,34 @@ def round_send(*, search_round: SearchRound, actor, now: dt.datetime | None = No
     if not selection.count:
         raise DomainError("Choose at least one provider to send the round to")
     now = now or timezone.now()
-    locked.deadline_at, locked.chase_at = round_deadline(
+    deadline, chase = round_deadline(
         now,
         urgent=referral.is_urgent,
         emergency=referral.is_emergency,
         hours=locked.response_hours,
         council=council,
     )
-    locked.status = RoundStatus.OPEN
-    locked.sent_by, locked.sent_at = actor, now
-    locked.resource_request = pack
-    locked.save(
-        update_fields=[
-            "deadline_at",
-            "chase_at",
-            "status",
-            "sent_by",
-            "sent_at",
-            "resource_request",
-        ]
+
+    def open_it(row: SearchRound) -> list[str]:
+        row.deadline_at, row.chase_at = deadline, chase
+        row.sent_by, row.sent_at = actor, now
+        row.resource_request = pack
+        return ["deadline_at", "chase_at", "sent_by", "sent_at", "resource_request"]
+
+    count = len(selection.chosen)
+    locked = step(
+        locked,
+        to=RoundStatus.OPEN,
+        allowed=ROUND_STEPS,
+        referral=referral,
+        actor=actor,
+        update=open_it,
+        text=(
+            f"Round {locked.number} ({locked.get_kind_display().lower()}) sent to "
+            f"{count} provider{'s' if count != 1 else ''}: "
+            + ", ".join(c.provider.name for c in selection.chosen)
+            + f". Answers due by {_deadline_words(deadline)}"
+        ),
     )
     requests = ProviderRequest.objects.bulk_create(
         [
@@ -394,17 +413,6 @@ def round_send(*, search_round: SearchRound, actor, now: dt.datetime | None = No
     for request, message in zip(requests, messages, strict=True):
         request.message = message
     ProviderRequest.objects.bulk_update(requests, ["message"])
-    chronology_add(
-        referral=referral,
-        actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
-        text=(
-            f"Round {locked.number} ({locked.get_kind_display().lower()}) sent to "
-            f"{len(requests)} provider{'s' if len(requests) != 1 else ''}: "
-            + ", ".join(c.provider.name for c in selection.chosen)
-            + f". Answers due by {_deadline_words(locked.deadline_at)}"
-        ),
-    )
     return locked
 
 
@@ -412,9 +420,7 @@ def round_send(*, search_round: SearchRound, actor, now: dt.datetime | None = No
 
 
 def _open_round(search_round: SearchRound) -> SearchRound:
-    locked = (
-        SearchRound.objects.select_for_update().select_related("referral").get(pk=search_round.pk)
-    )
+    locked = _locked_round(search_round)
     if locked.status != RoundStatus.OPEN:
         raise DomainError("This round is no longer open")
     return locked
@@ -523,6 +529,10 @@ def _round_officer_emails(search_round: SearchRound) -> list[str]:
     return [officer.email] if officer else []
 
 
+class _NotDue(DomainError):
+    pass
+
+
 def rounds_close_due(*, now: dt.datetime | None = None) -> int:
     """Close every open round whose deadline has passed, each claimed by a conditional
     update, and tell its officer the counts."""
@@ -532,28 +542,35 @@ def rounds_close_due(*, now: dt.datetime | None = None) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            if not SearchRound.objects.filter(
-                pk=pk, status=RoundStatus.OPEN, deadline_at__lte=now
-            ).update(status=RoundStatus.CLOSED, closed_at=now):
-                continue  # another scan closed it
             search_round = SearchRound.objects.select_related(
                 "referral__assigned_officer", "sent_by"
             ).get(pk=pk)
             counts = round_counts(search_round)
-            search_round.summary = counts
-            search_round.save(update_fields=["summary"])
-            text = (
-                f"Round {search_round.number} ({search_round.get_kind_display().lower()}) closed "
-                f"at its deadline: {counts['sent']} sent, {counts['opened']} opened, "
-                f"{counts['offers']} offer{'s' if counts['offers'] != 1 else ''}, "
-                f"{counts['no_option']} no option, {counts['silent']} silent"
-            )
-            chronology_add(
-                referral=search_round.referral,
-                actor=None,
-                kind=ChronologyEntry.Kind.NOTE,
-                text=text,
-            )
+
+            def close(row: SearchRound, counts=counts) -> list[str]:
+                if row.deadline_at > now:
+                    raise _NotDue  # extended since the scan looked
+                row.closed_at, row.summary = now, counts
+                return ["closed_at", "summary"]
+
+            try:
+                step(
+                    search_round,
+                    to=RoundStatus.CLOSED,
+                    allowed=ROUND_STEPS,
+                    referral=search_round.referral,
+                    actor=None,
+                    update=close,
+                    text=(
+                        f"Round {search_round.number} "
+                        f"({search_round.get_kind_display().lower()}) closed at its deadline: "
+                        f"{counts['sent']} sent, {counts['opened']} opened, "
+                        f"{counts['offers']} offer{'s' if counts['offers'] != 1 else ''}, "
+                        f"{counts['no_option']} no option, {counts['silent']} silent"
+                    ),
+                )
+            except DomainError:
+                continue  # another scan closed it, or its deadline moved
             referral_email(
                 search_round.referral,
                 to=_round_officer_emails(search_round),
@@ -564,6 +581,57 @@ def rounds_close_due(*, now: dt.datetime | None = None) -> int:
             )
             closed += 1
     return closed
+
+
+def rounds_close_early(*, referral: Referral, why: str, actor) -> int:
+    """Close the referral's open rounds before their deadlines (options have gone to the
+    social worker): providers who have not answered are told answers have closed; those
+    who have keep their answers. Call inside the step's transaction. Returns how many
+    providers were told."""
+    now = timezone.now()
+    council = CouncilSettings.load()
+    told = 0
+    check = None
+    for search_round in referral.search_rounds.filter(status=RoundStatus.OPEN).select_related(
+        "referral", "category"
+    ):
+        silent = [r for r in _live_requests(search_round) if r.answer == Answer.AWAITING]
+        counts = round_counts(search_round)
+
+        def close(row: SearchRound, counts=counts) -> list[str]:
+            row.closed_at, row.summary = now, counts
+            return ["closed_at", "summary"]
+
+        step(
+            search_round,
+            to=RoundStatus.CLOSED,
+            allowed=ROUND_STEPS,
+            referral=referral,
+            actor=actor,
+            update=close,
+            text=(
+                f"Round {search_round.number} closed before its deadline: {why}. "
+                f"{len(silent)} provider{'s' if len(silent) != 1 else ''} had not answered "
+                "and were told"
+            ),
+        )
+        if silent:
+            check = check or provider_email_check(referral, council)
+            base = _provider_context(search_round, council)
+            outbox_enqueue_many(
+                [
+                    (
+                        f"provider_round_closed:{request.pk}",
+                        request.provider.referral_emails,
+                        "provider_round_closed",
+                        {**base, "provider": request.provider},
+                    )
+                    for request in silent
+                ],
+                check=check,
+            )
+            told += len(silent)
+    return told
 
 
 def search_scan(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -624,9 +692,15 @@ def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | N
     stays as it is. Returns how many providers were told."""
     now = timezone.now()
     council = CouncilSettings.load()
-    referral.search_rounds.filter(status=RoundStatus.DRAFT).update(
-        status=RoundStatus.CANCELLED, closed_at=now
-    )
+    for draft in referral.search_rounds.filter(status=RoundStatus.DRAFT):
+        step(
+            draft,
+            to=RoundStatus.CANCELLED,
+            allowed=ROUND_STEPS,
+            referral=referral,
+            actor=actor,
+            update=_closed_now,
+        )
     told = 0
     check = provider_email_check(referral, council)  # built once, for every round
     for search_round in referral.search_rounds.filter(
@@ -652,10 +726,20 @@ def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | N
             )
             told += len(live)
         if search_round.status == RoundStatus.OPEN:
-            search_round.status = RoundStatus.CLOSED
-            search_round.closed_at = now
-            search_round.summary = round_counts(search_round)
-            search_round.save(update_fields=["status", "closed_at", "summary"])
+            counts = round_counts(search_round)
+
+            def close(row: SearchRound, counts=counts) -> list[str]:
+                row.closed_at, row.summary = now, counts
+                return ["closed_at", "summary"]
+
+            step(
+                search_round,
+                to=RoundStatus.CLOSED,
+                allowed=ROUND_STEPS,
+                referral=referral,
+                actor=actor,
+                update=close,
+            )
     if told:
         chronology_add(
             referral=referral,

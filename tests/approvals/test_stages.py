@@ -1,0 +1,154 @@
+"""Where the search stands shows on the action list and the referral, and moves with
+each step; nothing stays "waiting for answers" once options have gone out."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from approvals.services import costs, offers, placement
+from placements.models import OutboxMessage
+from placements.services import DomainError
+from referrals.models import ProviderRequest, Referral, SearchRound
+from referrals.selectors import action_list
+from referrals.services import answers
+from referrals.workflow import stage_move
+from tests.approvals.offer_factories import offers_in
+
+pytestmark = pytest.mark.django_db
+Stage = Referral.Stage
+
+
+def stage_of(referral) -> str:
+    referral.refresh_from_db()
+    return referral.stage
+
+
+def listed(client, officer, referral) -> str:
+    """The referral's row on the action list, as the officer sees it."""
+    client.force_login(officer)
+    page = client.get(reverse("referrals:action-list")).content.decode()
+    start = page.index(referral.reference)
+    return page[start : page.index("</tr>", start)]
+
+
+def test_the_stage_moves_with_each_step_and_shows_on_the_list_and_the_referral(
+    client, referral, officer, social_worker, head_of_service
+):
+    assert stage_of(referral) == Stage.SEARCHING
+    made = offers_in(referral, officer, {"Framework 1": D("3000"), "Framework 2": D("3500")})
+    assert "Searching" in listed(client, officer, referral)
+    first = offers.shortlist_send(
+        referral=referral, responses=[made["Framework 1"]], note="", actor=officer
+    )
+    referral.refresh_from_db()
+    assert referral.stage == Stage.OPTIONS
+    assert referral.next_action == "Wait for the social worker to choose an option"
+    assert referral.next_action_due > timezone.localdate()
+    row = listed(client, officer, referral)
+    assert "Options with the social worker" in row and "Wait for the social worker" in row
+    assert referral in action_list(officer, filters=["awaiting_social_worker"], today=None)
+    # The social worker declines: the next action says so, and the search goes on.
+    offers.options_decline(shortlist=first, reason="Too far from school", actor=social_worker)
+    referral.refresh_from_db()
+    assert referral.stage == Stage.SEARCHING
+    assert referral.next_action.startswith("The social worker declined every option")
+    assert referral.next_action_due == timezone.localdate()
+    assert "The social worker declined every option" in listed(client, officer, referral)
+    second = offers.shortlist_send(
+        referral=referral, responses=[made["Framework 2"]], note="", actor=officer
+    )
+    approval = offers.option_choose(
+        shortlist=second,
+        option=second.options.get(),
+        rationale="Close to school",
+        in_house_reason="",
+        actor=social_worker,
+    )
+    assert stage_of(referral) == Stage.COST_APPROVAL
+    assert "Awaiting cost approval" in listed(client, officer, referral)
+    assert referral in action_list(officer, filters=["awaiting_cost_approval"], today=None)
+    costs.approval_approve(approval=approval, actor=head_of_service)
+    assert stage_of(referral) == Stage.CONFIRMING
+    made_placement = placement.placement_confirm(
+        approval=approval, start_date=timezone.localdate() + dt.timedelta(days=7), actor=officer
+    )
+    referral.refresh_from_db()
+    assert referral.next_action == "Send the agreement to the provider to sign"
+    agreement = placement.agreement_issue(placement=made_placement, actor=officer)
+    assert stage_of(referral) == Stage.AGREEMENT
+    client.force_login(social_worker)
+    page = client.get(reverse("referrals:detail", kwargs={"pk": referral.pk})).content.decode()
+    assert "Agreement out for signature" in page
+    placement.agreement_sign(
+        agreement=agreement, name="Pat Provider", role="Manager", declaration=True
+    )
+    referral.refresh_from_db()
+    assert referral.next_action == "Countersign the agreement"
+    placement.agreement_countersign(agreement=agreement, actor=officer)
+    assert stage_of(referral) == Stage.PLACED
+
+
+def test_sending_options_closes_open_rounds_after_a_warning(client, referral, officer, providers):
+    made = offers_in(referral, officer, {"Framework 1": D("3000")})
+    silent = ProviderRequest.objects.filter(
+        round__referral=referral, answer=ProviderRequest.Answer.AWAITING
+    )
+    assert silent.count() >= 2
+    client.force_login(officer)
+    url = reverse("approvals:offers", kwargs={"pk": referral.pk})
+    page = client.get(url).content.decode()
+    assert f"{silent.count()} providers have not answered yet" in page
+    assert "Sending options now closes the open rounds" in page
+    offers.shortlist_send(
+        referral=referral, responses=[made["Framework 1"]], note="", actor=officer
+    )
+    rounds = SearchRound.objects.filter(referral=referral)
+    assert not rounds.filter(status=SearchRound.Status.OPEN).exists()
+    assert all(r.summary["sent"] for r in rounds)
+    # Each provider who had not answered is told answers have closed, once; the one who
+    # offered is not.
+    told = OutboxMessage.objects.filter(key__startswith="provider_round_closed:")
+    assert told.count() == silent.count()
+    assert all("Placement request" in m.subject for m in told)
+    for message in told:
+        assert referral.children.first().last_name not in message.body_text
+    page = client.get(url).content.decode()
+    assert "have not answered yet" not in page
+    round_page = client.get(
+        reverse("referrals:round", kwargs={"pk": referral.pk, "round_pk": rounds.last().pk})
+    ).content.decode()
+    assert "Waiting for answers" not in round_page
+
+
+def test_a_step_out_of_order_is_refused(referral, officer, social_worker):
+    with pytest.raises(DomainError, match="cannot move"):
+        stage_move(referral=referral, to=Stage.PLACED, actor=officer)
+    assert stage_of(referral) == Stage.SEARCHING
+
+
+def test_a_chosen_option_withdrawn_leaves_a_clear_state(
+    referral, officer, social_worker, head_of_service
+):
+    made = offers_in(referral, officer, {"Framework 1": D("3000")})
+    shortlist = offers.shortlist_send(
+        referral=referral, responses=[made["Framework 1"]], note="", actor=officer
+    )
+    approval = offers.option_choose(
+        shortlist=shortlist,
+        option=shortlist.options.get(),
+        rationale="Close to school",
+        in_house_reason="",
+        actor=social_worker,
+    )
+    answers.offer_withdraw(
+        request=made["Framework 1"].request, responder_name="Pat", reason="Carer unwell"
+    )
+    with pytest.raises(DomainError, match="withdrawn"):
+        costs.approval_approve(approval=approval, actor=head_of_service)
+    costs.approval_reject(approval=approval, actor=head_of_service, comments="Withdrawn")
+    referral.refresh_from_db()
+    assert referral.stage == Stage.SEARCHING
+    assert referral.next_action == "The cost was rejected: send new options"
