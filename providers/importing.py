@@ -1,9 +1,10 @@
 """Reading a provider spreadsheet (CSV or Excel .xlsx) and checking every row.
 
-Nothing here writes. `parse_import` reads the file, checks each row against the
-directory as it is now and returns an `ImportResult`: what each row would do
-(create, update, unchanged), every row-level error, and the specialisms the file
-names that the directory does not have. `services.provider_import_apply` writes.
+Nothing here writes. `read_spreadsheet` reads the file, once, at upload; what it
+held is kept (`table_to_json`). `check_rows` checks each row against the directory as
+it is now and returns an `ImportResult`: what each row would do (create, update,
+unchanged), every row-level error, and the specialisms the file names that the
+directory does not have. `services.provider_import_confirm` writes.
 
 The format is the export's (`exporting.HEADERS`), so an export re-imports cleanly.
 """
