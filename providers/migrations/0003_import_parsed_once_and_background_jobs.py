@@ -73,6 +73,10 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(discard_unread_previews, migrations.RunPython.noop),
+        # A default, so that going back a migration can add the column again.
+        migrations.AlterField(
+            model_name="providerimport", name="content", field=models.BinaryField(default=b"")
+        ),
         migrations.RemoveField(
             model_name="providerimport",
             name="content",
