@@ -262,7 +262,8 @@ class ProviderImportUploadForm(GDSForm, forms.Form):
 
     def clean_file(self):
         """The size is checked before a byte is read; then the whole file must read as
-        a provider spreadsheet (rows are checked on the preview, not here)."""
+        a provider spreadsheet. It is read here once: what it holds is kept as
+        `cleaned_data["table"]` (rows are checked on the preview, not here)."""
         upload = self.cleaned_data["file"]
         limit = settings.PROVIDER_IMPORT_MAX_BYTES
         size = f"{limit / 1024 / 1024:g}MB" if limit >= 1024 * 1024 else f"{limit / 1024:g}KB"
@@ -273,10 +274,12 @@ class ProviderImportUploadForm(GDSForm, forms.Form):
         if len(content) > limit:  # the size the browser declared was wrong
             raise forms.ValidationError(too_big)
         try:
-            read_spreadsheet(content, upload.name, max_rows=settings.PROVIDER_IMPORT_MAX_ROWS)
+            table = read_spreadsheet(
+                content, upload.name, max_rows=settings.PROVIDER_IMPORT_MAX_ROWS
+            )
         except ImportFileError as error:
             raise forms.ValidationError(str(error)) from error
-        self.cleaned_data["content"] = content
+        self.cleaned_data["table"] = table
         return upload
 
 

@@ -1,9 +1,10 @@
 """Reading a provider spreadsheet (CSV or Excel .xlsx) and checking every row.
 
-Nothing here writes. `parse_import` reads the file, checks each row against the
-directory as it is now and returns an `ImportResult`: what each row would do
-(create, update, unchanged), every row-level error, and the specialisms the file
-names that the directory does not have. `services.provider_import_apply` writes.
+Nothing here writes. `read_spreadsheet` reads the file, once, at upload; what it
+held is kept (`table_to_json`). `check_rows` checks each row against the directory as
+it is now and returns an `ImportResult`: what each row would do (create, update,
+unchanged), every row-level error, and the specialisms the file names that the
+directory does not have. `services.provider_import_confirm` writes.
 
 The format is the export's (`exporting.HEADERS`), so an export re-imports cleanly.
 """
@@ -11,6 +12,7 @@ The format is the export's (`exporting.HEADERS`), so an export re-imports cleanl
 import csv
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections import defaultdict
@@ -248,6 +250,66 @@ def parse_import(content: bytes, filename: str) -> ImportResult:
     """Read and check a whole upload against the directory as it is now."""
     table = read_spreadsheet(content, filename, max_rows=settings.PROVIDER_IMPORT_MAX_ROWS)
     return check_rows(table, Directory.load())
+
+
+# --- Keeping what was read -------------------------------------------------------
+# The file is read once, at upload; what it held is kept as JSON (`table_to_json`) and
+# every later look (the preview, the confirm, a background import) checks that against
+# the directory as it is then (`table_from_json`). Cells keep their type: a date stays a
+# date, a formula stays a formula, so the checks see exactly what the reader saw.
+
+
+def table_to_json(table: Table) -> dict:
+    width = len(table.headers)  # cells past the last heading are never read
+    return {
+        "headers": list(table.headers),
+        "rows": [
+            [number, [_cell_to_json(cell) for cell in cells[:width]]]
+            for number, cells in table.rows
+        ],
+    }
+
+
+def table_from_json(data: Mapping) -> Table:
+    return Table(
+        headers=list(data["headers"]),
+        rows=[(number, [_cell_from_json(c) for c in cells]) for number, cells in data["rows"]],
+    )
+
+
+_TYPES = {
+    "datetime": (dt.datetime, dt.datetime.isoformat, dt.datetime.fromisoformat),
+    "date": (dt.date, dt.date.isoformat, dt.date.fromisoformat),
+    "time": (dt.time, dt.time.isoformat, dt.time.fromisoformat),
+    "timedelta": (dt.timedelta, dt.timedelta.total_seconds, lambda s: dt.timedelta(seconds=s)),
+}
+
+
+def _cell_to_json(cell: RawCell):
+    """A plain value as itself; anything else (a date, a formula, an error) tagged."""
+    value = cell.value
+    plain = (
+        value is None
+        or isinstance(value, str | bool | int)
+        or (isinstance(value, float) and math.isfinite(value))
+    )
+    if plain and not (cell.is_formula or cell.is_error):
+        return value
+    kind = next((k for k, (cls, *_rest) in _TYPES.items() if type(value) is cls), None)
+    if kind:
+        value = _TYPES[kind][1](value)
+    elif not plain:
+        kind, value = "text", str(value)  # an array formula's object, an infinite float
+    return {"t": kind, "v": value, "f": cell.is_formula, "e": cell.is_error}
+
+
+def _cell_from_json(data) -> RawCell:
+    if not isinstance(data, dict):
+        return RawCell(value=data)
+    value, kind = data["v"], data.get("t")
+    if kind in _TYPES:
+        value = _TYPES[kind][2](value)
+    return RawCell(value=value, is_formula=data["f"], is_error=data["e"])
 
 
 def read_spreadsheet(content: bytes, filename: str, *, max_rows: int) -> Table:

@@ -217,22 +217,41 @@ class ProviderCategory(models.Model):
 
 
 class ProviderImport(models.Model):
-    """An uploaded spreadsheet waiting for the administrator to confirm it.
-    Nothing touches the directory until it is applied."""
+    """An uploaded spreadsheet: what it held (read once, at upload) and what became of it.
+
+    The file itself is not kept: `table` holds its headings and rows as read
+    (`importing.table_to_json`). Nothing touches the directory until the uploader
+    confirms; a spreadsheet of more than PROVIDER_IMPORT_BACKGROUND_ROWS rows is then
+    imported by a background task (queued, running, then applied or failed), the rest
+    at once."""
 
     class Status(models.TextChoices):
         PREVIEW = "preview", "Waiting for confirmation"
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
         APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
         DISCARDED = "discarded", "Discarded"
+
+    IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
     filename = models.CharField(max_length=255)
-    content = models.BinaryField()
+    table = models.JSONField(default=dict, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    # What the uploader chose for each new specialism, for a background import:
+    # {key: {"name": ..., "existing": specialism pk or null}}.
+    specialism_decisions = models.JSONField(default=dict, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     applied_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
 
@@ -241,3 +260,13 @@ class ProviderImport(models.Model):
 
     def __str__(self):
         return self.filename
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def progress_key(self) -> str:
+        """Where a background import's progress is kept in the cache. The upload time
+        keeps two databases sharing one Redis (a test run beside a demo) apart."""
+        return f"providers:import-progress:{self.pk}:{self.uploaded_at.timestamp():.6f}"

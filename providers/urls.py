@@ -13,6 +13,7 @@ urlpatterns = [
     path("export/", views_io.provider_export, name="export"),
     path("import/", views_io.import_upload, name="import"),
     path("import/<int:pk>/", views_io.import_preview, name="import-preview"),
+    path("import/<int:pk>/progress/", views_io.import_progress, name="import-progress"),
     path("specialisms/", views.specialism_list, name="specialisms"),
     path("specialisms/<int:pk>/", views.specialism_edit, name="specialism-edit"),
 ]

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from . import exporting, selectors, services
 from .exporting import HEADERS
 from .filters import ProviderFilter
 from .forms import ProviderImportUploadForm
-from .importing import COLUMN_GUIDANCE, ImportFileError, SpecialismDecisionsForm, parse_import
+from .importing import COLUMN_GUIDANCE, SpecialismDecisionsForm
 from .models import ProviderImport
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
@@ -56,7 +57,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         provider_import = services.provider_import_create(
             filename=form.cleaned_data["file"].name,
-            content=form.cleaned_data["content"],
+            table=form.cleaned_data["table"],
             actor=request.user,
         )
         return redirect("providers:import-preview", pk=provider_import.pk)
@@ -83,11 +84,13 @@ def import_preview(request, pk):
     try:
         provider_import = selectors.get_import_for_user(user=request.user, pk=pk)
     except Http404:
-        finished = _finished_import(request.user, pk) if action else None
-        if finished is None:
+        confirmed = _confirmed_import(request.user, pk)
+        if confirmed is not None and confirmed.in_progress:
+            return redirect("providers:import-progress", pk=pk)
+        if confirmed is None or not action:
             raise
         # A second click on "Confirm" (or "Discard") after the first went through.
-        done = "imported" if finished.status == ProviderImport.Status.APPLIED else "discarded"
+        done = "imported" if confirmed.status == ProviderImport.Status.APPLIED else "discarded"
         messages.info(request, f"This spreadsheet has already been {done}.")
         return redirect("providers:list")
     if action == "discard":
@@ -98,33 +101,32 @@ def import_preview(request, pk):
             return redirect("providers:list")
         messages.success(request, "The spreadsheet was discarded. Nothing was changed.")
         return redirect("providers:import")
-    try:
-        result = parse_import(bytes(provider_import.content), provider_import.filename)
-        file_error = ""
-    except ImportFileError as exc:
-        result, file_error = None, str(exc)
+    result = selectors.import_result(provider_import)
     confirming = action == "confirm"
     form = SpecialismDecisionsForm(
-        request.POST if confirming else None,
-        unknown=result.unknown_specialisms if result else [],
+        request.POST if confirming else None, unknown=result.unknown_specialisms
     )
     error = ""
-    if confirming and (form.is_valid() or file_error or result.errors):
+    if confirming and (form.is_valid() or result.errors):
         # With errors in the file the service refuses whatever was chosen.
         decisions = form.decisions() if form.is_valid() else {}
         try:
-            applied = services.provider_import_apply(
+            confirmed = services.provider_import_confirm(
                 provider_import=provider_import, specialism_decisions=decisions, actor=request.user
             )
         except DomainError as exc:
             provider_import.refresh_from_db(fields=["status"])
-            if provider_import.status != ProviderImport.Status.PREVIEW:
+            if provider_import.in_progress:
+                return redirect("providers:import-progress", pk=pk)
+            if provider_import.status not in CONFIRMABLE:
                 # A concurrent request (a double click) applied or discarded it meanwhile.
                 messages.info(request, str(exc))
                 return redirect("providers:list")
             error = str(exc)
         else:
-            messages.success(request, _applied_message(applied))
+            if confirmed.status != ProviderImport.Status.APPLIED:
+                return redirect("providers:import-progress", pk=pk)
+            messages.success(request, _applied_message(confirmed))
             return redirect("providers:list")
     return render(
         request,
@@ -132,21 +134,42 @@ def import_preview(request, pk):
         {
             "provider_import": provider_import,
             "result": result,
-            "file_error": file_error,
             "form": form,
             "error": error,
+            "in_background": provider_import.row_count > settings.PROVIDER_IMPORT_BACKGROUND_ROWS,
         },
     )
 
 
-def _finished_import(user, pk) -> ProviderImport | None:
-    """The user's own import that was already applied or discarded, if that is what
-    a repeated POST is about (a read kept here rather than in the 404 loader)."""
+CONFIRMABLE = (ProviderImport.Status.PREVIEW, ProviderImport.Status.FAILED)
+
+
+def _confirmed_import(user, pk) -> ProviderImport | None:
+    """The user's own import that was already confirmed or discarded, if that is what
+    a repeated POST (or a look back at the preview) is about: a read kept here rather
+    than in the 404 loader."""
     return (
         ProviderImport.objects.filter(pk=pk, uploaded_by=user)
-        .exclude(status=ProviderImport.Status.PREVIEW)
+        .exclude(status__in=CONFIRMABLE)
         .first()
     )
+
+
+@capability_required(Capability.MANAGE_PROVIDERS)
+@require_GET
+def import_progress(request, pk):
+    """A background import: waiting, how far it has got, then what it did or why it
+    failed. The page polls itself (htmx) while the import is under way."""
+    provider_import = selectors.get_import_job_for_user(user=request.user, pk=pk)
+    provider_import = services.provider_import_check_stalled(provider_import=provider_import)
+    progress = selectors.import_progress(provider_import)
+    state = f"{provider_import.status}:{progress.done}"
+    context = {"provider_import": provider_import, "progress": progress, "state": state}
+    if request.htmx:
+        if request.GET.get("seen") == state:
+            return HttpResponse(status=204)  # nothing new: the page (and its reader) stay put
+        return render(request, "providers/_import_progress.html", context)
+    return render(request, "providers/import_progress.html", context)
 
 
 def _applied_message(provider_import: ProviderImport) -> str:

@@ -5,14 +5,17 @@ placements.permissions; a URL missing from it fails the walk, so every new
 page must say who may use it."""
 
 import pytest
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from placements.roles import Role
-from providers.models import ProviderImport, Specialism
+from providers import services as provider_services
+from providers.models import Specialism
 from referrals import services as referrals
 from referrals.models import PlacementType
 from tests.placements.factories import TeamFactory, UserFactory
 from tests.providers.factories import ProviderFactory
+from tests.providers.test_import_helpers import csv_bytes, sheet_row, stored_import
 from tests.referrals.factories import complete_draft
 
 ALL_ROLES = list(Role)
@@ -97,6 +100,7 @@ EXPECTED = {
     "providers:specialism-edit": (ADMIN, 200, 403),
     "providers:import": (ADMIN, 200, 403),
     "providers:import-preview": (ADMIN, 200, 403),
+    "providers:import-progress": (ADMIN, 200, 403),
     "referrals:list": (REFERRAL_VIEWERS, 200, 403),
     "referrals:action-list": (BROKERAGE, 200, 403),
     "referrals:placement-types": (ADMIN, 200, 403),
@@ -179,7 +183,13 @@ def objects(db):
     owner = UserFactory(roles=[Role.ADMINISTRATOR])
     provider = ProviderFactory()
     specialism = Specialism.objects.create(name="Autism")
-    upload = ProviderImport.objects.create(uploaded_by=owner, filename="x.csv", content=b"")
+    upload = stored_import(owner, csv_bytes([sheet_row()]))
+    with override_settings(PROVIDER_IMPORT_BACKGROUND_ROWS=0):  # queued for the worker
+        job = provider_services.provider_import_confirm(
+            provider_import=stored_import(owner, csv_bytes([sheet_row()])),
+            specialism_decisions={},
+            actor=owner,
+        )
     author = UserFactory(roles=[Role.SOCIAL_WORKER], team=TeamFactory(name="Elsewhere"))
     referral = complete_draft(author)
     referrals.exclusion_add(referral=referral, provider=provider, reason="No", actor=author)
@@ -188,6 +198,7 @@ def objects(db):
         "provider": provider,
         "specialism": specialism,
         "import": upload,
+        "import-job": job,
         "referral": referral,
     }
 
@@ -206,6 +217,8 @@ def url_for(name, objects):
         kwargs = {"pk": objects["specialism"].pk}
     elif name == "providers:import-preview":
         kwargs = {"pk": objects["import"].pk}
+    elif name == "providers:import-progress":
+        kwargs = {"pk": objects["import-job"].pk}
     elif name in ("approvals:queue", "approvals:bands", "approvals:tracker"):
         kwargs = {}
     elif name == "approvals:tracker-export":
@@ -294,3 +307,7 @@ def test_another_administrators_import_preview_is_not_found(client, objects):
     client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
     response = client.get(reverse("providers:import-preview", kwargs={"pk": objects["import"].pk}))
     assert response.status_code == 404
+    job = objects["import-job"]
+    assert (
+        client.get(reverse("providers:import-progress", kwargs={"pk": job.pk})).status_code == 404
+    )

@@ -190,8 +190,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # a form says what is too big in its own words.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
 PROVIDER_IMPORT_MAX_BYTES = env.int("PROVIDER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-# Applying costs about 11 ms a changed row, in the request: keep the worst case near 20 s.
+# Applying costs about 11 ms a changed row: keep the worst case near 20 s.
 PROVIDER_IMPORT_MAX_ROWS = env.int("PROVIDER_IMPORT_MAX_ROWS", default=2000)
+# A spreadsheet with more rows than this is imported by the worker, with a progress page;
+# smaller ones at once, in the request.
+PROVIDER_IMPORT_BACKGROUND_ROWS = env.int("PROVIDER_IMPORT_BACKGROUND_ROWS", default=200)
 
 # --- Email ------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -226,6 +229,18 @@ CELERY_BEAT_SCHEDULE = {
     # Options waiting a working day for the social worker's choice.
     "options-remind": {"task": "approvals.tasks.options_remind", "schedule": 15 * 60.0},
 }
+# The cache holds only what is worth losing: how far a background provider import has
+# got. The web and the workers must share it, so with a Redis broker it lives in that
+# Redis; without one, tasks run in process and a cache in the process does.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CELERY_BROKER_URL,
+            "KEY_PREFIX": "placements",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 # A sender holds a message this long; a sender that died lets it go after that.
 OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=300)
 # The sweep resends what is still unsent this long after it was written.

@@ -9,7 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from approvals.management.commands.seed_demo import SPECIALISMS
-from providers.models import Provider, Specialism
+from providers import services
+from providers.models import Provider, ProviderImport, Specialism
+from tests.providers.test_import_helpers import csv_bytes, many_rows
 
 pytestmark = pytest.mark.browser
 
@@ -58,3 +60,38 @@ def test_administrator_imports_the_sample_then_filters_and_exports(
     rows = list(csv.DictReader(io.StringIO(content)))
     assert [row["Reference"] for row in rows] == [first.reference]
     assert rows[0]["Name"] == first.name
+
+
+def test_a_large_spreadsheet_is_imported_in_the_background_with_its_progress(
+    page, administrator, sign_in, assert_accessible, settings, monkeypatch, tmp_path
+):
+    """Over the threshold the import is queued; the progress page polls until the
+    worker (this test, in its place) has applied every row."""
+    settings.PROVIDER_IMPORT_BACKGROUND_ROWS = 3
+    queued = []
+    monkeypatch.setattr(services, "_provider_import_queue", queued.append)
+    spreadsheet = tmp_path / "many-providers.csv"
+    spreadsheet.write_bytes(csv_bytes(many_rows(8)))
+    sign_in(page, administrator)
+    page.goto("/providers/import/")
+    page.get_by_label("Spreadsheet (CSV or Excel .xlsx)").set_input_files(spreadsheet)
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.locator("#in-background")).to_contain_text("imported in the background")
+    page.get_by_role("button", name="Confirm and import").click()
+
+    expect(page.get_by_role("heading", name="Importing the spreadsheet")).to_be_visible()
+    expect(page.locator("#import-state")).to_have_text("Waiting to start")
+    expect(page.locator("#import-status")).to_have_attribute("aria-live", "polite")
+    assert_accessible(page)
+    assert not Provider.objects.exists()
+
+    [import_id] = queued
+    services.provider_import_run(import_id=import_id)  # what the worker does
+    expect(page.locator("#import-state")).to_have_text("Done")  # seen by polling
+    expect(page.locator("#count-create")).to_have_text("8")
+    expect(page.locator("#count-update")).to_have_text("0")
+    assert_accessible(page)
+    assert ProviderImport.objects.get().status == ProviderImport.Status.APPLIED
+    assert Provider.objects.count() == 8
+    page.get_by_role("link", name="Go to the provider directory").click()
+    expect(page.locator("#provider-count")).to_have_text("8 providers")

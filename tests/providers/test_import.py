@@ -33,6 +33,7 @@ from tests.providers.test_import_helpers import (
     directory_state,
     latest_import,
     sheet_row,
+    stored_import,
     upload,
     xlsx_bytes,
 )
@@ -326,9 +327,7 @@ def test_unknown_specialism_mapped_to_an_existing_one(administrator_client, auti
 def test_the_service_refuses_an_undecided_specialism(make_user):
     admin = make_user(Role.ADMINISTRATOR)
     content = csv_bytes([sheet_row(Specialisms="Brand new thing")])
-    provider_import = services.provider_import_create(
-        filename="p.csv", content=content, actor=admin
-    )
+    provider_import = stored_import(admin, content)
     before = directory_state()
     with pytest.raises(DomainError, match="Brand new thing"):
         services.provider_import_apply(
@@ -360,9 +359,7 @@ def test_confirming_twice_imports_once(administrator_client):
 
 def test_the_service_refuses_a_second_apply(make_user):
     admin = make_user(Role.ADMINISTRATOR)
-    provider_import = services.provider_import_create(
-        filename="p.csv", content=csv_bytes([sheet_row()]), actor=admin
-    )
+    provider_import = stored_import(admin, csv_bytes([sheet_row()]))
     services.provider_import_apply(
         provider_import=provider_import, specialism_decisions={}, actor=admin
     )
@@ -392,9 +389,7 @@ def test_another_administrator_gets_404(administrator_client, client_for):
 
 def test_the_service_refuses_another_administrator(make_user):
     owner, other = make_user(Role.ADMINISTRATOR), make_user(Role.ADMINISTRATOR)
-    provider_import = services.provider_import_create(
-        filename="p.csv", content=csv_bytes([sheet_row()]), actor=owner
-    )
+    provider_import = stored_import(owner, csv_bytes([sheet_row()]))
     with pytest.raises(DomainError):
         services.provider_import_apply(
             provider_import=provider_import, specialism_decisions={}, actor=other

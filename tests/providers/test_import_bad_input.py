@@ -4,7 +4,6 @@ import io
 import zipfile
 
 import pytest
-from django.urls import reverse
 
 from providers.exporting import HEADERS
 from providers.models import ProviderImport
@@ -188,20 +187,6 @@ def test_blank_rows_are_skipped_and_do_not_count(administrator_client, settings)
     content = csv_bytes([sheet_row()]) + b",,,,,,,,,,,,,,,,,,,,,,,\r\n\r\n"
     preview = preview_of_upload(administrator_client, content)
     assert preview.context["result"].errors == []
-
-
-def test_a_stored_file_that_no_longer_reads_shows_the_problem(administrator_client):
-    provider_import = ProviderImport.objects.create(
-        uploaded_by=administrator_client.user, filename="x.csv", content=b""
-    )
-    url = reverse("providers:import-preview", args=[provider_import.pk])
-    response = administrator_client.get(url)
-    assert response.status_code == 200
-    assert "The selected file is empty" in response.content.decode()
-    assert "Confirm and import" not in response.content.decode()
-    before = directory_state()
-    assert administrator_client.post(url, {"action": "confirm"}).status_code == 200
-    assert directory_state() == before
 
 
 # --- Row by row -----------------------------------------------------------------------

@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from placements.models import FieldChange
+from providers import services
 from providers.exporting import HEADERS
+from providers.importing import read_spreadsheet
 from providers.models import Provider, ProviderImport, Specialism
 
 
@@ -84,6 +86,20 @@ def confirm(client, provider_import, **decisions):
         reverse("providers:import-preview", args=[provider_import.pk]),
         {"action": "confirm", **decisions},
     )
+
+
+def stored_import(actor, content: bytes, name: str = "providers.csv") -> ProviderImport:
+    """An upload kept as the upload form keeps it: read once, then stored."""
+    table = read_spreadsheet(content, name, max_rows=10_000)
+    return services.provider_import_create(filename=name, table=table, actor=actor)
+
+
+def many_rows(count: int, **changes) -> list[dict]:
+    """`count` valid rows, each a different provider."""
+    return [
+        sheet_row(Reference=f"BIG-{n:04}", Ofsted_URN=f"SC9{n:05}", Name=f"Provider {n}", **changes)
+        for n in range(count)
+    ]
 
 
 def latest_import() -> ProviderImport:
