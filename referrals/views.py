@@ -45,9 +45,11 @@ from .workflow import (
     referral_needs_agreement_evidence,
     user_may_accept_emergency,
     user_may_approve_search,
+    user_may_edit,
     user_may_endorse,
     user_may_qa,
     user_may_return_for_changes,
+    user_may_withdraw,
 )
 
 
@@ -91,7 +93,8 @@ def referral_start(request):
 @require_GET
 def referral_detail(request, pk):
     referral = selectors.get_referral_for_user(user=request.user, pk=pk)
-    can_edit = referral_is_editable(referral) and _may_edit(request.user, referral)
+    can_edit = user_may_edit(request.user, referral)
+    may_endorse = user_may_endorse(request.user, referral)
     problems = section_problems(referral)
     sections = [
         {"section": s, "problems": problems[s.key], "complete": not problems[s.key]}
@@ -108,7 +111,7 @@ def referral_detail(request, pk):
                 1 for s in sections if s["complete"] and not s["section"].optional
             ),
             "required_count": sum(1 for s in SECTIONS if not s.optional),
-            "can_withdraw": _may_withdraw(request.user, referral),
+            "can_withdraw": user_may_withdraw(request.user, referral),
             "latest_return": _latest_return(referral),
             "qa_round": _open_qa_round(referral)
             if referral.status == Referral.Status.QA_RETURNED
@@ -121,10 +124,9 @@ def referral_detail(request, pk):
             if user_can(request.user, Capability.WORK_ACTION_LIST)
             and referral.status not in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN)
             else None,
-            "may_endorse": user_may_endorse(request.user, referral),
+            "may_endorse": may_endorse,
             "may_return": user_may_return_for_changes(request.user, referral),
-            "may_decide": user_may_endorse(request.user, referral)
-            or user_may_approve_search(request.user, referral),
+            "may_decide": may_endorse or user_may_approve_search(request.user, referral),
             "may_record": user_can(request.user, Capability.RECORD_SEARCH_EVIDENCE)
             and referral.status not in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN),
             "needs_evidence": referral_needs_agreement_evidence(referral),
@@ -144,17 +146,19 @@ def _flexibility_open(referral) -> bool:
 
 
 def _choice_context(user, referral) -> dict:
-    """Where the referral stands after the search (recorded by the approvals app; read
-    here through its related names so this app imports nothing above it)."""
+    """Where the referral stands after the search: its stage, set by the approvals app's
+    steps, so the page needs no query of that app's tables (but for a flexibility
+    question waiting)."""
     if referral.status not in (Referral.Status.ACCEPTED, Referral.Status.PLACED):
         return {}
     mine = user.has_role(Role.SOCIAL_WORKER) and (
         referral.social_worker_id == user.pk or referral.team_id == user.team_id
     )
+    Stage = Referral.Stage
     return {
-        "options_waiting": mine and referral.shortlists.filter(status="awaiting").exists(),
+        "options_waiting": mine and referral.stage == Stage.OPTIONS,
         "flexibility_waiting": mine and _flexibility_open(referral),
-        "placement_step": referral.cost_approvals.filter(status="approved").exists(),
+        "placement_step": referral.stage in (Stage.CONFIRMING, Stage.AGREEMENT, Stage.PLACED),
     }
 
 
@@ -184,24 +188,6 @@ def _referral_to_withdraw(user, pk):
     if user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
         return selectors.get_referral_for_user(user=user, pk=pk)
     return selectors.get_referral_to_edit(user=user, pk=pk)
-
-
-def _may_withdraw(user, referral) -> bool:
-    if not referral_can_move(referral, Referral.Status.WITHDRAWN):
-        return False
-    try:
-        _referral_to_withdraw(user, referral.pk)
-    except Http404:
-        return False
-    return True
-
-
-def _may_edit(user, referral) -> bool:
-    try:
-        selectors.get_referral_to_edit(user=user, pk=referral.pk)
-    except Http404:
-        return False
-    return True
 
 
 def _editable_or_redirect(request, pk):

@@ -5,12 +5,15 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from approvals.services import costs, offers, placement
 from placements.models import OutboxMessage
 from placements.services import DomainError
+from referrals import services as referral_services
 from referrals.models import ProviderRequest, Referral, SearchRound
 from referrals.selectors import action_list
 from referrals.services import answers
@@ -152,3 +155,45 @@ def test_a_chosen_option_withdrawn_leaves_a_clear_state(
     referral.refresh_from_db()
     assert referral.stage == Stage.SEARCHING
     assert referral.next_action == "The cost was rejected: send new options"
+
+
+# --- The referral page runs a fixed, small number of queries ---------------------------
+
+REFERRAL_PAGE_QUERIES = {"officer": 20, "social_worker": 18}
+
+
+def _page_queries(client, user, referral) -> int:
+    client.force_login(user)
+    url = reverse("referrals:detail", kwargs={"pk": referral.pk})
+    client.get(url)  # the session and the settings warm up once
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_referral_page_runs_a_fixed_number_of_queries(client, referral, officer, social_worker):
+    made = offers_in(referral, officer, {"Framework 1": D("3000"), "Framework 2": D("3500")})
+    offers.shortlist_send(
+        referral=referral, responses=[made["Framework 1"]], note="", actor=officer
+    )
+    before = {
+        "officer": _page_queries(client, officer, referral),
+        "social_worker": _page_queries(client, social_worker, referral),
+    }
+    assert before == REFERRAL_PAGE_QUERIES
+    # More of everything the page shows costs no more queries.
+    for n in range(15):
+        referral_services.referral_add_note(
+            referral=referral, kind="note", text=f"Called the provider ({n})", actor=officer
+        )
+    offers.options_decline(
+        shortlist=referral.shortlists.get(), reason="Too far", actor=social_worker
+    )
+    offers.shortlist_send(
+        referral=referral, responses=[made["Framework 2"]], note="", actor=officer
+    )
+    after = {
+        "officer": _page_queries(client, officer, referral),
+        "social_worker": _page_queries(client, social_worker, referral),
+    }
+    assert after == before
