@@ -1,5 +1,6 @@
 """Reads scoped to the person asking: who may see which referral lives here."""
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -254,6 +255,24 @@ def action_list(user, *, filters=(), today) -> QuerySet[Referral]:
             "pk",
         )
     )
+
+
+def action_row_version(referral: Referral, *, today) -> str:
+    """A short fingerprint of what an action list row says about the referral. It
+    changes when the referral does (status, priority, officer, next action, a round's
+    deadline, the children, an approval or next action falling overdue), not as the
+    clock moves (days open, the countdown), so a list refreshing in the background can
+    say how many rows really changed."""
+    values = [getattr(referral, name) for name in ACTION_LIST_COLUMNS if "__" not in name]
+    values += [
+        referral.placement_type and referral.placement_type.name,
+        referral.assigned_officer and referral.assigned_officer.full_name,
+        referral.next_deadline,
+        [(c.pk, c.first_name, c.last_name, c.date_of_birth) for c in referral.children.all()],
+        referral.approvals_overdue,
+        bool(referral.next_action_due and referral.next_action_due < today),
+    ]
+    return hashlib.blake2s(repr(values).encode(), digest_size=6).hexdigest()
 
 
 def current_pack(referral: Referral):

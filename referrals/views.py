@@ -1,5 +1,6 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -524,8 +525,12 @@ def action_list(request):
     chosen = form.cleaned_data["show"] if form.is_valid() else []
     referrals = selectors.action_list(request.user, filters=chosen, today=today)
     page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    for referral in page:
+        referral.row_version = selectors.action_row_version(referral, today=today)
     params = request.GET.copy()
     params.pop("page", None)
+    # The filters (htmx) and the list's own background refresh (static/js) ask for the
+    # rows only.
     partial = request.htmx and not request.htmx.history_restore_request
     return render(
         request,
@@ -536,6 +541,7 @@ def action_list(request):
             "today": today,
             "querystring_without_page": params.urlencode(),
             "refreshed_at": timezone.localtime(),
+            "refresh_seconds": settings.ACTION_LIST_REFRESH_SECONDS,
         },
     )
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -120,9 +121,57 @@ def test_background_refresh_gets_the_rows_only_and_is_not_activity(client, socia
         headers={"HX-Request": "true", "X-Background-Refresh": "1"},
     )
     content = response.content.decode()
-    assert content.lstrip().startswith('<div id="action-rows"')
-    assert "<html" not in content and 'hx-trigger="every 30s"' in content
+    url = reverse("referrals:action-list")
+    assert content.lstrip().startswith(f'<div id="action-rows" data-refresh-url="{url}"')
+    assert "<html" not in content and 'id="action-list-pause"' not in content
     assert client.session[SESSION_LAST_SEEN] == before
+
+
+def _versions(client, **params):
+    response = client.get(
+        reverse("referrals:action-list"),
+        params,
+        headers={"HX-Request": "true", "X-Background-Refresh": "1"},
+    )
+    content = response.content.decode()
+    return dict(re.findall(r'data-referral="(\d+)" data-version="(\w+)"', content))
+
+
+def test_each_row_says_when_its_referral_changed(client, social_worker, officer):
+    """The background refresh counts new and changed rows by these fingerprints: the
+    same while nothing changes, a new one when the referral does."""
+    first = referral_with(social_worker)
+    second = referral_with(social_worker, days=20)
+    client.force_login(officer)
+    before = _versions(client)
+    assert set(before) == {str(first.pk), str(second.pk)}
+    assert _versions(client) == before  # nothing changed, nothing to say
+    services.referral_set_next_action(
+        referral=second, next_action="Call Horizon", due=TODAY, actor=officer
+    )
+    after = _versions(client)
+    assert after[str(first.pk)] == before[str(first.pk)]
+    assert after[str(second.pk)] != before[str(second.pk)]
+    third = referral_with(social_worker, days=3)
+    assert set(_versions(client)) == {str(first.pk), str(second.pk), str(third.pk)}
+
+
+def test_the_page_sets_the_refresh_interval_and_a_polite_status(client, officer, settings):
+    settings.ACTION_LIST_REFRESH_SECONDS = 7
+    client.force_login(officer)
+    url = reverse("referrals:action-list")
+    page = client.get(url, {"show": "mine"}).content.decode()
+    # The pause button is hidden until the script that refreshes shows it.
+    assert '<div id="action-list-refresh" data-refresh-seconds="7" hidden>' in page
+    assert "Pause automatic updates</button>" in page
+    status = (
+        '<div id="action-list-status" class="govuk-visually-hidden" role="status"'
+        ' aria-live="polite"></div>'
+    )
+    # Outside the rows, so a refresh never replaces it.
+    rows_start = f'<div id="action-rows" data-refresh-url="{url}?show=mine"'
+    assert page.index(status) < page.index(rows_start)
+    assert "Last updated <time" in page
 
 
 def test_duty_lead_assigns_and_sets_priority_officer_sets_next_action(
