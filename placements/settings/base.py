@@ -226,8 +226,9 @@ CELERY_BEAT_SCHEDULE = {
     # Options waiting a working day for the social worker's choice.
     "options-remind": {"task": "approvals.tasks.options_remind", "schedule": 15 * 60.0},
 }
-# A sender holds a message this long; a sender that died lets it go after that.
-OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=300)
+# A sender holds a message this long; a sender that died lets it go after that. Keep it
+# above the send task's hard time limit (120 s), so a live sender never loses its claim.
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=150)
 # The sweep resends what is still unsent this long after it was written.
 OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
 
