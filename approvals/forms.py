@@ -285,6 +285,32 @@ class SignAgreementForm(GDSForm, forms.Form):
     )
 
 
+class CountersignAgreementForm(GDSForm, forms.Form):
+    """The officer's countersignature: their name, role and a declaration worded like
+    the provider's (for the council, whose name the declaration carries)."""
+
+    name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+    )
+    role = forms.CharField(
+        label="Your role or job title",
+        help_text="For example brokerage officer.",
+        max_length=200,
+        error_messages={"required": "Enter your role or job title"},
+    )
+    declaration = forms.BooleanField(
+        error_messages={
+            "required": "Confirm that you agree to the terms and may countersign for the council"
+        },
+    )
+
+    def __init__(self, *args, declaration: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["declaration"].label = declaration
+
+
 class UploadAgreementForm(GDSForm, forms.Form):
     name = forms.CharField(
         label="Your full name", max_length=200, error_messages={"required": "Enter your full name"}

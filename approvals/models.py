@@ -383,6 +383,10 @@ class PlacementAgreement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     countersigned_at = models.DateTimeField(null=True, blank=True)
+    # As the countersigner gave them, and the declaration they made (word for word).
+    countersigned_name = models.CharField(max_length=200, blank=True)
+    countersigned_role = models.CharField(max_length=200, blank=True)
+    countersign_declaration = models.TextField(blank=True)
     final_pdf = models.FileField(upload_to=agreement_path, blank=True)
 
     class Meta:

@@ -19,7 +19,7 @@ from referrals.selectors import get_referral_for_user
 
 from . import selectors
 from .filters import PlacementFilter
-from .forms import MoveDateForm
+from .forms import CountersignAgreementForm, MoveDateForm
 from .models import CostApproval, PlacementAgreement, ProviderFeedback
 from .services import placement as services
 
@@ -37,11 +37,30 @@ def placement(request, pk):
     if placed is None and approved is None:
         raise Http404
     brokerage = request.user.has_role("brokerage_officer", "duty_lead")
-    form = MoveDateForm(request.POST if request.method == "POST" and brokerage else None)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = MoveDateForm(request.POST if action == "confirm" and brokerage else None)
+    council = CouncilSettings.for_request(request)
+    to_countersign = (
+        placed.agreements.filter(status=PlacementAgreement.Status.SIGNED)
+        .select_related("issued_by")
+        .first()
+        if placed
+        else None
+    )
+    blocker = (
+        services.countersign_blocker(to_countersign, request.user, council)
+        if to_countersign and brokerage
+        else None
+    )
+    countersign = CountersignAgreementForm(
+        request.POST if action == "countersign" and brokerage else None,
+        initial={"name": request.user.full_name, "role": request.user.job_title},
+        declaration=services.countersign_declaration(council),
+        prefix="countersign",
+    )
     if request.method == "POST":
         if not brokerage:
             raise Http404
-        action = request.POST.get("action", "")
         try:
             if action == "confirm" and form.is_valid():
                 services.placement_confirm(
@@ -59,16 +78,27 @@ def placement(request, pk):
                 )
                 return redirect("approvals:placement", pk=pk)
             if action == "countersign" and placed:
-                agreement = placed.agreements.filter(
-                    status=PlacementAgreement.Status.SIGNED
-                ).first()
-                if agreement is None:
+                if to_countersign is None:
                     raise DomainError("There is no signed agreement to countersign")
-                services.agreement_countersign(agreement=agreement, actor=request.user)
-                messages.success(request, "Countersigned. The child is placed.")
-                return redirect("approvals:placement", pk=pk)
+                if countersign.is_valid():
+                    services.agreement_countersign(
+                        agreement=to_countersign,
+                        actor=request.user,
+                        name=countersign.cleaned_data["name"],
+                        role=countersign.cleaned_data["role"],
+                        declaration=countersign.cleaned_data["declaration"],
+                    )
+                    messages.success(
+                        request,
+                        "Countersigned. The child is placed, and the provider is sent the "
+                        "countersigned agreement.",
+                    )
+                    return redirect("approvals:placement", pk=pk)
         except DomainError as error:
-            form.add_error(None, str(error))
+            shown = countersign if action == "countersign" else form
+            if not shown.is_bound:
+                shown.cleaned_data = {}  # an error from the step, not from the form's fields
+            shown.add_error(None, str(error))
     return render(
         request,
         "approvals/placement.html",
@@ -77,6 +107,10 @@ def placement(request, pk):
             "placement": placed,
             "approved": approved,
             "form": form,
+            "countersign": countersign,
+            "to_countersign": to_countersign,
+            "countersign_blocker": blocker,
+            "council": council,
             "brokerage": brokerage,
             "agreements": list(placed.agreements.all()) if placed else [],
             "feedback_waiting": services.unsuccessful_requests(referral) if placed else [],

@@ -98,5 +98,5 @@ def pdf(request, state, token):
         content_type="application/pdf",
         as_attachment=True,
         filename=f"placement-agreement-{agreement.placement.referral.reference}"
-        f"-v{agreement.version}.pdf",
+        f"-v{agreement.version}{'-countersigned' if agreement.final_pdf else ''}.pdf",
     )

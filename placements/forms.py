@@ -196,6 +196,7 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "in_house_approval_role",
             "agreement_review_arrangements",
             "agreement_link_days",
+            "countersign_by_another_person",
         ]
         labels = {
             "council_name": "Council name (shown in the header)",
@@ -221,6 +222,15 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "link_grace_hours": "Hours after the deadline a provider can still read their link",
             "dual_search_from_age": "Search in-house and externally at once from this age",
             "people_in_pack": "How people around the child appear in packs sent to providers",
+            "countersign_by_another_person": (
+                "The agreement must be countersigned by someone other than the officer who "
+                "issued it"
+            ),
+        }
+        help_texts = {
+            "countersign_by_another_person": (
+                "Another brokerage officer or the duty lead countersigns each placement agreement."
+            ),
         }
         widgets = {"people_in_pack": forms.RadioSelect}
 

@@ -256,6 +256,10 @@ class CouncilSettings(models.Model):
     agreement_link_days = models.PositiveSmallIntegerField(
         default=14, help_text="How long a provider's link to sign a placement agreement works."
     )
+    countersign_by_another_person = models.BooleanField(
+        default=True,
+        help_text="The officer who issued a placement agreement cannot countersign it.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

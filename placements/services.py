@@ -1,16 +1,24 @@
 """Writes in the core: outbox, field history, users, council settings."""
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
+import select
+import smtplib
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import OperationalError, transaction
+from django.db import connection as db_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -107,18 +115,108 @@ def outbox_claim(*, message_id: int, held_until: dt.datetime | None = None) -> O
 
 
 def message_id_header(message: OutboxMessage) -> str:
-    """The same Message-ID on every attempt at one message, so a receiving server can
-    drop the copy of a send repeated after a sender died before stamping it."""
+    """The same Message-ID on every attempt at one message (from its key and the site's
+    domain), so a receiving server can drop the copy of a send repeated after a sender
+    died between the server taking it and the stamp."""
     digest = hashlib.sha256(message.key.encode()).hexdigest()[:32]
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     return f"<{message.pk}.{digest}@{domain}>"
+
+
+class _MailConnection(threading.local):
+    """Each sender thread's connection to the SMTP server, opened once and reused: one
+    SMTP transaction a message, and no QUIT between the server taking a message and its
+    stamp."""
+
+    backend: SMTPBackend | None = None
+    key: tuple = ()
+    last_used: float = 0.0
+
+
+_mail = _MailConnection()
+# A connection idle this long is asked NOOP before it is trusted with a message.
+MAIL_CONNECTION_CHECK_AFTER_SECONDS = 60
+
+
+def _mail_settings() -> tuple:
+    return (
+        settings.EMAIL_BACKEND,
+        settings.EMAIL_HOST,
+        settings.EMAIL_PORT,
+        settings.EMAIL_HOST_USER,
+        settings.EMAIL_USE_TLS,
+        settings.EMAIL_USE_SSL,
+    )
+
+
+def _mail_discard() -> None:
+    """Drop this thread's connection without a QUIT (it may be dead already)."""
+    backend, _mail.backend = _mail.backend, None
+    if backend is not None and backend.connection is not None:
+        with contextlib.suppress(OSError):
+            backend.connection.close()
+        backend.connection = None
+
+
+def _mail_alive(backend: SMTPBackend) -> bool:
+    """Not closed or timed out by the server while it sat idle (an idle connection with
+    something to read has been closed, or told it is closing); after a long idle,
+    NOOP."""
+    sock = backend.connection.sock
+    if sock is None or sock.fileno() < 0:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        if readable:
+            return False
+        if time.monotonic() - _mail.last_used > MAIL_CONNECTION_CHECK_AFTER_SECONDS:
+            return backend.connection.noop()[0] == 250
+    except (OSError, smtplib.SMTPException, ValueError):
+        return False
+    return True
+
+
+def _mail_connection():
+    """The backend to send one message through. SMTP: this thread's open connection,
+    reused; any other backend (file, memory, console): a fresh one, as before."""
+    backend = get_connection(fail_silently=False)
+    if not isinstance(backend, SMTPBackend):
+        return backend
+    key = _mail_settings()
+    if _mail.backend is not None and (_mail.key != key or not _mail_alive(_mail.backend)):
+        _mail_discard()
+    if _mail.backend is None:
+        backend.open()
+        _mail.backend, _mail.key = backend, key
+    return _mail.backend
+
+
+def _outbox_stamp_sent(message: OutboxMessage, *, tries: int = 3) -> None:
+    """Stamp a message the SMTP server has taken, in its own short transaction at once:
+    until this commits, a sender that dies leaves it to be sent again. A dropped
+    database connection is retried for a moment rather than widening that window."""
+    sent = {"sent_at": timezone.now(), "attempts": message.attempts + 1, "last_error": ""}
+    if message.sensitive:
+        sent["body_text"] = SENT_SENSITIVE_BODY
+    for attempt in range(1, tries + 1):
+        try:
+            with transaction.atomic():
+                OutboxMessage.objects.filter(pk=message.pk).update(**sent)
+            return
+        except OperationalError:
+            if attempt == tries or db_connection.in_atomic_block:
+                raise
+            logger.warning("outbox message %s sent; stamping it again", message.pk)
+            db_connection.close()
+            time.sleep(0.2 * attempt)
 
 
 def outbox_deliver(
     *, message_id: int, held_until: dt.datetime | None = None, retry_in: int | None = None
 ) -> bool:
-    """Send one message if nobody else has. On an SMTP failure raise OutboxSendFailed;
-    with `retry_in` (seconds) the message stays claimed until that retry is due."""
+    """Send one message if nobody else has, and stamp it the moment the SMTP server has
+    taken it. On an SMTP failure raise OutboxSendFailed; with `retry_in` (seconds) the
+    message stays claimed until that retry is due."""
     message = outbox_claim(message_id=message_id, held_until=held_until)
     if message is None:
         return False
@@ -130,8 +228,10 @@ def outbox_deliver(
         headers={"Message-ID": message_id_header(message)},
     )
     try:
-        email.send(fail_silently=False)
+        backend = _mail_connection()
+        backend.send_messages([email])
     except Exception as exc:
+        _mail_discard()
         hold = None
         if retry_in is not None:
             hold = timezone.now().replace(microsecond=0) + dt.timedelta(seconds=retry_in + 1)
@@ -142,10 +242,9 @@ def outbox_deliver(
         )
         logger.warning("outbox message %s failed: %s", message.pk, type(exc).__name__)
         raise OutboxSendFailed(message.pk, hold) from exc
-    sent = {"sent_at": timezone.now(), "attempts": message.attempts + 1, "last_error": ""}
-    if message.sensitive:
-        sent["body_text"] = SENT_SENSITIVE_BODY
-    OutboxMessage.objects.filter(pk=message.pk).update(**sent)
+    # The server has the message: stamp it before anything else (even the next message).
+    _outbox_stamp_sent(message)
+    _mail.last_used = time.monotonic()
     return True
 
 

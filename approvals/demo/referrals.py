@@ -242,7 +242,8 @@ def _sent(search_round: SearchRound, officer: User) -> SearchRound | None:
 
 def _demo_placed(referral: Referral, officer: User, users: dict[str, User], today) -> None:
     """The cheapest offer sent, chosen, approved by the senior manager, confirmed,
-    signed by the provider and countersigned; the other provider given feedback."""
+    signed by the provider and countersigned by the duty lead; the other provider given
+    feedback."""
     from approvals.models import ProviderFeedback
     from approvals.selectors import current_offers
     from approvals.services import costs, offers, placement
@@ -267,7 +268,15 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
     placement.agreement_sign(
         agreement=agreement, name="Jo Matching", role="Registered manager", declaration=True
     )
-    placement.agreement_countersign(agreement=agreement, actor=officer)
+    # Someone other than the officer who issued it countersigns (a council setting).
+    duty = users["dee.duty"]
+    placement.agreement_countersign(
+        agreement=agreement,
+        actor=duty,
+        name=duty.full_name,
+        role=duty.job_title or "Duty lead",
+        declaration=True,
+    )
     others = placement.unsuccessful_requests(referral)
     if others:
         placement.feedback_send(

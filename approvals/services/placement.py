@@ -171,12 +171,7 @@ def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
     )
     agreement.save()
     council = CouncilSettings.load()
-    token = secrets.token_urlsafe(32)
-    AgreementLink.objects.create(
-        agreement=agreement,
-        token_hash=_token_hash(token),
-        expires_at=now + dt.timedelta(days=council.agreement_link_days),
-    )
+    token = _new_agreement_link(agreement, council)
     locked = step(
         locked,
         to=Placement.Status.AGREEMENT_SENT,
@@ -211,8 +206,9 @@ def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
 
 @dataclass
 class AgreementLinkState:
-    state: str  # "open", "signed", "closed", "unknown"
+    state: str  # "open", "signed", "countersigned", "closed", "unknown"
     agreement: PlacementAgreement | None = None
+    expires_at: dt.datetime | None = None
 
     @property
     def can_sign(self) -> bool:
@@ -220,8 +216,8 @@ class AgreementLinkState:
 
 
 def agreement_link_resolve(token: str, *, now: dt.datetime | None = None) -> AgreementLinkState:
-    """Open to sign while the version is waiting; readable once signed (to download);
-    closed when replaced, revoked or expired."""
+    """Open to sign while the version is waiting; readable once signed and once
+    countersigned (to download the final PDF); closed when replaced, revoked or expired."""
     if not token or len(token) > 100:
         return AgreementLinkState("unknown")
     link = (
@@ -241,13 +237,13 @@ def agreement_link_resolve(token: str, *, now: dt.datetime | None = None) -> Agr
         or agreement.placement.referral.status == Status.WITHDRAWN
     ):
         return AgreementLinkState("closed")
-    if agreement.status == PlacementAgreement.Status.SENT:
-        return AgreementLinkState("open", agreement)
-    if agreement.status in (
-        PlacementAgreement.Status.SIGNED,
-        PlacementAgreement.Status.COUNTERSIGNED,
-    ):
-        return AgreementLinkState("signed", agreement)
+    states = {
+        PlacementAgreement.Status.SENT: "open",
+        PlacementAgreement.Status.SIGNED: "signed",
+        PlacementAgreement.Status.COUNTERSIGNED: "countersigned",
+    }
+    if agreement.status in states:
+        return AgreementLinkState(states[agreement.status], agreement, link.expires_at)
     return AgreementLinkState("closed")
 
 
@@ -350,11 +346,54 @@ def agreement_upload(
     )
 
 
+def countersign_declaration(council: CouncilSettings) -> str:
+    """What the countersigner declares, in the provider's words but for the council."""
+    return (
+        "I agree to the terms of this placement agreement and I may countersign it for "
+        f"{council.council_name}"
+    )
+
+
+def countersign_blocker(
+    agreement: PlacementAgreement, user, council: CouncilSettings
+) -> str | None:
+    """Why `user` may not countersign `agreement`, or None if they may."""
+    if not user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+        return "Only brokerage can countersign the agreement"
+    if council.countersign_by_another_person and agreement.issued_by_id == user.pk:
+        return (
+            "You issued this agreement, and the council requires two people: another "
+            "brokerage officer or the duty lead must countersign it"
+        )
+    return None
+
+
+def _new_agreement_link(agreement: PlacementAgreement, council: CouncilSettings) -> str:
+    token = secrets.token_urlsafe(32)
+    AgreementLink.objects.create(
+        agreement=agreement,
+        token_hash=_token_hash(token),
+        expires_at=timezone.now() + dt.timedelta(days=council.agreement_link_days),
+    )
+    return token
+
+
 @transaction.atomic
-def agreement_countersign(*, agreement: PlacementAgreement, actor) -> PlacementAgreement:
-    """The officer countersigns: the final PDF is stored, the referral is placed, the
-    other providers' links are revoked and they are told."""
+def agreement_countersign(
+    *, agreement: PlacementAgreement, actor, name: str, role: str, declaration: bool
+) -> PlacementAgreement:
+    """The officer countersigns with their name, role and the declaration: the final PDF
+    is stored, the referral is placed, the provider is sent a new link to the final PDF,
+    the other providers' links are revoked and they are told."""
     _brokerage(actor)
+    if not name.strip():
+        raise DomainError("Enter your full name")
+    if not role.strip():
+        raise DomainError("Enter your role or job title")
+    if not declaration:
+        raise DomainError("Confirm that you agree to the terms and may countersign for the council")
+    # Locks in the one order: the referral, then the placement, then the agreement.
+    placement = _locked_placement(agreement.placement)
     locked = (
         PlacementAgreement.objects.select_for_update(of=("self",))
         .select_related("placement__referral", "placement__provider", "placement__response")
@@ -362,31 +401,84 @@ def agreement_countersign(*, agreement: PlacementAgreement, actor) -> PlacementA
     )
     if locked.status != PlacementAgreement.Status.SIGNED:
         raise DomainError("Countersign once the provider has signed this version")
+    council = CouncilSettings.load()
+    if blocker := countersign_blocker(locked, actor, council):
+        raise DomainError(blocker)
     now = timezone.now()
-    locked.status = PlacementAgreement.Status.COUNTERSIGNED
-    locked.countersigned_by = actor
-    locked.countersigned_at = now
-    placement = _locked_placement(locked.placement)
-    locked.final_pdf.save(
-        f"ipa-{placement.referral.reference}-v{locked.version}-final.pdf",
-        ContentFile(agreement_pdf(placement=placement, version=locked.version, agreement=locked)),
-        save=False,
+
+    def countersign(row: PlacementAgreement) -> list[str]:
+        row.countersigned_by, row.countersigned_at = actor, now
+        row.countersigned_name = name.strip()
+        row.countersigned_role = role.strip()
+        row.countersign_declaration = countersign_declaration(council)
+        row.final_pdf.save(
+            f"ipa-{placement.referral.reference}-v{row.version}-final.pdf",
+            ContentFile(agreement_pdf(placement=placement, version=row.version, agreement=row)),
+            save=False,
+        )
+        return [
+            "countersigned_by",
+            "countersigned_at",
+            "countersigned_name",
+            "countersigned_role",
+            "countersign_declaration",
+            "final_pdf",
+        ]
+
+    locked = step(
+        locked,
+        to=PlacementAgreement.Status.COUNTERSIGNED,
+        allowed=AGREEMENT_STEPS,
+        referral=placement.referral,
+        actor=actor,
+        update=countersign,
     )
-    locked.save()
-    placement.status = Placement.Status.PLACED
-    placement.placed_at = now
-    placement.save(update_fields=["status", "placed_at"])
+
+    def placed(row: Placement) -> list[str]:
+        row.placed_at = now
+        return ["placed_at"]
+
+    step(
+        placement,
+        to=Placement.Status.PLACED,
+        allowed=PLACEMENT_STEPS,
+        referral=placement.referral,
+        actor=actor,
+        update=placed,
+    )
     referral = transition(
         referral=placement.referral,
         to=Status.PLACED,
         actor=actor,
-        text=f"Placed with {placement.provider} from {placement.start_date:%-d %B %Y}",
+        text=(
+            f"Placed with {placement.provider} from {placement.start_date:%-d %B %Y}: "
+            f"agreement version {locked.version} countersigned by {locked.countersigned_name}, "
+            f"{locked.countersigned_role}"
+        ),
     )
     search_end(
         referral=referral,
         why="A placement has been found",
         actor=actor,
         keep=placement.response.request,
+    )
+    # The provider gets the countersigned agreement through a link of its own, as long
+    # as the link to sign would have lasted: nothing about the child is in the email.
+    outbox_enqueue(
+        key=f"agreement_countersigned:{locked.pk}",
+        to=placement.provider.referral_emails,
+        template="agreement_countersigned",
+        context={
+            "reference": referral.reference,
+            "provider": placement.provider,
+            "version": locked.version,
+            "countersigned_at": timezone.localtime(now),
+            "link": agreement_url(_new_agreement_link(locked, council)),
+            "days": council.agreement_link_days,
+            "council": council,
+        },
+        sensitive=True,
+        check=provider_email_check(referral, council),
     )
     referral_email(
         referral,

@@ -244,8 +244,9 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
-# A sender holds a message this long; a sender that died lets it go after that.
-OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=300)
+# A sender holds a message this long; a sender that died lets it go after that. Keep it
+# above the send task's hard time limit (120 s), so a live sender never loses its claim.
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=150)
 # The sweep resends what is still unsent this long after it was written.
 OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
 

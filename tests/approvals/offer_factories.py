@@ -67,8 +67,30 @@ def chosen(referral, officer, social_worker, offer, *, others=(), rationale="Mee
     )
 
 
-def placed(approval, officer, approver, *, start=None):
-    """Approve, confirm, issue, sign and countersign."""
+def countersigner():
+    """A duty lead: someone in brokerage other than the officer who issued the agreement."""
+    from placements.roles import Role
+    from tests.placements.factories import UserFactory
+
+    return UserFactory(
+        roles=[Role.BROKERAGE_OFFICER, Role.DUTY_LEAD], full_name="Dee Duty", job_title="Duty lead"
+    )
+
+
+def countersign(agreement, by=None):
+    by = by or countersigner()
+    return placement.agreement_countersign(
+        agreement=agreement,
+        actor=by,
+        name=by.full_name,
+        role=by.job_title or "Brokerage officer",
+        declaration=True,
+    )
+
+
+def placed(approval, officer, approver, *, start=None, countersigned_by=None):
+    """Approve, confirm, issue, sign and countersign (by `countersigned_by`, or a duty
+    lead: the council's default needs someone other than the officer who issued it)."""
     costs.approval_approve(approval=approval, actor=approver)
     made = placement.placement_confirm(
         approval=approval, start_date=start or dt.date.today() + dt.timedelta(days=7), actor=officer
@@ -77,7 +99,7 @@ def placed(approval, officer, approver, *, start=None):
     placement.agreement_sign(
         agreement=agreement, name="Pat Provider", role="Registered manager", declaration=True
     )
-    return placement.agreement_countersign(agreement=agreement, actor=officer)
+    return countersign(agreement, countersigned_by)
 
 
 def ensure_bands() -> None:

@@ -32,7 +32,7 @@ from placements.services import DomainError
 from providers.models import OfstedRating
 from referrals.models import ProviderRequest, Referral
 from referrals.services import answers
-from tests.approvals.offer_factories import chosen, offer_values, placed
+from tests.approvals.offer_factories import chosen, countersigner, offer_values, placed
 from tests.referrals.factories import CHILD
 
 pytestmark = pytest.mark.django_db
@@ -467,7 +467,11 @@ def test_the_agreement_has_the_agreed_terms_and_not_the_childs_identity(
         assert "2013" not in text  # the year of birth
     final = pdf_text(agreement.final_pdf)
     assert "Signed by Pat Provider, Registered manager" in final
-    assert "Countersigned by Bola Officer" in final
+    assert "Countersigned by Dee Duty, Duty lead, on" in " ".join(final.split())
+    assert (
+        "I agree to the terms of this placement agreement and I may countersign it for "
+        "Northshire County Council" in " ".join(final.split())
+    )
     referral.refresh_from_db()
     assert referral.status == Referral.Status.PLACED and referral.closed_at
     # Its rounds are closed and it leaves the action list.
@@ -500,7 +504,9 @@ def test_the_provider_signs_once_and_a_new_version_replaces_the_old(
     with pytest.raises(DomainError, match="Confirm that you agree"):
         placement.agreement_sign(agreement=second, name="Pat", role="Manager", declaration=False)
     with pytest.raises(DomainError, match="Countersign once"):
-        placement.agreement_countersign(agreement=second, actor=officer)
+        placement.agreement_countersign(
+            agreement=second, actor=countersigner(), name="Dee", role="Duty lead", declaration=True
+        )
     with pytest.raises(DomainError, match="must be a PDF"):
         placement.agreement_upload(agreement=second, content=b"hello", name="Pat", role="Manager")
     for active in (pdf_bytes(javascript=True), pdf_bytes(attachment=True), b"%PDF-1.4 junk"):
@@ -667,6 +673,106 @@ def test_a_signed_agreement_is_countersigned_not_replaced(
     placement.agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
     with pytest.raises(DomainError, match="countersign it"):
         placement.agreement_issue(placement=made, actor=officer)
+
+
+def signed_agreement(referral, offers, officer, social_worker, head_of_service):
+    approval = chosen(referral, officer, social_worker, offers["Framework 2"])
+    costs.approval_approve(approval=approval, actor=head_of_service)
+    made = placement.placement_confirm(
+        approval=approval, start_date=dt.date.today() + dt.timedelta(days=5), actor=officer
+    )
+    agreement = placement.agreement_issue(placement=made, actor=officer)
+    placement.agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+    return agreement
+
+
+def test_a_countersignature_records_a_name_role_and_declaration_from_someone_in_brokerage(
+    referral, offers, officer, social_worker, head_of_service
+):
+    agreement = signed_agreement(referral, offers, officer, social_worker, head_of_service)
+    duty = countersigner()
+    good = {"name": "Dee Duty", "role": "Duty lead", "declaration": True}
+    for missing, error in [
+        ({"name": " "}, "Enter your full name"),
+        ({"role": ""}, "Enter your role or job title"),
+        ({"declaration": False}, "Confirm that you agree to the terms and may countersign"),
+    ]:
+        with pytest.raises(DomainError, match=error):
+            placement.agreement_countersign(agreement=agreement, actor=duty, **{**good, **missing})
+    for outsider in (social_worker, head_of_service):
+        with pytest.raises(DomainError, match="Only brokerage"):
+            placement.agreement_countersign(agreement=agreement, actor=outsider, **good)
+    agreement.refresh_from_db()
+    assert agreement.status == PlacementAgreement.Status.SIGNED
+    assert not OutboxMessage.objects.filter(key__startswith="agreement_countersigned:").exists()
+    placement.agreement_countersign(agreement=agreement, actor=duty, **good)
+    agreement.refresh_from_db()
+    assert agreement.status == PlacementAgreement.Status.COUNTERSIGNED
+    assert (agreement.countersigned_name, agreement.countersigned_role) == ("Dee Duty", "Duty lead")
+    assert agreement.countersigned_by == duty and agreement.countersigned_at
+    assert agreement.countersign_declaration == (
+        "I agree to the terms of this placement agreement and I may countersign it for "
+        "Northshire County Council"
+    )
+    assert referral.chronology.filter(
+        text__contains="countersigned by Dee Duty, Duty lead"
+    ).exists()
+
+
+def test_the_officer_who_issued_the_agreement_cannot_countersign_it_unless_the_council_allows(
+    referral, offers, officer, social_worker, head_of_service
+):
+    agreement = signed_agreement(referral, offers, officer, social_worker, head_of_service)
+    good = {"name": "Bola Officer", "role": "Brokerage officer", "declaration": True}
+    with pytest.raises(
+        DomainError, match="You issued this agreement, and the council requires two"
+    ):
+        placement.agreement_countersign(agreement=agreement, actor=officer, **good)
+    agreement.refresh_from_db()
+    assert agreement.status == PlacementAgreement.Status.SIGNED
+    CouncilSettings.objects.filter(pk=CouncilSettings.load().pk).update(
+        countersign_by_another_person=False
+    )
+    placement.agreement_countersign(agreement=agreement, actor=officer, **good)
+    agreement.refresh_from_db()
+    assert agreement.status == PlacementAgreement.Status.COUNTERSIGNED
+    assert agreement.countersigned_by == officer == agreement.issued_by
+
+
+def test_the_provider_is_sent_the_countersigned_agreement_with_nothing_about_the_child(
+    referral, offers, officer, social_worker, head_of_service
+):
+    CouncilSettings.objects.filter(pk=CouncilSettings.load().pk).update(agreement_link_days=10)
+    approval = chosen(referral, officer, social_worker, offers["Framework 2"])
+    agreement = placed(approval, officer, head_of_service)
+    provider = offers["Framework 2"].request.provider
+    message = OutboxMessage.objects.get(key=f"agreement_countersigned:{agreement.pk}")
+    assert message.to == sorted(provider.referral_emails) and message.sensitive
+    assert referral.reference in message.subject and "countersigned" in message.subject
+    body = message.body_text
+    assert referral.reference in body and "works for 10 days" in body
+    born = CHILD["date_of_birth"]
+    for personal in (
+        CHILD["first_name"],
+        CHILD["last_name"],
+        CHILD["known_as"],
+        CHILD["address"],
+        CHILD["postcode"],
+        CHILD["school"],
+        "Kerry",
+        f"{born:%-d %B}",
+        f"{born:%d/%m}",
+        str(born.year),
+    ):
+        assert personal not in body and personal not in message.subject, personal
+    token = re.search(r"/sign/([\w-]+)/", body).group(1)
+    state = placement.agreement_link_resolve(token)
+    assert state.state == "countersigned" and state.agreement == agreement
+    later = timezone.now() + dt.timedelta(days=9, hours=23)
+    assert placement.agreement_link_resolve(token, now=later).state == "countersigned"
+    assert placement.agreement_link_resolve(token, now=later + dt.timedelta(hours=2)).state == (
+        "closed"
+    )
 
 
 def test_the_move_date_cannot_come_before_the_placement_is_available(

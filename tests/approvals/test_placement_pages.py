@@ -16,7 +16,7 @@ from approvals.services import costs, placement
 from approvals.services import offers as offer_services
 from placements.models import OutboxMessage
 from placements.roles import Role
-from tests.approvals.offer_factories import chosen, placed
+from tests.approvals.offer_factories import chosen, countersign, placed
 from tests.referrals.factories import CHILD
 
 pytestmark = pytest.mark.django_db
@@ -216,11 +216,117 @@ def test_the_officer_confirms_issues_and_the_provider_signs_through_the_link(
     agreement.refresh_from_db()
     assert agreement.status == PlacementAgreement.Status.SIGNED
     assert "Signed" in provider.get(sign_url).content.decode()
-    client.post(page_url, {"action": "countersign"})
+    # Signed, it is countersigned, not replaced.
+    replaced = client.post(page_url, {"action": "issue"}).content.decode()
+    assert "There is a problem" in replaced and "countersign it" in replaced
+    # The officer who issued it cannot countersign it: the page says who can.
+    countersigned = {
+        "action": "countersign",
+        "countersign-name": "Bola Officer",
+        "countersign-role": "Brokerage officer",
+        "countersign-declaration": "on",
+    }
+    page = client.get(page_url).content.decode()
+    assert "someone in brokerage other than Bola Officer, who issued it" in page
+    assert "You issued this agreement" in page and 'name="countersign-name"' not in page
+    refused = client.post(page_url, countersigned).content.decode()
+    assert (
+        "There is a problem" in refused and "another brokerage officer or the duty lead" in refused
+    )
+    # Nobody outside brokerage can countersign.
+    for outsider in (social_worker, head_of_service):
+        assert signed_in(outsider).post(page_url, countersigned).status_code == 404
+    agreement.refresh_from_db()
+    assert agreement.status == PlacementAgreement.Status.SIGNED
+    # A colleague countersigns: their name and job title are filled in for them.
+    colleague = signed_in(
+        make_user(
+            Role.BROKERAGE_OFFICER,
+            team=None,
+            full_name="Chris Colleague",
+            job_title="Senior brokerage officer",
+        )
+    )
+    page = colleague.get(page_url).content.decode()
+    assert 'value="Chris Colleague"' in page and 'value="Senior brokerage officer"' in page
+    assert "I may countersign it for Northshire County Council" in page
+    missing = colleague.post(
+        page_url, {"action": "countersign", "countersign-name": "", "countersign-role": ""}
+    ).content.decode()
+    assert "There is a problem" in missing and 'href="#id_countersign-name"' in missing
+    for error in (
+        "Enter your full name",
+        "Enter your role or job title",
+        "Confirm that you agree to the terms and may countersign for the council",
+    ):
+        assert error in missing
+    agreement.refresh_from_db()
+    assert agreement.status == PlacementAgreement.Status.SIGNED
+    done = colleague.post(
+        page_url,
+        {**countersigned, "countersign-name": "Chris Colleague", "countersign-role": "Senior BO"},
+    )
+    assert done.status_code == 302
     agreement.refresh_from_db()
     assert agreement.status == PlacementAgreement.Status.COUNTERSIGNED
+    assert (agreement.countersigned_name, agreement.countersigned_role) == (
+        "Chris Colleague",
+        "Senior BO",
+    )
+    assert "Countersigned by Chris Colleague, Senior BO" in client.get(page_url).content.decode()
     final = client.get(url("agreement-file", referral, agreement_pk=agreement.pk, kind="final"))
     assert final.status_code == 200 and final["Content-Type"] == "application/pdf"
+    # The provider is sent a link of its own to the countersigned agreement.
+    told = OutboxMessage.objects.get(key=f"agreement_countersigned:{agreement.pk}")
+    assert told.to == sorted(agreement.placement.provider.referral_emails)
+    assert "Sam" not in told.body_text and CHILD["first_name"] not in told.body_text
+    final_token = SIGN_LINK.search(told.body_text).group(1)
+    assert final_token != token
+    for link in (final_token, token):  # the link to sign shows it too while it lasts
+        page = provider.get(reverse("sign:page", kwargs={"token": link})).content.decode()
+        assert "Countersigned" in page and "Chris Colleague, Senior BO" in page
+        assert "Download the countersigned agreement (PDF)" in page
+        assert "Sign the agreement" not in page
+    download = provider.get(reverse("sign:pdf", kwargs={"token": final_token}))
+    assert download.status_code == 200 and "no-store" in download["Cache-Control"]
+    assert "countersigned.pdf" in download["Content-Disposition"]
+    with agreement.final_pdf.open("rb") as stored:
+        assert b"".join(download.streaming_content) == stored.read()
+    # Nothing more can be signed through either link.
+    assert provider.post(sign_url, {"action": "sign"}).status_code == 302
+
+
+def test_a_providers_link_reaches_only_its_own_agreement(
+    referral, offers, officer, social_worker, head_of_service
+):
+    approval = chosen(referral, officer, social_worker, offers["Framework 2"])
+    costs.approval_approve(approval=approval, actor=head_of_service)
+    made = placement.placement_confirm(
+        approval=approval, start_date=dt.date.today() + dt.timedelta(days=5), actor=officer
+    )
+    first = placement.agreement_issue(placement=made, actor=officer)
+    second = placement.agreement_issue(placement=made, actor=officer)
+    links = {
+        message.key: SIGN_LINK.search(message.body_text).group(1)
+        for message in OutboxMessage.objects.filter(key__startswith="agreement_to_sign:")
+    }
+    first_token = links[f"agreement_to_sign:{first.pk}"]
+    second_token = links[f"agreement_to_sign:{second.pk}"]
+    placement.agreement_sign(agreement=second, name="Pat", role="Manager", declaration=True)
+    countersign(second)
+    second.refresh_from_db()
+    provider = Client()
+    # The link to the replaced version opens nothing, and downloads nothing.
+    assert provider.get(reverse("sign:page", kwargs={"token": first_token})).status_code == 404
+    assert provider.get(reverse("sign:pdf", kwargs={"token": first_token})).status_code == 404
+    download = provider.get(reverse("sign:pdf", kwargs={"token": second_token}))
+    assert (
+        download.status_code == 200 and "-v2-countersigned.pdf" in download["Content-Disposition"]
+    )
+    with second.final_pdf.open("rb") as stored:
+        assert b"".join(download.streaming_content) == stored.read()
+    # A made-up link downloads nothing either.
+    assert provider.get(reverse("sign:pdf", kwargs={"token": "x" * 43})).status_code == 404
 
 
 def test_feedback_is_sent_to_every_unsuccessful_provider_at_once(

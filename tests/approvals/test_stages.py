@@ -18,7 +18,7 @@ from referrals.models import ProviderRequest, Referral, SearchRound
 from referrals.selectors import action_list
 from referrals.services import answers
 from referrals.workflow import stage_move
-from tests.approvals.offer_factories import offers_in
+from tests.approvals.offer_factories import countersign, offers_in
 
 pytestmark = pytest.mark.django_db
 Stage = Referral.Stage
@@ -90,7 +90,7 @@ def test_the_stage_moves_with_each_step_and_shows_on_the_list_and_the_referral(
     )
     referral.refresh_from_db()
     assert referral.next_action == "Countersign the agreement"
-    placement.agreement_countersign(agreement=agreement, actor=officer)
+    countersign(agreement)
     assert stage_of(referral) == Stage.PLACED
 
 

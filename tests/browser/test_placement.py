@@ -6,7 +6,9 @@ worker; the social worker compares them side by side and chooses the external on
 saying why the in-house one does not meet the child's needs; the head of service
 approves the £5,500 a week from their queue; the officer confirms the move date and
 sends the agreement; the provider signs it through its link, signed out; the officer
-countersigns; the tracker shows the placement; the providers not chosen get feedback.
+cannot countersign what they sent, so the duty lead does, with a name, role and
+declaration; the provider is emailed a link to the countersigned agreement and
+downloads it; the tracker shows the placement; the providers not chosen get feedback.
 axe checks every page seen.
 """
 
@@ -22,6 +24,7 @@ from placements.roles import Role
 from tests.approvals.offer_factories import offers_in
 from tests.browser.conftest import _close_page, _open_page, _sign_in
 from tests.providers.factories import ProviderFactory
+from tests.referrals.factories import CHILD
 from tests.referrals.search_factories import in_house_provider, searchable
 
 pytestmark = pytest.mark.browser
@@ -206,15 +209,53 @@ def test_from_offers_to_a_signed_agreement(
     _success(provider, "the agreement is signed")
     assert_accessible(provider)
 
-    # The officer countersigns: the child is placed.
+    # The officer who sent it cannot countersign it: the council requires two people.
     desk.reload()
-    desk.get_by_role("button", name="Countersign the agreement").click()
-    _success(desk, "Countersigned. The child is placed.")
-    expect(desk.get_by_role("main")).to_contain_text("Placed")
-    with desk.expect_download() as download:
-        desk.get_by_role("link", name=re.compile("Final, countersigned")).click()
+    expect(desk.get_by_role("main")).to_contain_text(
+        "someone in brokerage other than Bo Broker, who issued it, countersigns it"
+    )
+    expect(desk.get_by_role("main")).to_contain_text("You issued this agreement")
+    expect(desk.get_by_role("button", name="Countersign the agreement")).to_have_count(0)
+
+    # The duty lead countersigns, with their name, role and the declaration.
+    duty = person_page(
+        make_person(
+            Role.BROKERAGE_OFFICER,
+            Role.DUTY_LEAD,
+            full_name="Dee Duty",
+            job_title="Duty lead",
+            email="dee@council.example",
+        )
+    )
+    duty.goto(f"/approvals/referrals/{referral.pk}/placement/")
+    expect(duty.get_by_label("Your full name")).to_have_value("Dee Duty")
+    expect(duty.get_by_label("Your role or job title")).to_have_value("Duty lead")
+    duty.get_by_role("button", name="Countersign the agreement").click()
+    expect(duty.locator(".govuk-error-summary")).to_contain_text(
+        "Confirm that you agree to the terms and may countersign for the council"
+    )
+    assert_accessible(duty)
+    duty.get_by_label(re.compile("I may countersign it for")).check()
+    duty.get_by_role("button", name="Countersign the agreement").click()
+    _success(duty, "Countersigned. The child is placed")
+    expect(duty.get_by_role("main")).to_contain_text("Placed")
+    expect(duty.get_by_role("main")).to_contain_text("Countersigned by Dee Duty, Duty lead")
+    with duty.expect_download() as download:
+        duty.get_by_role("link", name=re.compile("Final, countersigned")).click()
     assert download.value.suggested_filename.endswith("-final.pdf")
-    assert_accessible(desk)
+    assert_accessible(duty)
+
+    # The provider is emailed a link to the countersigned agreement, and downloads it.
+    final = [m for m in mail.outbox if "countersigned" in m.subject]
+    assert [m.to for m in final] == [["referrals@ashdown.example"]]
+    assert "Sam" not in final[0].body and CHILD["first_name"] not in final[0].body
+    provider.goto(SIGN_LINK.search(final[0].body).group(1))
+    expect(provider.get_by_role("main")).to_contain_text("Countersigned")
+    expect(provider.get_by_role("main")).to_contain_text("Dee Duty, Duty lead")
+    assert_accessible(provider)
+    with provider.expect_download() as download:
+        provider.get_by_role("link", name="Download the countersigned agreement (PDF)").last.click()
+    assert download.value.suggested_filename.endswith("-countersigned.pdf")
 
     # The tracker shows the placement.
     desk.get_by_role("navigation", name="Menu").get_by_role("link", name="Placements").click()

@@ -171,16 +171,108 @@ def test_a_failed_send_stays_claimed_until_its_retry_is_due():
         assert len(sink.messages) == 1
 
 
+class SenderDied(BaseException):
+    """What a SIGKILL looks like from inside: nothing after it runs, nothing catches it."""
+
+
+def message_ids(sink) -> list[str]:
+    return [message_from_bytes(m.original_content)["Message-ID"].strip() for m in sink.messages]
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_send_repeated_before_its_stamp_carries_the_same_message_id():
-    """A sender killed after the server took a message, before stamping it, leaves it
-    unsent; the next send repeats it with the Message-ID the receiver has seen."""
-    with SMTPSink() as sink, override_settings(**sink.settings()):
-        message = enqueue()
-        OutboxMessage.objects.filter(pk=message.pk).update(sent_at=None, claimed_until=None)
-        assert services.outbox_deliver(message_id=message.pk)
-        ids = [message_from_bytes(m.original_content)["Message-ID"] for m in sink.messages]
+@override_settings(SITE_URL="https://placements.northshire.example")
+def test_a_sender_killed_after_the_server_took_a_message_sends_it_again_with_its_message_id(
+    monkeypatch,
+):
+    """At least once: a sender that dies after the SMTP server accepted a message, before
+    stamping it, leaves it unsent; once its claim lapses the sweep sends it again, with
+    the Message-ID the receiver has already seen."""
+    with SMTPSink() as sink, override_settings(**sink.settings(), OUTBOX_SWEEP_AFTER_SECONDS=0):
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                key="dies:1", to=["a@provider.example"], subject="s", body_text="b"
+            )
+
+        def die(message, **kwargs):
+            raise SenderDied
+
+        with monkeypatch.context() as patched:
+            patched.setattr(services, "_outbox_stamp_sent", die)
+            with pytest.raises(SenderDied):
+                services.outbox_deliver(message_id=message.pk)
+        assert len(sink.messages) == 1
+        message.refresh_from_db()
+        assert message.sent_at is None
+        # While the dead sender's claim holds, nobody sends it again...
+        assert tasks.outbox_sweep() == 0
+        # ...and once it lapses, the sweep does.
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            claimed_until=timezone.now() - dt.timedelta(seconds=1)
+        )
+        assert tasks.outbox_sweep() == 1
+        message.refresh_from_db()
+        assert message.sent_at is not None
+        ids = message_ids(sink)
         assert len(ids) == 2 and ids[0] == ids[1]
-        assert enqueue(key="test:2") is not None
-        other = message_from_bytes(sink.messages[-1].original_content)["Message-ID"]
-        assert other != ids[0]
+        assert ids[0].startswith(f"<{message.pk}.")
+        assert ids[0].endswith("@placements.northshire.example>")
+        # Another message has another Message-ID.
+        enqueue(key="dies:2")
+        assert message_ids(sink)[-1] != ids[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_message_is_stamped_the_moment_the_server_takes_it_on_one_connection(monkeypatch):
+    """One SMTP transaction a message on a connection kept open: no QUIT (and no batch)
+    between the server taking a message and its stamp."""
+    seen_at_stamp = []
+    stamp = services._outbox_stamp_sent
+
+    def watched(message, **kwargs):
+        seen_at_stamp.append((message.key, len(sink.messages), sink.handler.quits))
+        stamp(message, **kwargs)
+
+    monkeypatch.setattr(services, "_outbox_stamp_sent", watched)
+    with SMTPSink() as sink, override_settings(**sink.settings()):
+        with transaction.atomic():
+            for n in range(3):
+                enqueue(key=f"one:{n}", to=[f"p{n}@provider.example"])
+        assert seen_at_stamp == [("one:0", 1, 0), ("one:1", 2, 0), ("one:2", 3, 0)]
+        assert len(set(sink.handler.peers)) == 1  # the connection was reused
+        assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_closed_while_idle_is_not_reused():
+    first = SMTPSink()
+    with first, override_settings(**first.settings()):
+        enqueue(key="idle:1")
+    # The server went away (as one closing an idle connection does) and came back.
+    with SMTPSink(port=first.port) as second, override_settings(**second.settings()):
+        message = enqueue(key="idle:2")
+        message.refresh_from_db()
+        assert len(second.messages) == 1
+        assert message.sent_at is not None and message.attempts == 1  # no failed attempt
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_blip_after_the_server_took_a_message_does_not_send_it_twice(monkeypatch):
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    update = QuerySet.update
+    failures = []
+
+    def flaky(self, **kwargs):
+        if "sent_at" in kwargs and not failures:
+            failures.append(kwargs)
+            raise OperationalError("server closed the connection unexpectedly")
+        return update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", flaky)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    with SMTPSink() as sink, override_settings(**sink.settings()):
+        message = enqueue(key="blip:1")
+        message.refresh_from_db()
+        assert failures and message.sent_at is not None and message.attempts == 1
+        assert len(sink.messages) == 1

@@ -194,7 +194,13 @@ def test_council_settings_validation_and_history(administrator_client):
         "agreement_link_days": 10,
         "working_day_start_hour": 9,
         "emergency_response_working_hours": 4,
+        "countersign_by_another_person": "on",
     }
+    page = administrator_client.get(url).content.decode()
+    assert (
+        "The agreement must be countersigned by someone other than the officer who issued it"
+        in page
+    )
     response = administrator_client.post(url, data)
     assert b"The urgent deadline must not be longer than the standard one" in response.content
     assert CouncilSettings.load().council_name != "Westshire Council"
@@ -204,7 +210,15 @@ def test_council_settings_validation_and_history(administrator_client):
     assert council.council_name == "Westshire Council"
     assert council.bank_holiday_subdivision == "WLS"
     assert council.in_house_approval_role == "senior_manager"
+    assert council.countersign_by_another_person
     assert FieldChange.objects.filter(object_id=council.pk, field="council_name").exists()
+    # Unticked, the officer who issued an agreement may countersign it too.
+    del data["countersign_by_another_person"]
+    assert administrator_client.post(url, data).status_code == 302
+    assert not CouncilSettings.load().countersign_by_another_person
+    assert FieldChange.objects.filter(
+        object_id=council.pk, field="countersign_by_another_person", new_value="False"
+    ).exists()
 
 
 def test_an_invitation_link_is_blanked_once_sent_and_never_in_the_outbox_key(

@@ -10,7 +10,7 @@ outside that window, and the test checks that it was.
 The tests that stop the broker do it to a Redis of their own on a free port, never to
 the configured one other tests (and people) share. Claims here last 3 seconds so a
 dead sender's messages come back quickly; that is only safe because a send to the
-loopback sink takes milliseconds (production keeps 300).
+loopback sink takes milliseconds (production keeps 150).
 """
 
 import asyncio

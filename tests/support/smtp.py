@@ -9,11 +9,15 @@ from aiosmtpd.controller import Controller
 
 @dataclass
 class RecordingHandler:
-    """Accepts mail, or refuses the first `refuse_first` attempts with a 451."""
+    """Accepts mail, or refuses the first `refuse_first` attempts with a 451. Records
+    which connection (the client's address and port) carried each message, and how
+    many times a client said QUIT."""
 
     refuse_first: int = 0
     received: list = field(default_factory=list)
+    peers: list = field(default_factory=list)
     refused: int = 0
+    quits: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope):
@@ -22,7 +26,13 @@ class RecordingHandler:
                 self.refused += 1
                 return "451 Try again later"
             self.received.append(envelope)
+            self.peers.append(session.peer)
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):
+        with self.lock:
+            self.quits += 1
+        return "221 Bye"
 
 
 def free_port() -> int:
@@ -32,9 +42,9 @@ def free_port() -> int:
 
 
 class SMTPSink:
-    def __init__(self, refuse_first: int = 0):
+    def __init__(self, refuse_first: int = 0, port: int | None = None):
         self.handler = RecordingHandler(refuse_first=refuse_first)
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self):

@@ -37,7 +37,7 @@ def stages(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0004_placement_type"),
+        ("approvals", "0005_agreement_countersignature"),
         ("referrals", "0014_referral_stage"),
     ]
 
