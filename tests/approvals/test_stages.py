@@ -197,3 +197,17 @@ def test_the_referral_page_runs_a_fixed_number_of_queries(client, referral, offi
         "social_worker": _page_queries(client, social_worker, referral),
     }
     assert after == before
+
+
+def test_a_refused_form_says_error_once_in_the_title(client, referral, officer):
+    made = offers_in(referral, officer, {"Framework 1": D("3000")})
+    client.force_login(officer)
+    for url in (
+        reverse(
+            "approvals:negotiate", kwargs={"pk": referral.pk, "response_pk": made["Framework 1"].pk}
+        ),
+        reverse("approvals:offers", kwargs={"pk": referral.pk}),
+    ):
+        page = client.post(url, {}).content.decode()
+        title = page[page.index("<title>") : page.index("</title>")]
+        assert title.count("Error:") == 1, title
