@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed lint check-deploy worker beat mail clean
+.PHONY: run test install migrate seed static lint check-deploy worker beat mail clean
 
 # The anonymiser's English word lists come from Debian (wbritish, wbritish-large).
 WORD_LISTS := /usr/share/dict/british-english /usr/share/dict/british-english-large
@@ -31,7 +31,11 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-run: seed
+# The static files, collected where the app serves them when DEBUG is off.
+static: install
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+
+run: seed static
 	@echo ""
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

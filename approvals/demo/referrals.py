@@ -157,9 +157,12 @@ def seed_demo_referrals(users: dict[str, User]) -> int:
                 )
             made.append(referral)
         _demo_search(made[-1], officer, today)
-        # Two more searched, for trying what follows: one with offers to compare, one
+        # Two more searched, for trying what follows: one with offers to compare (their
+        # totals, fee plus £100 of therapy, fall in each approver's band: £3,750 for the
+        # senior manager, £5,500 for the head of service, £7,000, over the funding
+        # approval, for the director; the in-house £950 for the team manager), one
         # taken all the way to a signed agreement (so the tracker has a placement).
-        ready = _demo_offers(made[-2], officer, today, fees=[5400, 4150, 6900])
+        ready = _demo_offers(made[-2], officer, today, fees=[5400, 3650, 6900])
         placed = _demo_offers(made[-3], officer, today, fees=[3200, 3650])
         if ready and placed:
             _demo_placed(placed, officer, users, today)

@@ -42,6 +42,7 @@ DEMO_USERS = [
     ("dan.social", "Dan Whitfield", [Role.SOCIAL_WORKER], "Disabled Children's Team"),
     ("tessa.manager", "Tessa Brown", [Role.TEAM_MANAGER], "Children in Care North"),
     ("lee.manager", "Lee Carter", [Role.TEAM_MANAGER], "Children in Care South"),
+    ("maya.manager", "Maya Hughes", [Role.TEAM_MANAGER], "Disabled Children's Team"),
     ("sophie.lead", "Sophie Grant", [Role.SERVICE_LEAD], "Children in Care North"),
     ("bola.officer", "Bola Adeyemi", [Role.BROKERAGE_OFFICER], None),
     ("chris.officer", "Chris Lam", [Role.BROKERAGE_OFFICER], None),
@@ -50,6 +51,8 @@ DEMO_USERS = [
     ("hugh.head", "Hugh Pemberton", [Role.HEAD_OF_SERVICE], None),
     ("dina.director", "Dina Kowalski", [Role.DIRECTOR], None),
     ("alex.admin", "Alex Morgan", [Role.ADMINISTRATOR], None),
+    # A second administrator: approving roles need two.
+    ("sasha.admin", "Sasha Patel", [Role.ADMINISTRATOR], None),
 ]
 
 SPECIALISMS = [
