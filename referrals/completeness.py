@@ -1,9 +1,17 @@
-"""What a complete referral needs, section by section. The task list, the submit
-service and brokerage QA all use these, so the rule lives once."""
+"""What a complete referral needs, section by section. The task list, the section
+pages, check answers, the submit service and brokerage QA all use these, so the rule
+lives once.
+
+A draft (or a returned referral) may be saved with answers missing: each section keeps
+what the social worker has given. Completeness is checked only when it is submitted,
+and each missing answer is named with a link to where it is given."""
 
 from dataclasses import dataclass
+from itertools import groupby
 
-from .models import Referral
+from django.urls import reverse
+
+from .models import Child, Referral
 
 
 @dataclass(frozen=True)
@@ -22,61 +30,205 @@ SECTIONS = [
     Section("profile", "Getting to know me", "referrals:profile"),
     Section("exclusions", "Providers not to approach", "referrals:exclusions", optional=True),
 ]
+SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 
 
-def _needs_problems(referral: Referral) -> list[str]:
-    problems = []
-    required = {
-        "kind": "what kind of move this is",
-        "placement_type": "the type of placement",
-        "date_needed": "the date needed",
-        "expected_duration": "the expected duration",
-        "location_preferences": "location preferences",
-        "location_restrictions": "location restrictions",
-    }
-    for field, label in required.items():
-        if getattr(referral, field) in (None, ""):
-            problems.append(label)
-    if referral.education_needed is None or referral.therapy_needed is None:
-        problems.append("whether education or therapy is needed")
-    elif (referral.education_needed or referral.therapy_needed) and not (
-        referral.education_therapy_details.strip()
+@dataclass(frozen=True)
+class Missing:
+    """An answer still needed before the referral can be submitted, and where to give it:
+    `href` is the section's page with the answer's field as its fragment."""
+
+    answer: str
+    href: str
+    who: str = ""  # the child or person it is about, when a section lists several
+
+    @property
+    def anchor(self) -> str:
+        """The answer's field, on its own page."""
+        return self.href.partition("#")[2]
+
+    @property
+    def text(self) -> str:
+        return f"{self.who}: {self.answer}" if self.who else self.answer
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def missing_summary(missing: list[Missing], *, brief: bool = False) -> str:
+    """ "Jayden: date of birth, health; the date needed": what is missing, in a line.
+    `brief` counts a child's or person's answers when there are more than three."""
+    parts = []
+    for who, items in groupby(missing, key=lambda m: m.who):
+        answers = [m.answer for m in items]
+        if who and brief and len(answers) > 3:
+            parts.append(f"{who}: {len(answers)} answers")
+        else:
+            parts += [f"{who}: {', '.join(answers)}"] if who else answers
+    return "; ".join(parts)
+
+
+def _href(referral: Referral, url_name: str, anchor: str = "", **kwargs) -> str:
+    url = reverse(url_name, kwargs={"pk": referral.pk, **kwargs})
+    return f"{url}#{anchor}" if anchor else url
+
+
+# Each answer about a child that a submitted referral needs, and the field it is given
+# in (a date's first box is its day; a choice's first box its first option).
+CHILD_ANSWERS = {
+    "last_name": ("last name", "id_last_name"),
+    "date_of_birth": ("date of birth", "id_date_of_birth_0"),
+    "gender": ("gender", "id_gender"),
+    "ethnicity": ("ethnicity", "id_ethnicity"),
+    "religion": ("religion", "id_religion"),
+    "first_language": ("first language", "id_first_language"),
+    "legal_status": ("legal status", "id_legal_status"),
+    "address": ("home address", "id_address"),
+    "postcode": ("postcode", "id_postcode"),
+    "school": ("school or nursery", "id_school"),
+    "sen_disability": ("special educational needs or disability", "id_sen_disability"),
+    "health": ("health", "id_health"),
+    "behaviours": ("behaviours that challenge", "id_behaviours"),
+    "risks": ("risks", "id_risks"),
+    "interests": ("interests and what works for them", "id_interests"),
+}
+
+NEEDS_ANSWERS = {
+    "kind": ("what kind of move this is", "id_kind_1"),
+    "placement_type": ("the type of placement", "id_placement_type_1"),
+    "date_needed": ("the date needed", "id_date_needed_0"),
+    "expected_duration": ("the expected duration", "id_expected_duration"),
+    "location_preferences": ("location preferences", "id_location_preferences"),
+    "location_restrictions": ("location restrictions", "id_location_restrictions"),
+    "education_needed": ("whether education is needed", "id_education_needed_1"),
+    "therapy_needed": ("whether therapy is needed", "id_therapy_needed_1"),
+}
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def child_missing(child: Child) -> list[Missing]:
+    """What a child's record still needs (a child is kept from their first name on)."""
+    referral = child.referral
+    return [
+        Missing(
+            answer,
+            _href(referral, "referrals:child-edit", anchor, child_pk=child.pk),
+            who=child.full_name,
+        )
+        for name, (answer, anchor) in CHILD_ANSWERS.items()
+        if _blank(getattr(child, name))
+    ]
+
+
+def person_missing(person) -> list[Missing]:
+    if not _blank(person.relationship):
+        return []
+    href = _href(person.referral, "referrals:person-edit", "id_relationship", person_pk=person.pk)
+    return [Missing("relationship to the child", href, who=person.full_name)]
+
+
+def _children_missing(referral: Referral) -> list[Missing]:
+    children = referral.children.all()
+    if not children:
+        return [Missing("at least one child", _href(referral, "referrals:child-add"))]
+    missing = []
+    for child in children:
+        child.referral = referral  # no query per child for its links
+        missing += child_missing(child)
+    return missing
+
+
+def _people_missing(referral: Referral) -> list[Missing]:
+    people = referral.people.all()
+    if not people and not referral.no_people_to_add:
+        return [
+            Missing(
+                "the people around the child, or confirm there is nobody to add",
+                _href(referral, "referrals:people"),
+            )
+        ]
+    missing = []
+    for person in people:
+        person.referral = referral
+        missing += person_missing(person)
+    return missing
+
+
+def _needs_missing(referral: Referral) -> list[Missing]:
+    missing = [
+        Missing(answer, _href(referral, "referrals:needs", anchor))
+        for name, (answer, anchor) in NEEDS_ANSWERS.items()
+        if _blank(getattr(referral, name))
+    ]
+    if (referral.education_needed or referral.therapy_needed) and _blank(
+        referral.education_therapy_details
     ):
-        problems.append("details of the education or therapy")
+        missing.append(
+            Missing(
+                "details of the education or therapy",
+                _href(referral, "referrals:needs", "id_education_therapy_details"),
+            )
+        )
     if len(referral.children.all()) > 1:
         if not referral.siblings:
-            problems.append("whether the children must be placed together")
-        elif referral.siblings == Referral.Siblings.APART and not referral.sibling_arrangement:
-            problems.append("who should be placed with whom")
-    return problems
+            missing.append(
+                Missing(
+                    "whether the children must be placed together",
+                    _href(referral, "referrals:needs", "id_siblings_1"),
+                )
+            )
+        elif referral.siblings == Referral.Siblings.APART and _blank(referral.sibling_arrangement):
+            missing.append(
+                Missing(
+                    "who should be placed with whom",
+                    _href(referral, "referrals:needs", "id_sibling_arrangement"),
+                )
+            )
+    return missing
 
 
-def section_problems(referral: Referral) -> dict[str, list[str]]:
-    """For each section, what is still missing (an empty list means complete)."""
+def section_missing(referral: Referral) -> dict[str, list[Missing]]:
+    """For each section, the answers still missing (an empty list means complete)."""
     outcomes = len(referral.outcomes.all())
     return {
-        "children": [] if referral.children.all() else ["at least one child"],
-        "people": (
-            []
-            if referral.no_people_to_add or referral.people.all()
-            else ["the people around the child, or confirm there is nobody to add"]
-        ),
-        "needs": _needs_problems(referral),
-        "outcomes": [] if 1 <= outcomes <= 3 else ["one to three desired outcomes"],
+        "children": _children_missing(referral),
+        "people": _people_missing(referral),
+        "needs": _needs_missing(referral),
+        "outcomes": []
+        if 1 <= outcomes <= 3
+        else [
+            Missing(
+                "at least one desired outcome" if not outcomes else "one to three outcomes",
+                _href(referral, "referrals:outcomes", "id_outcome_1"),
+            )
+        ],
         "profile": []
         if referral.getting_to_know_me.strip()
-        else ["the getting to know me profile"],
+        else [
+            Missing(
+                "the getting to know me profile",
+                _href(referral, "referrals:profile", "id_getting_to_know_me"),
+            )
+        ],
         "exclusions": [],
     }
 
 
+def referral_missing_answers(referral: Referral) -> list[tuple[Section, list[Missing]]]:
+    """The sections a submission still needs answers in, with those answers."""
+    missing = section_missing(referral)
+    return [(s, missing[s.key]) for s in SECTIONS if not s.optional and missing[s.key]]
+
+
 def referral_missing_sections(referral: Referral) -> list[str]:
-    problems = section_problems(referral)
-    return [s.title for s in SECTIONS if not s.optional and problems[s.key]]
+    return [section.title for section, _ in referral_missing_answers(referral)]
 
 
 def referral_is_complete(referral: Referral) -> bool:
-    return not referral_missing_sections(referral)
+    return not referral_missing_answers(referral)
 
 
 @dataclass(frozen=True)
@@ -88,9 +240,9 @@ class CheckItem:
 
 def qa_checklist(referral: Referral) -> list[CheckItem]:
     """What a brokerage officer checks before accepting a referral onto the action list."""
-    problems = section_problems(referral)
+    missing = section_missing(referral)
     items = [
-        CheckItem(section.title, not problems[section.key], "; ".join(problems[section.key]))
+        CheckItem(section.title, not missing[section.key], missing_summary(missing[section.key]))
         for section in SECTIONS
         if not section.optional
     ]

@@ -19,43 +19,77 @@ MONEY_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "fals
 NONE_HINT = "Write “None” or “N/A” if there is nothing to say."
 
 
-def required_text(label: str, *, what: str, hint: str = "", rows: int = 4) -> forms.CharField:
-    """A required box: blank is refused, “None” or “N/A” is an answer."""
+def answer_text(label: str, *, hint: str = "", rows: int = 4) -> forms.CharField:
+    """A box that must be answered before the referral is submitted: “None” or “N/A”
+    is an answer."""
     return forms.CharField(
         label=label,
         help_text=f"{hint} {NONE_HINT}".strip(),
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": f"Enter {what}, or write None"},
     )
+
+
+class DraftAnswers:
+    """Mix in to a form for a section of a referral the social worker is drafting.
+
+    A draft keeps what it is given. An answer left blank is not an error here: it is
+    still to complete, and the referral cannot be submitted until it is given
+    (`completeness`). An answer given but wrong (a date that is not real, a number that
+    is not a number, text over its limit, a date of birth in the future) is an error,
+    and is not saved; `answers_to_save()` gives every answer that passed, to save even
+    when others did not.
+
+    `kept_from` names the answers without which there is nothing to keep (a child
+    without a first name): those stay required."""
+
+    kept_from: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in self.kept_from:
+                field.required = False
+
+    @property
+    def refused(self) -> bool:
+        """An answer without which nothing can be kept is missing or wrong."""
+        return any(name in self.errors for name in self.kept_from)
+
+    def answers_to_save(self) -> dict:
+        """The answers that passed their checks, by field name."""
+        self.is_valid()
+        model = self._meta.model if isinstance(self, forms.ModelForm) else None
+        answers = {}
+        for name in self.fields:
+            if name in self.errors or name not in self.cleaned_data:
+                continue
+            value = self.cleaned_data[name]
+            if value is None and model is not None and not model._meta.get_field(name).null:
+                continue  # a yes or no that has a default: unanswered, it stays as it was
+            answers[name] = value
+        return answers
 
 
 UK_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
 POSTCODE_MESSAGE = "Enter a real postcode, like LE1 6ZG"
 
 
-class ChildForm(GDSForm, forms.ModelForm):
+class ChildForm(DraftAnswers, GDSForm, forms.ModelForm):
+    kept_from = ("first_name",)
+
     postcode = forms.CharField(
-        label="Postcode",
-        max_length=10,
-        error_messages={
-            "required": "Enter the postcode of the child's home address",
-            "max_length": POSTCODE_MESSAGE,
-        },
+        label="Postcode", max_length=10, error_messages={"max_length": POSTCODE_MESSAGE}
     )
-    date_of_birth = GovDateField(label_text="Date of birth", required=True)
-    address = required_text("Home address", what="the child's home address", rows=3)
-    sen_disability = required_text(
+    date_of_birth = GovDateField(label_text="Date of birth")
+    address = answer_text("Home address", rows=3)
+    sen_disability = answer_text(
         "Special educational needs or disability",
-        what="any SEN or disability",
         hint="Include any diagnoses.",
     )
-    health = required_text("Health", what="the child's health needs")
-    behaviours = required_text("Behaviours that challenge", what="any behaviours that challenge")
-    risks = required_text("Risks", what="any risks to or from the child")
-    interests = required_text(
-        "Interests and what works for them",
-        what="the child's interests and what works",
-    )
+    health = answer_text("Health")
+    behaviours = answer_text("Behaviours that challenge")
+    risks = answer_text("Risks")
+    interests = answer_text("Interests and what works for them")
 
     class Meta:
         model = Child
@@ -92,16 +126,7 @@ class ChildForm(GDSForm, forms.ModelForm):
             "legal_status": "For example section 20, interim care order, care order.",
             "school": "Write “None” if the child is not in school.",
         }
-        error_messages = {
-            "first_name": {"required": "Enter the child's first name"},
-            "last_name": {"required": "Enter the child's last name"},
-            "gender": {"required": "Enter the child's gender"},
-            "ethnicity": {"required": "Enter the child's ethnicity, or write Not known"},
-            "religion": {"required": "Enter the child's religion, or write None"},
-            "first_language": {"required": "Enter the child's first language"},
-            "legal_status": {"required": "Enter the child's legal status"},
-            "school": {"required": "Enter the child's school, or write None"},
-        }
+        error_messages = {"first_name": {"required": "Enter the child's first name"}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,6 +170,8 @@ class ChildForm(GDSForm, forms.ModelForm):
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
+        if born is None:
+            return None
         if born > today:
             raise forms.ValidationError("Date of birth must be in the past")
         if born < today - relativedelta(years=26):
@@ -153,12 +180,16 @@ class ChildForm(GDSForm, forms.ModelForm):
 
     def clean_postcode(self):
         compact = "".join(self.cleaned_data["postcode"].upper().split())
+        if not compact:
+            return ""
         if not UK_POSTCODE.fullmatch(compact):
             raise forms.ValidationError(POSTCODE_MESSAGE)
         return f"{compact[:-3]} {compact[-3:]}"
 
 
-class PersonForm(GDSForm, forms.ModelForm):
+class PersonForm(DraftAnswers, GDSForm, forms.ModelForm):
+    kept_from = ("full_name",)
+
     class Meta:
         model = PersonAroundChild
         fields = ["full_name", "relationship", "notes"]
@@ -171,53 +202,45 @@ class PersonForm(GDSForm, forms.ModelForm):
             "full_name": "Names listed here are taken out of what providers see.",
             "relationship": "For example Mum, Dad, Grandmother, Sibling, Foster carer.",
         }
-        error_messages = {
-            "full_name": {"required": "Enter the person's full name"},
-            "relationship": {"required": "Enter the person's relationship to the child"},
-        }
+        error_messages = {"full_name": {"required": "Enter the person's full name"}}
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
-class NeedsForm(GDSForm, forms.ModelForm):
+class NeedsForm(DraftAnswers, GDSForm, forms.ModelForm):
     kind = forms.ChoiceField(
         label="What kind of move is this?",
         choices=Referral.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what kind of move this is"},
     )
     is_urgent = forms.TypedChoiceField(
         label="Is this urgent?",
         choices=YES_NO,
         coerce=lambda v: v in (True, "True"),
+        empty_value=None,
         widget=forms.RadioSelect,
         help_text="Urgent requests get a shorter provider deadline.",
-        error_messages={"required": "Select whether this is urgent"},
     )
     placement_type = forms.ModelChoiceField(
         label="Type of placement",
         queryset=PlacementType.objects.filter(is_active=True),
         widget=forms.RadioSelect,
         empty_label=None,
-        error_messages={"required": "Select the type of placement"},
     )
-    date_needed = GovDateField(label_text="Date needed", required=True)
+    date_needed = GovDateField(label_text="Date needed")
     expected_duration = forms.CharField(
         label="Expected duration",
         help_text="For example 6 months, long term, until 18.",
-        error_messages={"required": "Enter the expected duration"},
     )
-    location_preferences = required_text(
+    location_preferences = answer_text(
         "Location preferences",
-        what="any location preferences",
         hint="For example near school, family time, or a named area.",
         rows=3,
     )
-    location_restrictions = required_text(
+    location_restrictions = answer_text(
         "Location restrictions",
-        what="any location restrictions",
         hint="Areas the child must not be placed in, and why.",
         rows=3,
     )
@@ -225,15 +248,15 @@ class NeedsForm(GDSForm, forms.ModelForm):
         label="Is education needed as part of the placement?",
         choices=YES_NO,
         coerce=lambda v: v in (True, "True"),
+        empty_value=None,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether education is needed"},
     )
     therapy_needed = forms.TypedChoiceField(
         label="Is therapy needed as part of the placement?",
         choices=YES_NO,
         coerce=lambda v: v in (True, "True"),
+        empty_value=None,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether therapy is needed"},
     )
     education_therapy_details = forms.CharField(
         label="Education or therapy needed (if any)",
@@ -278,33 +301,22 @@ class NeedsForm(GDSForm, forms.ModelForm):
 
     def clean_date_needed(self):
         needed = self.cleaned_data["date_needed"]
+        if needed is None:
+            return None
         if needed < timezone.localdate():
             raise forms.ValidationError("The date needed must be today or in the future")
         if needed > timezone.localdate() + dt.timedelta(days=366):
             raise forms.ValidationError("The date needed must be within the next year")
         return needed
 
-    def clean(self):
-        cleaned = super().clean()
-        wants = cleaned.get("education_needed") or cleaned.get("therapy_needed")
-        if wants and not cleaned.get("education_therapy_details", "").strip():
-            self.add_error("education_therapy_details", "Describe the education or therapy needed")
-        if self.sibling_group:
-            if not cleaned.get("siblings"):
-                self.add_error("siblings", "Select whether the children must be placed together")
-            elif (
-                cleaned["siblings"] == Referral.Siblings.APART
-                and not cleaned.get("sibling_arrangement", "").strip()
-            ):
-                self.add_error("sibling_arrangement", "Say who should be placed with whom")
-        return cleaned
+    # Details of the education or therapy, and how siblings are placed, may wait like any
+    # other answer: `completeness` asks for them before the referral is submitted.
 
 
-class OutcomesForm(GDSForm, forms.Form):
+class OutcomesForm(DraftAnswers, GDSForm, forms.Form):
     outcome_1 = forms.CharField(
         label="Outcome 1",
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter at least one desired outcome"},
     )
     outcome_2 = forms.CharField(
         label="Outcome 2 (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -313,11 +325,8 @@ class OutcomesForm(GDSForm, forms.Form):
         label="Outcome 3 (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def texts(self) -> list[str]:
-        return [self.cleaned_data[f"outcome_{n}"] for n in (1, 2, 3)]
 
-
-class ProfileForm(GDSForm, forms.Form):
+class ProfileForm(DraftAnswers, GDSForm, forms.Form):
     getting_to_know_me = forms.CharField(
         label="Getting to know me",
         help_text=(
@@ -326,7 +335,6 @@ class ProfileForm(GDSForm, forms.Form):
             "copy of this."
         ),
         widget=forms.Textarea(attrs={"rows": 12}),
-        error_messages={"required": "Enter the getting to know me profile"},
     )
 
 

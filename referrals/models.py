@@ -176,30 +176,39 @@ class Referral(models.Model):
 
 
 class Child(models.Model):
+    """A child the referral is for. A draft keeps a child from their first name on;
+    the other answers may wait, and are asked for before it is submitted
+    (`completeness.CHILD_ANSWERS`)."""
+
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="children")
     first_name = models.CharField(max_length=100)
     middle_names = models.CharField(max_length=200, blank=True)
-    last_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
     known_as = models.CharField(max_length=100, blank=True)
-    date_of_birth = models.DateField()
-    gender = models.CharField(max_length=60)
-    ethnicity = models.CharField(max_length=100)
-    religion = models.CharField(max_length=100)
-    first_language = models.CharField(max_length=100)
-    legal_status = models.CharField(max_length=200)
-    address = models.TextField()
-    postcode = models.CharField(max_length=10)
-    school = models.CharField(max_length=200)
-    sen_disability = models.TextField("SEN or disability (diagnoses)")
-    health = models.TextField()
-    behaviours = models.TextField("behaviours that challenge")
-    risks = models.TextField()
-    interests = models.TextField("interests and what works for them")
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=60, blank=True)
+    ethnicity = models.CharField(max_length=100, blank=True)
+    religion = models.CharField(max_length=100, blank=True)
+    first_language = models.CharField(max_length=100, blank=True)
+    legal_status = models.CharField(max_length=200, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    school = models.CharField(max_length=200, blank=True)
+    sen_disability = models.TextField("SEN or disability (diagnoses)", blank=True)
+    health = models.TextField(blank=True)
+    behaviours = models.TextField("behaviours that challenge", blank=True)
+    risks = models.TextField(blank=True)
+    interests = models.TextField("interests and what works for them", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["date_of_birth", "pk"]
+        ordering = [models.F("date_of_birth").asc(nulls_last=True), "pk"]
         verbose_name_plural = "children"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(first_name=""), name="child_has_a_first_name"
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
@@ -213,7 +222,8 @@ class Child(models.Model):
         return "".join(part[0].upper() for part in [self.first_name, self.last_name] if part)
 
     def age_on(self, day: dt.date) -> tuple[int, int]:
-        """Whole years and months on `day`."""
+        """Whole years and months on `day` (a submitted referral's children all have
+        a date of birth; a draft's may not yet)."""
         months = (day.year - self.date_of_birth.year) * 12 + day.month - self.date_of_birth.month
         if day.day < self.date_of_birth.day:
             months -= 1
@@ -222,6 +232,8 @@ class Child(models.Model):
     @property
     def age_text(self) -> str:
         """Years, or months under two: how ages are told to providers too."""
+        if self.date_of_birth is None:
+            return "age not given"
         years, months = self.age_on(timezone.localdate())
         if years < 2:
             total = years * 12 + months
@@ -232,22 +244,28 @@ class Child(models.Model):
     def age_words(self) -> str:
         """ "11 years" or "7 months": the age as the pack tells providers."""
         text = self.age_text
-        return text if "month" in text else f"{text} years"
+        return text if not text.isdigit() else f"{text} years"
 
 
 class PersonAroundChild(models.Model):
-    """Family and others in the child's life; their names are what anonymisation removes."""
+    """Family and others in the child's life; their names are what anonymisation removes.
+    A draft keeps a person from their name on; the relationship may wait until submit."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="people")
     full_name = models.CharField(max_length=200)
-    relationship = models.CharField(max_length=100)
+    relationship = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True)
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(full_name=""), name="person_has_a_full_name"
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.full_name} ({self.relationship})"
+        return f"{self.full_name} ({self.relationship})" if self.relationship else self.full_name
 
 
 class DesiredOutcome(models.Model):

@@ -1,3 +1,6 @@
+import re
+import secrets
+from dataclasses import replace
 from functools import wraps
 
 from django.conf import settings
@@ -15,7 +18,16 @@ from placements.roles import Role
 from placements.services import DomainError
 
 from . import selectors, services
-from .completeness import SECTIONS, qa_checklist, section_problems
+from .completeness import (
+    NEEDS_ANSWERS,
+    SECTIONS,
+    child_missing,
+    missing_summary,
+    person_missing,
+    qa_checklist,
+    referral_missing_answers,
+    section_missing,
+)
 from .forms import (
     ActionListFilterForm,
     AllowedWordForm,
@@ -37,7 +49,7 @@ from .forms import (
     QAReturnForm,
     WithdrawForm,
 )
-from .models import AllowedWord, PlacementType, Referral
+from .models import AllowedWord, Child, PersonAroundChild, PlacementType, Referral
 from .pdf import chronology_pdf as render_chronology_pdf
 from .pdf import pack_pdf as render_pack_pdf
 from .workflow import (
@@ -96,9 +108,13 @@ def referral_detail(request, pk):
     referral = selectors.get_referral_for_user(user=request.user, pk=pk)
     can_edit = user_may_edit(request.user, referral)
     may_endorse = user_may_endorse(request.user, referral)
-    problems = section_problems(referral)
+    missing = section_missing(referral)
     sections = [
-        {"section": s, "problems": problems[s.key], "complete": not problems[s.key]}
+        {
+            "section": s,
+            "still_needed": missing_summary(missing[s.key], brief=True),
+            "complete": not missing[s.key],
+        }
         for s in SECTIONS
     ]
     return render(
@@ -221,32 +237,141 @@ editable_referral = _loaded_with(_editable_or_redirect)
 
 
 # --- Sections -------------------------------------------------------------------
+#
+# A section saves every answer that passes its checks, even when others are blank or
+# wrong: blanks are still to complete (checked when the referral is submitted), wrong
+# answers are shown as errors and not saved. Each save is one transaction.
+
+
+def _answers_still_needed(saved: str, missing) -> str:
+    """ "Saved. 2 answers still to complete: the date needed; the expected duration." """
+    if not missing:
+        return saved
+    count = len(missing)
+    return (
+        f"{saved} {count} answer{'s' if count != 1 else ''} still to complete: "
+        f"{missing_summary(missing)}."
+    )
+
+
+def _fresh(referral: Referral) -> Referral:
+    """The referral as just saved, with what its completeness reads."""
+    return Referral.objects.prefetch_related("children", "people", "outcomes").get(pk=referral.pk)
+
+
+def _section_saved(request, referral, key: str):
+    missing = section_missing(_fresh(referral))[key]
+    return _saved(request, referral, _answers_still_needed("Saved.", missing))
+
+
+def _section_page(request, referral, form, key: str, *, saved_others=False, **context):
+    """A section's form. After a save some of whose answers were refused, it says the
+    others were saved, and what the section still needs."""
+    shown = _fresh(referral) if saved_others else referral
+    missing = section_missing(shown)[key]
+    started = saved_others or context.pop("started", False)
+    return render(
+        request,
+        "referrals/section_form.html",
+        {
+            "referral": referral,
+            "form": form,
+            "saved_others": saved_others,
+            "still_needed": missing if started else [],
+            **context,
+        },
+    )
+
+
+# An Add page's form carries a token; the row its first save made is remembered in the
+# session against it, so a second save of the same form (a correction after some
+# answers were refused, a refresh, a second press of the button) changes that row
+# rather than adding it twice.
+ADDED_SESSION_KEY = "referrals-added"
+ADD_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _add_token(request) -> str:
+    token = request.POST.get("adding", "")
+    return token if ADD_TOKEN.fullmatch(token) else secrets.token_urlsafe(16)
+
+
+def _added_earlier(request, rows, token: str):
+    pk = request.session.get(ADDED_SESSION_KEY, {}).get(f"{rows.model._meta.model_name}:{token}")
+    return rows.filter(pk=pk).first() if pk else None
+
+
+def _remember_added(request, row, token: str) -> None:
+    added = request.session.get(ADDED_SESSION_KEY, {})
+    added[f"{row._meta.model_name}:{token}"] = row.pk
+    request.session[ADDED_SESSION_KEY] = dict(list(added.items())[-20:])
+
+
+def _row_page(request, referral, *, form, rows, pk, save, saved: str, missing, back: str, template):
+    """Add or change one child or person: kept once the answer it is kept from is given
+    (a first name, a full name), with every other answer that passes its checks."""
+    adding = None if pk else _add_token(request)
+    row = get_object_or_404(rows, pk=pk) if pk else _added_earlier(request, rows, adding)
+    form = form(request.POST or None, instance=row)
+    kept = False
+    if request.method == "POST":
+        answers = form.answers_to_save()
+        if row is not None or not form.refused:
+            try:
+                row = save(row, answers)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                kept = True
+                if adding:
+                    _remember_added(request, row, adding)
+                if not form.errors:
+                    about_it = [replace(m, who="") for m in missing(row)]
+                    messages.success(request, _answers_still_needed(saved, about_it))
+                    return redirect(back, pk=referral.pk)
+    return render(
+        request,
+        template,
+        {
+            "referral": referral,
+            "form": form,
+            "row": row,
+            "adding": adding,
+            "saved_others": kept,
+            "refused": request.method == "POST" and row is None,
+            "still_needed": missing(row) if row is not None else [],
+        },
+    )
 
 
 @capability_required(Capability.START_REFERRAL)
 @require_GET
 @editable_referral
 def children(request, referral):
-    return render(request, "referrals/children.html", {"referral": referral})
+    rows = [(child, child_missing(child)) for child in referral.children.all()]
+    return render(request, "referrals/children.html", {"referral": referral, "rows": rows})
 
 
 @capability_required(Capability.START_REFERRAL)
 @require_http_methods(["GET", "POST"])
 @editable_referral
 def child_edit(request, referral, child_pk=None):
-    child = get_object_or_404(referral.children.all(), pk=child_pk) if child_pk else None
-    form = ChildForm(request.POST or None, instance=child)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in ChildForm.Meta.fields}
-        try:
-            services.child_save(referral=referral, child=child, values=data, actor=request.user)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Child saved.")
-            return redirect("referrals:children", pk=referral.pk)
-    return render(
-        request, "referrals/child_form.html", {"referral": referral, "form": form, "child": child}
+    def save(child, answers):
+        return services.child_save(
+            referral=referral, child=child, values=answers, actor=request.user
+        )
+
+    return _row_page(
+        request,
+        referral,
+        form=ChildForm,
+        rows=Child.objects.filter(referral=referral),
+        pk=child_pk,
+        save=save,
+        saved="Child saved.",
+        missing=child_missing,
+        back="referrals:children",
+        template="referrals/child_form.html",
     )
 
 
@@ -270,26 +395,31 @@ def people(request, referral):
         except DomainError as error:
             messages.error(request, str(error))
             return redirect("referrals:people", pk=referral.pk)
-        return _saved(request, referral)
-    return render(request, "referrals/people.html", {"referral": referral})
+        return _section_saved(request, referral, "people")
+    rows = [(person, person_missing(person)) for person in referral.people.all()]
+    return render(request, "referrals/people.html", {"referral": referral, "rows": rows})
 
 
 @capability_required(Capability.START_REFERRAL)
 @require_http_methods(["GET", "POST"])
 @editable_referral
 def person_edit(request, referral, person_pk=None):
-    person = get_object_or_404(referral.people.all(), pk=person_pk) if person_pk else None
-    form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        services.person_save(
-            referral=referral, person=person, values=form.cleaned_data, actor=request.user
+    def save(person, answers):
+        return services.person_save(
+            referral=referral, person=person, values=answers, actor=request.user
         )
-        messages.success(request, "Person saved.")
-        return redirect("referrals:people", pk=referral.pk)
-    return render(
+
+    return _row_page(
         request,
-        "referrals/person_form.html",
-        {"referral": referral, "form": form, "person": person},
+        referral,
+        form=PersonForm,
+        rows=PersonAroundChild.objects.filter(referral=referral),
+        pk=person_pk,
+        save=save,
+        saved="Person saved.",
+        missing=person_missing,
+        back="referrals:people",
+        template="referrals/person_form.html",
     )
 
 
@@ -310,18 +440,19 @@ def needs(request, referral):
     form = NeedsForm(
         request.POST or None, instance=referral, sibling_group=len(referral.children.all()) > 1
     )
-    if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in form.fields}
-        services.referral_update_needs(referral=referral, values=values, actor=request.user)
-        return _saved(request, referral)
-    return render(
+    if request.method == "POST":
+        answers = form.answers_to_save()
+        services.referral_update_needs(referral=referral, values=answers, actor=request.user)
+        if not form.errors:
+            return _section_saved(request, referral, "needs")
+    return _section_page(
         request,
-        "referrals/section_form.html",
-        {
-            "referral": referral,
-            "form": form,
-            "title": "What is needed",
-        },
+        referral,
+        form,
+        "needs",
+        saved_others=request.method == "POST",
+        started=any(getattr(referral, name) not in (None, "") for name in NEEDS_ANSWERS),
+        title="What is needed",
     )
 
 
@@ -331,18 +462,24 @@ def needs(request, referral):
 def outcomes(request, referral):
     current = {f"outcome_{o.position}": o.text for o in referral.outcomes.all()}
     form = OutcomesForm(request.POST or None, initial=current)
-    if request.method == "POST" and form.is_valid():
-        services.outcomes_set(referral=referral, texts=form.texts(), actor=request.user)
-        return _saved(request, referral)
-    return render(
+    if request.method == "POST":
+        answers = form.answers_to_save()
+        # An outcome that was refused stays as it was; the others are as given.
+        texts = [answers.get(name, current.get(name, "")) for name in form.fields]
+        try:
+            services.outcomes_set(referral=referral, texts=texts, actor=request.user)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        if not form.errors:
+            return _section_saved(request, referral, "outcomes")
+    return _section_page(
         request,
-        "referrals/section_form.html",
-        {
-            "referral": referral,
-            "form": form,
-            "title": "Desired outcomes",
-            "intro": "One to three outcomes this placement should achieve for the child.",
-        },
+        referral,
+        form,
+        "outcomes",
+        saved_others=request.method == "POST" and not form.non_field_errors(),
+        title="Desired outcomes",
+        intro="One to three outcomes this placement should achieve for the child.",
     )
 
 
@@ -353,22 +490,18 @@ def profile(request, referral):
     form = ProfileForm(
         request.POST or None, initial={"getting_to_know_me": referral.getting_to_know_me}
     )
-    if request.method == "POST" and form.is_valid():
-        services.referral_update_profile(
-            referral=referral,
-            getting_to_know_me=form.cleaned_data["getting_to_know_me"],
-            actor=request.user,
-        )
-        return _saved(request, referral)
-    return render(
-        request,
-        "referrals/section_form.html",
-        {
-            "referral": referral,
-            "form": form,
-            "title": "Getting to know me",
-        },
-    )
+    if request.method == "POST":
+        answers = form.answers_to_save()
+        if "getting_to_know_me" in answers:
+            services.referral_update_profile(
+                referral=referral,
+                getting_to_know_me=answers["getting_to_know_me"],
+                actor=request.user,
+            )
+        if not form.errors:
+            return _section_saved(request, referral, "profile")
+    # One answer: when it is refused there is nothing else to have saved.
+    return _section_page(request, referral, form, "profile", title="Getting to know me")
 
 
 @capability_required(Capability.START_REFERRAL)
@@ -411,6 +544,15 @@ def exclusion_remove(request, referral, exclusion_pk):
 def submit(request, referral):
     answering = referral.status == Referral.Status.QA_RETURNED
     form = QAAnswerForm(request.POST or None) if answering else None
+    # Completeness is checked here, and only here: each missing answer is named, with a
+    # link to where it is given. The submit service checks it again, under its lock.
+    missing = referral_missing_answers(referral)
+    if request.method == "POST" and missing:
+        return render(
+            request,
+            "referrals/check_answers.html",
+            {"referral": referral, "missing": missing, "refused": True},
+        )
     if request.method == "POST" and (form is None or form.is_valid()):
         response = form.cleaned_data["response"] if form else ""
         try:
@@ -427,7 +569,12 @@ def submit(request, referral):
     return render(
         request,
         "referrals/check_answers.html",
-        {"referral": referral, "form": form, "qa_round": _open_qa_round(referral)},
+        {
+            "referral": referral,
+            "form": form,
+            "qa_round": _open_qa_round(referral),
+            "missing": missing,
+        },
     )
 
 

@@ -17,7 +17,7 @@ from placements.services import DomainError, field_changes_record, outbox_enqueu
 
 from ..anonymise.residual import looks_personal
 from ..anonymise.text import fold
-from ..completeness import referral_missing_sections
+from ..completeness import missing_summary, referral_missing_answers
 from ..models import (
     AllowedWord,
     Child,
@@ -111,6 +111,7 @@ def _record_edit(referral, before: Mapping[str, str], after: Mapping[str, str], 
 
 @transaction.atomic
 def referral_update_needs(*, referral: Referral, values: Mapping, actor) -> Referral:
+    """Store the needs answers given (any of them: a draft may leave some for later)."""
     referral = _editable(referral, actor)
     labels = {name: str(Referral._meta.get_field(name).verbose_name) for name in NEEDS_FIELDS}
     before = {labels[n]: shown_value(referral, n) for n in values if n in labels}
@@ -145,6 +146,8 @@ def _child_shown(child: Child, names) -> dict[str, str]:
 def child_save(*, referral: Referral, values: Mapping, actor, child: Child | None = None) -> Child:
     referral = _editable(referral, actor)
     if child is None:
+        if not str(values.get("first_name") or "").strip():
+            raise DomainError("Enter the child's first name: a child is saved once they have one")
         child = Child(referral=referral)
         before = {}
     else:
@@ -182,6 +185,8 @@ def person_save(
     *, referral: Referral, values: Mapping, actor, person: PersonAroundChild | None = None
 ) -> PersonAroundChild:
     referral = _editable(referral, actor)
+    if person is None and not str(values.get("full_name") or "").strip():
+        raise DomainError("Enter the person's full name: a person is saved once they have one")
     person = (
         PersonAroundChild(referral=referral)
         if person is None
@@ -218,8 +223,10 @@ def people_confirm_none(*, referral: Referral, actor) -> Referral:
 
 @transaction.atomic
 def outcomes_set(*, referral: Referral, texts: Sequence[str], actor) -> list[DesiredOutcome]:
+    """The desired outcomes as given, blanks left out. A draft may have none yet; the
+    submit needs one to three."""
     texts = [t.strip() for t in texts if t and t.strip()]
-    if not 1 <= len(texts) <= 3:
+    if len(texts) > 3:
         raise DomainError("Give one, two or three desired outcomes")
     referral = _editable(referral, actor)
     before = {f"Outcome {o.position}": o.text for o in referral.outcomes.all()}
@@ -274,9 +281,14 @@ def referral_submit(*, referral: Referral, actor, response: str = "") -> Referra
     """Draft (or returned) → waiting for the team manager, once every section is complete.
     Returned by brokerage → back to brokerage, with what the social worker changed."""
     referral = _editable(referral, actor)
-    missing = referral_missing_sections(referral)
+    missing = referral_missing_answers(referral)
     if missing:
-        raise DomainError("Complete these sections first: " + ", ".join(missing))
+        raise DomainError(
+            "Complete these answers first: "
+            + "; ".join(
+                f"{section.title} ({missing_summary(answers)})" for section, answers in missing
+            )
+        )
     if referral.status == Status.QA_RETURNED:
         return _qa_answer(referral=referral, actor=actor, response=response)
     resubmission = referral.status == Status.RETURNED

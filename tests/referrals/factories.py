@@ -72,3 +72,34 @@ def complete_draft(social_worker, *, children=1) -> Referral:
 
 def submitted(social_worker) -> Referral:
     return services.referral_submit(referral=complete_draft(social_worker), actor=social_worker)
+
+
+# --- What the section pages post -------------------------------------------------------
+
+
+def child_form(**overrides):
+    data = {k: v for k, v in CHILD.items() if k != "date_of_birth"}
+    data.update({"date_of_birth_0": "4", "date_of_birth_1": "3", "date_of_birth_2": "2013"})
+    data.update(overrides)
+    return data
+
+
+def needs_form(referral_type, **overrides):
+    needed = timezone.localdate() + dt.timedelta(days=7)
+    data = {
+        "kind": "planned",
+        "is_urgent": "False",
+        "placement_type": referral_type.pk,
+        "date_needed_0": needed.day,
+        "date_needed_1": needed.month,
+        "date_needed_2": needed.year,
+        "expected_duration": "Long term",
+        "location_preferences": "None",
+        "location_restrictions": "N/A",
+        "education_needed": "False",
+        "therapy_needed": "False",
+        "education_therapy_details": "",
+        "weekly_budget": "",
+    }
+    data.update(overrides)
+    return data
