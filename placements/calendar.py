@@ -50,6 +50,14 @@ def working_day_deadline(
     return dt.datetime.combine(day, dt.time(hour), tzinfo=LONDON)
 
 
+def _working_hours(day: dt.date, starts: int, ends: int) -> tuple[dt.datetime, dt.datetime]:
+    """When working time opens and closes on `day` (an end of 24 is the next midnight)."""
+    opens = dt.datetime.combine(day, dt.time(starts), tzinfo=LONDON)
+    if ends == 24:
+        return opens, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
+    return opens, dt.datetime.combine(day, dt.time(ends), tzinfo=LONDON)
+
+
 def add_working_minutes(
     start: dt.datetime,
     minutes: int,
@@ -71,12 +79,7 @@ def add_working_minutes(
     day = cursor.date()
     while True:
         if is_working_day(day, subdivision=subdivision):
-            opens = dt.datetime.combine(day, dt.time(day_starts), tzinfo=LONDON)
-            closes = (
-                dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
-                if day_ends == 24
-                else dt.datetime.combine(day, dt.time(day_ends), tzinfo=LONDON)
-            )
+            opens, closes = _working_hours(day, day_starts, day_ends)
             begin = max(cursor, opens)
             if begin < closes:
                 if remaining <= closes - begin:
@@ -101,12 +104,7 @@ def working_minutes_between(
     day = cursor.date()
     while day <= end.date():
         if is_working_day(day, subdivision=subdivision):
-            opens = dt.datetime.combine(day, dt.time(day_starts), tzinfo=LONDON)
-            closes = (
-                dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
-                if day_ends == 24
-                else dt.datetime.combine(day, dt.time(day_ends), tzinfo=LONDON)
-            )
+            opens, closes = _working_hours(day, day_starts, day_ends)
             begin, finish = max(cursor, opens), min(end, closes)
             if begin < finish:
                 total += finish - begin

@@ -5,7 +5,7 @@ to every provider, and links revoked when the referral ends."""
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
 from django.db import transaction
@@ -215,6 +215,38 @@ def round_start(
 def _closed_now(row: SearchRound) -> list[str]:
     row.closed_at = timezone.now()
     return ["closed_at"]
+
+
+def _round_close(
+    search_round: SearchRound,
+    *,
+    actor,
+    now: dt.datetime,
+    text: str | Callable[[dict], str] = "",
+    due_by: dt.datetime | None = None,
+) -> dict[str, int]:
+    """Close an open round through step(), with its counts as its summary; `text` (or
+    `text(counts)`) is the chronology's line. With `due_by`, only if its deadline has
+    come by then (it may have been extended since the scan looked): else DomainError.
+    Returns the counts."""
+    counts = round_counts(search_round)
+
+    def close(row: SearchRound) -> list[str]:
+        if due_by is not None and row.deadline_at > due_by:
+            raise DomainError("This round's deadline has moved")
+        row.closed_at, row.summary = now, counts
+        return ["closed_at", "summary"]
+
+    step(
+        search_round,
+        to=RoundStatus.CLOSED,
+        allowed=ROUND_STEPS,
+        referral=search_round.referral,
+        actor=actor,
+        update=close,
+        text=text(counts) if callable(text) else text,
+    )
+    return counts
 
 
 def _locked_round(search_round: SearchRound) -> SearchRound:
@@ -529,10 +561,6 @@ def _round_officer_emails(search_round: SearchRound) -> list[str]:
     return [officer.email] if officer else []
 
 
-class _NotDue(DomainError):
-    pass
-
-
 def rounds_close_due(*, now: dt.datetime | None = None) -> int:
     """Close every open round whose deadline has passed, each claimed by a conditional
     update, and tell its officer the counts."""
@@ -545,23 +573,13 @@ def rounds_close_due(*, now: dt.datetime | None = None) -> int:
             search_round = SearchRound.objects.select_related(
                 "referral__assigned_officer", "sent_by"
             ).get(pk=pk)
-            counts = round_counts(search_round)
-
-            def close(row: SearchRound, counts=counts) -> list[str]:
-                if row.deadline_at > now:
-                    raise _NotDue  # extended since the scan looked
-                row.closed_at, row.summary = now, counts
-                return ["closed_at", "summary"]
-
             try:
-                step(
+                counts = _round_close(
                     search_round,
-                    to=RoundStatus.CLOSED,
-                    allowed=ROUND_STEPS,
-                    referral=search_round.referral,
                     actor=None,
-                    update=close,
-                    text=(
+                    now=now,
+                    due_by=now,
+                    text=lambda counts, search_round=search_round: (
                         f"Round {search_round.number} "
                         f"({search_round.get_kind_display().lower()}) closed at its deadline: "
                         f"{counts['sent']} sent, {counts['opened']} opened, "
@@ -596,19 +614,10 @@ def rounds_close_early(*, referral: Referral, why: str, actor) -> int:
         "referral", "category"
     ):
         silent = [r for r in _live_requests(search_round) if r.answer == Answer.AWAITING]
-        counts = round_counts(search_round)
-
-        def close(row: SearchRound, counts=counts) -> list[str]:
-            row.closed_at, row.summary = now, counts
-            return ["closed_at", "summary"]
-
-        step(
+        _round_close(
             search_round,
-            to=RoundStatus.CLOSED,
-            allowed=ROUND_STEPS,
-            referral=referral,
             actor=actor,
-            update=close,
+            now=now,
             text=(
                 f"Round {search_round.number} closed before its deadline: {why}. "
                 f"{len(silent)} provider{'s' if len(silent) != 1 else ''} had not answered "
@@ -726,20 +735,7 @@ def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | N
             )
             told += len(live)
         if search_round.status == RoundStatus.OPEN:
-            counts = round_counts(search_round)
-
-            def close(row: SearchRound, counts=counts) -> list[str]:
-                row.closed_at, row.summary = now, counts
-                return ["closed_at", "summary"]
-
-            step(
-                search_round,
-                to=RoundStatus.CLOSED,
-                allowed=ROUND_STEPS,
-                referral=referral,
-                actor=actor,
-                update=close,
-            )
+            _round_close(search_round, actor=actor, now=now)
     if told:
         chronology_add(
             referral=referral,

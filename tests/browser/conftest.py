@@ -176,6 +176,23 @@ def page(browser, live_server, page_watch, request):
 
 
 @pytest.fixture
+def person_page(browser, live_server, page_watch, request):
+    """`person_page(user)`: a browser of their own, signed in (or signed out with None)."""
+    opened = []
+
+    def open_one(user=None):
+        context, page = _open_page(browser, live_server, page_watch, javascript=True)
+        opened.append((context, page))
+        if user is not None:
+            _sign_in(page, user)
+        return page
+
+    yield open_one
+    for context, page in opened:
+        _close_page(context, page, page_watch, request)
+
+
+@pytest.fixture
 def page_without_js(browser, live_server, page_watch, request):
     """A page with JavaScript off: every page must work without it."""
     context, page = _open_page(browser, live_server, page_watch, javascript=False)

@@ -14,30 +14,12 @@ from referrals import services
 from referrals.models import Referral, SearchRound
 from referrals.services import search
 from tests.approvals.offer_factories import offers_in
-from tests.browser.conftest import _close_page, _open_page, _sign_in
 from tests.providers.factories import ProviderFactory
 from tests.referrals.factories import complete_draft
 from tests.referrals.search_factories import in_house_provider, searchable
 
 pytestmark = pytest.mark.browser
 RESPOND_LINK = re.compile(r"https?://[^\s/]+(/respond/[\w-]+/)")
-
-
-@pytest.fixture
-def person_page(browser, live_server, page_watch, request):
-    """`person_page(user)`: a browser of their own, signed in (or signed out with None)."""
-    opened = []
-
-    def open_one(user=None):
-        context, page = _open_page(browser, live_server, page_watch, javascript=True)
-        opened.append((context, page))
-        if user is not None:
-            _sign_in(page, user)
-        return page
-
-    yield open_one
-    for context, page in opened:
-        _close_page(context, page, page_watch, request)
 
 
 def _h1(page):

@@ -22,7 +22,6 @@ from playwright.sync_api import expect
 
 from placements.roles import Role
 from tests.approvals.offer_factories import offers_in
-from tests.browser.conftest import _close_page, _open_page, _sign_in
 from tests.providers.factories import ProviderFactory
 from tests.referrals.factories import CHILD
 from tests.referrals.search_factories import in_house_provider, searchable
@@ -31,23 +30,6 @@ pytestmark = pytest.mark.browser
 
 SIGN_LINK = re.compile(r"https?://[^\s/]+(/sign/[\w-]+/)")
 MOVE = dt.date.today() + dt.timedelta(days=10)
-
-
-@pytest.fixture
-def person_page(browser, live_server, page_watch, request):
-    """`person_page(user)`: a browser of their own, signed in (or signed out with None)."""
-    opened = []
-
-    def open_one(user=None):
-        context, page = _open_page(browser, live_server, page_watch, javascript=True)
-        opened.append((context, page))
-        if user is not None:
-            _sign_in(page, user)
-        return page
-
-    yield open_one
-    for context, page in opened:
-        _close_page(context, page, page_watch, request)
 
 
 @pytest.fixture
