@@ -1,7 +1,8 @@
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .models import FieldChange, RoleAssignment, RoleGrantRequest, Team, User
@@ -26,20 +27,33 @@ def user_list(*, query: str = "", role: str = "", status: str = "active") -> Que
 @dataclass(frozen=True)
 class TeamGap:
     team: Team
-    has_service_lead: bool
+    service_leads: int
+
+    @property
+    def covered(self) -> bool:
+        """Two service leads endorse and approve in the team manager's place."""
+        return self.service_leads >= 2
 
 
 def teams_without_manager() -> list[TeamGap]:
     """Teams with social workers but no active team manager to endorse their referrals:
-    those go to the service's service leads instead, or, where the service has none,
-    cannot be submitted."""
+    those go to the service's service leads instead (one endorses, another approves),
+    or, where the service has fewer than two, cannot be submitted."""
     active = RoleAssignment.objects.filter(user__is_active=True)
     teams = (
         Team.objects.select_related("service")
         .annotate(
             has_manager=Exists(active.filter(role=Role.TEAM_MANAGER, user__team_id=OuterRef("pk"))),
-            has_service_lead=Exists(
-                active.filter(role=Role.SERVICE_LEAD, user__team__service_id=OuterRef("service_id"))
+            service_leads=Coalesce(
+                Subquery(
+                    active.filter(
+                        role=Role.SERVICE_LEAD, user__team__service_id=OuterRef("service_id")
+                    )
+                    .values("role")
+                    .annotate(n=Count("user_id", distinct=True))
+                    .values("n")[:1]
+                ),
+                0,
             ),
         )
         .filter(
@@ -48,7 +62,7 @@ def teams_without_manager() -> list[TeamGap]:
         )
         .order_by("name")
     )
-    return [TeamGap(team=team, has_service_lead=team.has_service_lead) for team in teams]
+    return [TeamGap(team=team, service_leads=team.service_leads) for team in teams]
 
 
 def get_user_for_admin(*, pk: int) -> User:

@@ -125,7 +125,9 @@ def referral_endorsers(referral: Referral) -> Endorsers:
     )
     if managers:
         return Endorsers(managers, service_leads_instead=False)
-    return Endorsers(service_leads(referral), service_leads_instead=True)
+    # One service lead endorses, another approves: a lone service lead cannot do both.
+    leads = service_leads(referral)
+    return Endorsers(leads if len(leads) >= 2 else [], service_leads_instead=True)
 
 
 def referrals_waiting_for(user) -> QuerySet[Referral]:

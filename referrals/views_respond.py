@@ -65,6 +65,7 @@ def _context(state, token, **extra) -> dict:
         "questions": search_round.questions.filter(answered_at__isnull=False),
         "my_questions": search_round.questions.filter(asked_by=request, answered_at__isnull=True),
         "expires_at": link_expiry(search_round, council=CouncilSettings.load()),
+        "may_withdraw": answers.offer_withdrawable_here(request),
         **extra,
     }
 
@@ -167,7 +168,7 @@ def no_option(request, state, token):
 def withdraw(request, state, token):
     # An offer can be withdrawn after answers close, while the link still reads: the
     # social worker may be choosing it.
-    if state.request.answer != ProviderRequest.Answer.OFFER or not (
+    if not answers.offer_withdrawable_here(state.request) or not (
         state.can_answer or state.request.offer_locked_at
     ):
         return redirect("respond:page", token=token)

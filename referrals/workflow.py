@@ -181,7 +181,8 @@ STAGE_STEPS: dict[str, set[str]] = {
     # Declined (back to searching) or one chosen (its cost to approve).
     Stage.OPTIONS: {Stage.SEARCHING, Stage.COST_APPROVAL},
     Stage.COST_APPROVAL: {Stage.CONFIRMING, Stage.COST_RETURNED, Stage.SEARCHING},
-    Stage.COST_RETURNED: {Stage.COST_APPROVAL, Stage.SEARCHING},
+    # Asked again after negotiating, or new options sent instead.
+    Stage.COST_RETURNED: {Stage.COST_APPROVAL, Stage.OPTIONS, Stage.SEARCHING},
     # The move date confirmed (its next action: send the agreement), then the agreement.
     Stage.CONFIRMING: {Stage.CONFIRMING, Stage.AGREEMENT},
     # A new version of the agreement, signed, then countersigned.
@@ -275,7 +276,10 @@ def user_may_return_for_changes(user, referral: Referral) -> bool:
     also when the duty lead has already started an emergency search before their say:
     returning then ends that search."""
     waiting = referral.status in (Status.SUBMITTED, Status.ENDORSED) or (
-        _accepted_in_emergency(referral) and referral.search_approved_at is None
+        _accepted_in_emergency(referral)
+        and referral.search_approved_at is None
+        # Once options have gone to the social worker, it is withdrawn, not returned.
+        and referral.stage in (Stage.NONE, Stage.SEARCHING)
     )
     return waiting and (user_may_endorse(user, referral) or user_may_approve_search(user, referral))
 

@@ -20,14 +20,14 @@ def stages(apps, schema_editor):
         if placement is not None:
             issued = PlacementAgreement.objects.filter(placement_id=placement.pk).exists()
             stage = "agreement" if issued else "confirming"
+        elif Shortlist.objects.filter(referral_id=referral.pk, status="awaiting").exists():
+            stage = "options"
         elif approval is not None and approval.status == "pending":
             stage = "cost_approval"
         elif approval is not None and approval.status == "approved":
             stage = "confirming"
         elif approval is not None and approval.status == "returned":
             stage = "cost_returned"
-        elif Shortlist.objects.filter(referral_id=referral.pk, status="awaiting").exists():
-            stage = "options"
         elif referral.accepted_at is not None:
             stage = "searching"
         else:

@@ -189,9 +189,21 @@ def approval_ask_again(*, approval: CostApproval, actor) -> CostApproval:
 
     if not actor.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
         raise DomainError("Only brokerage can ask again")
-    locked = CostApproval.objects.select_for_update(of=("self",)).get(pk=approval.pk)
+    lock_referral(approval.referral_id)
+    locked = (
+        CostApproval.objects.select_for_update(of=("self",))
+        .select_related("referral", "option__shortlist")
+        .get(pk=approval.pk)
+    )
     if locked.status != Decision.RETURNED:
         raise DomainError("Only a returned cost can be asked again")
+    if locked.referral.status != ReferralStatus.ACCEPTED:
+        raise DomainError(
+            f"This referral is {locked.referral.get_status_display().lower()}: its cost "
+            "cannot be asked again"
+        )
+    if locked.referral.shortlists.filter(sent_at__gt=locked.option.shortlist.sent_at).exists():
+        raise DomainError("New options have been sent since: this cost cannot be asked again")
     if locked.referral.cost_approvals.filter(status=Decision.PENDING).exists():
         raise DomainError("This cost is already waiting for approval")
     if CostApproval.objects.filter(

@@ -31,7 +31,7 @@ from ..models import (
     ProviderFeedback,
 )
 from ..pdf import agreement_pdf, pdf_active_content
-from ..rules import AGREEMENT_STEPS, PLACEMENT_STEPS
+from ..rules import AGREEMENT_STEPS, PLACEMENT_STEPS, offer_is_current
 
 MAX_SIGNED_COPY_BYTES = 10 * 1024 * 1024
 
@@ -78,6 +78,11 @@ def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor) -> 
     response = ProviderResponse.objects.prefetch_related("revisions").get(
         pk=locked.option.response_id
     )
+    if not offer_is_current(response):
+        raise DomainError(
+            "The provider has withdrawn this offer since its cost was approved: it cannot be "
+            "confirmed"
+        )
     if response.available_from and start_date < response.available_from:
         raise DomainError(
             f"The move date must be on or after {response.available_from:%-d %B %Y}, when "

@@ -296,9 +296,10 @@ def referral_submit(*, referral: Referral, actor, response: str = "") -> Referra
     is_emergency = referral.kind == Referral.Kind.EMERGENCY
     if not endorsers and not is_emergency:
         raise DomainError(
-            f"Nobody can endorse this referral yet: {referral.team} has no team manager and "
-            "its service has no service lead. Ask your administrator to give someone the "
-            "role, then submit it again."
+            f"Nobody can endorse this referral yet: {referral.team} has no team manager, and "
+            "its service has fewer than two service leads to endorse and approve it in their "
+            "place. Ask your administrator to give someone the team manager role, then "
+            "submit it again."
         )
 
     def stamp(locked: Referral) -> list[str]:

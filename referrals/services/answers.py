@@ -23,7 +23,7 @@ from ..models import (
     SearchRound,
 )
 from ..search import link_expiry
-from ..workflow import Status
+from ..workflow import Stage, Status, lock_referral
 from . import chronology_add, referral_email
 from .search import token_hash
 
@@ -81,7 +81,18 @@ def link_opened(state: LinkState) -> None:
     )
 
 
+def _lock_referral_of(request: ProviderRequest) -> None:
+    """The referral's lock first, as every step takes it (the chronology line a provider's
+    answer writes would otherwise wait on it while holding the request's lock)."""
+    lock_referral(
+        ProviderRequest.objects.filter(pk=request.pk).values_list("round__referral_id", flat=True)[
+            0
+        ]
+    )
+
+
 def _answerable(request: ProviderRequest) -> ProviderRequest:
+    _lock_referral_of(request)
     locked = (
         ProviderRequest.objects.select_for_update(of=("self",))
         .select_related("round__referral", "provider")
@@ -98,7 +109,17 @@ def _answerable(request: ProviderRequest) -> ProviderRequest:
     return locked
 
 
+PLACEMENT_APPROVED = (Stage.CONFIRMING, Stage.AGREEMENT, Stage.PLACED)
+
+
+def offer_withdrawable_here(request: ProviderRequest) -> bool:
+    """Whether the provider's link still lets them withdraw their offer (not once the
+    council has approved the cost of a placement)."""
+    return request.answer == Answer.OFFER and request.round.referral.stage not in PLACEMENT_APPROVED
+
+
 def _withdrawable(request: ProviderRequest) -> ProviderRequest:
+    _lock_referral_of(request)
     locked = (
         ProviderRequest.objects.select_for_update(of=("self",))
         .select_related("round__referral", "provider")
@@ -107,7 +128,14 @@ def _withdrawable(request: ProviderRequest) -> ProviderRequest:
     if not locked.offer_locked_at:
         return _answerable(locked)
     search_round = locked.round
-    expiry = link_expiry(search_round, council=CouncilSettings.load())
+    council = CouncilSettings.load()
+    if search_round.referral.stage in PLACEMENT_APPROVED:
+        # The council has approved a placement: pulling out now is a conversation.
+        raise DomainError(
+            "The council has approved the cost of a placement, so the offer can no longer "
+            f"be withdrawn here: email {council.contact_email} or phone the brokerage team"
+        )
+    expiry = link_expiry(search_round, council=council)
     if (
         locked.revoked_at
         or search_round.referral.status != Status.ACCEPTED
@@ -156,6 +184,7 @@ OFFER_FIELDS = (
 def offer_make(*, request: ProviderRequest, responder_name: str, values: dict) -> ProviderResponse:
     """An offer, or a new version of one: every earlier version is kept. An offer sent
     to the social worker as an option is not changed (it may be withdrawn)."""
+    _lock_referral_of(request)
     current = ProviderRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if current.answer == Answer.OFFER and current.offer_locked_at:
         raise DomainError(

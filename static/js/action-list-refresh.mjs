@@ -120,10 +120,14 @@ async function tick() {
   if (!controls() || isPaused()) return;
   const region = document.getElementById(REGION_ID);
   if (!region) return;
-  if (!mustWait(region)) {
-    announce(describe(await refresh(region)));
+  try {
+    if (!mustWait(region)) {
+      announce(describe(await refresh(region)));
+    }
+  } finally {
+    // A body cut off mid-read, or anything else thrown, must not stop the refreshing.
+    schedule();
   }
-  schedule();
 }
 
 const NO_CHANGES = { added: 0, changed: 0, removed: 0 };

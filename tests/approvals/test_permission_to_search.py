@@ -288,7 +288,13 @@ def test_a_team_nobody_can_endorse_for_cannot_submit_and_the_administrator_is_wa
     client.force_login(admin)
     page = client.get(reverse("accounts:user-list")).content.decode()
     assert "Leaving Care West: its social workers cannot submit referrals" in page
-    # Given a service lead, the warning says where its referrals go instead.
+    # One service lead cannot both endorse and approve: still refused, and said why.
+    make_user(Role.SERVICE_LEAD, team=bare)
+    with pytest.raises(DomainError, match="fewer than two service leads"):
+        referrals.referral_submit(referral=draft, actor=social_worker)
+    page = client.get(reverse("accounts:user-list")).content.decode()
+    assert "has only one service lead" in page
+    # Given two, the warning says where its referrals go instead.
     make_user(Role.SERVICE_LEAD, team=bare)
     page = client.get(reverse("accounts:user-list")).content.decode()
     assert "Leaving Care West: its referrals go to the" in page

@@ -2,6 +2,7 @@
 each step; nothing stays "waiting for answers" once options have gone out."""
 
 import datetime as dt
+import threading
 from decimal import Decimal as D
 
 import pytest
@@ -10,15 +11,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from approvals import services as permission
 from approvals.services import costs, offers, placement
 from placements.models import OutboxMessage
+from placements.roles import Role
 from placements.services import DomainError
 from referrals import services as referral_services
 from referrals.models import ProviderRequest, Referral, SearchRound
 from referrals.selectors import action_list
 from referrals.services import answers
-from referrals.workflow import stage_move
-from tests.approvals.offer_factories import countersign, offers_in
+from referrals.services import search as search_services
+from referrals.workflow import stage_move, user_may_return_for_changes
+from tests.approvals.offer_factories import countersign, offer_values, offers_in
+from tests.referrals.factories import complete_draft
+from tests.referrals.search_factories import in_house_provider
 
 pytestmark = pytest.mark.django_db
 Stage = Referral.Stage
@@ -211,3 +217,136 @@ def test_a_refused_form_says_error_once_in_the_title(client, referral, officer):
         page = client.post(url, {}).content.decode()
         title = page[page.index("<title>") : page.index("</title>")]
         assert title.count("Error:") == 1, title
+
+
+# --- Paths the stages must not close -------------------------------------------------
+
+
+def test_new_options_can_follow_a_returned_cost(referral, officer, social_worker, senior_manager):
+    made = offers_in(referral, officer, {"Framework 1": D("3000"), "Framework 2": D("3500")})
+    first = offers.shortlist_send(
+        referral=referral, responses=[made["Framework 1"]], note="", actor=officer
+    )
+    approval = offers.option_choose(
+        shortlist=first, option=first.options.get(), rationale="Near school", actor=social_worker
+    )
+    costs.approval_return(approval=approval, actor=senior_manager, comments="Negotiate it")
+    assert stage_of(referral) == Stage.COST_RETURNED
+    offers.shortlist_send(
+        referral=referral, responses=[made["Framework 2"]], note="", actor=officer
+    )
+    assert stage_of(referral) == Stage.OPTIONS
+    # The returned cost belongs to the old choice: it is not asked again.
+    with pytest.raises(DomainError, match="New options have been sent since"):
+        costs.approval_ask_again(approval=approval, actor=officer)
+
+
+def test_once_the_cost_is_approved_the_provider_cannot_withdraw_through_the_link(
+    client, referral, officer, social_worker, head_of_service
+):
+    made = offers_in(referral, officer, {"Framework 1": D("4500")})
+    shortlist = offers.shortlist_send(
+        referral=referral, responses=[made["Framework 1"]], note="", actor=officer
+    )
+    approval = offers.option_choose(
+        shortlist=shortlist, option=shortlist.options.get(), rationale="Near", actor=social_worker
+    )
+    costs.approval_approve(approval=approval, actor=head_of_service)
+    request = made["Framework 1"].request
+    with pytest.raises(DomainError, match="can no longer be withdrawn here"):
+        answers.offer_withdraw(request=request, responder_name="Pat", reason="Changed our mind")
+    request.refresh_from_db()
+    assert request.answer == ProviderRequest.Answer.OFFER
+    assert not answers.offer_withdrawable_here(request)
+
+
+def test_an_emergency_with_options_out_is_withdrawn_not_returned(make_user, officer):
+    social_worker = make_user(Role.SOCIAL_WORKER)
+    manager = make_user(Role.TEAM_MANAGER)
+    duty = make_user(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, team=None)
+    draft = complete_draft(social_worker)
+    referral_services.referral_update_needs(
+        referral=draft, values={"kind": Referral.Kind.EMERGENCY}, actor=social_worker
+    )
+    referral = referral_services.referral_submit(referral=draft, actor=social_worker)
+    referral = referral_services.referral_emergency_accept(referral=referral, actor=duty)
+    pack = referral_services.pack_prepare(referral=referral, actor=duty)
+    for flag in pack.flags.filter(resolution="open"):
+        referral_services.pack_flag_accept(flag=flag, reason="Safe to send", actor=duty)
+    referral_services.pack_release(request=pack, actor=duty)
+    in_house_provider()
+    (first,) = search_services.round_start(
+        referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=duty
+    )
+    first = search_services.round_send(search_round=first, actor=duty)
+    offer = answers.offer_make(
+        request=first.requests.get(), responder_name="Pat", values=offer_values(D("900"))
+    )
+    assert user_may_return_for_changes(manager, Referral.objects.get(pk=referral.pk))
+    offers.shortlist_send(referral=referral, responses=[offer], note="", actor=duty)
+    referral.refresh_from_db()
+    assert not user_may_return_for_changes(manager, referral)
+    with pytest.raises(DomainError):
+        permission.search_return(referral=referral, actor=manager, comments="More detail")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_provider_withdrawing_while_options_go_out_does_not_deadlock(
+    referral, officer, monkeypatch
+):
+    """The provider's side used to lock its request before the referral, the officer's
+    side the referral before the request: on PostgreSQL, one of them died."""
+    made = offers_in(referral, officer, {"Framework 1": D("3000")})
+    offer = made["Framework 1"]
+    provider_in, officer_in = threading.Event(), threading.Event()
+    record, brokerage = answers._record, offers._brokerage_referral
+
+    def provider_holding_its_locks(*args, **kwargs):
+        provider_in.set()
+        officer_in.wait(3)
+        return record(*args, **kwargs)
+
+    def officer_after_the_provider(*args, **kwargs):
+        provider_in.wait(3)
+        officer_in.set()
+        return brokerage(*args, **kwargs)
+
+    monkeypatch.setattr(answers, "_record", provider_holding_its_locks)
+    monkeypatch.setattr(offers, "_brokerage_referral", officer_after_the_provider)
+    errors = {}
+
+    def run(name, action):
+        try:
+            action()
+        except Exception as error:  # a refusal is fine here; a deadlock is not
+            errors[name] = f"{type(error).__name__}: {error}"
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(
+            target=run,
+            args=(
+                "provider",
+                lambda: answers.offer_withdraw(
+                    request=offer.request, responder_name="Pat", reason="Carer ill"
+                ),
+            ),
+        ),
+        threading.Thread(
+            target=run,
+            args=(
+                "officer",
+                lambda: offers.shortlist_send(
+                    referral=referral, responses=[offer], note="", actor=officer
+                ),
+            ),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not any("deadlock" in error for error in errors.values()), errors
+    assert "provider" not in errors  # the provider went first and withdrew
