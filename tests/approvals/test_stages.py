@@ -22,9 +22,11 @@ from referrals.selectors import action_list
 from referrals.services import answers
 from referrals.services import search as search_services
 from referrals.workflow import stage_move, user_may_return_for_changes
-from tests.approvals.offer_factories import countersign, offer_values, offers_in
+from tests.approvals.offer_factories import countersign, ensure_bands, offer_values, offers_in
+from tests.providers.factories import ProviderFactory
 from tests.referrals.factories import complete_draft
-from tests.referrals.search_factories import in_house_provider
+from tests.referrals.search_factories import in_house_provider, searchable
+from tests.referrals.test_search_reliability import ensure_placement_types
 
 pytestmark = pytest.mark.django_db
 Stage = Referral.Stage
@@ -292,11 +294,15 @@ def test_an_emergency_with_options_out_is_withdrawn_not_returned(make_user, offi
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_provider_withdrawing_while_options_go_out_does_not_deadlock(
-    referral, officer, monkeypatch
-):
+def test_a_provider_withdrawing_while_options_go_out_does_not_deadlock(make_user, monkeypatch):
     """The provider's side used to lock its request before the referral, the officer's
     side the referral before the request: on PostgreSQL, one of them died."""
+    ensure_placement_types()  # an earlier transactional test may have flushed them
+    ensure_bands()
+    in_house_provider()
+    ProviderFactory(name="Framework 1")
+    officer = make_user(Role.BROKERAGE_OFFICER, team=None)
+    referral = searchable(make_user(Role.SOCIAL_WORKER), officer)
     made = offers_in(referral, officer, {"Framework 1": D("3000")})
     offer = made["Framework 1"]
     provider_in, officer_in = threading.Event(), threading.Event()
