@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from placements.formatting import money
 from placements.models import CouncilSettings
 from placements.roles import Role
 from providers.models import GOOD_ENOUGH_RATINGS
@@ -207,7 +208,8 @@ def offer_flags(
         flags.append(
             Flag(
                 FLAG_FUNDING,
-                f"£{response.agreed_total_weekly:,.2f} a week against an approval of £{limit:,.2f}",
+                f"{money(response.agreed_total_weekly)} a week against an approval of "
+                f"{money(limit)}",
             )
         )
     if provider.is_archived:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from placements.calendar import LONDON
+from placements.formatting import money
 from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.services import DomainError
@@ -92,7 +93,7 @@ def ask_again(request, pk, approval_pk):
     else:
         messages.success(
             request,
-            f"Asked again: £{again.total_weekly:,.2f} a week, for the "
+            f"Asked again: {money(again.total_weekly)} a week, for the "
             f"{again.get_required_role_display().lower()}.",
         )
     return redirect("approvals:offers", pk=pk)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from placements.formatting import money
 from placements.roles import Role
 from placements.services import DomainError
 from referrals.models import ChronologyEntry, Referral
@@ -241,7 +242,7 @@ def funding_approval_record(
         actor=actor,
         kind=ChronologyEntry.Kind.COMMENT,
         text=(
-            f"Funding approval recorded: up to £{weekly_amount:,.2f} a week, approved by "
+            f"Funding approval recorded: up to {money(weekly_amount)} a week, approved by "
             f"{approved_by} on {approved_on:%-d %B %Y}"
         ),
     )

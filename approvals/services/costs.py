@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from placements.models import User
+from placements.formatting import money
+from placements.models import CouncilSettings, User
 from placements.roles import Role
 from placements.services import DomainError
 from referrals.models import ProviderResponse
@@ -16,15 +17,17 @@ from referrals.services import referral_email
 from referrals.workflow import Stage, lock_referral, stage_move, step
 from referrals.workflow import Status as ReferralStatus
 
-from ..models import CostApproval, CostBand, CostBandVersion, Shortlist
-from ..rules import APPROVAL_STEPS, APPROVER_RANKS, approval_refusal, offer_is_current
+from ..models import CostApproval, CostBand, CostBandVersion, Shortlist, ShortlistOption
+from ..rules import (
+    APPROVAL_STEPS,
+    APPROVER_RANKS,
+    approval_refusal,
+    approver_for,
+    offer_is_current,
+)
 
 Decision = CostApproval.Status
 BAND_ROLES = (Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
-
-
-def money(amount: Decimal) -> str:
-    return f"£{amount:,.2f}"
 
 
 # --- Bands ----------------------------------------------------------------------------
@@ -85,6 +88,36 @@ def approval_waiting_email(approval: CostApproval) -> None:
         approval=approval,
         role=Role(approval.required_role).label.lower(),
     )
+
+
+def approval_request(*, option: ShortlistOption, actor) -> CostApproval:
+    """Ask for the cost approval of a chosen option at its cost as agreed now, from the
+    role the bands in force name. Call inside a transaction."""
+    response = ProviderResponse.objects.prefetch_related("revisions").get(pk=option.response_id)
+    referral = option.shortlist.referral
+    total = response.agreed_total_weekly
+    role, version = approver_for(total, in_house=option.is_in_house, council=CouncilSettings.load())
+    approval = CostApproval.objects.create(
+        referral=referral,
+        option=option,
+        total_weekly=total,
+        band_version=version,
+        required_role=role,
+        requested_by=actor,
+    )
+    approval_waiting_email(approval)
+    stage_move(
+        referral=referral,
+        to=Stage.COST_APPROVAL,
+        actor=actor,
+        text=(
+            f"Cost approval asked of the {Role(role).label.lower()}: {money(total)} a week "
+            f"({money(total * 52)} a year)"
+        ),
+        next_action=f"Wait for the {Role(role).label.lower()} to approve the cost",
+        due=None,
+    )
+    return approval
 
 
 def _decide(approval: CostApproval, actor, *, to: str, comments: str) -> CostApproval:
@@ -185,8 +218,6 @@ def approval_return(*, approval: CostApproval, actor, comments: str) -> CostAppr
 def approval_ask_again(*, approval: CostApproval, actor) -> CostApproval:
     """After a return, ask again for the same choice at its cost as agreed now (a fee
     negotiated since counts), from the role the bands now in force name."""
-    from .offers import approval_request  # offers builds on this module
-
     if not actor.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
         raise DomainError("Only brokerage can ask again")
     lock_referral(approval.referral_id)

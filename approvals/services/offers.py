@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from placements.calendar import add_working_days
+from placements.formatting import money
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue_many
@@ -29,17 +30,12 @@ from ..rules import (
     FLAG_LABELS,
     OVERRIDERS,
     SHORTLIST_STEPS,
-    approver_for,
     funding_limit,
     offer_flags,
     offer_is_current,
     open_flags,
 )
-from .costs import approval_waiting_email
-
-
-def money(amount: Decimal) -> str:
-    return f"£{amount:,.2f}"
+from .costs import approval_request
 
 
 def _brokerage_referral(referral: Referral, actor) -> Referral:
@@ -348,36 +344,6 @@ def option_choose(
     if locked.in_house_reason:
         text += f". Why not in-house: {locked.in_house_reason}"
     chronology_add(referral=referral, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text)
-    return approval
-
-
-def approval_request(*, option: ShortlistOption, actor) -> CostApproval:
-    """Ask for the cost approval of a chosen option at its cost as agreed now, from the
-    role the bands in force name. Call inside a transaction."""
-    response = ProviderResponse.objects.prefetch_related("revisions").get(pk=option.response_id)
-    referral = option.shortlist.referral
-    total = response.agreed_total_weekly
-    role, version = approver_for(total, in_house=option.is_in_house, council=CouncilSettings.load())
-    approval = CostApproval.objects.create(
-        referral=referral,
-        option=option,
-        total_weekly=total,
-        band_version=version,
-        required_role=role,
-        requested_by=actor,
-    )
-    approval_waiting_email(approval)
-    stage_move(
-        referral=referral,
-        to=Stage.COST_APPROVAL,
-        actor=actor,
-        text=(
-            f"Cost approval asked of the {Role(role).label.lower()}: {money(total)} a week "
-            f"({money(total * 52)} a year)"
-        ),
-        next_action=f"Wait for the {Role(role).label.lower()} to approve the cost",
-        due=None,
-    )
     return approval
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from placements.formatting import money
 from placements.models import CouncilSettings
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue, outbox_enqueue_many
@@ -125,7 +126,7 @@ def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor) -> 
         actor=actor,
         text=(
             f"Placement with {placement.provider} confirmed: moving on "
-            f"{start_date:%-d %B %Y}, £{placement.total_weekly:,.2f} a week"
+            f"{start_date:%-d %B %Y}, {money(placement.total_weekly)} a week"
         ),
         next_action="Send the agreement to the provider to sign",
         due=timezone.localdate(),

@@ -4,7 +4,6 @@ import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils.text import capfirst, slugify
 from placements.calendar import working_day_deadline
 from placements.models import CouncilSettings, User
 from placements.roles import Role
-from placements.services import DomainError, field_changes_record, outbox_enqueue, shown_value
+from placements.services import DomainError, field_changes_record, shown_value
 
 from ..anonymise.residual import looks_personal
 from ..anonymise.text import fold
@@ -46,6 +45,8 @@ from ..workflow import (
     user_may_accept_emergency,
     user_may_qa,
 )
+from .common import _brokerage, chronology_add, referral_email
+from .search import search_end
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +75,6 @@ def _editable(referral: Referral, actor) -> Referral:
             f"This referral is {locked.get_status_display().lower()}, so it cannot be changed now"
         )
     return locked
-
-
-def chronology_add(*, referral: Referral, actor, kind: str, text: str) -> ChronologyEntry:
-    if not text.strip():
-        raise DomainError("Enter what happened")
-    return ChronologyEntry.objects.create(referral=referral, actor=actor, kind=kind, text=text)
 
 
 @transaction.atomic
@@ -346,8 +341,6 @@ def referral_withdraw(*, referral: Referral, reason: str, actor) -> Referral:
     moved = transition(
         referral=referral, to=Status.WITHDRAWN, actor=actor, text=f"Withdrawn: {reason.strip()}"
     )
-    from .search import search_end  # the search builds on this module
-
     # Providers are told only that it was withdrawn: the reason may name the child.
     search_end(referral=moved, why="The referral has been withdrawn", actor=actor)
     # Whoever did not withdraw it is told: the social worker, and the officer working it.
@@ -395,24 +388,6 @@ def _qa_answer(*, referral: Referral, actor, response: str) -> Referral:
             key=f"qa-answered-{qa_round.pk if qa_round else moved.pk}",
         )
     return moved
-
-
-def referral_email(referral: Referral, *, to, template: str, key: str, **context) -> None:
-    """Email people about a referral through the outbox (once per key), with a link to it."""
-    to = [address for address in to if address]
-    if not to:
-        return
-    outbox_enqueue(
-        key=f"{template}:{referral.pk}:{key}",
-        to=to,
-        template=template,
-        context={
-            "referral": referral,
-            "council": CouncilSettings.load(),
-            "site_url": settings.SITE_URL,
-            **context,
-        },
-    )
 
 
 @transaction.atomic
@@ -470,13 +445,6 @@ def referral_qa_return(*, referral: Referral, actor, requests: Sequence[str]) ->
 
 
 # --- The duty action list -------------------------------------------------------------
-
-
-def _brokerage(referral: Referral) -> Referral:
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    if locked.status in (Status.DRAFT, Status.WITHDRAWN):
-        raise DomainError("This referral is not open with brokerage")
-    return locked
 
 
 @transaction.atomic

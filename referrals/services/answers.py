@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from placements.formatting import money
 from placements.models import CouncilSettings
 from placements.services import DomainError
 
@@ -24,7 +25,7 @@ from ..models import (
 )
 from ..search import link_expiry
 from ..workflow import Stage, Status, lock_referral
-from . import chronology_add, referral_email
+from .common import chronology_add, referral_email
 from .search import token_hash
 
 Answer = ProviderRequest.Answer
@@ -210,8 +211,8 @@ def offer_make(*, request: ProviderRequest, responder_name: str, values: dict) -
         kind=ChronologyEntry.Kind.NOTE,
         text=(
             f"{'Amended offer' if amended else 'Offer'} from {locked.provider.name} in round "
-            f"{locked.round.number}: £{response.total_weekly:,.2f} a week in all "
-            f"(fee £{response.weekly_fee:,.2f}), available from "
+            f"{locked.round.number}: {money(response.total_weekly)} a week in all "
+            f"(fee {money(response.weekly_fee)}), available from "
             f"{response.available_from:%-d %B %Y}"
         ),
     )

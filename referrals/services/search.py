@@ -42,7 +42,7 @@ from ..search import (
     widens_tier,
 )
 from ..workflow import ROUND_STEPS, Status, lock_referral, step
-from . import _brokerage, chronology_add, referral_email
+from .common import _brokerage, chronology_add, referral_email
 
 Kind = SearchRound.Kind
 RoundStatus = SearchRound.Status
