@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from placements.fields import GovDateField, MoneyField
 from placements.forms import GDSForm, TextLimits
+from placements.roles import Role
 
 from .models import AgreementEvidence, ExternalComment
 
@@ -355,8 +356,6 @@ class CostBandsForm(GDSForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from placements.roles import Role
-
         roles = [("", "Not used")] + [
             (r.value, r.label) for r in (Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
         ]

@@ -276,7 +276,7 @@ def outbox_enqueue_many(
     created = OutboxMessage.objects.bulk_create(rows)
     ids = [row.pk for row in created]
     if ids:
-        from .tasks import outbox_dispatch
+        from .tasks import outbox_dispatch  # tasks import services; avoid the cycle at load
 
         transaction.on_commit(lambda: outbox_dispatch.delay(ids), robust=True)
     return created

@@ -39,6 +39,7 @@ from .models import (
     ProviderType,
     Specialism,
     Tier,
+    provider_list_queryset,
 )
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -218,8 +219,6 @@ class Directory:
 
     @classmethod
     def load(cls) -> "Directory":
-        from .selectors import provider_list_queryset
-
         categories = {}
         for category in Category.objects.all():
             categories[_key(category.name)] = category

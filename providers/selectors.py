@@ -2,27 +2,15 @@ import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from placements.permissions import Capability, user_can
 
 from .importing import Directory, ImportResult, check_rows, table_from_json
-from .models import Provider, ProviderCategory, ProviderImport
+from .models import Provider, ProviderImport, provider_list_queryset
 
 logger = logging.getLogger(__name__)
-
-
-def provider_list_queryset() -> QuerySet[Provider]:
-    """Every provider with what the list and export show, in a fixed number of queries."""
-    return Provider.objects.prefetch_related(
-        Prefetch(
-            "provider_categories",
-            queryset=ProviderCategory.objects.select_related("category"),
-        ),
-        "specialisms",
-    ).order_by("name", "pk")
 
 
 def get_provider_for_user(*, user, pk: int) -> Provider:

@@ -9,6 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals import services as approvals
+from approvals.models import ProviderFeedback
+from approvals.selectors import current_offers
+from approvals.services import costs, offers, placement
 from placements.models import User
 from placements.services import DomainError
 from referrals import services as referrals
@@ -247,10 +250,6 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
     """The cheapest offer sent, chosen, approved by the senior manager, confirmed,
     signed by the provider and countersigned by the duty lead; the other provider given
     feedback."""
-    from approvals.models import ProviderFeedback
-    from approvals.selectors import current_offers
-    from approvals.services import costs, offers, placement
-
     standing = sorted(current_offers(referral), key=lambda offer: offer.agreed_total_weekly)
     if not standing:
         return
