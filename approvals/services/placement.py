@@ -3,8 +3,6 @@ through a secret link (or a signed copy uploaded), countersigned, and the referr
 placed; feedback to the providers who were not chosen."""
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placements.formatting import money
+from placements.links import new_token, token_hash
 from placements.models import CouncilSettings
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue, outbox_enqueue_many
@@ -137,10 +136,6 @@ def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor) -> 
 # --- The agreement --------------------------------------------------------------------
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def agreement_url(token: str) -> str:
     return settings.SITE_URL + reverse("sign:page", kwargs={"token": token})
 
@@ -230,7 +225,7 @@ def agreement_link_resolve(token: str, *, now: dt.datetime | None = None) -> Agr
         AgreementLink.objects.select_related(
             "agreement__placement__provider", "agreement__placement__referral"
         )
-        .filter(token_hash=_token_hash(token))
+        .filter(token_hash=token_hash(token))
         .first()
     )
     if link is None:
@@ -375,10 +370,10 @@ def countersign_blocker(
 
 
 def _new_agreement_link(agreement: PlacementAgreement, council: CouncilSettings) -> str:
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     AgreementLink.objects.create(
         agreement=agreement,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         expires_at=timezone.now() + dt.timedelta(days=council.agreement_link_days),
     )
     return token

@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from placements.formatting import money
+from placements.links import token_hash
 from placements.models import CouncilSettings
 from placements.services import DomainError
 
@@ -26,7 +27,6 @@ from ..models import (
 from ..search import link_expiry
 from ..workflow import Stage, Status, lock_referral
 from .common import chronology_add, referral_email
-from .search import token_hash
 
 Answer = ProviderRequest.Answer
 

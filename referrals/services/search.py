@@ -3,8 +3,6 @@ deadlines extended, chasers and closes from the 15-minute scan, questions answer
 to every provider, and links revoked when the referral ends."""
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
@@ -14,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placements.calendar import LONDON, is_working_day
+from placements.links import new_token, token_hash
 from placements.models import CouncilSettings
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue_many
@@ -49,13 +48,9 @@ RoundStatus = SearchRound.Status
 Answer = ProviderRequest.Answer
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _new_links(requests: Iterable[ProviderRequest]) -> dict[int, str]:
     """A fresh secret per request; only its hash is stored. Returns request pk → token."""
-    tokens = {request.pk: secrets.token_urlsafe(32) for request in requests}
+    tokens = {request.pk: new_token() for request in requests}
     ProviderLink.objects.bulk_create(
         [ProviderLink(request_id=pk, token_hash=token_hash(token)) for pk, token in tokens.items()]
     )
