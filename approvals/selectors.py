@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from placements.models import CouncilSettings, User
 from placements.roles import Role
-from referrals.models import Child, ProviderRequest, ProviderResponse, Referral
-from referrals.selectors import get_referral_for_user
+from referrals.models import Child, ProviderResponse, Referral
+from referrals.selectors import get_referral_for_user, standing_offers
 
 from .models import CostApproval, Placement, PlacementAgreement, Shortlist, ShortlistOption
 from .rules import APPROVER_RANKS, OVERRIDERS, Flag, funding_limit, offer_flags, rank_of
@@ -35,29 +35,11 @@ class OfferRow:
 
 def current_offers(referral: Referral) -> list[ProviderResponse]:
     """The latest version of every standing offer, with what the comparison reads."""
-    requests = (
-        ProviderRequest.objects.filter(
-            round__referral=referral,
-            answer=ProviderRequest.Answer.OFFER,
-            revoked_at__isnull=True,
-        )
-        .select_related("provider", "round")
-        .prefetch_related(
-            Prefetch(
-                "responses",
-                queryset=ProviderResponse.objects.order_by("version").prefetch_related(
-                    "revisions__recorded_by", "flag_overrides__overridden_by"
-                ),
-            ),
-            "provider__provider_categories__category",
-        )
+    return standing_offers(
+        referral,
+        response_prefetch=("revisions__recorded_by", "flag_overrides__overridden_by"),
+        prefetch=("provider__provider_categories__category",),
     )
-    offers = []
-    for request in requests:
-        latest = list(request.responses.all())[-1]
-        latest.request = request
-        offers.append(latest)
-    return offers
 
 
 def offer_comparison(referral: Referral, *, council: CouncilSettings) -> list[OfferRow]:

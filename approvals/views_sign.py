@@ -10,16 +10,11 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from placements.links import private
 from placements.services import DomainError
 
 from .forms import SignAgreementForm, UploadAgreementForm
 from .services import placement as services
-
-
-def _private(response):
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def agreement_link(view):
@@ -31,8 +26,8 @@ def agreement_link(view):
             response = render(request, "sign/invalid.html", status=404)
             # Django logs every 404 with its path, and the path holds the secret.
             response._has_been_logged = True
-            return _private(response)
-        return _private(view(request, state, token, *args, **kwargs))
+            return private(response)
+        return private(view(request, state, token, *args, **kwargs))
 
     return wrapped
 

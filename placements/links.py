@@ -14,3 +14,12 @@ def new_token() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def private(response):
+    """A page reached through a secret link: never stored by a browser or proxy, never
+    indexed. Referrer-Policy stays same-origin (the site's default): the token never
+    leaves for another site, and the browser still sends the Origin that CSRF needs."""
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

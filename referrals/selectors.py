@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
@@ -378,18 +379,30 @@ def referral_rounds(referral: Referral) -> QuerySet[SearchRound]:
     ).order_by("number")
 
 
-def referral_offers(referral: Referral) -> list[ProviderResponse]:
-    """The current offer of every provider who has one standing, cheapest first."""
+def standing_offers(
+    referral: Referral,
+    *,
+    response_prefetch: Sequence[str] = ("revisions",),
+    prefetch: Sequence[str] = (),
+) -> list[ProviderResponse]:
+    """The latest version of every offer standing on the referral (not withdrawn, its
+    link not revoked), each with its request and provider. The approvals app asks for
+    what its comparison reads besides (`response_prefetch`, `prefetch`)."""
     requests = (
         ProviderRequest.objects.filter(
-            round__referral=referral, answer=ProviderRequest.Answer.OFFER
+            round__referral=referral,
+            answer=ProviderRequest.Answer.OFFER,
+            revoked_at__isnull=True,
         )
         .select_related("provider", "round")
         .prefetch_related(
             Prefetch(
                 "responses",
-                queryset=ProviderResponse.objects.order_by("version").prefetch_related("revisions"),
-            )
+                queryset=ProviderResponse.objects.order_by("version").prefetch_related(
+                    *response_prefetch
+                ),
+            ),
+            *prefetch,
         )
     )
     offers = []
@@ -397,7 +410,12 @@ def referral_offers(referral: Referral) -> list[ProviderResponse]:
         latest = list(request.responses.all())[-1]
         latest.request = request
         offers.append(latest)
-    return sorted(offers, key=lambda offer: offer.agreed_total_weekly)
+    return offers
+
+
+def referral_offers(referral: Referral) -> list[ProviderResponse]:
+    """The offers standing, cheapest first (the referral's and the search's pages)."""
+    return sorted(standing_offers(referral), key=lambda offer: offer.agreed_total_weekly)
 
 
 def providers_still_due(referral: Referral) -> dict:

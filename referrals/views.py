@@ -50,6 +50,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import AllowedWord, Child, PersonAroundChild, PlacementType, Referral
+from .page_extras import referral_page_extras
 from .pdf import chronology_pdf as render_chronology_pdf
 from .pdf import pack_pdf as render_pack_pdf
 from .workflow import (
@@ -153,19 +154,9 @@ def referral_detail(request, pk):
     )
 
 
-def _flexibility_open(referral) -> bool:
-    """A question about flexibility waits, asked after the latest options were sent."""
-    if referral.status != Referral.Status.ACCEPTED:
-        return False
-    asked = referral.flexibility_requests.filter(answered_at__isnull=True)
-    latest = referral.shortlists.order_by("-sent_at").values_list("sent_at", flat=True).first()
-    return (asked.filter(asked_at__gt=latest) if latest else asked).exists()
-
-
 def _choice_context(user, referral) -> dict:
     """Where the referral stands after the search: its stage, set by the approvals app's
-    steps, so the page needs no query of that app's tables (but for a flexibility
-    question waiting)."""
+    steps, and what the later apps registered for the page (referrals.page_extras)."""
     if referral.status not in (Referral.Status.ACCEPTED, Referral.Status.PLACED):
         return {}
     mine = user.has_role(Role.SOCIAL_WORKER) and (
@@ -174,8 +165,8 @@ def _choice_context(user, referral) -> dict:
     Stage = Referral.Stage
     return {
         "options_waiting": mine and referral.stage == Stage.OPTIONS,
-        "flexibility_waiting": mine and _flexibility_open(referral),
         "placement_step": referral.stage in (Stage.CONFIRMING, Stage.AGREEMENT, Stage.PLACED),
+        **referral_page_extras(user, referral),
     }
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from placements.links import private
 from placements.models import CouncilSettings
 from placements.services import DomainError
 
@@ -16,14 +17,6 @@ from .forms import NoOptionForm, OfferForm, QuestionForm, WithdrawOfferForm
 from .models import ProviderRequest
 from .search import link_expiry
 from .services import answers
-
-
-def _private(response):
-    # Referrer-Policy stays same-origin (the site's default): the token never leaves for
-    # another site, and the browser still sends the Origin that CSRF checks need.
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def provider_link(*, answering: bool):
@@ -39,10 +32,10 @@ def provider_link(*, answering: bool):
                 response = render(request, "respond/invalid.html", status=404)
                 # Django logs every 404 with its path, and the path holds the secret.
                 response._has_been_logged = True
-                return _private(response)
+                return private(response)
             if answering and not state.can_answer:
-                return _private(redirect("respond:page", token=token))
-            return _private(view(request, state, token, *args, **kwargs))
+                return private(redirect("respond:page", token=token))
+            return private(view(request, state, token, *args, **kwargs))
 
         return wrapped
 
