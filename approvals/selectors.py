@@ -101,16 +101,6 @@ def open_flexibility(referral: Referral):
     return asked.order_by("-asked_at").first()
 
 
-def get_referral_for_social_worker(*, user, pk: int) -> Referral:
-    """The referral, for its social worker or their team; 404 for anyone else."""
-    referral = get_referral_for_user(user=user, pk=pk)
-    if not user.has_role(Role.SOCIAL_WORKER) or (
-        referral.social_worker_id != user.pk and referral.team_id != user.team_id
-    ):
-        raise Http404
-    return referral
-
-
 # --- Cost approvals -------------------------------------------------------------------
 
 

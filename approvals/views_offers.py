@@ -11,7 +11,7 @@ from placements.permissions import Capability, capability_required
 from placements.roles import Role
 from placements.services import DomainError
 from referrals import selectors as referral_selectors
-from referrals.selectors import get_referral_for_user
+from referrals.selectors import get_referral_for_social_worker, get_referral_for_user
 from referrals.workflow import Status
 
 from . import selectors
@@ -152,7 +152,7 @@ def override(request, pk, response_pk, flag):
 def options(request, pk):
     """The social worker's page: the options side by side, choose one or decline all;
     and any question about flexibility after no suitable options."""
-    referral = selectors.get_referral_for_social_worker(user=request.user, pk=pk)
+    referral = get_referral_for_social_worker(user=request.user, pk=pk)
     shortlists = selectors.referral_shortlists(referral)
     waiting = next((s for s in shortlists if s.status == Shortlist.Status.AWAITING), None)
     options_list = list(waiting.options.all()) if waiting else []
@@ -245,7 +245,7 @@ def no_suitable_options(request, pk):
 def flexibility(request, pk, asked_pk):
     if not request.user.has_role(Role.SOCIAL_WORKER):
         raise Http404
-    referral = selectors.get_referral_for_social_worker(user=request.user, pk=pk)
+    referral = get_referral_for_social_worker(user=request.user, pk=pk)
     asked = get_object_or_404(FlexibilityRequest, referral=referral, pk=asked_pk)
     if asked.answered_at or selectors.open_flexibility(referral) != asked:
         messages.info(request, "This question has been answered or is no longer open.")

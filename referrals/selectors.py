@@ -89,14 +89,19 @@ def get_referral_for_user(*, user, pk: int) -> Referral:
     )
 
 
-def get_referral_to_edit(*, user, pk: int) -> Referral:
-    """Only social workers of the referral's team (or its own social worker) edit it."""
+def get_referral_for_social_worker(*, user, pk: int) -> Referral:
+    """The referral, for its own social worker or a social worker of its team (who edit
+    it and choose between its options); 404 for anyone else."""
     referral = get_referral_for_user(user=user, pk=pk)
     if not user.has_role(Role.SOCIAL_WORKER):
         raise Http404
     if referral.social_worker_id != user.pk and referral.team_id != user.team_id:
         raise Http404
     return referral
+
+
+# Editing is the social worker's side too; the name says what the page is for.
+get_referral_to_edit = get_referral_for_social_worker
 
 
 def service_leads(referral: Referral) -> list[User]:
