@@ -22,7 +22,7 @@ from .models import (
     SearchRound,
 )
 from .pack import build_pack
-from .workflow import Status
+from .workflow import Status, is_social_worker_side
 
 # Brokerage sees every open referral once submitted (and anything assigned to them).
 BROKERAGE_VISIBLE = [s for s in Status.values if s not in (Status.DRAFT, Status.WITHDRAWN)]
@@ -93,9 +93,7 @@ def get_referral_for_social_worker(*, user, pk: int) -> Referral:
     """The referral, for its own social worker or a social worker of its team (who edit
     it and choose between its options); 404 for anyone else."""
     referral = get_referral_for_user(user=user, pk=pk)
-    if not user.has_role(Role.SOCIAL_WORKER):
-        raise Http404
-    if referral.social_worker_id != user.pk and referral.team_id != user.team_id:
+    if not is_social_worker_side(user, referral):
         raise Http404
     return referral
 

@@ -54,6 +54,7 @@ from .page_extras import referral_page_extras
 from .pdf import chronology_pdf as render_chronology_pdf
 from .pdf import pack_pdf as render_pack_pdf
 from .workflow import (
+    is_social_worker_side,
     referral_can_move,
     referral_is_editable,
     referral_needs_agreement_evidence,
@@ -159,12 +160,10 @@ def _choice_context(user, referral) -> dict:
     steps, and what the later apps registered for the page (referrals.page_extras)."""
     if referral.status not in (Referral.Status.ACCEPTED, Referral.Status.PLACED):
         return {}
-    mine = user.has_role(Role.SOCIAL_WORKER) and (
-        referral.social_worker_id == user.pk or referral.team_id == user.team_id
-    )
     Stage = Referral.Stage
     return {
-        "options_waiting": mine and referral.stage == Stage.OPTIONS,
+        "options_waiting": is_social_worker_side(user, referral)
+        and referral.stage == Stage.OPTIONS,
         "placement_step": referral.stage in (Stage.CONFIRMING, Stage.AGREEMENT, Stage.PLACED),
         **referral_page_extras(user, referral),
     }

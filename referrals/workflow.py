@@ -44,24 +44,26 @@ def referral_is_editable(referral: Referral) -> bool:
     return referral.status in EDITABLE_STATES
 
 
-def user_may_edit(user, referral: Referral) -> bool:
-    """A social worker of the referral's team (or its own social worker) changes what it
-    says, while it is editable. Call on a referral the user may already see."""
-    return (
-        referral_is_editable(referral)
-        and user.has_role(Role.SOCIAL_WORKER)
-        and (referral.social_worker_id == user.pk or referral.team_id == user.team_id)
+def is_social_worker_side(user, referral: Referral) -> bool:
+    """The referral's own social worker, or a social worker of its team: who edit it,
+    choose between its options and answer brokerage's questions about it."""
+    return user.has_role(Role.SOCIAL_WORKER) and (
+        referral.social_worker_id == user.pk or referral.team_id == user.team_id
     )
 
 
+def user_may_edit(user, referral: Referral) -> bool:
+    """The social worker's side changes what it says, while it is editable. Call on a
+    referral the user may already see."""
+    return referral_is_editable(referral) and is_social_worker_side(user, referral)
+
+
 def user_may_withdraw(user, referral: Referral) -> bool:
-    """Brokerage, or the social worker's side (their team), while it is open."""
+    """Brokerage, or the social worker's side, while it is open."""
     if not referral_can_move(referral, Status.WITHDRAWN):
         return False
-    if user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
-        return True
-    return user.has_role(Role.SOCIAL_WORKER) and (
-        referral.social_worker_id == user.pk or referral.team_id == user.team_id
+    return user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD) or is_social_worker_side(
+        user, referral
     )
 
 

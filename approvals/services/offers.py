@@ -23,7 +23,14 @@ from referrals.models import (
 from referrals.pack import provider_email_check
 from referrals.services import chronology_add, referral_email
 from referrals.services.search import rounds_close_early
-from referrals.workflow import Stage, Status, lock_referral, stage_move, step
+from referrals.workflow import (
+    Stage,
+    Status,
+    is_social_worker_side,
+    lock_referral,
+    stage_move,
+    step,
+)
 
 from ..models import CostApproval, FlagOverride, FlexibilityRequest, Shortlist, ShortlistOption
 from ..rules import (
@@ -265,9 +272,7 @@ def _social_worker_shortlist(shortlist: Shortlist, actor) -> Shortlist:
         .get(pk=shortlist.pk)
     )
     referral = locked.referral
-    if not actor.has_role(Role.SOCIAL_WORKER) or (
-        referral.social_worker_id != actor.pk and referral.team_id != actor.team_id
-    ):
+    if not is_social_worker_side(actor, referral):
         raise DomainError("Only the child's social worker or their team chooses an option")
     if locked.status != Shortlist.Status.AWAITING:
         raise DomainError("These options have already been answered")
@@ -473,9 +478,7 @@ def flexibility_answer(*, asked: FlexibilityRequest, answer: str, actor) -> Flex
         .get(pk=asked.pk)
     )
     referral = locked.referral
-    if not actor.has_role(Role.SOCIAL_WORKER) or (
-        referral.social_worker_id != actor.pk and referral.team_id != actor.team_id
-    ):
+    if not is_social_worker_side(actor, referral):
         raise DomainError("Only the child's social worker or their team answers this")
     if locked.answered_at:
         raise DomainError("This has already been answered")
