@@ -82,23 +82,23 @@ def link_opened(state: LinkState) -> None:
     )
 
 
-def _lock_referral_of(request: ProviderRequest) -> None:
-    """The referral's lock first, as every step takes it (the chronology line a provider's
-    answer writes would otherwise wait on it while holding the request's lock)."""
+def _locked(request: ProviderRequest) -> ProviderRequest:
+    """The request, locked after its referral, as every step takes its locks (the
+    chronology line a provider's answer writes would otherwise wait on the referral
+    while holding the request's lock)."""
     lock_referral(
         ProviderRequest.objects.filter(pk=request.pk).values_list("round__referral_id", flat=True)[
             0
         ]
     )
-
-
-def _answerable(request: ProviderRequest) -> ProviderRequest:
-    _lock_referral_of(request)
-    locked = (
+    return (
         ProviderRequest.objects.select_for_update(of=("self",))
         .select_related("round__referral", "provider")
         .get(pk=request.pk)
     )
+
+
+def _open_for_answers(locked: ProviderRequest) -> ProviderRequest:
     search_round = locked.round
     if (
         locked.revoked_at
@@ -108,6 +108,10 @@ def _answerable(request: ProviderRequest) -> ProviderRequest:
     ):
         raise DomainError("Answers to this request have closed")
     return locked
+
+
+def _answerable(request: ProviderRequest) -> ProviderRequest:
+    return _open_for_answers(_locked(request))
 
 
 PLACEMENT_APPROVED = (Stage.CONFIRMING, Stage.AGREEMENT, Stage.PLACED)
@@ -120,14 +124,9 @@ def offer_withdrawable_here(request: ProviderRequest) -> bool:
 
 
 def _withdrawable(request: ProviderRequest) -> ProviderRequest:
-    _lock_referral_of(request)
-    locked = (
-        ProviderRequest.objects.select_for_update(of=("self",))
-        .select_related("round__referral", "provider")
-        .get(pk=request.pk)
-    )
+    locked = _locked(request)
     if not locked.offer_locked_at:
-        return _answerable(locked)
+        return _open_for_answers(locked)
     search_round = locked.round
     council = CouncilSettings.load()
     if search_round.referral.stage in PLACEMENT_APPROVED:
@@ -185,15 +184,14 @@ OFFER_FIELDS = (
 def offer_make(*, request: ProviderRequest, responder_name: str, values: dict) -> ProviderResponse:
     """An offer, or a new version of one: every earlier version is kept. An offer sent
     to the social worker as an option is not changed (it may be withdrawn)."""
-    _lock_referral_of(request)
-    current = ProviderRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
-    if current.answer == Answer.OFFER and current.offer_locked_at:
+    locked = _locked(request)
+    if locked.answer == Answer.OFFER and locked.offer_locked_at:
         raise DomainError(
             "Your offer has been sent to the social worker as an option, so it cannot be "
             "changed now. If you can no longer offer this placement, withdraw the offer; to "
             f"talk about it, email {CouncilSettings.load().contact_email}."
         )
-    locked = _answerable(request)
+    _open_for_answers(locked)
     unknown = set(values) - set(OFFER_FIELDS)
     if unknown:
         raise ValueError(f"Not offer fields: {sorted(unknown)}")
