@@ -144,25 +144,25 @@ def step(
     referral first, then the row (so every step takes its locks in one order: referral,
     then placement, then agreement), check the move is in `allowed`, apply `update`
     (which returns the other fields it set), save, and record `text` in the referral's
-    chronology. Returns the locked, saved row."""
+    chronology. The row itself is locked, re-read and saved, so the caller's object is
+    the one that moved; it is also returned."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("step() must run inside transaction.atomic()")
     lock_referral(referral.pk)
-    locked = type(row).objects.select_for_update().get(pk=row.pk)
-    current = getattr(locked, field)
-    if to not in allowed.get(current, set()):
-        label = getattr(locked, f"get_{field}_display")().lower()
+    row.refresh_from_db(from_queryset=type(row).objects.select_for_update())
+    if to not in allowed.get(getattr(row, field), set()):
+        label = getattr(row, f"get_{field}_display")().lower()
         raise DomainError(refused or f"This is {label} now, so it cannot change that way")
-    setattr(locked, field, to)
+    setattr(row, field, to)
     fields = [field]
     if update is not None:
-        fields += update(locked)
-    locked.save(update_fields=sorted(set(fields)))
+        fields += update(row)
+    row.save(update_fields=sorted(set(fields)))
     if text:
         ChronologyEntry.objects.create(
             referral_id=referral.pk, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text
         )
-    return locked
+    return row
 
 
 SearchRoundStatus = SearchRound.Status

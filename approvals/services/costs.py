@@ -163,12 +163,8 @@ def _decide(approval: CostApproval, actor, *, to: str, comments: str) -> CostApp
         row.comments = comments.strip()
         return ["decided_by", "decided_at", "comments"]
 
-    decided = step(
-        locked, to=to, allowed=APPROVAL_STEPS, referral=locked.referral, actor=actor, update=decide
-    )
-    locked.status, locked.decided_by = decided.status, decided.decided_by
-    locked.decided_at, locked.comments = decided.decided_at, decided.comments
     referral = locked.referral
+    step(locked, to=to, allowed=APPROVAL_STEPS, referral=referral, actor=actor, update=decide)
     officer = referral.assigned_officer or locked.option.shortlist.sent_by
     referral_email(
         referral,
