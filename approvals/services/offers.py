@@ -324,7 +324,7 @@ def option_choose(
         row.decided_by, row.decided_at = actor, now
         return ["chosen", "rationale", "in_house_reason", "decided_by", "decided_at"]
 
-    locked = step(
+    step(
         locked,
         to=Shortlist.Status.CHOSEN,
         allowed=SHORTLIST_STEPS,
@@ -364,7 +364,7 @@ def options_decline(*, shortlist: Shortlist, reason: str, actor) -> Shortlist:
         row.decided_by, row.decided_at = actor, timezone.now()
         return ["declined_reason", "decided_by", "decided_at"]
 
-    locked = step(
+    step(
         locked,
         to=Shortlist.Status.DECLINED,
         allowed=SHORTLIST_STEPS,

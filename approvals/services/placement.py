@@ -173,7 +173,7 @@ def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
     agreement.save()
     council = CouncilSettings.load()
     token = _new_agreement_link(agreement, council)
-    locked = step(
+    step(
         locked,
         to=Placement.Status.AGREEMENT_SENT,
         allowed=PLACEMENT_STEPS,
@@ -426,7 +426,7 @@ def agreement_countersign(
             "final_pdf",
         ]
 
-    locked = step(
+    step(
         locked,
         to=PlacementAgreement.Status.COUNTERSIGNED,
         allowed=AGREEMENT_STEPS,

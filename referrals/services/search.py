@@ -412,7 +412,7 @@ def round_send(*, search_round: SearchRound, actor, now: dt.datetime | None = No
         return ["deadline_at", "chase_at", "sent_by", "sent_at", "resource_request"]
 
     count = len(selection.chosen)
-    locked = step(
+    step(
         locked,
         to=RoundStatus.OPEN,
         allowed=ROUND_STEPS,
