@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from placements.roles import Role
 from providers.models import Provider
-from referrals.models import ProviderRequest, ProviderResponse, Referral
+from referrals.models import ProviderAnswer, ProviderRequest, Referral
 
 
 class SearchDecision(models.Model):
@@ -155,7 +155,7 @@ class FlagOverride(models.Model):
     """A rule flag on one version of an offer, overridden with a reason."""
 
     response = models.ForeignKey(
-        ProviderResponse, on_delete=models.PROTECT, related_name="flag_overrides"
+        ProviderAnswer, on_delete=models.PROTECT, related_name="flag_overrides"
     )
     flag = models.CharField(max_length=30)
     reason = models.TextField()
@@ -221,7 +221,7 @@ class ShortlistOption(models.Model):
     """One offer put to the social worker, with the costs as they stood when sent."""
 
     shortlist = models.ForeignKey(Shortlist, on_delete=models.PROTECT, related_name="options")
-    response = models.ForeignKey(ProviderResponse, on_delete=models.PROTECT, related_name="+")
+    response = models.ForeignKey(ProviderAnswer, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
     is_in_house = models.BooleanField()
     weekly_fee = models.DecimalField(max_digits=9, decimal_places=2)
@@ -305,7 +305,7 @@ class Placement(models.Model):
     approval = models.OneToOneField(
         CostApproval, on_delete=models.PROTECT, related_name="placement"
     )
-    response = models.ForeignKey(ProviderResponse, on_delete=models.PROTECT, related_name="+")
+    response = models.ForeignKey(ProviderAnswer, on_delete=models.PROTECT, related_name="+")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="placements")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
     is_in_house = models.BooleanField()

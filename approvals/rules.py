@@ -12,7 +12,7 @@ from placements.formatting import money
 from placements.models import CouncilSettings
 from placements.roles import Role
 from providers.models import GOOD_ENOUGH_RATINGS
-from referrals.models import ProviderRequest, ProviderResponse, Referral
+from referrals.models import ProviderAnswer, ProviderRequest, Referral
 
 from .models import (
     CostApproval,
@@ -189,7 +189,7 @@ def funding_limit(referral: Referral) -> Decimal | None:
 
 
 def offer_flags(
-    response: ProviderResponse, *, limit: Decimal | None, council: CouncilSettings, today=None
+    response: ProviderAnswer, *, limit: Decimal | None, council: CouncilSettings, today=None
 ) -> list[Flag]:
     """Every rule this offer breaks, each with its override if one is recorded. Needs
     `request__provider` selected and `revisions` and `flag_overrides` prefetched."""
@@ -234,10 +234,10 @@ def open_flags(flags: list[Flag]) -> list[Flag]:
     return [flag for flag in flags if flag.is_open]
 
 
-def offer_is_current(response: ProviderResponse) -> bool:
+def offer_is_current(response: ProviderAnswer) -> bool:
     """The offer still stands as this version: not withdrawn, not amended since."""
     request: ProviderRequest = response.request
     if request.answer != ProviderRequest.Answer.OFFER or request.revoked_at:
         return False
-    latest = request.responses.order_by("-version").values_list("pk", flat=True).first()
+    latest = request.answers.order_by("-version").values_list("pk", flat=True).first()
     return latest == response.pk

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from placements.models import CouncilSettings, User
 from placements.roles import Role
-from referrals.models import Child, ProviderResponse, Referral
+from referrals.models import Child, ProviderAnswer, Referral
 from referrals.selectors import get_referral_for_user, standing_offers
 
 from .models import CostApproval, Placement, PlacementAgreement, Shortlist, ShortlistOption
@@ -20,7 +20,7 @@ from .rules import APPROVER_RANKS, OVERRIDERS, Flag, funding_limit, offer_flags,
 class OfferRow:
     """One offer in the comparison, with its flags and where it stands."""
 
-    response: ProviderResponse
+    response: ProviderAnswer
     flags: list[Flag]
     shortlisted: bool
 
@@ -33,7 +33,7 @@ class OfferRow:
         return [flag for flag in self.flags if flag.is_open]
 
 
-def current_offers(referral: Referral) -> list[ProviderResponse]:
+def current_offers(referral: Referral) -> list[ProviderAnswer]:
     """The latest version of every standing offer, with what the comparison reads."""
     return standing_offers(
         referral,
@@ -69,7 +69,7 @@ def offer_comparison(referral: Referral, *, council: CouncilSettings) -> list[Of
     )
 
 
-def get_offer(referral: Referral, response_pk: int) -> ProviderResponse:
+def get_offer(referral: Referral, response_pk: int) -> ProviderAnswer:
     for offer in current_offers(referral):
         if offer.pk == response_pk:
             return offer

@@ -46,8 +46,8 @@ from approvals.models import (  # noqa: E402
 from placements.models import User  # noqa: E402
 from providers.models import Provider  # noqa: E402
 from referrals.models import (  # noqa: E402
+    ProviderAnswer,
     ProviderRequest,
-    ProviderResponse,
     Referral,
     SearchRound,
 )
@@ -89,11 +89,11 @@ def seed_placements(count: int) -> int:
         for r, p in zip(rounds, chosen, strict=True)
     )
     fees = [Decimal(rng.randrange(900, 9000)) for _ in referrals]
-    responses = ProviderResponse.objects.bulk_create(
-        ProviderResponse(
+    responses = ProviderAnswer.objects.bulk_create(
+        ProviderAnswer(
             request=request,
             version=1,
-            kind=ProviderResponse.Kind.OFFER,
+            kind=ProviderAnswer.Kind.OFFER,
             responder_name="Bench",
             carer_reference="Carers",
             weekly_fee=fee,

@@ -597,15 +597,18 @@ class LinkOpening(models.Model):
         return f"Opened {self.opened_at:%Y-%m-%d %H:%M}"
 
 
-class ProviderResponse(models.Model):
-    """One version of a provider's answer; every version is kept, the latest counts."""
+class ProviderAnswer(models.Model):
+    """One version of a provider's answer to a request: an offer, no option, or the offer
+    withdrawn. Every version is kept and the latest counts; `ProviderRequest.answer` holds
+    the latest kind. The officer's side of an offer (negotiating, flags, options) lives in
+    `approvals.offers`."""
 
     class Kind(models.TextChoices):
         OFFER = "offer", "Offer"
         NO_OPTION = "no_option", "No option"
         WITHDRAWN = "withdrawn", "Offer withdrawn"
 
-    request = models.ForeignKey(ProviderRequest, on_delete=models.PROTECT, related_name="responses")
+    request = models.ForeignKey(ProviderRequest, on_delete=models.PROTECT, related_name="answers")
     version = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
     reason = models.TextField(blank=True)
@@ -624,6 +627,8 @@ class ProviderResponse(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        # The table keeps the model's earlier name (ProviderResponse), so no data moved.
+        db_table = "referrals_providerresponse"
         ordering = ["request", "version"]
         constraints = [
             models.UniqueConstraint(fields=["request", "version"], name="unique_response_version"),
@@ -679,9 +684,7 @@ class FeeRevision(models.Model):
     """A fee the officer negotiated on one version of an offer. The provider's first
     quote stays on the response; the latest revision is the fee that counts."""
 
-    response = models.ForeignKey(
-        ProviderResponse, on_delete=models.PROTECT, related_name="revisions"
-    )
+    response = models.ForeignKey(ProviderAnswer, on_delete=models.PROTECT, related_name="revisions")
     weekly_fee = models.DecimalField(max_digits=9, decimal_places=2)
     note = models.TextField()
     recorded_by = models.ForeignKey(

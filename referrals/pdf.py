@@ -25,11 +25,15 @@ def chronology_pdf(*, referral: Referral, requested_by) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def pack_pdf(*, request) -> bytes:
+def pack_pdf(*, resource_request) -> bytes:
     """The anonymised pack as providers read it. Built only from the stored pack, which
     holds no names, dates of birth, addresses or schools."""
     html = render_to_string(
         "referrals/pack_pdf.html",
-        {"pack": request, "content": request.content, "council": CouncilSettings.load()},
+        {
+            "pack": resource_request,
+            "content": resource_request.content,
+            "council": CouncilSettings.load(),
+        },
     )
     return HTML(string=html).write_pdf()

@@ -15,8 +15,8 @@ from placements.roles import Role
 from .models import (
     Child,
     ChronologyEntry,
+    ProviderAnswer,
     ProviderRequest,
-    ProviderResponse,
     Referral,
     ResourceRequest,
     SearchRound,
@@ -354,13 +354,11 @@ def round_requests(search_round: SearchRound) -> list[ProviderRequest]:
     version of their answer (`versions`, oldest first; `current`, the latest)."""
     requests = list(
         search_round.requests.select_related("provider", "message")
-        .prefetch_related(
-            Prefetch("responses", queryset=ProviderResponse.objects.order_by("version"))
-        )
+        .prefetch_related(Prefetch("answers", queryset=ProviderAnswer.objects.order_by("version")))
         .order_by("provider__name")
     )
     for request in requests:
-        request.versions = list(request.responses.all())
+        request.versions = list(request.answers.all())
         request.current = request.versions[-1] if request.versions else None
     return requests
 
@@ -387,7 +385,7 @@ def standing_offers(
     *,
     response_prefetch: Sequence[str] = ("revisions",),
     prefetch: Sequence[str] = (),
-) -> list[ProviderResponse]:
+) -> list[ProviderAnswer]:
     """The latest version of every offer standing on the referral (not withdrawn, its
     link not revoked), each with its request and provider. The approvals app asks for
     what its comparison reads besides (`response_prefetch`, `prefetch`)."""
@@ -400,8 +398,8 @@ def standing_offers(
         .select_related("provider", "round")
         .prefetch_related(
             Prefetch(
-                "responses",
-                queryset=ProviderResponse.objects.order_by("version").prefetch_related(
+                "answers",
+                queryset=ProviderAnswer.objects.order_by("version").prefetch_related(
                     *response_prefetch
                 ),
             ),
@@ -410,13 +408,13 @@ def standing_offers(
     )
     offers = []
     for request in requests:
-        latest = list(request.responses.all())[-1]
+        latest = list(request.answers.all())[-1]
         latest.request = request
         offers.append(latest)
     return offers
 
 
-def referral_offers(referral: Referral) -> list[ProviderResponse]:
+def referral_offers(referral: Referral) -> list[ProviderAnswer]:
     """The offers standing, cheapest first (the referral's and the search's pages)."""
     return sorted(standing_offers(referral), key=lambda offer: offer.agreed_total_weekly)
 

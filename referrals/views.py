@@ -892,7 +892,7 @@ def pack(request, referral):
                     return redirect("referrals:pack", pk=referral.pk)
             flag_in_error = flag.pk
         if action == "release" and current is not None:
-            services.pack_release(request=current, actor=request.user)
+            services.pack_release(resource_request=current, actor=request.user)
             messages.success(request, "The pack is checked and released for the search.")
             return redirect("referrals:pack", pk=referral.pk)
     except DomainError as error:
@@ -930,7 +930,10 @@ def pack_edit(request, referral, key):
     if request.method == "POST" and form.is_valid():
         try:
             services.pack_edit_text(
-                request=current, key=key, text=form.cleaned_data["text"], actor=request.user
+                resource_request=current,
+                key=key,
+                text=form.cleaned_data["text"],
+                actor=request.user,
             )
         except DomainError as error:
             messages.error(request, str(error))
@@ -983,12 +986,14 @@ def allowed_word_remove(request, word_pk):
 
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_GET
-def pack_pdf(request, pk):
-    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+def pack_pdf(resource_request, pk):
+    referral = selectors.get_referral_for_user(user=resource_request.user, pk=pk)
     current = selectors.current_pack(referral)
     if current is None:
         raise Http404
-    response = HttpResponse(render_pack_pdf(request=current), content_type="application/pdf")
+    response = HttpResponse(
+        render_pack_pdf(resource_request=current), content_type="application/pdf"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="pack-{referral.reference}-v{current.version}.pdf"'
     )

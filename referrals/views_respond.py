@@ -45,7 +45,7 @@ def provider_link(*, answering: bool):
 def _context(state, token, **extra) -> dict:
     request = state.request
     search_round = request.round
-    responses = list(request.responses.order_by("version"))
+    responses = list(request.answers.order_by("version"))
     return {
         "token": token,
         "state": state,
@@ -102,7 +102,7 @@ def offer(request, state, token):
             "be changed.",
         )
         return redirect("respond:page", token=token)
-    current = state.request.responses.order_by("-version").first()
+    current = state.request.answers.order_by("-version").first()
     initial = {}
     if current and current.kind == "offer":
         initial = {
@@ -112,7 +112,7 @@ def offer(request, state, token):
 
     def make(form):
         answers.offer_make(
-            request=state.request,
+            provider_request=state.request,
             responder_name=form.cleaned_data["responder_name"],
             values=form.values(),
         )
@@ -138,7 +138,7 @@ def no_option(request, state, token):
 
     def give(form):
         answers.no_option_give(
-            request=state.request,
+            provider_request=state.request,
             responder_name=form.cleaned_data["responder_name"],
             reason=form.cleaned_data["reason"],
         )
@@ -169,7 +169,7 @@ def withdraw(request, state, token):
 
     def take_back(form):
         answers.offer_withdraw(
-            request=state.request,
+            provider_request=state.request,
             responder_name=form.cleaned_data["responder_name"],
             reason=form.cleaned_data["reason"],
         )
@@ -193,7 +193,7 @@ def question(request, state, token):
     form = QuestionForm(request.POST if request.method == "POST" else None)
 
     def ask(form):
-        answers.question_ask(request=state.request, question=form.cleaned_data["question"])
+        answers.question_ask(provider_request=state.request, question=form.cleaned_data["question"])
         messages.success(
             request, "Your question has been sent. The answer will appear on this page."
         )

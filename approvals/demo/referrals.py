@@ -198,7 +198,7 @@ def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> 
     pack = referrals.pack_prepare(referral=referral, actor=officer)
     for flag in pack.flags.filter(resolution="open"):
         referrals.pack_flag_accept(flag=flag, reason="Checked: safe to send", actor=officer)
-    referrals.pack_release(request=pack, actor=officer)
+    referrals.pack_release(resource_request=pack, actor=officer)
     approvals.funding_approval_record(
         referral=referral,
         approved_by="Sunita Rao",
@@ -222,12 +222,16 @@ def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> 
     in_house = referral.search_rounds.get(kind=SearchRound.Kind.IN_HOUSE).requests.first()
     if in_house is not None:  # the council's own carers, too far from school
         answers.offer_make(
-            request=in_house, responder_name="Fostering duty", values=_offer_values(850, today, 9)
+            provider_request=in_house,
+            responder_name="Fostering duty",
+            values=_offer_values(850, today, 9),
         )
     requests = list(search_round.requests.order_by("pk")[: len(fees)])
     for n, (request, fee) in enumerate(zip(requests, fees, strict=False)):
         answers.offer_make(
-            request=request, responder_name="Jo Matching", values=_offer_values(fee, today, n)
+            provider_request=request,
+            responder_name="Jo Matching",
+            values=_offer_values(fee, today, n),
         )
     return referral
 
@@ -295,7 +299,7 @@ def _demo_search(referral: Referral, officer: User, today: dt.date) -> None:
     pack = referrals.pack_prepare(referral=referral, actor=officer)
     for flag in pack.flags.filter(resolution="open"):
         referrals.pack_flag_accept(flag=flag, reason="Checked: safe to send", actor=officer)
-    referrals.pack_release(request=pack, actor=officer)
+    referrals.pack_release(resource_request=pack, actor=officer)
     approvals.funding_approval_record(
         referral=referral,
         approved_by="Sunita Senior",
@@ -313,7 +317,7 @@ def _demo_search(referral: Referral, officer: User, today: dt.date) -> None:
     first, second, *_ = [*search_round.requests.order_by("pk"), None, None]
     if first is not None:
         answers.offer_make(
-            request=first,
+            provider_request=first,
             responder_name="Jo Matching",
             values={
                 "carer_reference": "Carers FC-214",
@@ -332,7 +336,7 @@ def _demo_search(referral: Referral, officer: User, today: dt.date) -> None:
         )
     if second is not None:
         answers.no_option_give(
-            request=second,
+            provider_request=second,
             responder_name="Lee Duty",
             reason="No carers with space for a teenager until the new year.",
         )

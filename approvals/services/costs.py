@@ -12,7 +12,7 @@ from placements.formatting import money
 from placements.models import CouncilSettings, User
 from placements.roles import Role
 from placements.services import DomainError
-from referrals.models import ProviderResponse
+from referrals.models import ProviderAnswer
 from referrals.services import referral_email
 from referrals.workflow import Stage, lock_referral, stage_move, step
 from referrals.workflow import Status as ReferralStatus
@@ -93,7 +93,7 @@ def approval_waiting_email(approval: CostApproval) -> None:
 def approval_request(*, option: ShortlistOption, actor) -> CostApproval:
     """Ask for the cost approval of a chosen option at its cost as agreed now, from the
     role the bands in force name. Call inside a transaction."""
-    response = ProviderResponse.objects.prefetch_related("revisions").get(pk=option.response_id)
+    response = ProviderAnswer.objects.prefetch_related("revisions").get(pk=option.response_id)
     referral = option.shortlist.referral
     total = response.agreed_total_weekly
     role, version = approver_for(total, in_house=option.is_in_house, council=CouncilSettings.load())
@@ -147,7 +147,7 @@ def _decide(approval: CostApproval, actor, *, to: str, comments: str) -> CostApp
     if to != Decision.APPROVED and not comments.strip():
         raise DomainError("Give your comments for the officer and the social worker")
     if to == Decision.APPROVED:
-        response = ProviderResponse.objects.prefetch_related("revisions").get(
+        response = ProviderAnswer.objects.prefetch_related("revisions").get(
             pk=locked.option.response_id
         )
         if not offer_is_current(response):

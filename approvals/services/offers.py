@@ -16,8 +16,8 @@ from placements.services import DomainError, outbox_enqueue_many
 from referrals.models import (
     ChronologyEntry,
     FeeRevision,
+    ProviderAnswer,
     ProviderRequest,
-    ProviderResponse,
     Referral,
 )
 from referrals.pack import provider_email_check
@@ -56,10 +56,10 @@ def _brokerage_referral(referral: Referral, actor) -> Referral:
     return locked
 
 
-def _offer(response: ProviderResponse, referral: Referral) -> ProviderResponse:
+def _offer(response: ProviderAnswer, referral: Referral) -> ProviderAnswer:
     """The offer, fresh, checked to belong to the referral and still stand as it is."""
     fresh = (
-        ProviderResponse.objects.select_related("request__provider", "request__round")
+        ProviderAnswer.objects.select_related("request__provider", "request__round")
         .prefetch_related("revisions", "flag_overrides")
         .get(pk=response.pk)
     )
@@ -73,7 +73,7 @@ def _offer(response: ProviderResponse, referral: Referral) -> ProviderResponse:
     return fresh
 
 
-def _with_pending_choice(response: ProviderResponse) -> bool:
+def _with_pending_choice(response: ProviderAnswer) -> bool:
     """The offer is with the social worker or waiting for its cost approval."""
     return (
         ShortlistOption.objects.filter(
@@ -89,7 +89,7 @@ def _with_pending_choice(response: ProviderResponse) -> bool:
 
 
 @transaction.atomic
-def fee_revise(*, response: ProviderResponse, weekly_fee: Decimal, note: str, actor) -> FeeRevision:
+def fee_revise(*, response: ProviderAnswer, weekly_fee: Decimal, note: str, actor) -> FeeRevision:
     """Record a fee the officer negotiated. The first quote stays; the saving shows."""
     referral = _brokerage_referral(response.request.round.referral, actor)
     offer = _offer(response, referral)
@@ -110,7 +110,7 @@ def fee_revise(*, response: ProviderResponse, weekly_fee: Decimal, note: str, ac
     revision = FeeRevision.objects.create(
         response=offer, weekly_fee=weekly_fee, note=note.strip(), recorded_by=actor
     )
-    offer = ProviderResponse.objects.prefetch_related("revisions").get(pk=offer.pk)
+    offer = ProviderAnswer.objects.prefetch_related("revisions").get(pk=offer.pk)
     saving = offer.saving_weekly
     chronology_add(
         referral=referral,
@@ -126,7 +126,7 @@ def fee_revise(*, response: ProviderResponse, weekly_fee: Decimal, note: str, ac
 
 
 @transaction.atomic
-def flag_override(*, response: ProviderResponse, flag: str, reason: str, actor) -> FlagOverride:
+def flag_override(*, response: ProviderAnswer, flag: str, reason: str, actor) -> FlagOverride:
     """Clear a rule flag on an offer with a reason: the duty lead or a senior manager."""
     if not actor.has_role(*OVERRIDERS):
         raise DomainError("Only the duty lead can override a flag")
@@ -179,7 +179,7 @@ def _provider_note(request: ProviderRequest, council: CouncilSettings, **context
 
 @transaction.atomic
 def shortlist_send(
-    *, referral: Referral, responses: Sequence[ProviderResponse], note: str, actor
+    *, referral: Referral, responses: Sequence[ProviderAnswer], note: str, actor
 ) -> Shortlist:
     """Send the chosen offers to the social worker as options, costs as they stand; every
     provider with an offer not put forward is told."""
@@ -310,7 +310,7 @@ def option_choose(
             "Say why the in-house option does not meet the child's needs, as you are "
             "choosing an external one"
         )
-    response = ProviderResponse.objects.prefetch_related("revisions").get(pk=chosen.response_id)
+    response = ProviderAnswer.objects.prefetch_related("revisions").get(pk=chosen.response_id)
     if not offer_is_current(response):
         raise DomainError(
             "This provider has withdrawn or changed the offer since it was sent: ask brokerage"

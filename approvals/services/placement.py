@@ -17,7 +17,7 @@ from placements.links import new_token, token_hash
 from placements.models import CouncilSettings
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue, outbox_enqueue_many
-from referrals.models import ChronologyEntry, ProviderRequest, ProviderResponse, Referral
+from referrals.models import ChronologyEntry, ProviderAnswer, ProviderRequest, Referral
 from referrals.pack import provider_email_check, referral_redactor, refuse_identifiers
 from referrals.services import chronology_add, referral_email
 from referrals.services.search import search_end
@@ -75,7 +75,7 @@ def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor) -> 
         raise DomainError("This referral is no longer being searched for")
     if start_date < timezone.localdate() - dt.timedelta(days=31):
         raise DomainError("The move date cannot be more than a month ago")
-    response = ProviderResponse.objects.prefetch_related("revisions").get(
+    response = ProviderAnswer.objects.prefetch_related("revisions").get(
         pk=locked.option.response_id
     )
     if not offer_is_current(response):

@@ -674,11 +674,13 @@ def _checking(request: ResourceRequest) -> ResourceRequest:
 
 
 @transaction.atomic
-def pack_edit_text(*, request: ResourceRequest, key: str, text: str, actor) -> ResourceRequest:
+def pack_edit_text(
+    *, resource_request: ResourceRequest, key: str, text: str, actor
+) -> ResourceRequest:
     """The officer rewrites one passage. It is redacted again (nothing known can come
     back in); the whole pack is checked again, open flags no longer in it are resolved
     as changed, and new words are added to check."""
-    locked = _checking(request)
+    locked = _checking(resource_request)
     entry = next((t for t in locked.content["texts"] if t["key"] == key), None)
     if entry is None:
         raise DomainError("There is no such passage in the pack")
@@ -771,10 +773,10 @@ def allowed_word_remove(*, allowed: AllowedWord, actor) -> None:
 
 
 @transaction.atomic
-def pack_release(*, request: ResourceRequest, actor) -> ResourceRequest:
+def pack_release(*, resource_request: ResourceRequest, actor) -> ResourceRequest:
     """Checked and ready for providers: only with every flag resolved, and only while
     the referral is as it was when the pack was prepared."""
-    locked = _checking(request)
+    locked = _checking(resource_request)
     open_flags = locked.flags.filter(resolution=PackFlag.Resolution.OPEN).count()
     if open_flags:
         raise DomainError(

@@ -18,9 +18,9 @@ from placements.services import DomainError
 from ..models import (
     ChronologyEntry,
     LinkOpening,
+    ProviderAnswer,
     ProviderLink,
     ProviderRequest,
-    ProviderResponse,
     RoundQuestion,
     SearchRound,
 )
@@ -146,19 +146,17 @@ def _withdrawable(request: ProviderRequest) -> ProviderRequest:
     return locked
 
 
-def _record(
-    locked: ProviderRequest, *, kind: str, responder_name: str, **values
-) -> ProviderResponse:
+def _record(locked: ProviderRequest, *, kind: str, responder_name: str, **values) -> ProviderAnswer:
     if not responder_name.strip():
         raise DomainError("Enter your name")
-    version = (locked.responses.aggregate(top=Max("version"))["top"] or 0) + 1
-    response = ProviderResponse.objects.create(
+    version = (locked.answers.aggregate(top=Max("version"))["top"] or 0) + 1
+    response = ProviderAnswer.objects.create(
         request=locked, version=version, kind=kind, responder_name=responder_name.strip(), **values
     )
     locked.answer = {
-        ProviderResponse.Kind.OFFER: Answer.OFFER,
-        ProviderResponse.Kind.NO_OPTION: Answer.NO_OPTION,
-        ProviderResponse.Kind.WITHDRAWN: Answer.WITHDRAWN,
+        ProviderAnswer.Kind.OFFER: Answer.OFFER,
+        ProviderAnswer.Kind.NO_OPTION: Answer.NO_OPTION,
+        ProviderAnswer.Kind.WITHDRAWN: Answer.WITHDRAWN,
     }[kind]
     locked.answered_at = response.submitted_at
     locked.save(update_fields=["answer", "answered_at"])
@@ -181,10 +179,12 @@ OFFER_FIELDS = (
 
 
 @transaction.atomic
-def offer_make(*, request: ProviderRequest, responder_name: str, values: dict) -> ProviderResponse:
+def offer_make(
+    *, provider_request: ProviderRequest, responder_name: str, values: dict
+) -> ProviderAnswer:
     """An offer, or a new version of one: every earlier version is kept. An offer sent
     to the social worker as an option is not changed (it may be withdrawn)."""
-    locked = _locked(request)
+    locked = _locked(provider_request)
     if locked.answer == Answer.OFFER and locked.offer_locked_at:
         raise DomainError(
             "Your offer has been sent to the social worker as an option, so it cannot be "
@@ -201,7 +201,7 @@ def offer_make(*, request: ProviderRequest, responder_name: str, values: dict) -
         raise DomainError("Enter the date the placement is available from")
     amended = locked.answer == Answer.OFFER
     response = _record(
-        locked, kind=ProviderResponse.Kind.OFFER, responder_name=responder_name, **values
+        locked, kind=ProviderAnswer.Kind.OFFER, responder_name=responder_name, **values
     )
     chronology_add(
         referral=locked.round.referral,
@@ -220,16 +220,16 @@ def offer_make(*, request: ProviderRequest, responder_name: str, values: dict) -
 
 @transaction.atomic
 def no_option_give(
-    *, request: ProviderRequest, responder_name: str, reason: str
-) -> ProviderResponse:
-    locked = _answerable(request)
+    *, provider_request: ProviderRequest, responder_name: str, reason: str
+) -> ProviderAnswer:
+    locked = _answerable(provider_request)
     if not reason.strip():
         raise DomainError("Say why you have no option for this child")
     if locked.answer == Answer.OFFER:
         raise DomainError("Withdraw your offer first if you can no longer offer a placement")
     response = _record(
         locked,
-        kind=ProviderResponse.Kind.NO_OPTION,
+        kind=ProviderAnswer.Kind.NO_OPTION,
         responder_name=responder_name,
         reason=reason.strip(),
     )
@@ -247,18 +247,18 @@ def no_option_give(
 
 @transaction.atomic
 def offer_withdraw(
-    *, request: ProviderRequest, responder_name: str, reason: str
-) -> ProviderResponse:
+    *, provider_request: ProviderRequest, responder_name: str, reason: str
+) -> ProviderAnswer:
     """Withdraw an offer: while answers are open, or afterwards (until the link dies) for
     an offer sent to the social worker as an option."""
-    locked = _withdrawable(request)
+    locked = _withdrawable(provider_request)
     if locked.answer != Answer.OFFER:
         raise DomainError("There is no offer to withdraw")
     if not reason.strip():
         raise DomainError("Say why you are withdrawing the offer")
     response = _record(
         locked,
-        kind=ProviderResponse.Kind.WITHDRAWN,
+        kind=ProviderAnswer.Kind.WITHDRAWN,
         responder_name=responder_name,
         reason=reason.strip(),
     )
@@ -276,8 +276,8 @@ def offer_withdraw(
 
 
 @transaction.atomic
-def question_ask(*, request: ProviderRequest, question: str) -> RoundQuestion:
-    locked = _answerable(request)
+def question_ask(*, provider_request: ProviderRequest, question: str) -> RoundQuestion:
+    locked = _answerable(provider_request)
     if not question.strip():
         raise DomainError("Enter your question")
     asked = RoundQuestion.objects.create(

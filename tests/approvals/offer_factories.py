@@ -31,7 +31,7 @@ def offer_values(total: Decimal, **overrides) -> dict:
 def offers_in(referral, officer, totals: dict[str, Decimal], *, in_house: Decimal | None = None):
     """Send the in-house and framework rounds; each named framework provider (and the
     in-house service, with `in_house`) offers at its total. Returns provider name →
-    the offer (ProviderResponse)."""
+    the offer (ProviderAnswer)."""
     framework = sent_round(referral, officer)
     made = {}
     requests = ProviderRequest.objects.filter(round__referral=referral).select_related(
@@ -44,7 +44,7 @@ def offers_in(referral, officer, totals: dict[str, Decimal], *, in_house: Decima
         if total is None:
             continue
         made[name] = answers.offer_make(
-            request=request,
+            provider_request=request,
             responder_name="Pat Provider",
             values=offer_values(total, ofsted_urn=request.provider.ofsted_urn),
         )

@@ -147,14 +147,14 @@ def test_every_rule_flag_shows_on_the_offer(referral, offers):
     # The funding approval is £6,000 a week.
     request = offers["Framework 2"].request
     expensive = answers.offer_make(
-        request=request,
+        provider_request=request,
         responder_name="Pat",
         values=offer_values(D("6000.01"), ofsted_urn=request.provider.ofsted_urn),
     )
     assert flags_of(expensive, referral) == {FLAG_FUNDING}
     # An offer for a setting the directory does not know as this provider's.
     elsewhere = answers.offer_make(
-        request=request,
+        provider_request=request,
         responder_name="Pat",
         values=offer_values(D("5000"), ofsted_urn="SC999999"),
     )
@@ -165,7 +165,7 @@ def test_every_rule_flag_shows_on_the_offer(referral, offers):
     )
     # Spacing and case are not a difference; no URN given is not a flag.
     same = answers.offer_make(
-        request=request,
+        provider_request=request,
         responder_name="Pat",
         values=offer_values(D("5000"), ofsted_urn=f" {request.provider.ofsted_urn.lower()} "),
     )
@@ -173,7 +173,9 @@ def test_every_rule_flag_shows_on_the_offer(referral, offers):
     assert (
         flags_of(
             answers.offer_make(
-                request=request, responder_name="Pat", values=offer_values(D("5000"), ofsted_urn="")
+                provider_request=request,
+                responder_name="Pat",
+                values=offer_values(D("5000"), ofsted_urn=""),
             ),
             referral,
         )
@@ -186,7 +188,7 @@ def test_a_flagged_offer_goes_to_the_social_worker_only_once_overridden(
 ):
     request = offers["Framework 2"].request
     offer = answers.offer_make(
-        request=request,
+        provider_request=request,
         responder_name="Pat",
         values=offer_values(D("6500"), ofsted_urn=request.provider.ofsted_urn),
     )
@@ -390,14 +392,14 @@ def test_a_chosen_offer_cannot_be_amended_and_once_withdrawn_cannot_be_approved(
     approval = chosen(referral, officer, social_worker, offers["Framework 2"])
     with pytest.raises(DomainError, match="cannot be changed now"):
         answers.offer_make(
-            request=offers["Framework 2"].request,
+            provider_request=offers["Framework 2"].request,
             responder_name="Pat",
             values=offer_values(D("6900")),
         )
     approval.refresh_from_db()
     assert approval.total_weekly == offers["Framework 2"].total_weekly
     answers.offer_withdraw(
-        request=offers["Framework 2"].request, responder_name="Pat", reason="Full"
+        provider_request=offers["Framework 2"].request, responder_name="Pat", reason="Full"
     )
     with pytest.raises(DomainError, match="withdrawn or changed"):
         costs.approval_approve(approval=approval, actor=head_of_service)
@@ -781,7 +783,7 @@ def test_the_move_date_cannot_come_before_the_placement_is_available(
     available = timezone.localdate() + dt.timedelta(days=10)
     request = offers["Framework 2"].request
     later = answers.offer_make(
-        request=request,
+        provider_request=request,
         responder_name="Pat",
         values=offer_values(D("5400"), available_from=available),
     )
@@ -821,11 +823,11 @@ def test_an_offer_sent_as_an_option_is_locked_to_the_provider(
     # The provider cannot raise the fee of what the social worker is choosing from.
     with pytest.raises(DomainError, match="sent to the social worker as an option"):
         answers.offer_make(
-            request=sent.request,
+            provider_request=sent.request,
             responder_name="Pat",
             values=offer_values(D("6900"), ofsted_urn=sent.request.provider.ofsted_urn),
         )
-    assert sent.request.responses.count() == 1
+    assert sent.request.answers.count() == 1
     # Its link says so, offers no change, and the change page sends them back.
     token = links_in_outbox("provider_request")[sent.request.provider.referral_emails[0]]
     page = client.get(reverse("respond:page", kwargs={"token": token})).content.decode()
@@ -837,9 +839,9 @@ def test_an_offer_sent_as_an_option_is_locked_to_the_provider(
         reverse("respond:offer", kwargs={"token": token}),
         {"responder_name": "Pat", "weekly_fee": "6900"},
     )
-    assert posted.status_code == 302 and sent.request.responses.count() == 1
+    assert posted.status_code == 302 and sent.request.answers.count() == 1
     # They may still withdraw it; then it cannot be chosen.
-    answers.offer_withdraw(request=sent.request, responder_name="Pat", reason="Carer ill")
+    answers.offer_withdraw(provider_request=sent.request, responder_name="Pat", reason="Carer ill")
     shortlist = sent.request.round.referral.shortlists.get()
     with pytest.raises(DomainError, match="withdrawn or changed"):
         offer_services.option_choose(

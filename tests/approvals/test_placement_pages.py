@@ -422,9 +422,11 @@ def test_the_comparison_reads_the_same_number_of_queries_however_many_offers(
     with CaptureQueriesContext(connection) as three:
         client.get(url("offers", referral))
     fourth = ProviderRequest.objects.get(round__referral=referral, provider__name="Framework 4")
-    answers.offer_make(request=fourth, responder_name="Al", values=offer_values(Decimal("4800")))
+    answers.offer_make(
+        provider_request=fourth, responder_name="Al", values=offer_values(Decimal("4800"))
+    )
     offer_services.fee_revise(
-        response=fourth.responses.get(), weekly_fee=Decimal("4500"), note="Agreed", actor=officer
+        response=fourth.answers.get(), weekly_fee=Decimal("4500"), note="Agreed", actor=officer
     )
     with CaptureQueriesContext(connection) as four:
         page = client.get(url("offers", referral)).content.decode()
@@ -442,7 +444,7 @@ def test_the_approver_sees_the_flag_the_duty_lead_overrode(
     from tests.approvals.offer_factories import offer_values
 
     dear = answers.offer_make(
-        request=offers["Framework 2"].request,
+        provider_request=offers["Framework 2"].request,
         responder_name="Pat",
         values=offer_values(Decimal("7200")),
     )

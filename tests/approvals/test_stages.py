@@ -155,7 +155,7 @@ def test_a_chosen_option_withdrawn_leaves_a_clear_state(
         actor=social_worker,
     )
     answers.offer_withdraw(
-        request=made["Framework 1"].request, responder_name="Pat", reason="Carer unwell"
+        provider_request=made["Framework 1"].request, responder_name="Pat", reason="Carer unwell"
     )
     with pytest.raises(DomainError, match="withdrawn"):
         costs.approval_approve(approval=approval, actor=head_of_service)
@@ -256,7 +256,9 @@ def test_once_the_cost_is_approved_the_provider_cannot_withdraw_through_the_link
     costs.approval_approve(approval=approval, actor=head_of_service)
     request = made["Framework 1"].request
     with pytest.raises(DomainError, match="can no longer be withdrawn here"):
-        answers.offer_withdraw(request=request, responder_name="Pat", reason="Changed our mind")
+        answers.offer_withdraw(
+            provider_request=request, responder_name="Pat", reason="Changed our mind"
+        )
     request.refresh_from_db()
     assert request.answer == ProviderRequest.Answer.OFFER
     assert not answers.offer_withdrawable_here(request)
@@ -275,14 +277,14 @@ def test_an_emergency_with_options_out_is_withdrawn_not_returned(make_user, offi
     pack = referral_services.pack_prepare(referral=referral, actor=duty)
     for flag in pack.flags.filter(resolution="open"):
         referral_services.pack_flag_accept(flag=flag, reason="Safe to send", actor=duty)
-    referral_services.pack_release(request=pack, actor=duty)
+    referral_services.pack_release(resource_request=pack, actor=duty)
     in_house_provider()
     (first,) = search_services.round_start(
         referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=duty
     )
     first = search_services.round_send(search_round=first, actor=duty)
     offer = answers.offer_make(
-        request=first.requests.get(), responder_name="Pat", values=offer_values(D("900"))
+        provider_request=first.requests.get(), responder_name="Pat", values=offer_values(D("900"))
     )
     assert user_may_return_for_changes(manager, Referral.objects.get(pk=referral.pk))
     offers.shortlist_send(referral=referral, responses=[offer], note="", actor=duty)
@@ -336,7 +338,7 @@ def test_a_provider_withdrawing_while_options_go_out_does_not_deadlock(make_user
             args=(
                 "provider",
                 lambda: answers.offer_withdraw(
-                    request=offer.request, responder_name="Pat", reason="Carer ill"
+                    provider_request=offer.request, responder_name="Pat", reason="Carer ill"
                 ),
             ),
         ),

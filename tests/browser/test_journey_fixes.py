@@ -59,7 +59,7 @@ def test_an_emergency_is_alerted_at_once_and_answered_in_hours(
     pack = services.pack_prepare(referral=referral, actor=duty)
     for flag in pack.flags.filter(resolution="open"):
         services.pack_flag_accept(flag=flag, reason="Safe to send", actor=duty)
-    services.pack_release(request=pack, actor=duty)
+    services.pack_release(resource_request=pack, actor=duty)
     (draft_round,) = search.round_start(
         referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=duty
     )

@@ -19,7 +19,7 @@ def searchable(social_worker, officer, *, funding: bool = True, **approve_kwargs
     pack = services.pack_prepare(referral=referral, actor=officer)
     for flag in pack.flags.filter(resolution=PackFlag.Resolution.OPEN):
         services.pack_flag_accept(flag=flag, reason="Safe to send", actor=officer)
-    services.pack_release(request=pack, actor=officer)
+    services.pack_release(resource_request=pack, actor=officer)
     if funding:
         approvals.funding_approval_record(
             referral=referral,

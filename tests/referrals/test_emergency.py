@@ -130,7 +130,7 @@ def _searching_emergency(people):
     pack = services.pack_prepare(referral=referral, actor=people["duty"])
     for flag in pack.flags.filter(resolution="open"):
         services.pack_flag_accept(flag=flag, reason="Safe to send", actor=people["duty"])
-    services.pack_release(request=pack, actor=people["duty"])
+    services.pack_release(resource_request=pack, actor=people["duty"])
     in_house_provider()
     (first,) = search.round_start(
         referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=people["duty"]

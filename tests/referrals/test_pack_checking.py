@@ -58,11 +58,11 @@ def test_prepare_stores_the_anonymised_pack_and_what_to_check(referral, officer)
 def test_release_waits_for_every_flag(referral, officer):
     request = services.pack_prepare(referral=referral, actor=officer)
     with pytest.raises(DomainError, match="2 words still to check"):
-        services.pack_release(request=request, actor=officer)
+        services.pack_release(resource_request=request, actor=officer)
     # Rewriting the passage resolves the words taken out; an officer cannot put a
     # known name back in, because the passage is redacted again.
     request = services.pack_edit_text(
-        request=request,
+        resource_request=request,
         key="profile",
         text="Jayden plays football with a friend at a local park. Kerry takes him.",
         actor=officer,
@@ -70,7 +70,7 @@ def test_release_waits_for_every_flag(referral, officer):
     assert profile_of(request) == "JO plays football with a friend at a local park. Mum takes him."
     flags = {f.word: f.resolution for f in request.flags.all()}
     assert flags == {w: PackFlag.Resolution.CHANGED for w in ("Hartwell Park", "Tyler")}
-    released = services.pack_release(request=request, actor=officer)
+    released = services.pack_release(resource_request=request, actor=officer)
     assert released.status == ResourceRequest.Status.RELEASED
     assert referral.chronology.last().text == "Anonymised pack version 1 checked and released"
 
@@ -125,12 +125,12 @@ def test_a_changed_referral_means_preparing_again(referral, officer, make_user):
     )
     services.referral_submit(referral=referral, actor=referral.social_worker, response="Done")
     with pytest.raises(DomainError, match="changed since this pack was prepared"):
-        services.pack_release(request=request, actor=officer)
+        services.pack_release(resource_request=request, actor=officer)
     again = services.pack_prepare(referral=referral, actor=officer)
     request.refresh_from_db()
     assert again.version == 2 and request.status == ResourceRequest.Status.SUPERSEDED
     with pytest.raises(DomainError, match="no longer being checked"):
-        services.pack_release(request=request, actor=officer)
+        services.pack_release(resource_request=request, actor=officer)
 
 
 def test_a_word_changed_away_and_typed_back_is_to_check_again(referral, officer):
@@ -139,11 +139,14 @@ def test_a_word_changed_away_and_typed_back_is_to_check_again(referral, officer)
         flag=request.flags.get(word="Hartwell Park"), reason="A county park", actor=officer
     )
     request = services.pack_edit_text(
-        request=request, key="profile", text="JO plays football. Mum takes him.", actor=officer
+        resource_request=request,
+        key="profile",
+        text="JO plays football. Mum takes him.",
+        actor=officer,
     )
     assert request.flags.get(word="Tyler").resolution == PackFlag.Resolution.CHANGED
     request = services.pack_edit_text(
-        request=request,
+        resource_request=request,
         key="profile",
         text="JO plays football with Tyler at Hartwell Park. Mum takes him.",
         actor=officer,
@@ -153,7 +156,7 @@ def test_a_word_changed_away_and_typed_back_is_to_check_again(referral, officer)
         request.flags.filter(resolution=PackFlag.Resolution.OPEN).values_list("word", flat=True)
     ) == ["Tyler"]
     with pytest.raises(DomainError, match="1 word still to check"):
-        services.pack_release(request=request, actor=officer)
+        services.pack_release(resource_request=request, actor=officer)
 
 
 def test_a_persons_name_cannot_be_allowed_in_every_pack_from_a_flag(referral, officer):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from placements.calendar import LONDON
 from referrals import services
-from referrals.models import LinkOpening, ProviderResponse
+from referrals.models import LinkOpening, ProviderAnswer
 from referrals.services import answers
 from tests.referrals.conftest import links_in_outbox
 from tests.referrals.search_factories import sent_round
@@ -108,7 +108,7 @@ def test_the_link_reads_in_the_grace_period_then_expires(client, first):
         assert "Answers closed" in response.content.decode()
         offered = client.post(reverse("respond:offer", kwargs={"token": token}), OFFER)
         assert offered.status_code == 302 and offered["Location"].endswith(f"/respond/{token}/")
-        assert not ProviderResponse.objects.exists()
+        assert not ProviderAnswer.objects.exists()
     with time_machine.travel(DEADLINE + dt.timedelta(hours=72), tick=False):
         assert page(client, token).status_code == 404
 
@@ -130,8 +130,8 @@ def test_a_providers_token_reaches_only_its_own_request(client, framework, token
     one, other = framework.requests.order_by("provider__name")[:2]
     token = tokens[one.provider.referral_emails[0]]
     client.post(reverse("respond:offer", kwargs={"token": token}), OFFER)
-    assert one.responses.count() == 1
-    assert other.responses.count() == 0
+    assert one.answers.count() == 1
+    assert other.answers.count() == 0
     body = page(client, token).content.decode()
     assert one.provider.name in body and other.provider.name not in body
 
@@ -152,7 +152,7 @@ def test_an_empty_offer_shows_every_error_and_writes_nothing(client, first):
         "Enter the setting&#x27;s Ofsted URN",
     ]:
         assert message in body, message
-    assert not ProviderResponse.objects.exists()
+    assert not ProviderAnswer.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -174,7 +174,7 @@ def test_offer_validation(client, first, field, value, message):
     )
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not ProviderResponse.objects.exists()
+    assert not ProviderAnswer.objects.exists()
 
 
 def test_an_offer_can_be_amended_and_withdrawn_until_the_deadline_every_version_kept(client, first):
@@ -194,7 +194,7 @@ def test_an_offer_can_be_amended_and_withdrawn_until_the_deadline_every_version_
             reverse("respond:withdraw", kwargs={"token": token}),
             {"responder_name": "Pat", "reason": "The carers have taken another child"},
         )
-    versions = list(request.responses.order_by("version"))
+    versions = list(request.answers.order_by("version"))
     assert [(v.version, v.kind) for v in versions] == [
         (1, "offer"),
         (2, "offer"),
@@ -207,7 +207,7 @@ def test_an_offer_can_be_amended_and_withdrawn_until_the_deadline_every_version_
     assert request.answer == "withdrawn"
     with time_machine.travel(DEADLINE, tick=False):
         client.post(url, OFFER)
-    assert request.responses.count() == 3
+    assert request.answers.count() == 3
 
 
 @time_machine.travel(MONDAY, tick=False)

@@ -91,9 +91,11 @@ def test_the_sent_round_shows_progress_answers_and_questions(signed_in, ready, o
     with time_machine.travel(MONDAY, tick=False):
         framework = sent_round(ready, officer)
         first, second, *_ = framework.requests.order_by("provider__name")
-        answers.offer_make(request=first, responder_name="Pat", values=offer_values())
-        answers.no_option_give(request=second, responder_name="Bo", reason="No carers free")
-        question = answers.question_ask(request=second, question="Does he have a bike?")
+        answers.offer_make(provider_request=first, responder_name="Pat", values=offer_values())
+        answers.no_option_give(
+            provider_request=second, responder_name="Bo", reason="No carers free"
+        )
+        question = answers.question_ask(provider_request=second, question="Does he have a bike?")
         page = signed_in.get(round_url(framework)).content.decode()
         progress = signed_in.get(round_url(framework, "referrals:round-progress")).content
     assert "0 of 4" in progress.decode()  # the emails wait for the worker in this test
@@ -118,7 +120,7 @@ def test_extend_and_answer_pages_show_errors(signed_in, ready, officer):
     with time_machine.travel(MONDAY, tick=False):
         framework = sent_round(ready, officer)
         question = answers.question_ask(
-            request=framework.requests.first(), question="Any contact arrangements?"
+            provider_request=framework.requests.first(), question="Any contact arrangements?"
         )
         url = round_url(framework, "referrals:round-extend")
         empty = signed_in.post(url, {}).content.decode()

@@ -39,7 +39,7 @@ def provider_texts(referral, officer) -> dict[str, str]:
     pack = services.pack_prepare(referral=referral, actor=officer)
     for flag in pack.flags.filter(resolution=PackFlag.Resolution.OPEN):
         services.pack_flag_accept(flag=flag, reason="Checked", actor=officer)
-    services.pack_release(request=pack, actor=officer)
+    services.pack_release(resource_request=pack, actor=officer)
     (in_house,) = search.round_start(
         referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=officer
     )
@@ -47,7 +47,9 @@ def provider_texts(referral, officer) -> dict[str, str]:
     email = OutboxMessage.objects.get(key__startswith="provider_request:")
     token = LINK.search(email.body_text).group(1)
     page = Client().get(f"/respond/{token}/").content.decode()
-    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pack_pdf(request=pack))).pages)
+    pdf = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(pack_pdf(resource_request=pack))).pages
+    )
     return {
         "pack": json.dumps(pack.content, ensure_ascii=False),
         "pdf": pdf,

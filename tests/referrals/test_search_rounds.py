@@ -128,7 +128,9 @@ def chasers():
 def test_the_chaser_goes_once_to_silent_providers_a_working_day_before(framework):
     first, second, *_ = framework.requests.order_by("pk")
     with time_machine.travel(MONDAY + dt.timedelta(hours=2), tick=False):
-        answers.no_option_give(request=second, responder_name="Ann", reason="No carers free")
+        answers.no_option_give(
+            provider_request=second, responder_name="Ann", reason="No carers free"
+        )
     with time_machine.travel(CHASE - dt.timedelta(minutes=1), tick=False):
         assert search.search_scan() == {"chased": 0, "closed": 0}
     with time_machine.travel(CHASE, tick=False):
@@ -216,8 +218,8 @@ def test_the_round_closes_at_its_deadline_and_the_officer_is_told_the_counts(fra
                 links_in_outbox("provider_request")[first.provider.referral_emails[0]]
             )
         )
-        answers.offer_make(request=first, responder_name="Ann", values=offer_values())
-        answers.no_option_give(request=second, responder_name="Bo", reason="Full")
+        answers.offer_make(provider_request=first, responder_name="Ann", values=offer_values())
+        answers.no_option_give(provider_request=second, responder_name="Bo", reason="Full")
         answers.link_opened(
             answers.link_resolve(
                 links_in_outbox("provider_request")[third.provider.referral_emails[0]]
@@ -277,7 +279,7 @@ def test_extending_moves_the_deadline_and_tells_every_provider(framework, office
 def test_a_question_is_answered_to_every_provider_in_the_round(framework, officer):
     first = framework.requests.order_by("pk").first()
     with time_machine.travel(MONDAY, tick=False):
-        question = answers.question_ask(request=first, question="Is a pet dog a problem?")
+        question = answers.question_ask(provider_request=first, question="Is a pet dog a problem?")
         assert OutboxMessage.objects.filter(key__startswith="provider_question:").get().to == [
             officer.email
         ]
