@@ -1,18 +1,31 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from . import views, views_costs, views_offers, views_placement
+from . import views_costs, views_offers, views_placement
 
 app_name = "approvals"
 
+# Permission to search moved to the referral's own pages (/referrals/<pk>/...); these
+# old addresses stay working for bookmarks and emails already sent.
+MOVED_TO_REFERRALS = {
+    "decision": "referrals:search-decision",
+    "evidence": "referrals:agreement-evidence",
+    "funding": "referrals:funding-approval",
+    "comment": "referrals:external-comment",
+}
+
 urlpatterns = [
+    *(
+        path(
+            f"referrals/<int:pk>/{segment}/",
+            RedirectView.as_view(pattern_name=new_name, permanent=True, query_string=True),
+        )
+        for segment, new_name in MOVED_TO_REFERRALS.items()
+    ),
     path("", views_costs.queue, name="queue"),
     path("cost-bands/", views_costs.bands, name="bands"),
     path("placements/", views_placement.tracker, name="tracker"),
     path("placements/export.<str:fmt>", views_placement.tracker_export, name="tracker-export"),
-    path("referrals/<int:pk>/decision/", views.search_decision, name="search-decision"),
-    path("referrals/<int:pk>/evidence/", views.agreement_evidence, name="agreement-evidence"),
-    path("referrals/<int:pk>/funding/", views.funding_approval, name="funding-approval"),
-    path("referrals/<int:pk>/comment/", views.external_comment, name="external-comment"),
     path("referrals/<int:pk>/offers/", views_offers.offers, name="offers"),
     path(
         "referrals/<int:pk>/offers/<int:response_pk>/negotiate/",

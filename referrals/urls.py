@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_search
+from .permission import views as permission
 
 app_name = "referrals"
 
@@ -58,4 +59,9 @@ urlpatterns = [
     path("<int:pk>/submitted/", views.submitted, name="submitted"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/quality-check/", views.quality_check, name="quality-check"),
+    # Permission to search
+    path("<int:pk>/decision/", permission.search_decision, name="search-decision"),
+    path("<int:pk>/evidence/", permission.agreement_evidence, name="agreement-evidence"),
+    path("<int:pk>/funding/", permission.funding_approval, name="funding-approval"),
+    path("<int:pk>/comment/", permission.external_comment, name="external-comment"),
 ]

@@ -134,9 +134,9 @@ EXPECTED = {
         )
         for name in REFERRAL_PAGES
     },
-    "approvals:search-decision": (REFERRAL_VIEWERS, 404, 403),
+    "referrals:search-decision": (REFERRAL_VIEWERS, 404, 403),
     **{
-        f"approvals:{name}": (EVIDENCE_RECORDERS, 404, 403)
+        f"referrals:{name}": (EVIDENCE_RECORDERS, 404, 403)
         for name in ("agreement-evidence", "funding-approval", "external-comment")
     },
     "approvals:queue": (APPROVERS, 200, 403),

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from approvals import services as approvals
 from approvals.models import ProviderFeedback
 from approvals.selectors import current_offers
 from approvals.services import costs, offers, placement
@@ -16,6 +15,7 @@ from placements.models import User
 from placements.services import DomainError
 from referrals import services as referrals
 from referrals.models import Child, ChronologyEntry, PlacementType, Referral, SearchRound
+from referrals.permission import services as permission
 from referrals.services import answers, search
 
 # Given names with the gender the demo records for them, so the two agree.
@@ -146,8 +146,8 @@ def seed_demo_referrals(users: dict[str, User]) -> int:
         for n, days in enumerate([5, 14, 21, 2, 9, 40]):
             draft = _complete_draft(rng, sw, today, kind="planned", urgent=n == 3, days=days)
             referral = referrals.referral_submit(referral=draft, actor=sw)
-            referral = approvals.search_endorse(referral=referral, actor=tm, comments="Agreed")
-            referral = approvals.search_approve(referral=referral, actor=sl, comments="Approved")
+            referral = permission.search_endorse(referral=referral, actor=tm, comments="Agreed")
+            referral = permission.search_approve(referral=referral, actor=sl, comments="Approved")
             if n >= 2:
                 referral = referrals.referral_qa_accept(
                     referral=referral, actor=officer if n % 2 else duty, take_it=n % 2 == 1
@@ -199,7 +199,7 @@ def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> 
     for flag in pack.flags.filter(resolution="open"):
         referrals.pack_flag_accept(flag=flag, reason="Checked: safe to send", actor=officer)
     referrals.pack_release(resource_request=pack, actor=officer)
-    approvals.funding_approval_record(
+    permission.funding_approval_record(
         referral=referral,
         approved_by="Sunita Rao",
         weekly_amount=Decimal("6000"),
@@ -300,7 +300,7 @@ def _demo_search(referral: Referral, officer: User, today: dt.date) -> None:
     for flag in pack.flags.filter(resolution="open"):
         referrals.pack_flag_accept(flag=flag, reason="Checked: safe to send", actor=officer)
     referrals.pack_release(resource_request=pack, actor=officer)
-    approvals.funding_approval_record(
+    permission.funding_approval_record(
         referral=referral,
         approved_by="Sunita Senior",
         weekly_amount=Decimal("5500"),

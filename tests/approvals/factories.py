@@ -1,7 +1,7 @@
 """Referrals taken through permission to search by the services, as people do."""
 
-from approvals import services
 from placements.roles import Role
+from referrals.permission import services
 from tests.placements.factories import UserFactory
 from tests.referrals.factories import submitted
 

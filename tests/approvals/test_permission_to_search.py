@@ -6,15 +6,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals import services
-from approvals.models import AgreementEvidence, SearchDecision
 from placements.models import OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
 from referrals import services as referrals
-from referrals.models import Referral
+from referrals.models import AgreementEvidence, Referral, SearchDecision
+from referrals.permission import services
 from referrals.selectors import referrals_waiting_for
-from tests.placements.factories import TeamFactory
+from tests.placements.factories import TeamFactory, UserFactory
 from tests.referrals.factories import complete_draft, submitted
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +161,7 @@ def test_team_manager_sees_it_waiting_and_endorses_on_the_page(client, people):
     client.force_login(people["tm"])
     listing = client.get(reverse("referrals:list"))
     assert [r.pk for r in listing.context["waiting"]] == [referral.pk]
-    url = reverse("approvals:search-decision", kwargs={"pk": referral.pk})
+    url = reverse("referrals:search-decision", kwargs={"pk": referral.pk})
     response = client.post(url, {"decision": "agree", "comments": ""})
     assert b"Enter your comments" in response.content
     referral.refresh_from_db()
@@ -186,7 +185,7 @@ def test_social_worker_sees_what_was_asked_when_returned(client, people):
 
 def test_someone_else_cannot_decide(client_for, people, other_team):
     referral = submitted(people["sw"])
-    url = reverse("approvals:search-decision", kwargs={"pk": referral.pk})
+    url = reverse("referrals:search-decision", kwargs={"pk": referral.pk})
     for outsider in (
         client_for(Role.TEAM_MANAGER, team=other_team),
         client_for(Role.SOCIAL_WORKER),
@@ -203,7 +202,7 @@ def test_someone_else_cannot_decide(client_for, people, other_team):
 def test_evidence_form_errors(client, people):
     referral = submitted(people["sw"])
     client.force_login(people["tm"])
-    url = reverse("approvals:agreement-evidence", kwargs={"pk": referral.pk})
+    url = reverse("referrals:agreement-evidence", kwargs={"pk": referral.pk})
     future = TODAY + dt.timedelta(days=3)
     response = client.post(
         url,
@@ -225,7 +224,7 @@ def test_evidence_form_errors(client, people):
 def test_funding_form_refuses_bad_amounts(client, people):
     referral = submitted(people["sw"])
     client.force_login(people["tm"])
-    url = reverse("approvals:funding-approval", kwargs={"pk": referral.pk})
+    url = reverse("referrals:funding-approval", kwargs={"pk": referral.pk})
     data = {
         "approved_by": "Sunita Rao",
         "weekly_amount": "-5",
@@ -301,3 +300,20 @@ def test_a_team_nobody_can_endorse_for_cannot_submit_and_the_administrator_is_wa
     # Given a team manager, there is nothing to warn about.
     make_user(Role.TEAM_MANAGER, team=bare)
     assert "no team manager" not in client.get(reverse("accounts:user-list")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("old", "new_name"),
+    [
+        ("decision", "referrals:search-decision"),
+        ("evidence", "referrals:agreement-evidence"),
+        ("funding", "referrals:funding-approval"),
+        ("comment", "referrals:external-comment"),
+    ],
+)
+def test_old_permission_addresses_redirect_to_the_referrals_pages(client, old, new_name):
+    """Links in emails sent before permission moved under /referrals/ keep working."""
+    client.force_login(UserFactory(roles=[Role.TEAM_MANAGER]))
+    response = client.get(f"/approvals/referrals/41/{old}/?from=email")
+    assert response.status_code == 301
+    assert response["Location"] == reverse(new_name, kwargs={"pk": 41}) + "?from=email"

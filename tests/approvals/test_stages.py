@@ -11,13 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals import services as permission
 from approvals.services import costs, offers, placement
 from placements.models import OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
 from referrals import services as referral_services
 from referrals.models import ProviderRequest, Referral, SearchRound
+from referrals.permission import services as permission
 from referrals.selectors import action_list
 from referrals.services import answers
 from referrals.services import search as search_services

@@ -19,9 +19,9 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from approvals import services as approvals
 from placements.roles import Role
 from referrals import services
+from referrals.permission import services as permission
 from tests.browser.conftest import _close_page, _open_page
 from tests.providers.factories import ProviderFactory
 from tests.referrals.factories import complete_draft
@@ -82,10 +82,10 @@ def referral_to_search(make_person, team):
         actor=social_worker,
     )
     referral = services.referral_submit(referral=referral, actor=social_worker)
-    referral = approvals.search_endorse(referral=referral, actor=team_manager, comments="Yes")
-    referral = approvals.search_approve(referral=referral, actor=service_lead, comments="Yes")
+    referral = permission.search_endorse(referral=referral, actor=team_manager, comments="Yes")
+    referral = permission.search_approve(referral=referral, actor=service_lead, comments="Yes")
     referral = services.referral_qa_accept(referral=referral, actor=officer)
-    approvals.funding_approval_record(
+    permission.funding_approval_record(
         referral=referral,
         approved_by="Sunita Senior",
         weekly_amount=Decimal("6000"),

@@ -3,10 +3,10 @@
 import datetime as dt
 from decimal import Decimal
 
-from approvals import services as approvals
 from providers.models import ProviderType
 from referrals import services
 from referrals.models import PackFlag, SearchRound
+from referrals.permission import services as permission
 from referrals.services import search
 from tests.approvals.factories import approved
 from tests.providers.factories import ProviderFactory
@@ -21,7 +21,7 @@ def searchable(social_worker, officer, *, funding: bool = True, **approve_kwargs
         services.pack_flag_accept(flag=flag, reason="Safe to send", actor=officer)
     services.pack_release(resource_request=pack, actor=officer)
     if funding:
-        approvals.funding_approval_record(
+        permission.funding_approval_record(
             referral=referral,
             approved_by="Sunita Senior",
             weekly_amount=Decimal("6000"),

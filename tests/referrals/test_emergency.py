@@ -5,12 +5,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from approvals import services as approvals
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
 from referrals import services
 from referrals.models import ProviderRequest, Referral, SearchRound
+from referrals.permission import services as permission
 from referrals.selectors import action_list, referrals_waiting_for
 from referrals.services import search
 from tests.referrals.factories import complete_draft
@@ -72,11 +72,11 @@ def test_approvals_after_the_emergency_are_recorded_and_clear_the_flag(people):
     referral = services.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
     assert [r.pk for r in referrals_waiting_for(people["tm"])] == [referral.pk]
     assert list(referrals_waiting_for(people["sl"])) == []
-    referral = approvals.search_endorse(referral=referral, actor=people["tm"], comments="Agreed")
+    referral = permission.search_endorse(referral=referral, actor=people["tm"], comments="Agreed")
     assert referral.status == Status.ACCEPTED and referral.endorsed_at
     assert referral.approvals_outstanding
     assert [r.pk for r in referrals_waiting_for(people["sl"])] == [referral.pk]
-    referral = approvals.search_approve(referral=referral, actor=people["sl"], comments="Agreed")
+    referral = permission.search_approve(referral=referral, actor=people["sl"], comments="Agreed")
     assert referral.status == Status.ACCEPTED and not referral.approvals_outstanding
     assert "(after the emergency acceptance)" in referral.chronology.last().text
 
@@ -143,10 +143,10 @@ def _searching_emergency(people):
 def test_the_team_manager_returns_an_emergency_being_searched_and_the_search_stops(client, people):
     referral = _searching_emergency(people)
     client.force_login(people["tm"])
-    page = client.get(reverse("approvals:search-decision", kwargs={"pk": referral.pk}))
+    page = client.get(reverse("referrals:search-decision", kwargs={"pk": referral.pk}))
     assert "Return to the social worker with reasons" in page.content.decode()
     response = client.post(
-        reverse("approvals:search-decision", kwargs={"pk": referral.pk}),
+        reverse("referrals:search-decision", kwargs={"pk": referral.pk}),
         {"decision": "return", "comments": "Say why kinship care was ruled out"},
     )
     assert response.status_code == 302
@@ -169,12 +169,12 @@ def test_the_team_manager_returns_an_emergency_being_searched_and_the_search_sto
 
 def test_once_approved_an_emergency_is_no_longer_returned(people):
     referral = services.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
-    referral = approvals.search_endorse(referral=referral, actor=people["tm"], comments="Agreed")
-    referral = approvals.search_approve(referral=referral, actor=people["sl"], comments="Agreed")
+    referral = permission.search_endorse(referral=referral, actor=people["tm"], comments="Agreed")
+    referral = permission.search_approve(referral=referral, actor=people["sl"], comments="Agreed")
     with pytest.raises(DomainError):
-        approvals.search_return(referral=referral, actor=people["tm"], comments="Too late")
+        permission.search_return(referral=referral, actor=people["tm"], comments="Too late")
     with pytest.raises(DomainError):
-        approvals.search_return(referral=referral, actor=people["sl"], comments="Too late")
+        permission.search_return(referral=referral, actor=people["sl"], comments="Too late")
 
 
 def test_an_emergency_alerts_the_duty_lead_and_the_inbox_at_submission(client, people):

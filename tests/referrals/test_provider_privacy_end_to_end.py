@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from approvals import services as approvals
 from approvals.services import placement
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
@@ -23,6 +22,7 @@ from referrals import services
 from referrals.anonymise.text import fold
 from referrals.models import ProviderRequest, ResourceRequest, SearchRound
 from referrals.pack import refuse_identifiers
+from referrals.permission import services as permission
 from referrals.services import search
 from tests.approvals.offer_factories import chosen, offers_in, placed
 from tests.providers.factories import ProviderFactory
@@ -122,8 +122,8 @@ def hard_referral(social_worker, officer, team_manager, service_lead):
         referral=referral, getting_to_know_me=PROFILE, actor=social_worker
     )
     referral = services.referral_submit(referral=referral, actor=social_worker)
-    referral = approvals.search_endorse(referral=referral, actor=team_manager, comments="Endorsed")
-    referral = approvals.search_approve(referral=referral, actor=service_lead, comments="Approved")
+    referral = permission.search_endorse(referral=referral, actor=team_manager, comments="Endorsed")
+    referral = permission.search_approve(referral=referral, actor=service_lead, comments="Approved")
     return services.referral_qa_accept(referral=referral, actor=officer)
 
 
@@ -191,7 +191,7 @@ def test_nothing_identifying_reaches_the_provider_from_pack_to_feedback(make_use
     # Offers come in; another provider's is chosen and the placement made; the
     # in-house service is told its offer was not put forward, then that the search
     # is over, then why it was not chosen.
-    approvals.funding_approval_record(
+    permission.funding_approval_record(
         referral=referral,
         approved_by="Sunita Senior",
         weekly_amount=Decimal("6000"),

@@ -4,11 +4,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from approvals import services as approvals
 from placements.middleware import SESSION_LAST_SEEN
 from placements.models import FieldChange
 from placements.roles import Role
 from referrals import services
+from referrals.permission import services as permission
 from tests.referrals.factories import CHILD, complete_draft, submitted
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_plain_text_emails_are_not_html_escaped(make_user, django_capture_on_com
     social_worker = make_user(Role.SOCIAL_WORKER)
     manager = make_user(Role.TEAM_MANAGER, full_name="Siobhan O'Neill")
     with django_capture_on_commit_callbacks(execute=True):
-        approvals.search_return(
+        permission.search_return(
             referral=submitted(social_worker), actor=manager, comments="More detail"
         )
     body = next(m.body for m in mail.outbox if "returned" in m.subject)

@@ -1,3 +1,6 @@
+"""Permission to search: the team manager's and service lead's decision, and the
+evidence, funding approval and comments brokerage or managers record."""
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -6,14 +9,14 @@ from django.views.decorators.http import require_http_methods
 from placements.permissions import Capability, capability_required
 from placements.roles import Role
 from placements.services import DomainError
-from referrals.selectors import get_referral_for_user
-from referrals.workflow import (
+
+from ..selectors import get_referral_for_user
+from ..workflow import (
     referral_needs_agreement_evidence,
     user_may_approve_search,
     user_may_endorse,
     user_may_return_for_changes,
 )
-
 from . import services
 from .forms import (
     AGREE,
@@ -53,7 +56,7 @@ def search_decision(request, pk):
             return redirect("referrals:detail", pk=referral.pk)
     return render(
         request,
-        "approvals/search_decision.html",
+        "referrals/permission/search_decision.html",
         {
             "referral": referral,
             "form": form,
@@ -82,7 +85,7 @@ def _record(request, pk, *, form_class, action, title, intro, fields):
             return redirect("referrals:detail", pk=referral.pk)
     return render(
         request,
-        "approvals/record.html",
+        "referrals/permission/record.html",
         {"referral": referral, "form": form, "title": title, "intro": intro},
     )
 

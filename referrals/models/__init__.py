@@ -1,0 +1,50 @@
+"""The referrals app's models, one module per concept:
+
+- `referral`: the referral, its children, people, outcomes, exclusions, placement types
+- `permission`: permission to search (decisions, evidence, funding, external comments)
+- `quality`: brokerage's quality check
+- `chronology`: the append-only chronology
+- `pack`: the anonymised pack (resource request), its flags, allowed words
+- `search`: search rounds, provider requests and links, providers' questions
+- `answers`: providers' answers (offers) and negotiated fees
+"""
+
+from .answers import FeeRevision, ProviderAnswer
+from .chronology import ChronologyEntry
+from .pack import AllowedWord, PackFlag, ResourceRequest
+from .permission import AgreementEvidence, ExternalComment, FundingApproval, SearchDecision
+from .quality import QARound
+from .referral import (
+    Child,
+    DesiredOutcome,
+    PersonAroundChild,
+    PlacementType,
+    ProviderExclusion,
+    Referral,
+)
+from .search import LinkOpening, ProviderLink, ProviderRequest, RoundQuestion, SearchRound
+
+__all__ = [
+    "AgreementEvidence",
+    "AllowedWord",
+    "Child",
+    "ChronologyEntry",
+    "DesiredOutcome",
+    "ExternalComment",
+    "FeeRevision",
+    "FundingApproval",
+    "LinkOpening",
+    "PackFlag",
+    "PersonAroundChild",
+    "PlacementType",
+    "ProviderAnswer",
+    "ProviderExclusion",
+    "ProviderLink",
+    "ProviderRequest",
+    "QARound",
+    "Referral",
+    "ResourceRequest",
+    "RoundQuestion",
+    "SearchDecision",
+    "SearchRound",
+]
