@@ -502,7 +502,7 @@ def test_a_concurrent_second_confirm_lands_on_the_list(administrator_client, mon
     )
     state = directory_state()
     monkeypatch.setattr(
-        "providers.views_io.selectors.get_import_for_user",
+        "providers.views.imports.selectors.get_import_for_user",
         lambda *, user, pk: ProviderImport.objects.get(pk=pk),
     )
     response = confirm(administrator_client, provider_import)
