@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from approvals.management.commands.seed_demo import SPECIALISMS
 from providers.models import Provider, ProviderImport, Specialism
 from providers.services import imports as import_services
-from tests.providers.test_import_helpers import csv_bytes, many_rows
+from tests.providers.builders import csv_bytes, many_rows
 
 pytestmark = pytest.mark.browser
 

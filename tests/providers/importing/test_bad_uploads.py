@@ -8,8 +8,7 @@ import pytest
 from providers.exporting import HEADERS
 from providers.importing import spreadsheet
 from providers.models import ProviderImport
-from tests.providers.factories import ProviderFactory
-from tests.providers.test_import_helpers import (
+from tests.providers.builders import (
     confirm,
     csv_bytes,
     directory_state,
@@ -19,6 +18,7 @@ from tests.providers.test_import_helpers import (
     upload,
     xlsx_bytes,
 )
+from tests.providers.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
 

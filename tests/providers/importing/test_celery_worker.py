@@ -17,8 +17,8 @@ from providers.models import Provider, ProviderImport
 from providers.services import imports as import_services
 from tests.conftest import _missing
 from tests.placements.factories import UserFactory
+from tests.providers.builders import confirm, csv_bytes, latest_import, many_rows, upload
 from tests.providers.factories import ensure_categories
-from tests.providers.test_import_helpers import confirm, csv_bytes, latest_import, many_rows, upload
 from tests.support.smtp import SMTPSink
 from tests.support.worker import CeleryWorker, RedisServer, publishing
 
