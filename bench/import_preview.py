@@ -43,9 +43,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from placements.models import User  # noqa: E402
-from providers import importing, services  # noqa: E402
 from providers.exporting import HEADERS  # noqa: E402
+from providers.importing import spreadsheet  # noqa: E402
 from providers.models import Provider, ProviderImport  # noqa: E402
+from providers.services import imports as import_services  # noqa: E402
 
 
 def workbook(data_rows: int, blank_rows: int, run: str) -> bytes:
@@ -130,11 +131,11 @@ def main():
     print(f"file {len(content) / 1e6:.1f} MB, {expanded / 1e6:.0f} MB unzipped\n")
 
     limit = settings.PROVIDER_IMPORT_MAX_ROWS
-    ms, table = timed(lambda: importing.read_spreadsheet(content, "b.xlsx", max_rows=limit))
+    ms, table = timed(lambda: spreadsheet.read_spreadsheet(content, "b.xlsx", max_rows=limit))
     print(f"{'read, to the end of the data':<44}{ms:>10.0f} ms  ({len(table.rows):,} rows)")
-    importing.BLANK_ROWS_END, kept = 10**9, importing.BLANK_ROWS_END
-    ms, _table = timed(lambda: importing.read_spreadsheet(content, "b.xlsx", max_rows=limit))
-    importing.BLANK_ROWS_END = kept
+    spreadsheet.BLANK_ROWS_END, kept = 10**9, spreadsheet.BLANK_ROWS_END
+    ms, _table = timed(lambda: spreadsheet.read_spreadsheet(content, "b.xlsx", max_rows=limit))
+    spreadsheet.BLANK_ROWS_END = kept
     print(f"{'read, to the bottom (no blank-row limit)':<44}{ms:>10.0f} ms")
 
     if len(content) > settings.PROVIDER_IMPORT_MAX_BYTES:
@@ -161,14 +162,16 @@ def main():
     print(f"{'preview, each look (median)':<44}{ms:>10.0f} ms  ({len(queries)} queries)")
 
     queued = []
-    services._provider_import_queue = queued.append  # the worker's part is timed below
+    import_services._provider_import_queue = queued.append  # the worker's part is timed below
     ms, response = timed(lambda: client.post(preview_url, {"action": "confirm"}))
     background = args.data_rows > settings.PROVIDER_IMPORT_BACKGROUND_ROWS
     assert response["Location"].endswith("/progress/" if background else "/providers/")
     print(f"{'confirm request' + (' (queued)' if background else ''):<44}{ms:>10.0f} ms")
     if queued:
         before = Provider.objects.count()
-        ms, status = timed(lambda: services.provider_import_run(import_id=provider_import.pk))
+        ms, status = timed(
+            lambda: import_services.provider_import_run(import_id=provider_import.pk)
+        )
         assert status == ProviderImport.Status.APPLIED, provider_import.error
         added = Provider.objects.count() - before
         print(f"{'the worker imports it':<44}{ms:>10.0f} ms  ({added / ms * 1000:.0f} rows/s)")

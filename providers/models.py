@@ -220,7 +220,7 @@ class ProviderImport(models.Model):
     """An uploaded spreadsheet: what it held (read once, at upload) and what became of it.
 
     The file itself is not kept: `table` holds its headings and rows as read
-    (`importing.table_to_json`). Nothing touches the directory until the uploader
+    (`importing.spreadsheet.table_to_json`). Nothing touches the directory until the uploader
     confirms; a spreadsheet of more than PROVIDER_IMPORT_BACKGROUND_ROWS rows is then
     imported by a background task (queued, running, then applied or failed), the rest
     at once."""

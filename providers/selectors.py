@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404
 
 from placements.permissions import Capability, user_can
 
-from .importing import Directory, ImportResult, check_rows, table_from_json
+from .importing.checks import check_rows
+from .importing.results import Directory, ImportResult
+from .importing.spreadsheet import table_from_json
 from .models import Provider, ProviderImport, provider_list_queryset
 
 logger = logging.getLogger(__name__)

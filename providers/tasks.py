@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from . import services
+# `services.imports` imports this module too; each uses the other only when called.
+from .services import imports
 
 
 @shared_task(
@@ -12,4 +13,4 @@ from . import services
 )
 def provider_import_run(import_id: int) -> str:
     """Apply a confirmed provider spreadsheet too large to import in the request."""
-    return services.provider_import_run(import_id=import_id)
+    return imports.provider_import_run(import_id=import_id)

@@ -14,8 +14,8 @@ from providers.models import Specialism
 from referrals import services as referrals
 from referrals.models import PlacementType
 from tests.placements.factories import TeamFactory, UserFactory
+from tests.providers.builders import csv_bytes, sheet_row, stored_import
 from tests.providers.factories import ProviderFactory
-from tests.providers.test_import_helpers import csv_bytes, sheet_row, stored_import
 from tests.referrals.factories import complete_draft
 
 ALL_ROLES = list(Role)

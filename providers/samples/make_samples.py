@@ -333,12 +333,14 @@ DEFAULTS = {"In-house": "No", "Genders": "Any gender", "Status": "Active"}
 
 def sample_rows() -> list[list]:
     """Rows in `exporting.HEADERS` order."""
+    # Run as a script this module loads before django.setup(); exporting needs the models.
     from providers.exporting import HEADERS
 
     return [[{**DEFAULTS, **provider}.get(header) for header in HEADERS] for provider in PROVIDERS]
 
 
 def write_samples(folder: Path = HERE) -> None:
+    # Run as a script this module loads before django.setup(); exporting needs the models.
     from providers.exporting import write_csv, write_xlsx
 
     rows = sample_rows()

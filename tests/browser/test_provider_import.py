@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from approvals.management.commands.seed_demo import SPECIALISMS
-from providers import services
 from providers.models import Provider, ProviderImport, Specialism
-from tests.providers.test_import_helpers import csv_bytes, many_rows
+from providers.services import imports as import_services
+from tests.providers.builders import csv_bytes, many_rows
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,7 @@ def test_a_large_spreadsheet_is_imported_in_the_background_with_its_progress(
     worker (this test, in its place) has applied every row."""
     settings.PROVIDER_IMPORT_BACKGROUND_ROWS = 3
     queued = []
-    monkeypatch.setattr(services, "_provider_import_queue", queued.append)
+    monkeypatch.setattr(import_services, "_provider_import_queue", queued.append)
     spreadsheet = tmp_path / "many-providers.csv"
     spreadsheet.write_bytes(csv_bytes(many_rows(8)))
     sign_in(page, administrator)
@@ -86,7 +86,7 @@ def test_a_large_spreadsheet_is_imported_in_the_background_with_its_progress(
     assert not Provider.objects.exists()
 
     [import_id] = queued
-    services.provider_import_run(import_id=import_id)  # what the worker does
+    import_services.provider_import_run(import_id=import_id)  # what the worker does
     expect(page.locator("#import-state")).to_have_text("Done")  # seen by polling
     expect(page.locator("#count-create")).to_have_text("8")
     expect(page.locator("#count-update")).to_have_text("0")

@@ -6,9 +6,9 @@ import zipfile
 import pytest
 
 from providers.exporting import HEADERS
+from providers.importing import spreadsheet
 from providers.models import ProviderImport
-from tests.providers.factories import ProviderFactory
-from tests.providers.test_import_helpers import (
+from tests.providers.builders import (
     confirm,
     csv_bytes,
     directory_state,
@@ -18,6 +18,7 @@ from tests.providers.test_import_helpers import (
     upload,
     xlsx_bytes,
 )
+from tests.providers.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -349,13 +350,11 @@ def test_row_numbers_are_the_spreadsheets_own(administrator_client, existing):
 def test_a_sheet_formatted_far_below_its_data_stops_at_the_blank_rows(monkeypatch):
     """Rows after a long run of blank rows are formatting, not providers: reading stops
     there instead of walking a million formatted cells on every preview."""
-    from providers import importing
-
-    monkeypatch.setattr(importing, "BLANK_ROWS_END", 5)
+    monkeypatch.setattr(spreadsheet, "BLANK_ROWS_END", 5)
     row = sheet_row()
     blank = dict.fromkeys(row, "")
     content = csv_bytes([row, *[blank] * 4, row, *[blank] * 5, sheet_row(Name="After")])
-    table = importing.read_spreadsheet(content, "p.csv", max_rows=100)
+    table = spreadsheet.read_spreadsheet(content, "p.csv", max_rows=100)
     assert len(table.rows) == 2  # the row after the long blank run is never read
     xlsx = xlsx_bytes([row, *[blank] * 5, sheet_row(Name="After")])
-    assert len(importing.read_spreadsheet(xlsx, "p.xlsx", max_rows=100).rows) == 1
+    assert len(spreadsheet.read_spreadsheet(xlsx, "p.xlsx", max_rows=100).rows) == 1

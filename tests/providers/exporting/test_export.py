@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from placements.roles import Role
-from providers import services
 from providers.exporting import HEADERS, neutralise
 from providers.models import FrameworkStatus, OfstedRating, Provider, Specialism
+from providers.services.directory import provider_archive
+from tests.providers.builders import confirm, directory_state, latest_import, upload
 from tests.providers.factories import ProviderFactory
-from tests.providers.test_import_helpers import confirm, directory_state, latest_import, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def varied_directory(db, make_user):
         ProviderFactory(name="Café Lodge", age_from=16, age_to=21, capacity=0, vacancies=0),
     ]
     archived = ProviderFactory(name="Zed Closed Homes", notes="'=already quoted")
-    services.provider_archive(provider=archived, actor=admin)
+    provider_archive(provider=archived, actor=admin)
     return [*providers, archived]
 
 

@@ -13,12 +13,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from placements.roles import Role
-from providers import services
 from providers.models import Provider, ProviderImport
+from providers.services import imports as import_services
 from tests.conftest import _missing
 from tests.placements.factories import UserFactory
+from tests.providers.builders import confirm, csv_bytes, latest_import, many_rows, upload
 from tests.providers.factories import ensure_categories
-from tests.providers.test_import_helpers import confirm, csv_bytes, latest_import, many_rows, upload
 from tests.support.smtp import SMTPSink
 from tests.support.worker import CeleryWorker, RedisServer, publishing
 
@@ -101,12 +101,12 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_failed(
         worker.kill()
     assert Provider.objects.count() == 0
     # The worker's message waits in Redis for an hour; its import is failed before that.
-    monkeypatch.setattr(services, "STALLED_AFTER", dt.timedelta(0))
+    monkeypatch.setattr(import_services, "STALLED_AFTER", dt.timedelta(0))
     deadline = time.monotonic() + 20
     while look(admin_client, provider_import)[0] != "Failed":  # once the database sees it
         assert time.monotonic() < deadline
         time.sleep(0.2)
     provider_import.refresh_from_db()
-    assert provider_import.error == services.STOPPED
+    assert provider_import.error == import_services.STOPPED
     assert Provider.objects.count() == 0
     assert settings.CELERY_TASK_ALWAYS_EAGER  # the test process itself never left eager mode

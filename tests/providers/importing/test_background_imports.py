@@ -1,21 +1,19 @@
-"""A spreadsheet is read once, at upload; a large one is imported by a background task
-with a progress page, all or nothing."""
+"""A large spreadsheet is imported by a background task with a progress page, all or
+nothing; a job whose worker died or whose broker is down is failed."""
 
 import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 
 from placements.models import FieldChange
 from placements.roles import Role
 from placements.services import DomainError
-from providers import importing, services
-from providers.importing import Directory, check_rows, table_from_json, table_to_json
+from providers import tasks
 from providers.models import Provider, ProviderImport, Specialism
-from tests.providers.factories import ProviderFactory
-from tests.providers.test_import_helpers import (
+from providers.services import imports as import_services
+from tests.providers.builders import (
     confirm,
     csv_bytes,
     directory_state,
@@ -24,8 +22,8 @@ from tests.providers.test_import_helpers import (
     sheet_row,
     stored_import,
     upload,
-    xlsx_bytes,
 )
+from tests.providers.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,93 +34,8 @@ def background(settings):
     settings.PROVIDER_IMPORT_BACKGROUND_ROWS = 3
 
 
-@pytest.fixture
-def readings(monkeypatch):
-    """Counts every time a spreadsheet file is read (CSV or Excel)."""
-    calls = []
-    for name in ("_read_csv", "_read_xlsx"):
-        reader = getattr(importing, name)
-
-        def counted(*args, _reader=reader, **kwargs):
-            calls.append(_reader)
-            return _reader(*args, **kwargs)
-
-        monkeypatch.setattr(importing, name, counted)
-    return calls
-
-
 def progress_page(client, provider_import, **params):
     return client.get(reverse("providers:import-progress", args=[provider_import.pk]), params)
-
-
-# --- Read once ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("name", "make"), [("p.csv", csv_bytes), ("p.xlsx", xlsx_bytes)])
-def test_the_file_is_read_once_across_upload_preview_and_confirm(
-    administrator_client, readings, name, make
-):
-    upload(administrator_client, make([sheet_row()]), name=name)
-    provider_import = latest_import()
-    url = reverse("providers:import-preview", args=[provider_import.pk])
-    assert administrator_client.get(url).status_code == 200
-    assert administrator_client.get(url).status_code == 200
-    assert confirm(administrator_client, provider_import).status_code == 302
-    assert len(readings) == 1
-    assert Provider.objects.get().name == "Hillside Fostering"
-
-
-def test_preview_and_confirm_use_the_kept_rows_not_the_file(administrator_client, monkeypatch):
-    """The file is not kept: once uploaded, nothing can read it again."""
-    upload(administrator_client, csv_bytes([sheet_row(Name="Kept rows")]))
-    provider_import = latest_import()
-    with pytest.raises(FieldDoesNotExist):
-        ProviderImport._meta.get_field("content")
-
-    def unreadable(*args, **kwargs):
-        raise AssertionError("the spreadsheet was read again")
-
-    monkeypatch.setattr(importing, "_read_csv", unreadable)
-    monkeypatch.setattr(importing, "read_spreadsheet", unreadable)
-    preview = administrator_client.get(
-        reverse("providers:import-preview", args=[provider_import.pk])
-    )
-    assert preview.context["result"].created_count == 1
-    assert confirm(administrator_client, provider_import).status_code == 302
-    assert Provider.objects.get().name == "Kept rows"
-
-
-def test_the_preview_checks_the_kept_rows_against_the_directory_now(administrator_client):
-    upload(administrator_client, csv_bytes([sheet_row(Reference="NEW-1", Ofsted_URN="")]))
-    provider_import = latest_import()
-    url = reverse("providers:import-preview", args=[provider_import.pk])
-    assert administrator_client.get(url).context["result"].created_count == 1
-    ProviderFactory(reference="NEW-1", ofsted_urn="")  # added by hand meanwhile
-    assert administrator_client.get(url).context["result"].updated_count == 1
-
-
-def test_kept_cells_keep_their_types():
-    """Dates, numbers, formulas and error cells from Excel check the same after keeping."""
-    content = xlsx_bytes(
-        [
-            sheet_row(
-                Ofsted_inspection_date=dt.datetime(2025, 6, 12),
-                Capacity=10,
-                Vacancies=2.0,
-                In_house=True,
-            ),
-            sheet_row(Reference="F-1", Ofsted_URN="SC800002", Capacity="=2+2"),
-        ]
-    )
-    table = importing.read_spreadsheet(content, "p.xlsx", max_rows=10)
-    table.rows[1][1][1] = importing.RawCell(value="#DIV/0!", is_error=True)
-    kept = table_from_json(table_to_json(table))
-    assert kept == table
-    directory = Directory.load()
-    direct, from_kept = check_rows(table, directory), check_rows(kept, directory)
-    assert [r.values for r in from_kept.rows] == [r.values for r in direct.rows]
-    assert from_kept.errors == direct.errors
-    assert {e.column for e in direct.errors} == {"Name", "Capacity"}
 
 
 # --- Small spreadsheets: at once, as before --------------------------------------------
@@ -142,7 +55,7 @@ def test_up_to_the_threshold_imports_at_once(administrator_client, background):
 def test_a_large_import_is_queued_then_applied_with_progress(
     administrator_client, background, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(import_services, "PROGRESS_EVERY", 2)
     recorded = []
     real_set = cache.set
     monkeypatch.setattr(
@@ -184,20 +97,20 @@ def test_the_progress_page_shows_rows_done_while_running(
     administrator_client, background, monkeypatch, django_capture_on_commit_callbacks
 ):
     """Each progress report, as the page shows it at that moment."""
-    monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(import_services, "PROGRESS_EVERY", 2)
     upload(administrator_client, csv_bytes(many_rows(5)))
     provider_import = latest_import()
     with django_capture_on_commit_callbacks() as queued:
         confirm(administrator_client, provider_import)
     seen = []
-    real_record = services._progress_record
+    real_record = import_services._progress_record
 
     def record_then_look(job, done):
         real_record(job, done)
         page = progress_page(administrator_client, job, seen="")
         seen.append(page.content.decode())
 
-    monkeypatch.setattr(services, "_progress_record", record_then_look)
+    monkeypatch.setattr(import_services, "_progress_record", record_then_look)
     for callback in queued:
         callback()
     assert "2 of 5 rows done" in seen[1] and "Importing" in seen[1]
@@ -229,7 +142,7 @@ def test_a_failing_row_writes_nothing_and_fails_the_job(
     before = directory_state()
     upload(administrator_client, csv_bytes(many_rows(6, Specialisms="Brand new")))
     provider_import = latest_import()
-    real_create, calls = services.provider_create, []
+    real_create, calls = import_services.provider_create, []
 
     def fails_on_the_fourth(**change):
         calls.append(change)
@@ -237,7 +150,7 @@ def test_a_failing_row_writes_nothing_and_fails_the_job(
             raise DomainError("Vacancies cannot be more than capacity")
         return real_create(**change)
 
-    monkeypatch.setattr(services, "provider_create", fails_on_the_fourth)
+    monkeypatch.setattr(import_services, "provider_create", fails_on_the_fourth)
     with django_capture_on_commit_callbacks(execute=True):
         confirm(administrator_client, provider_import, specialism_0="add")
     provider_import.refresh_from_db()
@@ -256,7 +169,7 @@ def test_a_failing_row_writes_nothing_and_fails_the_job(
     pk = provider_import.pk
     retry = administrator_client.get(reverse("providers:import-preview", args=[pk]))
     assert "The last attempt to import this spreadsheet failed" in retry.content.decode()
-    monkeypatch.setattr(services, "provider_create", real_create)
+    monkeypatch.setattr(import_services, "provider_create", real_create)
     with django_capture_on_commit_callbacks(execute=True):
         confirm(administrator_client, provider_import, specialism_0="add")
     assert ProviderImport.objects.get(pk=pk).status == ProviderImport.Status.APPLIED
@@ -272,12 +185,12 @@ def test_an_unexpected_error_fails_the_job_with_a_plain_message(
     def broken(**change):
         raise RuntimeError("connection reset")
 
-    monkeypatch.setattr(services, "provider_create", broken)
+    monkeypatch.setattr(import_services, "provider_create", broken)
     with django_capture_on_commit_callbacks(execute=True):
         confirm(administrator_client, provider_import)
     provider_import.refresh_from_db()
     assert provider_import.status == ProviderImport.Status.FAILED
-    assert provider_import.error == services.UNEXPECTED
+    assert provider_import.error == import_services.UNEXPECTED
     assert "connection reset" not in provider_import.error
     assert Provider.objects.count() == 0
 
@@ -307,14 +220,14 @@ def test_a_broker_that_is_down_fails_the_job_at_once(
     def down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(services.tasks.provider_import_run, "delay", down)
+    monkeypatch.setattr(tasks.provider_import_run, "delay", down)
     upload(administrator_client, csv_bytes(many_rows(4)))
     provider_import = latest_import()
     with django_capture_on_commit_callbacks(execute=True):
         confirm(administrator_client, provider_import)
     provider_import.refresh_from_db()
     assert provider_import.status == ProviderImport.Status.FAILED
-    assert provider_import.error == services.NOT_QUEUED
+    assert provider_import.error == import_services.NOT_QUEUED
 
 
 class WorkerKilled(BaseException):
@@ -325,7 +238,7 @@ def killed_mid_import(monkeypatch):
     def killed(*args, **kwargs):
         raise WorkerKilled
 
-    monkeypatch.setattr(services, "_import_row", killed)
+    monkeypatch.setattr(import_services, "_import_row", killed)
 
 
 def test_a_worker_killed_twice_fails_the_job(
@@ -338,14 +251,14 @@ def test_a_worker_killed_twice_fails_the_job(
     killed_mid_import(monkeypatch)
     for _attempt in range(2):  # the broker hands the task out again after each death
         with pytest.raises(WorkerKilled):
-            services.provider_import_run(import_id=provider_import.pk)
+            import_services.provider_import_run(import_id=provider_import.pk)
     provider_import.refresh_from_db()
     assert provider_import.status == ProviderImport.Status.RUNNING
     assert provider_import.attempts == 2
     monkeypatch.undo()
-    assert services.provider_import_run(import_id=provider_import.pk) == "failed"
+    assert import_services.provider_import_run(import_id=provider_import.pk) == "failed"
     provider_import.refresh_from_db()
-    assert provider_import.error == services.STOPPED
+    assert provider_import.error == import_services.STOPPED
     assert Provider.objects.count() == 0
     assert queued  # the first delivery was queued at confirm
 
@@ -358,7 +271,7 @@ def test_a_finished_job_is_not_run_again(
     with django_capture_on_commit_callbacks(execute=True):
         confirm(administrator_client, provider_import)
     state = directory_state()
-    assert services.provider_import_run(import_id=provider_import.pk) == "applied"
+    assert import_services.provider_import_run(import_id=provider_import.pk) == "applied"
     assert directory_state() == state
 
 
@@ -372,15 +285,15 @@ def test_a_running_job_whose_worker_died_is_failed_when_looked_at(
         confirm(administrator_client, provider_import)
     killed_mid_import(monkeypatch)
     with pytest.raises(WorkerKilled):
-        services.provider_import_run(import_id=provider_import.pk)
+        import_services.provider_import_run(import_id=provider_import.pk)
     monkeypatch.undo()
     page = progress_page(administrator_client, provider_import).content.decode()
     assert "Importing" in page  # only just started: the worker may still be on it
-    monkeypatch.setattr(services, "STALLED_AFTER", dt.timedelta(0))
+    monkeypatch.setattr(import_services, "STALLED_AFTER", dt.timedelta(0))
     page = progress_page(administrator_client, provider_import).content.decode()
     assert "Failed" in page and "The import stopped before it finished" in page
     # A late delivery of the task finds it failed and writes nothing.
-    assert services.provider_import_run(import_id=provider_import.pk) == "failed"
+    assert import_services.provider_import_run(import_id=provider_import.pk) == "failed"
     assert Provider.objects.count() == 0
 
 
@@ -430,12 +343,12 @@ def test_the_preview_of_a_queued_import_leads_to_its_progress(
 def test_the_service_refuses_to_confirm_a_queued_import(make_user, background):
     admin = make_user(Role.ADMINISTRATOR)
     provider_import = stored_import(admin, csv_bytes(many_rows(4)))
-    services.provider_import_confirm(
+    import_services.provider_import_confirm(
         provider_import=provider_import, specialism_decisions={}, actor=admin
     )
     with pytest.raises(DomainError, match="already being imported"):
-        services.provider_import_confirm(
+        import_services.provider_import_confirm(
             provider_import=provider_import, specialism_decisions={}, actor=admin
         )
     with pytest.raises(DomainError, match="already being imported"):
-        services.provider_import_discard(provider_import=provider_import, actor=admin)
+        import_services.provider_import_discard(provider_import=provider_import, actor=admin)

@@ -1,3 +1,6 @@
+"""The directory's pages: the list of providers (filtered), a provider's page with its
+history, adding, editing, archiving and restoring a provider, and the specialisms."""
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,10 +11,11 @@ from placements.permissions import Capability, capability_required, user_can
 from placements.selectors import history_rows
 from placements.services import DomainError
 
-from . import selectors, services
-from .filters import ProviderFilter
-from .forms import ProviderForm, SpecialismForm
-from .models import Specialism
+from .. import selectors
+from ..filters import ProviderFilter
+from ..forms.directory import ProviderForm, SpecialismForm
+from ..models import Specialism
+from ..services import directory as directory_services
 
 PAGE_SIZE = 25
 
@@ -72,7 +76,9 @@ def provider_create(request):
     form = ProviderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            provider = services.provider_create(**form.service_kwargs(), actor=request.user)
+            provider = directory_services.provider_create(
+                **form.service_kwargs(), actor=request.user
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -88,7 +94,9 @@ def provider_edit(request, pk):
     form = ProviderForm(request.POST or None, instance=provider)
     if request.method == "POST" and form.is_valid():
         try:
-            services.provider_update(provider=provider, **form.service_kwargs(), actor=request.user)
+            directory_services.provider_update(
+                provider=provider, **form.service_kwargs(), actor=request.user
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -103,7 +111,11 @@ def provider_archive(request, pk):
     provider = selectors.get_provider_for_user(user=request.user, pk=pk)
     restoring = provider.is_archived
     if request.method == "POST":
-        action = services.provider_restore if restoring else services.provider_archive
+        action = (
+            directory_services.provider_restore
+            if restoring
+            else directory_services.provider_archive
+        )
         try:
             action(provider=provider, actor=request.user)
         except DomainError as error:
@@ -128,7 +140,7 @@ def specialism_list(request):
     form = SpecialismForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            specialism = services.specialism_create(
+            specialism = directory_services.specialism_create(
                 name=form.cleaned_data["name"], actor=request.user
             )
         except DomainError as error:
@@ -152,7 +164,7 @@ def specialism_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.specialism_update(
+            directory_services.specialism_update(
                 specialism=specialism,
                 name=form.cleaned_data["name"],
                 is_active=form.cleaned_data["is_active"],

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from placements.models import FieldChange
-from providers import services
 from providers.exporting import HEADERS
-from providers.importing import read_spreadsheet
+from providers.importing.spreadsheet import read_spreadsheet
 from providers.models import Provider, ProviderImport, Specialism
+from providers.services.imports import provider_import_create
 
 
 def sheet_row(**changes) -> dict:
@@ -91,7 +91,7 @@ def confirm(client, provider_import, **decisions):
 def stored_import(actor, content: bytes, name: str = "providers.csv") -> ProviderImport:
     """An upload kept as the upload form keeps it: read once, then stored."""
     table = read_spreadsheet(content, name, max_rows=10_000)
-    return services.provider_import_create(filename=name, table=table, actor=actor)
+    return provider_import_create(filename=name, table=table, actor=actor)
 
 
 def many_rows(count: int, **changes) -> list[dict]:

@@ -1,14 +1,14 @@
+"""The forms that edit the directory: a provider, and a specialism."""
+
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
-from django.conf import settings
 from django.core.validators import validate_email
 
 from placements.fields import GovDateField
 from placements.forms import GDSForm
 
-from .importing import ImportFileError, read_spreadsheet
-from .models import Category, FrameworkStatus, Provider, Specialism
-from .services import PROVIDER_FIELDS
+from ..models import Category, FrameworkStatus, Provider, Specialism
+from ..services.directory import PROVIDER_FIELDS
 
 NOT_SERVED = ""
 
@@ -241,46 +241,6 @@ class ProviderForm(GDSForm, forms.ModelForm):
             "categories": categories,
             "specialisms": list(self.cleaned_data["specialisms"]),
         }
-
-
-class ProviderImportUploadForm(GDSForm, forms.Form):
-    file = forms.FileField(
-        label="Spreadsheet (CSV or Excel .xlsx)",
-        help_text="CSV files must be saved as “CSV UTF-8”.",
-        # ClearableFileInput is the widget crispy-forms-gds styles as govuk-file-upload.
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-        error_messages={
-            "required": "Select a CSV or Excel file to upload",
-            "empty": "The selected file is empty",
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper.disable_csrf = True  # the page's form has its own token
-        self.helper.layout = Layout(Field("file"))
-
-    def clean_file(self):
-        """The size is checked before a byte is read; then the whole file must read as
-        a provider spreadsheet. It is read here once: what it holds is kept as
-        `cleaned_data["table"]` (rows are checked on the preview, not here)."""
-        upload = self.cleaned_data["file"]
-        limit = settings.PROVIDER_IMPORT_MAX_BYTES
-        size = f"{limit / 1024 / 1024:g}MB" if limit >= 1024 * 1024 else f"{limit / 1024:g}KB"
-        too_big = f"The selected file must be smaller than {size}"
-        if upload.size > limit:
-            raise forms.ValidationError(too_big)
-        content = upload.read(limit + 1)
-        if len(content) > limit:  # the size the browser declared was wrong
-            raise forms.ValidationError(too_big)
-        try:
-            table = read_spreadsheet(
-                content, upload.name, max_rows=settings.PROVIDER_IMPORT_MAX_ROWS
-            )
-        except ImportFileError as error:
-            raise forms.ValidationError(str(error)) from error
-        self.cleaned_data["table"] = table
-        return upload
 
 
 class SpecialismForm(GDSForm, forms.Form):

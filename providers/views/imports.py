@@ -1,50 +1,27 @@
-"""Import and export of the provider directory (spreadsheets)."""
+"""Importing a spreadsheet into the directory: the upload page (and its sample files),
+the preview that is confirmed or discarded, and a background import's progress page."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from placements.permissions import Capability, capability_required
 from placements.services import DomainError
 
-from . import exporting, selectors, services
-from .exporting import HEADERS
-from .filters import ProviderFilter
-from .forms import ProviderImportUploadForm
-from .importing import COLUMN_GUIDANCE, SpecialismDecisionsForm
-from .models import ProviderImport
+from .. import selectors
+from ..exporting import HEADERS
+from ..forms.imports import ProviderImportUploadForm, SpecialismDecisionsForm
+from ..importing.columns import COLUMN_GUIDANCE
+from ..models import ProviderImport
+from ..services import imports as import_services
+from .exports import CONTENT_TYPES
 
-SAMPLES = Path(__file__).resolve().parent / "samples"
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_FILES = {"csv": "sample-providers.csv", "xlsx": "sample-providers.xlsx"}
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-@capability_required(Capability.VIEW_PROVIDERS)
-@require_GET
-def provider_export(request):
-    """Every provider the list's filters match (not just one page), as CSV or Excel."""
-    file_format = request.GET.get("format", "csv")
-    if file_format not in CONTENT_TYPES:
-        return HttpResponseBadRequest("Choose format=csv or format=xlsx")
-    provider_filter = ProviderFilter(request.GET, queryset=selectors.provider_list_queryset())
-    providers = (
-        provider_filter.qs if provider_filter.is_valid() else provider_filter.queryset.none()
-    )
-    rows = (exporting.provider_row(provider) for provider in providers)
-    write = exporting.write_xlsx if file_format == "xlsx" else exporting.write_csv
-    response = HttpResponse(write(rows), content_type=CONTENT_TYPES[file_format])
-    filename = exporting.export_filename(file_format, on=timezone.localdate())
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @capability_required(Capability.MANAGE_PROVIDERS)
@@ -55,7 +32,7 @@ def import_upload(request):
         return _sample_file(sample)
     form = ProviderImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        provider_import = services.provider_import_create(
+        provider_import = import_services.provider_import_create(
             filename=form.cleaned_data["file"].name,
             table=form.cleaned_data["table"],
             actor=request.user,
@@ -95,7 +72,9 @@ def import_preview(request, pk):
         return redirect("providers:list")
     if action == "discard":
         try:
-            services.provider_import_discard(provider_import=provider_import, actor=request.user)
+            import_services.provider_import_discard(
+                provider_import=provider_import, actor=request.user
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
             return redirect("providers:list")
@@ -111,7 +90,7 @@ def import_preview(request, pk):
         # With errors in the file the service refuses whatever was chosen.
         decisions = form.decisions() if form.is_valid() else {}
         try:
-            confirmed = services.provider_import_confirm(
+            confirmed = import_services.provider_import_confirm(
                 provider_import=provider_import, specialism_decisions=decisions, actor=request.user
             )
         except DomainError as exc:
@@ -161,7 +140,7 @@ def import_progress(request, pk):
     """A background import: waiting, how far it has got, then what it did or why it
     failed. The page polls itself (htmx) while the import is under way."""
     provider_import = selectors.get_import_job_for_user(user=request.user, pk=pk)
-    provider_import = services.provider_import_check_stalled(provider_import=provider_import)
+    provider_import = import_services.provider_import_check_stalled(provider_import=provider_import)
     progress = selectors.import_progress(provider_import)
     state = f"{provider_import.status}:{progress.done}"
     context = {"provider_import": provider_import, "progress": progress, "state": state}
