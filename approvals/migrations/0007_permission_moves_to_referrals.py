@@ -2,7 +2,6 @@
 
 from django.db import migrations
 
-
 """Permission to search moves to the referrals app (referrals 0017). State only: the
 tables stay where they are, so no data moves."""
 

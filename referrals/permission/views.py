@@ -4,11 +4,12 @@ evidence, funding approval and comments brokerage or managers record."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from placements.actions import submit_form
 from placements.permissions import Capability, capability_required
 from placements.roles import Role
-from placements.services import DomainError
 
 from ..selectors import get_referral_for_user
 from ..workflow import (
@@ -44,16 +45,19 @@ def search_decision(request, pk):
         agree_label="Endorse the referral" if endorsing else "Approve the search",
         allow_return=user_may_return_for_changes(request.user, referral),
     )
-    if request.method == "POST" and form.is_valid():
-        comments = form.cleaned_data["comments"]
-        action = agree if form.cleaned_data["decision"] == AGREE else services.search_return
-        try:
-            action(referral=referral, actor=request.user, comments=comments)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Your decision has been recorded.")
-            return redirect("referrals:detail", pk=referral.pk)
+
+    def decide(data):
+        action = agree if data["decision"] == AGREE else services.search_return
+        return action(referral=referral, actor=request.user, comments=data["comments"])
+
+    if done := submit_form(
+        request,
+        form,
+        decide,
+        redirect_to=reverse("referrals:detail", kwargs={"pk": referral.pk}),
+        success="Your decision has been recorded.",
+    ):
+        return done
     return render(
         request,
         "referrals/permission/search_decision.html",
@@ -71,18 +75,16 @@ def search_decision(request, pk):
 def _record(request, pk, *, form_class, action, title, intro, fields):
     referral = get_referral_for_user(user=request.user, pk=pk)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(
-                referral=referral,
-                actor=request.user,
-                **{name: form.cleaned_data[name] for name in fields},
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{title} recorded.")
-            return redirect("referrals:detail", pk=referral.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: action(
+            referral=referral, actor=request.user, **{name: data[name] for name in fields}
+        ),
+        redirect_to=reverse("referrals:detail", kwargs={"pk": referral.pk}),
+        success=f"{title} recorded.",
+    ):
+        return done
     return render(
         request,
         "referrals/permission/record.html",
