@@ -48,9 +48,9 @@ from placements.roles import Role  # noqa: E402
 from providers.models import Provider  # noqa: E402
 from referrals.models import SearchRound  # noqa: E402
 from referrals.services import search  # noqa: E402
+from tests.journeys import in_house_provider, searchable, sent_round  # noqa: E402
 from tests.placements.factories import TeamFactory, UserFactory  # noqa: E402
 from tests.providers.factories import ProviderFactory  # noqa: E402
-from tests.referrals.search_factories import in_house_provider, searchable, sent_round  # noqa: E402
 from tests.support.smtp import RecordingHandler, SMTPSink  # noqa: E402
 from tests.support.worker import CeleryWorker, purge_queue  # noqa: E402
 

@@ -13,10 +13,10 @@ from providers import services as provider_services
 from providers.models import Specialism
 from referrals import services as referrals
 from referrals.models import PlacementType
+from tests.journeys import complete_draft
 from tests.placements.factories import TeamFactory, UserFactory
 from tests.providers.builders import csv_bytes, sheet_row, stored_import
 from tests.providers.factories import ProviderFactory
-from tests.referrals.factories import complete_draft
 
 ALL_ROLES = list(Role)
 DIRECTORY_VIEWERS = {Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, Role.ADMINISTRATOR}

@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 
 from placements.roles import Role
+from tests.journeys import in_house_provider, offers_in, searchable
 from tests.providers.factories import ProviderFactory
-from tests.referrals.search_factories import in_house_provider, searchable
 
 
 @pytest.fixture
@@ -47,7 +47,6 @@ def referral(social_worker, officer, providers):
 @pytest.fixture
 def offers(referral, officer):
     """Offers from three framework providers and the in-house service."""
-    from tests.approvals.offer_factories import offers_in
 
     return offers_in(
         referral,

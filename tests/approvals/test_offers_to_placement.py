@@ -4,13 +4,16 @@ the choice, cost bands and separation of duties, the placement, the IPA, feedbac
 import datetime as dt
 import io
 import re
+import threading
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.actions import JavaScript
 
 from approvals.models import CostApproval, Placement, PlacementAgreement, Shortlist
 from approvals.rules import (
@@ -24,16 +27,33 @@ from approvals.rules import (
     funding_limit,
     offer_flags,
 )
+from approvals.selectors import approvals_waiting_for, open_flexibility
 from approvals.services import costs, placement
 from approvals.services import offers as offer_services
+from approvals.tasks import options_remind
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
+from placements.settings.base import CELERY_BEAT_SCHEDULE
 from providers.models import OfstedRating
+from referrals import services as referral_services
 from referrals.models import ProviderRequest, Referral
+from referrals.selectors import action_list
 from referrals.services import answers
-from tests.approvals.offer_factories import chosen, countersigner, offer_values, placed
-from tests.referrals.factories import CHILD
+from tests.journeys import (
+    CHILD,
+    chosen,
+    countersigner,
+    ensure_bands,
+    ensure_placement_types,
+    in_house_provider,
+    offer_values,
+    offers_in,
+    placed,
+    searchable,
+)
+from tests.providers.factories import ProviderFactory
+from tests.referrals.conftest import links_in_outbox
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -320,7 +340,6 @@ def test_declining_every_option_tells_the_officer(referral, offers, officer, soc
     )
     texts = list(referral.chronology.values_list("text", flat=True))
     assert any("No suitable options: Nothing near school" in t for t in texts)
-    from approvals.selectors import open_flexibility
 
     assert open_flexibility(referral) is None  # answered
     assert any("Up to 20 miles is fine" in t for t in texts)
@@ -478,7 +497,6 @@ def test_the_agreement_has_the_agreed_terms_and_not_the_childs_identity(
     assert referral.status == Referral.Status.PLACED and referral.closed_at
     # Its rounds are closed and it leaves the action list.
     assert not referral.search_rounds.filter(status="open").exists()
-    from referrals.selectors import action_list
 
     assert referral not in action_list(officer, today=timezone.localdate())
     # The other providers' links are revoked and they are told; the placed one is not.
@@ -521,15 +539,10 @@ def test_the_provider_signs_once_and_a_new_version_replaces_the_old(
 
 def pdf_bytes(*, javascript: bool = False, attachment: bool = False) -> bytes:
     """A real one-page PDF, optionally with JavaScript run on opening or a file inside."""
-    import io
-
-    from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     if javascript:
-        from pypdf.actions import JavaScript
-
         writer.add_open_action(JavaScript("app.alert('hello');"))
     if attachment:
         writer.add_attachment("payload.exe", b"MZ not really")
@@ -567,8 +580,6 @@ def test_unsuccessful_providers_get_feedback_at_once_without_personal_data(
 
 
 def test_the_beat_task_sends_the_reminders(referral, offers, officer):
-    from approvals.tasks import options_remind
-    from placements.settings.base import CELERY_BEAT_SCHEDULE
 
     assert CELERY_BEAT_SCHEDULE["options-remind"]["task"] == options_remind.name
     with time_machine.travel(dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC), tick=False):
@@ -582,14 +593,6 @@ def test_the_beat_task_sends_the_reminders(referral, offers, officer):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_approvers_at_once_give_one_decision(make_user, team):
-    import threading
-
-    from django.db import connection
-
-    from tests.approvals.offer_factories import ensure_bands, offers_in
-    from tests.providers.factories import ProviderFactory
-    from tests.referrals.search_factories import in_house_provider, searchable
-    from tests.referrals.test_search_reliability import ensure_placement_types
 
     ensure_placement_types()
     ensure_bands()
@@ -632,7 +635,6 @@ def test_two_approvers_at_once_give_one_decision(make_user, team):
 def test_withdrawing_the_referral_stops_its_approval_reminders_and_agreement_link(
     referral, offers, officer, social_worker, head_of_service
 ):
-    from referrals import services as referral_services
 
     approval = chosen(referral, officer, social_worker, offers["Framework 2"])
     costs.approval_approve(approval=approval, actor=head_of_service)
@@ -652,8 +654,6 @@ def test_withdrawing_the_referral_stops_its_approval_reminders_and_agreement_lin
 def test_a_pending_cost_on_a_withdrawn_referral_cannot_be_decided(
     referral, offers, officer, social_worker, head_of_service
 ):
-    from approvals.selectors import approvals_waiting_for
-    from referrals import services as referral_services
 
     approval = chosen(referral, officer, social_worker, offers["Framework 2"])
     assert list(approvals_waiting_for(head_of_service)) == [approval]
@@ -815,7 +815,6 @@ def test_the_move_date_cannot_come_before_the_placement_is_available(
 def test_an_offer_sent_as_an_option_is_locked_to_the_provider(
     client, referral, offers, officer, social_worker
 ):
-    from tests.referrals.conftest import links_in_outbox
 
     sent = offers["Framework 2"]
     left = offers["Framework 3"]

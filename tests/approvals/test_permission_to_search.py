@@ -13,8 +13,8 @@ from referrals import services as referrals
 from referrals.models import AgreementEvidence, Referral, SearchDecision
 from referrals.permission import services
 from referrals.selectors import referrals_waiting_for
-from tests.placements.factories import TeamFactory, UserFactory
-from tests.referrals.factories import complete_draft, submitted
+from tests.journeys import complete_draft, submitted
+from tests.placements.factories import ServiceFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 Status = Referral.Status
@@ -102,7 +102,6 @@ def test_only_the_right_people_decide(people, make_user, other_team):
 
 
 def test_service_lead_of_another_service_cannot_approve(people, make_user):
-    from tests.placements.factories import ServiceFactory, TeamFactory
 
     elsewhere = TeamFactory(name="Far away", service=ServiceFactory(name="Another service"))
     lead = make_user(Role.SERVICE_LEAD, team=elsewhere)

@@ -7,17 +7,21 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from approvals.models import CostApproval, Placement, PlacementAgreement, Shortlist
+from approvals.rules import FLAG_FUNDING, approver_for
 from approvals.services import costs, placement
 from approvals.services import offers as offer_services
-from placements.models import OutboxMessage
+from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
-from tests.approvals.offer_factories import chosen, countersign, placed
-from tests.referrals.factories import CHILD
+from referrals.models import ProviderRequest
+from referrals.services import answers
+from tests.journeys import CHILD, chosen, countersign, offer_values, offers_in, placed
 
 pytestmark = pytest.mark.django_db
 SIGN_LINK = re.compile(r"/sign/([A-Za-z0-9_-]+)/")
@@ -395,8 +399,6 @@ def test_an_administrator_sets_new_bands(make_user):
     )
     page = admin.get(reverse("approvals:bands")).content.decode()
     assert "£4,500.00 to £7,999.99" in page
-    from approvals.rules import approver_for
-    from placements.models import CouncilSettings
 
     council = CouncilSettings.load()
     assert approver_for(Decimal("4499.99"), in_house=False, council=council)[0] == (
@@ -407,12 +409,6 @@ def test_an_administrator_sets_new_bands(make_user):
 def test_the_comparison_reads_the_same_number_of_queries_however_many_offers(
     referral, offers, officer
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from referrals.models import ProviderRequest
-    from referrals.services import answers
-    from tests.approvals.offer_factories import offer_values
 
     client = signed_in(officer)
     offer_services.fee_revise(
@@ -439,9 +435,6 @@ def test_the_comparison_reads_the_same_number_of_queries_however_many_offers(
 def test_the_approver_sees_the_flag_the_duty_lead_overrode(
     make_user, referral, offers, officer, social_worker, director
 ):
-    from approvals.rules import FLAG_FUNDING
-    from referrals.services import answers
-    from tests.approvals.offer_factories import offer_values
 
     dear = answers.offer_make(
         provider_request=offers["Framework 2"].request,
@@ -489,7 +482,6 @@ def test_after_placement_the_pack_page_shows_what_providers_were_sent(
 
 
 def test_an_officer_is_told_who_can_override_a_flag(make_user, referral, officer):
-    from tests.approvals.offer_factories import offers_in
 
     make_user(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, team=None, full_name="Dee Duty")
     offers_in(referral, officer, {"Framework 1": Decimal("6500.00")})

@@ -22,11 +22,17 @@ from referrals.selectors import action_list
 from referrals.services import answers
 from referrals.services import search as search_services
 from referrals.workflow import stage_move, user_may_return_for_changes
-from tests.approvals.offer_factories import countersign, ensure_bands, offer_values, offers_in
+from tests.journeys import (
+    complete_draft,
+    countersign,
+    ensure_bands,
+    ensure_placement_types,
+    in_house_provider,
+    offer_values,
+    offers_in,
+    searchable,
+)
 from tests.providers.factories import ProviderFactory
-from tests.referrals.factories import complete_draft
-from tests.referrals.search_factories import in_house_provider, searchable
-from tests.referrals.test_search_reliability import ensure_placement_types
 
 pytestmark = pytest.mark.django_db
 Stage = Referral.Stage

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from placements.roles import Role
 from referrals import services
 from referrals.models import Referral
-from tests.referrals.factories import complete_draft
+from tests.journeys import complete_draft
 
 pytestmark = pytest.mark.browser
 

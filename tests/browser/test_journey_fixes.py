@@ -13,10 +13,8 @@ from placements.roles import Role
 from referrals import services
 from referrals.models import Referral, SearchRound
 from referrals.services import search
-from tests.approvals.offer_factories import offers_in
+from tests.journeys import complete_draft, in_house_provider, offers_in, searchable
 from tests.providers.factories import ProviderFactory
-from tests.referrals.factories import complete_draft
-from tests.referrals.search_factories import in_house_provider, searchable
 
 pytestmark = pytest.mark.browser
 RESPOND_LINK = re.compile(r"https?://[^\s/]+(/respond/[\w-]+/)")

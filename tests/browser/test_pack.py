@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from placements.roles import Role
 from referrals import services
-from tests.approvals.factories import approved
+from tests.journeys import approved
 
 pytestmark = pytest.mark.browser
 PROFILE = "Jayden plays football with Tyler at Hartwell Park. Kerry O'Brien takes him."

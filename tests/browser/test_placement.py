@@ -21,10 +21,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from placements.roles import Role
-from tests.approvals.offer_factories import offers_in
+from tests.journeys import CHILD, in_house_provider, offers_in, searchable
 from tests.providers.factories import ProviderFactory
-from tests.referrals.factories import CHILD
-from tests.referrals.search_factories import in_house_provider, searchable
 
 pytestmark = pytest.mark.browser
 

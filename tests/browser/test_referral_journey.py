@@ -17,9 +17,9 @@ from playwright.sync_api import expect
 
 from placements.roles import Role
 from referrals import services
+from tests.journeys import submitted
 from tests.placements.factories import ServiceFactory, TeamFactory
 from tests.providers.factories import ProviderFactory
-from tests.referrals.factories import submitted
 
 pytestmark = pytest.mark.browser
 

@@ -23,9 +23,8 @@ from placements.roles import Role
 from referrals import services
 from referrals.permission import services as permission
 from tests.browser.conftest import _close_page, _open_page
+from tests.journeys import complete_draft, in_house_provider
 from tests.providers.factories import ProviderFactory
-from tests.referrals.factories import complete_draft
-from tests.referrals.search_factories import in_house_provider
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,7 @@
 """gunicorn, run for real, keeps providers' link secrets out of its access log."""
 
+import io
+import logging
 import os
 import socket
 import subprocess
@@ -9,6 +11,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 from django.conf import settings
+from django.test import Client
 
 TOKEN = "s3cr3t-Token-that-must-not-be-logged"
 
@@ -77,10 +80,6 @@ def test_gunicorn_access_log_leaves_out_link_tokens(tmp_path: Path):
 def test_django_own_warnings_leave_secret_links_out_of_every_log(db):
     """A 404 on a provider's link, a CSRF failure on a signing link, a password link:
     Django logs each path; the service's log handler writes it without the secret."""
-    import io
-    import logging
-
-    from django.test import Client
 
     handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
     written = io.StringIO()

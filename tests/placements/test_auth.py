@@ -1,13 +1,18 @@
 import datetime as dt
+import re
 import time
 
 import pytest
+import time_machine
 from django.conf import settings
-from django.contrib.auth.hashers import identify_hasher
+from django.contrib.auth.hashers import identify_hasher, make_password
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from placements.roles import Role
+from placements.settings import base
 from tests.placements.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,10 +57,6 @@ def test_deactivated_user_cannot_sign_in(client):
 
 
 def test_production_hasher_is_argon2():
-    from django.contrib.auth.hashers import make_password
-    from django.test import override_settings
-
-    from placements.settings import base
 
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
@@ -173,7 +174,6 @@ def test_behind_a_proxy_the_lockout_is_on_the_real_address(client, settings):
 
 
 def test_many_wrong_passwords_from_many_addresses_slow_the_account_not_lock_it(client, settings):
-    import time_machine
 
     settings.ACCOUNT_BACKOFF_FREE = 3
     victim = UserFactory()
@@ -181,12 +181,10 @@ def test_many_wrong_passwords_from_many_addresses_slow_the_account_not_lock_it(c
         sign_in(client, victim.email, "wrong", REMOTE_ADDR=f"198.51.100.{n}")
     waiting = sign_in(client, victim.email, REMOTE_ADDR="192.0.2.10")
     assert waiting.status_code == 429
-    import re
 
     assert re.search(r"Wait [12] seconds? and try again", waiting.content.decode())
     assert "_auth_user_id" not in client.session
     # A couple of seconds on, the owner signs in: slowed, never locked out.
-    from django.utils import timezone
 
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=3), tick=False):
         assert sign_in(client, victim.email, REMOTE_ADDR="192.0.2.10").status_code == 302

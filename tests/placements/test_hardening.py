@@ -2,14 +2,18 @@
 reach the database as a 500."""
 
 import pytest
+from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.urls import reverse
 
-from placements.middleware import PERMISSIONS_POLICY
-from placements.models import FieldChange
+from placements.forms import GDSForm
+from placements.middleware import PERMISSIONS_POLICY, RequestSizeLimitMiddleware
+from placements.models import FieldChange, Team
 from placements.roles import Role
 from referrals import services
-from tests.referrals.factories import complete_draft
+from tests.journeys import complete_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +70,6 @@ def test_a_child_with_a_long_name_can_be_edited(make_user):
 
 
 def test_a_huge_post_is_refused_before_it_is_read(client):
-    from django.test import RequestFactory
-
-    from placements.middleware import RequestSizeLimitMiddleware
 
     read = []
     middleware = RequestSizeLimitMiddleware(lambda request: read.append(request) or None)
@@ -82,7 +83,6 @@ def test_a_huge_post_is_refused_before_it_is_read(client):
 
 
 def test_free_text_has_a_limit_with_govuk_wording(client_for, make_user):
-    from tests.referrals.factories import complete_draft
 
     social_worker = make_user(Role.SOCIAL_WORKER)
     referral = complete_draft(social_worker)
@@ -108,7 +108,6 @@ def test_a_get_on_a_form_only_page_is_a_page_not_a_blank_405(client_for):
 
 
 def test_a_server_error_has_a_page_in_the_services_look(client, settings):
-    from django.template.loader import render_to_string
 
     page = render_to_string("500.html")
     assert "Sorry, there is a problem with the service" in page
@@ -116,10 +115,6 @@ def test_a_server_error_has_a_page_in_the_services_look(client, settings):
 
 
 def test_forms_use_govuk_wording_instead_of_djangos():
-    from django import forms
-
-    from placements.forms import GDSForm
-    from placements.models import Team
 
     class Example(GDSForm, forms.Form):
         needed = forms.DateField(label="Date needed")

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from placements.models import CouncilSettings
 from placements.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,6 @@ def test_navigation_shows_only_what_the_role_can_use(client_for):
 
 
 def test_header_shows_the_council_name_not_the_crown(administrator_client):
-    from placements.models import CouncilSettings
 
     council = CouncilSettings.load()
     council.council_name = "Westshire Council"

@@ -7,11 +7,13 @@ from email import message_from_bytes
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models.query import QuerySet
 from django.test import override_settings
 from django.utils import timezone
 
 from placements import services, tasks
+from placements.celery import app
 from placements.models import OutboxMessage
 from tests.support.smtp import SMTPSink
 
@@ -123,8 +125,6 @@ def test_real_celery_worker_delivers_each_message_exactly_once():
         )
         try:
             with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
-                from placements.celery import app
-
                 app.conf.task_always_eager = False
                 try:
                     with transaction.atomic():
@@ -257,8 +257,6 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_database_blip_after_the_server_took_a_message_does_not_send_it_twice(monkeypatch):
-    from django.db import OperationalError
-    from django.db.models.query import QuerySet
 
     update = QuerySet.update
     failures = []

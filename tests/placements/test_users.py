@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from placements import services
-from placements.models import FieldChange
+from placements.models import CouncilSettings, FieldChange, OutboxMessage
 from placements.roles import Role
 from tests.placements.factories import UserFactory
 
@@ -172,7 +172,6 @@ def test_user_list_filters_by_role_and_status(administrator_client):
 
 def test_council_settings_validation_and_history(administrator_client):
     url = reverse("council-settings")
-    from placements.models import CouncilSettings
 
     data = {
         "council_name": "Westshire Council",
@@ -224,7 +223,6 @@ def test_council_settings_validation_and_history(administrator_client):
 def test_an_invitation_link_is_blanked_once_sent_and_never_in_the_outbox_key(
     db, django_capture_on_commit_callbacks
 ):
-    from placements.models import OutboxMessage
 
     admin = UserFactory(roles=[Role.ADMINISTRATOR])
     with django_capture_on_commit_callbacks(execute=True):
@@ -244,7 +242,6 @@ def test_an_invitation_link_is_blanked_once_sent_and_never_in_the_outbox_key(
 
 
 def test_an_administrator_cannot_change_their_own_roles(administrator_client):
-    from placements.models import OutboxMessage
 
     admin = User.objects.get(role_assignments__role=Role.ADMINISTRATOR)
     form = {
@@ -265,7 +262,6 @@ def test_an_administrator_cannot_change_their_own_roles(administrator_client):
 
 
 def test_a_role_granted_is_emailed_and_a_changed_address_tells_the_old_one(db):
-    from placements.models import OutboxMessage
 
     admin = UserFactory(roles=[Role.ADMINISTRATOR])
     person = UserFactory(roles=[Role.SOCIAL_WORKER], email="dina@council.example")

@@ -4,8 +4,8 @@ import pytest
 
 from placements.models import OutboxMessage
 from placements.roles import Role
+from tests.journeys import in_house_provider, searchable
 from tests.providers.factories import ProviderFactory
-from tests.referrals.search_factories import in_house_provider, searchable
 
 LINK = re.compile(r"/respond/([A-Za-z0-9_-]+)/")
 

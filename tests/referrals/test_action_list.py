@@ -12,8 +12,7 @@ from placements.roles import Role
 from placements.services import DomainError
 from referrals import services
 from referrals.models import ChronologyEntry, Referral
-from tests.approvals.factories import approved
-from tests.referrals.factories import complete_draft, submitted
+from tests.journeys import approved, complete_draft, submitted
 
 pytestmark = pytest.mark.django_db
 Status = Referral.Status

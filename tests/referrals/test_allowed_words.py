@@ -8,7 +8,7 @@ from placements.services import DomainError
 from referrals import services
 from referrals.models import AllowedWord
 from referrals.pack import referral_redactor
-from tests.approvals.factories import approved
+from tests.journeys import approved
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from placements.calendar import LONDON
 from placements.models import FieldChange
 from placements.roles import Role
 from referrals.models import ChronologyEntry, LinkOpening, ProviderLink
+from tests.journeys import sent_round
 from tests.referrals.conftest import links_in_outbox
-from tests.referrals.search_factories import sent_round
 
 pytestmark = pytest.mark.django_db
 MONDAY = dt.datetime(2026, 11, 23, 9, tzinfo=LONDON)

@@ -7,7 +7,7 @@ from pypdf import PdfReader
 from placements.roles import Role
 from referrals import services
 from referrals.models import ChronologyEntry
-from tests.referrals.factories import submitted
+from tests.journeys import submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from placements.services import DomainError
 from referrals import services
 from referrals.models import Referral
 from referrals.workflow import transition
-from tests.referrals.factories import CHILD, child_form, complete_draft, needs, needs_form
+from tests.journeys import CHILD, child_form, complete_draft, needs, needs_form
 
 pytestmark = pytest.mark.django_db
 

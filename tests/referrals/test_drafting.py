@@ -1,18 +1,20 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.test import Client
 from django.urls import reverse
 
 from placements.roles import Role
 from placements.services import DomainError
 from referrals import services
 from referrals.completeness import referral_missing_sections
-from referrals.models import ChronologyEntry, Referral
+from referrals.models import ChronologyEntry, PlacementType, Referral
 from referrals.workflow import ALLOWED, transition
-from tests.referrals.factories import (
+from tests.journeys import (
     CHILD,
     child_form,
     complete_draft,
@@ -341,7 +343,6 @@ def test_roles_without_referrals_get_403(client_for):
 
 
 def test_approvers_see_only_referrals_that_came_to_cost_approval(client_for, make_user):
-    from tests.referrals.factories import submitted
 
     director = client_for(Role.DIRECTOR)
     referral = submitted(make_user(Role.SOCIAL_WORKER))
@@ -389,7 +390,6 @@ def test_officer_withdraws_from_the_page(client_for, make_user):
 
 
 def test_administrator_manages_placement_types(administrator_client, social_worker_client):
-    from referrals.models import PlacementType
 
     url = reverse("referrals:placement-types")
     response = administrator_client.post(url, {"name": ""})
@@ -408,8 +408,6 @@ def test_administrator_manages_placement_types(administrator_client, social_work
 
 
 def test_child_form_works_on_29_february(make_user):
-    import time_machine
-    from django.test import Client
 
     social_worker = make_user(Role.SOCIAL_WORKER)
     with time_machine.travel(dt.datetime(2028, 2, 29, 10, tzinfo=dt.UTC), tick=False):

@@ -13,8 +13,7 @@ from referrals.models import ProviderRequest, Referral, SearchRound
 from referrals.permission import services as permission
 from referrals.selectors import action_list, referrals_waiting_for
 from referrals.services import search
-from tests.referrals.factories import complete_draft
-from tests.referrals.search_factories import in_house_provider
+from tests.journeys import complete_draft, in_house_provider
 
 pytestmark = pytest.mark.django_db
 

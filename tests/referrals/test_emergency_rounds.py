@@ -14,8 +14,7 @@ from placements.services import DomainError
 from referrals import services
 from referrals.models import ProviderRequest, Referral, SearchRound
 from referrals.services import search
-from tests.referrals.factories import complete_draft
-from tests.referrals.search_factories import in_house_provider, searchable
+from tests.journeys import complete_draft, in_house_provider, searchable
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from placements.models import PeopleInPack
 from placements.roles import Role
 from referrals import services
 from referrals.pack import build_pack, postcode_district
-from tests.referrals.factories import CHILD, complete_draft
+from tests.journeys import CHILD, complete_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from placements.roles import Role
 from placements.services import DomainError
 from referrals import services
 from referrals.models import AllowedWord, PackFlag, ResourceRequest
-from tests.approvals.factories import approved
+from tests.journeys import approved
 
 pytestmark = pytest.mark.django_db
 PROFILE = "Jayden plays football with Tyler at Hartwell Park. Kerry O'Brien takes him."

@@ -7,7 +7,7 @@ from pypdf import PdfReader
 from placements.roles import Role
 from referrals import services
 from referrals.models import ResourceRequest
-from tests.approvals.factories import approved
+from tests.journeys import approved
 from tests.referrals.test_pack_checking import PROFILE
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue
 from referrals.pack import provider_email_check
-from tests.approvals.factories import approved
+from tests.journeys import approved
 from tests.providers.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from placements.calendar import LONDON
 from referrals import services
 from referrals.models import LinkOpening, ProviderAnswer
 from referrals.services import answers
+from tests.journeys import sent_round
 from tests.referrals.conftest import links_in_outbox
-from tests.referrals.search_factories import sent_round
 
 pytestmark = pytest.mark.django_db
 MONDAY = dt.datetime(2026, 11, 23, 9, tzinfo=LONDON)

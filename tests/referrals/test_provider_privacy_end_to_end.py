@@ -24,17 +24,16 @@ from referrals.models import ProviderRequest, ResourceRequest, SearchRound
 from referrals.pack import refuse_identifiers
 from referrals.permission import services as permission
 from referrals.services import search
-from tests.approvals.offer_factories import chosen, offers_in, placed
+from tests import journeys
+from tests.journeys import chosen, in_house_provider, offers_in, placed
 from tests.providers.factories import ProviderFactory
-from tests.referrals import factories
 from tests.referrals.conftest import LINK
-from tests.referrals.search_factories import in_house_provider
 from tests.referrals.test_search_property import provider_texts
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 CHILD = {
-    **factories.CHILD,
+    **journeys.CHILD,
     "first_name": "Tsz Ching",
     "last_name": "Wiśniewski-O\u2019Sullivan",
     "known_as": "Tszy",
@@ -116,7 +115,7 @@ def hard_referral(social_worker, officer, team_manager, service_lead):
             values={"full_name": name, "relationship": relationship, "notes": ""},
             actor=social_worker,
         )
-    services.referral_update_needs(referral=referral, values=factories.needs(), actor=social_worker)
+    services.referral_update_needs(referral=referral, values=journeys.needs(), actor=social_worker)
     services.outcomes_set(referral=referral, texts=["Stays at her school"], actor=social_worker)
     services.referral_update_profile(
         referral=referral, getting_to_know_me=PROFILE, actor=social_worker

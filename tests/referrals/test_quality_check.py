@@ -7,7 +7,7 @@ from placements.services import DomainError
 from referrals import services
 from referrals.completeness import qa_checklist
 from referrals.models import Referral
-from tests.approvals.factories import approved
+from tests.journeys import approved
 
 pytestmark = pytest.mark.django_db
 Status = Referral.Status

@@ -9,7 +9,7 @@ from placements.models import FieldChange
 from placements.roles import Role
 from referrals import services
 from referrals.permission import services as permission
-from tests.referrals.factories import CHILD, complete_draft, submitted
+from tests.journeys import CHILD, complete_draft, submitted
 
 pytestmark = pytest.mark.django_db
 

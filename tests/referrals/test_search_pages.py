@@ -12,7 +12,7 @@ from placements.roles import Role
 from referrals.models import SearchRound
 from referrals.search import round_selection
 from referrals.services import answers, search
-from tests.referrals.search_factories import searchable, sent_round
+from tests.journeys import searchable, sent_round
 from tests.referrals.test_search_rounds import offer_values
 
 pytestmark = pytest.mark.django_db

@@ -19,11 +19,10 @@ from referrals import services
 from referrals.models import PackFlag, SearchRound
 from referrals.pdf import pack_pdf
 from referrals.services import search
-from tests.approvals.factories import approved
+from tests import journeys
+from tests.journeys import approved, in_house_provider
 from tests.placements.factories import UserFactory
-from tests.referrals import factories
 from tests.referrals.conftest import LINK
-from tests.referrals.search_factories import in_house_provider
 from tests.referrals.test_anonymise import casing, decorate, full_name, relationship, street
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +90,8 @@ def test_no_identifier_reaches_a_provider(team, child, people, road, postcode, d
             in_house_provider()
             social_worker = UserFactory(roles=[Role.SOCIAL_WORKER], team=team)
             officer = UserFactory(roles=[Role.BROKERAGE_OFFICER])
-            original = factories.CHILD.copy()
-            factories.CHILD.update(
+            original = journeys.CHILD.copy()
+            journeys.CHILD.update(
                 first_name=first,
                 last_name=last,
                 known_as="",
@@ -104,8 +103,8 @@ def test_no_identifier_reaches_a_provider(team, child, people, road, postcode, d
             try:
                 referral = approved(social_worker)
             finally:
-                factories.CHILD.clear()
-                factories.CHILD.update(original)
+                journeys.CHILD.clear()
+                journeys.CHILD.update(original)
             referral = services.referral_qa_return(
                 referral=referral, actor=officer, requests=["Tell us who visits"]
             )

@@ -15,7 +15,6 @@ loopback sink takes milliseconds (production keeps 150).
 
 import asyncio
 import time
-from importlib import import_module
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -26,12 +25,11 @@ from django.urls import reverse
 from placements import tasks
 from placements.models import OutboxMessage
 from placements.roles import Role
-from providers.models import Category
-from referrals.models import PlacementType, SearchRound
+from referrals.models import SearchRound
 from referrals.services import search
 from tests.conftest import _missing
-from tests.providers.factories import ProviderFactory, ensure_categories
-from tests.referrals.search_factories import in_house_provider, searchable, sent_round
+from tests.journeys import ensure_placement_types, in_house_provider, searchable, sent_round
+from tests.providers.factories import ProviderFactory
 from tests.support.smtp import RecordingHandler, SMTPSink, free_port
 from tests.support.worker import CeleryWorker, RedisServer, publishing, purge_queue
 
@@ -42,26 +40,8 @@ pytestmark = [
 ]
 
 PROVIDERS = 40
-PLACEMENT_TYPES = import_module(
-    "referrals.migrations.0002_placement_types_and_append_only_chronology"
-).PLACEMENT_TYPES
 # A claim a dead sender held lapses quickly, and the sweep looks at anything a second old.
 SHORT_CLAIMS = {"OUTBOX_CLAIM_SECONDS": "3", "OUTBOX_SWEEP_AFTER_SECONDS": "1"}
-
-
-def ensure_placement_types() -> None:
-    """Transactional tests flush the rows the data migration seeded; put them back."""
-    ensure_categories()
-    for ordering, (name, slug, category_slug, in_house) in enumerate(PLACEMENT_TYPES):
-        PlacementType.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "ordering": ordering,
-                "is_in_house": in_house,
-                "category": Category.objects.filter(slug=category_slug).first(),
-            },
-        )
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from django.db import connection
 from placements.calendar import LONDON
 from placements.links import token_hash
 from placements.models import OutboxMessage
-from placements.services import DomainError
+from placements.services import SENT_SENSITIVE_BODY, DomainError, outbox_deliver
 from referrals import services
 from referrals.models import ProviderLink, ProviderRequest, SearchRound
 from referrals.services import answers, search
+from tests.journeys import CHILD, ensure_placement_types, searchable, sent_round
+from tests.providers.factories import ProviderFactory
 from tests.referrals.conftest import links_in_outbox
-from tests.referrals.factories import CHILD
-from tests.referrals.search_factories import sent_round
 
 pytestmark = pytest.mark.django_db
 Kind = SearchRound.Kind
@@ -90,7 +90,6 @@ def test_only_the_tokens_hash_is_stored(framework):
 
 
 def test_a_sensitive_email_body_is_blanked_once_sent(framework):
-    from placements.services import SENT_SENSITIVE_BODY, outbox_deliver
 
     message = framework.requests.first().message
     assert "/respond/" in message.body_text
@@ -173,9 +172,6 @@ def test_extending_after_the_chaser_chases_nobody_twice(framework, officer):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_scans_at_once_chase_each_provider_once(social_worker, officer, in_house):
-    from tests.providers.factories import ProviderFactory
-    from tests.referrals.search_factories import searchable
-    from tests.referrals.test_search_reliability import ensure_placement_types
 
     ensure_placement_types()  # an earlier transactional test may have flushed them
     for n in range(30):

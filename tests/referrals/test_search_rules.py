@@ -9,14 +9,14 @@ import time_machine
 from placements.calendar import LONDON
 from placements.models import CouncilSettings
 from placements.services import DomainError
-from providers.models import FrameworkStatus, OfstedRating, Specialism, Tier
+from providers.models import Category, FrameworkStatus, OfstedRating, Specialism, Tier
 from providers.services import provider_archive
 from referrals import services
 from referrals.models import SearchRound
 from referrals.search import round_deadline, round_selection
 from referrals.services import search
+from tests.journeys import approved, searchable, sent_round
 from tests.providers.factories import ProviderFactory
-from tests.referrals.search_factories import searchable, sent_round
 
 pytestmark = pytest.mark.django_db
 Kind = SearchRound.Kind
@@ -142,7 +142,7 @@ def test_do_not_approach_providers_are_left_out_with_the_social_workers_reason(
         reason="Placement broke down there last year",
         actor=social_worker,
     )
-    referral = searchable_from_draft(referral, social_worker, officer)
+    referral = searchable(social_worker, officer, draft=referral)
     draft = framework_round(referral, officer)
     selection = round_selection(draft, council=CouncilSettings.load())
     assert framework_providers[0].name not in names(selection)
@@ -153,18 +153,6 @@ def test_do_not_approach_providers_are_left_out_with_the_social_workers_reason(
         search.round_add_provider(
             search_round=draft, provider=framework_providers[0], actor=officer
         )
-
-
-def searchable_from_draft(referral, social_worker, officer):
-    """Finish drafting `referral` the way the factories do, then take it to the search."""
-    from tests.referrals import factories, search_factories
-
-    original = factories.services.referral_start
-    factories.services.referral_start = lambda social_worker: referral
-    try:
-        return search_factories.searchable(social_worker, officer)
-    finally:
-        factories.services.referral_start = original
 
 
 def test_adding_removing_and_putting_back_by_hand(ready, officer, in_house):
@@ -278,7 +266,6 @@ def test_no_dual_search_for_a_young_single_child(ready, officer):
 
 
 def test_widening_the_category_needs_the_social_workers_agreement(ready, officer):
-    from providers.models import Category
 
     sent_round(ready, officer, kind=Kind.IN_HOUSE)
     residential = Category.objects.get(slug="residential")
@@ -302,7 +289,6 @@ def test_one_round_in_preparation_at_a_time(ready, officer):
 
 
 def test_a_round_needs_a_released_pack(social_worker, officer, in_house):
-    from tests.approvals.factories import approved
 
     referral = services.referral_qa_accept(referral=approved(social_worker), actor=officer)
     with pytest.raises(DomainError, match="Release the anonymised pack"):

@@ -3,6 +3,7 @@
 import io
 import zipfile
 
+import openpyxl
 import pytest
 
 from providers.exporting import HEADERS
@@ -323,7 +324,6 @@ def test_formulas_in_xlsx_cells(administrator_client, existing):
 
 
 def test_excel_error_cells(administrator_client, existing):
-    import openpyxl
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
