@@ -22,7 +22,7 @@ def agreement_link(view):
     @wraps(view)
     def wrapped(request, token, *args, **kwargs):
         state = services.agreement_link_resolve(token)
-        if state.agreement is None:
+        if state.item is None:
             response = render(request, "sign/invalid.html", status=404)
             # Django logs every 404 with its path, and the path holds the secret.
             response._has_been_logged = True
@@ -35,7 +35,7 @@ def agreement_link(view):
 @require_http_methods(["GET", "POST"])
 @agreement_link
 def page(request, state, token):
-    agreement = state.agreement
+    agreement = state.item
     posted = request.POST.get("action", "") if request.method == "POST" else ""
     sign = SignAgreementForm(request.POST if posted == "sign" else None, prefix="sign")
     upload = UploadAgreementForm(
@@ -43,7 +43,7 @@ def page(request, state, token):
         request.FILES if posted == "upload" else None,
         prefix="upload",
     )
-    if posted and not state.can_sign:
+    if posted and not state.is_open:
         return redirect("sign:page", token=token)
     try:
         if posted == "sign" and sign.is_valid():
@@ -86,7 +86,7 @@ def page(request, state, token):
 @require_GET
 @agreement_link
 def pdf(request, state, token):
-    agreement = state.agreement
+    agreement = state.item
     field = agreement.final_pdf or agreement.issued_pdf
     return FileResponse(
         field.open("rb"),

@@ -28,12 +28,12 @@ def provider_link(*, answering: bool):
         @wraps(view)
         def wrapped(request, token, *args, **kwargs):
             state = answers.link_resolve(token)
-            if state.request is None:
+            if state.item is None:
                 response = render(request, "respond/invalid.html", status=404)
                 # Django logs every 404 with its path, and the path holds the secret.
                 response._has_been_logged = True
                 return private(response)
-            if answering and not state.can_answer:
+            if answering and not state.is_open:
                 return private(redirect("respond:page", token=token))
             return private(view(request, state, token, *args, **kwargs))
 
@@ -43,7 +43,7 @@ def provider_link(*, answering: bool):
 
 
 def _context(state, token, **extra) -> dict:
-    request = state.request
+    request = state.item
     search_round = request.round
     responses = list(request.answers.order_by("version"))
     return {
@@ -95,14 +95,14 @@ def _answer_page(request, state, token, *, form, title: str, action, button: str
 @require_http_methods(["GET", "POST"])
 @provider_link(answering=True)
 def offer(request, state, token):
-    if state.request.offer_locked_at and state.request.answer == ProviderRequest.Answer.OFFER:
+    if state.item.offer_locked_at and state.item.answer == ProviderRequest.Answer.OFFER:
         messages.info(
             request,
             "Your offer has been sent to the social worker as an option, so it can no longer "
             "be changed.",
         )
         return redirect("respond:page", token=token)
-    current = state.request.answers.order_by("-version").first()
+    current = state.item.answers.order_by("-version").first()
     initial = {}
     if current and current.kind == "offer":
         initial = {
@@ -112,13 +112,13 @@ def offer(request, state, token):
 
     def make(form):
         answers.offer_make(
-            provider_request=state.request,
+            provider_request=state.item,
             responder_name=form.cleaned_data["responder_name"],
             values=form.values(),
         )
         messages.success(request, "Your offer has been sent. You can change it until the deadline.")
 
-    amending = state.request.answer == ProviderRequest.Answer.OFFER
+    amending = state.item.answer == ProviderRequest.Answer.OFFER
     return _answer_page(
         request,
         state,
@@ -138,7 +138,7 @@ def no_option(request, state, token):
 
     def give(form):
         answers.no_option_give(
-            provider_request=state.request,
+            provider_request=state.item,
             responder_name=form.cleaned_data["responder_name"],
             reason=form.cleaned_data["reason"],
         )
@@ -161,15 +161,15 @@ def no_option(request, state, token):
 def withdraw(request, state, token):
     # An offer can be withdrawn after answers close, while the link still reads: the
     # social worker may be choosing it.
-    if not answers.offer_withdrawable_here(state.request) or not (
-        state.can_answer or state.request.offer_locked_at
+    if not answers.offer_withdrawable_here(state.item) or not (
+        state.is_open or state.item.offer_locked_at
     ):
         return redirect("respond:page", token=token)
     form = WithdrawOfferForm(request.POST if request.method == "POST" else None)
 
     def take_back(form):
         answers.offer_withdraw(
-            provider_request=state.request,
+            provider_request=state.item,
             responder_name=form.cleaned_data["responder_name"],
             reason=form.cleaned_data["reason"],
         )
@@ -193,7 +193,7 @@ def question(request, state, token):
     form = QuestionForm(request.POST if request.method == "POST" else None)
 
     def ask(form):
-        answers.question_ask(provider_request=state.request, question=form.cleaned_data["question"])
+        answers.question_ask(provider_request=state.item, question=form.cleaned_data["question"])
         messages.success(
             request, "Your question has been sent. The answer will appear on this page."
         )

@@ -4,7 +4,6 @@ placed; feedback to the providers who were not chosen."""
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placements.formatting import money
-from placements.links import new_token, token_hash
+from placements.links import LinkState, find_link, new_token, token_hash
 from placements.models import CouncilSettings
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue, outbox_enqueue_many
@@ -205,31 +204,19 @@ def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
     return agreement
 
 
-@dataclass
-class AgreementLinkState:
-    state: str  # "open", "signed", "countersigned", "closed", "unknown"
-    agreement: PlacementAgreement | None = None
-    expires_at: dt.datetime | None = None
-
-    @property
-    def can_sign(self) -> bool:
-        return self.state == "open"
-
-
-def agreement_link_resolve(token: str, *, now: dt.datetime | None = None) -> AgreementLinkState:
+def agreement_link_resolve(
+    token: str, *, now: dt.datetime | None = None
+) -> LinkState[PlacementAgreement]:
     """Open to sign while the version is waiting; readable once signed and once
     countersigned (to download the final PDF); closed when replaced, revoked or expired."""
-    if not token or len(token) > 100:
-        return AgreementLinkState("unknown")
-    link = (
+    link = find_link(
         AgreementLink.objects.select_related(
             "agreement__placement__provider", "agreement__placement__referral"
-        )
-        .filter(token_hash=token_hash(token))
-        .first()
+        ),
+        token,
     )
     if link is None:
-        return AgreementLinkState("unknown")
+        return LinkState("unknown")
     now = now or timezone.now()
     agreement = link.agreement
     if (
@@ -237,15 +224,15 @@ def agreement_link_resolve(token: str, *, now: dt.datetime | None = None) -> Agr
         or now >= link.expires_at
         or agreement.placement.referral.status == Status.WITHDRAWN
     ):
-        return AgreementLinkState("closed")
+        return LinkState("closed")
     states = {
         PlacementAgreement.Status.SENT: "open",
         PlacementAgreement.Status.SIGNED: "signed",
         PlacementAgreement.Status.COUNTERSIGNED: "countersigned",
     }
     if agreement.status in states:
-        return AgreementLinkState(states[agreement.status], agreement, link.expires_at)
-    return AgreementLinkState("closed")
+        return LinkState(states[agreement.status], agreement, link, link.expires_at)
+    return LinkState("closed")
 
 
 def _signed(agreement: PlacementAgreement, **fields) -> PlacementAgreement:

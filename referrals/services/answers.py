@@ -3,7 +3,6 @@ withdraw an offer, ask a question. No sign-in: the secret link is the key, so ev
 write here first checks the link is still live."""
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -11,7 +10,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from placements.formatting import money
-from placements.links import token_hash
+from placements.links import LinkState, find_link
 from placements.models import CouncilSettings
 from placements.services import DomainError
 
@@ -31,31 +30,14 @@ from .common import chronology_add, referral_email
 Answer = ProviderRequest.Answer
 
 
-@dataclass
-class LinkState:
-    """Where a link stands. `request` is None for anything not live or readable, so a
-    page can show nothing about the child."""
-
-    state: str  # "open", "read_only", "expired", "revoked", "unknown"
-    request: ProviderRequest | None = None
-    link: ProviderLink | None = None
-
-    @property
-    def can_answer(self) -> bool:
-        return self.state == "open"
-
-
-def link_resolve(token: str, *, now: dt.datetime | None = None) -> LinkState:
+def link_resolve(token: str, *, now: dt.datetime | None = None) -> LinkState[ProviderRequest]:
     """Open while the round is open and before its deadline; readable (not answerable)
     from the deadline until the council's grace runs out; otherwise dead."""
-    if not token or len(token) > 100:
-        return LinkState("unknown")
-    link = (
+    link = find_link(
         ProviderLink.objects.select_related(
             "request__provider", "request__round__referral", "request__round__resource_request"
-        )
-        .filter(token_hash=token_hash(token))
-        .first()
+        ),
+        token,
     )
     if link is None:
         return LinkState("unknown")
@@ -75,9 +57,9 @@ def link_resolve(token: str, *, now: dt.datetime | None = None) -> LinkState:
 def link_opened(state: LinkState) -> None:
     """Log the opening: when, and through which link."""
     now = timezone.now()
-    LinkOpening.objects.create(request=state.request, link=state.link, opened_at=now)
-    ProviderRequest.objects.filter(pk=state.request.pk).update(open_count=F("open_count") + 1)
-    ProviderRequest.objects.filter(pk=state.request.pk, first_opened_at__isnull=True).update(
+    LinkOpening.objects.create(request=state.item, link=state.link, opened_at=now)
+    ProviderRequest.objects.filter(pk=state.item.pk).update(open_count=F("open_count") + 1)
+    ProviderRequest.objects.filter(pk=state.item.pk, first_opened_at__isnull=True).update(
         first_opened_at=now
     )
 

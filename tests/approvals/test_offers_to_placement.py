@@ -646,7 +646,7 @@ def test_withdrawing_the_referral_stops_its_approval_reminders_and_agreement_lin
         r"/sign/([\w-]+)/",
         OutboxMessage.objects.get(key__startswith="agreement_to_sign:").body_text,
     ).group(1)
-    assert placement.agreement_link_resolve(token).can_sign
+    assert placement.agreement_link_resolve(token).is_open
     referral_services.referral_withdraw(referral=referral, reason="Family found", actor=officer)
     assert placement.agreement_link_resolve(token).state == "closed"
 
@@ -769,7 +769,7 @@ def test_the_provider_is_sent_the_countersigned_agreement_with_nothing_about_the
         assert personal not in body and personal not in message.subject, personal
     token = re.search(r"/sign/([\w-]+)/", body).group(1)
     state = placement.agreement_link_resolve(token)
-    assert state.state == "countersigned" and state.agreement == agreement
+    assert state.state == "countersigned" and state.item == agreement
     later = timezone.now() + dt.timedelta(days=9, hours=23)
     assert placement.agreement_link_resolve(token, now=later).state == "countersigned"
     assert placement.agreement_link_resolve(token, now=later + dt.timedelta(hours=2)).state == (

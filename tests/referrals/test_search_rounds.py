@@ -141,7 +141,7 @@ def test_the_chaser_goes_once_to_silent_providers_a_working_day_before(framework
     # The chaser carries a fresh link that works, besides the first one.
     token = links_in_outbox("provider_chaser")[first.provider.referral_emails[0]]
     with time_machine.travel(CHASE, tick=False):
-        assert answers.link_resolve(token).request == first
+        assert answers.link_resolve(token).item == first
     assert first.links.count() == 2
 
 
