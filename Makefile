@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed static lint check-deploy worker beat mail clean
+.PHONY: run test install migrate seed static lint check-deploy check-migrations worker beat mail clean
 
 # The anonymiser's English word lists come from Debian (wbritish, wbritish-large).
 WORD_LISTS := /usr/share/dict/british-english /usr/share/dict/british-english-large
@@ -53,6 +53,13 @@ check-deploy: install
 	DJANGO_ALLOWED_HOSTS=placements.council.example \
 	EMAIL_URL=smtp://relay.council.example:587 CELERY_BROKER_URL=redis://127.0.0.1:6379/15 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The migrations keep data: BASE's code (default: the merge-base with main) migrates and
+# seeds a fresh PostgreSQL database, this checkout migrates it, and no table may lose
+# rows (scripts/check_migrations_keep_data.py; MIGRATE_CHECK_DB names the database).
+BASE ?=
+check-migrations: install
+	$(BIN)/python scripts/check_migrations_keep_data.py $(BASE)
 
 # Outside docker these use the local settings; the image sets production.
 worker: install

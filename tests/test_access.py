@@ -2,18 +2,34 @@
 
 The table below is the expected access, written independently of
 placements.permissions; a URL missing from it fails the walk, so every new
-page must say who may use it."""
+page must say who may use it.
+
+The walk uses real objects, built through the services: two referrals of one team (A
+and B), each taken from the search to a placement, and a draft of each; a role grant
+waiting; an allowed word. The walking users are of that team. Every page is walked with
+referral A and A's own nested ids (a round, a question, an offer, a question about
+flexibility, a cost approval, an agreement; a draft's child, person, exclusion), and
+every page of a referral and something of it again with A's referral and B's nested
+ids: that must be 404 for everyone who may use the page, since what a referral's page
+shows is loaded through that referral."""
+
+from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from approvals.services import offers as offer_services
+from placements import services
+from placements.models import RoleGrantRequest
 from placements.roles import Role
 from providers import services as provider_services
 from providers.models import Specialism
 from referrals import services as referrals
 from referrals.models import PlacementType
-from tests.journeys import complete_draft
+from referrals.services import answers
+from tests.journeys import chosen, complete_draft, in_house_provider, offers_in, placed, searchable
 from tests.placements.factories import TeamFactory, UserFactory
 from tests.providers.builders import csv_bytes, sheet_row, stored_import
 from tests.providers.factories import ProviderFactory
@@ -46,10 +62,9 @@ TRACKER_VIEWERS = {
 }
 SOCIAL_WORKERS = {Role.SOCIAL_WORKER}
 BROKERAGE = {Role.BROKERAGE_OFFICER, Role.DUTY_LEAD}
-# The walk's referral is another team's draft: those who may see referrals at all
-# get 404 for it, everyone else 403.
-REFERRAL_PAGES = [
-    "detail",
+MANAGERS = {Role.TEAM_MANAGER, Role.SERVICE_LEAD}
+# The social worker's editing pages: walked on referral A's draft, where they are in use.
+EDITING_PAGES = [
     "children",
     "child-add",
     "child-edit",
@@ -64,14 +79,17 @@ REFERRAL_PAGES = [
     "exclusions",
     "exclusion-remove",
     "submit",
-    "submitted",
-    "withdraw",
-    "quality-check",
 ]
-VIEWER_PAGES = {"detail", "withdraw", "quality-check", "submitted"}
 POST_ONLY = {"child-remove", "person-remove", "exclusion-remove"}
 
-# url name -> (who may use it with GET, status they get, status others get)
+# url name -> (who may use it with GET, status they get, status others get[, roles who
+# see the referral but may not use the page, and so get 404 rather than 403]).
+#
+# Referral pages are walked on referral A, placed (its editing pages on its draft), so
+# those who may use a page get it (200), or, where the page is for a step the placed
+# referral has passed, are sent to the referral (302): a placed referral is not waiting
+# for a decision, a brokerage check, an emergency acceptance or an answer about
+# flexibility, and can no longer be withdrawn.
 EXPECTED = {
     "home": ("signed-in", None, None),
     "login": (PUBLIC, 200, 302),
@@ -87,9 +105,9 @@ EXPECTED = {
     "accounts:user-set-active": (ADMIN, 405, 403),
     "accounts:user-resend-invite": (ADMIN, 405, 403),
     "accounts:role-grants": (ADMIN, 200, 403),
-    # A grant that does not exist: administrators get 404, or 405 for the POST-only one.
+    # A grant waiting, asked for by another administrator: this one may decide it.
     "accounts:role-grant-approve": (ADMIN, 405, 403),
-    "accounts:role-grant-refuse": (ADMIN, 404, 403),
+    "accounts:role-grant-refuse": (ADMIN, 200, 403),
     "providers:list": (DIRECTORY_VIEWERS, 200, 403),
     "providers:detail": (DIRECTORY_VIEWERS, 200, 403),
     "providers:export": (DIRECTORY_VIEWERS, 200, 403),
@@ -105,38 +123,42 @@ EXPECTED = {
     "referrals:action-list": (BROKERAGE, 200, 403),
     "referrals:placement-types": (ADMIN, 200, 403),
     "referrals:placement-type-edit": (ADMIN, 200, 403),
-    "referrals:manage": (BROKERAGE, 404, 403),
+    "referrals:manage": (BROKERAGE, 200, 403),
     "referrals:add-note": (BROKERAGE, 405, 403),
-    "referrals:emergency-accept": (BROKERAGE, 404, 403),
-    "referrals:chronology-pdf": (REFERRAL_VIEWERS, 404, 403),
-    "referrals:pack": (BROKERAGE, 404, 403),
-    "referrals:pack-edit": (BROKERAGE, 404, 403),
-    "referrals:pack-pdf": (BROKERAGE, 404, 403),
+    # The duty lead accepts emergencies; an officer may not (404).
+    "referrals:emergency-accept": ({Role.DUTY_LEAD}, 302, 403, BROKERAGE),
+    "referrals:chronology-pdf": (REFERRAL_VIEWERS, 200, 403),
+    "referrals:pack": (BROKERAGE, 200, 403),
+    "referrals:pack-edit": (BROKERAGE, 200, 403),
+    "referrals:pack-pdf": (BROKERAGE, 200, 403),
     "referrals:start": (SOCIAL_WORKERS, 405, 403),
     "referrals:allowed-words": ({*BROKERAGE, Role.ADMINISTRATOR}, 200, 403),
     # Removing is a POST; the duty lead and administrators may (405 on GET), others not.
     "referrals:allowed-word-remove": ({Role.DUTY_LEAD, Role.ADMINISTRATOR}, 405, 403),
-    "referrals:search": (BROKERAGE, 404, 403),
-    "referrals:round": (BROKERAGE, 404, 403),
-    "referrals:round-progress": (BROKERAGE, 404, 403),
-    "referrals:round-extend": (BROKERAGE, 404, 403),
-    "referrals:question-answer": (BROKERAGE, 404, 403),
+    "referrals:search": (BROKERAGE, 200, 403),
+    "referrals:round": (BROKERAGE, 200, 403),
+    "referrals:round-progress": (BROKERAGE, 200, 403),
+    "referrals:round-extend": (BROKERAGE, 200, 403),
+    "referrals:question-answer": (BROKERAGE, 200, 403),
     # Providers' link pages need no sign-in; a token that matches nothing is a 404.
     **{
         f"respond:{name}": (PUBLIC, 404, 404)
         for name in ("page", "offer", "no-option", "withdraw", "question")
     },
     **{
-        f"referrals:{name}": (
-            REFERRAL_VIEWERS if name in VIEWER_PAGES else SOCIAL_WORKERS,
-            405 if name in POST_ONLY else 404,
-            403,
-        )
-        for name in REFERRAL_PAGES
+        f"referrals:{name}": (SOCIAL_WORKERS, 405 if name in POST_ONLY else 200, 403)
+        for name in EDITING_PAGES
     },
-    "referrals:search-decision": (REFERRAL_VIEWERS, 404, 403),
+    "referrals:detail": (REFERRAL_VIEWERS, 200, 403),
+    # Only while it waits for its endorsers; a placed referral sends them to its page.
+    "referrals:submitted": (REFERRAL_VIEWERS, 302, 403),
+    # The social worker's side and brokerage withdraw; other viewers may not (404).
+    "referrals:withdraw": ({*SOCIAL_WORKERS, *BROKERAGE}, 302, 403, REFERRAL_VIEWERS),
+    "referrals:quality-check": (BROKERAGE, 302, 403, REFERRAL_VIEWERS),
+    # Endorsing and approving the search: the team's managers; other viewers 404.
+    "referrals:search-decision": (MANAGERS, 302, 403, REFERRAL_VIEWERS),
     **{
-        f"referrals:{name}": (EVIDENCE_RECORDERS, 404, 403)
+        f"referrals:{name}": (EVIDENCE_RECORDERS, 200, 403)
         for name in ("agreement-evidence", "funding-approval", "external-comment")
     },
     "approvals:queue": (APPROVERS, 200, 403),
@@ -144,42 +166,124 @@ EXPECTED = {
     "approvals:tracker": (TRACKER_VIEWERS, 200, 403),
     "approvals:tracker-export": (TRACKER_VIEWERS, 200, 403),
     **{
-        f"approvals:{name}": (BROKERAGE, 404, 403)
+        f"approvals:{name}": (BROKERAGE, 200, 403)
         for name in ("offers", "negotiate", "no-suitable-options", "feedback")
     },
     "approvals:ask-again": (BROKERAGE, 405, 403),
+    # Overriding an offer's flag: the duty lead; other viewers 404.
+    "approvals:override": ({Role.DUTY_LEAD}, 200, 403, REFERRAL_VIEWERS),
+    # The social worker's side chooses between the options and answers about flexibility.
+    "approvals:options": (SOCIAL_WORKERS, 200, 403, REFERRAL_VIEWERS),
+    "approvals:flexibility": (SOCIAL_WORKERS, 302, 403, REFERRAL_VIEWERS),
     **{
-        f"approvals:{name}": (REFERRAL_VIEWERS, 404, 403)
-        for name in (
-            "override",
-            "options",
-            "flexibility",
-            "cost-approval",
-            "placement",
-            "agreement-file",
-        )
+        f"approvals:{name}": (REFERRAL_VIEWERS, 200, 403)
+        for name in ("cost-approval", "placement", "agreement-file")
     },
     # The provider's agreement link needs no sign-in; an unknown token is a 404.
     **{f"sign:{name}": (PUBLIC, 404, 404) for name in ("page", "pdf")},
 }
 
 
-def all_url_names(resolver=None, namespace=""):
+def url_patterns(resolver=None, namespace="", taken=frozenset()):
+    """Each named URL with the names of the values its path takes."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
+        params = taken | set(entry.pattern.converters)
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from all_url_names(entry, inner)
+            yield from url_patterns(entry, inner, params)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}"
+            yield f"{namespace}{entry.name}", frozenset(params)
+
+
+URL_PARAMS = dict(url_patterns())
+# Pages of one referral (`pk`) and of something of it: a round, an offer, an agreement.
+NESTED = {
+    name: sorted(p for p in params if p.endswith("_pk"))
+    for name, params in URL_PARAMS.items()
+    if "pk" in params and any(p.endswith("_pk") for p in params)
+}
+# Every page of one referral, nested or not.
+REFERRAL_SCOPED = {
+    name
+    for name, params in URL_PARAMS.items()
+    if name.startswith(("referrals:", "approvals:")) and "pk" in params
+}
+ON_THE_DRAFT = {f"referrals:{name}" for name in EDITING_PAGES}
+# What a path takes besides ids.
+OTHER_VALUES = {"key": "profile", "flag": "ofsted", "kind": "issued", "fmt": "csv"}
+# Nested pages that only take a POST (a GET is refused before anything is loaded).
+POST_ONLY_NESTED = {name for name in NESTED if EXPECTED[name][1] == 405}
 
 
 def test_every_url_has_an_expected_access_entry():
-    assert set(all_url_names()) == set(EXPECTED)
+    assert set(URL_PARAMS) == set(EXPECTED)
+
+
+def test_every_nested_page_reaches_its_object_for_those_who_may_use_it():
+    """So the 404 for B's ids comes from the mismatch, not from the page refusing anyway:
+    with A's own ids, those who may use it get past the load (a POST-only page is posted
+    to in the walk and must redirect)."""
+    assert NESTED
+    for name in NESTED:
+        assert EXPECTED[name][1] != 404, name
+
+
+def journey(team, officer, approver, providers):
+    """A referral of `team` taken through the services as far as the journey goes, and
+    a draft of the same team: every nested id the referral pages take, keyed by the name
+    the path gives it."""
+    social_worker = UserFactory(roles=[Role.SOCIAL_WORKER], team=team)
+    referral = searchable(social_worker, officer)
+    offer = offers_in(referral, officer, {"Framework 1": Decimal("3999.99")})["Framework 1"]
+    question = answers.question_ask(provider_request=offer.request, question="Is there a garden?")
+    asked = offer_services.no_suitable_options(
+        referral=referral, why="Nothing near school", actor=officer
+    )
+    approval = chosen(referral, officer, social_worker, offer)
+    agreement = placed(approval, officer, approver)
+    draft = complete_draft(social_worker)
+    exclusion = referrals.exclusion_add(
+        referral=draft,
+        provider=providers[-1],
+        reason="Placed with them before",
+        actor=social_worker,
+    )
+    return {
+        "placed": {
+            "pk": referral.pk,
+            "round_pk": offer.request.round_id,
+            "question_pk": question.pk,
+            "response_pk": offer.pk,
+            "asked_pk": asked.pk,
+            "approval_pk": approval.pk,
+            "agreement_pk": agreement.pk,
+        },
+        "draft": {
+            "pk": draft.pk,
+            "child_pk": draft.children.get().pk,
+            "person_pk": draft.people.get().pk,
+            "exclusion_pk": exclusion.pk,
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """The walk's objects, built once for the module inside a transaction that is rolled
+    back after its last test. Each test runs in a savepoint within it (pytest-django's
+    `db`), so what one test changes is undone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_objects()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def objects(db):
+def objects(db, built):
+    return built
+
+
+def build_objects():
     owner = UserFactory(roles=[Role.ADMINISTRATOR])
     provider = ProviderFactory()
     specialism = Specialism.objects.create(name="Autism")
@@ -190,109 +294,172 @@ def objects(db):
             specialism_decisions={},
             actor=owner,
         )
-    author = UserFactory(roles=[Role.SOCIAL_WORKER], team=TeamFactory(name="Elsewhere"))
-    referral = complete_draft(author)
-    referrals.exclusion_add(referral=referral, provider=provider, reason="No", actor=author)
+    # A role grant waiting for a second administrator: asked for by another.
+    asker = UserFactory(roles=[Role.ADMINISTRATOR])
+    promoted = UserFactory(roles=[Role.SOCIAL_WORKER])
+    services.user_update(
+        user=promoted,
+        full_name=promoted.full_name,
+        email=promoted.email,
+        job_title="",
+        team=None,
+        roles=[Role.SOCIAL_WORKER, Role.DIRECTOR],
+        actor=asker,
+    )
+    officer = UserFactory(roles=[Role.BROKERAGE_OFFICER])
+    word = referrals.allowed_word_add(word="Barnley", reason="A town", actor=officer)
+    team = TeamFactory(name="Children in Care North")
+    providers = [in_house_provider(), ProviderFactory(name="Framework 1"), provider]
+    director = UserFactory(roles=[Role.DIRECTOR])
     return {
         "owner": owner,
         "provider": provider,
         "specialism": specialism,
         "import": upload,
         "import-job": job,
-        "referral": referral,
+        "role-grant": RoleGrantRequest.objects.get(user=promoted),
+        "word": word,
+        "team": team,
+        "a": journey(team, officer, director, providers),
+        "b": journey(team, officer, director, providers),
     }
 
 
-def url_for(name, objects):
-    kwargs = {}
-    if name in {"accounts:user-detail", "accounts:user-set-active", "accounts:user-resend-invite"}:
-        kwargs = {"pk": objects["owner"].pk}
+def referral_ids(name, ids) -> dict:
+    """The referral and nested ids a referral page takes, from `ids` (a journey)."""
+    return ids["draft"] if name in ON_THE_DRAFT else ids["placed"]
+
+
+def url_for(name, objects, ids=None):
+    """The URL of `name` for the walk: referral pages with `ids` (referral A's, unless
+    given), everything else with the fixture's objects."""
+    params = URL_PARAMS[name]
+    kwargs = {p: OTHER_VALUES[p] for p in params if p in OTHER_VALUES}
+    if name in REFERRAL_SCOPED:
+        own = referral_ids(name, ids or objects["a"])
+        kwargs.update({p: own[p] for p in params if p not in OTHER_VALUES})
+    elif name in {
+        "accounts:user-detail",
+        "accounts:user-set-active",
+        "accounts:user-resend-invite",
+    }:
+        kwargs["pk"] = objects["owner"].pk
     elif name in {"accounts:role-grant-approve", "accounts:role-grant-refuse"}:
-        kwargs = {"pk": 1}
+        kwargs["pk"] = objects["role-grant"].pk
     elif name in {"providers:detail", "providers:edit", "providers:archive"}:
-        kwargs = {"pk": objects["provider"].pk}
+        kwargs["pk"] = objects["provider"].pk
     elif name == "referrals:placement-type-edit":
-        kwargs = {"type_pk": PlacementType.objects.first().pk}
+        kwargs["type_pk"] = PlacementType.objects.first().pk
     elif name == "providers:specialism-edit":
-        kwargs = {"pk": objects["specialism"].pk}
+        kwargs["pk"] = objects["specialism"].pk
     elif name == "providers:import-preview":
-        kwargs = {"pk": objects["import"].pk}
+        kwargs["pk"] = objects["import"].pk
     elif name == "providers:import-progress":
-        kwargs = {"pk": objects["import-job"].pk}
-    elif name in ("approvals:queue", "approvals:bands", "approvals:tracker"):
-        kwargs = {}
-    elif name == "approvals:tracker-export":
-        kwargs = {"fmt": "csv"}
-    elif name.startswith("approvals:"):
-        kwargs = {"pk": objects["referral"].pk}
-        extra = {
-            "approvals:negotiate": {"response_pk": 1},
-            "approvals:override": {"response_pk": 1, "flag": "ofsted"},
-            "approvals:flexibility": {"asked_pk": 1},
-            "approvals:cost-approval": {"approval_pk": 1},
-            "approvals:ask-again": {"approval_pk": 1},
-            "approvals:agreement-file": {"agreement_pk": 1, "kind": "issued"},
-        }
-        kwargs.update(extra.get(name, {}))
-    elif name.startswith("sign:"):
-        kwargs = {"token": "not-a-real-token"}
-    elif name.startswith("referrals:") and name not in (
-        "referrals:list",
-        "referrals:start",
-        "referrals:action-list",
-        "referrals:placement-types",
-        "referrals:placement-type-edit",
-        "referrals:allowed-words",
-        "referrals:allowed-word-remove",
-    ):
-        referral = objects["referral"]
-        kwargs = {"pk": referral.pk}
-        if name in ("referrals:child-edit", "referrals:child-remove"):
-            kwargs["child_pk"] = referral.children.get().pk
-        elif name in ("referrals:person-edit", "referrals:person-remove"):
-            kwargs["person_pk"] = referral.people.get().pk
-        elif name == "referrals:pack-edit":
-            kwargs["key"] = "profile"
-        elif name == "referrals:exclusion-remove":
-            kwargs["exclusion_pk"] = referral.exclusions.get().pk
-        if name.startswith("referrals:round") or name == "referrals:question-answer":
-            kwargs["round_pk"] = 1
-        if name == "referrals:question-answer":
-            kwargs["question_pk"] = 1
-    elif name.startswith("respond:"):
-        kwargs = {"token": "not-a-real-token"}
+        kwargs["pk"] = objects["import-job"].pk
     elif name == "referrals:allowed-word-remove":
-        kwargs = {"word_pk": 1}
+        kwargs["word_pk"] = objects["word"].pk
     elif name == "password-set":
         kwargs = {"uidb64": "MQ", "token": "set-password"}
+    elif "token" in params:
+        kwargs["token"] = "not-a-real-token"
     url = reverse(name, kwargs=kwargs)
     return url + ("?format=csv" if name == "providers:export" else "")
+
+
+def mismatched_urls(name, objects):
+    """Referral A's page with B's nested ids: each one in turn, then all of them."""
+    own = referral_ids(name, objects["a"])
+    other = referral_ids(name, objects["b"])
+    swaps = [[p] for p in NESTED[name]]
+    if len(NESTED[name]) > 1:
+        swaps.append(NESTED[name])
+    for swapped in swaps:
+        mixed = {**own, **{p: other[p] for p in swapped}}
+        ids = {"draft": mixed, "placed": mixed}
+        yield url_for(name, objects, ids)
+
+
+def expected_status(name, role, got):
+    allowed, ok_status, other_status, *not_found_for = EXPECTED[name]
+    if allowed == "post-only":
+        return 405
+    if allowed == PUBLIC:
+        return ok_status if role is None else other_status
+    if role is None:
+        return 302  # to the sign-in page
+    if allowed == "signed-in":
+        return got if got in (200, 302) else "200/302"
+    if role in allowed:
+        return ok_status
+    return 404 if not_found_for and role in not_found_for[0] else other_status
+
+
+def expected_for_mismatch(name, role):
+    """B's nested ids on A's page: 404 for everyone who would get past the page's
+    refusal (those who may use it, and those who see the referral); the others are
+    refused as before."""
+    allowed, _, other_status, *not_found_for = EXPECTED[name]
+    if role is None:
+        return 302
+    if role in allowed or (not_found_for and role in not_found_for[0]):
+        return 404
+    return other_status
 
 
 @pytest.mark.parametrize("role", [*ALL_ROLES, None], ids=lambda r: r or "anonymous")
 def test_walk_every_url(role, objects, client):
     if role is not None:
         # The import preview belongs to its uploader; give this administrator that one.
-        user = objects["owner"] if role == Role.ADMINISTRATOR else UserFactory(roles=[role])
+        # Everyone else is of the referrals' team (and so of its service).
+        user = (
+            objects["owner"]
+            if role == Role.ADMINISTRATOR
+            else UserFactory(roles=[role], team=objects["team"])
+        )
         client.force_login(user)
     failures = []
-    for name, (allowed, ok_status, other_status) in EXPECTED.items():
+    for name in EXPECTED:
         url = url_for(name, objects)
         response = client.get(url)
-        if allowed == "post-only":
-            expected = 405
-        elif allowed == PUBLIC:
-            expected = ok_status if role is None else other_status
-        elif role is None:
-            expected = 302  # to the sign-in page
-        elif allowed == "signed-in":
-            expected = response.status_code if response.status_code in (200, 302) else "200/302"
-        else:
-            expected = ok_status if role in allowed else other_status
+        expected = expected_status(name, role, response.status_code)
         if response.status_code != expected:
             failures.append(f"{name} {url}: got {response.status_code}, expected {expected}")
         if role is None and expected == 302:
             assert response["Location"].startswith(reverse("login")), name
+    # Referral A with referral B's nested ids: not found for everyone who may use the
+    # page. The POST-only pages are posted to: a GET is refused before anything loads.
+    for name in sorted(NESTED):
+        send = client.post if name in POST_ONLY_NESTED else client.get
+        expected = expected_for_mismatch(name, role)
+        for url in mismatched_urls(name, objects):
+            got = send(url).status_code
+            if got != expected:
+                failures.append(f"{name} {url} (B's ids): got {got}, expected {expected}")
+    # With A's own ids those posts reach the object (and redirect), so the 404s above
+    # come from the mismatch.
+    for name in sorted(POST_ONLY_NESTED):
+        url = url_for(name, objects)
+        allowed = EXPECTED[name][0]
+        expected = 302 if role is None or role in allowed else expected_for_mismatch(name, role)
+        got = client.post(url).status_code
+        if got != expected:
+            failures.append(f"{name} {url} (posted): got {got}, expected {expected}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_LEAD])
+def test_another_teams_people_find_none_of_its_pages(role, objects, client):
+    """Another team's (and service's) people are refused referral A's pages as they are
+    B's ids on them: 404 where the role would otherwise get past the page's refusal. The
+    POST-only pages are posted to."""
+    client.force_login(UserFactory(roles=[role], team=TeamFactory(name="Elsewhere")))
+    failures = []
+    for name in sorted(REFERRAL_SCOPED):
+        url = url_for(name, objects)
+        send = client.post if EXPECTED[name][1] == 405 else client.get
+        got, expected = send(url).status_code, expected_for_mismatch(name, role)
+        if got != expected:
+            failures.append(f"{name} {url}: got {got}, expected {expected}")
     assert not failures, "\n".join(failures)
 
 
