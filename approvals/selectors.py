@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404
 from placements.models import CouncilSettings, User
 from placements.roles import Role
 from referrals.models import Child, ProviderAnswer, Referral
-from referrals.selectors import get_referral_for_user, standing_offers
+from referrals.search.selectors import standing_offers
+from referrals.selectors import get_referral_for_user
 
 from .models import CostApproval, Placement, PlacementAgreement, Shortlist, ShortlistOption
 from .rules import APPROVER_RANKS, OVERRIDERS, Flag, funding_limit, offer_flags, rank_of

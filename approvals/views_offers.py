@@ -10,7 +10,7 @@ from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.roles import Role
 from placements.services import DomainError
-from referrals import selectors as referral_selectors
+from referrals.search import selectors as search_selectors
 from referrals.selectors import get_referral_for_social_worker, get_referral_for_user
 from referrals.workflow import Status
 
@@ -91,7 +91,7 @@ def offers(request, pk):
             # Who can, named for an officer who cannot: they know whom to ask.
             "overriders": selectors.flag_overriders(),
             "total_saving": sum((row.response.saving_weekly for row in rows), 0),
-            "still_due": referral_selectors.providers_still_due(referral),
+            "still_due": search_selectors.providers_still_due(referral),
         },
     )
 

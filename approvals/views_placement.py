@@ -14,7 +14,7 @@ from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.services import DomainError
 from providers.exporting import write_csv, write_xlsx
-from referrals.pack import refuse_identifiers
+from referrals.pack.content import refuse_identifiers
 from referrals.selectors import get_referral_for_user
 
 from . import selectors

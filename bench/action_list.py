@@ -26,8 +26,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from placements.models import User  # noqa: E402
+from referrals.brokerage.selectors import ACTION_LIST_FILTERS  # noqa: E402
 from referrals.models import ChronologyEntry, Referral  # noqa: E402
-from referrals.selectors import ACTION_LIST_FILTERS  # noqa: E402
 
 SCENARIOS = {
     "first page": {},

@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from referrals.search import scan
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "placements.settings.local")
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -46,7 +48,8 @@ from placements.celery import app  # noqa: E402
 from placements.models import OutboxMessage, User  # noqa: E402
 from providers.models import Category, Provider  # noqa: E402
 from referrals.models import ProviderLink, ProviderRequest, Referral, SearchRound  # noqa: E402
-from referrals.services import search  # noqa: E402
+
+pass  # import moved
 
 Answer = ProviderRequest.Answer
 
@@ -226,27 +229,27 @@ def main():
         purge_queue()
 
     print(f"{'scenario':<40}{'median ms':>10}{'queries':>9}{'chased':>8}")
-    due_ms, due_queries, result = timed(lambda: search.search_scan(now=now), args.runs, after=reset)
+    due_ms, due_queries, result = timed(lambda: scan.search_scan(now=now), args.runs, after=reset)
     assert result["chased"] == due, result
     print(f"{'search_scan, due':<40}{due_ms:>10.1f}{len(due_queries):>9}{result['chased']:>8}")
-    ms, queries, result = timed(lambda: search.chasers_send(now=now), args.runs, after=reset)
+    ms, queries, result = timed(lambda: scan.chasers_send(now=now), args.runs, after=reset)
     print(f"{'chasers_send alone, due':<40}{ms:>10.1f}{len(queries):>9}{result:>8}")
     due_sql = due_queries.finding_rounds_to_chase()  # as the scan ran it
     due_plan = explain(due_sql)
 
-    search.chasers_send(now=now)  # chase them for good: the steady state follows
+    scan.chasers_send(now=now)  # chase them for good: the steady state follows
     purge_queue()
     later = now + dt.timedelta(minutes=15)
     for name, function in {
-        "search_scan, none due (steady state)": lambda: search.search_scan(now=later),
-        "chasers_send alone, none due": lambda: search.chasers_send(now=later),
-        "rounds_close_due alone, none due": lambda: search.rounds_close_due(now=later),
+        "search_scan, none due (steady state)": lambda: scan.search_scan(now=later),
+        "chasers_send alone, none due": lambda: scan.chasers_send(now=later),
+        "rounds_close_due alone, none due": lambda: scan.rounds_close_due(now=later),
     }.items():
         ms, queries, result = timed(function, args.idle_runs)
         chased = result["chased"] if isinstance(result, dict) else result
         print(f"{name:<40}{ms:>10.1f}{len(queries):>9}{chased:>8}")
     with Statements() as idle:
-        search.chasers_send(now=later)
+        scan.chasers_send(now=later)
     idle_sql = idle.finding_rounds_to_chase()
     print(f"\nstatements in one scan with chasers due: {due_queries.by_verb()}")
     print(f"\nthe query that finds rounds to chase:\n    {due_sql}")

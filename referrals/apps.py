@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.core import checks
 
-from .anonymise.lexicon import WordListMissing, word_list_path
+from referrals.anonymise.lexicon import WordListMissing, word_list_path
 
 
 class ReferralsConfig(AppConfig):

@@ -5,8 +5,7 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from placements.models import CouncilSettings
-
-from .models import Referral
+from referrals.models import Referral
 
 
 def chronology_pdf(*, referral: Referral, requested_by) -> bytes:

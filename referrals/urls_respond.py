@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_respond as views
+from referrals.search import respond_views as views
 
 app_name = "respond"
 

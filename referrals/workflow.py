@@ -8,8 +8,7 @@ from django.utils import timezone
 from placements.models import User
 from placements.roles import Role
 from placements.services import DomainError
-
-from .models import ChronologyEntry, Referral, SearchRound
+from referrals.models import ChronologyEntry, Referral, SearchRound
 
 Status = Referral.Status
 Stage = Referral.Stage

@@ -24,12 +24,12 @@ from django.utils import timezone
 from approvals.services import costs, offers, placement
 from placements.roles import Role
 from providers.models import Category, ProviderType
-from referrals import services as drafting
-from referrals import services as intake
-from referrals import services as packs
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from referrals.models import PackFlag, PlacementType, ProviderRequest, Referral, SearchRound
+from referrals.pack import services as pack_services
 from referrals.permission import services as permission
-from referrals.services import answers, search
+from referrals.search import answers, rounds
 from tests.placements.factories import UserFactory
 from tests.providers.factories import ProviderFactory, ensure_categories
 
@@ -161,11 +161,11 @@ def approved(social_worker, *, team_manager=None, service_lead=None, draft=None)
 def searchable(social_worker, officer, *, funding: bool = True, **approve_kwargs):
     """Approved, accepted by brokerage, its pack checked and released, funding recorded."""
     referral = approved(social_worker, **approve_kwargs)
-    referral = intake.referral_qa_accept(referral=referral, actor=officer)
-    pack = packs.pack_prepare(referral=referral, actor=officer)
+    referral = brokerage.referral_qa_accept(referral=referral, actor=officer)
+    pack = pack_services.pack_prepare(referral=referral, actor=officer)
     for flag in pack.flags.filter(resolution=PackFlag.Resolution.OPEN):
-        packs.pack_flag_accept(flag=flag, reason="Safe to send", actor=officer)
-    packs.pack_release(resource_request=pack, actor=officer)
+        pack_services.pack_flag_accept(flag=flag, reason="Safe to send", actor=officer)
+    pack_services.pack_release(resource_request=pack, actor=officer)
     if funding:
         permission.funding_approval_record(
             referral=referral,
@@ -194,14 +194,14 @@ def sent_round(referral, officer, *, now=None, kind=SearchRound.Kind.FRAMEWORK):
         (r for r in referral.search_rounds.all() if r.kind == SearchRound.Kind.IN_HOUSE), None
     )
     if in_house is None:
-        (in_house,) = search.round_start(
+        (in_house,) = rounds.round_start(
             referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=officer
         )
-        in_house = search.round_send(search_round=in_house, actor=officer, now=now)
+        in_house = rounds.round_send(search_round=in_house, actor=officer, now=now)
         if kind == SearchRound.Kind.IN_HOUSE:
             return in_house
-    (external,) = search.round_start(referral=referral, kind=kind, actor=officer)
-    return search.round_send(search_round=external, actor=officer, now=now)
+    (external,) = rounds.round_start(referral=referral, kind=kind, actor=officer)
+    return rounds.round_send(search_round=external, actor=officer, now=now)
 
 
 # --- Offers to a placement ------------------------------------------------------------

@@ -26,9 +26,10 @@ from placements.models import RoleGrantRequest
 from placements.roles import Role
 from providers import services as provider_services
 from providers.models import Specialism
-from referrals import services as referrals
+from referrals.drafting import services as drafting
 from referrals.models import PlacementType
-from referrals.services import answers
+from referrals.pack import services as pack_services
+from referrals.search import answers
 from tests.journeys import chosen, complete_draft, in_house_provider, offers_in, placed, searchable
 from tests.placements.factories import TeamFactory, UserFactory
 from tests.providers.builders import csv_bytes, sheet_row, stored_import
@@ -243,7 +244,7 @@ def journey(team, officer, approver, providers):
     approval = chosen(referral, officer, social_worker, offer)
     agreement = placed(approval, officer, approver)
     draft = complete_draft(social_worker)
-    exclusion = referrals.exclusion_add(
+    exclusion = drafting.exclusion_add(
         referral=draft,
         provider=providers[-1],
         reason="Placed with them before",
@@ -307,7 +308,7 @@ def build_objects():
         actor=asker,
     )
     officer = UserFactory(roles=[Role.BROKERAGE_OFFICER])
-    word = referrals.allowed_word_add(word="Barnley", reason="A town", actor=officer)
+    word = pack_services.allowed_word_add(word="Barnley", reason="A town", actor=officer)
     team = TeamFactory(name="Children in Care North")
     providers = [in_house_provider(), ProviderFactory(name="Framework 1"), provider]
     director = UserFactory(roles=[Role.DIRECTOR])

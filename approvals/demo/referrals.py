@@ -13,10 +13,12 @@ from approvals.selectors import current_offers
 from approvals.services import costs, offers, placement
 from placements.models import User
 from placements.services import DomainError
-from referrals import services as referrals
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from referrals.models import Child, ChronologyEntry, PlacementType, Referral, SearchRound
+from referrals.pack import services as pack_services
 from referrals.permission import services as permission
-from referrals.services import answers, search
+from referrals.search import answers, rounds
 
 # Given names with the gender the demo records for them, so the two agree.
 FIRST = [
@@ -94,14 +96,14 @@ def _child(rng: random.Random, today: dt.date) -> dict:
 
 
 def _complete_draft(rng, social_worker, today, *, kind, urgent, days) -> Referral:
-    referral = referrals.referral_start(social_worker=social_worker)
-    referrals.child_save(referral=referral, values=_child(rng, today), actor=social_worker)
-    referrals.person_save(
+    referral = drafting.referral_start(social_worker=social_worker)
+    drafting.child_save(referral=referral, values=_child(rng, today), actor=social_worker)
+    drafting.person_save(
         referral=referral,
         values={"full_name": f"Kerry {rng.choice(LAST)}", "relationship": "Mum", "notes": ""},
         actor=social_worker,
     )
-    referrals.referral_update_needs(
+    drafting.referral_update_needs(
         referral=referral,
         values={
             "kind": kind,
@@ -118,12 +120,12 @@ def _complete_draft(rng, social_worker, today, *, kind, urgent, days) -> Referra
         },
         actor=social_worker,
     )
-    referrals.outcomes_set(
+    drafting.outcomes_set(
         referral=referral,
         texts=["Stays at the same school", "Keeps seeing Mum weekly"],
         actor=social_worker,
     )
-    referrals.referral_update_profile(
+    drafting.referral_update_profile(
         referral=referral, getting_to_know_me=PROFILE, actor=social_worker
     )
     return referral
@@ -142,17 +144,17 @@ def seed_demo_referrals(users: dict[str, User]) -> int:
         made.append(_complete_draft(rng, sw, today, kind="planned", urgent=False, days=30))
         for days, kind, urgent in [(10, "planned", False), (3, "emergency", True)]:
             draft = _complete_draft(rng, sw, today, kind=kind, urgent=urgent, days=days)
-            made.append(referrals.referral_submit(referral=draft, actor=sw))
+            made.append(drafting.referral_submit(referral=draft, actor=sw))
         for n, days in enumerate([5, 14, 21, 2, 9, 40]):
             draft = _complete_draft(rng, sw, today, kind="planned", urgent=n == 3, days=days)
-            referral = referrals.referral_submit(referral=draft, actor=sw)
+            referral = drafting.referral_submit(referral=draft, actor=sw)
             referral = permission.search_endorse(referral=referral, actor=tm, comments="Agreed")
             referral = permission.search_approve(referral=referral, actor=sl, comments="Approved")
             if n >= 2:
-                referral = referrals.referral_qa_accept(
+                referral = brokerage.referral_qa_accept(
                     referral=referral, actor=officer if n % 2 else duty, take_it=n % 2 == 1
                 )
-                referral = referrals.referral_set_next_action(
+                referral = brokerage.referral_set_next_action(
                     referral=referral,
                     next_action="Send to in-house fostering duty",
                     due=today + dt.timedelta(days=n - 3),
@@ -195,10 +197,10 @@ def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> 
     therapy a week)."""
     if referral.status != Referral.Status.ACCEPTED:
         return None
-    pack = referrals.pack_prepare(referral=referral, actor=officer)
+    pack = pack_services.pack_prepare(referral=referral, actor=officer)
     for flag in pack.flags.filter(resolution="open"):
-        referrals.pack_flag_accept(flag=flag, reason="Checked: safe to send", actor=officer)
-    referrals.pack_release(resource_request=pack, actor=officer)
+        pack_services.pack_flag_accept(flag=flag, reason="Checked: safe to send", actor=officer)
+    pack_services.pack_release(resource_request=pack, actor=officer)
     permission.funding_approval_record(
         referral=referral,
         approved_by="Sunita Rao",
@@ -207,9 +209,9 @@ def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> 
         actor=officer,
     )
     for kind in (SearchRound.Kind.IN_HOUSE, SearchRound.Kind.FRAMEWORK):
-        (search_round,) = search.round_start(referral=referral, kind=kind, actor=officer)
+        (search_round,) = rounds.round_start(referral=referral, kind=kind, actor=officer)
         if kind == SearchRound.Kind.FRAMEWORK:  # a wider choice, as agreed
-            search.round_set_criteria(
+            rounds.round_set_criteria(
                 search_round=search_round,
                 criteria={"tier": ""},
                 actor=officer,
@@ -241,12 +243,12 @@ def _sent(search_round: SearchRound, officer: User) -> SearchRound | None:
     ages), the officer drops the age filter, as they would, and sends it then."""
     for criteria in (None, {"age_fits": False}):
         if criteria:
-            search.round_set_criteria(search_round=search_round, criteria=criteria, actor=officer)
+            rounds.round_set_criteria(search_round=search_round, criteria=criteria, actor=officer)
         try:
-            return search.round_send(search_round=search_round, actor=officer)
+            return rounds.round_send(search_round=search_round, actor=officer)
         except DomainError:
             continue
-    search.round_cancel(search_round=search_round, actor=officer)
+    rounds.round_cancel(search_round=search_round, actor=officer)
     return None
 
 
@@ -296,10 +298,10 @@ def _demo_search(referral: Referral, officer: User, today: dt.date) -> None:
     """One referral part-way through its search: pack released, the in-house round and a
     framework round sent, one offer and one "no option" in. The provider emails (with
     their links) are in the file outbox, so anyone trying the service can answer one."""
-    pack = referrals.pack_prepare(referral=referral, actor=officer)
+    pack = pack_services.pack_prepare(referral=referral, actor=officer)
     for flag in pack.flags.filter(resolution="open"):
-        referrals.pack_flag_accept(flag=flag, reason="Checked: safe to send", actor=officer)
-    referrals.pack_release(resource_request=pack, actor=officer)
+        pack_services.pack_flag_accept(flag=flag, reason="Checked: safe to send", actor=officer)
+    pack_services.pack_release(resource_request=pack, actor=officer)
     permission.funding_approval_record(
         referral=referral,
         approved_by="Sunita Senior",
@@ -308,11 +310,11 @@ def _demo_search(referral: Referral, officer: User, today: dt.date) -> None:
         actor=officer,
     )
     for kind in (SearchRound.Kind.IN_HOUSE, SearchRound.Kind.FRAMEWORK):
-        (search_round,) = search.round_start(referral=referral, kind=kind, actor=officer)
+        (search_round,) = rounds.round_start(referral=referral, kind=kind, actor=officer)
         try:
-            search_round = search.round_send(search_round=search_round, actor=officer)
+            search_round = rounds.round_send(search_round=search_round, actor=officer)
         except DomainError:
-            search.round_cancel(search_round=search_round, actor=officer)
+            rounds.round_cancel(search_round=search_round, actor=officer)
             return
     first, second, *_ = [*search_round.requests.order_by("pk"), None, None]
     if first is not None:

@@ -12,8 +12,8 @@ from placements.formatting import money
 from placements.models import CouncilSettings, User
 from placements.roles import Role
 from placements.services import DomainError
+from referrals.common import referral_email
 from referrals.models import ProviderAnswer
-from referrals.services import referral_email
 from referrals.workflow import Stage, lock_referral, stage_move, step
 from referrals.workflow import Status as ReferralStatus
 

@@ -13,6 +13,7 @@ from placements.formatting import money
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue_many
+from referrals.common import chronology_add, referral_email
 from referrals.models import (
     ChronologyEntry,
     FeeRevision,
@@ -20,9 +21,8 @@ from referrals.models import (
     ProviderRequest,
     Referral,
 )
-from referrals.pack import provider_email_check
-from referrals.services import chronology_add, referral_email
-from referrals.services.search import rounds_close_early
+from referrals.pack.content import provider_email_check
+from referrals.search.scan import rounds_close_early
 from referrals.workflow import (
     Stage,
     Status,

@@ -16,10 +16,10 @@ from placements.links import LinkState, find_link, new_token, token_hash
 from placements.models import CouncilSettings
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue, outbox_enqueue_many
+from referrals.common import chronology_add, referral_email
 from referrals.models import ChronologyEntry, ProviderAnswer, ProviderRequest, Referral
-from referrals.pack import provider_email_check, referral_redactor, refuse_identifiers
-from referrals.services import chronology_add, referral_email
-from referrals.services.search import search_end
+from referrals.pack.content import provider_email_check, referral_redactor, refuse_identifiers
+from referrals.search.rounds import search_end
 from referrals.workflow import Stage, Status, lock_referral, stage_move, step, transition
 
 from ..models import (

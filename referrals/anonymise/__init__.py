@@ -13,11 +13,11 @@ a word the council allows is flagged with why, for an officer to resolve.
 import re
 from collections.abc import Sequence
 
-from .lexicon import lexicon
-from .redactor import Identifier, Redaction, Redactor, Replacement
-from .relationships import CONNECTING, group_of, relationship_word
-from .residual import Flag, residual_flags
-from .text import fold
+from referrals.anonymise.lexicon import lexicon
+from referrals.anonymise.redactor import Identifier, Redaction, Redactor, Replacement
+from referrals.anonymise.relationships import CONNECTING, group_of, relationship_word
+from referrals.anonymise.residual import Flag, residual_flags
+from referrals.anonymise.text import fold
 
 __all__ = [
     "Flag",

@@ -20,7 +20,7 @@ import pycountry
 from django.conf import settings
 from nicknames import NickNamer
 
-from .text import base_form, fold
+from referrals.anonymise.text import base_form, fold
 
 VOCABULARY = Path(__file__).with_name("vocabulary.txt")
 

@@ -6,7 +6,7 @@ becomes), applied in order to text whose known names are already replaced."""
 import re
 from collections.abc import Callable
 
-from .dates import FULL_DATES
+from referrals.anonymise.dates import FULL_DATES
 
 _STREET_TYPES = (
     "road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|court|ct|crescent|place|pl|"

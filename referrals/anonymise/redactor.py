@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 import jellyfish
 
-from .dates import birthday_pattern
-from .lexicon import lexicon, name_variants
-from .patterns import CONTACT_PATTERNS, PATTERNS
-from .relationships import ALL_WORDS, group_of
-from .residual import Flag, residual_flags
-from .text import WORD, capitalised, fold, named_after
+from referrals.anonymise.dates import birthday_pattern
+from referrals.anonymise.lexicon import lexicon, name_variants
+from referrals.anonymise.patterns import CONTACT_PATTERNS, PATTERNS
+from referrals.anonymise.relationships import ALL_WORDS, group_of
+from referrals.anonymise.residual import Flag, residual_flags
+from referrals.anonymise.text import WORD, capitalised, fold, named_after
 
 TITLES = ["mr", "mrs", "ms", "miss", "mx", "dr", "master", "prof", "sir", "lady"]
 # Relationship words also used as titles ("Nan Rosie", "Aunty Kerry").

@@ -3,7 +3,7 @@ words mean the same relationship ("Mum Kerry" reads "Mum", not "Mum Mother")."""
 
 import re
 
-from .text import fold
+from referrals.anonymise.text import fold
 
 # Each group: words for one relationship, the first is how the pack shows it.
 GROUPS = [

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .lexicon import lexicon
-from .patterns import ORDINARY_CODES
-from .text import WORD, capitalised, fold, named_after, sentence_starts_at
+from referrals.anonymise.lexicon import lexicon
+from referrals.anonymise.patterns import ORDINARY_CODES
+from referrals.anonymise.text import WORD, capitalised, fold, named_after, sentence_starts_at
 
 LOOKS_LIKE_NAME = "looks like a name"
 LOOKS_LIKE_PLACE = "looks like a place"

@@ -9,12 +9,17 @@
 - `answers`: providers' answers (offers) and negotiated fees
 """
 
-from .answers import FeeRevision, ProviderAnswer
-from .chronology import ChronologyEntry
-from .pack import AllowedWord, PackFlag, ResourceRequest
-from .permission import AgreementEvidence, ExternalComment, FundingApproval, SearchDecision
-from .quality import QARound
-from .referral import (
+from referrals.models.answers import FeeRevision, ProviderAnswer
+from referrals.models.chronology import ChronologyEntry
+from referrals.models.pack import AllowedWord, PackFlag, ResourceRequest
+from referrals.models.permission import (
+    AgreementEvidence,
+    ExternalComment,
+    FundingApproval,
+    SearchDecision,
+)
+from referrals.models.quality import QARound
+from referrals.models.referral import (
     Child,
     DesiredOutcome,
     PersonAroundChild,
@@ -22,7 +27,13 @@ from .referral import (
     ProviderExclusion,
     Referral,
 )
-from .search import LinkOpening, ProviderLink, ProviderRequest, RoundQuestion, SearchRound
+from referrals.models.search import (
+    LinkOpening,
+    ProviderLink,
+    ProviderRequest,
+    RoundQuestion,
+    SearchRound,
+)
 
 __all__ = [
     "AgreementEvidence",

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .search import ProviderRequest
+from referrals.models.search import ProviderRequest
 
 
 class ProviderAnswer(models.Model):

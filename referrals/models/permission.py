@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .referral import Referral
+from referrals.models.referral import Referral
 
 
 class SearchDecision(models.Model):

@@ -6,9 +6,8 @@ from django.db import models
 from django.utils import timezone
 
 from providers.models import Category, Provider
-
-from .pack import ResourceRequest
-from .referral import Referral
+from referrals.models.pack import ResourceRequest
+from referrals.models.referral import Referral
 
 
 class SearchRound(models.Model):

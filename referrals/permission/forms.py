@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from placements.fields import GovDateField
 from placements.forms import GDSForm
-
-from ..models import AgreementEvidence, ExternalComment
+from referrals.models import AgreementEvidence, ExternalComment
 
 AGREE, RETURN = "agree", "return"
 

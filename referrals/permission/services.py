@@ -9,8 +9,9 @@ from django.utils import timezone
 from placements.formatting import money
 from placements.roles import Role
 from placements.services import DomainError
-
-from ..models import (
+from referrals.common import chronology_add, referral_email
+from referrals.drafting.services import referral_service_leads
+from referrals.models import (
     AgreementEvidence,
     ChronologyEntry,
     ExternalComment,
@@ -18,9 +19,8 @@ from ..models import (
     Referral,
     SearchDecision,
 )
-from ..services import chronology_add, referral_email, referral_service_leads
-from ..services.search import search_end
-from ..workflow import (
+from referrals.search.rounds import search_end
+from referrals.workflow import (
     Status,
     referral_needs_agreement_evidence,
     transition,

@@ -10,21 +10,20 @@ from django.views.decorators.http import require_http_methods
 from placements.actions import submit_form
 from placements.permissions import Capability, capability_required
 from placements.roles import Role
-
-from ..selectors import get_referral_for_user
-from ..workflow import (
-    referral_needs_agreement_evidence,
-    user_may_approve_search,
-    user_may_endorse,
-    user_may_return_for_changes,
-)
-from . import services
-from .forms import (
+from referrals.permission import services
+from referrals.permission.forms import (
     AGREE,
     AgreementEvidenceForm,
     ExternalCommentForm,
     FundingApprovalForm,
     SearchDecisionForm,
+)
+from referrals.selectors import get_referral_for_user
+from referrals.workflow import (
+    referral_needs_agreement_evidence,
+    user_may_approve_search,
+    user_may_endorse,
+    user_may_return_for_changes,
 )
 
 

@@ -36,10 +36,10 @@ from placements.roles import Role
 from placements.services import DomainError
 from placements.settings.base import CELERY_BEAT_SCHEDULE
 from providers.models import OfstedRating
-from referrals import services as referral_services
+from referrals.brokerage.selectors import action_list
+from referrals.drafting import services as drafting
 from referrals.models import ProviderRequest, Referral
-from referrals.selectors import action_list
-from referrals.services import answers
+from referrals.search import answers
 from tests.journeys import (
     CHILD,
     chosen,
@@ -647,7 +647,7 @@ def test_withdrawing_the_referral_stops_its_approval_reminders_and_agreement_lin
         OutboxMessage.objects.get(key__startswith="agreement_to_sign:").body_text,
     ).group(1)
     assert placement.agreement_link_resolve(token).is_open
-    referral_services.referral_withdraw(referral=referral, reason="Family found", actor=officer)
+    drafting.referral_withdraw(referral=referral, reason="Family found", actor=officer)
     assert placement.agreement_link_resolve(token).state == "closed"
 
 
@@ -657,7 +657,7 @@ def test_a_pending_cost_on_a_withdrawn_referral_cannot_be_decided(
 
     approval = chosen(referral, officer, social_worker, offers["Framework 2"])
     assert list(approvals_waiting_for(head_of_service)) == [approval]
-    referral_services.referral_withdraw(referral=referral, reason="Family found", actor=officer)
+    drafting.referral_withdraw(referral=referral, reason="Family found", actor=officer)
     assert list(approvals_waiting_for(head_of_service)) == []
     with pytest.raises(DomainError, match="withdrawn"):
         costs.approval_approve(approval=approval, actor=head_of_service)

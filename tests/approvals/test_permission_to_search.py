@@ -9,7 +9,7 @@ from django.utils import timezone
 from placements.models import OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
-from referrals import services as referrals
+from referrals.drafting import services as drafting
 from referrals.models import AgreementEvidence, Referral, SearchDecision
 from referrals.permission import services
 from referrals.selectors import referrals_waiting_for
@@ -70,10 +70,10 @@ def test_returns_go_back_to_the_social_worker_who_resubmits(
     returned_mail = [m for m in mail.outbox if m.to == ["sw@council.example"]]
     assert returned_mail and "returned" in returned_mail[-1].subject
     assert "Add the school" not in returned_mail[-1].body  # the reason is read on the site
-    referrals.referral_update_profile(
+    drafting.referral_update_profile(
         referral=referral, getting_to_know_me="With the school's views.", actor=people["sw"]
     )
-    referral = referrals.referral_submit(referral=referral, actor=people["sw"])
+    referral = drafting.referral_submit(referral=referral, actor=people["sw"])
     assert referral.status == Status.SUBMITTED
     referral = services.search_endorse(referral=referral, actor=people["tm"], comments="Fine")
     referral = services.search_return(referral=referral, actor=people["sl"], comments="Budget?")
@@ -111,12 +111,12 @@ def test_service_lead_of_another_service_cannot_approve(people, make_user):
 
 def test_education_or_therapy_needs_evidence_before_approval(people):
     draft = complete_draft(people["sw"])
-    referrals.referral_update_needs(
+    drafting.referral_update_needs(
         referral=draft,
         values={"education_needed": True, "education_therapy_details": "Specialist school"},
         actor=people["sw"],
     )
-    referral = referrals.referral_submit(referral=draft, actor=people["sw"])
+    referral = drafting.referral_submit(referral=draft, actor=people["sw"])
     referral = services.search_endorse(referral=referral, actor=people["tm"], comments="ok")
     with pytest.raises(DomainError, match="evidence"):
         services.search_approve(referral=referral, actor=people["sl"], comments="ok")
@@ -249,9 +249,7 @@ def test_a_team_without_a_manager_goes_to_the_service_lead(client, make_user):
     first = make_user(Role.SERVICE_LEAD, team=bare, full_name="Sam Lead")
     second = make_user(Role.SERVICE_LEAD, team=bare, full_name="Sasha Lead")
     elsewhere = make_user(Role.TEAM_MANAGER, full_name="Someone Else's Manager")
-    referral = referrals.referral_submit(
-        referral=complete_draft(social_worker), actor=social_worker
-    )
+    referral = drafting.referral_submit(referral=complete_draft(social_worker), actor=social_worker)
     (waiting,) = OutboxMessage.objects.filter(key__startswith="referral_waiting_approval:")
     assert sorted(waiting.to) == sorted([first.email, second.email])
     assert elsewhere.email not in waiting.to
@@ -279,7 +277,7 @@ def test_a_team_nobody_can_endorse_for_cannot_submit_and_the_administrator_is_wa
     social_worker = make_user(Role.SOCIAL_WORKER, team=bare)
     draft = complete_draft(social_worker)
     with pytest.raises(DomainError, match="Leaving Care West has no team manager"):
-        referrals.referral_submit(referral=draft, actor=social_worker)
+        drafting.referral_submit(referral=draft, actor=social_worker)
     draft.refresh_from_db()
     assert draft.status == Referral.Status.DRAFT and not OutboxMessage.objects.exists()
     admin = make_user(Role.ADMINISTRATOR)
@@ -289,7 +287,7 @@ def test_a_team_nobody_can_endorse_for_cannot_submit_and_the_administrator_is_wa
     # One service lead cannot both endorse and approve: still refused, and said why.
     make_user(Role.SERVICE_LEAD, team=bare)
     with pytest.raises(DomainError, match="fewer than two service leads"):
-        referrals.referral_submit(referral=draft, actor=social_worker)
+        drafting.referral_submit(referral=draft, actor=social_worker)
     page = client.get(reverse("accounts:user-list")).content.decode()
     assert "has only one service lead" in page
     # Given two, the warning says where its referrals go instead.

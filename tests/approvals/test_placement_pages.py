@@ -20,7 +20,7 @@ from approvals.services import offers as offer_services
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from referrals.models import ProviderRequest
-from referrals.services import answers
+from referrals.search import answers
 from tests.journeys import CHILD, chosen, countersign, offer_values, offers_in, placed
 
 pytestmark = pytest.mark.django_db

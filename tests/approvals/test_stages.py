@@ -15,12 +15,13 @@ from approvals.services import costs, offers, placement
 from placements.models import OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
-from referrals import services as referral_services
+from referrals.brokerage import services as brokerage
+from referrals.brokerage.selectors import action_list
+from referrals.drafting import services as drafting
 from referrals.models import ProviderRequest, Referral, SearchRound
+from referrals.pack import services as pack_services
 from referrals.permission import services as permission
-from referrals.selectors import action_list
-from referrals.services import answers
-from referrals.services import search as search_services
+from referrals.search import answers, rounds
 from referrals.workflow import stage_move, user_may_return_for_changes
 from tests.journeys import (
     complete_draft,
@@ -197,7 +198,7 @@ def test_the_referral_page_runs_a_fixed_number_of_queries(client, referral, offi
     assert before == REFERRAL_PAGE_QUERIES
     # More of everything the page shows costs no more queries.
     for n in range(15):
-        referral_services.referral_add_note(
+        brokerage.referral_add_note(
             referral=referral, kind="note", text=f"Called the provider ({n})", actor=officer
         )
     offers.options_decline(
@@ -275,20 +276,18 @@ def test_an_emergency_with_options_out_is_withdrawn_not_returned(make_user, offi
     manager = make_user(Role.TEAM_MANAGER)
     duty = make_user(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, team=None)
     draft = complete_draft(social_worker)
-    referral_services.referral_update_needs(
+    drafting.referral_update_needs(
         referral=draft, values={"kind": Referral.Kind.EMERGENCY}, actor=social_worker
     )
-    referral = referral_services.referral_submit(referral=draft, actor=social_worker)
-    referral = referral_services.referral_emergency_accept(referral=referral, actor=duty)
-    pack = referral_services.pack_prepare(referral=referral, actor=duty)
+    referral = drafting.referral_submit(referral=draft, actor=social_worker)
+    referral = brokerage.referral_emergency_accept(referral=referral, actor=duty)
+    pack = pack_services.pack_prepare(referral=referral, actor=duty)
     for flag in pack.flags.filter(resolution="open"):
-        referral_services.pack_flag_accept(flag=flag, reason="Safe to send", actor=duty)
-    referral_services.pack_release(resource_request=pack, actor=duty)
+        pack_services.pack_flag_accept(flag=flag, reason="Safe to send", actor=duty)
+    pack_services.pack_release(resource_request=pack, actor=duty)
     in_house_provider()
-    (first,) = search_services.round_start(
-        referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=duty
-    )
-    first = search_services.round_send(search_round=first, actor=duty)
+    (first,) = rounds.round_start(referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=duty)
+    first = rounds.round_send(search_round=first, actor=duty)
     offer = answers.offer_make(
         provider_request=first.requests.get(), responder_name="Pat", values=offer_values(D("900"))
     )

@@ -14,7 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from placements.roles import Role
-from referrals import services
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from referrals.models import Referral
 from tests.journeys import complete_draft
 
@@ -36,12 +37,12 @@ def social_worker(make_person, team):
 
 def referral_with(social_worker, *, days, kind=Referral.Kind.PLANNED):
     draft = complete_draft(social_worker)
-    services.referral_update_needs(
+    drafting.referral_update_needs(
         referral=draft,
         values={"kind": kind, "is_urgent": False, "date_needed": TODAY + dt.timedelta(days=days)},
         actor=social_worker,
     )
-    return services.referral_submit(referral=draft, actor=social_worker)
+    return drafting.referral_submit(referral=draft, actor=social_worker)
 
 
 def focused_key(page):
@@ -108,7 +109,7 @@ def test_the_refresh_keeps_focus_and_place_says_what_changed_and_pauses(
     page.evaluate("document.activeElement.markedByTheTest = true")
     manage_top = top_of(page, f'[data-focus-key="{manage}"]')
     emergency = referral_with(social_worker, days=30, kind=Referral.Kind.EMERGENCY)
-    services.referral_set_next_action(
+    brokerage.referral_set_next_action(
         referral=chosen, next_action="Call Horizon", due=TODAY, actor=officer
     )
     expect(status).to_have_text("Action list updated: 1 new referral, 1 changed.")
@@ -157,7 +158,7 @@ def test_the_refresh_keeps_focus_and_place_says_what_changed_and_pauses(
     # its place, not to the top of the page.
     leaving, next_one = listed[6], listed[7]
     page.locator(f'[data-focus-key="reference-{leaving.pk}"]').focus()
-    services.referral_withdraw(referral=leaving, reason="Placed by family", actor=social_worker)
+    drafting.referral_withdraw(referral=leaving, reason="Placed by family", actor=social_worker)
     expect(status).to_have_text("Action list updated: 1 no longer listed.")
     assert focused_key(page) == f"reference-{next_one.pk}"
 

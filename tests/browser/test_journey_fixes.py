@@ -10,9 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from placements.roles import Role
-from referrals import services
+from referrals.drafting import services as drafting
 from referrals.models import Referral, SearchRound
-from referrals.services import search
+from referrals.pack import services as pack_services
+from referrals.search import rounds
 from tests.journeys import complete_draft, in_house_provider, offers_in, searchable
 from tests.providers.factories import ProviderFactory
 
@@ -33,7 +34,7 @@ def test_an_emergency_is_alerted_at_once_and_answered_in_hours(
     )
     in_house_provider(name="Northshire Fostering", referral_emails=["fostering@council.example"])
     draft = complete_draft(social_worker)
-    services.referral_update_needs(
+    drafting.referral_update_needs(
         referral=draft, values={"kind": Referral.Kind.EMERGENCY}, actor=social_worker
     )
 
@@ -54,11 +55,11 @@ def test_an_emergency_is_alerted_at_once_and_answered_in_hours(
     lead.get_by_role("button", name="Accept for immediate search").click()
     referral = Referral.objects.get(pk=draft.pk)
     assert referral.status == Referral.Status.ACCEPTED
-    pack = services.pack_prepare(referral=referral, actor=duty)
+    pack = pack_services.pack_prepare(referral=referral, actor=duty)
     for flag in pack.flags.filter(resolution="open"):
-        services.pack_flag_accept(flag=flag, reason="Safe to send", actor=duty)
-    services.pack_release(resource_request=pack, actor=duty)
-    (draft_round,) = search.round_start(
+        pack_services.pack_flag_accept(flag=flag, reason="Safe to send", actor=duty)
+    pack_services.pack_release(resource_request=pack, actor=duty)
+    (draft_round,) = rounds.round_start(
         referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=duty
     )
 

@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from placements.roles import Role
-from referrals import services
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from tests.journeys import approved
 
 pytestmark = pytest.mark.browser
@@ -17,12 +18,12 @@ def test_officer_checks_flags_and_releases_the_pack(
     social_worker = make_person(Role.SOCIAL_WORKER, team=team)
     officer = make_person(Role.BROKERAGE_OFFICER, full_name="Bo Broker")
     referral = approved(social_worker)
-    services.referral_qa_return(referral=referral, actor=officer, requests=["Who does he see?"])
-    services.referral_update_profile(
+    brokerage.referral_qa_return(referral=referral, actor=officer, requests=["Who does he see?"])
+    drafting.referral_update_profile(
         referral=referral, getting_to_know_me=PROFILE, actor=social_worker
     )
-    referral = services.referral_submit(referral=referral, actor=social_worker, response="Done")
-    referral = services.referral_qa_accept(referral=referral, actor=officer, take_it=True)
+    referral = drafting.referral_submit(referral=referral, actor=social_worker, response="Done")
+    referral = brokerage.referral_qa_accept(referral=referral, actor=officer, take_it=True)
 
     sign_in(page, officer)
     page.goto(f"/referrals/{referral.pk}/")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from placements.roles import Role
-from referrals import services
+from referrals.drafting import services as drafting
 from tests.journeys import submitted
 from tests.placements.factories import ServiceFactory, TeamFactory
 from tests.providers.factories import ProviderFactory
@@ -623,7 +623,7 @@ def test_half_a_section_is_kept_when_the_social_worker_leaves_and_comes_back(
 
 
 def test_the_error_summary_link_for_a_date_moves_focus_to_the_day_field(page, people, sign_in):
-    referral = services.referral_start(social_worker=people["sw"])
+    referral = drafting.referral_start(social_worker=people["sw"])
     _as(page, people["sw"], sign_in)
     page.goto(f"/referrals/{referral.pk}/children/add/")
     page.get_by_label("First name", exact=True).fill("Jayden")

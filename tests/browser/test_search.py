@@ -20,7 +20,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from placements.roles import Role
-from referrals import services
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from referrals.permission import services as permission
 from tests.browser.conftest import _close_page, _open_page
 from tests.journeys import complete_draft, in_house_provider
@@ -71,19 +72,19 @@ def referral_to_search(make_person, team):
     }
 
     referral = complete_draft(social_worker)
-    services.referral_update_profile(
+    drafting.referral_update_profile(
         referral=referral, getting_to_know_me=PROFILE, actor=social_worker
     )
-    services.exclusion_add(
+    drafting.exclusion_add(
         referral=referral,
         provider=providers["Damson Fostering"],
         reason=DO_NOT_APPROACH,
         actor=social_worker,
     )
-    referral = services.referral_submit(referral=referral, actor=social_worker)
+    referral = drafting.referral_submit(referral=referral, actor=social_worker)
     referral = permission.search_endorse(referral=referral, actor=team_manager, comments="Yes")
     referral = permission.search_approve(referral=referral, actor=service_lead, comments="Yes")
-    referral = services.referral_qa_accept(referral=referral, actor=officer)
+    referral = brokerage.referral_qa_accept(referral=referral, actor=officer)
     permission.funding_approval_record(
         referral=referral,
         approved_by="Sunita Senior",

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from placements.roles import Role
-from referrals import services
+from referrals.drafting import services as drafting
 from referrals.models import ChronologyEntry, Referral
 
 pytestmark = pytest.mark.postgres
@@ -72,7 +72,7 @@ def refused(app: psycopg.Connection, sql: str) -> bool:
 
 def test_the_app_role_appends_to_the_chronology_and_cannot_alter_it(app_role, make_user):
     social_worker = make_user(Role.SOCIAL_WORKER)
-    referral = services.referral_start(social_worker=social_worker)
+    referral = drafting.referral_start(social_worker=social_worker)
     call_command("app_database_role", role=app_role, apply=True)
     with connect_as(app_role) as app:
         app.execute(

@@ -12,7 +12,7 @@ from placements.forms import GDSForm
 from placements.middleware import PERMISSIONS_POLICY, RequestSizeLimitMiddleware
 from placements.models import FieldChange, Team
 from placements.roles import Role
-from referrals import services
+from referrals.drafting import services as drafting
 from tests.journeys import complete_draft
 
 pytestmark = pytest.mark.django_db
@@ -54,9 +54,9 @@ def test_a_child_with_a_long_name_can_be_edited(make_user):
         if f.name not in {"id", "referral", "created_at"}
     }
     values.update(first_name="A" * 100, middle_names="B" * 200, last_name="C" * 100)
-    services.child_save(referral=referral, child=child, values=values, actor=social_worker)
+    drafting.child_save(referral=referral, child=child, values=values, actor=social_worker)
     values["health"] = "Asthma, well managed."
-    services.child_save(referral=referral, child=child, values=values, actor=social_worker)
+    drafting.child_save(referral=referral, child=child, values=values, actor=social_worker)
     labels = list(
         FieldChange.objects.filter(
             content_type=ContentType.objects.get_for_model(referral), object_id=referral.pk

@@ -10,7 +10,8 @@ from django.utils import timezone
 from placements.middleware import SESSION_LAST_SEEN
 from placements.roles import Role
 from placements.services import DomainError
-from referrals import services
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from referrals.models import ChronologyEntry, Referral
 from tests.journeys import approved, complete_draft, submitted
 
@@ -36,12 +37,12 @@ def officer(make_user):
 
 def referral_with(social_worker, *, kind=Referral.Kind.PLANNED, urgent=False, days=14):
     draft = complete_draft(social_worker)
-    services.referral_update_needs(
+    drafting.referral_update_needs(
         referral=draft,
         values={"kind": kind, "is_urgent": urgent, "date_needed": TODAY + dt.timedelta(days=days)},
         actor=social_worker,
     )
-    return services.referral_submit(referral=draft, actor=social_worker)
+    return drafting.referral_submit(referral=draft, actor=social_worker)
 
 
 def rows(client, **params):
@@ -57,7 +58,7 @@ def test_emergencies_first_then_priority_then_date_needed_then_oldest(
     sooner = referral_with(social_worker, days=5)
     emergency = referral_with(social_worker, kind=Referral.Kind.EMERGENCY, days=30)
     high = referral_with(social_worker, days=25)
-    services.referral_set_priority(referral=high, priority=Referral.Priority.HIGH, actor=duty_lead)
+    brokerage.referral_set_priority(referral=high, priority=Referral.Priority.HIGH, actor=duty_lead)
     same_day_older = referral_with(social_worker, days=5)
     complete_draft(social_worker)  # drafts never show
     client.force_login(duty_lead)
@@ -66,15 +67,15 @@ def test_emergencies_first_then_priority_then_date_needed_then_oldest(
 
 def test_each_filter(client, social_worker, duty_lead, officer):
     mine = referral_with(social_worker)
-    services.referral_assign(referral=mine, officer=officer, actor=duty_lead)
+    brokerage.referral_assign(referral=mine, officer=officer, actor=duty_lead)
     urgent = referral_with(social_worker, urgent=True)
     overdue = referral_with(social_worker)
-    services.referral_set_next_action(
+    brokerage.referral_set_next_action(
         referral=overdue, next_action="Chase", due=TODAY, actor=officer
     )
     Referral.objects.filter(pk=overdue.pk).update(next_action_due=TODAY - dt.timedelta(days=1))
     awaiting_qa = approved(social_worker)
-    returned = services.referral_qa_return(
+    returned = brokerage.referral_qa_return(
         referral=approved(social_worker), actor=officer, requests=["More"]
     )
     client.force_login(officer)
@@ -101,7 +102,7 @@ def test_a_page_uses_a_fixed_number_of_queries(client, social_worker, duty_lead)
     few = count()
     for n in range(12):
         referral = referral_with(social_worker, days=3 + n)
-        services.referral_set_next_action(
+        brokerage.referral_set_next_action(
             referral=referral, next_action="Call", due=TODAY, actor=duty_lead
         )
     assert count() == few
@@ -145,7 +146,7 @@ def test_each_row_says_when_its_referral_changed(client, social_worker, officer)
     before = _versions(client)
     assert set(before) == {str(first.pk), str(second.pk)}
     assert _versions(client) == before  # nothing changed, nothing to say
-    services.referral_set_next_action(
+    brokerage.referral_set_next_action(
         referral=second, next_action="Call Horizon", due=TODAY, actor=officer
     )
     after = _versions(client)
@@ -210,10 +211,10 @@ def test_duty_lead_assigns_and_sets_priority_officer_sets_next_action(
 def test_only_the_duty_lead_assigns(social_worker, officer, make_user):
     referral = referral_with(social_worker)
     with pytest.raises(DomainError):
-        services.referral_assign(referral=referral, officer=officer, actor=officer)
+        brokerage.referral_assign(referral=referral, officer=officer, actor=officer)
     duty_lead = make_user(Role.DUTY_LEAD, Role.BROKERAGE_OFFICER, team=None)
     with pytest.raises(DomainError, match="active brokerage officer"):
-        services.referral_assign(referral=referral, officer=social_worker, actor=duty_lead)
+        brokerage.referral_assign(referral=referral, officer=social_worker, actor=duty_lead)
 
 
 def test_officer_logs_a_call_in_the_chronology(client, social_worker, officer):

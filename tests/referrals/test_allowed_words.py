@@ -5,9 +5,9 @@ import pytest
 
 from placements.roles import Role
 from placements.services import DomainError
-from referrals import services
 from referrals.models import AllowedWord
-from referrals.pack import referral_redactor
+from referrals.pack import services as pack_services
+from referrals.pack.content import referral_redactor
 from tests.journeys import approved
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_an_allowed_word_never_lets_a_known_identifier_through(make_user):
     referral = approved(make_user(Role.SOCIAL_WORKER))
     child = referral.children.get()
     town = child.address.split("\n")[-1].split(",")[-1].strip()
-    services.allowed_word_add(word=town, reason="Mistake", actor=officer)
+    pack_services.allowed_word_add(word=town, reason="Mistake", actor=officer)
     redacted = referral_redactor(referral, people_style="relationship").redact(
         f"{child.first_name} lives in {town}."
     )
@@ -47,15 +47,15 @@ def test_an_allowed_word_never_lets_a_known_identifier_through(make_user):
 def test_a_persons_name_is_never_allowed_in_every_pack(make_user, word):
     officer = make_user(Role.BROKERAGE_OFFICER, team=None)
     with pytest.raises(DomainError, match="looks like a person's name"):
-        services.allowed_word_add(word=word, reason="A friend", actor=officer)
-    services.allowed_word_add(word="Hartwell Park", reason="A county park", actor=officer)
+        pack_services.allowed_word_add(word=word, reason="A friend", actor=officer)
+    pack_services.allowed_word_add(word="Hartwell Park", reason="A county park", actor=officer)
     with pytest.raises(DomainError, match="already allowed"):
-        services.allowed_word_add(word="hartwell  park", reason="Again", actor=officer)
+        pack_services.allowed_word_add(word="hartwell  park", reason="Again", actor=officer)
 
 
 def test_only_the_duty_lead_or_an_administrator_removes_a_word(client, make_user):
     officer = make_user(Role.BROKERAGE_OFFICER, team=None)
-    allowed = services.allowed_word_add(word="Greggs", reason="A bakery", actor=officer)
+    allowed = pack_services.allowed_word_add(word="Greggs", reason="A bakery", actor=officer)
     client.force_login(officer)
     assert client.post(f"/referrals/allowed-words/{allowed.pk}/remove/").status_code == 403
     assert AllowedWord.objects.filter(pk=allowed.pk).exists()

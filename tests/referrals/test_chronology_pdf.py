@@ -5,7 +5,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from placements.roles import Role
-from referrals import services
+from referrals.brokerage import services as brokerage
 from referrals.models import ChronologyEntry
 from tests.journeys import submitted
 
@@ -16,7 +16,7 @@ def test_officer_downloads_the_chronology_with_reference_and_page_numbers(client
     referral = submitted(make_user(Role.SOCIAL_WORKER))
     officer = client_for(Role.BROKERAGE_OFFICER, team=None)
     for n in range(60):  # enough to run onto more pages
-        services.referral_add_note(
+        brokerage.referral_add_note(
             referral=referral,
             kind=ChronologyEntry.Kind.CALL,
             text=f"Called provider {n}, no answer",

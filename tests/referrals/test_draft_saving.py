@@ -15,7 +15,7 @@ from django.utils import timezone
 from placements.models import FieldChange
 from placements.roles import Role
 from placements.services import DomainError
-from referrals import services
+from referrals.drafting import services as drafting
 from referrals.models import Referral
 from referrals.workflow import transition
 from tests.journeys import CHILD, child_form, complete_draft, needs, needs_form
@@ -44,7 +44,7 @@ def success(response) -> list[str]:
 
 @pytest.fixture
 def draft(social_worker_client):
-    return services.referral_start(social_worker=social_worker_client.user)
+    return drafting.referral_start(social_worker=social_worker_client.user)
 
 
 @pytest.fixture
@@ -239,7 +239,7 @@ def test_correcting_a_new_child_after_a_refusal_changes_that_child_not_a_second(
 def test_an_add_token_cannot_reach_another_referrals_child(social_worker_client, draft):
     first = social_worker_client.post(url("child-add", draft), child_form(postcode="nope"))
     token = first.context["adding"]
-    other = services.referral_start(social_worker=social_worker_client.user)
+    other = drafting.referral_start(social_worker=social_worker_client.user)
     social_worker_client.post(url("child-add", other), child_form(first_name="Mia", adding=token))
     assert draft.children.get().first_name == "Jayden"
     assert other.children.get().first_name == "Mia"
@@ -265,7 +265,7 @@ def test_changing_a_child_keeps_the_valid_answers_and_refuses_the_wrong_ones(
 def test_the_action_list_and_summary_cope_with_a_child_not_yet_complete(
     social_worker_client, draft
 ):
-    services.child_save(referral=draft, values={"first_name": "Jayden"}, actor=draft.social_worker)
+    drafting.child_save(referral=draft, values={"first_name": "Jayden"}, actor=draft.social_worker)
     assert draft.who == "J (age not given)"
     page = social_worker_client.get(url("submit", draft)).content.decode()
     assert "Jayden" in page and "Not given" in page
@@ -273,7 +273,7 @@ def test_the_action_list_and_summary_cope_with_a_child_not_yet_complete(
 
 def test_the_service_refuses_a_child_without_a_first_name(draft):
     with pytest.raises(DomainError, match="first name"):
-        services.child_save(referral=draft, values={"health": "Asthma"}, actor=draft.social_worker)
+        drafting.child_save(referral=draft, values={"health": "Asthma"}, actor=draft.social_worker)
     assert not draft.children.exists()
 
 
@@ -360,16 +360,16 @@ def test_the_profile_may_be_blank_in_a_draft_but_not_too_long(social_worker_clie
 
 def test_submit_is_refused_naming_each_missing_answer(social_worker_client, draft, placement_type):
     social_worker = social_worker_client.user
-    services.child_save(
+    drafting.child_save(
         referral=draft, values={"first_name": "Jayden", "health": "Asthma"}, actor=social_worker
     )
-    services.referral_update_needs(
+    drafting.referral_update_needs(
         referral=draft,
         values={"kind": "planned", "placement_type": placement_type},
         actor=social_worker,
     )
     with pytest.raises(DomainError) as refused:
-        services.referral_submit(referral=draft, actor=social_worker)
+        drafting.referral_submit(referral=draft, actor=social_worker)
     said = str(refused.value)
     assert "The child or children (Jayden: last name, date of birth" in said
     assert "What is needed (the date needed; the expected duration" in said
@@ -426,7 +426,7 @@ def test_a_returned_referral_saves_partly_and_its_chronology_says_what_changed(
     social_worker_client,
 ):
     social_worker = social_worker_client.user
-    referral = services.referral_submit(referral=complete_draft(social_worker), actor=social_worker)
+    referral = drafting.referral_submit(referral=complete_draft(social_worker), actor=social_worker)
     with transaction.atomic():
         transition(referral=referral, to=Referral.Status.RETURNED, actor=social_worker, text="More")
     child = referral.children.get()
@@ -437,7 +437,7 @@ def test_a_returned_referral_saves_partly_and_its_chronology_says_what_changed(
     changed = referral.chronology.last().text
     assert changed == "Changed: Jayden O'Brien: Health, Jayden O'Brien: Risks"
     with pytest.raises(DomainError, match="risks"):
-        services.referral_submit(referral=referral, actor=social_worker)
+        drafting.referral_submit(referral=referral, actor=social_worker)
 
 
 # --- Who may see and change a draft ----------------------------------------------------------
@@ -447,9 +447,9 @@ def test_another_teams_social_worker_cannot_save_any_part_of_the_draft(
     client_for, other_team, make_user, placement_type
 ):
     owner = make_user(Role.SOCIAL_WORKER)
-    referral = services.referral_start(social_worker=owner)
-    child = services.child_save(referral=referral, values={"first_name": "Jayden"}, actor=owner)
-    person = services.person_save(referral=referral, values={"full_name": "Kerry"}, actor=owner)
+    referral = drafting.referral_start(social_worker=owner)
+    child = drafting.child_save(referral=referral, values={"first_name": "Jayden"}, actor=owner)
+    person = drafting.person_save(referral=referral, values={"full_name": "Kerry"}, actor=owner)
     outsider = client_for(Role.SOCIAL_WORKER, team=other_team)
     posts = [
         (url("child-add", referral), child_form(first_name="Intruder")),
@@ -475,11 +475,11 @@ def test_another_teams_social_worker_cannot_save_any_part_of_the_draft(
 
 
 def test_the_draft_age_is_not_given_until_the_date_of_birth_is(draft):
-    child = services.child_save(
+    child = drafting.child_save(
         referral=draft, values={"first_name": "Mia"}, actor=draft.social_worker
     )
     assert child.age_text == "age not given" and child.age_words == "age not given"
-    child = services.child_save(
+    child = drafting.child_save(
         referral=draft,
         child=child,
         values={"date_of_birth": timezone.localdate() - dt.timedelta(days=400)},

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from placements.roles import Role
 from placements.services import DomainError
-from referrals import services
-from referrals.completeness import referral_missing_sections
+from referrals.drafting import services as drafting
+from referrals.drafting.completeness import referral_missing_sections
 from referrals.models import ChronologyEntry, PlacementType, Referral
 from referrals.workflow import ALLOWED, transition
 from tests.journeys import (
@@ -37,11 +37,11 @@ def social_worker(make_user):
 
 def test_start_needs_a_team(make_user):
     with pytest.raises(DomainError, match="in a team"):
-        services.referral_start(social_worker=make_user(Role.SOCIAL_WORKER, team=None))
+        drafting.referral_start(social_worker=make_user(Role.SOCIAL_WORKER, team=None))
 
 
 def test_a_new_draft_has_no_reference_and_a_chronology_entry(social_worker):
-    referral = services.referral_start(social_worker=social_worker)
+    referral = drafting.referral_start(social_worker=social_worker)
     assert referral.status == Status.DRAFT and referral.reference is None
     assert referral.team == social_worker.team
     assert [e.text for e in referral.chronology.all()] == ["Draft referral started"]
@@ -53,14 +53,14 @@ def test_a_new_draft_has_no_reference_and_a_chronology_entry(social_worker):
         (lambda r, a: r.children.all().delete(), "The child or children"),
         (lambda r, a: r.people.all().delete(), "People around the child"),
         (
-            lambda r, a: services.referral_update_needs(
+            lambda r, a: drafting.referral_update_needs(
                 referral=r, values={"location_restrictions": ""}, actor=a
             ),
             "What is needed",
         ),
         (lambda r, a: r.outcomes.all().delete(), "Desired outcomes"),
         (
-            lambda r, a: services.referral_update_profile(
+            lambda r, a: drafting.referral_update_profile(
                 referral=r, getting_to_know_me="  ", actor=a
             ),
             "Getting to know me",
@@ -71,14 +71,14 @@ def test_submit_refused_until_every_section_is_complete(social_worker, undo, sec
     referral = complete_draft(social_worker)
     undo(referral, social_worker)
     with pytest.raises(DomainError, match=section):
-        services.referral_submit(referral=referral, actor=social_worker)
+        drafting.referral_submit(referral=referral, actor=social_worker)
     referral.refresh_from_db()
     assert referral.status == Status.DRAFT
 
 
 def test_education_or_therapy_needs_details(social_worker):
     referral = complete_draft(social_worker)
-    referral = services.referral_update_needs(
+    referral = drafting.referral_update_needs(
         referral=referral, values={"therapy_needed": True}, actor=social_worker
     )
     assert referral_missing_sections(referral) == ["What is needed"]
@@ -86,7 +86,7 @@ def test_education_or_therapy_needs_details(social_worker):
 
 def test_sibling_group_must_say_whether_together(social_worker):
     referral = complete_draft(social_worker, children=2)
-    referral = services.referral_update_needs(
+    referral = drafting.referral_update_needs(
         referral=referral, values={"siblings": ""}, actor=social_worker
     )
     assert referral_missing_sections(referral) == ["What is needed"]
@@ -95,17 +95,17 @@ def test_sibling_group_must_say_whether_together(social_worker):
 def test_nobody_to_add_completes_the_people_section(social_worker):
     referral = complete_draft(social_worker)
     referral.people.all().delete()
-    referral = services.people_confirm_none(referral=referral, actor=social_worker)
+    referral = drafting.people_confirm_none(referral=referral, actor=social_worker)
     assert referral_missing_sections(referral) == []
 
 
 def test_outcomes_are_at_most_three_and_a_draft_may_have_none_yet(social_worker):
     referral = complete_draft(social_worker)
     with pytest.raises(DomainError):
-        services.outcomes_set(referral=referral, texts=["a", "b", "c", "d"], actor=social_worker)
-    services.outcomes_set(referral=referral, texts=["a", "b", "c"], actor=social_worker)
+        drafting.outcomes_set(referral=referral, texts=["a", "b", "c", "d"], actor=social_worker)
+    drafting.outcomes_set(referral=referral, texts=["a", "b", "c"], actor=social_worker)
     assert [o.text for o in referral.outcomes.all()] == ["a", "b", "c"]
-    services.outcomes_set(referral=referral, texts=[" ", ""], actor=social_worker)
+    drafting.outcomes_set(referral=referral, texts=[" ", ""], actor=social_worker)
     assert not referral.outcomes.exists()
     assert referral_missing_sections(referral) == ["Desired outcomes"]
 
@@ -136,18 +136,18 @@ def test_submit_gives_a_reference_records_it_and_emails_the_team_manager(
 def test_submitted_referral_cannot_be_edited(social_worker):
     referral = submitted(social_worker)
     with pytest.raises(DomainError, match="cannot be changed"):
-        services.referral_update_profile(
+        drafting.referral_update_profile(
             referral=referral, getting_to_know_me="x", actor=social_worker
         )
     with pytest.raises(DomainError):
-        services.child_save(referral=referral, values=CHILD, actor=social_worker)
+        drafting.child_save(referral=referral, values=CHILD, actor=social_worker)
 
 
 def test_edits_after_submission_are_in_the_chronology(social_worker):
     referral = submitted(social_worker)
     with transaction.atomic():
         transition(referral=referral, to=Status.RETURNED, actor=social_worker, text="Needs more")
-    services.referral_update_profile(
+    drafting.referral_update_profile(
         referral=referral, getting_to_know_me="More.", actor=social_worker
     )
     assert referral.chronology.last().text == "Changed: Getting to know me"
@@ -158,7 +158,7 @@ def test_edits_after_submission_are_in_the_chronology(social_worker):
 def test_every_transition_is_allowed_or_refused_as_the_table_says(
     social_worker, from_status, to_status
 ):
-    referral = services.referral_start(social_worker=social_worker)
+    referral = drafting.referral_start(social_worker=social_worker)
     Referral.objects.filter(pk=referral.pk).update(status=from_status)  # the state under test
     allowed = to_status in ALLOWED[from_status]
     with transaction.atomic():
@@ -175,19 +175,19 @@ def test_every_transition_is_allowed_or_refused_as_the_table_says(
 def test_withdraw_needs_a_reason_and_is_final(social_worker):
     referral = submitted(social_worker)
     with pytest.raises(DomainError, match="why"):
-        services.referral_withdraw(referral=referral, reason=" ", actor=social_worker)
-    referral = services.referral_withdraw(
+        drafting.referral_withdraw(referral=referral, reason=" ", actor=social_worker)
+    referral = drafting.referral_withdraw(
         referral=referral, reason="Family placement found", actor=social_worker
     )
     assert referral.status == Status.WITHDRAWN and referral.closed_at
     assert referral.chronology.last().text == "Withdrawn: Family placement found"
     with pytest.raises(DomainError):
-        services.referral_withdraw(referral=referral, reason="again", actor=social_worker)
+        drafting.referral_withdraw(referral=referral, reason="again", actor=social_worker)
 
 
 @pytest.mark.postgres
 def test_chronology_is_append_only_on_postgres(social_worker):
-    referral = services.referral_start(social_worker=social_worker)
+    referral = drafting.referral_start(social_worker=social_worker)
     entry = referral.chronology.get()
     for attempt in (
         lambda: ChronologyEntry.objects.filter(pk=entry.pk).update(text="rewritten"),
@@ -212,7 +212,7 @@ def test_social_worker_starts_a_referral_from_the_list(social_worker_client):
 
 
 def test_a_new_child_without_a_first_name_is_not_saved(social_worker_client):
-    referral = services.referral_start(social_worker=social_worker_client.user)
+    referral = drafting.referral_start(social_worker=social_worker_client.user)
     url = reverse("referrals:child-add", kwargs={"pk": referral.pk})
     response = social_worker_client.post(url, child_form(first_name=""))
     page = response.content.decode()
@@ -222,7 +222,7 @@ def test_a_new_child_without_a_first_name_is_not_saved(social_worker_client):
 
 
 def test_child_form_accepts_none_and_tidies_the_postcode(social_worker_client):
-    referral = services.referral_start(social_worker=social_worker_client.user)
+    referral = drafting.referral_start(social_worker=social_worker_client.user)
     url = reverse("referrals:child-add", kwargs={"pk": referral.pk})
     social_worker_client.post(url, child_form(postcode="le16zg", behaviours="None"))
     child = referral.children.get()
@@ -230,7 +230,7 @@ def test_child_form_accepts_none_and_tidies_the_postcode(social_worker_client):
 
 
 def test_needs_form_saves(social_worker_client):
-    referral = services.referral_start(social_worker=social_worker_client.user)
+    referral = drafting.referral_start(social_worker=social_worker_client.user)
     placement_type = needs()["placement_type"]
     url = reverse("referrals:needs", kwargs={"pk": referral.pk})
     response = social_worker_client.post(url, needs_form(placement_type, weekly_budget="4500.50"))
@@ -359,7 +359,7 @@ def test_withdrawal_by_brokerage_tells_the_social_worker(
     officer = make_user(Role.BROKERAGE_OFFICER, team=None)
     referral = submitted(social_worker)
     with django_capture_on_commit_callbacks(execute=True):
-        services.referral_withdraw(referral=referral, reason="Placed with family", actor=officer)
+        drafting.referral_withdraw(referral=referral, reason="Placed with family", actor=officer)
     assert [m.subject for m in mail.outbox if m.to == ["sw@council.example"]] == [
         f"Referral {referral.reference} has been withdrawn"
     ]
@@ -373,7 +373,7 @@ def test_withdrawal_by_the_social_worker_tells_the_assigned_officer(
     referral = submitted(social_worker)
     Referral.objects.filter(pk=referral.pk).update(assigned_officer=officer)
     with django_capture_on_commit_callbacks(execute=True):
-        services.referral_withdraw(referral=referral, reason="Staying home", actor=social_worker)
+        drafting.referral_withdraw(referral=referral, reason="Staying home", actor=social_worker)
     assert [m.to for m in mail.outbox] == [["officer@council.example"]]
 
 
@@ -413,7 +413,7 @@ def test_child_form_works_on_29_february(make_user):
     with time_machine.travel(dt.datetime(2028, 2, 29, 10, tzinfo=dt.UTC), tick=False):
         client = Client()
         client.force_login(social_worker)
-        referral = services.referral_start(social_worker=social_worker)
+        referral = drafting.referral_start(social_worker=social_worker)
         url = reverse("referrals:child-add", kwargs={"pk": referral.pk})
         response = client.post(url, child_form())
         assert response["Location"] == reverse("referrals:children", kwargs={"pk": referral.pk})

@@ -8,11 +8,14 @@ from django.urls import reverse
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
-from referrals import services
+from referrals.brokerage import services as brokerage
+from referrals.brokerage.selectors import action_list
+from referrals.drafting import services as drafting
 from referrals.models import ProviderRequest, Referral, SearchRound
+from referrals.pack import services as pack_services
 from referrals.permission import services as permission
-from referrals.selectors import action_list, referrals_waiting_for
-from referrals.services import search
+from referrals.search import rounds
+from referrals.selectors import referrals_waiting_for
 from tests.journeys import complete_draft, in_house_provider
 
 pytestmark = pytest.mark.django_db
@@ -39,17 +42,17 @@ def people(make_user):
 
 def emergency(people):
     draft = complete_draft(people["sw"])
-    services.referral_update_needs(
+    drafting.referral_update_needs(
         referral=draft, values={"kind": Referral.Kind.EMERGENCY}, actor=people["sw"]
     )
-    return services.referral_submit(referral=draft, actor=people["sw"])
+    return drafting.referral_submit(referral=draft, actor=people["sw"])
 
 
 def test_duty_lead_accepts_an_emergency_and_approvals_fall_due_next_working_day(people):
     # Friday 24 December 2027, 22:00: Christmas and Boxing Day fall at the weekend, so
     # the bank holidays are Monday 27 and Tuesday 28; the next working day is the 29th.
     with time_machine.travel(dt.datetime(2027, 12, 24, 22, 0, tzinfo=LONDON), tick=False):
-        referral = services.referral_emergency_accept(
+        referral = brokerage.referral_emergency_accept(
             referral=emergency(people), actor=people["duty"]
         )
     assert referral.status == Status.ACCEPTED
@@ -61,14 +64,14 @@ def test_duty_lead_accepts_an_emergency_and_approvals_fall_due_next_working_day(
 def test_only_the_duty_lead_and_only_for_emergencies(people):
     referral = emergency(people)
     with pytest.raises(DomainError):
-        services.referral_emergency_accept(referral=referral, actor=people["officer"])
-    planned = services.referral_submit(referral=complete_draft(people["sw"]), actor=people["sw"])
+        brokerage.referral_emergency_accept(referral=referral, actor=people["officer"])
+    planned = drafting.referral_submit(referral=complete_draft(people["sw"]), actor=people["sw"])
     with pytest.raises(DomainError):
-        services.referral_emergency_accept(referral=planned, actor=people["duty"])
+        brokerage.referral_emergency_accept(referral=planned, actor=people["duty"])
 
 
 def test_approvals_after_the_emergency_are_recorded_and_clear_the_flag(people):
-    referral = services.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
+    referral = brokerage.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
     assert [r.pk for r in referrals_waiting_for(people["tm"])] == [referral.pk]
     assert list(referrals_waiting_for(people["sl"])) == []
     referral = permission.search_endorse(referral=referral, actor=people["tm"], comments="Agreed")
@@ -82,7 +85,7 @@ def test_approvals_after_the_emergency_are_recorded_and_clear_the_flag(people):
 
 def test_outstanding_approvals_show_in_the_filter_and_go_overdue(client, people):
     with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=LONDON), tick=False):
-        referral = services.referral_emergency_accept(
+        referral = brokerage.referral_emergency_accept(
             referral=emergency(people), actor=people["duty"]
         )
     today = dt.date(2026, 11, 25)
@@ -112,8 +115,8 @@ def test_emergency_page_only_for_the_duty_lead(client, people):
 
 
 def test_a_withdrawn_emergency_owes_no_approvals(client, people):
-    referral = services.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
-    referral = services.referral_withdraw(
+    referral = brokerage.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
+    referral = drafting.referral_withdraw(
         referral=referral, reason="Returned home", actor=people["sw"]
     )
     assert referral.status == Status.WITHDRAWN and not referral.approvals_outstanding
@@ -125,16 +128,16 @@ def test_a_withdrawn_emergency_owes_no_approvals(client, people):
 
 def _searching_emergency(people):
     """An emergency the duty lead accepted, its pack released and the in-house round out."""
-    referral = services.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
-    pack = services.pack_prepare(referral=referral, actor=people["duty"])
+    referral = brokerage.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
+    pack = pack_services.pack_prepare(referral=referral, actor=people["duty"])
     for flag in pack.flags.filter(resolution="open"):
-        services.pack_flag_accept(flag=flag, reason="Safe to send", actor=people["duty"])
-    services.pack_release(resource_request=pack, actor=people["duty"])
+        pack_services.pack_flag_accept(flag=flag, reason="Safe to send", actor=people["duty"])
+    pack_services.pack_release(resource_request=pack, actor=people["duty"])
     in_house_provider()
-    (first,) = search.round_start(
+    (first,) = rounds.round_start(
         referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=people["duty"]
     )
-    search.round_send(search_round=first, actor=people["duty"])
+    rounds.round_send(search_round=first, actor=people["duty"])
     referral.refresh_from_db()
     return referral
 
@@ -161,13 +164,13 @@ def test_the_team_manager_returns_an_emergency_being_searched_and_the_search_sto
     returned = [m for m in outbox_messages() if m.key.startswith("referral_returned:")]
     assert returned and returned[0].to == [people["sw"].email]
     # Resubmitted, it is an emergency again, for the duty lead to accept again.
-    referral = services.referral_submit(referral=referral, actor=people["sw"])
-    referral = services.referral_emergency_accept(referral=referral, actor=people["duty"])
+    referral = drafting.referral_submit(referral=referral, actor=people["sw"])
+    referral = brokerage.referral_emergency_accept(referral=referral, actor=people["duty"])
     assert referral.status == Status.ACCEPTED and referral.approvals_outstanding
 
 
 def test_once_approved_an_emergency_is_no_longer_returned(people):
-    referral = services.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
+    referral = brokerage.referral_emergency_accept(referral=emergency(people), actor=people["duty"])
     referral = permission.search_endorse(referral=referral, actor=people["tm"], comments="Agreed")
     referral = permission.search_approve(referral=referral, actor=people["sl"], comments="Agreed")
     with pytest.raises(DomainError):
@@ -189,5 +192,5 @@ def test_an_emergency_alerts_the_duty_lead_and_the_inbox_at_submission(client, p
     assert "Emergency referral submitted" in page
     assert "duty lead and the brokerage inbox have been alerted now" in page
     # A planned referral alerts nobody in brokerage before its approvals.
-    services.referral_submit(referral=complete_draft(people["sw"]), actor=people["sw"])
+    drafting.referral_submit(referral=complete_draft(people["sw"]), actor=people["sw"])
     assert alerts.count() == 1

@@ -11,9 +11,11 @@ from placements.calendar import LONDON
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
-from referrals import services
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from referrals.models import ProviderRequest, Referral, SearchRound
-from referrals.services import search
+from referrals.pack import services as pack_services
+from referrals.search import rounds, scan
 from tests.journeys import complete_draft, in_house_provider, searchable
 
 pytestmark = pytest.mark.django_db
@@ -35,28 +37,28 @@ def people(make_user):
 def accepted_emergency(people) -> Referral:
     """Submitted as an emergency, accepted by the duty lead, its pack released."""
     draft = complete_draft(people["sw"])
-    services.referral_update_needs(
+    drafting.referral_update_needs(
         referral=draft, values={"kind": Referral.Kind.EMERGENCY}, actor=people["sw"]
     )
-    referral = services.referral_submit(referral=draft, actor=people["sw"])
-    referral = services.referral_emergency_accept(referral=referral, actor=people["duty"])
-    pack = services.pack_prepare(referral=referral, actor=people["duty"])
+    referral = drafting.referral_submit(referral=draft, actor=people["sw"])
+    referral = brokerage.referral_emergency_accept(referral=referral, actor=people["duty"])
+    pack = pack_services.pack_prepare(referral=referral, actor=people["duty"])
     for flag in pack.flags.filter(resolution="open"):
-        services.pack_flag_accept(flag=flag, reason="Safe to send", actor=people["duty"])
-    services.pack_release(resource_request=pack, actor=people["duty"])
+        pack_services.pack_flag_accept(flag=flag, reason="Safe to send", actor=people["duty"])
+    pack_services.pack_release(resource_request=pack, actor=people["duty"])
     in_house_provider()
     return referral
 
 
 def in_house_round(referral, actor) -> SearchRound:
-    (first,) = search.round_start(referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=actor)
+    (first,) = rounds.round_start(referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=actor)
     return first
 
 
 def test_an_emergency_round_is_due_in_four_working_hours_and_chased_at_half_time(people):
     referral = accepted_emergency(people)
     draft = in_house_round(referral, people["officer"])
-    sent = search.round_send(
+    sent = rounds.round_send(
         search_round=draft, actor=people["officer"], now=at(2026, 11, 27, 15, 0)
     )
     # Friday 15:00: two hours on Friday, two on Monday morning; chased at 17:00 Friday.
@@ -65,8 +67,8 @@ def test_an_emergency_round_is_due_in_four_working_hours_and_chased_at_half_time
     message = OutboxMessage.objects.get(key__startswith="provider_request:")
     assert "11:00 on Monday 30 November 2026" in message.body_text
     # The 15-minute scan chases at half-time, not a working day before.
-    assert search.chasers_send(now=at(2026, 11, 27, 16, 45)) == 0
-    assert search.chasers_send(now=at(2026, 11, 27, 17, 0)) == 1
+    assert scan.chasers_send(now=at(2026, 11, 27, 16, 45)) == 0
+    assert scan.chasers_send(now=at(2026, 11, 27, 17, 0)) == 1
     assert ProviderRequest.objects.get(round=sent).chased_at == at(2026, 11, 27, 17, 0)
 
 
@@ -74,7 +76,7 @@ def test_a_planned_round_is_still_due_in_working_days(people):
     referral = searchable(people["sw"], people["officer"])
     in_house_provider()
     draft = in_house_round(referral, people["officer"])
-    sent = search.round_send(search_round=draft, actor=people["officer"], now=at(2026, 11, 23, 10))
+    sent = rounds.round_send(search_round=draft, actor=people["officer"], now=at(2026, 11, 23, 10))
     assert sent.deadline_at == at(2026, 11, 30, 17)  # standard: five working days
 
 
@@ -82,16 +84,16 @@ def test_the_duty_lead_sets_the_hours_for_a_round(people):
     referral = accepted_emergency(people)
     draft = in_house_round(referral, people["duty"])
     with pytest.raises(DomainError, match="Only the duty lead"):
-        search.round_set_response_hours(search_round=draft, hours=2, actor=people["officer"])
+        rounds.round_set_response_hours(search_round=draft, hours=2, actor=people["officer"])
     with pytest.raises(DomainError, match="from 1 to 40"):
-        search.round_set_response_hours(search_round=draft, hours=0, actor=people["duty"])
-    search.round_set_response_hours(search_round=draft, hours=2, actor=people["duty"])
-    sent = search.round_send(search_round=draft, actor=people["duty"], now=at(2026, 11, 23, 10))
+        rounds.round_set_response_hours(search_round=draft, hours=0, actor=people["duty"])
+    rounds.round_set_response_hours(search_round=draft, hours=2, actor=people["duty"])
+    sent = rounds.round_send(search_round=draft, actor=people["duty"], now=at(2026, 11, 23, 10))
     assert (sent.deadline_at, sent.chase_at) == (at(2026, 11, 23, 12), at(2026, 11, 23, 11))
     # Only an emergency's rounds are answered in hours.
     planned = searchable(people["sw"], people["officer"])
     with pytest.raises(DomainError, match="Only an emergency"):
-        search.round_set_response_hours(
+        rounds.round_set_response_hours(
             search_round=in_house_round(planned, people["duty"]), hours=2, actor=people["duty"]
         )
 
@@ -125,7 +127,7 @@ def test_the_open_round_shows_the_time_and_an_emergency_extends_to_a_time(client
     referral = accepted_emergency(people)
     draft = in_house_round(referral, people["duty"])
     with time_machine.travel(at(2026, 11, 23, 10), tick=False):
-        sent = search.round_send(search_round=draft, actor=people["duty"])
+        sent = rounds.round_send(search_round=draft, actor=people["duty"])
         client.force_login(people["duty"])
         url = reverse("referrals:round", kwargs={"pk": referral.pk, "round_pk": sent.pk})
         page = client.get(url).content.decode()

@@ -4,8 +4,8 @@ import pytest
 
 from placements.models import PeopleInPack
 from placements.roles import Role
-from referrals import services
-from referrals.pack import build_pack, postcode_district
+from referrals.drafting import services as drafting
+from referrals.pack.content import build_pack, postcode_district
 from tests.journeys import CHILD, complete_draft
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def referral(make_user):
     social_worker = make_user(Role.SOCIAL_WORKER)
     referral = complete_draft(social_worker)
-    services.referral_update_profile(
+    drafting.referral_update_profile(
         referral=referral,
         getting_to_know_me=(
             "I'm Jayden but everyone calls me Jay. Kerry O'Brien (Mum) phones me on "
@@ -25,7 +25,7 @@ def referral(make_user):
         ),
         actor=social_worker,
     )
-    return services.referral_submit(referral=referral, actor=social_worker)
+    return drafting.referral_submit(referral=referral, actor=social_worker)
 
 
 def test_the_pack_has_no_identifier_of_the_child_or_the_people(referral):
@@ -60,9 +60,9 @@ def test_people_as_initials_when_the_council_says_so(referral):
 
 def test_babies_ages_are_in_months(make_user):
     social_worker = make_user(Role.SOCIAL_WORKER)
-    referral = services.referral_start(social_worker=social_worker)
+    referral = drafting.referral_start(social_worker=social_worker)
     born = dt.date.today() - dt.timedelta(days=200)
-    services.child_save(
+    drafting.child_save(
         referral=referral, values={**CHILD, "date_of_birth": born}, actor=social_worker
     )
     assert build_pack(referral).children[0].age.endswith("months")

@@ -4,8 +4,10 @@ import pytest
 
 from placements.roles import Role
 from placements.services import DomainError
-from referrals import services
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from referrals.models import AllowedWord, PackFlag, ResourceRequest
+from referrals.pack import services as pack_services
 from tests.journeys import approved
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +23,15 @@ def officer(make_user):
 def referral(make_user):
     social_worker = make_user(Role.SOCIAL_WORKER)
     referral = approved(social_worker)
-    services.referral_qa_return(
+    brokerage.referral_qa_return(
         referral=referral,
         actor=make_user(Role.BROKERAGE_OFFICER),
         requests=["Add who he plays with"],
     )
-    services.referral_update_profile(
+    drafting.referral_update_profile(
         referral=referral, getting_to_know_me=PROFILE, actor=social_worker
     )
-    return services.referral_submit(referral=referral, actor=social_worker, response="Added")
+    return drafting.referral_submit(referral=referral, actor=social_worker, response="Added")
 
 
 def _child_values(child):
@@ -44,7 +46,7 @@ def profile_of(request):
 
 
 def test_prepare_stores_the_anonymised_pack_and_what_to_check(referral, officer):
-    request = services.pack_prepare(referral=referral, actor=officer)
+    request = pack_services.pack_prepare(referral=referral, actor=officer)
     assert request.version == 1 and request.status == ResourceRequest.Status.CHECKING
     assert profile_of(request) == "JO plays football with Tyler at Hartwell Park. Mum takes him."
     # A place's name is one word to check, and each flag says why.
@@ -56,12 +58,12 @@ def test_prepare_stores_the_anonymised_pack_and_what_to_check(referral, officer)
 
 
 def test_release_waits_for_every_flag(referral, officer):
-    request = services.pack_prepare(referral=referral, actor=officer)
+    request = pack_services.pack_prepare(referral=referral, actor=officer)
     with pytest.raises(DomainError, match="2 words still to check"):
-        services.pack_release(resource_request=request, actor=officer)
+        pack_services.pack_release(resource_request=request, actor=officer)
     # Rewriting the passage resolves the words taken out; an officer cannot put a
     # known name back in, because the passage is redacted again.
-    request = services.pack_edit_text(
+    request = pack_services.pack_edit_text(
         resource_request=request,
         key="profile",
         text="Jayden plays football with a friend at a local park. Kerry takes him.",
@@ -70,17 +72,17 @@ def test_release_waits_for_every_flag(referral, officer):
     assert profile_of(request) == "JO plays football with a friend at a local park. Mum takes him."
     flags = {f.word: f.resolution for f in request.flags.all()}
     assert flags == {w: PackFlag.Resolution.CHANGED for w in ("Hartwell Park", "Tyler")}
-    released = services.pack_release(resource_request=request, actor=officer)
+    released = pack_services.pack_release(resource_request=request, actor=officer)
     assert released.status == ResourceRequest.Status.RELEASED
     assert referral.chronology.last().text == "Anonymised pack version 1 checked and released"
 
 
 def test_accepting_a_word_needs_a_reason(referral, officer):
-    request = services.pack_prepare(referral=referral, actor=officer)
+    request = pack_services.pack_prepare(referral=referral, actor=officer)
     flag = request.flags.get(word="Tyler")
     with pytest.raises(DomainError, match="why"):
-        services.pack_flag_accept(flag=flag, reason=" ", actor=officer)
-    services.pack_flag_accept(flag=flag, reason="Tyler is his dog", actor=officer)
+        pack_services.pack_flag_accept(flag=flag, reason=" ", actor=officer)
+    pack_services.pack_flag_accept(flag=flag, reason="Tyler is his dog", actor=officer)
     flag.refresh_from_db()
     assert (flag.resolution, flag.reason, flag.resolved_by) == (
         PackFlag.Resolution.ACCEPTED,
@@ -92,60 +94,60 @@ def test_accepting_a_word_needs_a_reason(referral, officer):
 def test_a_word_in_many_passages_is_one_flag_and_an_allowed_word_is_not_flagged_again(
     referral, officer
 ):
-    services.referral_qa_return(referral=referral, actor=officer, requests=["Health?"])
+    brokerage.referral_qa_return(referral=referral, actor=officer, requests=["Health?"])
     child = referral.children.get()
-    services.child_save(
+    drafting.child_save(
         referral=referral,
         child=child,
         values={**_child_values(child), "health": "Sees the nurse at Hartwell Park clinic."},
         actor=referral.social_worker,
     )
-    services.referral_submit(referral=referral, actor=referral.social_worker, response="Added")
-    request = services.pack_prepare(referral=referral, actor=officer)
+    drafting.referral_submit(referral=referral, actor=referral.social_worker, response="Added")
+    request = pack_services.pack_prepare(referral=referral, actor=officer)
     park = request.flags.get(word="Hartwell Park")
     assert set(park.label.split("; ")) == {"Getting to know me", "JO: health"}
-    services.pack_flag_accept(
+    pack_services.pack_flag_accept(
         flag=park, reason="A county park everyone knows", actor=officer, remember=True
     )
     assert AllowedWord.objects.get().word == "Hartwell Park"
-    again = services.pack_prepare(referral=referral, actor=officer)
+    again = pack_services.pack_prepare(referral=referral, actor=officer)
     assert list(again.flags.values_list("word", flat=True)) == ["Tyler"]
 
 
 def test_a_changed_referral_means_preparing_again(referral, officer, make_user):
-    request = services.pack_prepare(referral=referral, actor=officer)
+    request = pack_services.pack_prepare(referral=referral, actor=officer)
     for flag in request.flags.all():
-        services.pack_flag_accept(flag=flag, reason="Checked", actor=officer)
+        pack_services.pack_flag_accept(flag=flag, reason="Checked", actor=officer)
     # Brokerage asks for more; the social worker changes the referral and sends it back.
-    services.referral_qa_return(referral=referral, actor=officer, requests=["Which school?"])
-    services.referral_update_profile(
+    brokerage.referral_qa_return(referral=referral, actor=officer, requests=["Which school?"])
+    drafting.referral_update_profile(
         referral=referral,
         getting_to_know_me=PROFILE + " I go to a big school.",
         actor=referral.social_worker,
     )
-    services.referral_submit(referral=referral, actor=referral.social_worker, response="Done")
+    drafting.referral_submit(referral=referral, actor=referral.social_worker, response="Done")
     with pytest.raises(DomainError, match="changed since this pack was prepared"):
-        services.pack_release(resource_request=request, actor=officer)
-    again = services.pack_prepare(referral=referral, actor=officer)
+        pack_services.pack_release(resource_request=request, actor=officer)
+    again = pack_services.pack_prepare(referral=referral, actor=officer)
     request.refresh_from_db()
     assert again.version == 2 and request.status == ResourceRequest.Status.SUPERSEDED
     with pytest.raises(DomainError, match="no longer being checked"):
-        services.pack_release(resource_request=request, actor=officer)
+        pack_services.pack_release(resource_request=request, actor=officer)
 
 
 def test_a_word_changed_away_and_typed_back_is_to_check_again(referral, officer):
-    request = services.pack_prepare(referral=referral, actor=officer)
-    services.pack_flag_accept(
+    request = pack_services.pack_prepare(referral=referral, actor=officer)
+    pack_services.pack_flag_accept(
         flag=request.flags.get(word="Hartwell Park"), reason="A county park", actor=officer
     )
-    request = services.pack_edit_text(
+    request = pack_services.pack_edit_text(
         resource_request=request,
         key="profile",
         text="JO plays football. Mum takes him.",
         actor=officer,
     )
     assert request.flags.get(word="Tyler").resolution == PackFlag.Resolution.CHANGED
-    request = services.pack_edit_text(
+    request = pack_services.pack_edit_text(
         resource_request=request,
         key="profile",
         text="JO plays football with Tyler at Hartwell Park. Mum takes him.",
@@ -156,13 +158,13 @@ def test_a_word_changed_away_and_typed_back_is_to_check_again(referral, officer)
         request.flags.filter(resolution=PackFlag.Resolution.OPEN).values_list("word", flat=True)
     ) == ["Tyler"]
     with pytest.raises(DomainError, match="1 word still to check"):
-        services.pack_release(resource_request=request, actor=officer)
+        pack_services.pack_release(resource_request=request, actor=officer)
 
 
 def test_a_persons_name_cannot_be_allowed_in_every_pack_from_a_flag(referral, officer):
-    request = services.pack_prepare(referral=referral, actor=officer)
+    request = pack_services.pack_prepare(referral=referral, actor=officer)
     tyler = request.flags.get(word="Tyler")
     with pytest.raises(DomainError, match="looks like a person's name"):
-        services.pack_flag_accept(flag=tyler, reason="His dog", actor=officer, remember=True)
+        pack_services.pack_flag_accept(flag=tyler, reason="His dog", actor=officer, remember=True)
     tyler.refresh_from_db()
     assert tyler.resolution == PackFlag.Resolution.OPEN and not AllowedWord.objects.exists()

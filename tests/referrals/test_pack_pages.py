@@ -5,8 +5,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from placements.roles import Role
-from referrals import services
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from referrals.models import ResourceRequest
+from referrals.pack import services as pack_services
 from tests.journeys import approved
 from tests.referrals.test_pack_checking import PROFILE
 
@@ -18,12 +20,12 @@ def referral(make_user):
     social_worker = make_user(Role.SOCIAL_WORKER)
     referral = approved(social_worker)
     officer = make_user(Role.BROKERAGE_OFFICER, team=None)
-    services.referral_qa_return(referral=referral, actor=officer, requests=["More"])
-    services.referral_update_profile(
+    brokerage.referral_qa_return(referral=referral, actor=officer, requests=["More"])
+    drafting.referral_update_profile(
         referral=referral, getting_to_know_me=PROFILE, actor=social_worker
     )
-    referral = services.referral_submit(referral=referral, actor=social_worker, response="Done")
-    return services.referral_qa_accept(referral=referral, actor=officer)
+    referral = drafting.referral_submit(referral=referral, actor=social_worker, response="Done")
+    return brokerage.referral_qa_accept(referral=referral, actor=officer)
 
 
 def test_officer_checks_and_releases_the_pack_on_the_page(client_for, referral):
@@ -72,7 +74,7 @@ def test_release_refused_while_words_are_open(client_for, referral):
 
 
 def test_others_cannot_see_or_change_the_pack(client_for, referral):
-    services.pack_prepare(
+    pack_services.pack_prepare(
         referral=referral,
         actor=referral.assigned_officer or client_for(Role.BROKERAGE_OFFICER, team=None).user,
     )

@@ -6,7 +6,7 @@ import pytest
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue
-from referrals.pack import provider_email_check
+from referrals.pack.content import provider_email_check
 from tests.journeys import approved
 from tests.providers.factories import ProviderFactory
 

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from placements.calendar import LONDON
-from referrals import services
+from referrals.drafting import services as drafting
 from referrals.models import LinkOpening, ProviderAnswer
-from referrals.services import answers
+from referrals.search import answers
 from tests.journeys import sent_round
 from tests.referrals.conftest import links_in_outbox
 
@@ -116,7 +116,7 @@ def test_the_link_reads_in_the_grace_period_then_expires(client, first):
 def test_a_revoked_link_for_a_withdrawn_referral_shows_the_plain_page(client, first, social_worker):
     request, token = first
     with time_machine.travel(MONDAY, tick=False):
-        services.referral_withdraw(
+        drafting.referral_withdraw(
             referral=request.round.referral, reason="Going home", actor=social_worker
         )
         response = page(client, token)

@@ -18,12 +18,13 @@ from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
 from providers.models import Provider
-from referrals import services
 from referrals.anonymise.text import fold
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from referrals.models import ProviderRequest, ResourceRequest, SearchRound
-from referrals.pack import refuse_identifiers
+from referrals.pack.content import refuse_identifiers
 from referrals.permission import services as permission
-from referrals.services import search
+from referrals.search import rounds
 from tests import journeys
 from tests.journeys import chosen, in_house_provider, offers_in, placed
 from tests.providers.factories import ProviderFactory
@@ -107,23 +108,23 @@ def page_text(content: bytes) -> str:
 
 def hard_referral(social_worker, officer, team_manager, service_lead):
     """Drafted, submitted, endorsed, approved and accepted, all through the services."""
-    referral = services.referral_start(social_worker=social_worker)
-    services.child_save(referral=referral, values=CHILD, actor=social_worker)
+    referral = drafting.referral_start(social_worker=social_worker)
+    drafting.child_save(referral=referral, values=CHILD, actor=social_worker)
     for name, relationship in PEOPLE:
-        services.person_save(
+        drafting.person_save(
             referral=referral,
             values={"full_name": name, "relationship": relationship, "notes": ""},
             actor=social_worker,
         )
-    services.referral_update_needs(referral=referral, values=journeys.needs(), actor=social_worker)
-    services.outcomes_set(referral=referral, texts=["Stays at her school"], actor=social_worker)
-    services.referral_update_profile(
+    drafting.referral_update_needs(referral=referral, values=journeys.needs(), actor=social_worker)
+    drafting.outcomes_set(referral=referral, texts=["Stays at her school"], actor=social_worker)
+    drafting.referral_update_profile(
         referral=referral, getting_to_know_me=PROFILE, actor=social_worker
     )
-    referral = services.referral_submit(referral=referral, actor=social_worker)
+    referral = drafting.referral_submit(referral=referral, actor=social_worker)
     referral = permission.search_endorse(referral=referral, actor=team_manager, comments="Endorsed")
     referral = permission.search_approve(referral=referral, actor=service_lead, comments="Approved")
-    return services.referral_qa_accept(referral=referral, actor=officer)
+    return brokerage.referral_qa_accept(referral=referral, actor=officer)
 
 
 def emails_to(provider: Provider) -> list[OutboxMessage]:
@@ -167,9 +168,9 @@ def test_nothing_identifying_reaches_the_provider_from_pack_to_feedback(make_use
     # An answer naming the child is refused, and so is one with a name and a place the
     # pack would flag; a plain answer goes to every provider in the round.
     with pytest.raises(DomainError, match="names the child"):
-        search.question_answer(question=question, answer="Tsz Ching's nan visits", actor=officer)
+        rounds.question_answer(question=question, answer="Tsz Ching's nan visits", actor=officer)
     with pytest.raises(DomainError, match="may identify someone") as flagged:
-        search.question_answer(
+        rounds.question_answer(
             question=question,
             answer="Maddox, her brother, visits on Sundays at Braunstone.",
             actor=officer,
@@ -177,7 +178,7 @@ def test_nothing_identifying_reaches_the_provider_from_pack_to_feedback(make_use
     assert "Maddox" in str(flagged.value) and "Braunstone" in str(flagged.value)
     question.refresh_from_db()
     assert not question.answered_at
-    search.question_answer(
+    rounds.question_answer(
         question=question, answer="Her brother visits on Sundays.", actor=officer
     )
     answered = OutboxMessage.objects.filter(key__startswith="provider_question_answered:")

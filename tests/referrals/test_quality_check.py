@@ -4,8 +4,9 @@ from django.urls import reverse
 
 from placements.roles import Role
 from placements.services import DomainError
-from referrals import services
-from referrals.completeness import qa_checklist
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
+from referrals.drafting.completeness import qa_checklist
 from referrals.models import Referral
 from tests.journeys import approved
 
@@ -28,7 +29,7 @@ def test_officer_accepts_onto_the_action_list(
 ):
     referral = approved(social_worker)
     with django_capture_on_commit_callbacks(execute=True):
-        referral = services.referral_qa_accept(referral=referral, actor=officer, take_it=True)
+        referral = brokerage.referral_qa_accept(referral=referral, actor=officer, take_it=True)
     assert referral.status == Status.ACCEPTED
     assert referral.assigned_officer == officer and referral.accepted_at
     assert (
@@ -39,19 +40,19 @@ def test_officer_accepts_onto_the_action_list(
 
 def test_rounds_of_questions_are_all_kept(social_worker, officer):
     referral = approved(social_worker)
-    referral = services.referral_qa_return(
+    referral = brokerage.referral_qa_return(
         referral=referral, actor=officer, requests=["Add the school's view", "", "Budget?"]
     )
     assert referral.status == Status.QA_RETURNED
     with pytest.raises(DomainError, match="Say what you have changed"):
-        services.referral_submit(referral=referral, actor=social_worker)
-    referral = services.referral_submit(
+        drafting.referral_submit(referral=referral, actor=social_worker)
+    referral = drafting.referral_submit(
         referral=referral, actor=social_worker, response="Added both"
     )
     # Back with brokerage, not the team manager again.
     assert referral.status == Status.APPROVED
-    referral = services.referral_qa_return(referral=referral, actor=officer, requests=["More"])
-    referral = services.referral_submit(referral=referral, actor=social_worker, response="Done")
+    referral = brokerage.referral_qa_return(referral=referral, actor=officer, requests=["More"])
+    referral = drafting.referral_submit(referral=referral, actor=social_worker, response="Done")
     rounds = list(referral.qa_rounds.all())
     assert [r.requests for r in rounds] == [["Add the school's view", "Budget?"], ["More"]]
     assert [r.response for r in rounds] == ["Added both", "Done"]
@@ -60,17 +61,19 @@ def test_rounds_of_questions_are_all_kept(social_worker, officer):
 
 def test_return_needs_a_request(social_worker, officer):
     with pytest.raises(DomainError, match="at least one"):
-        services.referral_qa_return(referral=approved(social_worker), actor=officer, requests=[" "])
+        brokerage.referral_qa_return(
+            referral=approved(social_worker), actor=officer, requests=[" "]
+        )
 
 
 def test_only_brokerage_checks_and_only_when_waiting(social_worker, officer, make_user):
     referral = approved(social_worker)
     with pytest.raises(DomainError):
-        services.referral_qa_accept(referral=referral, actor=make_user(Role.TEAM_MANAGER))
-    services.referral_qa_accept(referral=referral, actor=officer)
+        brokerage.referral_qa_accept(referral=referral, actor=make_user(Role.TEAM_MANAGER))
+    brokerage.referral_qa_accept(referral=referral, actor=officer)
     referral.refresh_from_db()
     with pytest.raises(DomainError):  # twice
-        services.referral_qa_accept(referral=referral, actor=officer)
+        brokerage.referral_qa_accept(referral=referral, actor=officer)
 
 
 def test_checklist_flags_a_thin_profile_and_missing_funding(social_worker):
@@ -97,7 +100,7 @@ def test_quality_check_page_accept_and_return(client, social_worker, officer):
 
 
 def test_social_worker_sees_exactly_what_was_asked_and_answers(client, social_worker, officer):
-    referral = services.referral_qa_return(
+    referral = brokerage.referral_qa_return(
         referral=approved(social_worker), actor=officer, requests=["Add the school's view"]
     )
     client.force_login(social_worker)

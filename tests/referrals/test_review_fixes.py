@@ -7,7 +7,7 @@ from django.urls import reverse
 from placements.middleware import SESSION_LAST_SEEN
 from placements.models import FieldChange
 from placements.roles import Role
-from referrals import services
+from referrals.drafting import services as drafting
 from referrals.permission import services as permission
 from tests.journeys import CHILD, complete_draft, submitted
 
@@ -18,7 +18,7 @@ def test_renaming_a_child_reads_as_one_change_with_old_and_new(make_user):
     social_worker = make_user(Role.SOCIAL_WORKER)
     referral = complete_draft(social_worker)
     child = referral.children.get()
-    services.child_save(
+    drafting.child_save(
         referral=referral, child=child, values={**CHILD, "first_name": "Jay"}, actor=social_worker
     )
     changes = FieldChange.objects.filter(object_id=referral.pk, field__contains="First name")
@@ -69,6 +69,6 @@ def test_messages_naming_a_child_stay_out_of_cookies(social_worker_client):
 
 def test_referral_list_pages_keep_the_status_filter(social_worker_client):
     for _ in range(26):
-        services.referral_start(social_worker=social_worker_client.user)
+        drafting.referral_start(social_worker=social_worker_client.user)
     page = social_worker_client.get(reverse("referrals:list"), {"status": "draft"})
     assert b"?status=draft&amp;page=2" in page.content

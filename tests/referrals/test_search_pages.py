@@ -10,8 +10,8 @@ from placements.calendar import LONDON
 from placements.models import CouncilSettings
 from placements.roles import Role
 from referrals.models import SearchRound
-from referrals.search import round_selection
-from referrals.services import answers, search
+from referrals.search import answers, rounds, scan
+from referrals.search.rules import round_selection
 from tests.journeys import searchable, sent_round
 from tests.referrals.test_search_rounds import offer_values
 
@@ -67,7 +67,7 @@ def test_an_officer_starts_chooses_and_sends_a_round_from_the_pages(signed_in, r
 
 def test_filters_apply_from_the_round_page(signed_in, ready, officer):
     sent_round(ready, officer, kind=SearchRound.Kind.IN_HOUSE)
-    (draft,) = search.round_start(referral=ready, kind="framework", actor=officer)
+    (draft,) = rounds.round_start(referral=ready, kind="framework", actor=officer)
     assert draft.criteria["tier"] == "1"  # external rounds start inside the boundary
     refused = signed_in.post(round_url(draft), {"action": "filter", "tier": "2", "cleared": "on"})
     assert "needs the social worker&#x27;s agreement" in refused.content.decode()
@@ -152,7 +152,7 @@ def test_the_action_list_shows_the_deadline_and_filters_on_it(signed_in, ready, 
         waiting = signed_in.get(reverse("referrals:action-list"), {"show": "awaiting_providers"})
         assert ready.reference in waiting.content.decode()
     with time_machine.travel(dt.datetime(2026, 11, 30, 17, tzinfo=LONDON), tick=False):
-        search.rounds_close_due()
+        scan.rounds_close_due()
         none = signed_in.get(reverse("referrals:action-list"), {"show": "awaiting_providers"})
         assert ready.reference not in none.content.decode()
 

@@ -15,10 +15,12 @@ from pypdf import PdfReader
 
 from placements.models import OutboxMessage
 from placements.roles import Role
-from referrals import services
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from referrals.models import PackFlag, SearchRound
+from referrals.pack import services as pack_services
 from referrals.pdf import pack_pdf
-from referrals.services import search
+from referrals.search import rounds
 from tests import journeys
 from tests.journeys import approved, in_house_provider
 from tests.placements.factories import UserFactory
@@ -35,14 +37,14 @@ class Rollback(Exception):
 
 def provider_texts(referral, officer) -> dict[str, str]:
     """Everything a provider could read about this referral, by where it appears."""
-    pack = services.pack_prepare(referral=referral, actor=officer)
+    pack = pack_services.pack_prepare(referral=referral, actor=officer)
     for flag in pack.flags.filter(resolution=PackFlag.Resolution.OPEN):
-        services.pack_flag_accept(flag=flag, reason="Checked", actor=officer)
-    services.pack_release(resource_request=pack, actor=officer)
-    (in_house,) = search.round_start(
+        pack_services.pack_flag_accept(flag=flag, reason="Checked", actor=officer)
+    pack_services.pack_release(resource_request=pack, actor=officer)
+    (in_house,) = rounds.round_start(
         referral=referral, kind=SearchRound.Kind.IN_HOUSE, actor=officer
     )
-    search.round_send(search_round=in_house, actor=officer)
+    rounds.round_send(search_round=in_house, actor=officer)
     email = OutboxMessage.objects.get(key__startswith="provider_request:")
     token = LINK.search(email.body_text).group(1)
     page = Client().get(f"/respond/{token}/").content.decode()
@@ -105,22 +107,22 @@ def test_no_identifier_reaches_a_provider(team, child, people, road, postcode, d
             finally:
                 journeys.CHILD.clear()
                 journeys.CHILD.update(original)
-            referral = services.referral_qa_return(
+            referral = brokerage.referral_qa_return(
                 referral=referral, actor=officer, requests=["Tell us who visits"]
             )
             for name, relation in people:
-                services.person_save(
+                drafting.person_save(
                     referral=referral,
                     values={"full_name": name, "relationship": relation, "notes": ""},
                     actor=social_worker,
                 )
-            services.referral_update_profile(
+            drafting.referral_update_profile(
                 referral=referral, getting_to_know_me=profile, actor=social_worker
             )
-            referral = services.referral_submit(
+            referral = drafting.referral_submit(
                 referral=referral, actor=social_worker, response="Added"
             )
-            referral = services.referral_qa_accept(referral=referral, actor=officer)
+            referral = brokerage.referral_qa_accept(referral=referral, actor=officer)
             texts = provider_texts(referral, officer)
             raise Rollback
     except Rollback:

@@ -26,7 +26,7 @@ from placements import tasks
 from placements.models import OutboxMessage
 from placements.roles import Role
 from referrals.models import SearchRound
-from referrals.services import search
+from referrals.search import rounds
 from tests.conftest import _missing
 from tests.journeys import ensure_placement_types, in_house_provider, searchable, sent_round
 from tests.providers.factories import ProviderFactory
@@ -58,7 +58,7 @@ def draft_round(make_user, officer):
     in_house_provider()
     sent_round(referral, officer, kind=SearchRound.Kind.IN_HOUSE)
     providers = [ProviderFactory() for _ in range(PROVIDERS)]
-    (draft,) = search.round_start(referral=referral, kind=SearchRound.Kind.FRAMEWORK, actor=officer)
+    (draft,) = rounds.round_start(referral=referral, kind=SearchRound.Kind.FRAMEWORK, actor=officer)
     draft.expected = sorted(address for p in providers for address in p.referral_emails)
     return draft
 
@@ -165,7 +165,7 @@ def test_worker_killed_mid_round_then_swept_sends_each_once(draft_round, officer
         CeleryWorker(smtp_port=sink.port, env=SHORT_CLAIMS) as worker,
         publishing(),
     ):
-        search.round_send(search_round=draft_round, actor=officer)
+        rounds.round_send(search_round=draft_round, actor=officer)
         wait_for(
             lambda: len(sink.messages) == pass_first and sink.handler.held == worker.concurrency,
             timeout=30,
@@ -222,7 +222,7 @@ def test_redis_down_when_the_round_is_sent_then_swept_sends_each_once(draft_roun
             broker.stop()
             # The after-commit dispatch cannot reach Redis; the send still succeeds.
             with publishing(broker.url):
-                search.round_send(search_round=draft_round, actor=officer)
+                rounds.round_send(search_round=draft_round, actor=officer)
         finally:
             broker.start()
         draft_round.refresh_from_db()
@@ -256,7 +256,7 @@ def test_redis_restarted_mid_round_then_swept_sends_each_once(draft_round, offic
         CeleryWorker(smtp_port=sink.port, broker_url=broker.url, env=SHORT_CLAIMS) as worker,
         publishing(broker.url),
     ):
-        search.round_send(search_round=draft_round, actor=officer)
+        rounds.round_send(search_round=draft_round, actor=officer)
         wait_for(
             lambda: len(sink.messages) == pass_first and sink.handler.held == worker.concurrency,
             timeout=30,
@@ -290,7 +290,7 @@ def test_smtp_refusing_for_a_while_is_retried_until_each_is_sent_once(draft_roun
         CeleryWorker(smtp_port=sink.port) as worker,
         publishing(),
     ):
-        search.round_send(search_round=draft_round, actor=officer)
+        rounds.round_send(search_round=draft_round, actor=officer)
         assert_each_provider_once(sink, draft_round, worker, timeout=60)
     assert sink.handler.refused == refusals
     messages = round_messages(draft_round)

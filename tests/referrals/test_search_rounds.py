@@ -11,9 +11,9 @@ from placements.calendar import LONDON
 from placements.links import token_hash
 from placements.models import OutboxMessage
 from placements.services import SENT_SENSITIVE_BODY, DomainError, outbox_deliver
-from referrals import services
+from referrals.drafting import services as drafting
 from referrals.models import ProviderLink, ProviderRequest, SearchRound
-from referrals.services import answers, search
+from referrals.search import answers, rounds, scan
 from tests.journeys import CHILD, ensure_placement_types, searchable, sent_round
 from tests.providers.factories import ProviderFactory
 from tests.referrals.conftest import links_in_outbox
@@ -100,7 +100,7 @@ def test_a_sensitive_email_body_is_blanked_once_sent(framework):
 
 def test_a_round_cannot_be_sent_twice(framework, officer):
     with pytest.raises(DomainError, match="already been sent"):
-        search.round_send(search_round=framework, actor=officer)
+        rounds.round_send(search_round=framework, actor=officer)
     assert framework.requests.count() == 4
 
 
@@ -108,12 +108,12 @@ def test_a_changed_referral_stops_the_send_until_the_pack_is_checked_again(
     ready, officer, social_worker
 ):
     sent_round(ready, officer, kind=Kind.IN_HOUSE)
-    (draft,) = search.round_start(referral=ready, kind=Kind.FRAMEWORK, actor=officer)
+    (draft,) = rounds.round_start(referral=ready, kind=Kind.FRAMEWORK, actor=officer)
     # Brokerage records a change the social worker asked for: the child's health.
     child = ready.children.get()
     type(child).objects.filter(pk=child.pk).update(health="Asthma and eczema")
     with pytest.raises(DomainError, match="changed since the pack was released"):
-        search.round_send(search_round=draft, actor=officer)
+        rounds.round_send(search_round=draft, actor=officer)
     assert not draft.requests.exists()
 
 
@@ -131,11 +131,11 @@ def test_the_chaser_goes_once_to_silent_providers_a_working_day_before(framework
             provider_request=second, responder_name="Ann", reason="No carers free"
         )
     with time_machine.travel(CHASE - dt.timedelta(minutes=1), tick=False):
-        assert search.search_scan() == {"chased": 0, "closed": 0}
+        assert scan.search_scan() == {"chased": 0, "closed": 0}
     with time_machine.travel(CHASE, tick=False):
         # Three silent in the framework round, and the in-house round's one provider.
-        assert search.search_scan() == {"chased": 4, "closed": 0}
-        assert search.search_scan() == {"chased": 0, "closed": 0}
+        assert scan.search_scan() == {"chased": 4, "closed": 0}
+        assert scan.search_scan() == {"chased": 0, "closed": 0}
     assert chasers().count() == 4
     assert not chasers().filter(to=second.provider.referral_emails).exists()
     # The chaser carries a fresh link that works, besides the first one.
@@ -148,24 +148,24 @@ def test_the_chaser_goes_once_to_silent_providers_a_working_day_before(framework
 def test_a_chased_round_is_not_read_again_by_later_scans(framework, django_assert_num_queries):
     with time_machine.travel(CHASE, tick=False):
         # Four in the framework round and the in-house round's one provider.
-        assert search.chasers_send() == 5
+        assert scan.chasers_send() == 5
     framework.refresh_from_db()
     assert framework.chasers_sent_at == CHASE
     # The steady state every quarter of an hour: the settings and one look for due rounds.
     with django_assert_num_queries(2), time_machine.travel(CHASE + dt.timedelta(hours=1)):
-        assert search.chasers_send() == 0
+        assert scan.chasers_send() == 0
 
 
 def test_extending_after_the_chaser_chases_nobody_twice(framework, officer):
     with time_machine.travel(CHASE, tick=False):
-        search.chasers_send()
-        search.round_extend(
+        scan.chasers_send()
+        rounds.round_extend(
             search_round=framework, day=dt.date(2026, 12, 4), reason="Asked", actor=officer
         )
     framework.refresh_from_db()
     assert framework.chasers_sent_at is None
     with time_machine.travel(dt.datetime(2026, 12, 3, 17, tzinfo=LONDON), tick=False):
-        assert search.chasers_send() == 0
+        assert scan.chasers_send() == 0
     assert chasers().count() == 5
 
 
@@ -185,7 +185,7 @@ def test_two_scans_at_once_chase_each_provider_once(social_worker, officer, in_h
     def scan():
         try:
             barrier.wait()
-            results.append(search.chasers_send(now=CHASE))
+            results.append(scan.chasers_send(now=CHASE))
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -222,10 +222,10 @@ def test_the_round_closes_at_its_deadline_and_the_officer_is_told_the_counts(fra
             )
         )
     with time_machine.travel(DEADLINE - dt.timedelta(seconds=1), tick=False):
-        assert search.rounds_close_due() == 0
+        assert scan.rounds_close_due() == 0
     with time_machine.travel(DEADLINE, tick=False):
-        assert search.rounds_close_due() == 2  # the in-house round closes too
-        assert search.rounds_close_due() == 0
+        assert scan.rounds_close_due() == 2  # the in-house round closes too
+        assert scan.rounds_close_due() == 0
     framework.refresh_from_db()
     assert framework.status == SearchRound.Status.CLOSED
     assert framework.summary == {
@@ -247,14 +247,14 @@ def test_the_round_closes_at_its_deadline_and_the_officer_is_told_the_counts(fra
 def test_extending_moves_the_deadline_and_tells_every_provider(framework, officer):
     with time_machine.travel(MONDAY, tick=False):
         with pytest.raises(DomainError, match="working day"):
-            search.round_extend(
+            rounds.round_extend(
                 search_round=framework, day=dt.date(2026, 12, 5), reason="x", actor=officer
             )
         with pytest.raises(DomainError, match="after the current one"):
-            search.round_extend(
+            rounds.round_extend(
                 search_round=framework, day=dt.date(2026, 11, 27), reason="x", actor=officer
             )
-        search.round_extend(
+        rounds.round_extend(
             search_round=framework,
             day=dt.date(2026, 12, 2),
             reason="Two providers asked for time",
@@ -280,8 +280,8 @@ def test_a_question_is_answered_to_every_provider_in_the_round(framework, office
             officer.email
         ]
         with pytest.raises(DomainError, match="names the child"):
-            search.question_answer(question=question, answer="Jayden loves dogs", actor=officer)
-        search.question_answer(question=question, answer="No: he loves dogs.", actor=officer)
+            rounds.question_answer(question=question, answer="Jayden loves dogs", actor=officer)
+        rounds.question_answer(question=question, answer="No: he loves dogs.", actor=officer)
     answered = OutboxMessage.objects.filter(key__startswith="provider_question_answered:")
     assert answered.count() == 4
     question.refresh_from_db()
@@ -296,7 +296,7 @@ def test_withdrawing_revokes_every_link_and_tells_providers_without_the_reason(
 ):
     token = next(iter(links_in_outbox("provider_request").values()))
     with time_machine.travel(MONDAY, tick=False):
-        services.referral_withdraw(
+        drafting.referral_withdraw(
             referral=framework.referral,
             reason="Jayden is going home to Kerry",
             actor=social_worker,

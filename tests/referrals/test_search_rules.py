@@ -11,10 +11,11 @@ from placements.models import CouncilSettings
 from placements.services import DomainError
 from providers.models import Category, FrameworkStatus, OfstedRating, Specialism, Tier
 from providers.services import provider_archive
-from referrals import services
+from referrals.brokerage import services as brokerage
+from referrals.drafting import services as drafting
 from referrals.models import SearchRound
-from referrals.search import round_deadline, round_selection
-from referrals.services import search
+from referrals.search import rounds, scan
+from referrals.search.rules import round_deadline, round_selection
 from tests.journeys import approved, searchable, sent_round
 from tests.providers.factories import ProviderFactory
 
@@ -70,7 +71,7 @@ def test_no_chaser_when_the_chase_time_has_already_gone():
 
 def framework_round(referral, officer):
     sent_round(referral, officer, kind=Kind.IN_HOUSE)
-    (draft,) = search.round_start(referral=referral, kind=Kind.FRAMEWORK, actor=officer)
+    (draft,) = rounds.round_start(referral=referral, kind=Kind.FRAMEWORK, actor=officer)
     return draft
 
 
@@ -106,8 +107,8 @@ def test_filters_narrow_by_tier_vacancy_and_specialism(ready, officer):
     # Inside the council's boundary first ("to be used in the main").
     assert "Tier 2 with autism" not in local and "Full" in local
     with pytest.raises(DomainError, match="social worker's agreement"):
-        search.round_set_criteria(search_round=draft, criteria={"tier": ""}, actor=officer)
-    draft = search.round_set_criteria(
+        rounds.round_set_criteria(search_round=draft, criteria={"tier": ""}, actor=officer)
+    draft = rounds.round_set_criteria(
         search_round=draft,
         criteria={"tier": ""},
         actor=officer,
@@ -121,22 +122,22 @@ def test_filters_narrow_by_tier_vacancy_and_specialism(ready, officer):
         ({"tier": "", "has_vacancy": True}, [n for n in everyone if n != "Full"]),
         ({"tier": "1"}, local),
     ]:
-        draft = search.round_set_criteria(search_round=draft, criteria=criteria, actor=officer)
+        draft = rounds.round_set_criteria(search_round=draft, criteria=criteria, actor=officer)
         assert names(round_selection(draft, council=council)) == expected, criteria
 
 
 def test_an_in_house_round_is_not_held_to_the_boundary(ready, officer):
-    (in_house_round,) = search.round_start(referral=ready, kind="in_house", actor=officer)
+    (in_house_round,) = rounds.round_start(referral=ready, kind="in_house", actor=officer)
     assert in_house_round.criteria["tier"] == ""
-    search.round_set_criteria(search_round=in_house_round, criteria={"tier": "2"}, actor=officer)
+    rounds.round_set_criteria(search_round=in_house_round, criteria={"tier": "2"}, actor=officer)
 
 
 def test_do_not_approach_providers_are_left_out_with_the_social_workers_reason(
     make_user, officer, in_house, framework_providers
 ):
     social_worker = make_user("social_worker")
-    referral = services.referral_start(social_worker=social_worker)
-    services.exclusion_add(
+    referral = drafting.referral_start(social_worker=social_worker)
+    drafting.exclusion_add(
         referral=referral,
         provider=framework_providers[0],
         reason="Placement broke down there last year",
@@ -150,7 +151,7 @@ def test_do_not_approach_providers_are_left_out_with_the_social_workers_reason(
         "Do not approach: Placement broke down there last year"
     )
     with pytest.raises(DomainError, match="not to be approached"):
-        search.round_add_provider(
+        rounds.round_add_provider(
             search_round=draft, provider=framework_providers[0], actor=officer
         )
 
@@ -158,24 +159,24 @@ def test_do_not_approach_providers_are_left_out_with_the_social_workers_reason(
 def test_adding_removing_and_putting_back_by_hand(ready, officer, in_house):
     full = ProviderFactory(name="Full up", vacancies=0)
     draft = framework_round(ready, officer)
-    draft = search.round_set_criteria(
+    draft = rounds.round_set_criteria(
         search_round=draft, criteria={"has_vacancy": True}, actor=officer
     )
     council = CouncilSettings.load()
     assert "Full up" not in names(round_selection(draft, council=council))
     # The filters left it out; the officer adds it by hand all the same.
-    draft = search.round_add_provider(search_round=draft, provider=full, actor=officer)
+    draft = rounds.round_add_provider(search_round=draft, provider=full, actor=officer)
     selection = round_selection(draft, council=council)
     assert "Full up" in names(selection)
     assert next(c for c in selection.chosen if c.provider == full).by_hand
-    draft = search.round_remove_provider(
+    draft = rounds.round_remove_provider(
         search_round=draft, provider_id=selection.chosen[0].provider.pk, actor=officer
     )
     removed = selection.chosen[0].provider.name
     after = round_selection(draft, council=council)
     assert removed not in names(after)
     assert left(after)[removed] == "Taken out by hand"
-    draft = search.round_put_back(
+    draft = rounds.round_put_back(
         search_round=draft, provider_id=selection.chosen[0].provider.pk, actor=officer
     )
     assert removed in names(round_selection(draft, council=council))
@@ -185,23 +186,23 @@ def test_adding_by_hand_keeps_to_the_rounds_pool_and_the_boundary(ready, officer
     residential = ProviderFactory(name="Residential only", categories={"residential": "framework"})
     spot = ProviderFactory(name="Spot agency", categories={"fostering": "spot"})
     far = ProviderFactory(name="Far away", tier=Tier.OUTSIDE)
-    (in_house_round,) = search.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=officer)
+    (in_house_round,) = rounds.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=officer)
     with pytest.raises(DomainError, match="only the council's own service"):
-        search.round_add_provider(search_round=in_house_round, provider=spot, actor=officer)
-    search.round_cancel(search_round=in_house_round, actor=officer)
+        rounds.round_add_provider(search_round=in_house_round, provider=spot, actor=officer)
+    rounds.round_cancel(search_round=in_house_round, actor=officer)
     draft = framework_round(ready, officer)
     for provider in (residential, spot):
         with pytest.raises(DomainError, match="only providers on the framework for fostering"):
-            search.round_add_provider(search_round=draft, provider=provider, actor=officer)
+            rounds.round_add_provider(search_round=draft, provider=provider, actor=officer)
     with pytest.raises(DomainError, match="outside the council's boundary"):
-        search.round_add_provider(search_round=draft, provider=far, actor=officer)
-    draft = search.round_set_criteria(
+        rounds.round_add_provider(search_round=draft, provider=far, actor=officer)
+    draft = rounds.round_set_criteria(
         search_round=draft,
         criteria={"tier": "1"},
         actor=officer,
         social_worker_agreement="Sam agreed by phone",
     )
-    draft = search.round_add_provider(search_round=draft, provider=far, actor=officer)
+    draft = rounds.round_add_provider(search_round=draft, provider=far, actor=officer)
     assert "Far away" in names(round_selection(draft, council=CouncilSettings.load()))
     # A stale hand-added id outside the pool never reaches the selection.
     draft.added = [*draft.added, residential.pk]
@@ -212,10 +213,10 @@ def test_adding_by_hand_keeps_to_the_rounds_pool_and_the_boundary(ready, officer
 def test_providers_asked_in_an_earlier_round_are_left_out(ready, officer):
     first = sent_round(ready, officer)
     asked = first.requests.first().provider
-    search.rounds_close_due(now=first.deadline_at)
+    scan.rounds_close_due(now=first.deadline_at)
     # A second framework round: everyone asked in the first is left out, with why.
-    (draft,) = search.round_start(referral=ready, kind=Kind.FRAMEWORK, actor=officer)
-    search.round_add_provider(search_round=draft, provider=asked, actor=officer)
+    (draft,) = rounds.round_start(referral=ready, kind=Kind.FRAMEWORK, actor=officer)
+    rounds.round_add_provider(search_round=draft, provider=asked, actor=officer)
     draft.refresh_from_db()
     selection = round_selection(draft, council=CouncilSettings.load())
     assert left(selection)[asked.name] == f"Already asked in round {first.number}"
@@ -227,9 +228,9 @@ def test_providers_asked_in_an_earlier_round_are_left_out(ready, officer):
 
 def test_in_house_comes_first(ready, officer):
     with pytest.raises(DomainError, match="in-house fostering first"):
-        search.round_start(referral=ready, kind=Kind.FRAMEWORK, actor=officer)
+        rounds.round_start(referral=ready, kind=Kind.FRAMEWORK, actor=officer)
     sent_round(ready, officer, kind=Kind.IN_HOUSE)
-    (external,) = search.round_start(referral=ready, kind=Kind.FRAMEWORK, actor=officer)
+    (external,) = rounds.round_start(referral=ready, kind=Kind.FRAMEWORK, actor=officer)
     assert external.number == 2
 
 
@@ -237,21 +238,21 @@ def test_external_rounds_need_a_funding_approval(social_worker, officer, in_hous
     referral = searchable(social_worker, officer, funding=False)
     sent_round(referral, officer, kind=Kind.IN_HOUSE)
     with pytest.raises(DomainError, match="funding approval"):
-        search.round_start(referral=referral, kind=Kind.FRAMEWORK, actor=officer)
+        rounds.round_start(referral=referral, kind=Kind.FRAMEWORK, actor=officer)
 
 
 def test_off_framework_only_after_a_framework_round_has_closed(ready, officer):
     framework = sent_round(ready, officer)
     with pytest.raises(DomainError, match="once a framework round has closed"):
-        search.round_start(referral=ready, kind=Kind.OFF_FRAMEWORK, actor=officer)
-    search.rounds_close_due(now=framework.deadline_at)
-    (spot,) = search.round_start(referral=ready, kind=Kind.OFF_FRAMEWORK, actor=officer)
+        rounds.round_start(referral=ready, kind=Kind.OFF_FRAMEWORK, actor=officer)
+    scan.rounds_close_due(now=framework.deadline_at)
+    (spot,) = rounds.round_start(referral=ready, kind=Kind.OFF_FRAMEWORK, actor=officer)
     assert spot.kind == Kind.OFF_FRAMEWORK
 
 
 def test_a_dual_search_starts_in_house_and_framework_together_when_called_for(ready, officer):
     # The factory's child is 13: an older child.
-    in_house, framework = search.round_start(
+    in_house, framework = rounds.round_start(
         referral=ready, kind=Kind.IN_HOUSE, dual=True, actor=officer
     )
     assert (in_house.kind, framework.kind) == (Kind.IN_HOUSE, Kind.FRAMEWORK)
@@ -262,7 +263,7 @@ def test_a_dual_search_starts_in_house_and_framework_together_when_called_for(re
 def test_no_dual_search_for_a_young_single_child(ready, officer):
     ready.children.update(date_of_birth=dt.date.today().replace(year=2024, day=1))
     with pytest.raises(DomainError, match="dual search is for"):
-        search.round_start(referral=ready, kind=Kind.IN_HOUSE, dual=True, actor=officer)
+        rounds.round_start(referral=ready, kind=Kind.IN_HOUSE, dual=True, actor=officer)
 
 
 def test_widening_the_category_needs_the_social_workers_agreement(ready, officer):
@@ -270,8 +271,8 @@ def test_widening_the_category_needs_the_social_workers_agreement(ready, officer
     sent_round(ready, officer, kind=Kind.IN_HOUSE)
     residential = Category.objects.get(slug="residential")
     with pytest.raises(DomainError, match="agreement"):
-        search.round_start(referral=ready, kind=Kind.FRAMEWORK, category=residential, actor=officer)
-    (wider,) = search.round_start(
+        rounds.round_start(referral=ready, kind=Kind.FRAMEWORK, category=residential, actor=officer)
+    (wider,) = rounds.round_start(
         referral=ready,
         kind=Kind.FRAMEWORK,
         category=residential,
@@ -283,21 +284,21 @@ def test_widening_the_category_needs_the_social_workers_agreement(ready, officer
 
 
 def test_one_round_in_preparation_at_a_time(ready, officer):
-    search.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=officer)
+    rounds.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=officer)
     with pytest.raises(DomainError, match="Finish or cancel"):
-        search.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=officer)
+        rounds.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=officer)
 
 
 def test_a_round_needs_a_released_pack(social_worker, officer, in_house):
 
-    referral = services.referral_qa_accept(referral=approved(social_worker), actor=officer)
+    referral = brokerage.referral_qa_accept(referral=approved(social_worker), actor=officer)
     with pytest.raises(DomainError, match="Release the anonymised pack"):
-        search.round_start(referral=referral, kind=Kind.IN_HOUSE, actor=officer)
+        rounds.round_start(referral=referral, kind=Kind.IN_HOUSE, actor=officer)
 
 
 def test_only_brokerage_searches(ready, social_worker):
     with pytest.raises(DomainError, match="Only brokerage"):
-        search.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=social_worker)
+        rounds.round_start(referral=ready, kind=Kind.IN_HOUSE, actor=social_worker)
 
 
 @time_machine.travel(at(2026, 11, 23, 9), tick=False)

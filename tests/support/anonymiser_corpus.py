@@ -10,7 +10,7 @@ from pathlib import Path
 from referrals.anonymise.lexicon import lexicon
 from referrals.anonymise.text import WORD, fold
 from referrals.models import Child
-from referrals.pack import redactor_for
+from referrals.pack.content import redactor_for
 
 CORPUS = Path(__file__).resolve().parent.parent / "referrals/corpus/referral_texts.json"
 

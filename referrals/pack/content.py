@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from placements.models import CouncilSettings, PeopleInPack
 from placements.services import DomainError
-
-from .anonymise import (
+from referrals.anonymise import (
     Flag,
     Redactor,
     name_identifiers,
@@ -22,8 +21,8 @@ from .anonymise import (
     relationship_identifiers,
     text_identifiers,
 )
-from .anonymise.text import fold
-from .models import AllowedWord, Child, Referral
+from referrals.anonymise.text import fold
+from referrals.models import AllowedWord, Child, Referral
 
 logger = logging.getLogger(__name__)
 

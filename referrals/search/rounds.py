@@ -1,6 +1,5 @@
-"""Every write to the search: rounds started, providers chosen, rounds sent at once,
-deadlines extended, chasers and closes from the 15-minute scan, questions answered
-to every provider, and links revoked when the referral ends."""
+"""Search rounds: started, their providers chosen, sent with a secret link each, extended,
+cancelled; providers' questions answered; the search ended."""
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
@@ -17,8 +16,8 @@ from placements.models import CouncilSettings
 from placements.roles import Role
 from placements.services import DomainError, outbox_enqueue_many
 from providers.models import Provider
-
-from ..models import (
+from referrals.common import _brokerage, chronology_add
+from referrals.models import (
     ChronologyEntry,
     ProviderLink,
     ProviderRequest,
@@ -27,8 +26,8 @@ from ..models import (
     RoundQuestion,
     SearchRound,
 )
-from ..pack import provider_email_check, referral_fingerprint, refuse_identifiers
-from ..search import (
+from referrals.pack.content import provider_email_check, referral_fingerprint, refuse_identifiers
+from referrals.search.rules import (
     chase_time,
     deadline_from_day,
     default_criteria,
@@ -40,11 +39,14 @@ from ..search import (
     round_selection,
     widens_tier,
 )
-from ..workflow import ROUND_STEPS, Status, lock_referral, step
-from .common import _brokerage, chronology_add, referral_email
+from referrals.workflow import ROUND_STEPS, Status, lock_referral, step
 
 Kind = SearchRound.Kind
+
+
 RoundStatus = SearchRound.Status
+
+
 Answer = ProviderRequest.Answer
 
 
@@ -66,7 +68,7 @@ def _deadline_words(moment: dt.datetime) -> str:
     return f"{local:%H:%M} on {local:%A %-d %B %Y}"
 
 
-def _provider_context(search_round: SearchRound, council: CouncilSettings) -> dict:
+def provider_context(search_round: SearchRound, council: CouncilSettings) -> dict:
     """What every email to a provider may say: never a name, a date of birth or a place."""
     referral = search_round.referral
     return {
@@ -81,7 +83,7 @@ def _provider_context(search_round: SearchRound, council: CouncilSettings) -> di
     }
 
 
-def _provider_emails(
+def provider_emails(
     search_round: SearchRound,
     requests: list[ProviderRequest],
     *,
@@ -92,7 +94,7 @@ def _provider_emails(
 ) -> list:
     """One email per provider request, each with its own fresh link, written at once."""
     tokens = _new_links(requests)
-    base = _provider_context(search_round, council)
+    base = provider_context(search_round, council)
     return outbox_enqueue_many(
         [
             (
@@ -111,9 +113,6 @@ def _provider_emails(
         sensitive=True,
         check=provider_email_check(search_round.referral, council),
     )
-
-
-# --- Starting and shaping a round ------------------------------------------------------
 
 
 def _searchable(referral: Referral, actor) -> Referral:
@@ -212,7 +211,7 @@ def _closed_now(row: SearchRound) -> list[str]:
     return ["closed_at"]
 
 
-def _round_close(
+def round_close(
     search_round: SearchRound,
     *,
     actor,
@@ -376,9 +375,6 @@ def round_cancel(*, search_round: SearchRound, actor) -> SearchRound:
     )
 
 
-# --- Sending -------------------------------------------------------------------------
-
-
 @transaction.atomic
 def round_send(*, search_round: SearchRound, actor, now: dt.datetime | None = None) -> SearchRound:
     """Send the round to every chosen provider at once: one request, one secret link and
@@ -434,16 +430,13 @@ def round_send(*, search_round: SearchRound, actor, now: dt.datetime | None = No
     )
     for request, candidate in zip(requests, selection.chosen, strict=True):
         request.provider = candidate.provider
-    messages = _provider_emails(
+    messages = provider_emails(
         locked, requests, template="provider_request", key="sent", council=council
     )
     for request, message in zip(requests, messages, strict=True):
         request.message = message
     ProviderRequest.objects.bulk_update(requests, ["message"])
     return locked
-
-
-# --- Deadlines: extending, chasing, closing ------------------------------------------
 
 
 def _open_round(search_round: SearchRound) -> SearchRound:
@@ -453,7 +446,7 @@ def _open_round(search_round: SearchRound) -> SearchRound:
     return locked
 
 
-def _live_requests(search_round: SearchRound) -> list[ProviderRequest]:
+def live_requests(search_round: SearchRound) -> list[ProviderRequest]:
     return list(search_round.requests.filter(revoked_at__isnull=True).select_related("provider"))
 
 
@@ -479,9 +472,9 @@ def round_extend(
     # Providers not yet chased are chased before the new deadline; nobody twice.
     locked.chasers_sent_at = None
     locked.save(update_fields=["deadline_at", "chase_at", "chasers_sent_at"])
-    _provider_emails(
+    provider_emails(
         locked,
-        _live_requests(locked),
+        live_requests(locked),
         template="provider_extended",
         key=f"extended-{new_deadline:%Y%m%d%H%M}",
         council=council,
@@ -496,155 +489,6 @@ def round_extend(
         ),
     )
     return locked
-
-
-def chasers_send(*, now: dt.datetime | None = None) -> int:
-    """Chase every provider still silent once the round's chase time has come and its
-    deadline has not. Each round is claimed by a conditional update of its
-    `chasers_sent_at`, so overlapping scans never chase a round twice, and its silent
-    requests are stamped in one update under a row lock, so a provider answering at that
-    moment is not chased after their answer."""
-    now = now or timezone.now()
-    council = CouncilSettings.load()
-    due = SearchRound.objects.filter(
-        status=RoundStatus.OPEN,
-        chasers_sent_at__isnull=True,
-        chase_at__lte=now,
-        deadline_at__gt=now,
-    )
-    chased = 0
-    for pk in due.order_by("chase_at").values_list("pk", flat=True):
-        with transaction.atomic():
-            if not SearchRound.objects.filter(
-                pk=pk, status=RoundStatus.OPEN, chasers_sent_at__isnull=True, deadline_at__gt=now
-            ).update(chasers_sent_at=now):
-                continue  # another scan has this round
-            search_round = SearchRound.objects.select_related("referral", "category").get(pk=pk)
-            silent = list(
-                search_round.requests.filter(
-                    answer=Answer.AWAITING, chased_at__isnull=True, revoked_at__isnull=True
-                )
-                .select_for_update(of=("self",))
-                .select_related("provider")
-            )
-            if not silent:
-                continue
-            ProviderRequest.objects.filter(pk__in=[request.pk for request in silent]).update(
-                chased_at=now
-            )
-            _provider_emails(
-                search_round, silent, template="provider_chaser", key="chaser", council=council
-            )
-            chased += len(silent)
-    return chased
-
-
-def round_counts(search_round: SearchRound) -> dict[str, int]:
-    counts = search_round.requests.aggregate(
-        sent=Count("pk"),
-        opened=Count("pk", filter=Q(first_opened_at__isnull=False)),
-        offers=Count("pk", filter=Q(answer=Answer.OFFER)),
-        no_option=Count("pk", filter=Q(answer=Answer.NO_OPTION)),
-        withdrawn=Count("pk", filter=Q(answer=Answer.WITHDRAWN)),
-        silent=Count("pk", filter=Q(answer=Answer.AWAITING)),
-    )
-    return counts
-
-
-def _round_officer_emails(search_round: SearchRound) -> list[str]:
-    officer = search_round.referral.assigned_officer or search_round.sent_by
-    return [officer.email] if officer else []
-
-
-def rounds_close_due(*, now: dt.datetime | None = None) -> int:
-    """Close every open round whose deadline has passed, each claimed by a conditional
-    update, and tell its officer the counts."""
-    now = now or timezone.now()
-    closed = 0
-    for pk in SearchRound.objects.filter(status=RoundStatus.OPEN, deadline_at__lte=now).values_list(
-        "pk", flat=True
-    ):
-        with transaction.atomic():
-            search_round = SearchRound.objects.select_related(
-                "referral__assigned_officer", "sent_by"
-            ).get(pk=pk)
-            try:
-                counts = _round_close(
-                    search_round,
-                    actor=None,
-                    now=now,
-                    due_by=now,
-                    text=lambda counts, search_round=search_round: (
-                        f"Round {search_round.number} "
-                        f"({search_round.get_kind_display().lower()}) closed at its deadline: "
-                        f"{counts['sent']} sent, {counts['opened']} opened, "
-                        f"{counts['offers']} offer{'s' if counts['offers'] != 1 else ''}, "
-                        f"{counts['no_option']} no option, {counts['silent']} silent"
-                    ),
-                )
-            except DomainError:
-                continue  # another scan closed it, or its deadline moved
-            referral_email(
-                search_round.referral,
-                to=_round_officer_emails(search_round),
-                template="round_closed",
-                key=f"round-closed-{search_round.pk}",
-                search_round=search_round,
-                counts=counts,
-            )
-            closed += 1
-    return closed
-
-
-def rounds_close_early(*, referral: Referral, why: str, actor) -> int:
-    """Close the referral's open rounds before their deadlines (options have gone to the
-    social worker): providers who have not answered are told answers have closed; those
-    who have keep their answers. Call inside the step's transaction. Returns how many
-    providers were told."""
-    now = timezone.now()
-    council = CouncilSettings.load()
-    told = 0
-    check = None
-    for search_round in referral.search_rounds.filter(status=RoundStatus.OPEN).select_related(
-        "referral", "category"
-    ):
-        silent = [r for r in _live_requests(search_round) if r.answer == Answer.AWAITING]
-        _round_close(
-            search_round,
-            actor=actor,
-            now=now,
-            text=(
-                f"Round {search_round.number} closed before its deadline: {why}. "
-                f"{len(silent)} provider{'s' if len(silent) != 1 else ''} had not answered "
-                "and were told"
-            ),
-        )
-        if silent:
-            check = check or provider_email_check(referral, council)
-            base = _provider_context(search_round, council)
-            outbox_enqueue_many(
-                [
-                    (
-                        f"provider_round_closed:{request.pk}",
-                        request.provider.referral_emails,
-                        "provider_round_closed",
-                        {**base, "provider": request.provider},
-                    )
-                    for request in silent
-                ],
-                check=check,
-            )
-            told += len(silent)
-    return told
-
-
-def search_scan(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """The 15-minute scan: chasers first (a round closing now chases nobody), then closes."""
-    now = now or timezone.now()
-    return {"chased": chasers_send(now=now), "closed": rounds_close_due(now=now)}
-
-
-# --- Questions -------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -667,9 +511,9 @@ def question_answer(*, question: RoundQuestion, answer: str, actor) -> RoundQues
     locked.answered_by = actor
     locked.answered_at = timezone.now()
     locked.save(update_fields=["answer", "answered_by", "answered_at"])
-    _provider_emails(
+    provider_emails(
         search_round,
-        _live_requests(search_round),
+        live_requests(search_round),
         template="provider_question_answered",
         key=f"answer-{locked.pk}",
         council=council,
@@ -684,9 +528,6 @@ def question_answer(*, question: RoundQuestion, answer: str, actor) -> RoundQues
         ),
     )
     return locked
-
-
-# --- Ending the search -----------------------------------------------------------------
 
 
 def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | None = None) -> int:
@@ -710,12 +551,12 @@ def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | N
     for search_round in referral.search_rounds.filter(
         status__in=[RoundStatus.OPEN, RoundStatus.CLOSED]
     ).select_related("referral", "category"):
-        live = [r for r in _live_requests(search_round) if keep is None or r.pk != keep.pk]
+        live = [r for r in live_requests(search_round) if keep is None or r.pk != keep.pk]
         if live:
             ProviderRequest.objects.filter(pk__in=[r.pk for r in live]).update(
                 revoked_at=now, revoked_reason=why
             )
-            base = _provider_context(search_round, council)
+            base = provider_context(search_round, council)
             outbox_enqueue_many(
                 [
                     (
@@ -730,7 +571,7 @@ def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | N
             )
             told += len(live)
         if search_round.status == RoundStatus.OPEN:
-            _round_close(search_round, actor=actor, now=now)
+            round_close(search_round, actor=actor, now=now)
     if told:
         chronology_add(
             referral=referral,
@@ -741,3 +582,15 @@ def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | N
             ),
         )
     return told
+
+
+def round_counts(search_round: SearchRound) -> dict[str, int]:
+    counts = search_round.requests.aggregate(
+        sent=Count("pk"),
+        opened=Count("pk", filter=Q(first_opened_at__isnull=False)),
+        offers=Count("pk", filter=Q(answer=Answer.OFFER)),
+        no_option=Count("pk", filter=Q(answer=Answer.NO_OPTION)),
+        withdrawn=Count("pk", filter=Q(answer=Answer.WITHDRAWN)),
+        silent=Count("pk", filter=Q(answer=Answer.AWAITING)),
+    )
+    return counts

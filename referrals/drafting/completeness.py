@@ -11,7 +11,7 @@ from itertools import groupby
 
 from django.urls import reverse
 
-from .models import Child, Referral
+from referrals.models import Child, Referral
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,10 @@ from django.views.decorators.http import require_http_methods
 from placements.links import private
 from placements.models import CouncilSettings
 from placements.services import DomainError
-
-from .forms import NoOptionForm, OfferForm, QuestionForm, WithdrawOfferForm
-from .models import ProviderRequest
-from .search import link_expiry
-from .services import answers
+from referrals.models import ProviderRequest
+from referrals.search import answers
+from referrals.search.forms import NoOptionForm, OfferForm, QuestionForm, WithdrawOfferForm
+from referrals.search.rules import link_expiry
 
 
 def provider_link(*, answering: bool):

@@ -17,8 +17,7 @@ from placements.calendar import (
 )
 from placements.models import CouncilSettings
 from providers.models import FrameworkStatus, Provider, Tier, cleared_to_place_q
-
-from .models import ProviderRequest, Referral, SearchRound
+from referrals.models import ProviderRequest, Referral, SearchRound
 
 # Criteria a new round starts with: the child's age must fit and the provider must be
 # cleared to place; specialisms and vacancies are the officer's to narrow. External

@@ -7,9 +7,8 @@ from django.conf import settings
 
 from placements.models import CouncilSettings
 from placements.services import DomainError, outbox_enqueue
-
-from ..models import ChronologyEntry, Referral
-from ..workflow import Status
+from referrals.models import ChronologyEntry, Referral
+from referrals.workflow import Status
 
 
 def chronology_add(*, referral: Referral, actor, kind: str, text: str) -> ChronologyEntry:

@@ -13,8 +13,8 @@ from placements.formatting import money
 from placements.links import LinkState, find_link
 from placements.models import CouncilSettings
 from placements.services import DomainError
-
-from ..models import (
+from referrals.common import chronology_add, referral_email
+from referrals.models import (
     ChronologyEntry,
     LinkOpening,
     ProviderAnswer,
@@ -23,9 +23,8 @@ from ..models import (
     RoundQuestion,
     SearchRound,
 )
-from ..search import link_expiry
-from ..workflow import Stage, Status, lock_referral
-from .common import chronology_add, referral_email
+from referrals.search.rules import link_expiry
+from referrals.workflow import Stage, Status, lock_referral
 
 Answer = ProviderRequest.Answer
 

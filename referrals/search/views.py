@@ -10,9 +10,11 @@ from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.roles import Role
 from placements.services import DomainError
-
-from . import selectors
-from .forms import (
+from referrals import selectors
+from referrals.models import RoundQuestion, SearchRound
+from referrals.search import rounds
+from referrals.search import selectors as search_selectors
+from referrals.search.forms import (
     QuestionAnswerForm,
     RoundAddProviderForm,
     RoundExtendForm,
@@ -20,10 +22,13 @@ from .forms import (
     RoundHoursForm,
     RoundStartForm,
 )
-from .models import RoundQuestion, SearchRound
-from .search import FEWEST_PROVIDERS, dual_search_reasons, round_pool, round_selection
-from .services import search as services
-from .workflow import Status
+from referrals.search.rules import (
+    FEWEST_PROVIDERS,
+    dual_search_reasons,
+    round_pool,
+    round_selection,
+)
+from referrals.workflow import Status
 
 
 @capability_required(Capability.WORK_ACTION_LIST)
@@ -57,7 +62,7 @@ def search(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            started = services.round_start(
+            started = rounds.round_start(
                 referral=referral,
                 kind=data["kind"],
                 dual=data.get("dual", False),
@@ -70,16 +75,18 @@ def search(request, pk):
         else:
             messages.success(request, "Round started: choose its providers, then send it.")
             return redirect("referrals:round", pk=referral.pk, round_pk=started[0].pk)
-    rounds = list(selectors.referral_rounds(referral))
+    referral_rounds = list(search_selectors.referral_rounds(referral))
     return render(
         request,
         "referrals/search.html",
         {
             "referral": referral,
             "form": form,
-            "rounds": rounds,
-            "draft": next((r for r in rounds if r.status == SearchRound.Status.DRAFT), None),
-            "offers": selectors.referral_offers(referral),
+            "rounds": referral_rounds,
+            "draft": next(
+                (r for r in referral_rounds if r.status == SearchRound.Status.DRAFT), None
+            ),
+            "offers": search_selectors.referral_offers(referral),
             "released": referral.resource_requests.filter(status="released").exists(),
             "dual_reasons": reasons,
             "can_start": referral.status == Status.ACCEPTED,
@@ -96,7 +103,7 @@ def _draft_action(request, search_round) -> str | None:
         form = RoundFilterForm(request.POST)
         if not form.is_valid():
             return next(iter(form.errors.values()))[0]
-        services.round_set_criteria(
+        rounds.round_set_criteria(
             search_round=search_round,
             criteria=form.criteria(),
             actor=user,
@@ -107,14 +114,14 @@ def _draft_action(request, search_round) -> str | None:
         provider_id = request.POST.get("provider", "")
         if not provider_id.isdigit():
             return "Choose a provider"
-        change = services.round_remove_provider if action == "remove" else services.round_put_back
+        change = rounds.round_remove_provider if action == "remove" else rounds.round_put_back
         change(search_round=search_round, provider_id=int(provider_id), actor=user)
         return None
     if action == "hours":
         form = RoundHoursForm(request.POST)
         if not form.is_valid():
             return form.errors["response_hours"][0]
-        services.round_set_response_hours(
+        rounds.round_set_response_hours(
             search_round=search_round, hours=form.cleaned_data["response_hours"], actor=user
         )
         return None
@@ -122,7 +129,7 @@ def _draft_action(request, search_round) -> str | None:
         form = RoundAddProviderForm(request.POST)
         if not form.is_valid():
             return form.errors["provider"][0]
-        services.round_add_provider(
+        rounds.round_add_provider(
             search_round=search_round, provider=form.cleaned_data["provider"], actor=user
         )
         return None
@@ -132,7 +139,7 @@ def _draft_action(request, search_round) -> str | None:
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_http_methods(["GET", "POST"])
 def round_detail(request, pk, round_pk):
-    search_round = selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
+    search_round = search_selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
     referral = search_round.referral
     council = CouncilSettings.for_request(request)
     error = None
@@ -140,7 +147,7 @@ def round_detail(request, pk, round_pk):
         action = request.POST.get("action", "")
         try:
             if action == "send":
-                sent = services.round_send(search_round=search_round, actor=request.user)
+                sent = rounds.round_send(search_round=search_round, actor=request.user)
                 count = sent.requests.count()
                 messages.success(
                     request,
@@ -148,7 +155,7 @@ def round_detail(request, pk, round_pk):
                 )
                 return redirect("referrals:round", pk=referral.pk, round_pk=sent.pk)
             if action == "cancel":
-                services.round_cancel(search_round=search_round, actor=request.user)
+                rounds.round_cancel(search_round=search_round, actor=request.user)
                 messages.success(request, f"Round {search_round.number} cancelled.")
                 return redirect("referrals:search", pk=referral.pk)
             error = _draft_action(request, search_round)
@@ -192,10 +199,10 @@ def round_detail(request, pk, round_pk):
         )
     else:
         context.update(
-            requests=selectors.round_requests(search_round),
-            progress=selectors.round_progress(search_round),
+            requests=search_selectors.round_requests(search_round),
+            progress=search_selectors.round_progress(search_round),
             questions=search_round.questions.select_related("asked_by__provider", "answered_by"),
-            counts=services.round_counts(search_round),
+            counts=rounds.round_counts(search_round),
         )
     return render(request, "referrals/round.html", context)
 
@@ -203,14 +210,14 @@ def round_detail(request, pk, round_pk):
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_GET
 def round_progress(request, pk, round_pk):
-    search_round = selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
+    search_round = search_selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
     return render(
         request,
         "referrals/_round_progress.html",
         {
             "referral": search_round.referral,
             "search_round": search_round,
-            "progress": selectors.round_progress(search_round),
+            "progress": search_selectors.round_progress(search_round),
         },
     )
 
@@ -218,11 +225,11 @@ def round_progress(request, pk, round_pk):
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_http_methods(["GET", "POST"])
 def round_extend(request, pk, round_pk):
-    search_round = selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
+    search_round = search_selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
     form = RoundExtendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.round_extend(
+            rounds.round_extend(
                 search_round=search_round,
                 day=form.cleaned_data["day"],
                 at=form.cleaned_data["at"],
@@ -249,7 +256,7 @@ def round_extend(request, pk, round_pk):
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_http_methods(["GET", "POST"])
 def question_answer(request, pk, round_pk, question_pk):
-    search_round = selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
+    search_round = search_selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
     question = get_object_or_404(
         RoundQuestion.objects.select_related("asked_by__provider"),
         round=search_round,
@@ -258,7 +265,7 @@ def question_answer(request, pk, round_pk, question_pk):
     form = QuestionAnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.question_answer(
+            rounds.question_answer(
                 question=question, answer=form.cleaned_data["answer"], actor=request.user
             )
         except DomainError as error:
