@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from referrals.page_extras import register
+from referrals.registry import register, register_scope
 
 
 class ApprovalsConfig(AppConfig):
@@ -8,6 +8,8 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         # It reads models, which are importable only once the app registry is ready.
-        from .page_extras import flexibility_waiting
+        from .page_extras import approvers_scope, flexibility_answered, flexibility_waiting
 
         register(flexibility_waiting)
+        register(flexibility_answered, page="search")
+        register_scope(approvers_scope)

@@ -1,8 +1,14 @@
-"""What the approvals app adds to the referral's page (registered in ApprovalsConfig)."""
+"""What the approvals app adds to the referral's page and to who may see a referral
+(registered in ApprovalsConfig.ready(), through `referrals.registry`)."""
 
+from django.db.models import Q
+from django.utils import timezone
+
+from placements.roles import Role
 from referrals.models import Referral
 from referrals.workflow import is_social_worker_side
 
+from .models import CostApproval
 from .selectors import open_flexibility
 
 
@@ -11,4 +17,29 @@ def flexibility_waiting(user, referral: Referral) -> dict:
     return {
         "flexibility_waiting": is_social_worker_side(user, referral)
         and open_flexibility(referral) is not None
+    }
+
+
+def approvers_scope(user) -> Q | None:
+    """Approvers (senior manager and above) see the referrals that came to cost approval."""
+    if not user.has_role(Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR):
+        return None
+    return Q(pk__in=CostApproval.objects.values("referral_id"))
+
+
+def flexibility_answered(user, referral: Referral) -> dict:
+    """For the search page: the social worker's latest answer about flexibility, which
+    the next, wider round rests on."""
+    flexibility = (
+        referral.flexibility_requests.filter(answered_at__isnull=False)
+        .order_by("-answered_at")
+        .first()
+    )
+    if flexibility is None:
+        return {}
+    answered = timezone.localtime(flexibility.answered_at)
+    return {
+        "flexibility": flexibility,
+        "flexibility_answer": f"{flexibility.answered_by}, {answered:%-d %B %Y}: "
+        f"{flexibility.answer}",
     }

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from placements.models import User
 from placements.roles import Role
 from referrals.models import ChronologyEntry, Referral
+from referrals.registry import extra_scopes
 from referrals.workflow import Status, is_social_worker_side
 
 # Brokerage sees every open referral once submitted (and anything assigned to them).
@@ -35,9 +36,8 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
         scope |= Q(team__service_id=user.team.service_id) & sent
     if user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
         scope |= Q(status__in=BROKERAGE_VISIBLE) | Q(assigned_officer=user)
-    if user.has_role(Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR):
-        # Approvers see what has come to cost approval (recorded by the approvals app).
-        scope |= Q(pk__in=Referral.objects.filter(cost_approvals__isnull=False).values("pk"))
+    # Later steps registered by the apps above (approvers: what came to cost approval).
+    scope |= extra_scopes(user)
     return Referral.objects.filter(scope)
 
 
@@ -65,7 +65,7 @@ def get_referral_for_user(*, user, pk: int) -> Referral:
             "outcomes",
             "exclusions__provider",
             Prefetch("chronology", queryset=ChronologyEntry.objects.select_related("actor")),
-            # Recorded by the approvals app; named here so the page's queries stay fixed.
+            # Permission to search, shown on the page.
             "search_decisions__decided_by",
             "agreement_evidence",
             "funding_approvals",

@@ -9,8 +9,8 @@ from referrals.brokerage.forms import NoteForm
 from referrals.brokerage.selectors import open_qa_round
 from referrals.drafting.completeness import SECTIONS, missing_summary, section_missing
 from referrals.models import Referral
-from referrals.page_extras import referral_page_extras
 from referrals.pdf import chronology_pdf as render_chronology_pdf
+from referrals.registry import referral_page_extras
 from referrals.search import selectors as search_selectors
 from referrals.workflow import (
     is_social_worker_side,
@@ -98,7 +98,7 @@ def referral_detail(request, pk):
 
 def _choice_context(user, referral) -> dict:
     """Where the referral stands after the search: its stage, set by the approvals app's
-    steps, and what the later apps registered for the page (referrals.page_extras)."""
+    steps, and what the later apps registered for the page (referrals.registry)."""
     if referral.status not in (Referral.Status.ACCEPTED, Referral.Status.PLACED):
         return {}
     Stage = Referral.Stage

@@ -3,7 +3,6 @@ watch it go out, answer questions, extend the deadline."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from placements.models import CouncilSettings
@@ -12,6 +11,7 @@ from placements.roles import Role
 from placements.services import DomainError
 from referrals import selectors
 from referrals.models import RoundQuestion, SearchRound
+from referrals.registry import page_extras
 from referrals.search import rounds
 from referrals.search import selectors as search_selectors
 from referrals.search.forms import (
@@ -38,25 +38,16 @@ def search(request, pk):
     council = CouncilSettings.for_request(request)
     reasons = dual_search_reasons(referral, council=council)
     default_category = referral.placement_type.category if referral.placement_type else None
-    # After no suitable options, the social worker's answer about flexibility is what
-    # the next, wider round rests on (recorded by the approvals app; read by its name).
-    flexibility = (
-        referral.flexibility_requests.filter(answered_at__isnull=False)
-        .order_by("-answered_at")
-        .first()
-    )
+    # After no suitable options, the social worker's answer about flexibility (recorded
+    # by the approvals app, which registers it for this page) is what the next, wider
+    # round rests on.
+    extras = page_extras("search", request.user, referral)
     form = RoundStartForm(
         request.POST if request.method == "POST" else None,
         dual_reasons=reasons,
         initial={
             "category": default_category,
-            "social_worker_agreement": (
-                f"{flexibility.answered_by}, "
-                f"{timezone.localtime(flexibility.answered_at):%-d %B %Y}: "
-                f"{flexibility.answer}"
-            )
-            if flexibility
-            else "",
+            "social_worker_agreement": extras.get("flexibility_answer", ""),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -90,7 +81,7 @@ def search(request, pk):
             "released": referral.resource_requests.filter(status="released").exists(),
             "dual_reasons": reasons,
             "can_start": referral.status == Status.ACCEPTED,
-            "flexibility": flexibility,
+            **extras,
         },
     )
 

@@ -1,0 +1,54 @@
+"""What the apps above `referrals` (approvals) add to it, registered from their
+`AppConfig.ready()`, so `referrals` never imports them nor reads their tables:
+
+- page extras: `extra(user, referral) -> dict` merged into a page's context, per page
+  (today: on the referral page, a flexibility question waiting for the social worker;
+  on the search page, the social worker's answer about flexibility);
+- visibility scopes: `scope(user) -> Q | None`, more referrals a user may see because of
+  a later step (today: approvers see the referrals that came to cost approval).
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Q
+
+Extra = Callable[..., dict]
+Scope = Callable[..., Q | None]
+_EXTRAS: dict[str, list[Extra]] = {}
+_SCOPES: list[Scope] = []
+
+
+def register(extra: Extra, *, page: str = "referral") -> Extra:
+    """Register a page extra for `page` ("referral", "search"), once."""
+    extras = _EXTRAS.setdefault(page, [])
+    if extra not in extras:
+        extras.append(extra)
+    return extra
+
+
+def register_scope(scope: Scope) -> Scope:
+    """Register a visibility scope, once."""
+    if scope not in _SCOPES:
+        _SCOPES.append(scope)
+    return scope
+
+
+def page_extras(page: str, user, referral) -> dict:
+    context: dict = {}
+    for extra in _EXTRAS.get(page, []):
+        context.update(extra(user, referral))
+    return context
+
+
+def referral_page_extras(user, referral) -> dict:
+    return page_extras("referral", user, referral)
+
+
+def extra_scopes(user) -> Q:
+    """What the registered scopes add for `user` (nothing when none applies)."""
+    scope = Q(pk__in=[])
+    for registered in _SCOPES:
+        found = registered(user)
+        if found is not None:
+            scope |= found
+    return scope
