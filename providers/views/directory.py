@@ -1,15 +1,15 @@
 """The directory's pages: the list of providers (filtered), a provider's page with its
 history, adding, editing, archiving and restoring a provider, and the specialisms."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from placements.actions import run_action, submit_form
 from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required, user_can
 from placements.selectors import history_rows
-from placements.services import DomainError
 
 from .. import selectors
 from ..filters import ProviderFilter
@@ -74,16 +74,16 @@ def provider_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def provider_create(request):
     form = ProviderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            provider = directory_services.provider_create(
-                **form.service_kwargs(), actor=request.user
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{provider.name} has been added to the directory.")
-            return redirect("providers:detail", pk=provider.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: directory_services.provider_create(
+            **form.service_kwargs(), actor=request.user
+        ),
+        redirect_to=lambda provider: reverse("providers:detail", kwargs={"pk": provider.pk}),
+        success=lambda provider: f"{provider.name} has been added to the directory.",
+    ):
+        return done
     return render(request, "providers/provider_form.html", {"form": form, "provider": None})
 
 
@@ -92,16 +92,16 @@ def provider_create(request):
 def provider_edit(request, pk):
     provider = selectors.get_provider_for_user(user=request.user, pk=pk)
     form = ProviderForm(request.POST or None, instance=provider)
-    if request.method == "POST" and form.is_valid():
-        try:
-            directory_services.provider_update(
-                provider=provider, **form.service_kwargs(), actor=request.user
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Changes saved.")
-            return redirect("providers:detail", pk=provider.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: directory_services.provider_update(
+            provider=provider, **form.service_kwargs(), actor=request.user
+        ),
+        redirect_to=reverse("providers:detail", kwargs={"pk": provider.pk}),
+        success="Changes saved.",
+    ):
+        return done
     return render(request, "providers/provider_form.html", {"form": form, "provider": provider})
 
 
@@ -116,16 +116,12 @@ def provider_archive(request, pk):
             if restoring
             else directory_services.provider_archive
         )
-        try:
-            action(provider=provider, actor=request.user)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                f"{provider.name} has been {'restored' if restoring else 'archived'}.",
-            )
-        return redirect("providers:detail", pk=provider.pk)
+        return run_action(
+            request,
+            lambda: action(provider=provider, actor=request.user),
+            redirect_to=reverse("providers:detail", kwargs={"pk": provider.pk}),
+            success=f"{provider.name} has been {'restored' if restoring else 'archived'}.",
+        )
     return render(
         request, "providers/provider_archive.html", {"provider": provider, "restoring": restoring}
     )
@@ -138,16 +134,15 @@ def provider_archive(request, pk):
 @require_http_methods(["GET", "POST"])
 def specialism_list(request):
     form = SpecialismForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            specialism = directory_services.specialism_create(
-                name=form.cleaned_data["name"], actor=request.user
-            )
-        except DomainError as error:
-            form.add_error("name", str(error))
-        else:
-            messages.success(request, f"Specialism “{specialism.name}” added.")
-            return redirect("providers:specialisms")
+    if done := submit_form(
+        request,
+        form,
+        lambda data: directory_services.specialism_create(name=data["name"], actor=request.user),
+        redirect_to="providers:specialisms",
+        success=lambda specialism: f"Specialism “{specialism.name}” added.",
+        error_field="name",
+    ):
+        return done
     return render(
         request,
         "providers/specialism_list.html",
@@ -162,19 +157,20 @@ def specialism_edit(request, pk):
     form = SpecialismForm(
         request.POST or None, initial={"name": specialism.name, "is_active": specialism.is_active}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            directory_services.specialism_update(
-                specialism=specialism,
-                name=form.cleaned_data["name"],
-                is_active=form.cleaned_data["is_active"],
-                actor=request.user,
-            )
-        except DomainError as error:
-            form.add_error("name", str(error))
-        else:
-            messages.success(request, "Specialism saved.")
-            return redirect("providers:specialisms")
+    if done := submit_form(
+        request,
+        form,
+        lambda data: directory_services.specialism_update(
+            specialism=specialism,
+            name=data["name"],
+            is_active=data["is_active"],
+            actor=request.user,
+        ),
+        redirect_to="providers:specialisms",
+        success="Specialism saved.",
+        error_field="name",
+    ):
+        return done
     return render(
         request, "providers/specialism_form.html", {"form": form, "specialism": specialism}
     )

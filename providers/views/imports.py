@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from placements.actions import run_action
 from placements.permissions import Capability, capability_required
 from placements.services import DomainError
 
@@ -71,15 +72,15 @@ def import_preview(request, pk):
         messages.info(request, f"This spreadsheet has already been {done}.")
         return redirect("providers:list")
     if action == "discard":
-        try:
-            import_services.provider_import_discard(
+        return run_action(
+            request,
+            lambda: import_services.provider_import_discard(
                 provider_import=provider_import, actor=request.user
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc))
-            return redirect("providers:list")
-        messages.success(request, "The spreadsheet was discarded. Nothing was changed.")
-        return redirect("providers:import")
+            ),
+            redirect_to="providers:import",
+            success="The spreadsheet was discarded. Nothing was changed.",
+            refused_to="providers:list",
+        )
     result = selectors.import_result(provider_import)
     confirming = action == "confirm"
     form = SpecialismDecisionsForm(
@@ -89,6 +90,7 @@ def import_preview(request, pk):
     if confirming and (form.is_valid() or result.errors):
         # With errors in the file the service refuses whatever was chosen.
         decisions = form.decisions() if form.is_valid() else {}
+        # Hand-rolled: a refusal has several outcomes (under way, done meanwhile, or shown).
         try:
             confirmed = import_services.provider_import_confirm(
                 provider_import=provider_import, specialism_decisions=decisions, actor=request.user
