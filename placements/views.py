@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
+from .actions import run_action, submit_form
 from .client_address import sign_in_wait_seconds
 from .forms import CouncilSettingsForm, RoleGrantRefuseForm, SignInForm, UserForm
 from .models import CouncilSettings
@@ -167,24 +169,24 @@ def _tell_of_grants_waiting(request, *, user, asked) -> None:
 def user_detail(request, pk):
     user = selectors.get_user_for_admin(pk=pk)
     form = UserForm(request.POST or None, instance=user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.user_update(
-                user=user,
-                full_name=data["full_name"],
-                email=data["email"],
-                job_title=data["job_title"],
-                team=data["team"],
-                roles=data["roles"],
-                actor=request.user,
-            )
-        except services.DomainError as refused:
-            form.add_error("roles", str(refused))
-        else:
-            messages.success(request, "Changes saved.")
-            _tell_of_grants_waiting(request, user=user, asked=data["roles"])
-            return redirect("accounts:user-detail", pk=user.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: services.user_update(
+            user=user,
+            full_name=data["full_name"],
+            email=data["email"],
+            job_title=data["job_title"],
+            team=data["team"],
+            roles=data["roles"],
+            actor=request.user,
+        ),
+        redirect_to=reverse("accounts:user-detail", kwargs={"pk": user.pk}),
+        success="Changes saved.",
+        error_field="roles",
+    ):
+        _tell_of_grants_waiting(request, user=user, asked=form.cleaned_data["roles"])
+        return done
     history = selectors.history_rows(user)
     return render(
         request,
@@ -204,28 +206,24 @@ def user_detail(request, pk):
 def user_set_active(request, pk):
     user = selectors.get_user_for_admin(pk=pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.user_set_active(user=user, active=active, actor=request.user)
-    except services.DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, f"{user.full_name} has been {'reactivated' if active else 'deactivated'}."
-        )
-    return redirect("accounts:user-detail", pk=user.pk)
+    return run_action(
+        request,
+        lambda: services.user_set_active(user=user, active=active, actor=request.user),
+        redirect_to=reverse("accounts:user-detail", kwargs={"pk": user.pk}),
+        success=f"{user.full_name} has been {'reactivated' if active else 'deactivated'}.",
+    )
 
 
 @capability_required(Capability.MANAGE_USERS)
 @require_POST
 def user_resend_invite(request, pk):
     user = selectors.get_user_for_admin(pk=pk)
-    try:
-        services.user_resend_invite(user=user, actor=request.user)
-    except services.DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"A new link to set a password has been sent to {user.email}.")
-    return redirect("accounts:user-detail", pk=user.pk)
+    return run_action(
+        request,
+        lambda: services.user_resend_invite(user=user, actor=request.user),
+        redirect_to=reverse("accounts:user-detail", kwargs={"pk": user.pk}),
+        success=f"A new link to set a password has been sent to {user.email}.",
+    )
 
 
 # --- Role grants waiting for a second administrator ---------------------------------
@@ -260,17 +258,13 @@ def role_grants(request):
 @require_POST
 def role_grant_approve(request, pk):
     grant = selectors.get_role_grant_for_admin(pk=pk)
-    try:
-        services.role_grant_approve(grant=grant, actor=request.user)
-    except services.DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            f"{grant.user.full_name} now has the role {grant.get_role_display()}. "
-            "We have emailed them.",
-        )
-    return redirect("accounts:role-grants")
+    return run_action(
+        request,
+        lambda: services.role_grant_approve(grant=grant, actor=request.user),
+        redirect_to="accounts:role-grants",
+        success=f"{grant.user.full_name} now has the role {grant.get_role_display()}. "
+        "We have emailed them.",
+    )
 
 
 @capability_required(Capability.MANAGE_USERS)
@@ -282,20 +276,17 @@ def role_grant_refuse(request, pk):
         messages.error(request, refusal)
         return redirect("accounts:role-grants")
     form = RoleGrantRefuseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.role_grant_refuse(
-                grant=grant, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except services.DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                f"Refused: {grant.user.full_name} will not have the role "
-                f"{grant.get_role_display()}. We have told {grant.requested_by.full_name}.",
-            )
-            return redirect("accounts:role-grants")
+    if done := submit_form(
+        request,
+        form,
+        lambda data: services.role_grant_refuse(
+            grant=grant, actor=request.user, reason=data["reason"]
+        ),
+        redirect_to="accounts:role-grants",
+        success=f"Refused: {grant.user.full_name} will not have the role "
+        f"{grant.get_role_display()}. We have told {grant.requested_by.full_name}.",
+    ):
+        return done
     return render(request, "placements/role_grant_refuse.html", {"form": form, "grant": grant})
 
 
