@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from placements.actions import run_action
 from placements.models import User
 from placements.permissions import Capability, capability_required
 from placements.roles import Role
@@ -27,7 +28,6 @@ from referrals.brokerage.forms import (
     QAReturnForm,
 )
 from referrals.drafting.completeness import qa_checklist
-from referrals.pages import back_to_referral
 from referrals.workflow import user_may_accept_emergency, user_may_qa
 
 
@@ -43,24 +43,28 @@ def quality_check(request, pk):
     action = request.POST.get("action") if request.method == "POST" else None
     accept_form = QAAcceptForm(request.POST if action == "accept" else None, prefix="accept")
     return_form = QAReturnForm(request.POST if action == "return" else None, prefix="return")
-    try:
-        if action == "accept" and accept_form.is_valid():
-            brokerage.referral_qa_accept(
+    # A refusal (someone else checked it first) is said on the referral's page.
+    referral_page = reverse("referrals:detail", kwargs={"pk": referral.pk})
+    if action == "accept" and accept_form.is_valid():
+        return run_action(
+            request,
+            lambda: brokerage.referral_qa_accept(
                 referral=referral,
                 actor=request.user,
                 take_it=accept_form.cleaned_data["take_it"],
-            )
-            return back_to_referral(request, referral, "Accepted onto the action list.")
-        if action == "return" and return_form.is_valid():
-            brokerage.referral_qa_return(
+            ),
+            redirect_to=referral_page,
+            success="Accepted onto the action list.",
+        )
+    if action == "return" and return_form.is_valid():
+        return run_action(
+            request,
+            lambda: brokerage.referral_qa_return(
                 referral=referral, actor=request.user, requests=return_form.requests()
-            )
-            return back_to_referral(
-                request, referral, "Returned to the social worker with your requests."
-            )
-    except DomainError as error:
-        messages.error(request, str(error))
-        return redirect("referrals:detail", pk=referral.pk)
+            ),
+            redirect_to=referral_page,
+            success="Returned to the social worker with your requests.",
+        )
     return render(
         request,
         "referrals/quality_check.html",
@@ -133,6 +137,7 @@ def manage(request, pk):
             initial={"priority": referral.priority},
         )
     form = forms_by_action.get(action)
+    # Hand-rolled: a refusal is a message above the page's three forms, shown again as sent.
     if form is not None and form.is_valid():
         data = form.cleaned_data
         try:
@@ -168,27 +173,26 @@ def manage(request, pk):
 def add_note(request, pk):
     referral = selectors.get_referral_for_user(user=request.user, pk=pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            brokerage.referral_add_note(
-                referral=referral,
-                kind=form.cleaned_data["kind"],
-                text=form.cleaned_data["text"],
-                actor=request.user,
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "Added to the chronology.")
-    else:
+    referral_page = reverse("referrals:detail", kwargs={"pk": referral.pk})
+    if not form.is_valid():
         # Shown beside the note form, where the page opens, not at the top out of view.
         messages.error(
             request,
             "Enter what happened, and whether it was a note or a call.",
             extra_tags="note-error",
         )
-        return redirect(f"{reverse('referrals:detail', kwargs={'pk': referral.pk})}#add-note")
-    return redirect(f"{reverse('referrals:detail', kwargs={'pk': referral.pk})}#chronology")
+        return redirect(f"{referral_page}#add-note")
+    return run_action(
+        request,
+        lambda: brokerage.referral_add_note(
+            referral=referral,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            actor=request.user,
+        ),
+        redirect_to=f"{referral_page}#chronology",
+        success="Added to the chronology.",
+    )
 
 
 @capability_required(Capability.WORK_ACTION_LIST)
@@ -201,12 +205,10 @@ def emergency_accept(request, pk):
             return redirect("referrals:detail", pk=referral.pk)
         raise Http404
     if request.method == "POST":
-        try:
-            brokerage.referral_emergency_accept(referral=referral, actor=request.user)
-        except DomainError as error:
-            messages.error(request, str(error))
-            return redirect("referrals:detail", pk=referral.pk)
-        return back_to_referral(
-            request, referral, "Accepted for immediate search. The approvals are due."
+        return run_action(
+            request,
+            lambda: brokerage.referral_emergency_accept(referral=referral, actor=request.user),
+            redirect_to=reverse("referrals:detail", kwargs={"pk": referral.pk}),
+            success="Accepted for immediate search. The approvals are due.",
         )
     return render(request, "referrals/emergency_accept.html", {"referral": referral})

@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from placements.actions import run_action, submit_form
 from placements.permissions import Capability, capability_required, user_can
-from placements.services import DomainError
 from referrals import selectors
 from referrals.models import AllowedWord, Referral
 from referrals.pack import selectors as pack_selectors
@@ -37,40 +38,40 @@ pack_referral = loaded_with(_pack_page_referral)
 def pack(request, referral):
     current = pack_selectors.current_pack(referral)
     action = request.POST.get("action") if request.method == "POST" else None
+    here = reverse("referrals:pack", kwargs={"pk": referral.pk})
     flag_form, flag_in_error = FlagAcceptForm(), None
-    try:
-        if action == "prepare":
-            pack_services.pack_prepare(referral=referral, actor=request.user)
-            return redirect("referrals:pack", pk=referral.pk)
-        if action == "accept" and current is not None:
-            flag = get_object_or_404(current.flags.all(), pk=request.POST.get("flag"))
-            flag_form = FlagAcceptForm(request.POST)
-            if flag_form.is_valid():
-                remember = flag_form.cleaned_data["remember"]
-                try:
-                    pack_services.pack_flag_accept(
-                        flag=flag,
-                        reason=flag_form.cleaned_data["reason"],
-                        actor=request.user,
-                        remember=remember,
-                    )
-                except DomainError as refused:  # a name cannot be allowed in every pack
-                    flag_form.add_error("reason", str(refused))
-                else:
-                    messages.success(
-                        request,
-                        f"“{flag.word}” accepted"
-                        + (" and allowed in every pack." if remember else "."),
-                    )
-                    return redirect("referrals:pack", pk=referral.pk)
-            flag_in_error = flag.pk
-        if action == "release" and current is not None:
-            pack_services.pack_release(resource_request=current, actor=request.user)
-            messages.success(request, "The pack is checked and released for the search.")
-            return redirect("referrals:pack", pk=referral.pk)
-    except DomainError as error:
-        messages.error(request, str(error))
-        return redirect("referrals:pack", pk=referral.pk)
+    if action == "prepare":
+        return run_action(
+            request,
+            lambda: pack_services.pack_prepare(referral=referral, actor=request.user),
+            redirect_to=here,
+        )
+    if action == "accept" and current is not None:
+        flag = get_object_or_404(current.flags.all(), pk=request.POST.get("flag"))
+        flag_form = FlagAcceptForm(request.POST)
+        if done := submit_form(
+            request,
+            flag_form,
+            lambda data: pack_services.pack_flag_accept(
+                flag=flag, reason=data["reason"], actor=request.user, remember=data["remember"]
+            ),
+            redirect_to=here,
+            success=lambda _: (
+                f"“{flag.word}” accepted"
+                + (" and allowed in every pack." if flag_form.cleaned_data["remember"] else ".")
+            ),
+            # A name cannot be allowed in every pack: the refusal is about the reason given.
+            error_field="reason",
+        ):
+            return done
+        flag_in_error = flag.pk
+    if action == "release" and current is not None:
+        return run_action(
+            request,
+            lambda: pack_services.pack_release(resource_request=current, actor=request.user),
+            redirect_to=here,
+            success="The pack is checked and released for the search.",
+        )
     return render(
         request,
         "referrals/pack.html",
@@ -101,18 +102,18 @@ def pack_edit(request, referral, key):
         raise Http404
     form = PassageForm(request.POST or None, initial={"text": entry["text"]})
     if request.method == "POST" and form.is_valid():
-        try:
-            pack_services.pack_edit_text(
+        # A refusal (the pack moved on meanwhile) is said on the pack's page.
+        return run_action(
+            request,
+            lambda: pack_services.pack_edit_text(
                 resource_request=current,
                 key=key,
                 text=form.cleaned_data["text"],
                 actor=request.user,
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "Passage saved.")
-        return redirect("referrals:pack", pk=referral.pk)
+            ),
+            redirect_to=reverse("referrals:pack", kwargs={"pk": referral.pk}),
+            success="Passage saved.",
+        )
     return render(
         request, "referrals/pack_edit.html", {"referral": referral, "form": form, "entry": entry}
     )
@@ -125,18 +126,17 @@ def allowed_words(request):
     them. Officers add them (or accept a flag and say so); the duty lead and
     administrators remove them."""
     form = AllowedWordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pack_services.allowed_word_add(
-                word=form.cleaned_data["word"],
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )
-        except DomainError as error:
-            form.add_error("word", str(error))
-        else:
-            messages.success(request, f"“{form.cleaned_data['word']}” is allowed in every pack.")
-            return redirect("referrals:allowed-words")
+    if done := submit_form(
+        request,
+        form,
+        lambda data: pack_services.allowed_word_add(
+            word=data["word"], reason=data["reason"], actor=request.user
+        ),
+        redirect_to="referrals:allowed-words",
+        success=lambda _: f"“{form.cleaned_data['word']}” is allowed in every pack.",
+        error_field="word",
+    ):
+        return done
     return render(
         request,
         "referrals/allowed_words.html",

@@ -1,11 +1,10 @@
 """The administrator's page for the kinds of placement."""
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
+from placements.actions import submit_form
 from placements.permissions import Capability, capability_required
-from placements.services import DomainError
 from referrals.models import PlacementType
 from referrals.placement_types import services as placement_type_services
 from referrals.placement_types.forms import PlacementTypeForm
@@ -26,16 +25,17 @@ def placement_types(request, type_pk=None):
         else None
     )
     form = PlacementTypeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement_type_services.placement_type_save(
-                values=form.cleaned_data, actor=request.user, placement_type=editing
-            )
-        except DomainError as error:
-            form.add_error("name", str(error))
-        else:
-            messages.success(request, "Placement type saved.")
-            return redirect("referrals:placement-types")
+    if done := submit_form(
+        request,
+        form,
+        lambda data: placement_type_services.placement_type_save(
+            values=data, actor=request.user, placement_type=editing
+        ),
+        redirect_to="referrals:placement-types",
+        success="Placement type saved.",
+        error_field="name",
+    ):
+        return done
     return render(
         request,
         "referrals/placement_types.html",

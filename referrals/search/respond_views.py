@@ -7,11 +7,12 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from placements.actions import submit_form
 from placements.links import private
 from placements.models import CouncilSettings
-from placements.services import DomainError
 from referrals.models import ProviderRequest
 from referrals.search import answers
 from referrals.search.forms import NoOptionForm, OfferForm, QuestionForm, WithdrawOfferForm
@@ -76,14 +77,17 @@ def page(request, state, token):
     return render(request, "respond/page.html", _context(state, token))
 
 
-def _answer_page(request, state, token, *, form, title: str, action, button: str, template):
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("respond:page", token=token)
+def _answer_page(
+    request, state, token, *, form, title: str, action, success: str, button: str, template
+):
+    if done := submit_form(
+        request,
+        form,
+        action,
+        redirect_to=reverse("respond:page", kwargs={"token": token}),
+        success=success,
+    ):
+        return done
     return render(
         request,
         template,
@@ -109,13 +113,12 @@ def offer(request, state, token):
         }
     form = OfferForm(request.POST if request.method == "POST" else None, initial=initial)
 
-    def make(form):
+    def make(data):
         answers.offer_make(
             provider_request=state.item,
-            responder_name=form.cleaned_data["responder_name"],
+            responder_name=data["responder_name"],
             values=form.values(),
         )
-        messages.success(request, "Your offer has been sent. You can change it until the deadline.")
 
     amending = state.item.answer == ProviderRequest.Answer.OFFER
     return _answer_page(
@@ -125,6 +128,7 @@ def offer(request, state, token):
         form=form,
         title="Change your offer" if amending else "Make an offer",
         action=make,
+        success="Your offer has been sent. You can change it until the deadline.",
         button="Send the changed offer" if amending else "Send the offer",
         template="respond/offer.html",
     )
@@ -135,13 +139,12 @@ def offer(request, state, token):
 def no_option(request, state, token):
     form = NoOptionForm(request.POST if request.method == "POST" else None)
 
-    def give(form):
+    def give(data):
         answers.no_option_give(
             provider_request=state.item,
-            responder_name=form.cleaned_data["responder_name"],
-            reason=form.cleaned_data["reason"],
+            responder_name=data["responder_name"],
+            reason=data["reason"],
         )
-        messages.success(request, "Thank you: we have recorded that you have no option.")
 
     return _answer_page(
         request,
@@ -150,6 +153,7 @@ def no_option(request, state, token):
         form=form,
         title="Tell us you have no option",
         action=give,
+        success="Thank you: we have recorded that you have no option.",
         button="Send",
         template="respond/form.html",
     )
@@ -166,13 +170,12 @@ def withdraw(request, state, token):
         return redirect("respond:page", token=token)
     form = WithdrawOfferForm(request.POST if request.method == "POST" else None)
 
-    def take_back(form):
+    def take_back(data):
         answers.offer_withdraw(
             provider_request=state.item,
-            responder_name=form.cleaned_data["responder_name"],
-            reason=form.cleaned_data["reason"],
+            responder_name=data["responder_name"],
+            reason=data["reason"],
         )
-        messages.success(request, "Your offer has been withdrawn.")
 
     return _answer_page(
         request,
@@ -181,6 +184,7 @@ def withdraw(request, state, token):
         form=form,
         title="Withdraw your offer",
         action=take_back,
+        success="Your offer has been withdrawn.",
         button="Withdraw the offer",
         template="respond/form.html",
     )
@@ -191,11 +195,8 @@ def withdraw(request, state, token):
 def question(request, state, token):
     form = QuestionForm(request.POST if request.method == "POST" else None)
 
-    def ask(form):
-        answers.question_ask(provider_request=state.item, question=form.cleaned_data["question"])
-        messages.success(
-            request, "Your question has been sent. The answer will appear on this page."
-        )
+    def ask(data):
+        answers.question_ask(provider_request=state.item, question=data["question"])
 
     return _answer_page(
         request,
@@ -204,6 +205,7 @@ def question(request, state, token):
         form=form,
         title="Ask a question",
         action=ask,
+        success="Your question has been sent. The answer will appear on this page.",
         button="Send the question",
         template="respond/form.html",
     )

@@ -3,8 +3,10 @@ watch it go out, answer questions, extend the deadline."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from placements.actions import submit_form
 from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.roles import Role
@@ -50,22 +52,23 @@ def search(request, pk):
             "social_worker_agreement": extras.get("flexibility_answer", ""),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            started = rounds.round_start(
-                referral=referral,
-                kind=data["kind"],
-                dual=data.get("dual", False),
-                category=data["category"],
-                social_worker_agreement=data["social_worker_agreement"],
-                actor=request.user,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Round started: choose its providers, then send it.")
-            return redirect("referrals:round", pk=referral.pk, round_pk=started[0].pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: rounds.round_start(
+            referral=referral,
+            kind=data["kind"],
+            dual=data.get("dual", False),
+            category=data["category"],
+            social_worker_agreement=data["social_worker_agreement"],
+            actor=request.user,
+        ),
+        redirect_to=lambda started: reverse(
+            "referrals:round", kwargs={"pk": referral.pk, "round_pk": started[0].pk}
+        ),
+        success="Round started: choose its providers, then send it.",
+    ):
+        return done
     referral_rounds = list(search_selectors.referral_rounds(referral))
     return render(
         request,
@@ -136,6 +139,7 @@ def round_detail(request, pk, round_pk):
     error = None
     if request.method == "POST":
         action = request.POST.get("action", "")
+        # Hand-rolled: several buttons, and a refusal is shown beside the control it is about.
         try:
             if action == "send":
                 sent = rounds.round_send(search_round=search_round, actor=request.user)
@@ -218,20 +222,20 @@ def round_progress(request, pk, round_pk):
 def round_extend(request, pk, round_pk):
     search_round = search_selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
     form = RoundExtendForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rounds.round_extend(
-                search_round=search_round,
-                day=form.cleaned_data["day"],
-                at=form.cleaned_data["at"],
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Deadline extended. Every provider in the round is told.")
-            return redirect("referrals:round", pk=pk, round_pk=round_pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: rounds.round_extend(
+            search_round=search_round,
+            day=data["day"],
+            at=data["at"],
+            reason=data["reason"],
+            actor=request.user,
+        ),
+        redirect_to=reverse("referrals:round", kwargs={"pk": pk, "round_pk": round_pk}),
+        success="Deadline extended. Every provider in the round is told.",
+    ):
+        return done
     return render(
         request,
         "referrals/round_extend.html",
@@ -254,16 +258,17 @@ def question_answer(request, pk, round_pk, question_pk):
         pk=question_pk,
     )
     form = QuestionAnswerForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rounds.question_answer(
-                question=question, answer=form.cleaned_data["answer"], actor=request.user
-            )
-        except DomainError as error:
-            form.add_error("answer", str(error))
-        else:
-            messages.success(request, "Answer sent to every provider in the round.")
-            return redirect("referrals:round", pk=pk, round_pk=round_pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: rounds.question_answer(
+            question=question, answer=data["answer"], actor=request.user
+        ),
+        redirect_to=reverse("referrals:round", kwargs={"pk": pk, "round_pk": round_pk}),
+        success="Answer sent to every provider in the round.",
+        error_field="answer",
+    ):
+        return done
     return render(
         request,
         "referrals/question_answer.html",
