@@ -6,8 +6,10 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from placements.actions import run_action, submit_form
 from placements.permissions import Capability, capability_required
 from placements.roles import Role
 from placements.services import DomainError
@@ -45,12 +47,12 @@ from referrals.workflow import (
 @capability_required(Capability.START_REFERRAL)
 @require_POST
 def referral_start(request):
-    try:
-        referral = drafting.referral_start(social_worker=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-        return redirect("referrals:list")
-    return redirect("referrals:detail", pk=referral.pk)
+    return run_action(
+        request,
+        lambda: drafting.referral_start(social_worker=request.user),
+        redirect_to=lambda referral: reverse("referrals:detail", kwargs={"pk": referral.pk}),
+        refused_to="referrals:list",
+    )
 
 
 def _referral_to_withdraw(user, pk):
@@ -90,9 +92,12 @@ def _fresh(referral: Referral) -> Referral:
     return Referral.objects.prefetch_related("children", "people", "outcomes").get(pk=referral.pk)
 
 
+def _saved_message(referral, key: str) -> str:
+    return _answers_still_needed("Saved.", section_missing(_fresh(referral))[key])
+
+
 def _section_saved(request, referral, key: str):
-    missing = section_missing(_fresh(referral))[key]
-    return back_to_referral(request, referral, _answers_still_needed("Saved.", missing))
+    return back_to_referral(request, referral, _saved_message(referral, key))
 
 
 def _section_page(request, referral, form, key: str, *, saved_others=False, **context):
@@ -147,6 +152,7 @@ def _row_page(request, referral, *, form, rows, pk, save, saved: str, missing, b
     row = get_object_or_404(rows, pk=pk) if pk else _added_earlier(request, rows, adding)
     form = form(request.POST or None, instance=row)
     kept = False
+    # Hand-rolled: the answers that pass are kept even when others are refused.
     if request.method == "POST":
         answers = form.answers_to_save()
         if row is not None or not form.refused:
@@ -223,12 +229,13 @@ def child_remove(request, referral, child_pk):
 @editable_referral
 def people(request, referral):
     if request.method == "POST":
-        try:
-            drafting.people_confirm_none(referral=referral, actor=request.user)
-        except DomainError as error:
-            messages.error(request, str(error))
-            return redirect("referrals:people", pk=referral.pk)
-        return _section_saved(request, referral, "people")
+        return run_action(
+            request,
+            lambda: drafting.people_confirm_none(referral=referral, actor=request.user),
+            redirect_to=reverse("referrals:detail", kwargs={"pk": referral.pk}),
+            success=lambda _: _saved_message(referral, "people"),
+            refused_to=reverse("referrals:people", kwargs={"pk": referral.pk}),
+        )
     rows = [(person, person_missing(person)) for person in referral.people.all()]
     return render(request, "referrals/people.html", {"referral": referral, "rows": rows})
 
@@ -299,6 +306,7 @@ def outcomes(request, referral):
         answers = form.answers_to_save()
         # An outcome that was refused stays as it was; the others are as given.
         texts = [answers.get(name, current.get(name, "")) for name in form.fields]
+        # Hand-rolled: saved even when the form has errors (the refused outcomes stay).
         try:
             drafting.outcomes_set(referral=referral, texts=texts, actor=request.user)
         except DomainError as error:
@@ -342,19 +350,17 @@ def profile(request, referral):
 @editable_referral
 def exclusions(request, referral):
     form = ExclusionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            drafting.exclusion_add(
-                referral=referral,
-                provider=form.cleaned_data["provider"],
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )
-        except DomainError as error:
-            form.add_error("provider", str(error))
-        else:
-            messages.success(request, "Provider added to the list.")
-            return redirect("referrals:exclusions", pk=referral.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: drafting.exclusion_add(
+            referral=referral, provider=data["provider"], reason=data["reason"], actor=request.user
+        ),
+        redirect_to=reverse("referrals:exclusions", kwargs={"pk": referral.pk}),
+        success="Provider added to the list.",
+        error_field="provider",
+    ):
+        return done
     return render(request, "referrals/exclusions.html", {"referral": referral, "form": form})
 
 
@@ -385,17 +391,20 @@ def submit(request, referral):
         )
     if request.method == "POST" and (form is None or form.is_valid()):
         response = form.cleaned_data["response"] if form else ""
-        try:
-            referral = drafting.referral_submit(
+        referral_page = reverse("referrals:detail", kwargs={"pk": referral.pk})
+        # A first submission goes to its confirmation by a redirect, so refreshing it
+        # does not send the form again.
+        return run_action(
+            request,
+            lambda: drafting.referral_submit(
                 referral=referral, actor=request.user, response=response
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-            return redirect("referrals:detail", pk=referral.pk)
-        if answering:
-            return back_to_referral(request, referral, "Sent back to brokerage with your changes.")
-        # Redirect, so refreshing the confirmation does not send the form again.
-        return redirect("referrals:submitted", pk=referral.pk)
+            ),
+            redirect_to=referral_page
+            if answering
+            else reverse("referrals:submitted", kwargs={"pk": referral.pk}),
+            success="Sent back to brokerage with your changes." if answering else "",
+            refused_to=referral_page,
+        )
     return render(
         request,
         "referrals/check_answers.html",
@@ -434,13 +443,14 @@ def withdraw(request, pk):
         messages.info(request, "This referral has already been withdrawn.")
         return redirect("referrals:detail", pk=referral.pk)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            drafting.referral_withdraw(
-                referral=referral, reason=form.cleaned_data["reason"], actor=request.user
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            return back_to_referral(request, referral, "The referral has been withdrawn.")
+    if done := submit_form(
+        request,
+        form,
+        lambda data: drafting.referral_withdraw(
+            referral=referral, reason=data["reason"], actor=request.user
+        ),
+        redirect_to=reverse("referrals:detail", kwargs={"pk": referral.pk}),
+        success="The referral has been withdrawn.",
+    ):
+        return done
     return render(request, "referrals/withdraw.html", {"referral": referral, "form": form})
