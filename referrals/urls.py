@@ -2,6 +2,7 @@ from django.urls import path
 
 from referrals import views
 from referrals.brokerage import views as brokerage_views
+from referrals.drafting import sections
 from referrals.drafting import views as drafting_views
 from referrals.pack import views as pack_views
 from referrals.permission import views as permission
@@ -47,27 +48,25 @@ urlpatterns = [
     ),
     path("new/", drafting_views.referral_start, name="start"),
     path("<int:pk>/", views.referral_detail, name="detail"),
-    path("<int:pk>/children/", drafting_views.children, name="children"),
-    path("<int:pk>/children/add/", drafting_views.child_edit, name="child-add"),
-    path("<int:pk>/children/<int:child_pk>/", drafting_views.child_edit, name="child-edit"),
-    path(
-        "<int:pk>/children/<int:child_pk>/remove/", drafting_views.child_remove, name="child-remove"
-    ),
-    path("<int:pk>/people/", drafting_views.people, name="people"),
-    path("<int:pk>/people/add/", drafting_views.person_edit, name="person-add"),
-    path("<int:pk>/people/<int:person_pk>/", drafting_views.person_edit, name="person-edit"),
+    path("<int:pk>/children/", sections.children, name="children"),
+    path("<int:pk>/children/add/", sections.child_edit, name="child-add"),
+    path("<int:pk>/children/<int:child_pk>/", sections.child_edit, name="child-edit"),
+    path("<int:pk>/children/<int:child_pk>/remove/", sections.child_remove, name="child-remove"),
+    path("<int:pk>/people/", sections.people, name="people"),
+    path("<int:pk>/people/add/", sections.person_edit, name="person-add"),
+    path("<int:pk>/people/<int:person_pk>/", sections.person_edit, name="person-edit"),
     path(
         "<int:pk>/people/<int:person_pk>/remove/",
-        drafting_views.person_remove,
+        sections.person_remove,
         name="person-remove",
     ),
-    path("<int:pk>/needs/", drafting_views.needs, name="needs"),
-    path("<int:pk>/outcomes/", drafting_views.outcomes, name="outcomes"),
-    path("<int:pk>/profile/", drafting_views.profile, name="profile"),
-    path("<int:pk>/exclusions/", drafting_views.exclusions, name="exclusions"),
+    path("<int:pk>/needs/", sections.needs, name="needs"),
+    path("<int:pk>/outcomes/", sections.outcomes, name="outcomes"),
+    path("<int:pk>/profile/", sections.profile, name="profile"),
+    path("<int:pk>/exclusions/", sections.exclusions, name="exclusions"),
     path(
         "<int:pk>/exclusions/<int:exclusion_pk>/remove/",
-        drafting_views.exclusion_remove,
+        sections.exclusion_remove,
         name="exclusion-remove",
     ),
     path("<int:pk>/submit/", drafting_views.submit, name="submit"),
