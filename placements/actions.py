@@ -41,7 +41,7 @@ def _url(redirect_to: Destination, result: Any) -> str:
 
 def submit_form(
     request: HttpRequest,
-    form: forms.Form,
+    form: forms.BaseForm,
     action: Callable[[Mapping[str, Any]], Any],
     *,
     redirect_to: Destination,
