@@ -90,7 +90,7 @@ def import_preview(request, pk):
     if confirming and (form.is_valid() or result.errors):
         # With errors in the file the service refuses whatever was chosen.
         decisions = form.decisions() if form.is_valid() else {}
-        # Hand-rolled: a refusal has several outcomes (under way, done meanwhile, or shown).
+        # Not submit_form: a refusal has several outcomes (under way, done meanwhile, or shown).
         try:
             confirmed = import_services.provider_import_confirm(
                 provider_import=provider_import, specialism_decisions=decisions, actor=request.user

@@ -137,7 +137,7 @@ def manage(request, pk):
             initial={"priority": referral.priority},
         )
     form = forms_by_action.get(action)
-    # Hand-rolled: a refusal is a message above the page's three forms, shown again as sent.
+    # Not submit_form: a refusal is a message above the page's three forms, shown again as sent.
     if form is not None and form.is_valid():
         data = form.cleaned_data
         try:

@@ -127,7 +127,7 @@ def _row_page(request, referral, *, form, rows, pk, save, saved: str, missing, b
     row = get_object_or_404(rows, pk=pk) if pk else _added_earlier(request, rows, adding)
     form = form(request.POST or None, instance=row)
     kept = False
-    # Hand-rolled: the answers that pass are kept even when others are refused.
+    # Not submit_form: the answers that pass are kept even when others are refused.
     if request.method == "POST":
         answers = form.answers_to_save()
         if row is not None or not form.refused:
@@ -281,7 +281,7 @@ def outcomes(request, referral):
         answers = form.answers_to_save()
         # An outcome that was refused stays as it was; the others are as given.
         texts = [answers.get(name, current.get(name, "")) for name in form.fields]
-        # Hand-rolled: saved even when the form has errors (the refused outcomes stay).
+        # Not submit_form: saved even when the form has errors (the refused outcomes stay).
         try:
             drafting.outcomes_set(referral=referral, texts=texts, actor=request.user)
         except DomainError as error:

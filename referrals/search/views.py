@@ -139,7 +139,7 @@ def round_detail(request, pk, round_pk):
     error = None
     if request.method == "POST":
         action = request.POST.get("action", "")
-        # Hand-rolled: several buttons, and a refusal is shown beside the control it is about.
+        # Not run_action: several buttons, and a refusal is shown beside the control it is about.
         try:
             if action == "send":
                 sent = rounds.round_send(search_round=search_round, actor=request.user)
