@@ -19,7 +19,7 @@ from placements.services import DomainError, outbox_enqueue, outbox_enqueue_many
 from referrals.common import chronology_add, referral_email
 from referrals.models import ChronologyEntry, ProviderAnswer, ProviderRequest, Referral
 from referrals.pack.content import provider_email_check, referral_redactor, refuse_identifiers
-from referrals.search.rounds import search_end
+from referrals.search.ending import search_end
 from referrals.workflow import Stage, Status, lock_referral, stage_move, step, transition
 
 from ..models import (

@@ -19,7 +19,7 @@ from referrals.models import (
     Referral,
     SearchDecision,
 )
-from referrals.search.rounds import search_end
+from referrals.search.ending import search_end
 from referrals.workflow import (
     Status,
     referral_needs_agreement_evidence,

@@ -193,7 +193,7 @@ def round_detail(request, pk, round_pk):
             requests=search_selectors.round_requests(search_round),
             progress=search_selectors.round_progress(search_round),
             questions=search_round.questions.select_related("asked_by__provider", "answered_by"),
-            counts=rounds.round_counts(search_round),
+            counts=search_selectors.round_counts(search_round),
         )
     return render(request, "referrals/round.html", context)
 
