@@ -107,7 +107,9 @@ def capability_required(capability: Capability):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.required_capability = capability
+        # A mark on the view saying what it needs (functions take attributes; mypy's
+        # view of functools.wraps does not know that).
+        wrapped.required_capability = capability  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
