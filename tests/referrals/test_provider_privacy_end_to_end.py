@@ -29,7 +29,7 @@ from tests import journeys
 from tests.journeys import chosen, in_house_provider, offers_in, placed
 from tests.providers.factories import ProviderFactory
 from tests.referrals.conftest import LINK
-from tests.referrals.test_search_property import provider_texts
+from tests.referrals.search.test_privacy_property import provider_texts
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

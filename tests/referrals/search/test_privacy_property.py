@@ -24,8 +24,14 @@ from referrals.search import rounds
 from tests import journeys
 from tests.journeys import approved, in_house_provider
 from tests.placements.factories import UserFactory
+from tests.referrals.anonymise.test_anonymise import (
+    casing,
+    decorate,
+    full_name,
+    relationship,
+    street,
+)
 from tests.referrals.conftest import LINK
-from tests.referrals.test_anonymise import casing, decorate, full_name, relationship, street
 
 pytestmark = pytest.mark.django_db
 POSTCODES = ["LE1 6ZG", "NN17 1AB", "B15 2TT", "M1 1AE"]

@@ -10,7 +10,7 @@ from referrals.drafting import services as drafting
 from referrals.models import ResourceRequest
 from referrals.pack import services as pack_services
 from tests.journeys import approved
-from tests.referrals.test_pack_checking import PROFILE
+from tests.referrals.pack.test_pack_checking import PROFILE
 
 pytestmark = pytest.mark.django_db
 

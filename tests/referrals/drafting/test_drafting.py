@@ -8,6 +8,7 @@ from django.db.utils import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
+from placements.models import FieldChange
 from placements.roles import Role
 from placements.services import DomainError
 from referrals.drafting import services as drafting
@@ -418,3 +419,31 @@ def test_child_form_works_on_29_february(make_user):
         response = client.post(url, child_form())
         assert response["Location"] == reverse("referrals:children", kwargs={"pk": referral.pk})
     assert referral.children.count() == 1
+
+
+def test_renaming_a_child_reads_as_one_change_with_old_and_new(make_user):
+    social_worker = make_user(Role.SOCIAL_WORKER)
+    referral = complete_draft(social_worker)
+    child = referral.children.get()
+    drafting.child_save(
+        referral=referral, child=child, values={**CHILD, "first_name": "Jay"}, actor=social_worker
+    )
+    changes = FieldChange.objects.filter(object_id=referral.pk, field__contains="First name")
+    latest = changes.order_by("-pk").first()
+    assert (latest.field, latest.old_value, latest.new_value) == (
+        "Jayden O'Brien: First name",
+        "Jayden",
+        "Jay",
+    )
+    assert not FieldChange.objects.filter(
+        object_id=referral.pk, field__contains="School", old_value="Barnley Academy"
+    ).exists()
+
+
+def test_messages_naming_a_child_stay_out_of_cookies(social_worker_client):
+    referral = complete_draft(social_worker_client.user)
+    child = referral.children.get()
+    response = social_worker_client.post(
+        reverse("referrals:child-remove", kwargs={"pk": referral.pk, "child_pk": child.pk})
+    )
+    assert "messages" not in response.cookies

@@ -250,3 +250,17 @@ def test_others_cannot_use_the_action_list(client_for, social_worker):
         )
     referral.refresh_from_db()
     assert referral.next_action == ""
+
+
+def test_a_background_refresh_after_the_timeout_moves_the_whole_page(client, make_user):
+    client.force_login(make_user(Role.BROKERAGE_OFFICER, team=None))
+    client.get(reverse("referrals:action-list"))
+    session = client.session
+    session[SESSION_LAST_SEEN] -= 3600
+    session.save()
+    response = client.get(
+        reverse("referrals:action-list"),
+        headers={"HX-Request": "true", "X-Background-Refresh": "1"},
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("signed-out") + "?reason=idle"

@@ -13,7 +13,7 @@ from referrals.models import SearchRound
 from referrals.search import answers, rounds, scan
 from referrals.search.rules import round_selection
 from tests.journeys import searchable, sent_round
-from tests.referrals.test_search_rounds import offer_values
+from tests.referrals.search.test_rounds import offer_values
 
 pytestmark = pytest.mark.django_db
 MONDAY = dt.datetime(2026, 11, 23, 9, tzinfo=LONDON)
