@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from placements.calendar import is_working_day
 from placements.models import CouncilSettings
-from placements.roles import Role
+from placements.permissions import is_brokerage, is_duty_lead
 from placements.services import DomainError
 from providers.models import Provider
 from referrals.common import _brokerage, chronology_add
@@ -49,7 +49,7 @@ Answer = ProviderRequest.Answer
 
 def _searchable(referral: Referral, actor) -> Referral:
     locked = _brokerage(referral)
-    if not actor.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+    if not is_brokerage(actor):
         raise DomainError("Only brokerage can search for a placement")
     if locked.status != Status.ACCEPTED:
         raise DomainError("Search once brokerage has accepted the referral")
@@ -197,7 +197,7 @@ def round_set_response_hours(*, search_round: SearchRound, hours: int | None, ac
     locked = _draft(search_round)
     if not locked.referral.is_emergency:
         raise DomainError("Only an emergency's rounds are answered in hours")
-    if not actor.has_role(Role.DUTY_LEAD):
+    if not is_duty_lead(actor):
         raise DomainError("Only the duty lead can change how long providers have to answer")
     if hours is not None and not 1 <= hours <= MOST_RESPONSE_HOURS:
         raise DomainError(f"Enter a number of working hours from 1 to {MOST_RESPONSE_HOURS}")
