@@ -8,6 +8,6 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         # It reads models, which are importable only once the app registry is ready.
-        from .page_extras import flexibility_waiting
+        from .offers.page_extras import flexibility_waiting
 
         register(flexibility_waiting)

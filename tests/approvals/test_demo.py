@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from approvals.costs.rules import approver_for
 from approvals.demo.referrals import FIRST
-from approvals.models import Placement, PlacementAgreement, ProviderFeedback
-from approvals.rules import approver_for
-from approvals.selectors import offer_comparison
+from approvals.offers.selectors import offer_comparison
+from approvals.placement.models import Placement, PlacementAgreement, ProviderFeedback
 from placements.models import CouncilSettings
 from placements.roles import Role
 from placements.selectors import teams_without_manager

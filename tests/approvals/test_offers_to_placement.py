@@ -15,21 +15,25 @@ from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
 
-from approvals.models import CostApproval, Placement, PlacementAgreement, Shortlist
-from approvals.rules import (
+from approvals.costs import services as costs
+from approvals.costs.models import CostApproval
+from approvals.costs.rules import approver_for, bands_in_force
+from approvals.costs.selectors import approvals_waiting_for
+from approvals.offers import services as offer_services
+from approvals.offers.models import Shortlist
+from approvals.offers.rules import (
     FLAG_ARCHIVED,
     FLAG_FUNDING,
     FLAG_OFSTED,
     FLAG_QA,
     FLAG_URN,
-    approver_for,
-    bands_in_force,
     funding_limit,
     offer_flags,
 )
-from approvals.selectors import approvals_waiting_for, open_flexibility
-from approvals.services import costs, placement
-from approvals.services import offers as offer_services
+from approvals.offers.selectors import open_flexibility
+from approvals.placement.models import Placement, PlacementAgreement
+from approvals.placement.services import agreement as agreements
+from approvals.placement.services import feedback, placement
 from approvals.tasks import options_remind
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
@@ -515,24 +519,26 @@ def test_the_provider_signs_once_and_a_new_version_replaces_the_old(
     )
     with pytest.raises(DomainError, match="already confirmed"):
         placement.placement_confirm(approval=approval, start_date=dt.date.today(), actor=officer)
-    first = placement.agreement_issue(placement=made, actor=officer)
-    second = placement.agreement_issue(placement=made, actor=officer)
+    first = agreements.agreement_issue(placement=made, actor=officer)
+    second = agreements.agreement_issue(placement=made, actor=officer)
     first.refresh_from_db()
     assert first.status == PlacementAgreement.Status.SUPERSEDED and second.version == 2
     with pytest.raises(DomainError, match="already been signed or replaced"):
-        placement.agreement_sign(agreement=first, name="Pat", role="Manager", declaration=True)
+        agreements.agreement_sign(agreement=first, name="Pat", role="Manager", declaration=True)
     with pytest.raises(DomainError, match="Confirm that you agree"):
-        placement.agreement_sign(agreement=second, name="Pat", role="Manager", declaration=False)
+        agreements.agreement_sign(agreement=second, name="Pat", role="Manager", declaration=False)
     with pytest.raises(DomainError, match="Countersign once"):
-        placement.agreement_countersign(
+        agreements.agreement_countersign(
             agreement=second, actor=countersigner(), name="Dee", role="Duty lead", declaration=True
         )
     with pytest.raises(DomainError, match="must be a PDF"):
-        placement.agreement_upload(agreement=second, content=b"hello", name="Pat", role="Manager")
+        agreements.agreement_upload(agreement=second, content=b"hello", name="Pat", role="Manager")
     for active in (pdf_bytes(javascript=True), pdf_bytes(attachment=True), b"%PDF-1.4 junk"):
         with pytest.raises(DomainError, match="which the council cannot accept"):
-            placement.agreement_upload(agreement=second, content=active, name="Pat", role="Manager")
-    placement.agreement_upload(agreement=second, content=pdf_bytes(), name="Pat", role="Manager")
+            agreements.agreement_upload(
+                agreement=second, content=active, name="Pat", role="Manager"
+            )
+    agreements.agreement_upload(agreement=second, content=pdf_bytes(), name="Pat", role="Manager")
     second.refresh_from_db()
     assert second.status == PlacementAgreement.Status.SIGNED and second.signed_copy
 
@@ -559,7 +565,7 @@ def test_unsuccessful_providers_get_feedback_at_once_without_personal_data(
 ):
     approval = chosen(referral, officer, social_worker, offers["Framework 2"])
     placed(approval, officer, head_of_service)
-    waiting = placement.unsuccessful_requests(referral)
+    waiting = feedback.unsuccessful_requests(referral)
     assert sorted(r.provider.name for r in waiting) == [
         "Framework 1",
         "Framework 3",
@@ -568,15 +574,15 @@ def test_unsuccessful_providers_get_feedback_at_once_without_personal_data(
     entries = [(request, ["cost", "choice"], "") for request in waiting]
     named = [(waiting[0], ["location"], f"{CHILD['first_name']} needed to stay near school")]
     with pytest.raises(DomainError, match="names the child"):
-        placement.feedback_send(referral=referral, entries=named, actor=officer)
+        feedback.feedback_send(referral=referral, entries=named, actor=officer)
     with pytest.raises(DomainError, match="at least one reason"):
-        placement.feedback_send(referral=referral, entries=[(waiting[0], [], "")], actor=officer)
-    placement.feedback_send(referral=referral, entries=entries, actor=officer)
+        feedback.feedback_send(referral=referral, entries=[(waiting[0], [], "")], actor=officer)
+    feedback.feedback_send(referral=referral, entries=entries, actor=officer)
     sent = OutboxMessage.objects.filter(key__startswith="provider_feedback:")
     assert sent.count() == 3
     assert all("- Cost" in m.body_text for m in sent)
     assert all(CHILD["first_name"] not in m.body_text for m in sent)
-    assert placement.unsuccessful_requests(referral) == []
+    assert feedback.unsuccessful_requests(referral) == []
 
 
 def test_the_beat_task_sends_the_reminders(referral, offers, officer):
@@ -641,14 +647,14 @@ def test_withdrawing_the_referral_stops_its_approval_reminders_and_agreement_lin
     made = placement.placement_confirm(
         approval=approval, start_date=dt.date.today() + dt.timedelta(days=5), actor=officer
     )
-    placement.agreement_issue(placement=made, actor=officer)
+    agreements.agreement_issue(placement=made, actor=officer)
     token = re.search(
         r"/sign/([\w-]+)/",
         OutboxMessage.objects.get(key__startswith="agreement_to_sign:").body_text,
     ).group(1)
-    assert placement.agreement_link_resolve(token).is_open
+    assert agreements.agreement_link_resolve(token).is_open
     referral_services.referral_withdraw(referral=referral, reason="Family found", actor=officer)
-    assert placement.agreement_link_resolve(token).state == "closed"
+    assert agreements.agreement_link_resolve(token).state == "closed"
 
 
 def test_a_pending_cost_on_a_withdrawn_referral_cannot_be_decided(
@@ -671,10 +677,10 @@ def test_a_signed_agreement_is_countersigned_not_replaced(
     made = placement.placement_confirm(
         approval=approval, start_date=dt.date.today() + dt.timedelta(days=5), actor=officer
     )
-    agreement = placement.agreement_issue(placement=made, actor=officer)
-    placement.agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+    agreement = agreements.agreement_issue(placement=made, actor=officer)
+    agreements.agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
     with pytest.raises(DomainError, match="countersign it"):
-        placement.agreement_issue(placement=made, actor=officer)
+        agreements.agreement_issue(placement=made, actor=officer)
 
 
 def signed_agreement(referral, offers, officer, social_worker, head_of_service):
@@ -683,8 +689,8 @@ def signed_agreement(referral, offers, officer, social_worker, head_of_service):
     made = placement.placement_confirm(
         approval=approval, start_date=dt.date.today() + dt.timedelta(days=5), actor=officer
     )
-    agreement = placement.agreement_issue(placement=made, actor=officer)
-    placement.agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+    agreement = agreements.agreement_issue(placement=made, actor=officer)
+    agreements.agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
     return agreement
 
 
@@ -700,14 +706,14 @@ def test_a_countersignature_records_a_name_role_and_declaration_from_someone_in_
         ({"declaration": False}, "Confirm that you agree to the terms and may countersign"),
     ]:
         with pytest.raises(DomainError, match=error):
-            placement.agreement_countersign(agreement=agreement, actor=duty, **{**good, **missing})
+            agreements.agreement_countersign(agreement=agreement, actor=duty, **{**good, **missing})
     for outsider in (social_worker, head_of_service):
         with pytest.raises(DomainError, match="Only brokerage"):
-            placement.agreement_countersign(agreement=agreement, actor=outsider, **good)
+            agreements.agreement_countersign(agreement=agreement, actor=outsider, **good)
     agreement.refresh_from_db()
     assert agreement.status == PlacementAgreement.Status.SIGNED
     assert not OutboxMessage.objects.filter(key__startswith="agreement_countersigned:").exists()
-    placement.agreement_countersign(agreement=agreement, actor=duty, **good)
+    agreements.agreement_countersign(agreement=agreement, actor=duty, **good)
     agreement.refresh_from_db()
     assert agreement.status == PlacementAgreement.Status.COUNTERSIGNED
     assert (agreement.countersigned_name, agreement.countersigned_role) == ("Dee Duty", "Duty lead")
@@ -729,13 +735,13 @@ def test_the_officer_who_issued_the_agreement_cannot_countersign_it_unless_the_c
     with pytest.raises(
         DomainError, match="You issued this agreement, and the council requires two"
     ):
-        placement.agreement_countersign(agreement=agreement, actor=officer, **good)
+        agreements.agreement_countersign(agreement=agreement, actor=officer, **good)
     agreement.refresh_from_db()
     assert agreement.status == PlacementAgreement.Status.SIGNED
     CouncilSettings.objects.filter(pk=CouncilSettings.load().pk).update(
         countersign_by_another_person=False
     )
-    placement.agreement_countersign(agreement=agreement, actor=officer, **good)
+    agreements.agreement_countersign(agreement=agreement, actor=officer, **good)
     agreement.refresh_from_db()
     assert agreement.status == PlacementAgreement.Status.COUNTERSIGNED
     assert agreement.countersigned_by == officer == agreement.issued_by
@@ -768,11 +774,11 @@ def test_the_provider_is_sent_the_countersigned_agreement_with_nothing_about_the
     ):
         assert personal not in body and personal not in message.subject, personal
     token = re.search(r"/sign/([\w-]+)/", body).group(1)
-    state = placement.agreement_link_resolve(token)
+    state = agreements.agreement_link_resolve(token)
     assert state.state == "countersigned" and state.item == agreement
     later = timezone.now() + dt.timedelta(days=9, hours=23)
-    assert placement.agreement_link_resolve(token, now=later).state == "countersigned"
-    assert placement.agreement_link_resolve(token, now=later + dt.timedelta(hours=2)).state == (
+    assert agreements.agreement_link_resolve(token, now=later).state == "countersigned"
+    assert agreements.agreement_link_resolve(token, now=later + dt.timedelta(hours=2)).state == (
         "closed"
     )
 

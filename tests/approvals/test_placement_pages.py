@@ -13,10 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from approvals.models import CostApproval, Placement, PlacementAgreement, Shortlist
-from approvals.rules import FLAG_FUNDING, approver_for
-from approvals.services import costs, placement
-from approvals.services import offers as offer_services
+from approvals.costs import services as costs
+from approvals.costs.models import CostApproval
+from approvals.costs.rules import approver_for
+from approvals.offers import services as offer_services
+from approvals.offers.models import Shortlist
+from approvals.offers.rules import FLAG_FUNDING
+from approvals.placement.models import Placement, PlacementAgreement
+from approvals.placement.services import agreement as agreements
+from approvals.placement.services import feedback, placement
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from referrals.models import ProviderRequest
@@ -308,15 +313,15 @@ def test_a_providers_link_reaches_only_its_own_agreement(
     made = placement.placement_confirm(
         approval=approval, start_date=dt.date.today() + dt.timedelta(days=5), actor=officer
     )
-    first = placement.agreement_issue(placement=made, actor=officer)
-    second = placement.agreement_issue(placement=made, actor=officer)
+    first = agreements.agreement_issue(placement=made, actor=officer)
+    second = agreements.agreement_issue(placement=made, actor=officer)
     links = {
         message.key: SIGN_LINK.search(message.body_text).group(1)
         for message in OutboxMessage.objects.filter(key__startswith="agreement_to_sign:")
     }
     first_token = links[f"agreement_to_sign:{first.pk}"]
     second_token = links[f"agreement_to_sign:{second.pk}"]
-    placement.agreement_sign(agreement=second, name="Pat", role="Manager", declaration=True)
+    agreements.agreement_sign(agreement=second, name="Pat", role="Manager", declaration=True)
     countersign(second)
     second.refresh_from_db()
     provider = Client()
@@ -339,7 +344,7 @@ def test_feedback_is_sent_to_every_unsuccessful_provider_at_once(
     approval = chosen(referral, officer, social_worker, offers["Framework 2"])
     placed(approval, officer, head_of_service)
     client = signed_in(officer)
-    waiting = placement.unsuccessful_requests(referral)
+    waiting = feedback.unsuccessful_requests(referral)
     missing = client.post(url("feedback", referral), {}).content.decode()
     assert "There is a problem" in missing and "Choose at least one reason" in missing
     named = {f"p{request.pk}-reasons": ["cost"] for request in waiting}

@@ -1,6 +1,8 @@
+"""The provider's signing link, under /sign/: no sign-in, the token is the key."""
+
 from django.urls import path
 
-from . import views_sign as views
+from . import sign_views as views
 
 app_name = "sign"
 

@@ -1,4 +1,4 @@
-"""What the approvals app adds to the referral's page (registered in ApprovalsConfig)."""
+"""What the offers add to the referral's page (registered in ApprovalsConfig)."""
 
 from referrals.models import Referral
 from referrals.workflow import is_social_worker_side

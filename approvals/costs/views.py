@@ -4,20 +4,21 @@ import datetime as dt
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from placements.actions import run_action, submit_form
 from placements.calendar import LONDON
 from placements.formatting import money
 from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
-from placements.services import DomainError
 
-from . import selectors
+from ..offers.rules import funding_limit, offer_flags
+from . import selectors, services
 from .forms import APPROVE, REJECT, CostBandsForm, CostDecisionForm
 from .models import CostApproval, CostBandVersion
-from .rules import approval_refusal, band_ranges, bands_in_force, funding_limit, offer_flags
-from .services import costs as services
+from .rules import approval_refusal, band_ranges, bands_in_force
 
 
 @capability_required(Capability.APPROVE_COSTS)
@@ -29,7 +30,7 @@ def queue(request):
         .select_related("referral", "option__response__request__provider")
         .order_by("-decided_at")[:20]
     )
-    return render(request, "approvals/queue.html", {"waiting": waiting, "decided": decided})
+    return render(request, "approvals/costs/queue.html", {"waiting": waiting, "decided": decided})
 
 
 @capability_required(Capability.VIEW_REFERRALS)
@@ -39,29 +40,30 @@ def cost_approval(request, pk, approval_pk):
     refusal = approval_refusal(request.user, approval)
     can_decide = approval.status == CostApproval.Status.PENDING and refusal is None
     form = CostDecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if approval.status != CostApproval.Status.PENDING:
-            messages.info(request, "This cost has already been decided.")
-            return redirect("approvals:cost-approval", pk=pk, approval_pk=approval_pk)
-        if form.is_valid():
-            decision = form.cleaned_data["decision"]
-            action = {
-                APPROVE: services.approval_approve,
-                REJECT: services.approval_reject,
-            }.get(decision, services.approval_return)
-            try:
-                decided = action(
-                    approval=approval, actor=request.user, comments=form.cleaned_data["comments"]
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"Cost {decided.get_status_display().lower()}.")
-                return redirect("approvals:cost-approval", pk=pk, approval_pk=approval_pk)
+    page_url = reverse("approvals:cost-approval", kwargs={"pk": pk, "approval_pk": approval_pk})
+    if request.method == "POST" and approval.status != CostApproval.Status.PENDING:
+        messages.info(request, "This cost has already been decided.")
+        return redirect(page_url)
+
+    def decide(data):
+        action = {
+            APPROVE: services.approval_approve,
+            REJECT: services.approval_reject,
+        }.get(data["decision"], services.approval_return)
+        return action(approval=approval, actor=request.user, comments=data["comments"])
+
+    if done := submit_form(
+        request,
+        form,
+        decide,
+        redirect_to=page_url,
+        success=lambda decided: f"Cost {decided.get_status_display().lower()}.",
+    ):
+        return done
     response = approval.option.response
     return render(
         request,
-        "approvals/cost_approval.html",
+        "approvals/costs/approval.html",
         {
             "referral": approval.referral,
             "approval": approval,
@@ -86,17 +88,22 @@ def cost_approval(request, pk, approval_pk):
 @require_POST
 def ask_again(request, pk, approval_pk):
     approval = selectors.get_approval_for_user(user=request.user, pk=pk, approval_pk=approval_pk)
-    try:
-        again = services.approval_ask_again(approval=approval, actor=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+    return run_action(
+        request,
+        lambda: services.approval_ask_again(approval=approval, actor=request.user),
+        redirect_to=reverse("approvals:offers", kwargs={"pk": pk}),
+        success=lambda again: (
             f"Asked again: {money(again.total_weekly)} a week, for the "
-            f"{again.get_required_role_display().lower()}.",
-        )
-    return redirect("approvals:offers", pk=pk)
+            f"{again.get_required_role_display().lower()}."
+        ),
+    )
+
+
+def _in_force_from(day: dt.date) -> dt.datetime:
+    """The start of the day in London; today's bands come into force now."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
 
 
 @capability_required(Capability.MANAGE_COST_BANDS)
@@ -104,27 +111,23 @@ def ask_again(request, pk, approval_pk):
 def bands(request):
     current = bands_in_force()
     form = CostBandsForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        day = form.cleaned_data["in_force_from"]
-        start = dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
-        if day == timezone.localdate():
-            start = timezone.now()
-        try:
-            services.bands_set(
-                bands=form.cleaned_data["bands"],
-                in_force_from=start,
-                note=form.cleaned_data["note"],
-                actor=request.user,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "New cost bands saved.")
-            return redirect("approvals:bands")
+    if done := submit_form(
+        request,
+        form,
+        lambda data: services.bands_set(
+            bands=data["bands"],
+            in_force_from=_in_force_from(data["in_force_from"]),
+            note=data["note"],
+            actor=request.user,
+        ),
+        redirect_to="approvals:bands",
+        success="New cost bands saved.",
+    ):
+        return done
     versions = CostBandVersion.objects.prefetch_related("bands").select_related("created_by")
     return render(
         request,
-        "approvals/bands.html",
+        "approvals/costs/bands.html",
         {
             "current": current,
             "current_ranges": band_ranges(current),

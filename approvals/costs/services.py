@@ -17,14 +17,10 @@ from referrals.services import referral_email
 from referrals.workflow import Stage, lock_referral, stage_move, step
 from referrals.workflow import Status as ReferralStatus
 
-from ..models import CostApproval, CostBand, CostBandVersion, Shortlist, ShortlistOption
-from ..rules import (
-    APPROVAL_STEPS,
-    APPROVER_RANKS,
-    approval_refusal,
-    approver_for,
-    offer_is_current,
-)
+from ..offers.models import Shortlist, ShortlistOption
+from ..offers.rules import offer_is_current
+from .models import CostApproval, CostBand, CostBandVersion
+from .rules import APPROVAL_STEPS, APPROVER_RANKS, approval_refusal, approver_for
 
 Decision = CostApproval.Status
 BAND_ROLES = (Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)

@@ -32,8 +32,10 @@ from referrals.workflow import (
     step,
 )
 
-from ..models import CostApproval, FlagOverride, FlexibilityRequest, Shortlist, ShortlistOption
-from ..rules import (
+from ..costs.models import CostApproval
+from ..costs.services import approval_request
+from .models import FlagOverride, FlexibilityRequest, Shortlist, ShortlistOption
+from .rules import (
     FLAG_LABELS,
     OVERRIDERS,
     SHORTLIST_STEPS,
@@ -42,7 +44,6 @@ from ..rules import (
     offer_is_current,
     open_flags,
 )
-from .costs import approval_request
 
 
 def _brokerage_referral(referral: Referral, actor) -> Referral:

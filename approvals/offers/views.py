@@ -4,17 +4,20 @@ chooses one or declines them; no suitable options and the flexibility asked for.
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from placements.actions import submit_form
 from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.roles import Role
-from placements.services import DomainError
 from referrals import selectors as referral_selectors
 from referrals.selectors import get_referral_for_social_worker, get_referral_for_user
 from referrals.workflow import Status
 
-from . import selectors
+from ..costs.models import CostApproval
+from ..placement.selectors import placement_for
+from . import selectors, services
 from .forms import (
     DeclineOptionsForm,
     FeeRevisionForm,
@@ -24,13 +27,25 @@ from .forms import (
     OptionChoiceForm,
     ShortlistForm,
 )
-from .models import CostApproval, FlexibilityRequest, Shortlist
+from .models import FlexibilityRequest, Shortlist
 from .rules import FLAG_LABELS, OVERRIDERS
-from .services import offers as services
 
 
 def _bound(request, form_class, **kwargs):
+    # Bound on every POST, even an empty one, so a form sent empty shows its errors.
     return form_class(request.POST if request.method == "POST" else None, **kwargs)
+
+
+def _offers_url(referral) -> str:
+    return reverse("approvals:offers", kwargs={"pk": referral.pk})
+
+
+def _options_sent(shortlist) -> str:
+    count = shortlist.options.count()
+    return (
+        f"{count} option{'s' * (count != 1)} sent to the social worker. Providers not "
+        "put forward have been told."
+    )
 
 
 @capability_required(Capability.WORK_ACTION_LIST)
@@ -40,31 +55,23 @@ def offers(request, pk):
     council = CouncilSettings.for_request(request)
     rows = selectors.offer_comparison(referral, council=council)
     form = _bound(request, ShortlistForm, offers=[row.response for row in rows])
-    if request.method == "POST" and form.is_valid():
-        try:
-            shortlist = services.shortlist_send(
-                referral=referral,
-                responses=form.chosen(),
-                note=form.cleaned_data["note"],
-                actor=request.user,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            count = shortlist.options.count()
-            messages.success(
-                request,
-                f"{count} option{'s' * (count != 1)} sent to the social worker. Providers not "
-                "put forward have been told.",
-            )
-            return redirect("approvals:offers", pk=referral.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: services.shortlist_send(
+            referral=referral, responses=form.chosen(), note=data["note"], actor=request.user
+        ),
+        redirect_to=_offers_url(referral),
+        success=_options_sent,
+    ):
+        return done
     shortlists = selectors.referral_shortlists(referral)
     approvals = list(
         referral.cost_approvals.select_related("decided_by", "option__response__request__provider")
     )
     return render(
         request,
-        "approvals/offers.html",
+        "approvals/offers/comparison.html",
         {
             "referral": referral,
             "rows": rows,
@@ -86,7 +93,7 @@ def offers(request, pk):
                 None,
             ),
             "flexibility": list(referral.flexibility_requests.select_related("answered_by")),
-            "placement": selectors.placement_for(referral),
+            "placement": placement_for(referral),
             "can_override": request.user.has_role(*OVERRIDERS),
             # Who can, named for an officer who cannot: they know whom to ask.
             "overriders": selectors.flag_overriders(),
@@ -102,22 +109,17 @@ def negotiate(request, pk, response_pk):
     referral = get_referral_for_user(user=request.user, pk=pk)
     offer = selectors.get_offer(referral, response_pk)
     form = _bound(request, FeeRevisionForm, current=offer.agreed_fee)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.fee_revise(
-                response=offer,
-                weekly_fee=form.cleaned_data["weekly_fee"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Negotiated fee recorded for {offer.request.provider}.")
-            return redirect("approvals:offers", pk=referral.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: services.fee_revise(response=offer, actor=request.user, **data),
+        redirect_to=_offers_url(referral),
+        success=f"Negotiated fee recorded for {offer.request.provider}.",
+    ):
+        return done
     return render(
         request,
-        "approvals/negotiate.html",
+        "approvals/offers/negotiate.html",
         {"referral": referral, "offer": offer, "form": form},
     )
 
@@ -130,19 +132,19 @@ def override(request, pk, response_pk, flag):
     referral = get_referral_for_user(user=request.user, pk=pk)
     offer = selectors.get_offer(referral, response_pk)
     form = _bound(request, FlagOverrideForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.flag_override(
-                response=offer, flag=flag, reason=form.cleaned_data["reason"], actor=request.user
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Flag overridden on {offer.request.provider}'s offer.")
-            return redirect("approvals:offers", pk=referral.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: services.flag_override(
+            response=offer, flag=flag, reason=data["reason"], actor=request.user
+        ),
+        redirect_to=_offers_url(referral),
+        success=f"Flag overridden on {offer.request.provider}'s offer.",
+    ):
+        return done
     return render(
         request,
-        "approvals/override.html",
+        "approvals/offers/override.html",
         {"referral": referral, "offer": offer, "form": form, "flag_label": FLAG_LABELS[flag]},
     )
 
@@ -157,6 +159,7 @@ def options(request, pk):
     waiting = next((s for s in shortlists if s.status == Shortlist.Status.AWAITING), None)
     options_list = list(waiting.options.all()) if waiting else []
     has_in_house = any(option.is_in_house for option in options_list)
+    # Two forms on one page: the button pressed says which was sent.
     choice = OptionChoiceForm(
         request.POST if request.POST.get("action") == "choose" else None,
         options=options_list,
@@ -166,36 +169,37 @@ def options(request, pk):
     decline = DeclineOptionsForm(
         request.POST if request.POST.get("action") == "decline" else None, prefix="decline"
     )
+    page_url = reverse("approvals:options", kwargs={"pk": referral.pk})
     if request.method == "POST" and waiting is None:
         messages.info(request, "These options have already been answered.")
-        return redirect("approvals:options", pk=referral.pk)
-    if request.method == "POST" and choice.is_bound and choice.is_valid():
-        try:
-            services.option_choose(
-                shortlist=waiting,
-                option=choice.options[choice.cleaned_data["option"]],
-                rationale=choice.cleaned_data["rationale"],
-                in_house_reason=choice.cleaned_data.get("in_house_reason", ""),
-                actor=request.user,
-            )
-        except DomainError as error:
-            choice.add_error(None, str(error))
-        else:
-            messages.success(request, "Your choice is recorded. Its cost has gone for approval.")
-            return redirect("approvals:options", pk=referral.pk)
-    if request.method == "POST" and decline.is_bound and decline.is_valid():
-        try:
-            services.options_decline(
-                shortlist=waiting, reason=decline.cleaned_data["reason"], actor=request.user
-            )
-        except DomainError as error:
-            decline.add_error(None, str(error))
-        else:
-            messages.success(request, "You declined the options. Brokerage has been told.")
-            return redirect("approvals:options", pk=referral.pk)
+        return redirect(page_url)
+    if done := submit_form(
+        request,
+        choice,
+        lambda data: services.option_choose(
+            shortlist=waiting,
+            option=choice.options[data["option"]],
+            rationale=data["rationale"],
+            in_house_reason=data.get("in_house_reason", ""),
+            actor=request.user,
+        ),
+        redirect_to=page_url,
+        success="Your choice is recorded. Its cost has gone for approval.",
+    ):
+        return done
+    if done := submit_form(
+        request,
+        decline,
+        lambda data: services.options_decline(
+            shortlist=waiting, reason=data["reason"], actor=request.user
+        ),
+        redirect_to=page_url,
+        success="You declined the options. Brokerage has been told.",
+    ):
+        return done
     return render(
         request,
-        "approvals/options.html",
+        "approvals/offers/options.html",
         {
             "referral": referral,
             "waiting": waiting,
@@ -215,21 +219,19 @@ def options(request, pk):
 def no_suitable_options(request, pk):
     referral = get_referral_for_user(user=request.user, pk=pk)
     form = _bound(request, NoSuitableOptionsForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.no_suitable_options(
-                referral=referral, why=form.cleaned_data["why"], actor=request.user
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, "Recorded. The social worker is asked where there is flexibility."
-            )
-            return redirect("approvals:offers", pk=referral.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: services.no_suitable_options(
+            referral=referral, why=data["why"], actor=request.user
+        ),
+        redirect_to=_offers_url(referral),
+        success="Recorded. The social worker is asked where there is flexibility.",
+    ):
+        return done
     return render(
         request,
-        "approvals/simple_form.html",
+        "approvals/offers/simple_form.html",
         {
             "referral": referral,
             "form": form,
@@ -247,23 +249,24 @@ def flexibility(request, pk, asked_pk):
         raise Http404
     referral = get_referral_for_social_worker(user=request.user, pk=pk)
     asked = get_object_or_404(FlexibilityRequest, referral=referral, pk=asked_pk)
+    referral_url = reverse("referrals:detail", kwargs={"pk": referral.pk})
     if asked.answered_at or selectors.open_flexibility(referral) != asked:
         messages.info(request, "This question has been answered or is no longer open.")
-        return redirect("referrals:detail", pk=referral.pk)
+        return redirect(referral_url)
     form = _bound(request, FlexibilityForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.flexibility_answer(
-                asked=asked, answer=form.cleaned_data["answer"], actor=request.user
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Thank you. Brokerage will search again.")
-            return redirect("referrals:detail", pk=referral.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: services.flexibility_answer(
+            asked=asked, answer=data["answer"], actor=request.user
+        ),
+        redirect_to=referral_url,
+        success="Thank you. Brokerage will search again.",
+    ):
+        return done
     return render(
         request,
-        "approvals/simple_form.html",
+        "approvals/offers/simple_form.html",
         {
             "referral": referral,
             "form": form,

@@ -19,7 +19,7 @@ def agreement_pdf(
     only. With `agreement`, the signatures it carries are printed too."""
     referral = placement.referral
     html = render_to_string(
-        "approvals/agreement_pdf.html",
+        "approvals/placement/agreement_pdf.html",
         {
             "placement": placement,
             "referral": referral,

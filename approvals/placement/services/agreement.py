@@ -1,9 +1,8 @@
-"""After approval: the placement confirmed, the IPA issued, signed by the provider
-through a secret link (or a signed copy uploaded), countersigned, and the referral
-placed; feedback to the providers who were not chosen."""
+"""The individual placement agreement: each version issued as a PDF with a secret link
+for the provider, signed through it (or a signed copy uploaded), countersigned by
+brokerage, and the referral placed."""
 
 import datetime as dt
-from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -11,128 +10,20 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from placements.formatting import money
 from placements.links import LinkState, find_link, new_token, token_hash
 from placements.models import CouncilSettings
-from placements.roles import Role
-from placements.services import DomainError, outbox_enqueue, outbox_enqueue_many
-from referrals.models import ChronologyEntry, ProviderAnswer, ProviderRequest, Referral
-from referrals.pack import provider_email_check, referral_redactor, refuse_identifiers
-from referrals.services import chronology_add, referral_email
+from placements.services import DomainError, outbox_enqueue
+from referrals.pack import provider_email_check
+from referrals.services import referral_email
 from referrals.services.search import search_end
-from referrals.workflow import Stage, Status, lock_referral, stage_move, step, transition
+from referrals.workflow import Stage, Status, stage_move, step, transition
 
-from ..models import (
-    AgreementLink,
-    CostApproval,
-    Placement,
-    PlacementAgreement,
-    ProviderFeedback,
-)
+from ..models import AgreementLink, Placement, PlacementAgreement
 from ..pdf import agreement_pdf, pdf_active_content
-from ..rules import AGREEMENT_STEPS, PLACEMENT_STEPS, offer_is_current
+from ..rules import AGREEMENT_STEPS, PLACEMENT_STEPS, countersign_blocker, countersign_declaration
+from .placement import locked_placement, require_brokerage
 
 MAX_SIGNED_COPY_BYTES = 10 * 1024 * 1024
-
-
-def _brokerage(actor) -> None:
-    if not actor.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
-        raise DomainError("Only brokerage can do this")
-
-
-def _locked_placement(placement: Placement) -> Placement:
-    """The placement, locked after its referral (referral, placement, agreement: the one
-    order every step takes its locks in)."""
-    lock_referral(placement.referral_id)
-    return (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("referral__social_worker", "referral__placement_type", "provider")
-        .get(pk=placement.pk)
-    )
-
-
-# --- The placement --------------------------------------------------------------------
-
-
-@transaction.atomic
-def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor) -> Placement:
-    """The officer confirms the move date of an approved option: the placement is
-    recorded at the agreed costs, with the referral's outcomes."""
-    _brokerage(actor)
-    lock_referral(approval.referral_id)
-    locked = (
-        CostApproval.objects.select_for_update(of=("self",))
-        .select_related("referral", "option__response__request__provider")
-        .get(pk=approval.pk)
-    )
-    referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
-    if locked.status != CostApproval.Status.APPROVED:
-        raise DomainError("Confirm a placement once its cost is approved")
-    if Placement.objects.filter(referral=referral).exists():
-        raise DomainError("The placement is already confirmed")
-    if referral.status != Status.ACCEPTED:
-        raise DomainError("This referral is no longer being searched for")
-    if start_date < timezone.localdate() - dt.timedelta(days=31):
-        raise DomainError("The move date cannot be more than a month ago")
-    response = ProviderAnswer.objects.prefetch_related("revisions").get(
-        pk=locked.option.response_id
-    )
-    if not offer_is_current(response):
-        raise DomainError(
-            "The provider has withdrawn this offer since its cost was approved: it cannot be "
-            "confirmed"
-        )
-    if response.available_from and start_date < response.available_from:
-        raise DomainError(
-            f"The move date must be on or after {response.available_from:%-d %B %Y}, when "
-            "the provider said the placement is available"
-        )
-    council = CouncilSettings.load()
-    redactor = referral_redactor(referral, people_style=council.people_in_pack)
-    placement = Placement.objects.create(
-        referral=referral,
-        approval=locked,
-        response=response,
-        provider=response.request.provider,
-        is_in_house=response.request.provider.is_in_house,
-        placement_type=response.request.provider.get_provider_type_display(),
-        setting=response.carer_reference,
-        start_date=start_date,
-        weekly_fee=response.agreed_fee,
-        education_weekly=response.education_weekly,
-        therapy_weekly=response.therapy_weekly,
-        wraparound_weekly=response.wraparound_weekly,
-        transport_weekly=response.transport_weekly,
-        total_weekly=response.agreed_total_weekly,
-        one_off_costs=response.one_off_costs,
-        one_off_details=response.one_off_details,
-        # The agreement goes to the provider: the outcomes as the pack words them.
-        outcomes=[redactor.redact(o.text).text for o in referral.outcomes.order_by("position")],
-        review_arrangements=council.agreement_review_arrangements,
-        confirmed_by=actor,
-    )
-    referral_email(
-        referral,
-        to=[referral.social_worker.email],
-        template="placement_confirmed",
-        key=f"placement-{placement.pk}",
-        placement=placement,
-    )
-    stage_move(
-        referral=referral,
-        to=Stage.CONFIRMING,
-        actor=actor,
-        text=(
-            f"Placement with {placement.provider} confirmed: moving on "
-            f"{start_date:%-d %B %Y}, {money(placement.total_weekly)} a week"
-        ),
-        next_action="Send the agreement to the provider to sign",
-        due=timezone.localdate(),
-    )
-    return placement
-
-
-# --- The agreement --------------------------------------------------------------------
 
 
 def agreement_url(token: str) -> str:
@@ -143,8 +34,8 @@ def agreement_url(token: str) -> str:
 def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
     """Generate the IPA from the agreed terms as a new version and send the provider a
     secret link to sign it. An earlier unsigned version is replaced and its link dies."""
-    _brokerage(actor)
-    locked = _locked_placement(placement)
+    require_brokerage(actor)
+    locked = locked_placement(placement)
     if locked.status == Placement.Status.PLACED:
         raise DomainError("The agreement is already countersigned")
     if locked.status == Placement.Status.SIGNED:
@@ -238,7 +129,7 @@ def agreement_link_resolve(
 def _signed(agreement: PlacementAgreement, **fields) -> PlacementAgreement:
     """Signed by the provider: the agreement and its placement move together, locked in
     the one order (referral, placement, agreement)."""
-    placement = _locked_placement(agreement.placement)
+    placement = locked_placement(agreement.placement)
     referral = placement.referral
 
     def sign(row: PlacementAgreement) -> list[str]:
@@ -334,28 +225,6 @@ def agreement_upload(
     )
 
 
-def countersign_declaration(council: CouncilSettings) -> str:
-    """What the countersigner declares, in the provider's words but for the council."""
-    return (
-        "I agree to the terms of this placement agreement and I may countersign it for "
-        f"{council.council_name}"
-    )
-
-
-def countersign_blocker(
-    agreement: PlacementAgreement, user, council: CouncilSettings
-) -> str | None:
-    """Why `user` may not countersign `agreement`, or None if they may."""
-    if not user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
-        return "Only brokerage can countersign the agreement"
-    if council.countersign_by_another_person and agreement.issued_by_id == user.pk:
-        return (
-            "You issued this agreement, and the council requires two people: another "
-            "brokerage officer or the duty lead must countersign it"
-        )
-    return None
-
-
 def _new_agreement_link(agreement: PlacementAgreement, council: CouncilSettings) -> str:
     token = new_token()
     AgreementLink.objects.create(
@@ -373,7 +242,7 @@ def agreement_countersign(
     """The officer countersigns with their name, role and the declaration: the final PDF
     is stored, the referral is placed, the provider is sent a new link to the final PDF,
     the other providers' links are revoked and they are told."""
-    _brokerage(actor)
+    require_brokerage(actor)
     if not name.strip():
         raise DomainError("Enter your full name")
     if not role.strip():
@@ -381,7 +250,7 @@ def agreement_countersign(
     if not declaration:
         raise DomainError("Confirm that you agree to the terms and may countersign for the council")
     # Locks in the one order: the referral, then the placement, then the agreement.
-    placement = _locked_placement(agreement.placement)
+    placement = locked_placement(agreement.placement)
     locked = (
         PlacementAgreement.objects.select_for_update(of=("self",))
         .select_related("placement__referral", "placement__provider", "placement__response")
@@ -476,81 +345,3 @@ def agreement_countersign(
         placement=placement,
     )
     return locked
-
-
-# --- Feedback to providers not chosen -------------------------------------------------
-
-
-def unsuccessful_requests(referral: Referral) -> list[ProviderRequest]:
-    """Every provider who made an offer (standing or since withdrawn) and was not
-    placed with, and not yet given feedback."""
-    placed = getattr(referral, "placement", None)
-    requests = (
-        ProviderRequest.objects.filter(
-            round__referral=referral,
-            answer__in=[ProviderRequest.Answer.OFFER, ProviderRequest.Answer.WITHDRAWN],
-            feedback__isnull=True,
-        )
-        .select_related("provider", "round__referral", "round__category")
-        .order_by("provider__name")
-    )
-    if placed:
-        requests = requests.exclude(pk=placed.response.request_id)
-    return list(requests)
-
-
-@transaction.atomic
-def feedback_send(
-    *, referral: Referral, entries: Sequence[tuple[ProviderRequest, list[str], str]], actor
-) -> list[ProviderFeedback]:
-    """Tell every unsuccessful provider why, at once: reasons from the list and a note,
-    which must not name the child or family."""
-    _brokerage(actor)
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    if not Placement.objects.filter(referral=locked).exists():
-        raise DomainError("Give feedback once the placement is confirmed")
-    if not entries:
-        raise DomainError("There is nobody to give feedback to")
-    council = CouncilSettings.load()
-    waiting = {request.pk for request in unsuccessful_requests(locked)}
-    made = []
-    for request, reasons, note in entries:
-        if request.pk not in waiting:
-            raise DomainError(f"{request.provider} has had feedback already")
-        reasons = [code for code in reasons if code in ProviderFeedback.Reason.values]
-        if not reasons:
-            raise DomainError(f"Choose at least one reason for {request.provider}")
-        if note.strip():
-            refuse_identifiers(
-                locked, note, what=f"The note to {request.provider}", council=council
-            )
-        made.append(
-            ProviderFeedback(request=request, reasons=reasons, note=note.strip(), sent_by=actor)
-        )
-    ProviderFeedback.objects.bulk_create(made)
-    outbox_enqueue_many(
-        [
-            (
-                f"provider_feedback:{feedback.request.pk}",
-                feedback.request.provider.referral_emails,
-                "provider_feedback",
-                {
-                    "reference": locked.reference,
-                    "provider": feedback.request.provider,
-                    "reasons": feedback.reason_labels(),
-                    "note": feedback.note,
-                    "council": council,
-                },
-            )
-            for feedback in made
-        ],
-        check=provider_email_check(locked, council),
-    )
-    chronology_add(
-        referral=locked,
-        actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
-        text="Feedback sent to "
-        + "; ".join(f"{f.request.provider} ({', '.join(f.reason_labels()).lower()})" for f in made),
-    )
-    return made

@@ -4,24 +4,24 @@ plain page that says nothing about the child."""
 
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from placements.actions import submit_form
 from placements.links import private
-from placements.services import DomainError
 
 from .forms import SignAgreementForm, UploadAgreementForm
-from .services import placement as services
+from .services.agreement import agreement_link_resolve, agreement_sign, agreement_upload
 
 
 def agreement_link(view):
     @login_not_required
     @wraps(view)
     def wrapped(request, token, *args, **kwargs):
-        state = services.agreement_link_resolve(token)
+        state = agreement_link_resolve(token)
         if state.item is None:
             response = render(request, "sign/invalid.html", status=404)
             # Django logs every 404 with its path, and the path holds the secret.
@@ -36,6 +36,8 @@ def agreement_link(view):
 @agreement_link
 def page(request, state, token):
     agreement = state.item
+    page_url = reverse("sign:page", kwargs={"token": token})
+    # Two forms on one page: the button pressed says which was sent.
     posted = request.POST.get("action", "") if request.method == "POST" else ""
     sign = SignAgreementForm(request.POST if posted == "sign" else None, prefix="sign")
     upload = UploadAgreementForm(
@@ -44,28 +46,28 @@ def page(request, state, token):
         prefix="upload",
     )
     if posted and not state.is_open:
-        return redirect("sign:page", token=token)
-    try:
-        if posted == "sign" and sign.is_valid():
-            services.agreement_sign(
-                agreement=agreement,
-                name=sign.cleaned_data["name"],
-                role=sign.cleaned_data["role"],
-                declaration=sign.cleaned_data["declaration"],
-            )
-            messages.success(request, "Thank you: the agreement is signed.")
-            return redirect("sign:page", token=token)
-        if posted == "upload" and upload.is_valid():
-            services.agreement_upload(
-                agreement=agreement,
-                content=upload.cleaned_data["signed_copy"].read(),
-                name=upload.cleaned_data["name"],
-                role=upload.cleaned_data["role"],
-            )
-            messages.success(request, "Thank you: your signed copy is uploaded.")
-            return redirect("sign:page", token=token)
-    except DomainError as error:
-        (sign if posted == "sign" else upload).add_error(None, str(error))
+        return redirect(page_url)
+    if done := submit_form(
+        request,
+        sign,
+        lambda data: agreement_sign(agreement=agreement, **data),
+        redirect_to=page_url,
+        success="Thank you: the agreement is signed.",
+    ):
+        return done
+    if done := submit_form(
+        request,
+        upload,
+        lambda data: agreement_upload(
+            agreement=agreement,
+            content=data["signed_copy"].read(),
+            name=data["name"],
+            role=data["role"],
+        ),
+        redirect_to=page_url,
+        success="Thank you: your signed copy is uploaded.",
+    ):
+        return done
     placement = agreement.placement
     return render(
         request,
