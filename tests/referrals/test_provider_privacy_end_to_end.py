@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from approvals.services import placement
+from approvals.placement.services import feedback as placement
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
