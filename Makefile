@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed static lint check-deploy check-migrations worker beat mail clean
+.PHONY: run test install migrate seed static lint typecheck check-deploy check-migrations worker beat mail clean
 
 # The anonymiser's English word lists come from Debian (wbritish, wbritish-large).
 WORD_LISTS := /usr/share/dict/british-english /usr/share/dict/british-english-large
@@ -47,6 +47,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy with django-stubs over the packages in pyproject.toml's [tool.mypy] `files`.
+typecheck: install
+	$(BIN)/mypy
+
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=placements.settings.production \
 	DJANGO_SECRET_KEY=check-deploy-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
@@ -76,4 +80,4 @@ mail: install
 	$(BIN)/python -m aiosmtpd -n -c aiosmtpd.handlers.Debugging -l 127.0.0.1:1025
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache

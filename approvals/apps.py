@@ -8,7 +8,8 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         # It reads models, which are importable only once the app registry is ready.
-        from .page_extras import approvers_scope, flexibility_answered, flexibility_waiting
+        from .costs.visibility import approvers_scope
+        from .offers.page_extras import flexibility_answered, flexibility_waiting
 
         register(flexibility_waiting)
         register(flexibility_answered, page="search")

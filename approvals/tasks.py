@@ -1,6 +1,9 @@
+"""The approvals app's scheduled tasks. Celery finds an app's tasks in its `tasks`
+module, and the beat schedule names them by this path."""
+
 from celery import shared_task
 
-from .services import offers
+from .offers import services as offers
 
 
 @shared_task

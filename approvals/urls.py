@@ -1,68 +1,95 @@
+"""The approvals pages, included at the site's root: the approver's queue, the cost bands
+and the tracker under /approvals/; the pages about one referral under the referral's own
+address, /referrals/<pk>/offers/, /costs/ and /placement/. One module, one namespace
+("approvals")."""
+
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views_costs, views_offers, views_placement
+from .costs import views as costs
+from .offers import views as offers
+from .placement import views as placement
 
 app_name = "approvals"
 
-# Permission to search moved to the referral's own pages (/referrals/<pk>/...); these
-# old addresses stay working for bookmarks and emails already sent.
+# Pages about one referral that once lived under /approvals/referrals/<pk>/ (permission
+# to search, then the offers, costs and placement): each old address, as it was, and
+# the page it now is. They stay working for bookmarks and emails already sent.
 MOVED_TO_REFERRALS = {
-    "decision": "referrals:search-decision",
-    "evidence": "referrals:agreement-evidence",
-    "funding": "referrals:funding-approval",
-    "comment": "referrals:external-comment",
+    "decision/": "referrals:search-decision",
+    "evidence/": "referrals:agreement-evidence",
+    "funding/": "referrals:funding-approval",
+    "comment/": "referrals:external-comment",
+    "offers/": "approvals:offers",
+    "offers/<int:response_pk>/negotiate/": "approvals:negotiate",
+    "offers/<int:response_pk>/flags/<str:flag>/": "approvals:override",
+    "options/": "approvals:options",
+    "no-suitable-options/": "approvals:no-suitable-options",
+    "flexibility/<int:asked_pk>/": "approvals:flexibility",
+    "costs/<int:approval_pk>/": "approvals:cost-approval",
+    "costs/<int:approval_pk>/ask-again/": "approvals:ask-again",
+    "placement/": "approvals:placement",
+    "placement/agreements/<int:agreement_pk>/<str:kind>.pdf": "approvals:agreement-file",
+    "feedback/": "approvals:feedback",
 }
 
 urlpatterns = [
     *(
         path(
-            f"referrals/<int:pk>/{segment}/",
+            f"approvals/referrals/<int:pk>/{old}",
             RedirectView.as_view(pattern_name=new_name, permanent=True, query_string=True),
         )
-        for segment, new_name in MOVED_TO_REFERRALS.items()
+        for old, new_name in MOVED_TO_REFERRALS.items()
     ),
-    path("", views_costs.queue, name="queue"),
-    path("cost-bands/", views_costs.bands, name="bands"),
-    path("placements/", views_placement.tracker, name="tracker"),
-    path("placements/export.<str:fmt>", views_placement.tracker_export, name="tracker-export"),
-    path("referrals/<int:pk>/offers/", views_offers.offers, name="offers"),
+    # Across referrals
+    path("approvals/", costs.queue, name="queue"),
+    path("approvals/cost-bands/", costs.bands, name="bands"),
+    path("approvals/placements/", placement.tracker, name="tracker"),
+    path(
+        "approvals/placements/export.<str:fmt>",
+        placement.tracker_export,
+        name="tracker-export",
+    ),
+    # Offers and options
+    path("referrals/<int:pk>/offers/", offers.offers, name="offers"),
     path(
         "referrals/<int:pk>/offers/<int:response_pk>/negotiate/",
-        views_offers.negotiate,
+        offers.negotiate,
         name="negotiate",
     ),
     path(
         "referrals/<int:pk>/offers/<int:response_pk>/flags/<str:flag>/",
-        views_offers.override,
+        offers.override,
         name="override",
     ),
-    path("referrals/<int:pk>/options/", views_offers.options, name="options"),
+    path("referrals/<int:pk>/offers/options/", offers.options, name="options"),
     path(
-        "referrals/<int:pk>/no-suitable-options/",
-        views_offers.no_suitable_options,
+        "referrals/<int:pk>/offers/no-suitable-options/",
+        offers.no_suitable_options,
         name="no-suitable-options",
     ),
     path(
-        "referrals/<int:pk>/flexibility/<int:asked_pk>/",
-        views_offers.flexibility,
+        "referrals/<int:pk>/offers/flexibility/<int:asked_pk>/",
+        offers.flexibility,
         name="flexibility",
     ),
+    # Cost approval
     path(
         "referrals/<int:pk>/costs/<int:approval_pk>/",
-        views_costs.cost_approval,
+        costs.cost_approval,
         name="cost-approval",
     ),
     path(
         "referrals/<int:pk>/costs/<int:approval_pk>/ask-again/",
-        views_costs.ask_again,
+        costs.ask_again,
         name="ask-again",
     ),
-    path("referrals/<int:pk>/placement/", views_placement.placement, name="placement"),
+    # The placement
+    path("referrals/<int:pk>/placement/", placement.placement, name="placement"),
     path(
         "referrals/<int:pk>/placement/agreements/<int:agreement_pk>/<str:kind>.pdf",
-        views_placement.agreement_file,
+        placement.agreement_file,
         name="agreement-file",
     ),
-    path("referrals/<int:pk>/feedback/", views_placement.feedback, name="feedback"),
+    path("referrals/<int:pk>/placement/feedback/", placement.feedback, name="feedback"),
 ]

@@ -49,8 +49,6 @@ from placements.models import OutboxMessage, User  # noqa: E402
 from providers.models import Category, Provider  # noqa: E402
 from referrals.models import ProviderLink, ProviderRequest, Referral, SearchRound  # noqa: E402
 
-pass  # import moved
-
 Answer = ProviderRequest.Answer
 
 

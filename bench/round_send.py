@@ -49,8 +49,6 @@ from placements.models import OutboxMessage  # noqa: E402
 from placements.roles import Role  # noqa: E402
 from providers.models import Provider  # noqa: E402
 from referrals.models import SearchRound  # noqa: E402
-
-pass  # import moved
 from tests.journeys import in_house_provider, searchable, sent_round  # noqa: E402
 from tests.placements.factories import TeamFactory, UserFactory  # noqa: E402
 from tests.providers.factories import ProviderFactory  # noqa: E402

@@ -37,12 +37,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from approvals.models import (  # noqa: E402
-    CostApproval,
-    Placement,
-    Shortlist,
-    ShortlistOption,
-)
+from approvals.costs.models import CostApproval  # noqa: E402
+from approvals.offers.models import Shortlist, ShortlistOption  # noqa: E402
+from approvals.placement.models import Placement  # noqa: E402
 from placements.models import User  # noqa: E402
 from providers.models import Provider  # noqa: E402
 from referrals.models import (  # noqa: E402

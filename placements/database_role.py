@@ -97,6 +97,7 @@ def grant_statements(role: str, *, using: str = "default") -> list[str]:
         f"GRANT CONNECT ON DATABASE {quote(found.database)} TO {role};",
         f"GRANT USAGE ON SCHEMA {schema} TO {role};",
     ]
+    rights: tuple[str, ...]
     for table in found.tables:
         sql.append(f"REVOKE ALL ON TABLE {quote(table)} FROM {role};")
         if table in append_only:
@@ -157,6 +158,8 @@ def role_problems(role: str, *, using: str = "default") -> list[str]:
         problems = _standing(cursor, role)
         if problems:
             return problems
+        wanted: tuple[str, ...]
+        refused: tuple[str, ...]
         for table in found.tables:
             if table in append_only:
                 wanted, refused = APPEND_ONLY, REFUSED

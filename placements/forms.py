@@ -1,3 +1,5 @@
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Size
 from django import forms
@@ -33,6 +35,8 @@ class TextLimits:
     profile is refused, not stored) and GOV.UK wording where Django's own would show:
     "Health must be 20,000 characters or fewer", "Date needed must be a real date",
     "Choose one" rather than "---------"."""
+
+    fields: dict[str, forms.Field]  # the form's, once this is mixed into one
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,10 +137,11 @@ class UserForm(GDSForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.select_related("service")
-        self.fields["team"].required = False
-        self.fields["team"].empty_label = "No team"
-        self.fields["team"].label = "Team (needed for social workers and their managers)"
+        team = cast(forms.ModelChoiceField, self.fields["team"])  # from the foreign key
+        team.queryset = Team.objects.select_related("service")
+        team.required = False
+        team.empty_label = "No team"
+        team.label = "Team (needed for social workers and their managers)"
         if self.instance.pk:
             self.initial["roles"] = sorted(self.instance.role_set)
 
@@ -148,7 +153,8 @@ class UserForm(GDSForm, forms.ModelForm):
         return email
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         roles = set(cleaned.get("roles") or [])
         team_roles = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_LEAD}
         if roles & team_roles and not cleaned.get("team"):
@@ -241,7 +247,8 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
         return hour
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         standard = cleaned.get("response_working_days_standard")
         urgent = cleaned.get("response_working_days_urgent")
         for name in ("response_working_days_standard", "response_working_days_urgent"):

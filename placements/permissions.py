@@ -6,10 +6,14 @@ goes through loaders in each app's selectors that 404 for what a user may not se
 
 from enum import StrEnum
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
 from .roles import Role
+
+if TYPE_CHECKING:  # the model imports nothing from here; only its type is needed
+    from .models import User
 
 
 class Capability(StrEnum):
@@ -84,6 +88,50 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
+# --- The role vocabulary ----------------------------------------------------------------
+# Who someone is, asked one way everywhere (services, selectors, views): `is_brokerage(user)`
+# rather than a list of roles spelled out at each check. What someone may do is a
+# Capability (below); these say which part of the service a person works in.
+
+BROKERAGE_ROLES = (Role.BROKERAGE_OFFICER, Role.DUTY_LEAD)
+COST_APPROVER_ROLES = (Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
+
+
+def is_brokerage(user: "User") -> bool:
+    """A brokerage officer or the duty lead: the team that runs the search."""
+    return user.has_role(*BROKERAGE_ROLES)
+
+
+def is_brokerage_officer(user: "User") -> bool:
+    return user.has_role(Role.BROKERAGE_OFFICER)
+
+
+def is_duty_lead(user: "User") -> bool:
+    """The duty lead: runs the emergency path, overrides flags, assigns work."""
+    return user.has_role(Role.DUTY_LEAD)
+
+
+def is_social_worker(user: "User") -> bool:
+    return user.has_role(Role.SOCIAL_WORKER)
+
+
+def is_team_manager(user: "User") -> bool:
+    return user.has_role(Role.TEAM_MANAGER)
+
+
+def is_service_lead(user: "User") -> bool:
+    return user.has_role(Role.SERVICE_LEAD)
+
+
+def is_cost_approver(user: "User") -> bool:
+    """A senior manager, head of service or director: approves costs by band."""
+    return user.has_role(*COST_APPROVER_ROLES)
+
+
+def is_administrator(user: "User") -> bool:
+    return user.has_role(Role.ADMINISTRATOR)
+
+
 def capabilities_of(user) -> frozenset[Capability]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
@@ -107,7 +155,9 @@ def capability_required(capability: Capability):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.required_capability = capability
+        # A mark on the view saying what it needs (functions take attributes; mypy's
+        # view of functools.wraps does not know that).
+        wrapped.required_capability = capability  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
@@ -118,7 +168,7 @@ def role_grant_refusal(user, grant) -> str | None:
     active administrator, neither the one who asked nor the person receiving the role."""
     if not grant.is_waiting:
         return f"This request was already {grant.get_decision_display().lower()}"
-    if not (user.is_active and user.has_role(Role.ADMINISTRATOR)):
+    if not (user.is_active and is_administrator(user)):
         return "Only an administrator can decide a role grant"
     if grant.requested_by_id == user.pk:
         return "You asked for this role, so another administrator must decide"

@@ -1,7 +1,8 @@
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -69,7 +70,7 @@ def get_user_for_admin(*, pk: int) -> User:
     return get_object_or_404(User.objects.select_related("team"), pk=pk)
 
 
-def field_changes_for(instance) -> QuerySet[FieldChange]:
+def field_changes_for(instance: Model) -> QuerySet[FieldChange]:
     content_type = ContentType.objects.get_for_model(instance)
     return FieldChange.objects.filter(
         content_type=content_type, object_id=instance.pk
@@ -78,16 +79,16 @@ def field_changes_for(instance) -> QuerySet[FieldChange]:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    changed_at: object
-    actor: object
+    changed_at: dt.datetime
+    actor: User | None
     source: str
     field: str
     old_value: str = ""
     new_value: str = ""
-    initial_values: tuple = ()
+    initial_values: tuple[tuple[str, str], ...] = ()  # (label, value) for a creation
 
 
-def history_rows(instance, *, limit: int = 200) -> list[HistoryRow]:
+def history_rows(instance: Model, *, limit: int = 200) -> list[HistoryRow]:
     """Newest first: one row per changed field, and one row for the creation
     (its starting values folded inside it)."""
     rows: list[HistoryRow] = []
@@ -123,7 +124,7 @@ def active_administrators() -> QuerySet[User]:
     )
 
 
-def role_grant_approvers(*, user, requested_by) -> list[User]:
+def role_grant_approvers(*, user: User, requested_by: User) -> list[User]:
     """The active administrators who may approve a grant to `user` asked for by
     `requested_by`: everyone but those two."""
     return list(active_administrators().exclude(pk__in=[user.pk, requested_by.pk]))

@@ -9,6 +9,7 @@ import smtplib
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,8 +17,9 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import OperationalError, transaction
+from django.db import OperationalError, models, transaction
 from django.db import connection as db_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -33,6 +35,7 @@ from .models import (
     OutboxMessage,
     RoleAssignment,
     RoleGrantRequest,
+    Team,
     User,
 )
 from .permissions import role_grant_refusal
@@ -51,7 +54,7 @@ class DomainError(Exception):
 
 
 # A check of a rendered email (its subject and body, and the context it came from).
-EmailCheck = Callable[[str, Mapping], None]
+EmailCheck = Callable[[str, Mapping[str, Any]], None]
 
 
 def outbox_enqueue(
@@ -59,7 +62,7 @@ def outbox_enqueue(
     key: str,
     to: Iterable[str],
     template: str,
-    context: Mapping,
+    context: Mapping[str, Any],
     sensitive: bool = False,
     check: EmailCheck | None = None,
 ) -> OutboxMessage | None:
@@ -94,7 +97,7 @@ class OutboxSendFailed(Exception):
     """The SMTP server did not take a message; it stays claimed until `held_until`, when
     its retry is due, so the sweep does not start a second chain of retries."""
 
-    def __init__(self, message_id: int, held_until: dt.datetime | None):
+    def __init__(self, message_id: int, held_until: dt.datetime | None) -> None:
         super().__init__(f"outbox message {message_id} not sent")
         self.held_until = held_until
 
@@ -129,7 +132,7 @@ class _MailConnection(threading.local):
     stamp."""
 
     backend: SMTPBackend | None = None
-    key: tuple = ()
+    key: tuple[object, ...] = ()
     last_used: float = 0.0
 
 
@@ -138,7 +141,7 @@ _mail = _MailConnection()
 MAIL_CONNECTION_CHECK_AFTER_SECONDS = 60
 
 
-def _mail_settings() -> tuple:
+def _mail_settings() -> tuple[object, ...]:
     return (
         settings.EMAIL_BACKEND,
         settings.EMAIL_HOST,
@@ -162,7 +165,10 @@ def _mail_alive(backend: SMTPBackend) -> bool:
     """Not closed or timed out by the server while it sat idle (an idle connection with
     something to read has been closed, or told it is closing); after a long idle,
     NOOP."""
-    sock = backend.connection.sock
+    connection = backend.connection
+    if connection is None:  # closed since it was opened: open another
+        return False
+    sock = connection.sock
     if sock is None or sock.fileno() < 0:
         return False
     try:
@@ -170,13 +176,13 @@ def _mail_alive(backend: SMTPBackend) -> bool:
         if readable:
             return False
         if time.monotonic() - _mail.last_used > MAIL_CONNECTION_CHECK_AFTER_SECONDS:
-            return backend.connection.noop()[0] == 250
+            return connection.noop()[0] == 250
     except (OSError, smtplib.SMTPException, ValueError):
         return False
     return True
 
 
-def _mail_connection():
+def _mail_connection() -> BaseEmailBackend:
     """The backend to send one message through. SMTP: this thread's open connection,
     reused; any other backend (file, memory, console): a fresh one, as before."""
     backend = get_connection(fail_silently=False)
@@ -249,7 +255,7 @@ def outbox_deliver(
 
 
 def outbox_enqueue_many(
-    messages: Iterable[tuple[str, Iterable[str], str, Mapping]],
+    messages: Iterable[tuple[str, Iterable[str], str, Mapping[str, Any]]],
     *,
     sensitive: bool = False,
     check: EmailCheck | None = None,
@@ -296,13 +302,14 @@ def outbox_pending_ids(*, older_than_seconds: int | None = None) -> list[int]:
 # --- Field history -------------------------------------------------------------
 
 
-def shown_value(instance, name: str) -> str:
+def shown_value(instance: models.Model, name: str) -> str:
     """A field's value as a person reads it in history: choice labels, Yes or No,
     dates in words, lists joined."""
     value = getattr(instance, name)
     if value is None or value == "":
         return ""
-    if instance._meta.get_field(name).choices:
+    field = instance._meta.get_field(name)
+    if isinstance(field, models.Field) and field.choices:
         return str(getattr(instance, f"get_{name}_display")())
     if isinstance(value, bool):
         return "Yes" if value else "No"
@@ -313,7 +320,15 @@ def shown_value(instance, name: str) -> str:
     return str(value)
 
 
-def _fit_label(label: str, limit: int = FieldChange._meta.get_field("field").max_length) -> str:
+def _column_width(model: type[models.Model], name: str) -> int:
+    """The most characters a model's text column holds."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.CharField) or field.max_length is None:
+        raise TypeError(f"{model.__name__}.{name} is not a text column with a length")
+    return field.max_length
+
+
+def _fit_label(label: str, limit: int = _column_width(FieldChange, "field")) -> str:
     """A history label that fits its column: "Long Child Name: Health" keeps the field's
     name whole and shortens who it is about."""
     if len(label) <= limit:
@@ -325,9 +340,15 @@ def _fit_label(label: str, limit: int = FieldChange._meta.get_field("field").max
 
 
 def field_changes_record(
-    *, instance, before: Mapping[str, str], after: Mapping[str, str], actor, source: str = "edit"
+    *,
+    instance: models.Model,
+    before: Mapping[str, str],
+    after: Mapping[str, str],
+    actor: User | None,
+    source: str = "edit",
 ) -> list[FieldChange]:
-    """Append one FieldChange per label whose shown value differs."""
+    """Append one FieldChange per label whose shown value differs (`actor` None: a change
+    the service made itself, or one from the server's command line)."""
     content_type = ContentType.objects.get_for_model(instance)
     now = timezone.now()
     changes = [
@@ -351,7 +372,7 @@ def field_changes_record(
 # --- Users ----------------------------------------------------------------------
 
 
-def _user_snapshot(user) -> dict[str, str]:
+def _user_snapshot(user: User) -> dict[str, str]:
     return {
         "Full name": user.full_name,
         "Email address": user.email,
@@ -362,7 +383,7 @@ def _user_snapshot(user) -> dict[str, str]:
     }
 
 
-def _user_set_roles(user, roles: Iterable[str]) -> None:
+def _user_set_roles(user: User, roles: Iterable[str]) -> None:
     wanted = set(roles)
     current = set(user.role_assignments.values_list("role", flat=True))
     user.role_assignments.filter(role__in=current - wanted).delete()
@@ -375,10 +396,17 @@ def _user_set_roles(user, roles: Iterable[str]) -> None:
 
 @transaction.atomic
 def user_invite(
-    *, full_name: str, email: str, job_title: str = "", team=None, roles: Iterable[str], actor
+    *,
+    full_name: str,
+    email: str,
+    job_title: str = "",
+    team: Team | None = None,
+    roles: Iterable[str],
+    actor: User | None,
 ) -> User:
     """Create a user with no usable password and email them a link to set one. An
-    approving role or Administrator waits for a second administrator (see user_update)."""
+    approving role or Administrator waits for a second administrator (see user_update).
+    `actor` None: from the server's command line (`add_administrator`), with no roles."""
     user = User.objects.create_user(
         email=email, password=None, full_name=full_name, job_title=job_title, team=team
     )
@@ -392,7 +420,7 @@ def user_invite(
     return user
 
 
-def _user_send_set_password(*, user, template: str, actor) -> None:
+def _user_send_set_password(*, user: User, template: str, actor: User | None) -> None:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = settings.SITE_URL + reverse("password-set", kwargs={"uidb64": uid, "token": token})
@@ -409,8 +437,15 @@ def _user_send_set_password(*, user, template: str, actor) -> None:
 
 @transaction.atomic
 def user_update(
-    *, user, full_name: str, email: str, job_title: str, team, roles: Iterable[str], actor
-):
+    *,
+    user: User,
+    full_name: str,
+    email: str,
+    job_title: str,
+    team: Team | None,
+    roles: Iterable[str],
+    actor: User,
+) -> User:
     """An administrator changes someone's details and roles. Nobody changes their own
     roles (another administrator does); the person is told of every role they gain
     or lose, and the old address is told when the email address changes, so a
@@ -450,7 +485,13 @@ def user_update(
 
 
 def _user_tell_roles_changed(
-    *, user, gained: Iterable[str], lost: Iterable[str], actor, key: str, approver=None
+    *,
+    user: User,
+    gained: Iterable[str],
+    lost: Iterable[str],
+    actor: User | None,
+    key: str,
+    approver: User | None = None,
 ) -> None:
     """Email the person the roles they gained and lost (`actor` None: from the server's
     command line; `approver`: the second administrator who approved a grant)."""
@@ -470,7 +511,7 @@ def _user_tell_roles_changed(
 
 
 def user_roles_grant_without_second_approval(
-    *, user, roles: Iterable[str], source: str, notify: bool = True
+    *, user: User, roles: Iterable[str], source: str, notify: bool = True
 ) -> set[str]:
     """Give roles at once, approving and Administrator ones included, with no second
     administrator. Only for those with the server itself: the demo data and the
@@ -501,12 +542,16 @@ def user_roles_grant_without_second_approval(
 ROLE_GRANT_WAITING = "Role grant waiting"
 
 
-def _role_grants_ask(*, user, roles: Iterable[str], actor) -> list[RoleGrantRequest]:
+def _role_grants_ask(
+    *, user: User, roles: Iterable[str], actor: User | None
+) -> list[RoleGrantRequest]:
     """Record a waiting grant for each role not already asked for, and email every
     administrator who may approve it. Called inside the change's transaction."""
     roles = set(roles)
     if not roles:
         return []
+    if actor is None:  # from the server's command line: it gives roles without asking
+        raise DomainError("Only an administrator can ask for a role to be given")
     if user.pk == actor.pk:
         raise DomainError("You cannot change your own roles: ask another administrator")
     waiting = set(
@@ -547,7 +592,7 @@ def _role_grants_ask(*, user, roles: Iterable[str], actor) -> list[RoleGrantRequ
     return asked
 
 
-def role_grant_blocker(grant, *, user=None) -> str | None:
+def role_grant_blocker(grant: RoleGrantRequest, *, user: User | None = None) -> str | None:
     """Why this waiting grant cannot be approved as things stand (its person deactivated
     since, or holding the role already), or None."""
     user = user or grant.user
@@ -562,7 +607,7 @@ def role_grant_blocker(grant, *, user=None) -> str | None:
     return None
 
 
-def _role_grant_lock(*, grant, actor) -> RoleGrantRequest:
+def _role_grant_lock(*, grant: RoleGrantRequest, actor: User) -> RoleGrantRequest:
     """The grant locked for this decision, once the rules allow `actor` to make it."""
     grant = RoleGrantRequest.objects.select_for_update().get(pk=grant.pk)
     refusal = role_grant_refusal(actor, grant)
@@ -572,7 +617,7 @@ def _role_grant_lock(*, grant, actor) -> RoleGrantRequest:
 
 
 @transaction.atomic
-def role_grant_approve(*, grant, actor) -> RoleGrantRequest:
+def role_grant_approve(*, grant: RoleGrantRequest, actor: User) -> RoleGrantRequest:
     """A second administrator approves a waiting grant: the role applies, the person is
     emailed, and the decision is recorded on the grant and in the person's history.
     The grant is locked, so approving twice applies it once."""
@@ -612,7 +657,7 @@ def role_grant_approve(*, grant, actor) -> RoleGrantRequest:
 
 
 @transaction.atomic
-def role_grant_refuse(*, grant, actor, reason: str) -> RoleGrantRequest:
+def role_grant_refuse(*, grant: RoleGrantRequest, actor: User, reason: str) -> RoleGrantRequest:
     """A second administrator refuses a waiting grant, with a reason the administrator
     who asked is emailed; recorded on the grant and in the person's history."""
     reason = reason.strip()
@@ -653,7 +698,7 @@ def role_grant_refuse(*, grant, actor, reason: str) -> RoleGrantRequest:
 
 
 @transaction.atomic
-def user_set_active(*, user, active: bool, actor):
+def user_set_active(*, user: User, active: bool, actor: User) -> User:
     if user.pk == actor.pk and not active:
         raise DomainError("You cannot deactivate your own account")
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -677,7 +722,7 @@ def user_set_active(*, user, active: bool, actor):
     return user
 
 
-def _user_end_sessions(user) -> None:
+def _user_end_sessions(user: User) -> None:
     """Sign a deactivated user out everywhere (database-backed sessions)."""
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
@@ -685,7 +730,7 @@ def _user_end_sessions(user) -> None:
 
 
 @transaction.atomic
-def council_settings_update(*, values: Mapping, actor):
+def council_settings_update(*, values: Mapping[str, Any], actor: User) -> CouncilSettings:
     council = CouncilSettings.objects.select_for_update().get(pk=CouncilSettings.load().pk)
     before = {name: str(getattr(council, name)) for name in values}
     for name, value in values.items():
@@ -700,7 +745,7 @@ def council_settings_update(*, values: Mapping, actor):
     return council
 
 
-def user_resend_invite(*, user, actor) -> None:
+def user_resend_invite(*, user: User, actor: User) -> None:
     if not user.is_active:
         raise DomainError("Reactivate this user before sending them a link")
     _user_send_set_password(user=user, template="user_invite", actor=actor)

@@ -38,7 +38,8 @@ def outbox_send(self, message_id: int, held_until: str | None = None) -> bool:
             raise  # the claim is let go: the sweep starts again later
         raise self.retry(
             args=(message_id,),
-            kwargs={"held_until": failure.held_until.isoformat()},
+            # Set whenever a retry is due (retry_in was given above).
+            kwargs={"held_until": failure.held_until.isoformat() if failure.held_until else None},
             countdown=countdown,
             exc=failure,
         ) from failure

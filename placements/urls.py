@@ -28,10 +28,11 @@ urlpatterns = [
     path("settings/", views.council_settings, name="council-settings"),
     path("providers/", include("providers.urls")),
     path("referrals/", include("referrals.urls")),
-    path("approvals/", include("approvals.urls")),
+    # Under /approvals/ and, for the pages about one referral, /referrals/<pk>/.
+    path("", include("approvals.urls")),
     # Providers' secure links: no sign-in, the token is the key.
     path("respond/", include("referrals.urls_respond")),
-    path("sign/", include("approvals.urls_sign")),
+    path("sign/", include("approvals.placement.sign_urls")),
 ]
 
 handler403 = "placements.errors.permission_denied"

@@ -146,7 +146,8 @@ def write_xlsx(
 
 def _xlsx_cell(sheet, value: Cell):
     if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet)
+        cell.value = value  # (its stubs' constructor takes a datetime, not a date)
         cell.number_format = XLSX_DATE_FORMAT
         return cell
     if isinstance(value, str):

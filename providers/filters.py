@@ -62,7 +62,7 @@ class ProviderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Provider
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}

@@ -72,7 +72,7 @@ class Specialism(models.Model):
         return self.name
 
 
-class ProviderQuerySet(models.QuerySet):
+class ProviderQuerySet(models.QuerySet["Provider"]):
     def active(self):
         return self.filter(is_archived=False)
 
@@ -104,7 +104,9 @@ class Provider(models.Model):
     provider_type = models.CharField("type", max_length=40, choices=ProviderType.choices)
     tier = models.PositiveSmallIntegerField(choices=Tier.choices)
     is_in_house = models.BooleanField("in-house", default=False)
-    categories = models.ManyToManyField(Category, through="ProviderCategory", blank=True)
+    categories: "models.ManyToManyField[Category, ProviderCategory]" = models.ManyToManyField(
+        Category, through="ProviderCategory", blank=True
+    )
     ofsted_urn = models.CharField("Ofsted URN", max_length=20, blank=True)
     ofsted_rating = models.CharField(
         max_length=30, choices=OfstedRating.choices, default=OfstedRating.NOT_YET_INSPECTED
@@ -276,10 +278,12 @@ class ProviderImport(models.Model):
 # below the selectors and the importer that both use it.
 def provider_list_queryset() -> models.QuerySet[Provider]:
     """Every provider with what the list and export show, in a fixed number of queries."""
-    return Provider.objects.prefetch_related(
+    # order_by before prefetch_related: django-stubs 5.2 loses Prefetch's types when
+    # prefetch_related is called on a manager made by as_manager() (django-stubs #3263).
+    return Provider.objects.order_by("name", "pk").prefetch_related(
         models.Prefetch(
             "provider_categories",
             queryset=ProviderCategory.objects.select_related("category"),
         ),
         "specialisms",
-    ).order_by("name", "pk")
+    )

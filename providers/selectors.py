@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from placements.models import User
 from placements.permissions import Capability, user_can
 
 from .importing.checks import check_rows
@@ -15,14 +16,14 @@ from .models import Provider, ProviderImport, provider_list_queryset
 logger = logging.getLogger(__name__)
 
 
-def get_provider_for_user(*, user, pk: int) -> Provider:
+def get_provider_for_user(*, user: User, pk: int) -> Provider:
     """404 unless the user may see the directory (archived providers included)."""
     if not user_can(user, Capability.VIEW_PROVIDERS):
         raise Http404
     return get_object_or_404(provider_list_queryset(), pk=pk)
 
 
-def get_import_for_user(*, user, pk: int) -> ProviderImport:
+def get_import_for_user(*, user: User, pk: int) -> ProviderImport:
     """An import to check and confirm (or discard): one waiting for confirmation, or
     one that failed. An import is seen only by the administrator who uploaded it."""
     return get_object_or_404(
@@ -34,7 +35,7 @@ def get_import_for_user(*, user, pk: int) -> ProviderImport:
     )
 
 
-def get_import_job_for_user(*, user, pk: int) -> ProviderImport:
+def get_import_job_for_user(*, user: User, pk: int) -> ProviderImport:
     """A confirmed import (waiting, running, applied or failed), for its progress page;
     again only for the administrator who uploaded it."""
     return get_object_or_404(

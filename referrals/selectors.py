@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from placements.models import User
+from placements.permissions import is_brokerage, is_service_lead, is_social_worker, is_team_manager
 from placements.roles import Role
 from referrals.models import ChronologyEntry, Referral
 from referrals.registry import extra_scopes
@@ -24,17 +25,17 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     if not user.is_authenticated or not user.is_active:
         return Referral.objects.none()
     scope = Q(pk__in=[])
-    if user.has_role(Role.SOCIAL_WORKER):
+    if is_social_worker(user):
         scope |= Q(social_worker=user)
         if user.team_id:
             scope |= Q(team_id=user.team_id)
     # Managers see what has been submitted: never a draft, nor a draft withdrawn unsent.
     sent = Q(submitted_at__isnull=False)
-    if user.has_role(Role.TEAM_MANAGER) and user.team_id:
+    if is_team_manager(user) and user.team_id:
         scope |= Q(team_id=user.team_id) & sent
-    if user.has_role(Role.SERVICE_LEAD) and user.team_id:
+    if is_service_lead(user) and user.team_id:
         scope |= Q(team__service_id=user.team.service_id) & sent
-    if user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+    if is_brokerage(user):
         scope |= Q(status__in=BROKERAGE_VISIBLE) | Q(assigned_officer=user)
     # Later steps registered by the apps above (approvers: what came to cost approval).
     scope |= extra_scopes(user)
@@ -122,11 +123,11 @@ def referrals_waiting_for(user) -> QuerySet[Referral]:
     approval to search for service leads."""
     waiting = Q(pk__in=[])
     emergency = Q(status=Status.ACCEPTED, emergency_accepted_at__isnull=False)
-    if user.has_role(Role.TEAM_MANAGER) and user.team_id:
+    if is_team_manager(user) and user.team_id:
         waiting |= Q(team_id=user.team_id) & (
             Q(status=Status.SUBMITTED) | (emergency & Q(endorsed_at__isnull=True))
         )
-    if user.has_role(Role.SERVICE_LEAD) and user.team_id:
+    if is_service_lead(user) and user.team_id:
         waiting |= Q(team__service_id=user.team.service_id) & (
             Q(status=Status.ENDORSED)
             | (emergency & Q(endorsed_at__isnull=False, search_approved_at__isnull=True))

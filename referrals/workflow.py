@@ -6,6 +6,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from placements.models import User
+from placements.permissions import (
+    is_brokerage,
+    is_duty_lead,
+    is_service_lead,
+    is_social_worker,
+    is_team_manager,
+)
 from placements.roles import Role
 from placements.services import DomainError
 from referrals.models import ChronologyEntry, Referral, SearchRound
@@ -46,7 +53,7 @@ def referral_is_editable(referral: Referral) -> bool:
 def is_social_worker_side(user, referral: Referral) -> bool:
     """The referral's own social worker, or a social worker of its team: who edit it,
     choose between its options and answer brokerage's questions about it."""
-    return user.has_role(Role.SOCIAL_WORKER) and (
+    return is_social_worker(user) and (
         referral.social_worker_id == user.pk or referral.team_id == user.team_id
     )
 
@@ -61,9 +68,7 @@ def user_may_withdraw(user, referral: Referral) -> bool:
     """Brokerage, or the social worker's side, while it is open."""
     if not referral_can_move(referral, Status.WITHDRAWN):
         return False
-    return user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD) or is_social_worker_side(
-        user, referral
-    )
+    return is_brokerage(user) or is_social_worker_side(user, referral)
 
 
 def referral_can_move(referral: Referral, to: str) -> bool:
@@ -253,10 +258,10 @@ def user_may_endorse(user, referral: Referral) -> bool:
     )
     if not waiting:
         return False
-    if user.has_role(Role.TEAM_MANAGER) and user.team_id == referral.team_id:
+    if is_team_manager(user) and user.team_id == referral.team_id:
         return True
     return (
-        user.has_role(Role.SERVICE_LEAD)
+        is_service_lead(user)
         and _in_service(user, referral)
         and not team_has_manager(referral.team_id)
     )
@@ -269,7 +274,7 @@ def user_may_approve_search(user, referral: Referral) -> bool:
         and referral.endorsed_at is not None
         and referral.search_approved_at is None
     )
-    return waiting and user.has_role(Role.SERVICE_LEAD) and _in_service(user, referral)
+    return waiting and is_service_lead(user) and _in_service(user, referral)
 
 
 def user_may_return_for_changes(user, referral: Referral) -> bool:
@@ -289,7 +294,7 @@ def user_may_accept_emergency(user, referral: Referral) -> bool:
     return (
         referral.kind == Referral.Kind.EMERGENCY
         and referral.status in (Status.SUBMITTED, Status.ENDORSED)
-        and user.has_role(Role.DUTY_LEAD)
+        and is_duty_lead(user)
     )
 
 
@@ -300,6 +305,4 @@ def referral_needs_agreement_evidence(referral: Referral) -> bool:
 
 def user_may_qa(user, referral: Referral) -> bool:
     """A brokerage officer, while the approved referral waits for its quality check."""
-    return referral.status == Status.APPROVED and user.has_role(
-        Role.BROKERAGE_OFFICER, Role.DUTY_LEAD
-    )
+    return referral.status == Status.APPROVED and is_brokerage(user)

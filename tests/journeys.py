@@ -21,7 +21,14 @@ from importlib import import_module
 from django.apps import apps
 from django.utils import timezone
 
-from approvals.services import costs, offers, placement
+from approvals.costs.services import approval_approve
+from approvals.offers.services import option_choose, shortlist_send
+from approvals.placement.services.agreement import (
+    agreement_countersign,
+    agreement_issue,
+    agreement_sign,
+)
+from approvals.placement.services.placement import placement_confirm
 from placements.roles import Role
 from providers.models import Category, ProviderType
 from referrals.brokerage import services as brokerage
@@ -252,11 +259,11 @@ def offers_in(referral, officer, totals: dict[str, Decimal], *, in_house: Decima
 
 def chosen(referral, officer, social_worker, offer, *, others=(), rationale="Meets his needs"):
     """Send `offer` (and `others`) to the social worker, who chooses `offer`."""
-    shortlist = offers.shortlist_send(
+    shortlist = shortlist_send(
         referral=referral, responses=[offer, *others], note="", actor=officer
     )
     option = shortlist.options.get(response=offer)
-    return offers.option_choose(
+    return option_choose(
         shortlist=shortlist,
         option=option,
         rationale=rationale,
@@ -275,7 +282,7 @@ def countersigner():
 
 def countersign(agreement, by=None):
     by = by or countersigner()
-    return placement.agreement_countersign(
+    return agreement_countersign(
         agreement=agreement,
         actor=by,
         name=by.full_name,
@@ -287,12 +294,12 @@ def countersign(agreement, by=None):
 def placed(approval, officer, approver, *, start=None, countersigned_by=None):
     """Approve, confirm, issue, sign and countersign (by `countersigned_by`, or a duty
     lead: the council's default needs someone other than the officer who issued it)."""
-    costs.approval_approve(approval=approval, actor=approver)
-    made = placement.placement_confirm(
+    approval_approve(approval=approval, actor=approver)
+    made = placement_confirm(
         approval=approval, start_date=start or dt.date.today() + dt.timedelta(days=7), actor=officer
     )
-    agreement = placement.agreement_issue(placement=made, actor=officer)
-    placement.agreement_sign(
+    agreement = agreement_issue(placement=made, actor=officer)
+    agreement_sign(
         agreement=agreement, name="Pat Provider", role="Registered manager", declaration=True
     )
     return countersign(agreement, countersigned_by)

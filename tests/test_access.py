@@ -20,7 +20,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from approvals.services import offers as offer_services
+from approvals.offers import services as offer_services
 from placements import services
 from placements.models import RoleGrantRequest
 from placements.roles import Role

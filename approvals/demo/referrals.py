@@ -8,9 +8,17 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from approvals.models import ProviderFeedback
-from approvals.selectors import current_offers
-from approvals.services import costs, offers, placement
+from approvals.costs.services import approval_approve
+from approvals.offers.selectors import current_offers
+from approvals.offers.services import option_choose, shortlist_send
+from approvals.placement.models import ProviderFeedback
+from approvals.placement.services.agreement import (
+    agreement_countersign,
+    agreement_issue,
+    agreement_sign,
+)
+from approvals.placement.services.feedback import feedback_send, unsuccessful_requests
+from approvals.placement.services.placement import placement_confirm
 from placements.models import User
 from placements.services import DomainError
 from referrals.brokerage import services as brokerage
@@ -259,35 +267,35 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
     standing = sorted(current_offers(referral), key=lambda offer: offer.agreed_total_weekly)
     if not standing:
         return
-    shortlist = offers.shortlist_send(
+    shortlist = shortlist_send(
         referral=referral, responses=standing[:1], note="The closest to school.", actor=officer
     )
-    approval = offers.option_choose(
+    approval = option_choose(
         shortlist=shortlist,
         option=shortlist.options.get(),
         rationale="Near school and used to teenagers; he can keep his football club.",
         actor=users["sam.social"],
     )
-    costs.approval_approve(approval=approval, actor=users["sunita.senior"], comments="Agreed")
-    made = placement.placement_confirm(
+    approval_approve(approval=approval, actor=users["sunita.senior"], comments="Agreed")
+    made = placement_confirm(
         approval=approval, start_date=approval.option.response.available_from, actor=officer
     )
-    agreement = placement.agreement_issue(placement=made, actor=officer)
-    placement.agreement_sign(
+    agreement = agreement_issue(placement=made, actor=officer)
+    agreement_sign(
         agreement=agreement, name="Jo Matching", role="Registered manager", declaration=True
     )
     # Someone other than the officer who issued it countersigns (a council setting).
     duty = users["dee.duty"]
-    placement.agreement_countersign(
+    agreement_countersign(
         agreement=agreement,
         actor=duty,
         name=duty.full_name,
         role=duty.job_title or "Duty lead",
         declaration=True,
     )
-    others = placement.unsuccessful_requests(referral)
+    others = unsuccessful_requests(referral)
     if others:
-        placement.feedback_send(
+        feedback_send(
             referral=referral,
             entries=[(request, [ProviderFeedback.Reason.COST], "") for request in others],
             actor=officer,

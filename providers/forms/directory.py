@@ -1,5 +1,7 @@
 """The forms that edit the directory: a provider, and a specialism."""
 
+from typing import cast
+
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 from django.core.validators import validate_email
@@ -117,7 +119,10 @@ class ProviderForm(GDSForm, forms.ModelForm):
             )
         for name in ("provider_type", "tier", "ofsted_rating", "genders"):
             # Radios never offer Django's blank "---------" choice.
-            self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]
+            field = cast(forms.ChoiceField, self.fields[name])  # a model field's choices
+            # Normalised by Django to (value, label) pairs; the stubs allow any input.
+            pairs = cast(list[tuple[object, str]], field.choices)
+            field.choices = [c for c in pairs if c[0] != ""]
         for name in ("age_from", "age_to", "capacity", "vacancies"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric"})
         self.helper.layout = Layout(
@@ -194,7 +199,8 @@ class ProviderForm(GDSForm, forms.ModelForm):
         return urn
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         age_from, age_to = cleaned.get("age_from"), cleaned.get("age_to")
         if age_from is not None and age_to is not None and age_from > age_to:
             self.add_error("age_to", "The oldest age must be the same as or more than the youngest")

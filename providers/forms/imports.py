@@ -101,7 +101,8 @@ class SpecialismDecisionsForm(GDSForm, forms.Form):
         return f"specialism_{index}", f"specialism_{index}_existing"
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for index, item in enumerate(self.unknown):
             action, target = self.field_names(index)
             if cleaned.get(action) == USE_EXISTING and not cleaned.get(target):

@@ -3,9 +3,11 @@ raises CellError with a message for the administrator, shown against the cell.""
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 
 from ..exporting import neutralise
 from ..models import Category, FrameworkStatus, Genders, Specialism, Tier
@@ -20,7 +22,7 @@ class CellError(Exception):
     """One cell's value is not acceptable; the message is shown against the cell."""
 
 
-def _cell_value(raw: RawCell):
+def _cell_value(raw: RawCell) -> object:
     """The cell's value with surrounding space gone and our export's apostrophe removed."""
     if raw.is_formula:
         raise CellError(FORMULA_MESSAGE)
@@ -34,7 +36,7 @@ def _cell_value(raw: RawCell):
     return value
 
 
-def _as_text(value) -> str:
+def _as_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -46,7 +48,15 @@ def _as_text(value) -> str:
     return str(value).strip()
 
 
-def _text(value, what: str, *, max_length: int, required=False, upper=False, multiline=False):
+def _text(
+    value: object,
+    what: str,
+    *,
+    max_length: int,
+    required: bool = False,
+    upper: bool = False,
+    multiline: bool = False,
+) -> str:
     text = _as_text(value)
     text = _same(text) if multiline else " ".join(text.split())
     if upper:
@@ -69,7 +79,15 @@ GENDER_ALIASES = {
 }
 
 
-def _choice(value, choices, what: str, *, required=False, default=None, aliases=None):
+def _choice(
+    value: object,
+    choices: type[models.Choices],
+    what: str,
+    *,
+    required: bool = False,
+    default: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> str | None:
     text = _as_text(value)
     if not text:
         if required:
@@ -87,7 +105,7 @@ def _choice(value, choices, what: str, *, required=False, default=None, aliases=
     return str(found)
 
 
-def _tier(value) -> int:
+def _tier(value: object) -> int:
     text = _as_text(value)
     if not text:
         raise CellError("Enter the tier: 1 (inside the boundary) or 2 (outside)")
@@ -98,7 +116,7 @@ def _tier(value) -> int:
     raise CellError(f"“{text}” is not a tier. Enter 1 (inside the boundary) or 2 (outside)")
 
 
-def _yes_no(value, *, default: bool) -> bool:
+def _yes_no(value: object, *, default: bool) -> bool:
     if isinstance(value, bool):
         return value
     text = _key(_as_text(value))
@@ -111,7 +129,7 @@ def _yes_no(value, *, default: bool) -> bool:
     raise CellError(f"Enter Yes or No, not “{_as_text(value)}”")
 
 
-def _status(value) -> bool | None:
+def _status(value: object) -> bool | None:
     text = _key(_as_text(value))
     if not text:
         return None
@@ -126,7 +144,7 @@ DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+0{1,2}:00(?::0
 YEAR_FIRST = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?")
 
 
-def _date(value) -> dt.date | None:
+def _date(value: object) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -151,7 +169,9 @@ def _date(value) -> dt.date | None:
     return date
 
 
-def _whole_number(value, *, required=False, default=None, maximum: int) -> int | None:
+def _whole_number(
+    value: object, *, required: bool = False, default: int | None = None, maximum: int
+) -> int | None:
     if isinstance(value, bool):
         raise CellError("Enter a whole number, like 3")
     if value is None or value == "":
@@ -171,7 +191,7 @@ def _whole_number(value, *, required=False, default=None, maximum: int) -> int |
     return number
 
 
-def _categories(value, directory: Directory) -> dict[Category, str]:
+def _categories(value: object, directory: Directory) -> dict[Category, str]:
     text = _as_text(value)
     if not text:
         raise CellError(
@@ -205,7 +225,9 @@ def _categories(value, directory: Directory) -> dict[Category, str]:
     return chosen
 
 
-def _specialisms(value, directory: Directory):
+def _specialisms(
+    value: object, directory: Directory
+) -> tuple[list[Specialism], list[tuple[str, str]]]:
     """(known specialisms, [(key, name) of ones the directory does not have])."""
     known: list[Specialism] = []
     unknown: list[tuple[str, str]] = []
@@ -225,7 +247,7 @@ def _specialisms(value, directory: Directory):
     return known, unknown
 
 
-def _emails(value) -> list[str]:
+def _emails(value: object) -> list[str]:
     emails, invalid = [], []
     for part in re.split(r"[;,\s]+", _as_text(value)):
         email = part.strip().strip("<>").lower()

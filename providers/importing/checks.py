@@ -6,7 +6,8 @@ that the directory does not have. `services.imports` writes.
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.conf import settings
 
@@ -74,11 +75,15 @@ def _header_position(header: str) -> int:
     return HEADERS.index(header) if header in HEADERS else len(HEADERS)
 
 
-def _check_row(number: int, cells: Mapping[str, RawCell], directory: Directory):
+def _check_row(
+    number: int, cells: Mapping[str, RawCell], directory: Directory
+) -> tuple[ImportRow, list[RowError], list[tuple[str, str]]]:
+    """The row's values as the Provider fields take them, its errors, and the
+    (key, name) of each specialism it names that the directory does not have."""
     errors: list[RowError] = []
-    parsed: dict[str, object] = {}
+    parsed: dict[str, Any] = {}  # header: what its parser made of the cell
 
-    def take(header: str, parse, *args, **kwargs):
+    def take(header: str, parse: Callable[..., object], *args: Any, **kwargs: Any) -> None:
         raw = cells[header]
         try:
             value = _cell_value(raw)
@@ -114,7 +119,7 @@ def _check_row(number: int, cells: Mapping[str, RawCell], directory: Directory):
     take("Notes", _text, "notes", max_length=10_000, multiline=True)
     take("Status", _status)
 
-    def rule(header: str, message: str):
+    def rule(header: str, message: str) -> None:
         errors.append(RowError(row=number, column=header, message=message))
 
     age_from, age_to = parsed.get("Age from"), parsed.get("Age to")
@@ -174,7 +179,7 @@ def _check_duplicates(rows: list[ImportRow]) -> list[RowError]:
 def _match_existing(rows: list[ImportRow], directory: Directory) -> list[RowError]:
     """Match by Ofsted URN first, else by reference; refuse rows that would clash."""
     errors = []
-    claimed: dict[int, list[ImportRow]] = defaultdict(list)
+    claimed: dict[Provider, list[ImportRow]] = defaultdict(list)  # models compare by pk
     for row in rows:
         urn, reference = row.values.get("ofsted_urn"), row.values.get("reference")
         provider = directory.by_urn.get(urn) if urn else None
@@ -184,7 +189,7 @@ def _match_existing(rows: list[ImportRow], directory: Directory) -> list[RowErro
             row.provider, row.matched_by = directory.by_reference[reference], "Reference"
         if row.provider is None:
             continue
-        claimed[row.provider.pk].append(row)
+        claimed[row.provider].append(row)
         holder = directory.by_reference.get(reference) if reference else None
         if holder is not None and holder.pk != row.provider.pk:
             errors.append(
@@ -195,7 +200,7 @@ def _match_existing(rows: list[ImportRow], directory: Directory) -> list[RowErro
                     f"{urn} belongs to {row.provider.name}. Correct one of them",
                 )
             )
-    for matched in claimed.values():
+    for provider, matched in claimed.items():
         if len(matched) < 2:
             continue
         for row in matched:
@@ -205,7 +210,7 @@ def _match_existing(rows: list[ImportRow], directory: Directory) -> list[RowErro
                     row=row.number,
                     column=row.matched_by,
                     message=f"This row and row{'s' if len(others) > 1 else ''} "
-                    f"{_and_list(others)} all match {row.provider.name}. "
+                    f"{_and_list(others)} all match {provider.name}. "
                     "Each provider must appear once",
                 )
             )

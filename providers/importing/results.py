@@ -3,6 +3,7 @@
 the directory lacks, and the directory as it is now, which the rows are checked against."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..models import Category, Provider, Specialism, provider_list_queryset
 from .text import _key
@@ -27,7 +28,7 @@ class UnknownSpecialism:
 @dataclass
 class ImportRow:
     number: int
-    values: dict
+    values: dict[str, Any]  # Provider field name: the value the row gives it
     categories: dict[Category, str]
     specialisms: list[Specialism]
     unknown_specialisms: list[str]  # keys of UnknownSpecialism

@@ -11,8 +11,9 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -121,7 +122,7 @@ def _read_csv(content: bytes, *, max_rows: int) -> Table:
     try:
         records = iter(reader)
         headers = [cell.strip() for cell in next(records, [])]
-        rows = []
+        rows: list[tuple[int, list[RawCell]]] = []
         blank = 0
         for number, record in enumerate(records, start=2):
             if not any(cell.strip() for cell in record):
@@ -190,7 +191,7 @@ def _read_xlsx(content: bytes, *, max_rows: int) -> Table:
         rows_iter = iter(sheet.iter_rows())
         header_cells = next(rows_iter, ())
         headers = [_header_text(cell.value) for cell in header_cells]
-        rows = []
+        rows: list[tuple[int, list[RawCell]]] = []
         blank = 0
         for number, row in enumerate(rows_iter, start=2):
             cells = [_xlsx_cell(cell) for cell in row]
@@ -208,12 +209,12 @@ def _read_xlsx(content: bytes, *, max_rows: int) -> Table:
     return Table(headers=headers, rows=rows)
 
 
-def _xlsx_cell(cell) -> RawCell:
+def _xlsx_cell(cell: Any) -> RawCell:
     data_type = getattr(cell, "data_type", "n")
     return RawCell(value=cell.value, is_formula=data_type == "f", is_error=data_type == "e")
 
 
-def _header_text(value) -> str:
+def _header_text(value: object) -> str:
     return "" if value is None else " ".join(str(value).split())
 
 
@@ -286,7 +287,7 @@ def looks_like_formula(text: str) -> bool:
 # date, a formula stays a formula, so the checks see exactly what the reader saw.
 
 
-def table_to_json(table: Table) -> dict:
+def table_to_json(table: Table) -> dict[str, Any]:
     width = len(table.headers)  # cells past the last heading are never read
     return {
         "headers": list(table.headers),
@@ -297,14 +298,15 @@ def table_to_json(table: Table) -> dict:
     }
 
 
-def table_from_json(data: Mapping) -> Table:
+def table_from_json(data: Mapping[str, Any]) -> Table:
     return Table(
         headers=list(data["headers"]),
         rows=[(number, [_cell_from_json(c) for c in cells]) for number, cells in data["rows"]],
     )
 
 
-_TYPES = {
+# kind: (its type, to JSON, from JSON)
+_TYPES: dict[str, tuple[type, Callable[[Any], Any], Callable[[Any], Any]]] = {
     "datetime": (dt.datetime, dt.datetime.isoformat, dt.datetime.fromisoformat),
     "date": (dt.date, dt.date.isoformat, dt.date.fromisoformat),
     "time": (dt.time, dt.time.isoformat, dt.time.fromisoformat),
@@ -312,7 +314,7 @@ _TYPES = {
 }
 
 
-def _cell_to_json(cell: RawCell):
+def _cell_to_json(cell: RawCell) -> object:
     """A plain value as itself; anything else (a date, a formula, an error) tagged."""
     value = cell.value
     plain = (
@@ -330,7 +332,7 @@ def _cell_to_json(cell: RawCell):
     return {"t": kind, "v": value, "f": cell.is_formula, "e": cell.is_error}
 
 
-def _cell_from_json(data) -> RawCell:
+def _cell_from_json(data: object) -> RawCell:
     if not isinstance(data, dict):
         return RawCell(value=data)
     value, kind = data["v"], data.get("t")

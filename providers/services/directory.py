@@ -2,11 +2,13 @@
 field-level history, and the snapshot of a provider that history compares."""
 
 from collections.abc import Mapping
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from placements.models import User
 from placements.services import DomainError, field_changes_record, shown_value
 
 from ..models import Category, Provider, ProviderCategory, Specialism
@@ -37,12 +39,17 @@ PROVIDER_FIELDS = [
 ]
 
 
+def _field_label(name: str) -> str:
+    """A Provider field's label as history shows it: "Ofsted URN", "In-house"."""
+    field = Provider._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"Provider.{name} is not a field of its own")
+    return str(capfirst(field.verbose_name))
+
+
 def provider_snapshot(provider: Provider) -> dict[str, str]:
     """What a person reads as the provider's values, keyed by field label."""
-    shown = {
-        capfirst(Provider._meta.get_field(name).verbose_name): shown_value(provider, name)
-        for name in PROVIDER_FIELDS
-    }
+    shown = {_field_label(name): shown_value(provider, name) for name in PROVIDER_FIELDS}
     if provider.pk:
         shown["Categories"] = "; ".join(
             f"{pc.category.name} ({pc.get_framework_status_display()})"
@@ -56,7 +63,7 @@ def provider_snapshot(provider: Provider) -> dict[str, str]:
 def _apply(
     provider: Provider,
     *,
-    values: Mapping,
+    values: Mapping[str, Any],
     categories: Mapping[Category, str] | None,
     specialisms: list[Specialism] | None,
 ) -> None:
@@ -89,10 +96,10 @@ def _apply(
 @transaction.atomic
 def provider_create(
     *,
-    values: Mapping,
+    values: Mapping[str, Any],
     categories: Mapping[Category, str],
     specialisms: list[Specialism],
-    actor,
+    actor: User,
     source: str = "created",
 ) -> Provider:
     provider = Provider()
@@ -107,10 +114,10 @@ def provider_create(
 def provider_update(
     *,
     provider: Provider,
-    values: Mapping,
+    values: Mapping[str, Any],
     categories: Mapping[Category, str] | None,
     specialisms: list[Specialism] | None,
-    actor,
+    actor: User,
     source: str = "edit",
 ) -> Provider:
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
@@ -127,7 +134,7 @@ def provider_update(
 
 
 @transaction.atomic
-def provider_archive(*, provider: Provider, actor) -> Provider:
+def provider_archive(*, provider: Provider, actor: User) -> Provider:
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     if provider.is_archived:
         raise DomainError("This provider is already archived")
@@ -136,7 +143,7 @@ def provider_archive(*, provider: Provider, actor) -> Provider:
 
 
 @transaction.atomic
-def provider_restore(*, provider: Provider, actor) -> Provider:
+def provider_restore(*, provider: Provider, actor: User) -> Provider:
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     if not provider.is_archived:
         raise DomainError("This provider is not archived")
@@ -144,7 +151,7 @@ def provider_restore(*, provider: Provider, actor) -> Provider:
     return provider
 
 
-def _provider_set_archived(*, provider: Provider, archived: bool, actor, source: str) -> None:
+def _provider_set_archived(*, provider: Provider, archived: bool, actor: User, source: str) -> None:
     before = provider_snapshot(provider)
     provider.is_archived = archived
     provider.archived_at = timezone.now() if archived else None
@@ -160,7 +167,7 @@ def _provider_set_archived(*, provider: Provider, archived: bool, actor, source:
 
 
 @transaction.atomic
-def specialism_create(*, name: str, actor) -> Specialism:
+def specialism_create(*, name: str, actor: User) -> Specialism:
     name = " ".join(name.split())
     if Specialism.objects.filter(name__iexact=name).exists():
         raise DomainError(f"There is already a specialism called {name}")
@@ -168,7 +175,9 @@ def specialism_create(*, name: str, actor) -> Specialism:
 
 
 @transaction.atomic
-def specialism_update(*, specialism: Specialism, name: str, is_active: bool, actor) -> Specialism:
+def specialism_update(
+    *, specialism: Specialism, name: str, is_active: bool, actor: User
+) -> Specialism:
     name = " ".join(name.split())
     if Specialism.objects.filter(name__iexact=name).exclude(pk=specialism.pk).exists():
         raise DomainError(f"There is already a specialism called {name}")

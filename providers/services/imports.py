@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from functools import partial
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from placements.models import User
 from placements.services import DomainError
 
 # `tasks` imports this module too; each uses the other only when called.
@@ -56,7 +58,7 @@ NOT_QUEUED = (
 
 
 @transaction.atomic
-def provider_import_create(*, filename: str, table: Table, actor) -> ProviderImport:
+def provider_import_create(*, filename: str, table: Table, actor: User) -> ProviderImport:
     """Keep what an uploaded spreadsheet holds (read once, by the upload form) for its
     preview and its import; nothing touches the directory yet, and the file itself is
     not kept."""
@@ -68,7 +70,7 @@ def provider_import_create(*, filename: str, table: Table, actor) -> ProviderImp
     )
 
 
-def _provider_import_lock(*, provider_import: ProviderImport, actor) -> ProviderImport:
+def _provider_import_lock(*, provider_import: ProviderImport, actor: User) -> ProviderImport:
     """The import, locked, if it may still be confirmed or discarded by `actor`: one
     waiting for confirmation, or one that failed (nothing of it was written)."""
     locked = ProviderImport.objects.select_for_update().get(pk=provider_import.pk)
@@ -84,7 +86,12 @@ def _provider_import_lock(*, provider_import: ProviderImport, actor) -> Provider
 
 
 @transaction.atomic
-def provider_import_apply(*, provider_import: ProviderImport, specialism_decisions, actor):
+def provider_import_apply(
+    *,
+    provider_import: ProviderImport,
+    specialism_decisions: Mapping[str, SpecialismDecision],
+    actor: User,
+) -> ProviderImport:
     """Apply every row of a previewed spreadsheet now, in one transaction, or none.
 
     The rows kept at upload are checked again against the directory as it is now (it
@@ -98,7 +105,12 @@ def provider_import_apply(*, provider_import: ProviderImport, specialism_decisio
 
 
 @transaction.atomic
-def provider_import_confirm(*, provider_import: ProviderImport, specialism_decisions, actor):
+def provider_import_confirm(
+    *,
+    provider_import: ProviderImport,
+    specialism_decisions: Mapping[str, SpecialismDecision],
+    actor: User,
+) -> ProviderImport:
     """The uploader's confirmation. A spreadsheet of up to PROVIDER_IMPORT_BACKGROUND_ROWS
     rows is applied at once (`provider_import_apply`). A larger one is checked now, so a
     mistake shows on the preview, and queued for a worker (`provider_import_run`), which
@@ -199,9 +211,11 @@ def provider_import_check_stalled(*, provider_import: ProviderImport) -> Provide
     it is failed now, so a late redelivery of its task finds it failed and does nothing.
     Checked when its page is looked at; needs SKIP LOCKED (PostgreSQL)."""
     features = connection.features
+    started_at = provider_import.started_at  # set with RUNNING, in the same save
     if (
         provider_import.status != ProviderImport.Status.RUNNING
-        or provider_import.started_at > timezone.now() - STALLED_AFTER
+        or started_at is None
+        or started_at > timezone.now() - STALLED_AFTER
         or not features.has_select_for_update_skip_locked
     ):
         return provider_import
@@ -226,7 +240,7 @@ def _progress_record(job: ProviderImport, done: int) -> None:
         logger.warning("Could not record the progress of provider import %s", job.pk)
 
 
-def _decisions_from_json(data: Mapping) -> dict[str, SpecialismDecision]:
+def _decisions_from_json(data: Mapping[str, Any]) -> dict[str, SpecialismDecision]:
     wanted = [d["existing"] for d in data.values() if d["existing"] is not None]
     existing = Specialism.objects.in_bulk(wanted)
     decisions = {}
@@ -242,7 +256,9 @@ def _decisions_from_json(data: Mapping) -> dict[str, SpecialismDecision]:
     return decisions
 
 
-def _import_checked(locked: ProviderImport, specialism_decisions) -> ImportResult:
+def _import_checked(
+    locked: ProviderImport, specialism_decisions: Mapping[str, SpecialismDecision]
+) -> ImportResult:
     """The kept rows checked against the directory now, or DomainError."""
     result = check_rows(table_from_json(locked.table), Directory.load())
     if result.errors:
@@ -262,7 +278,7 @@ def _import_write(
     result: ImportResult,
     specialism_decisions: Mapping[str, SpecialismDecision],
     *,
-    actor,
+    actor: User,
     progress: Callable[[int], None] | None = None,
 ) -> ProviderImport:
     """Write a checked import's rows, reporting `progress(rows done)` every
@@ -297,19 +313,26 @@ def _import_write(
     return locked
 
 
-def _import_row(row: ImportRow, resolved: Mapping[str, Specialism], *, actor) -> Provider:
+def _import_row(row: ImportRow, resolved: Mapping[str, Specialism], *, actor: User) -> Provider:
     named = [*row.specialisms, *(resolved[key] for key in row.unknown_specialisms)]
-    change = {
-        "values": row.values,
-        "categories": row.categories,
-        "specialisms": list({s.pk: s for s in named}.values()),  # a mapping may repeat one
-        "actor": actor,
-        "source": "import",
-    }
+    specialisms = list({s.pk: s for s in named}.values())  # a mapping may repeat one
     try:
         if row.provider is None:
-            return provider_create(**change)
-        return provider_update(provider=row.provider, **change)
+            return provider_create(
+                values=row.values,
+                categories=row.categories,
+                specialisms=specialisms,
+                actor=actor,
+                source="import",
+            )
+        return provider_update(
+            provider=row.provider,
+            values=row.values,
+            categories=row.categories,
+            specialisms=specialisms,
+            actor=actor,
+            source="import",
+        )
     except ValidationError as error:
         raise DomainError(f"Row {row.number}: {' '.join(error.messages)}") from error
     except DomainError as error:
@@ -317,7 +340,7 @@ def _import_row(row: ImportRow, resolved: Mapping[str, Specialism], *, actor) ->
 
 
 @transaction.atomic
-def provider_import_discard(*, provider_import: ProviderImport, actor) -> ProviderImport:
+def provider_import_discard(*, provider_import: ProviderImport, actor: User) -> ProviderImport:
     locked = _provider_import_lock(provider_import=provider_import, actor=actor)
     locked.status = ProviderImport.Status.DISCARDED
     locked.save(update_fields=["status"])

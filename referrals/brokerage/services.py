@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from placements.calendar import working_day_deadline
 from placements.models import CouncilSettings, User
-from placements.roles import Role
+from placements.permissions import is_brokerage, is_brokerage_officer, is_duty_lead
 from placements.services import DomainError
 from referrals.common import _brokerage, chronology_add, referral_email
 from referrals.models import (
@@ -113,9 +113,9 @@ def referral_qa_return(*, referral: Referral, actor, requests: Sequence[str]) ->
 @transaction.atomic
 def referral_assign(*, referral: Referral, officer: User | None, actor) -> Referral:
     """The duty lead assigns (or reassigns, or unassigns) the officer working it."""
-    if not actor.has_role(Role.DUTY_LEAD):
+    if not is_duty_lead(actor):
         raise DomainError("Only the duty lead assigns referrals")
-    if officer is not None and not (officer.is_active and officer.has_role(Role.BROKERAGE_OFFICER)):
+    if officer is not None and not (officer.is_active and is_brokerage_officer(officer)):
         raise DomainError("Choose an active brokerage officer")
     locked = _brokerage(referral)
     if locked.assigned_officer_id == (officer.pk if officer else None):
@@ -134,7 +134,7 @@ def referral_assign(*, referral: Referral, officer: User | None, actor) -> Refer
 
 @transaction.atomic
 def referral_set_priority(*, referral: Referral, priority: int, actor) -> Referral:
-    if not actor.has_role(Role.DUTY_LEAD):
+    if not is_duty_lead(actor):
         raise DomainError("Only the duty lead sets priorities")
     locked = _brokerage(referral)
     if locked.priority != priority:
@@ -154,7 +154,7 @@ def referral_set_priority(*, referral: Referral, priority: int, actor) -> Referr
 def referral_set_next_action(
     *, referral: Referral, next_action: str, due: dt.date | None, actor
 ) -> Referral:
-    if not actor.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+    if not is_brokerage(actor):
         raise DomainError("Only brokerage sets the next action")
     if not next_action.strip():
         raise DomainError("Enter the next action")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from placements.actions import run_action
 from placements.models import User
-from placements.permissions import Capability, capability_required
+from placements.permissions import Capability, capability_required, is_brokerage, is_duty_lead
 from placements.roles import Role
 from placements.services import DomainError
 from referrals import selectors
@@ -36,7 +36,7 @@ from referrals.workflow import user_may_accept_emergency, user_may_qa
 def quality_check(request, pk):
     referral = selectors.get_referral_for_user(user=request.user, pk=pk)
     if not user_may_qa(request.user, referral):
-        if request.user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+        if is_brokerage(request.user):
             messages.info(request, "This referral is not waiting for its brokerage check now.")
             return redirect("referrals:detail", pk=referral.pk)
         raise Http404
@@ -112,7 +112,7 @@ def action_list(request):
 @require_http_methods(["GET", "POST"])
 def manage(request, pk):
     referral = selectors.get_referral_for_user(user=request.user, pk=pk)
-    is_duty_lead = request.user.has_role(Role.DUTY_LEAD)
+    duty_lead = is_duty_lead(request.user)
     action = request.POST.get("action") if request.method == "POST" else None
     officers = User.objects.filter(
         is_active=True, role_assignments__role=Role.BROKERAGE_OFFICER
@@ -124,7 +124,7 @@ def manage(request, pk):
             initial={"next_action": referral.next_action, "due": referral.next_action_due},
         ),
     }
-    if is_duty_lead:
+    if duty_lead:
         forms_by_action["assign"] = AssignForm(
             request.POST if action == "assign" else None,
             prefix="assign",
@@ -164,7 +164,7 @@ def manage(request, pk):
     return render(
         request,
         "referrals/manage.html",
-        {"referral": referral, "forms": forms_by_action, "is_duty_lead": is_duty_lead},
+        {"referral": referral, "forms": forms_by_action, "is_duty_lead": duty_lead},
     )
 
 
@@ -200,7 +200,7 @@ def add_note(request, pk):
 def emergency_accept(request, pk):
     referral = selectors.get_referral_for_user(user=request.user, pk=pk)
     if not user_may_accept_emergency(request.user, referral):
-        if request.user.has_role(Role.DUTY_LEAD):
+        if is_duty_lead(request.user):
             messages.info(request, "This referral cannot be accepted as an emergency now.")
             return redirect("referrals:detail", pk=referral.pk)
         raise Http404

@@ -22,7 +22,7 @@ from referrals.models import (
     ProviderExclusion,
     Referral,
 )
-from referrals.search.rounds import search_end
+from referrals.search.ending import search_end
 from referrals.selectors import referral_endorsers, service_leads
 from referrals.workflow import (
     Status,

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from placements.actions import run_action, submit_form
-from placements.permissions import Capability, capability_required
-from placements.roles import Role
+from placements.permissions import Capability, capability_required, is_brokerage
 from referrals import selectors
 from referrals.brokerage.forms import QAAnswerForm
 from referrals.brokerage.selectors import open_qa_round
@@ -34,7 +33,7 @@ def referral_start(request):
 
 def _referral_to_withdraw(user, pk):
     """The social worker's side (their team) or brokerage may withdraw a referral."""
-    if user.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+    if is_brokerage(user):
         return selectors.get_referral_for_user(user=user, pk=pk)
     return selectors.get_referral_for_social_worker(user=user, pk=pk)
 

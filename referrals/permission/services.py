@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from placements.formatting import money
-from placements.roles import Role
+from placements.permissions import is_team_manager
 from placements.services import DomainError
 from referrals.common import chronology_add, referral_email
 from referrals.drafting.services import referral_service_leads
@@ -19,7 +19,7 @@ from referrals.models import (
     Referral,
     SearchDecision,
 )
-from referrals.search.rounds import search_end
+from referrals.search.ending import search_end
 from referrals.workflow import (
     Status,
     referral_needs_agreement_evidence,
@@ -37,7 +37,7 @@ def _locked(referral: Referral) -> Referral:
 
 
 def _manages_team(user, referral: Referral) -> bool:
-    return user.has_role(Role.TEAM_MANAGER) and user.team_id == referral.team_id
+    return is_team_manager(user) and user.team_id == referral.team_id
 
 
 def _record_decision(*, referral, actor, step, outcome, comments) -> SearchDecision:

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from placements.actions import submit_form
-from placements.permissions import Capability, capability_required
-from placements.roles import Role
+from placements.permissions import Capability, capability_required, is_service_lead, is_team_manager
 from referrals.permission import services
 from referrals.permission.forms import (
     AGREE,
@@ -33,7 +32,7 @@ def search_decision(request, pk):
     referral = get_referral_for_user(user=request.user, pk=pk)
     endorsing = user_may_endorse(request.user, referral)
     if not endorsing and not user_may_approve_search(request.user, referral):
-        if request.user.has_role(Role.TEAM_MANAGER, Role.SERVICE_LEAD):
+        if is_team_manager(request.user) or is_service_lead(request.user):
             # They can see it, but it has moved on (perhaps someone else just decided).
             messages.info(request, "This referral is not waiting for your decision now.")
             return redirect("referrals:detail", pk=referral.pk)

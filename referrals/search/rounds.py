@@ -2,43 +2,40 @@
 cancelled; providers' questions answered; the search ended."""
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
-from placements.calendar import LONDON, is_working_day
-from placements.links import new_token, token_hash
+from placements.calendar import is_working_day
 from placements.models import CouncilSettings
-from placements.roles import Role
-from placements.services import DomainError, outbox_enqueue_many
+from placements.permissions import is_brokerage, is_duty_lead
+from placements.services import DomainError
 from providers.models import Provider
 from referrals.common import _brokerage, chronology_add
 from referrals.models import (
     ChronologyEntry,
-    ProviderLink,
     ProviderRequest,
     Referral,
     ResourceRequest,
     RoundQuestion,
     SearchRound,
 )
-from referrals.pack.content import provider_email_check, referral_fingerprint, refuse_identifiers
+from referrals.pack.content import referral_fingerprint, refuse_identifiers
+from referrals.search.ending import closed_now
+from referrals.search.notices import deadline_words, provider_emails
 from referrals.search.rules import (
     chase_time,
     deadline_from_day,
     default_criteria,
     dual_search_reasons,
     emergency_chase_time,
-    referral_age_bands,
     round_deadline,
     round_pool,
     round_selection,
     widens_tier,
 )
+from referrals.search.selectors import live_requests
 from referrals.workflow import ROUND_STEPS, Status, lock_referral, step
 
 Kind = SearchRound.Kind
@@ -50,74 +47,9 @@ RoundStatus = SearchRound.Status
 Answer = ProviderRequest.Answer
 
 
-def _new_links(requests: Iterable[ProviderRequest]) -> dict[int, str]:
-    """A fresh secret per request; only its hash is stored. Returns request pk → token."""
-    tokens = {request.pk: new_token() for request in requests}
-    ProviderLink.objects.bulk_create(
-        [ProviderLink(request_id=pk, token_hash=token_hash(token)) for pk, token in tokens.items()]
-    )
-    return tokens
-
-
-def link_url(token: str) -> str:
-    return settings.SITE_URL + reverse("respond:page", kwargs={"token": token})
-
-
-def _deadline_words(moment: dt.datetime) -> str:
-    local = moment.astimezone(LONDON)
-    return f"{local:%H:%M} on {local:%A %-d %B %Y}"
-
-
-def provider_context(search_round: SearchRound, council: CouncilSettings) -> dict:
-    """What every email to a provider may say: never a name, a date of birth or a place."""
-    referral = search_round.referral
-    return {
-        "reference": referral.reference,
-        "category": str(search_round.category or referral.placement_type or "Placement"),
-        "ages": referral_age_bands(referral),
-        "urgency": (
-            "Emergency" if referral.is_emergency else "Urgent" if referral.is_urgent else "Standard"
-        ),
-        "deadline": _deadline_words(search_round.deadline_at) if search_round.deadline_at else "",
-        "council": council,
-    }
-
-
-def provider_emails(
-    search_round: SearchRound,
-    requests: list[ProviderRequest],
-    *,
-    template: str,
-    key: str,
-    council: CouncilSettings,
-    **extra,
-) -> list:
-    """One email per provider request, each with its own fresh link, written at once."""
-    tokens = _new_links(requests)
-    base = provider_context(search_round, council)
-    return outbox_enqueue_many(
-        [
-            (
-                f"{template}:{request.pk}:{key}",
-                request.provider.referral_emails,
-                template,
-                {
-                    **base,
-                    **extra,
-                    "provider": request.provider,
-                    "link": link_url(tokens[request.pk]),
-                },
-            )
-            for request in requests
-        ],
-        sensitive=True,
-        check=provider_email_check(search_round.referral, council),
-    )
-
-
 def _searchable(referral: Referral, actor) -> Referral:
     locked = _brokerage(referral)
-    if not actor.has_role(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD):
+    if not is_brokerage(actor):
         raise DomainError("Only brokerage can search for a placement")
     if locked.status != Status.ACCEPTED:
         raise DomainError("Search once brokerage has accepted the referral")
@@ -206,43 +138,6 @@ def round_start(
     return started
 
 
-def _closed_now(row: SearchRound) -> list[str]:
-    row.closed_at = timezone.now()
-    return ["closed_at"]
-
-
-def round_close(
-    search_round: SearchRound,
-    *,
-    actor,
-    now: dt.datetime,
-    text: str | Callable[[dict], str] = "",
-    due_by: dt.datetime | None = None,
-) -> dict[str, int]:
-    """Close an open round through step(), with its counts as its summary; `text` (or
-    `text(counts)`) is the chronology's line. With `due_by`, only if its deadline has
-    come by then (it may have been extended since the scan looked): else DomainError.
-    Returns the counts."""
-    counts = round_counts(search_round)
-
-    def close(row: SearchRound) -> list[str]:
-        if due_by is not None and row.deadline_at > due_by:
-            raise DomainError("This round's deadline has moved")
-        row.closed_at, row.summary = now, counts
-        return ["closed_at", "summary"]
-
-    step(
-        search_round,
-        to=RoundStatus.CLOSED,
-        allowed=ROUND_STEPS,
-        referral=search_round.referral,
-        actor=actor,
-        update=close,
-        text=text(counts) if callable(text) else text,
-    )
-    return counts
-
-
 def _locked_round(search_round: SearchRound) -> SearchRound:
     """The round, locked after its referral: every step takes the referral's lock first."""
     lock_referral(search_round.referral_id)
@@ -302,7 +197,7 @@ def round_set_response_hours(*, search_round: SearchRound, hours: int | None, ac
     locked = _draft(search_round)
     if not locked.referral.is_emergency:
         raise DomainError("Only an emergency's rounds are answered in hours")
-    if not actor.has_role(Role.DUTY_LEAD):
+    if not is_duty_lead(actor):
         raise DomainError("Only the duty lead can change how long providers have to answer")
     if hours is not None and not 1 <= hours <= MOST_RESPONSE_HOURS:
         raise DomainError(f"Enter a number of working hours from 1 to {MOST_RESPONSE_HOURS}")
@@ -370,7 +265,7 @@ def round_cancel(*, search_round: SearchRound, actor) -> SearchRound:
         allowed=ROUND_STEPS,
         referral=locked.referral,
         actor=actor,
-        update=_closed_now,
+        update=closed_now,
         text=f"Round {locked.number} cancelled before it was sent",
     )
 
@@ -419,7 +314,7 @@ def round_send(*, search_round: SearchRound, actor, now: dt.datetime | None = No
             f"Round {locked.number} ({locked.get_kind_display().lower()}) sent to "
             f"{count} provider{'s' if count != 1 else ''}: "
             + ", ".join(c.provider.name for c in selection.chosen)
-            + f". Answers due by {_deadline_words(deadline)}"
+            + f". Answers due by {deadline_words(deadline)}"
         ),
     )
     requests = ProviderRequest.objects.bulk_create(
@@ -444,10 +339,6 @@ def _open_round(search_round: SearchRound) -> SearchRound:
     if locked.status != RoundStatus.OPEN:
         raise DomainError("This round is no longer open")
     return locked
-
-
-def live_requests(search_round: SearchRound) -> list[ProviderRequest]:
-    return list(search_round.requests.filter(revoked_at__isnull=True).select_related("provider"))
 
 
 @transaction.atomic
@@ -484,7 +375,7 @@ def round_extend(
         actor=actor,
         kind=ChronologyEntry.Kind.NOTE,
         text=(
-            f"Round {locked.number} deadline extended to {_deadline_words(new_deadline)}: "
+            f"Round {locked.number} deadline extended to {deadline_words(new_deadline)}: "
             f"{reason.strip()}. Providers told."
         ),
     )
@@ -528,69 +419,3 @@ def question_answer(*, question: RoundQuestion, answer: str, actor) -> RoundQues
         ),
     )
     return locked
-
-
-def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | None = None) -> int:
-    """The referral is withdrawn (or placed): every open link is revoked, every provider
-    still in a round is told, and rounds being prepared are cancelled. Call inside the
-    transaction that ends the referral. `keep` is the placed provider's request, which
-    stays as it is. Returns how many providers were told."""
-    now = timezone.now()
-    council = CouncilSettings.load()
-    for draft in referral.search_rounds.filter(status=RoundStatus.DRAFT):
-        step(
-            draft,
-            to=RoundStatus.CANCELLED,
-            allowed=ROUND_STEPS,
-            referral=referral,
-            actor=actor,
-            update=_closed_now,
-        )
-    told = 0
-    check = provider_email_check(referral, council)  # built once, for every round
-    for search_round in referral.search_rounds.filter(
-        status__in=[RoundStatus.OPEN, RoundStatus.CLOSED]
-    ).select_related("referral", "category"):
-        live = [r for r in live_requests(search_round) if keep is None or r.pk != keep.pk]
-        if live:
-            ProviderRequest.objects.filter(pk__in=[r.pk for r in live]).update(
-                revoked_at=now, revoked_reason=why
-            )
-            base = provider_context(search_round, council)
-            outbox_enqueue_many(
-                [
-                    (
-                        f"provider_withdrawn:{request.pk}",
-                        request.provider.referral_emails,
-                        "provider_withdrawn",
-                        {**base, "provider": request.provider, "why": why},
-                    )
-                    for request in live
-                ],
-                check=check,
-            )
-            told += len(live)
-        if search_round.status == RoundStatus.OPEN:
-            round_close(search_round, actor=actor, now=now)
-    if told:
-        chronology_add(
-            referral=referral,
-            actor=actor,
-            kind=ChronologyEntry.Kind.NOTE,
-            text=(
-                f"Provider links revoked and {told} provider{'s' if told != 1 else ''} told: {why}"
-            ),
-        )
-    return told
-
-
-def round_counts(search_round: SearchRound) -> dict[str, int]:
-    counts = search_round.requests.aggregate(
-        sent=Count("pk"),
-        opened=Count("pk", filter=Q(first_opened_at__isnull=False)),
-        offers=Count("pk", filter=Q(answer=Answer.OFFER)),
-        no_option=Count("pk", filter=Q(answer=Answer.NO_OPTION)),
-        withdrawn=Count("pk", filter=Q(answer=Answer.WITHDRAWN)),
-        silent=Count("pk", filter=Q(answer=Answer.AWAITING)),
-    )
-    return counts

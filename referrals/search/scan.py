@@ -15,7 +15,9 @@ from referrals.models import (
     SearchRound,
 )
 from referrals.pack.content import provider_email_check
-from referrals.search.rounds import live_requests, provider_context, provider_emails, round_close
+from referrals.search.ending import round_close
+from referrals.search.notices import provider_context, provider_emails
+from referrals.search.selectors import live_requests
 
 Kind = SearchRound.Kind
 

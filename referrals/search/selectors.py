@@ -97,7 +97,9 @@ def providers_still_due(referral: Referral) -> dict:
     earliest deadline among those rounds: the officer sees it before sending options."""
     open_rounds = referral.search_rounds.filter(status=SearchRound.Status.OPEN)
     silent = ProviderRequest.objects.filter(
-        round__in=open_rounds, answer=ProviderRequest.Answer.AWAITING, revoked_at__isnull=True
+        round__in=open_rounds,
+        answer=ProviderRequest.Answer.AWAITING,
+        revoked_at__isnull=True,
     ).count()
     first = open_rounds.order_by("deadline_at").values_list("deadline_at", flat=True).first()
     return {"count": silent, "deadline": first}
@@ -109,3 +111,19 @@ def next_deadline_subquery():
         .order_by("deadline_at")
         .values("deadline_at")[:1]
     )
+
+
+def live_requests(search_round: SearchRound) -> list[ProviderRequest]:
+    return list(search_round.requests.filter(revoked_at__isnull=True).select_related("provider"))
+
+
+def round_counts(search_round: SearchRound) -> dict[str, int]:
+    counts = search_round.requests.aggregate(
+        sent=Count("pk"),
+        opened=Count("pk", filter=Q(first_opened_at__isnull=False)),
+        offers=Count("pk", filter=Q(answer=ProviderRequest.Answer.OFFER)),
+        no_option=Count("pk", filter=Q(answer=ProviderRequest.Answer.NO_OPTION)),
+        withdrawn=Count("pk", filter=Q(answer=ProviderRequest.Answer.WITHDRAWN)),
+        silent=Count("pk", filter=Q(answer=ProviderRequest.Answer.AWAITING)),
+    )
+    return counts

@@ -8,8 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from placements.actions import submit_form
 from placements.models import CouncilSettings
-from placements.permissions import Capability, capability_required
-from placements.roles import Role
+from placements.permissions import Capability, capability_required, is_duty_lead
 from placements.services import DomainError
 from referrals import selectors
 from referrals.models import RoundQuestion, SearchRound
@@ -186,7 +185,7 @@ def round_detail(request, pk, round_pk):
             hours_form=RoundHoursForm(request.POST)
             if refused_hours
             else RoundHoursForm(initial={"response_hours": search_round.response_hours}),
-            may_set_hours=request.user.has_role(Role.DUTY_LEAD),
+            may_set_hours=is_duty_lead(request.user),
             addable=round_pool(search_round)
             .exclude(pk__in=chosen_ids)
             .exclude(is_archived=True)
@@ -197,7 +196,7 @@ def round_detail(request, pk, round_pk):
             requests=search_selectors.round_requests(search_round),
             progress=search_selectors.round_progress(search_round),
             questions=search_round.questions.select_related("asked_by__provider", "answered_by"),
-            counts=rounds.round_counts(search_round),
+            counts=search_selectors.round_counts(search_round),
         )
     return render(request, "referrals/round.html", context)
 

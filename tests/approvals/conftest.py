@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from placements.roles import Role
 from tests.journeys import in_house_provider, offers_in, searchable
@@ -58,3 +60,15 @@ def offers(referral, officer):
         },
         in_house=Decimal("900.00"),
     )
+
+
+def signed_in(user) -> Client:
+    """A browser of its own for `user`, beside the ones other people in a test use."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(name, referral, **kwargs) -> str:
+    """The address of an approvals page about `referral`."""
+    return reverse(f"approvals:{name}", kwargs={"pk": referral.pk, **kwargs})

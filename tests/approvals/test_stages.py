@@ -11,7 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.services import costs, offers, placement
+from approvals.costs import services as costs
+from approvals.offers import services as offers
+from approvals.placement.services import agreement as agreements
+from approvals.placement.services import placement
 from placements.models import OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
@@ -95,12 +98,12 @@ def test_the_stage_moves_with_each_step_and_shows_on_the_list_and_the_referral(
     )
     referral.refresh_from_db()
     assert referral.next_action == "Send the agreement to the provider to sign"
-    agreement = placement.agreement_issue(placement=made_placement, actor=officer)
+    agreement = agreements.agreement_issue(placement=made_placement, actor=officer)
     assert stage_of(referral) == Stage.AGREEMENT
     client.force_login(social_worker)
     page = client.get(reverse("referrals:detail", kwargs={"pk": referral.pk})).content.decode()
     assert "Agreement out for signature" in page
-    placement.agreement_sign(
+    agreements.agreement_sign(
         agreement=agreement, name="Pat Provider", role="Manager", declaration=True
     )
     referral.refresh_from_db()

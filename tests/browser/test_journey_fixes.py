@@ -105,7 +105,7 @@ def test_options_lock_the_offer_and_the_stage_moves_on_the_action_list(
 
     # The officer is warned that Quiet Homes (and the in-house service) have not answered.
     desk = person_page(officer)
-    desk.goto(f"/approvals/referrals/{referral.pk}/offers/")
+    desk.goto(f"/referrals/{referral.pk}/offers/")
     expect(desk.get_by_role("main")).to_contain_text("providers have not answered yet")
     assert_accessible(desk)
     desk.get_by_label("Send Ashdown Fostering's offer").check()

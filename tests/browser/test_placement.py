@@ -207,7 +207,7 @@ def test_from_offers_to_a_signed_agreement(
             email="dee@council.example",
         )
     )
-    duty.goto(f"/approvals/referrals/{referral.pk}/placement/")
+    duty.goto(f"/referrals/{referral.pk}/placement/")
     expect(duty.get_by_label("Your full name")).to_have_value("Dee Duty")
     expect(duty.get_by_label("Your role or job title")).to_have_value("Duty lead")
     duty.get_by_role("button", name="Countersign the agreement").click()
@@ -245,7 +245,7 @@ def test_from_offers_to_a_signed_agreement(
     assert_accessible(desk)
 
     # The providers not chosen get feedback, all at once.
-    desk.goto(f"/approvals/referrals/{referral.pk}/placement/")
+    desk.goto(f"/referrals/{referral.pk}/placement/")
     desk.get_by_role("link", name="Give feedback").click()
     expect(_h1(desk)).to_have_text("Feedback to providers not chosen")
     assert_accessible(desk)

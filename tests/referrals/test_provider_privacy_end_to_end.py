@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from approvals.services import placement
+from approvals.placement.services import feedback as placement
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
@@ -29,7 +29,7 @@ from tests import journeys
 from tests.journeys import chosen, in_house_provider, offers_in, placed
 from tests.providers.factories import ProviderFactory
 from tests.referrals.conftest import LINK
-from tests.referrals.test_search_property import provider_texts
+from tests.referrals.search.test_privacy_property import provider_texts
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

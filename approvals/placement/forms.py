@@ -1,0 +1,155 @@
+"""The forms of the placement pages: the move date, sending and countersigning the
+agreement, the provider's signature or signed copy, and feedback to the providers not
+chosen."""
+
+from django import forms
+
+from placements.fields import GovDateField
+from placements.forms import GDSForm
+from placements.models import CouncilSettings
+from placements.services import DomainError
+from referrals.models import Referral
+from referrals.pack.content import refuse_identifiers
+
+from .models import ProviderFeedback
+
+
+class MoveDateForm(GDSForm, forms.Form):
+    start_date = GovDateField(label_text="Move date", required=True, what="the move date")
+
+
+class SendAgreementForm(GDSForm, forms.Form):
+    """The button that sends the agreement to sign: no fields, but a form, so a step the
+    rules refuse shows in the page's error summary."""
+
+
+class CountersignAgreementForm(GDSForm, forms.Form):
+    """The officer's countersignature: their name, role and a declaration worded like
+    the provider's (for the council, whose name the declaration carries)."""
+
+    name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+    )
+    role = forms.CharField(
+        label="Your role or job title",
+        help_text="For example brokerage officer.",
+        max_length=200,
+        error_messages={"required": "Enter your role or job title"},
+    )
+    declaration = forms.BooleanField(
+        error_messages={
+            "required": "Confirm that you agree to the terms and may countersign for the council"
+        },
+    )
+
+    def __init__(self, *args, declaration: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["declaration"].label = declaration
+
+
+class SignAgreementForm(GDSForm, forms.Form):
+    name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+    )
+    role = forms.CharField(
+        label="Your role",
+        help_text="For example registered manager.",
+        max_length=200,
+        error_messages={"required": "Enter your role"},
+    )
+    declaration = forms.BooleanField(
+        label="I agree to the terms of this placement agreement and I may sign it for the provider",
+        error_messages={
+            "required": "Confirm that you agree to the terms and may sign for the provider"
+        },
+    )
+
+
+class UploadAgreementForm(GDSForm, forms.Form):
+    name = forms.CharField(
+        label="Your full name", max_length=200, error_messages={"required": "Enter your full name"}
+    )
+    role = forms.CharField(
+        label="Your role", max_length=200, error_messages={"required": "Enter your role"}
+    )
+    signed_copy = forms.FileField(
+        label="The signed agreement, as a PDF",
+        error_messages={
+            "required": "Choose the signed agreement to upload",
+            "empty": "The file you chose is empty",
+        },
+    )
+
+    def clean_signed_copy(self):
+        upload = self.cleaned_data["signed_copy"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("The signed copy must be smaller than 10 MB")
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError("The signed copy must be a PDF")
+        return upload
+
+
+class FeedbackRowForm(forms.Form):
+    """Why one provider's offer was not taken: reasons from the list and a note, which
+    must not name the child or family."""
+
+    reasons = forms.MultipleChoiceField(
+        choices=ProviderFeedback.Reason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one reason"},
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, referral: Referral, council: CouncilSettings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral, self.council = referral, council
+
+    def clean(self):
+        data = super().clean()
+        # Checked once the row is otherwise complete, so one message at a time.
+        if not self.errors and data.get("note", "").strip():
+            try:
+                refuse_identifiers(
+                    self.referral, data["note"], what="This note", council=self.council
+                )
+            except DomainError as refused:
+                self.add_error("note", str(refused))
+        return data
+
+
+class FeedbackForm(forms.Form):
+    """Feedback to every provider still owed it, sent at once: a row each. Valid when
+    every row is; `entries` is what `feedback_send` takes."""
+
+    def __init__(self, data=None, *, requests, referral: Referral, council: CouncilSettings):
+        super().__init__(data)
+        self.rows = [
+            (
+                request,
+                FeedbackRowForm(data, prefix=f"p{request.pk}", referral=referral, council=council),
+            )
+            for request in requests
+        ]
+
+    def is_valid(self) -> bool:
+        rows_valid = [form.is_valid() for _, form in self.rows]  # every row's errors
+        return super().is_valid() and all(rows_valid)
+
+    def clean(self):
+        data = super().clean()
+        data["entries"] = [
+            (request, form.cleaned_data["reasons"], form.cleaned_data["note"])
+            for request, form in self.rows
+            if form.is_valid()
+        ]
+        return data

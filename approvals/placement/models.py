@@ -1,0 +1,168 @@
+"""The placement made, its individual placement agreement (every version, its files and
+the provider's secret links to sign it), and the feedback to providers not chosen."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from providers.models import Provider
+from referrals.models import ProviderAnswer, ProviderRequest, Referral
+
+from ..costs.models import CostApproval
+
+
+class Placement(models.Model):
+    """The child placed: who with, from when, at what agreed cost, for what outcomes."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Move date confirmed"
+        AGREEMENT_SENT = "agreement_sent", "Agreement with the provider"
+        SIGNED = "signed", "Signed by the provider"
+        PLACED = "placed", "Placed"
+
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="placement")
+    approval = models.OneToOneField(
+        CostApproval, on_delete=models.PROTECT, related_name="placement"
+    )
+    response = models.ForeignKey(ProviderAnswer, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="placements")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
+    is_in_house = models.BooleanField()
+    # What was placed: the provider's kind of setting, whatever the referral asked for.
+    placement_type = models.CharField("type of placement", max_length=100)
+    setting = models.CharField("carer or home reference", max_length=100, blank=True)
+    start_date = models.DateField()
+    weekly_fee = models.DecimalField(max_digits=9, decimal_places=2)
+    education_weekly = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    therapy_weekly = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    wraparound_weekly = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    transport_weekly = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    total_weekly = models.DecimalField(max_digits=9, decimal_places=2)
+    one_off_costs = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    one_off_details = models.TextField(blank=True)
+    outcomes = models.JSONField(default=list)
+    review_arrangements = models.TextField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    placed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["status", "start_date"])]
+
+    def __str__(self):
+        return f"{self.referral} with {self.provider} from {self.start_date}"
+
+    @property
+    def annual(self):
+        return self.total_weekly * 52
+
+    @property
+    def services(self) -> list[tuple[str, object]]:
+        """Every additional weekly service with its cost."""
+        named = [
+            ("Education", self.education_weekly),
+            ("Therapy", self.therapy_weekly),
+            ("Wraparound support", self.wraparound_weekly),
+            ("Transport", self.transport_weekly),
+        ]
+        return [(name, cost) for name, cost in named if cost]
+
+
+def agreement_path(agreement, filename: str) -> str:
+    return f"agreements/{agreement.placement_id}/{filename}"
+
+
+class PlacementAgreement(models.Model):
+    """One version of the individual placement agreement (IPA): issued as a PDF, signed
+    by the provider through a secret link (or a signed copy uploaded), countersigned by
+    the officer. Every version and file is kept."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Waiting for the provider's signature"
+        SIGNED = "signed", "Signed by the provider"
+        COUNTERSIGNED = "countersigned", "Countersigned"
+        SUPERSEDED = "superseded", "Replaced by a later version"
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="agreements")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENT)
+    issued_pdf = models.FileField(upload_to=agreement_path)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    signed_name = models.CharField(max_length=200, blank=True)
+    signed_role = models.CharField(max_length=200, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_copy = models.FileField(upload_to=agreement_path, blank=True)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    # As the countersigner gave them, and the declaration they made (word for word).
+    countersigned_name = models.CharField(max_length=200, blank=True)
+    countersigned_role = models.CharField(max_length=200, blank=True)
+    countersign_declaration = models.TextField(blank=True)
+    final_pdf = models.FileField(upload_to=agreement_path, blank=True)
+
+    class Meta:
+        ordering = ["placement", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "version"], name="unique_agreement_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"IPA v{self.version} for {self.placement}"
+
+
+class AgreementLink(models.Model):
+    """The provider's secret link to sign one agreement; only its SHA-256 is kept."""
+
+    agreement = models.ForeignKey(
+        PlacementAgreement, on_delete=models.CASCADE, related_name="links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Link to {self.agreement}"
+
+
+class ProviderFeedback(models.Model):
+    """Why a provider's offer was not taken, sent to them."""
+
+    class Reason(models.TextChoices):
+        COST = "cost", "Cost"
+        LOCATION = "location", "Location"
+        MATCHING = "matching", "Matching with the child's needs"
+        AVAILABILITY = "availability", "Available date"
+        EDUCATION = "education", "Education arrangements"
+        QUALITY = "quality", "Ofsted rating or quality assurance"
+        CHOICE = "choice", "The social worker chose another option"
+        IN_HOUSE = "in_house", "An in-house placement was found"
+
+    request = models.OneToOneField(
+        ProviderRequest, on_delete=models.PROTECT, related_name="feedback"
+    )
+    reasons = models.JSONField(default=list)
+    note = models.TextField(blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self):
+        return f"Feedback to {self.request.provider}"
+
+    def reason_labels(self) -> list[str]:
+        return [self.Reason(code).label for code in self.reasons if code in self.Reason.values]

@@ -1,0 +1,35 @@
+"""Reads about the placement and its agreement, loaded through the referral (404 for
+what a user may not see)."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from referrals.models import Referral
+from referrals.selectors import get_referral_for_user
+
+from .models import Placement, PlacementAgreement
+
+
+def placement_for(referral: Referral) -> Placement | None:
+    return (
+        Placement.objects.select_related("provider", "approval", "confirmed_by")
+        .prefetch_related(
+            Prefetch(
+                "agreements",
+                queryset=PlacementAgreement.objects.select_related(
+                    "issued_by", "countersigned_by"
+                ).order_by("-version"),
+            )
+        )
+        .filter(referral=referral)
+        .first()
+    )
+
+
+def get_agreement_for_user(*, user, pk: int, agreement_pk: int) -> PlacementAgreement:
+    referral = get_referral_for_user(user=user, pk=pk)
+    return get_object_or_404(
+        PlacementAgreement.objects.select_related("placement"),
+        placement__referral=referral,
+        pk=agreement_pk,
+    )

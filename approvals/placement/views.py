@@ -1,0 +1,231 @@
+"""The placement: move date, the IPA issued and countersigned, its files; feedback to
+the providers not chosen; the placements tracker with its downloads."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from placements.actions import submit_form
+from placements.models import CouncilSettings
+from placements.permissions import Capability, capability_required, is_brokerage
+from providers.exporting import write_csv, write_xlsx
+from referrals.selectors import get_referral_for_user
+
+from ..costs.models import CostApproval
+from . import selectors
+from .forms import CountersignAgreementForm, FeedbackForm, MoveDateForm, SendAgreementForm
+from .models import PlacementAgreement, ProviderFeedback
+from .rules import countersign_blocker, countersign_declaration
+from .services.agreement import agreement_countersign, agreement_issue
+from .services.feedback import feedback_send, unsuccessful_requests
+from .services.placement import placement_confirm
+from .tracker import (
+    EXPORT_HEADERS,
+    PlacementFilter,
+    export_row,
+    for_export,
+    placements_for_tracker,
+)
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def placement(request, pk):
+    referral = get_referral_for_user(user=request.user, pk=pk)
+    placed = selectors.placement_for(referral)
+    approved = (
+        referral.cost_approvals.filter(status=CostApproval.Status.APPROVED)
+        .select_related("option__response__request__provider", "decided_by")
+        .last()
+    )
+    if placed is None and approved is None:
+        raise Http404
+    brokerage = is_brokerage(request.user)
+    if request.method == "POST" and not brokerage:
+        raise Http404
+    # Three buttons post here; the one pressed binds its form, the others stay unbound.
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = MoveDateForm(request.POST if action == "confirm" else None)
+    issue = SendAgreementForm(request.POST if action == "issue" and placed else None)
+    council = CouncilSettings.for_request(request)
+    to_countersign = (
+        placed.agreements.filter(status=PlacementAgreement.Status.SIGNED)
+        .select_related("issued_by")
+        .first()
+        if placed
+        else None
+    )
+    blocker = (
+        countersign_blocker(to_countersign, request.user, council)
+        if to_countersign and brokerage
+        else None
+    )
+    countersign = CountersignAgreementForm(
+        request.POST if action == "countersign" and placed else None,
+        initial={"name": request.user.full_name, "role": request.user.job_title},
+        declaration=countersign_declaration(council),
+        prefix="countersign",
+    )
+
+    if countersign.is_bound and to_countersign is None:
+        countersign.add_error(None, "There is no signed agreement to countersign")
+    page_url = reverse("approvals:placement", kwargs={"pk": pk})
+    for done in (
+        submit_form(
+            request,
+            form,
+            lambda data: placement_confirm(
+                approval=approved, start_date=data["start_date"], actor=request.user
+            ),
+            redirect_to=page_url,
+            success="Placement confirmed. Now send the agreement to sign.",
+        ),
+        submit_form(
+            request,
+            issue,
+            lambda data: agreement_issue(placement=placed, actor=request.user),
+            redirect_to=page_url,
+            success=lambda agreement: (
+                f"Agreement version {agreement.version} sent to {placed.provider} to sign."
+            ),
+        ),
+        submit_form(
+            request,
+            countersign,
+            lambda data: agreement_countersign(
+                agreement=to_countersign, actor=request.user, **data
+            ),
+            redirect_to=page_url,
+            success="Countersigned. The child is placed, and the provider is sent the "
+            "countersigned agreement.",
+        ),
+    ):
+        if done:
+            return done
+    return render(
+        request,
+        "approvals/placement/placement.html",
+        {
+            "referral": referral,
+            "placement": placed,
+            "approved": approved,
+            "form": form,
+            "issue": issue,
+            "countersign": countersign,
+            "to_countersign": to_countersign,
+            "countersign_blocker": blocker,
+            "council": council,
+            "brokerage": brokerage,
+            "agreements": list(placed.agreements.all()) if placed else [],
+            "feedback_waiting": unsuccessful_requests(referral) if placed else [],
+            "feedback": ProviderFeedback.objects.filter(request__round__referral=referral)
+            .select_related("request__provider", "sent_by")
+            .order_by("request__provider__name"),
+        },
+    )
+
+
+FILES = {"issued": "issued_pdf", "signed": "signed_copy", "final": "final_pdf"}
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_GET
+def agreement_file(request, pk, agreement_pk, kind):
+    agreement = selectors.get_agreement_for_user(
+        user=request.user, pk=pk, agreement_pk=agreement_pk
+    )
+    field = getattr(agreement, FILES.get(kind, ""), None)
+    if not field:
+        raise Http404
+    response = FileResponse(
+        field.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"ipa-{agreement.placement.referral.reference}-v{agreement.version}-{kind}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def feedback(request, pk):
+    referral = get_referral_for_user(user=request.user, pk=pk)
+    form = FeedbackForm(
+        request.POST if request.method == "POST" else None,
+        requests=unsuccessful_requests(referral),
+        referral=referral,
+        council=CouncilSettings.for_request(request),
+    )
+    if done := submit_form(
+        request,
+        form,
+        lambda data: feedback_send(referral=referral, entries=data["entries"], actor=request.user),
+        redirect_to=reverse("approvals:placement", kwargs={"pk": pk}),
+        success=f"Feedback sent to {len(form.rows)} providers.",
+    ):
+        return done
+    errors = [
+        (row.prefix, provider_request.provider.name, message)
+        for provider_request, row in form.rows
+        for messages_ in row.errors.values()
+        for message in messages_
+    ]
+    return render(
+        request,
+        "approvals/placement/feedback.html",
+        {
+            "referral": referral,
+            "rows": form.rows,
+            "error": next(iter(form.non_field_errors()), None),
+            "errors": errors,
+        },
+    )
+
+
+# --- The tracker ----------------------------------------------------------------------
+
+
+@capability_required(Capability.VIEW_PLACEMENTS)
+@require_GET
+def tracker(request):
+    found = PlacementFilter(request.GET, queryset=placements_for_tracker(request.user))
+    placements = found.qs
+    totals = placements.aggregate(count=Count("pk"), weekly=Sum("total_weekly"))
+    page = Paginator(placements, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "approvals/placement/tracker.html",
+        {
+            "filter": found,
+            "page": page,
+            "count": totals["count"],
+            "querystring_without_page": query.urlencode(),
+            "weekly": totals["weekly"] or 0,
+        },
+    )
+
+
+@capability_required(Capability.VIEW_PLACEMENTS)
+@require_GET
+def tracker_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    found = PlacementFilter(request.GET, queryset=placements_for_tracker(request.user))
+    rows = (export_row(p) for p in for_export(found.qs).iterator(chunk_size=1000))
+    if fmt == "csv":
+        body, kind = write_csv(rows, headers=EXPORT_HEADERS), "text/csv; charset=utf-8"
+    else:
+        body = write_xlsx(rows, headers=EXPORT_HEADERS, title="Placements")
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = (
+        f'attachment; filename="placements-{timezone.localdate():%Y-%m-%d}.{fmt}"'
+    )
+    return response
