@@ -124,7 +124,7 @@ def _row_page(request, referral, *, form, rows, pk, save, saved: str, missing, b
     """Add or change one child or person: kept once the answer it is kept from is given
     (a first name, a full name), with every other answer that passes its checks."""
     adding = None if pk else _add_token(request)
-    row = get_object_or_404(rows, pk=pk) if pk else _added_earlier(request, rows, adding)
+    row = _added_earlier(request, rows, adding) if adding else get_object_or_404(rows, pk=pk)
     form = form(request.POST or None, instance=row)
     kept = False
     # Not submit_form: the answers that pass are kept even when others are refused.
