@@ -39,10 +39,18 @@ def initials(*names: str) -> str:
     return "".join(p[0].upper() for p in parts if p[0].isalpha())
 
 
+# A surname's particle written without its apostrophe or space: OBrien, DSouza (a
+# capital after it), McKay, Mckay, MacKenzie (a capital after Mac: Mackie is no Mac Kie).
+_JOINED_PARTICLE = re.compile(r"(?P<particle>[OD]|Mc|Mac)(?P<rest>[^\W\d_]{3,})")
+
+
 def name_identifiers(full_name: str, replacement: str, source: str = "") -> list[Identifier]:
     """The whole name and each part of it, all to `replacement`. The last part of a name
     of two or more parts is a surname (it may be plural: the Smiths); each half of a
-    double-barrelled part can appear alone (Smith-Jones: "the Jones family")."""
+    double-barrelled part can appear alone (Smith-Jones: "the Jones family"), and so can
+    each piece of a part with an apostrophe ("Kaka" of O'Kaka, "Souza" of D'Souza). A
+    particle is written joined, spaced or with an apostrophe (OBrien, O'Brien, O Brien;
+    McKay, Mc Kay), so each form is an identifier too."""
     full_name = " ".join(full_name.split())
     parts = full_name.split(" ") if full_name else []
     found = [Identifier(full_name, replacement, source)] if full_name else []
@@ -55,7 +63,27 @@ def name_identifiers(full_name: str, replacement: str, source: str = "") -> list
         halves = [h for h in part.split("-") if len(h) > 1]
         if len(halves) > 1:
             found += [Identifier(half, replacement, source, kind) for half in halves]
+        for half in halves:
+            pieces = re.split(r"['\u2019\u2018\u02bc`]", half)
+            if len(pieces) > 1:
+                found += [Identifier(p, replacement, source, kind) for p in pieces if len(p) >= 3]
+            elif joined := _particle_apart(half):
+                found += [Identifier(form, replacement, source, kind) for form in joined]
     return [i for i in found if len(i.text) >= 2]
+
+
+def _particle_apart(part: str) -> list[str]:
+    """A part whose particle is joined to the rest, written apart: OBrien is O'Brien
+    (and "Brien" alone, as of O'Brien), McKay is Mc Kay."""
+    m = _JOINED_PARTICLE.fullmatch(part)
+    if m is None:
+        return []
+    particle, rest = m.group("particle"), m.group("rest")
+    if particle in ("O", "D"):
+        return [f"{particle}'{rest}", rest] if rest[0].isupper() else []
+    if particle == "Mac" and not rest[0].isupper():
+        return []
+    return [f"{particle} {rest}"]
 
 
 _GENERIC = re.compile(
@@ -70,21 +98,40 @@ def text_identifiers(text: str, replacement: str, source: str = "") -> list[Iden
     """An address or a school: the whole of it, each line or comma-separated part, each
     part without its house number (12 Mill Lane: "Mill Lane" alone too), a school
     without its kind ("St Aldric's" of "St Aldric's Primary School"), and every word
-    of it that is no ordinary English word ("Kettlewick" of "Kettlewick Road")."""
+    of it that is no ordinary English word ("Kettlewick" of "Kettlewick Road"), and of
+    such a word with an apostrophe, each piece of it ("Kaka" of "O'Kaka Road")."""
     pieces = [text, *re.split(r"[\n,]+", text)]
     pieces += [m.group(1) for p in pieces if (m := re.match(r"\s*\d+[a-z]?\s+(.+)", p, re.I))]
     pieces += [_GENERIC.sub("", p) for p in pieces]
-    lex = lexicon()
-    for word in re.findall(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*", text):
-        folded = fold(word)
-        if len(word) >= 4 and not lex.is_ordinary(folded) and not lex.is_safe(folded):
-            pieces.append(re.sub(r"['\u2019]s$", "", word))
+    pieces += _unusual_words(text)
     seen = {}
     for piece in pieces:
         piece = " ".join(piece.split()).strip(" ,")
         if len(piece) >= 4:
             seen.setdefault(piece, Identifier(piece, replacement, source, "place"))
     return list(seen.values())
+
+
+def _unusual_words(text: str) -> list[str]:
+    """The words of an address or a school that are no ordinary English word, without
+    a possessive, and each piece of such a word with an apostrophe. Such a word is
+    ordinary as a whole (o'clock), not because its head is (the "o" of O'Kaka); the
+    tail of a contraction is short (isn't, we'll)."""
+    lex = lexicon()
+    found = []
+    for whole in re.findall(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*", text):
+        whole = re.sub(r"['\u2019]s$", "", whole)
+        pieces = re.split(r"['\u2019]", whole)
+        for word in dict.fromkeys([whole, *pieces]):
+            folded = fold(word)
+            name_like = bool(re.search(r"'[^\W\d_]{3,}", folded)) and folded not in lex.ordinary
+            if (
+                len(word) >= 4
+                and (name_like or not lex.is_ordinary(folded))
+                and not lex.is_safe(folded)
+            ):
+                found.append(word)
+    return found
 
 
 def relationship_identifiers(relationship: str, source: str = "") -> list[Identifier]:

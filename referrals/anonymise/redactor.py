@@ -74,24 +74,31 @@ def _key(text: str) -> str:
     return fold(" ".join(text.split()))
 
 
+# Particles of surnames, written joined to the rest, spaced or with an apostrophe.
+_PARTICLES = {"o", "d", "mc", "mac"}
+
+
 def _key_pattern(key: str) -> str:
     """A name as written any way: spaces, hyphens or slashes between its parts, an
-    apostrophe or not (O'Brien, OBrien, O Brien), a line break inside it."""
+    apostrophe or not (O'Brien, OBrien, O Brien, O-Brien), a line break inside it, a
+    particle joined to the rest or not (Mc Kay, McKay)."""
     out = []
     if key.startswith("st ") or key.startswith("st. "):
         out.append(r"(?:saint|st\.?)")  # St Aldric's, Saint Aldric's
         key = key[2:].lstrip(".")
+    word = ""
     for char in key:
         if char.isspace():
-            out.append(r"[\s/-]+")
+            out.append(r"[\s/'-]*" if word in _PARTICLES else r"[\s/-]+")
         elif char == "-":
             out.append(r"[\s-]?")
         elif char == "'":
-            out.append(r"'?\s?")
+            out.append(r"(?:'\s?|[\s-])?")
         elif char == ".":
             out.append(r"\.?")
         else:
             out.append(re.escape(char))
+        word = word + char if char.isalnum() else ""
     return "".join(out)
 
 
@@ -106,9 +113,15 @@ _RELATIONSHIP_AFTER = re.compile(
 )
 # Pet endings of given names (Benji, Bernie, Kasia, Tomek), taken off to find the name.
 _PET_ENDING = re.compile(r"(?:ie|y|i|ey|o|a|s|ek|ka|ko|sia|cia|ito|ita|chen|kin)$")
-_HYPHEN_AFTER = re.compile(r"-([^\W\d_]+)")
-_HYPHEN_BEFORE = re.compile(r"(?<![^\W_'-])([^\W\d_]+)-$")
-_CAPITALISED_AFTER = re.compile(r" ([A-Z][^\W\d_]*(?:'s)?)(?![^\W_])")
+# A whole word of a name in folded text, apostrophes and all (O'Brien, D'Souza): taking
+# a name's neighbour up to an apostrophe would leave the rest of it behind.
+_NAME_WORD = r"[^\W\d_]+(?:'[^\W\d_]+)*"
+_HYPHEN_AFTER = re.compile(rf"-({_NAME_WORD})(?![^\W_])")
+_HYPHEN_BEFORE = re.compile(rf"(?<![^\W_'-])({_NAME_WORD})-$")
+_CAPITALISED_AFTER = re.compile(rf" ({_NAME_WORD}(?:-{_NAME_WORD})*)(?![^\W_])")
+# The particle before a name's apostrophe (O'Kaka, D'Souza, Dell'Acqua): it goes with
+# the name matched after it.
+_PARTICLE_BEFORE = re.compile(r"(?<![^\W_'-])[^\W\d_]{1,4}'$")
 # Before a noun, not a name: "the park", "a frost", "his grace".
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|this|that|these|those|his|her|their|our|my|your|its|some|any|no|every)"
@@ -180,7 +193,7 @@ class Redactor:
         ]
         self.pattern = (
             re.compile(
-                r"(?<![^\W_])(?<![^\W_]')"
+                r"(?<![^\W_])"
                 + _TITLE
                 + "(?P<name>"
                 + "|".join(alternatives)
@@ -231,7 +244,15 @@ class Redactor:
                 start = m.start("name")
                 if entry.ordinary and not capitalised(text[start]):
                     continue  # "grace" or "will" in lower case: an ordinary word
-                found.append((m.start(), m.end(), entry.replacement, entry.source, m))
+                start = m.start()
+                if re.match(r"[^\W_]'", folded[max(0, start - 2) : start]):
+                    if len(_squeeze(m.group("name"))) < 3:
+                        continue  # the end of a contraction: we'll, they're
+                    # After a particle and its apostrophe (O'Kaka, D'Souza) the name
+                    # goes with its particle.
+                    if particle := _PARTICLE_BEFORE.search(folded, max(0, start - 5), start):
+                        start = particle.start()
+                found.append((start, m.end(), entry.replacement, entry.source, m))
         if self.given:
             taken = {i for s, e, *_ in found for i in range(s, e)}
             forms: dict[tuple[str, bool], str | None] = {}
@@ -327,26 +348,46 @@ class Redactor:
         folded = fold(text)
         protected = self._protected_spans(text, folded)
         matches = sorted(self._matches(text, folded), key=lambda m: (m[0], -(m[1] - m[0])))
+        starts = {m[0] for m in matches}
         out: list[str] = []
         replacements: list[Replacement] = []
         pos = 0
         for start, end, replacement, source, match in matches:
-            if start < pos or any(s < end and start < e for s, e in protected):
+            if any(s < end and start < e for s, e in protected):
+                continue
+            if start < pos:
+                if end > pos and replacements:
+                    # Identifiers that overlap ("Kaka O" of a place, "O'Kaka" of a name):
+                    # the one replaced first covers the rest of the other too.
+                    last = replacements[-1]
+                    replacements[-1] = Replacement(
+                        last.original + text[pos:end], last.replacement, last.source
+                    )
+                    pos = end
                 continue
             gap = text[pos:start]
             shown, gap, end = self._next_to_relationship(
                 text, folded, pos, gap, end, match, replacement
             )
-            # A name joined to another by a hyphen: the whole of it goes (Tyler-Smith).
+            # A name joined to another by a hyphen: the whole of it goes (Tyler-Smith,
+            # Smith-O'Kaka), each neighbour as a whole word, apostrophes and all.
             if match is not None:
-                while (h := _HYPHEN_AFTER.match(text, end)) and self._joined(h.group(1)):
+                while (h := _HYPHEN_AFTER.match(folded, end)) and self._joined(
+                    text[h.start(1) : h.end(1)]
+                ):
                     end = h.end()
-                if (h := _HYPHEN_BEFORE.search(gap)) and self._joined(h.group(1)):
+                if (h := _HYPHEN_BEFORE.search(fold(gap))) and self._joined(
+                    gap[h.start(1) : h.end(1)]
+                ):
                     gap = gap[: h.start()]
-            # A place inside a bigger name ("Ashcombe Rovers") goes as a whole.
+            # A place inside a bigger name ("Ashcombe Rovers") goes as a whole, up to
+            # the next known identifier, which is replaced as itself.
             if replacement.startswith("[") and match is not None:
-                while (c := _CAPITALISED_AFTER.match(text, end)) and not lexicon().is_safe(
-                    fold(c.group(1))
+                while (
+                    (c := _CAPITALISED_AFTER.match(folded, end))
+                    and c.start(1) not in starts
+                    and capitalised(text[c.start(1)])
+                    and not lexicon().is_safe(c.group(1))
                 ):
                     end = c.end()
                     shown = "[place]"

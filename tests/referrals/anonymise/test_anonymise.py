@@ -17,6 +17,8 @@ from referrals.anonymise import (
     text_identifiers,
 )
 from referrals.anonymise.text import fold
+from referrals.models import Child
+from referrals.pack.content import redactor_for
 
 
 def redactor(
@@ -250,6 +252,92 @@ def test_words_inside_other_words_are_left_alone():
     assert result.text == "Always Kerrang, Dad's hat"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A known name after a particle and its apostrophe, any apostrophe, any case:
+        # the particle goes with it.
+        ("Jayden O'Jayden", "JLO JLO"),
+        ("O'JAYDEN and D\u2019Kerry", "JLO and Mum"),
+        # A place that grows over the next capitalised word stops at a known name, and
+        # never at an apostrophe ("[place]'Brien" left the rest of the name).
+        ("the Barnley O'Brien family", "the [place] [family name] family"),
+        ("Barnley O\u2019Jayden", "[place] JLO"),
+        ("Mill Lane O'Kerry", "[address] Mum"),
+        # A name hyphenated to another, with an apostrophe in it, any dash.
+        ("Jayden-O'Kerry", "JLO"),
+        ("Kerry\u2013O\u2019Jayden", "Mum"),
+    ],
+)
+def test_a_name_after_an_apostrophe_goes_whole(text, expected):
+    assert redactor().redact(text).text == expected
+
+
+def test_the_tail_of_a_contraction_is_no_name():
+    result = Redactor(name_identifiers("Ve Re", "Dad")).redact("We're sure you've seen Re.")
+    assert result.text == "We're sure you've seen Dad."
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # A particle written joined, spaced, hyphenated or with an apostrophe.
+        ("Jo OKaka", "O'Kaka"),
+        ("Jo OKaka", "O Kaka"),
+        ("Jo O'Kaka", "O-Kaka"),
+        ("Jo McKaka", "Mc Kaka"),
+        ("Jo McKaka", "Mc-Kaka"),
+        ("Jo Mc Kaka", "McKaka"),
+        ("Jo MacKaka", "Mac Kaka"),
+        # Each piece of a name with an apostrophe can appear alone, as each half of a
+        # double-barrelled name can.
+        ("Jo O'Kaka", "Kaka"),
+        ("Jo D'Souza", "Souza"),
+        ("Jo Dell'Acqua", "Acqua"),
+        ("Jo O\u2019Sullivan", "Sullivan"),
+    ],
+)
+def test_a_name_with_a_particle_goes_however_it_is_written(name, text):
+    result = Redactor(name_identifiers(name, "JX")).redact(f"We saw {text} today.")
+    assert result.text == "We saw JX today."
+
+
+def test_each_piece_of_an_unusual_address_word_with_an_apostrophe_is_an_identifier():
+    identifiers = text_identifiers("1 O'Kaka Road\n2 D'Souza Close", "[address]")
+    result = Redactor(identifiers).redact("near O\u2019Kaka, and D'Souza, Souza")
+    assert result.text == "near [address], and [address], [address]"
+
+
+def test_the_referral_that_named_a_child_after_an_apostrophe_names_no_one():
+    """The referral the provider's page gave away: "Kaka O" became a place and the
+    "Kaka" after the apostrophe was left."""
+    child = Child(
+        first_name="Kaka",
+        last_name="Kaka",
+        address="1 Kaka Road",
+        postcode="LE1 6ZG",
+        school="Kaka Academy",
+        date_of_birth=dt.date(2013, 3, 4),
+    )
+    redactor = redactor_for([child], [("Kaka Kaka", "Mum")], people_style="relationship")
+    text = (
+        "We talked about Kaka O'Kaka Kaka today. We talked about 1 Kaka Road today. "
+        "We talked about Kaka Road today. We talked about LE1 6ZG today. "
+        "We talked about Kaka Academy today. Kaka Kaka visits on Sundays."
+    )
+    result = redactor.redact(text)
+    assert "kaka" not in result.text.casefold()
+    assert result.text == (
+        "We talked about [family name] [name] today. We talked about [address] today. "
+        "We talked about [address] today. We talked about [postcode] today. "
+        "We talked about [school] today. [name] visits on Sundays."
+    )
+    # With the middle name recorded, the whole of it is the child's.
+    child.middle_names = "O\u2019Kaka"
+    redactor = redactor_for([child], [("Kaka Kaka", "Mum")], people_style="relationship")
+    assert redactor.redact(text).text.startswith("We talked about KK today.")
+
+
 def test_residual_check_flags_names_and_places_left_in_mid_sentence():
     text = "He sees Tyler at Hartwell Park on Saturdays. Mum says it helps with ADHD."
     assert [(f.word, f.reason) for f in residual_flags(text)] == [
@@ -314,6 +402,9 @@ decorate = st.sampled_from(
         "the {}s'",
         "Mum {}",
         "{}/Mum",
+        # After a particle and its apostrophe, alone or after the same word.
+        "O\u2019{}",
+        "{0} O'{0}",
     ]
 )
 
@@ -323,9 +414,10 @@ def ordinal_suffix(day: int) -> str:
 
 
 def survives(secret: str, text: str) -> bool:
-    """Whether `secret` is still in `text` as a word, in any case or accents."""
+    """Whether `secret` is still in `text` as a word, in any case or accents, even after
+    an apostrophe (the "Kaka" of "O'Kaka")."""
     return bool(
-        re.search(rf"(?<![\w'])({re.escape(fold(secret))})(?![\w])", fold(text), re.IGNORECASE)
+        re.search(rf"(?<![\w])({re.escape(fold(secret))})(?![\w])", fold(text), re.IGNORECASE)
     )
 
 
