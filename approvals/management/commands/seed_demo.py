@@ -25,7 +25,8 @@ from providers.models import (
 from providers.services import provider_create
 from referrals.models import ChronologyEntry, Referral
 
-from ...demo.referrals import seed_bulk_referrals, seed_demo_referrals
+from ...demo.bulk import seed_bulk_referrals
+from ...demo.referrals import seed_demo_referrals
 
 DEMO_PASSWORD_DEFAULT = "demo-password-2026"  # noqa: S105 (fictional demo accounts only)
 
