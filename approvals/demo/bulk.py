@@ -77,7 +77,7 @@ def seed_bulk_referrals(*, scale: int, users: dict[str, User], teams) -> tuple[i
             [
                 ChronologyEntry(
                     referral=r,
-                    at=r.submitted_at + dt.timedelta(hours=h),
+                    at=r.created_at + dt.timedelta(hours=h),  # made as it was submitted
                     actor=r.social_worker,
                     kind=ChronologyEntry.Kind.NOTE,
                     text="Called the provider, no answer",

@@ -154,8 +154,7 @@ def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> 
                 social_worker_agreement="The social worker agreed by phone: any distance "
                 "that keeps him at his school",
             )
-        search_round = _sent(search_round, officer)
-        if search_round is None:
+        if _sent(search_round, officer) is None:
             return None
     in_house = referral.search_rounds.get(kind=SearchRound.Kind.IN_HOUSE).requests.first()
     if in_house is not None:  # the council's own carers, too far from school
@@ -164,7 +163,8 @@ def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> 
             responder_name="Fostering duty",
             values=_offer_values(850, today, 9),
         )
-    requests = list(search_round.requests.order_by("pk")[: len(fees)])
+    framework = referral.search_rounds.get(kind=SearchRound.Kind.FRAMEWORK)
+    requests = list(framework.requests.order_by("pk")[: len(fees)])
     for n, (request, fee) in enumerate(zip(requests, fees, strict=False)):
         answers.offer_make(
             provider_request=request,
@@ -188,7 +188,7 @@ def _sent(search_round: SearchRound, officer: User) -> SearchRound | None:
     return None
 
 
-def _demo_placed(referral: Referral, officer: User, users: dict[str, User], today) -> None:
+def _demo_placed(referral: Referral, officer: User, users: dict[str, User], today: dt.date) -> None:
     """The cheapest offer sent, chosen, approved by the senior manager, confirmed,
     signed by the provider and countersigned by the duty lead; the other provider given
     feedback."""
@@ -206,7 +206,9 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
     )
     approval_approve(approval=approval, actor=users["sunita.senior"], comments="Agreed")
     made = placement_confirm(
-        approval=approval, start_date=approval.option.response.available_from, actor=officer
+        approval=approval,
+        start_date=approval.option.response.available_from or today,  # every demo offer has one
+        actor=officer,
     )
     agreement = agreement_issue(placement=made, actor=officer)
     agreement_sign(

@@ -175,28 +175,33 @@ def options(request, pk):
     if request.method == "POST" and waiting is None:
         messages.info(request, "These options have already been answered.")
         return redirect(page_url)
-    if done := submit_form(
-        request,
-        choice,
-        lambda data: options_services.option_choose(
-            shortlist=waiting,
-            option=choice.options[data["option"]],
-            rationale=data["rationale"],
-            in_house_reason=data.get("in_house_reason", ""),
-            actor=request.user,
-        ),
-        redirect_to=page_url,
-        success="Your choice is recorded. Its cost has gone for approval.",
+    # A POST with no options waiting went back to the page above.
+    if waiting is not None and (
+        done := submit_form(
+            request,
+            choice,
+            lambda data: options_services.option_choose(
+                shortlist=waiting,
+                option=choice.options[data["option"]],
+                rationale=data["rationale"],
+                in_house_reason=data.get("in_house_reason", ""),
+                actor=request.user,
+            ),
+            redirect_to=page_url,
+            success="Your choice is recorded. Its cost has gone for approval.",
+        )
     ):
         return done
-    if done := submit_form(
-        request,
-        decline,
-        lambda data: options_services.options_decline(
-            shortlist=waiting, reason=data["reason"], actor=request.user
-        ),
-        redirect_to=page_url,
-        success="You declined the options. Brokerage has been told.",
+    if waiting is not None and (
+        done := submit_form(
+            request,
+            decline,
+            lambda data: options_services.options_decline(
+                shortlist=waiting, reason=data["reason"], actor=request.user
+            ),
+            redirect_to=page_url,
+            success="You declined the options. Brokerage has been told.",
+        )
     ):
         return done
     return render(

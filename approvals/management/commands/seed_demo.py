@@ -216,7 +216,9 @@ class Command(BaseCommand):
         today = timezone.localdate()
         created = 0
         # The council's own fostering service comes first.
-        specs = [("PRV-0000", "Northshire Fostering Service", ProviderType.IN_HOUSE_FOSTERING)]
+        specs: list[tuple[str, str | None, str]] = [
+            ("PRV-0000", "Northshire Fostering Service", ProviderType.IN_HOUSE_FOSTERING)
+        ]
         types = [t for t, w in TYPE_WEIGHTS for _ in range(w)]
         for n in range(1, count):
             specs.append((f"PRV-{n:04d}", None, rng.choice(types)))

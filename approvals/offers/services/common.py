@@ -1,6 +1,7 @@
 """What the offers steps share: brokerage's hold on the referral, the offer re-read and
 checked to still stand, and the officers told of the social worker's answers."""
 
+from placements.models import User
 from placements.permissions import is_brokerage
 from placements.services import DomainError
 from referrals.models import ProviderAnswer, Referral
@@ -10,7 +11,7 @@ from ..models import Shortlist
 from ..rules import offer_is_current
 
 
-def brokerage_referral(referral: Referral, actor) -> Referral:
+def brokerage_referral(referral: Referral, actor: User) -> Referral:
     """The referral, locked, for a brokerage step while its offers are open."""
     if not is_brokerage(actor):
         raise DomainError("Only brokerage can do this")

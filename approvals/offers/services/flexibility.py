@@ -4,6 +4,7 @@ before the referral is revised and searched again; their answer goes to the offi
 from django.db import transaction
 from django.utils import timezone
 
+from placements.models import User
 from placements.services import DomainError
 from referrals.common import chronology_add, referral_email
 from referrals.models import ChronologyEntry, Referral
@@ -14,7 +15,7 @@ from .common import brokerage_referral, officer_emails
 
 
 @transaction.atomic
-def no_suitable_options(*, referral: Referral, why: str, actor) -> FlexibilityRequest:
+def no_suitable_options(*, referral: Referral, why: str, actor: User) -> FlexibilityRequest:
     """No offer meets the child's needs: recorded, and the social worker is asked where
     there is flexibility before the referral is revised and searched again."""
     locked = brokerage_referral(referral, actor)
@@ -41,7 +42,9 @@ def no_suitable_options(*, referral: Referral, why: str, actor) -> FlexibilityRe
 
 
 @transaction.atomic
-def flexibility_answer(*, asked: FlexibilityRequest, answer: str, actor) -> FlexibilityRequest:
+def flexibility_answer(
+    *, asked: FlexibilityRequest, answer: str, actor: User
+) -> FlexibilityRequest:
     """The social worker says where there is flexibility (or that there is none) for the
     next search; the officer is told."""
     locked = (

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from placements.formatting import money
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.services import DomainError
 from referrals.common import chronology_add
 from referrals.models import ChronologyEntry, FeeRevision, ProviderAnswer, Referral
@@ -31,7 +31,9 @@ def _with_pending_choice(response: ProviderAnswer) -> bool:
 
 
 @transaction.atomic
-def fee_revise(*, response: ProviderAnswer, weekly_fee: Decimal, note: str, actor) -> FeeRevision:
+def fee_revise(
+    *, response: ProviderAnswer, weekly_fee: Decimal, note: str, actor: User
+) -> FeeRevision:
     """Record a fee the officer negotiated. The first quote stays; the saving shows."""
     referral = brokerage_referral(response.request.round.referral, actor)
     offer = fresh_offer(response, referral)
@@ -68,7 +70,7 @@ def fee_revise(*, response: ProviderAnswer, weekly_fee: Decimal, note: str, acto
 
 
 @transaction.atomic
-def flag_override(*, response: ProviderAnswer, flag: str, reason: str, actor) -> FlagOverride:
+def flag_override(*, response: ProviderAnswer, flag: str, reason: str, actor: User) -> FlagOverride:
     """Clear a rule flag on an offer with a reason: the duty lead or a senior manager."""
     if not actor.has_role(*OVERRIDERS):
         raise DomainError("Only the duty lead can override a flag")

@@ -4,13 +4,14 @@ reminders of options left waiting."""
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from placements.calendar import add_working_days
 from placements.formatting import money
-from placements.models import CouncilSettings, OutboxMessage
+from placements.models import CouncilSettings, OutboxMessage, User
 from placements.services import DomainError, outbox_enqueue_many
 from referrals.common import chronology_add, referral_email
 from referrals.models import ChronologyEntry, ProviderAnswer, ProviderRequest, Referral
@@ -32,7 +33,9 @@ from ..rules import SHORTLIST_STEPS, funding_limit, offer_flags, offer_is_curren
 from .common import brokerage_referral, fresh_offer, officer_emails
 
 
-def _provider_note(request: ProviderRequest, council: CouncilSettings, **context) -> tuple:
+def _provider_note(
+    request: ProviderRequest, council: CouncilSettings, **context: Any
+) -> tuple[dict[str, Any], list[str]]:
     referral = request.round.referral
     return (
         {
@@ -48,7 +51,7 @@ def _provider_note(request: ProviderRequest, council: CouncilSettings, **context
 
 @transaction.atomic
 def shortlist_send(
-    *, referral: Referral, responses: Sequence[ProviderAnswer], note: str, actor
+    *, referral: Referral, responses: Sequence[ProviderAnswer], note: str, actor: User
 ) -> Shortlist:
     """Send the chosen offers to the social worker as options, costs as they stand; every
     provider with an offer not put forward is told."""
@@ -133,7 +136,7 @@ def shortlist_send(
     return shortlist
 
 
-def _social_worker_shortlist(shortlist: Shortlist, actor) -> Shortlist:
+def _social_worker_shortlist(shortlist: Shortlist, actor: User) -> Shortlist:
     lock_referral(shortlist.referral_id)
     locked = (
         Shortlist.objects.select_for_update(of=("self",))
@@ -156,7 +159,7 @@ def option_choose(
     shortlist: Shortlist,
     option: ShortlistOption,
     rationale: str,
-    actor,
+    actor: User,
     in_house_reason: str = "",
 ) -> CostApproval:
     """The social worker chooses one option with the reason it meets the child's needs;
@@ -194,7 +197,7 @@ def option_choose(
         allowed=SHORTLIST_STEPS,
         referral=locked.referral,
         actor=actor,
-        update=choose,
+        update=choose,  # type: ignore[arg-type]  # step() is not generic over its row yet
         refused="These options have already been answered",
     )
     approval = approval_request(option=chosen, actor=actor)
@@ -217,7 +220,7 @@ def option_choose(
 
 
 @transaction.atomic
-def options_decline(*, shortlist: Shortlist, reason: str, actor) -> Shortlist:
+def options_decline(*, shortlist: Shortlist, reason: str, actor: User) -> Shortlist:
     """The social worker declines every option, with a reason."""
     locked = _social_worker_shortlist(shortlist, actor)
     if not reason.strip():
@@ -234,7 +237,7 @@ def options_decline(*, shortlist: Shortlist, reason: str, actor) -> Shortlist:
         allowed=SHORTLIST_STEPS,
         referral=locked.referral,
         actor=actor,
-        update=decline,
+        update=decline,  # type: ignore[arg-type]  # step() is not generic over its row yet
         refused="These options have already been answered",
     )
     referral_email(
