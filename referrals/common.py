@@ -3,28 +3,35 @@ referral, and the referral locked for brokerage's work. The search and the answe
 services build on these, as the referral's own services do, so they live below all of
 them (no service module imports another's package)."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.services import DomainError, outbox_enqueue
 from referrals.models import ChronologyEntry, Referral
 from referrals.workflow import Status
 
 
-def chronology_add(*, referral: Referral, actor, kind: str, text: str) -> ChronologyEntry:
+def chronology_add(
+    *, referral: Referral, actor: User | None, kind: str, text: str
+) -> ChronologyEntry:
     if not text.strip():
         raise DomainError("Enter what happened")
     return ChronologyEntry.objects.create(referral=referral, actor=actor, kind=kind, text=text)
 
 
-def referral_email(referral: Referral, *, to, template: str, key: str, **context) -> None:
+def referral_email(
+    referral: Referral, *, to: Iterable[str | None], template: str, key: str, **context: Any
+) -> None:
     """Email people about a referral through the outbox (once per key), with a link to it."""
-    to = [address for address in to if address]
-    if not to:
+    addresses = [address for address in to if address]
+    if not addresses:
         return
     outbox_enqueue(
         key=f"{template}:{referral.pk}:{key}",
-        to=to,
+        to=addresses,
         template=template,
         context={
             "referral": referral,

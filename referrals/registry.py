@@ -9,11 +9,17 @@
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-Extra = Callable[..., dict]
-Scope = Callable[..., Q | None]
+# Only for the types: approvals' AppConfig imports this module before the models load.
+if TYPE_CHECKING:
+    from placements.models import User
+    from referrals.models import Referral
+
+Extra = Callable[["User", "Referral"], dict[str, Any]]
+Scope = Callable[["User"], Q | None]
 _EXTRAS: dict[str, list[Extra]] = {}
 _SCOPES: list[Scope] = []
 
@@ -33,18 +39,18 @@ def register_scope(scope: Scope) -> Scope:
     return scope
 
 
-def page_extras(page: str, user, referral) -> dict:
-    context: dict = {}
+def page_extras(page: str, user: "User", referral: "Referral") -> dict[str, Any]:
+    context: dict[str, Any] = {}
     for extra in _EXTRAS.get(page, []):
         context.update(extra(user, referral))
     return context
 
 
-def referral_page_extras(user, referral) -> dict:
+def referral_page_extras(user: "User", referral: "Referral") -> dict[str, Any]:
     return page_extras("referral", user, referral)
 
 
-def extra_scopes(user) -> Q:
+def extra_scopes(user: "User") -> Q:
     """What the registered scopes add for `user` (nothing when none applies)."""
     scope = Q(pk__in=[])
     for registered in _SCOPES:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -17,7 +18,7 @@ from referrals.workflow import Status, is_social_worker_side
 BROKERAGE_VISIBLE = [s for s in Status.values if s not in (Status.DRAFT, Status.WITHDRAWN)]
 
 
-def referrals_visible_to(user) -> QuerySet[Referral]:
+def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
     """Social workers: their own and their team's. Team managers: their team's.
     Service leads: their service's. Brokerage: what has reached brokerage, or is
     assigned to them. Senior managers, heads of service and directors: what has come to
@@ -33,7 +34,7 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     sent = Q(submitted_at__isnull=False)
     if is_team_manager(user) and user.team_id:
         scope |= Q(team_id=user.team_id) & sent
-    if is_service_lead(user) and user.team_id:
+    if is_service_lead(user) and user.team is not None:
         scope |= Q(team__service_id=user.team.service_id) & sent
     if is_brokerage(user):
         scope |= Q(status__in=BROKERAGE_VISIBLE) | Q(assigned_officer=user)
@@ -42,7 +43,7 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     return Referral.objects.filter(scope)
 
 
-def referral_list_for_user(user, *, status: str = "") -> QuerySet[Referral]:
+def referral_list_for_user(user: User, *, status: str = "") -> QuerySet[Referral]:
     referrals = (
         referrals_visible_to(user)
         .select_related("social_worker", "team", "placement_type")
@@ -55,7 +56,7 @@ def referral_list_for_user(user, *, status: str = "") -> QuerySet[Referral]:
     return referrals.order_by("-created_at", "-pk")
 
 
-def get_referral_for_user(*, user, pk: int) -> Referral:
+def get_referral_for_user(*, user: User, pk: int) -> Referral:
     """The referral, with what its pages show, or 404 if the user may not see it."""
     return get_object_or_404(
         referrals_visible_to(user)
@@ -77,7 +78,7 @@ def get_referral_for_user(*, user, pk: int) -> Referral:
     )
 
 
-def get_referral_for_social_worker(*, user, pk: int) -> Referral:
+def get_referral_for_social_worker(*, user: User, pk: int) -> Referral:
     """The referral, for its own social worker or a social worker of its team (who edit
     it and choose between its options); 404 for anyone else."""
     referral = get_referral_for_user(user=user, pk=pk)
@@ -118,7 +119,7 @@ def referral_endorsers(referral: Referral) -> Endorsers:
     return Endorsers(leads if len(leads) >= 2 else [], service_leads_instead=True)
 
 
-def referrals_waiting_for(user) -> QuerySet[Referral]:
+def referrals_waiting_for(user: User) -> QuerySet[Referral]:
     """What waits for this person's decision: endorsement for team managers,
     approval to search for service leads."""
     waiting = Q(pk__in=[])
@@ -127,8 +128,9 @@ def referrals_waiting_for(user) -> QuerySet[Referral]:
         waiting |= Q(team_id=user.team_id) & (
             Q(status=Status.SUBMITTED) | (emergency & Q(endorsed_at__isnull=True))
         )
-    if is_service_lead(user) and user.team_id:
-        waiting |= Q(team__service_id=user.team.service_id) & (
+    if is_service_lead(user) and user.team is not None:
+        service_id = user.team.service_id
+        waiting |= Q(team__service_id=service_id) & (
             Q(status=Status.ENDORSED)
             | (emergency & Q(endorsed_at__isnull=False, search_approved_at__isnull=True))
         )
@@ -141,7 +143,7 @@ def referrals_waiting_for(user) -> QuerySet[Referral]:
             )
         )
         waiting |= (
-            Q(team__service_id=user.team.service_id)
+            Q(team__service_id=service_id)
             & ~has_manager
             & (Q(status=Status.SUBMITTED) | (emergency & Q(endorsed_at__isnull=True)))
         )

@@ -1,6 +1,8 @@
 """The referral's states and the one way to move between them."""
 
+import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -50,7 +52,7 @@ def referral_is_editable(referral: Referral) -> bool:
     return referral.status in EDITABLE_STATES
 
 
-def is_social_worker_side(user, referral: Referral) -> bool:
+def is_social_worker_side(user: User, referral: Referral) -> bool:
     """The referral's own social worker, or a social worker of its team: who edit it,
     choose between its options and answer brokerage's questions about it."""
     return is_social_worker(user) and (
@@ -58,13 +60,13 @@ def is_social_worker_side(user, referral: Referral) -> bool:
     )
 
 
-def user_may_edit(user, referral: Referral) -> bool:
+def user_may_edit(user: User, referral: Referral) -> bool:
     """The social worker's side changes what it says, while it is editable. Call on a
     referral the user may already see."""
     return referral_is_editable(referral) and is_social_worker_side(user, referral)
 
 
-def user_may_withdraw(user, referral: Referral) -> bool:
+def user_may_withdraw(user: User, referral: Referral) -> bool:
     """Brokerage, or the social worker's side, while it is open."""
     if not referral_can_move(referral, Status.WITHDRAWN):
         return False
@@ -79,7 +81,7 @@ def transition(
     *,
     referral: Referral,
     to: str,
-    actor,
+    actor: User,
     text: str = "",
     update: Callable[[Referral], list[str]] | None = None,
 ) -> Referral:
@@ -102,9 +104,8 @@ def transition(
         fields.append("closed_at")
     # The search's stage starts when brokerage accepts it, ends placed, and starts again
     # if an emergency searched before its approvals is returned.
-    stage = {Status.ACCEPTED: Stage.SEARCHING, Status.PLACED: Stage.PLACED}.get(
-        to, locked.stage if to == Status.WITHDRAWN else Stage.NONE
-    )
+    stages: dict[str, str] = {Status.ACCEPTED: Stage.SEARCHING, Status.PLACED: Stage.PLACED}
+    stage = stages.get(to, locked.stage if to == Status.WITHDRAWN else Stage.NONE)
     if stage != locked.stage:
         locked.stage = stage
         fields.append("stage")
@@ -131,18 +132,22 @@ def lock_referral(pk: int) -> None:
     Referral.objects.select_for_update().filter(pk=pk).values_list("pk").first()
 
 
+# The row `step` moves: a search round, a set of options, a placement, an agreement.
+Row = TypeVar("Row", bound=models.Model)
+
+
 def step(
-    row: models.Model,
+    row: Row,
     *,
     to: str,
     allowed: Mapping[str, set[str]],
     referral: Referral,
-    actor,
+    actor: User | None,
     text: str = "",
-    update: Callable[[models.Model], list[str]] | None = None,
+    update: Callable[[Row], list[str]] | None = None,
     refused: str = "",
     field: str = "status",
-):
+) -> Row:
     """Move a search round, a set of options, a cost approval, a placement or an
     agreement from one state to the next, as `transition` moves the referral: lock the
     referral first, then the row (so every step takes its locks in one order: referral,
@@ -153,7 +158,7 @@ def step(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("step() must run inside transaction.atomic()")
     lock_referral(referral.pk)
-    row.refresh_from_db(from_queryset=type(row).objects.select_for_update())
+    row.refresh_from_db(from_queryset=type(row)._default_manager.select_for_update())
     if to not in allowed.get(getattr(row, field), set()):
         label = getattr(row, f"get_{field}_display")().lower()
         raise DomainError(refused or f"This is {label} now, so it cannot change that way")
@@ -201,10 +206,10 @@ def stage_move(
     *,
     referral: Referral,
     to: str,
-    actor,
+    actor: User,
     text: str = "",
     next_action: str | None = None,
-    due=None,
+    due: dt.date | None = None,
 ) -> Referral:
     """Lock the referral (always the first lock a step takes: then its placement, then
     the agreement), check the step is allowed from the stage it is in, set the stage and
@@ -239,17 +244,17 @@ def _accepted_in_emergency(referral: Referral) -> bool:
     return referral.status == Status.ACCEPTED and referral.emergency_accepted_at is not None
 
 
-def team_has_manager(team_id) -> bool:
+def team_has_manager(team_id: int) -> bool:
     return User.objects.filter(
         is_active=True, team_id=team_id, role_assignments__role=Role.TEAM_MANAGER
     ).exists()
 
 
-def _in_service(user, referral: Referral) -> bool:
+def _in_service(user: User, referral: Referral) -> bool:
     return user.team is not None and user.team.service_id == referral.team.service_id
 
 
-def user_may_endorse(user, referral: Referral) -> bool:
+def user_may_endorse(user: User, referral: Referral) -> bool:
     """A team manager of the referral's team, while it waits for endorsement (also
     after an emergency acceptance, until it is recorded). A team with no team manager
     is not a dead end: the service's service leads endorse in their place."""
@@ -267,7 +272,7 @@ def user_may_endorse(user, referral: Referral) -> bool:
     )
 
 
-def user_may_approve_search(user, referral: Referral) -> bool:
+def user_may_approve_search(user: User, referral: Referral) -> bool:
     """A service lead of the referral's service, once the team manager has endorsed it."""
     waiting = referral.status == Status.ENDORSED or (
         _accepted_in_emergency(referral)
@@ -277,7 +282,7 @@ def user_may_approve_search(user, referral: Referral) -> bool:
     return waiting and is_service_lead(user) and _in_service(user, referral)
 
 
-def user_may_return_for_changes(user, referral: Referral) -> bool:
+def user_may_return_for_changes(user: User, referral: Referral) -> bool:
     """The team manager (or, once endorsed, the service lead) sends it back with reasons,
     also when the duty lead has already started an emergency search before their say:
     returning then ends that search."""
@@ -290,7 +295,7 @@ def user_may_return_for_changes(user, referral: Referral) -> bool:
     return waiting and (user_may_endorse(user, referral) or user_may_approve_search(user, referral))
 
 
-def user_may_accept_emergency(user, referral: Referral) -> bool:
+def user_may_accept_emergency(user: User, referral: Referral) -> bool:
     return (
         referral.kind == Referral.Kind.EMERGENCY
         and referral.status in (Status.SUBMITTED, Status.ENDORSED)
@@ -303,6 +308,6 @@ def referral_needs_agreement_evidence(referral: Referral) -> bool:
     return bool(referral.education_needed or referral.therapy_needed)
 
 
-def user_may_qa(user, referral: Referral) -> bool:
+def user_may_qa(user: User, referral: Referral) -> bool:
     """A brokerage officer, while the approved referral waits for its quality check."""
     return referral.status == Status.APPROVED and is_brokerage(user)

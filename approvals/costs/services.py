@@ -167,14 +167,7 @@ def _decide(approval: CostApproval, actor: User, *, to: str, comments: str) -> C
         return ["decided_by", "decided_at", "comments"]
 
     referral = locked.referral
-    step(
-        locked,
-        to=to,
-        allowed=APPROVAL_STEPS,
-        referral=referral,
-        actor=actor,
-        update=decide,  # type: ignore[arg-type]  # step() is not generic over its row yet
-    )
+    step(locked, to=to, allowed=APPROVAL_STEPS, referral=referral, actor=actor, update=decide)
     officer = referral.assigned_officer or locked.option.shortlist.sent_by
     referral_email(
         referral,

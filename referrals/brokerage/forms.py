@@ -1,11 +1,14 @@
 """Brokerage's forms before the search: the quality check, the action list's filters,
 assigning, priority, next action and notes."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
 from placements.fields import GovDateField
 from placements.forms import GDSForm, TextLimits
+from placements.models import User
 from referrals.models import Referral
 
 
@@ -55,17 +58,19 @@ class ActionListFilterForm(TextLimits, forms.Form):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["show"].choices = list(choices.items())
+        show = cast(forms.MultipleChoiceField, self.fields["show"])
+        show.choices = list(choices.items())
 
 
 class AssignForm(GDSForm, forms.Form):
-    officer = forms.ModelChoiceField(
+    officer: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
         label="Assigned officer", queryset=None, required=False, empty_label="Nobody"
     )
 
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers
+        officer = cast(forms.ModelChoiceField, self.fields["officer"])
+        officer.queryset = officers
 
 
 class PriorityForm(GDSForm, forms.Form):

@@ -1,12 +1,17 @@
 """What the duty action list reads: the referrals brokerage is working, with their next
 action, deadlines and filters."""
 
+import datetime as dt
 import hashlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
+from placements.models import User
 from referrals.models import (
     Child,
+    QARound,
     Referral,
     SearchRound,
 )
@@ -56,7 +61,20 @@ def _approvals_outstanding() -> Q:
     )
 
 
-def action_list(user, *, filters=(), today) -> QuerySet[Referral]:
+# A referral of the action list: annotated with its open rounds' earliest deadline.
+# (django-stubs-ext, which spells that, is only installed for the type check.)
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _NextDeadline(TypedDict):
+        next_deadline: dt.datetime | None
+
+    ActionRow = WithAnnotations[Referral, _NextDeadline]
+else:
+    ActionRow = Referral
+
+
+def action_list(user: User, *, filters: Iterable[str] = (), today: dt.date) -> QuerySet[ActionRow]:
     """Every open referral brokerage handles: emergencies first, then the duty lead's
     priority, then the date needed, then the oldest. `filters` narrow it together."""
     referrals = Referral.objects.filter(status__in=BROKERAGE_VISIBLE).exclude(status=Status.PLACED)
@@ -102,7 +120,7 @@ def action_list(user, *, filters=(), today) -> QuerySet[Referral]:
     )
 
 
-def action_row_version(referral: Referral, *, today) -> str:
+def action_row_version(referral: ActionRow, *, today: dt.date) -> str:
     """A short fingerprint of what an action list row says about the referral. It
     changes when the referral does (status, priority, officer, next action, a round's
     deadline, the children, an approval or next action falling overdue), not as the
@@ -120,7 +138,7 @@ def action_row_version(referral: Referral, *, today) -> str:
     return hashlib.blake2s(repr(values).encode(), digest_size=6).hexdigest()
 
 
-def open_qa_round(referral):
+def open_qa_round(referral: Referral) -> QARound | None:
     """The quality-check round still waiting for the social worker's answer, if any."""
     rounds = [r for r in referral.qa_rounds.all() if r.answered_at is None]
     return rounds[-1] if rounds else None

@@ -29,7 +29,7 @@ from referrals.workflow import (
 logger = logging.getLogger(__name__)
 
 
-def qa_answer(*, referral: Referral, actor, response: str) -> Referral:
+def qa_answer(*, referral: Referral, actor: User, response: str) -> Referral:
     if not response.strip():
         raise DomainError("Say what you have changed for brokerage")
     qa_round = referral.qa_rounds.filter(answered_at__isnull=True).last()
@@ -57,13 +57,15 @@ def qa_answer(*, referral: Referral, actor, response: str) -> Referral:
 
 
 @transaction.atomic
-def referral_qa_accept(*, referral: Referral, actor, take_it: bool = False) -> Referral:
+def referral_qa_accept(*, referral: Referral, actor: User, take_it: bool = False) -> Referral:
     """Brokerage accepts the referral onto the duty action list."""
     if not user_may_qa(actor, referral):
         raise DomainError("Only brokerage can accept a referral that is waiting for its check")
 
+    now = timezone.now()
+
     def stamp(locked: Referral) -> list[str]:
-        locked.accepted_at = timezone.now()
+        locked.accepted_at = now
         fields = ["accepted_at"]
         if take_it:
             locked.assigned_officer = actor
@@ -81,13 +83,13 @@ def referral_qa_accept(*, referral: Referral, actor, take_it: bool = False) -> R
         moved,
         to=[moved.social_worker.email],
         template="referral_accepted",
-        key=f"accepted-{moved.accepted_at.isoformat()}",
+        key=f"accepted-{now.isoformat()}",
     )
     return moved
 
 
 @transaction.atomic
-def referral_qa_return(*, referral: Referral, actor, requests: Sequence[str]) -> Referral:
+def referral_qa_return(*, referral: Referral, actor: User, requests: Sequence[str]) -> Referral:
     """Brokerage sends the referral back with specific requests (a new round each time)."""
     if not user_may_qa(actor, referral):
         raise DomainError("Only brokerage can return a referral that is waiting for its check")
@@ -111,7 +113,7 @@ def referral_qa_return(*, referral: Referral, actor, requests: Sequence[str]) ->
 
 
 @transaction.atomic
-def referral_assign(*, referral: Referral, officer: User | None, actor) -> Referral:
+def referral_assign(*, referral: Referral, officer: User | None, actor: User) -> Referral:
     """The duty lead assigns (or reassigns, or unassigns) the officer working it."""
     if not is_duty_lead(actor):
         raise DomainError("Only the duty lead assigns referrals")
@@ -133,7 +135,7 @@ def referral_assign(*, referral: Referral, officer: User | None, actor) -> Refer
 
 
 @transaction.atomic
-def referral_set_priority(*, referral: Referral, priority: int, actor) -> Referral:
+def referral_set_priority(*, referral: Referral, priority: int, actor: User) -> Referral:
     if not is_duty_lead(actor):
         raise DomainError("Only the duty lead sets priorities")
     locked = _brokerage(referral)
@@ -152,7 +154,7 @@ def referral_set_priority(*, referral: Referral, priority: int, actor) -> Referr
 
 @transaction.atomic
 def referral_set_next_action(
-    *, referral: Referral, next_action: str, due: dt.date | None, actor
+    *, referral: Referral, next_action: str, due: dt.date | None, actor: User
 ) -> Referral:
     if not is_brokerage(actor):
         raise DomainError("Only brokerage sets the next action")
@@ -173,7 +175,7 @@ def referral_set_next_action(
 
 
 @transaction.atomic
-def referral_add_note(*, referral: Referral, kind: str, text: str, actor) -> ChronologyEntry:
+def referral_add_note(*, referral: Referral, kind: str, text: str, actor: User) -> ChronologyEntry:
     """An officer's note or logged call ("called provider, no answer")."""
     if kind not in (ChronologyEntry.Kind.NOTE, ChronologyEntry.Kind.CALL):
         raise DomainError("Choose a note or a call")
@@ -182,7 +184,7 @@ def referral_add_note(*, referral: Referral, kind: str, text: str, actor) -> Chr
 
 
 @transaction.atomic
-def referral_emergency_accept(*, referral: Referral, actor) -> Referral:
+def referral_emergency_accept(*, referral: Referral, actor: User) -> Referral:
     """The duty lead starts the search at once on an emergency. The endorsement and the
     approval still to come are due within the council's working day, and stay flagged."""
     locked = (

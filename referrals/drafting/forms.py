@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from dateutil.relativedelta import relativedelta
@@ -31,7 +32,15 @@ def answer_text(label: str, *, hint: str = "", rows: int = 4) -> forms.CharField
     )
 
 
-class DraftAnswers:
+# What DraftAnswers is mixed into, for the type check only (a mixin must not be a form
+# itself, or the form's own methods would come after it).
+if TYPE_CHECKING:
+    _Form = forms.BaseForm
+else:
+    _Form = object
+
+
+class DraftAnswers(_Form):
     """Mix in to a form for a section of a referral the social worker is drafting.
 
     A draft keeps what it is given. An answer left blank is not an error here: it is
@@ -57,7 +66,7 @@ class DraftAnswers:
         """An answer without which nothing can be kept is missing or wrong."""
         return any(name in self.errors for name in self.kept_from)
 
-    def answers_to_save(self) -> dict:
+    def answers_to_save(self) -> dict[str, Any]:
         """The answers that passed their checks, by field name."""
         self.is_valid()
         model = self._meta.model if isinstance(self, forms.ModelForm) else None

@@ -2,15 +2,17 @@
 and withdrawing it."""
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from placements.models import CouncilSettings, User
 from placements.roles import Role
 from placements.services import DomainError, field_changes_record, shown_value
+from providers.models import Provider
 from referrals.brokerage.services import qa_answer
 from referrals.common import chronology_add, referral_email
 from referrals.drafting.completeness import missing_summary, referral_missing_answers
@@ -50,7 +52,7 @@ NEEDS_FIELDS = [
 ]
 
 
-def _editable(referral: Referral, actor) -> Referral:
+def _editable(referral: Referral, actor: User) -> Referral:
     """Lock a referral the social worker is changing; refuse once it has gone on."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if not referral_is_editable(locked):
@@ -62,9 +64,10 @@ def _editable(referral: Referral, actor) -> Referral:
 
 @transaction.atomic
 def referral_start(*, social_worker: User) -> Referral:
-    if social_worker.team_id is None:
+    team = social_worker.team
+    if team is None:
         raise DomainError("You need to be in a team to start a referral. Ask the administrator")
-    referral = Referral.objects.create(social_worker=social_worker, team=social_worker.team)
+    referral = Referral.objects.create(social_worker=social_worker, team=team)
     chronology_add(
         referral=referral,
         actor=social_worker,
@@ -74,7 +77,17 @@ def referral_start(*, social_worker: User) -> Referral:
     return referral
 
 
-def _record_edit(referral, before: Mapping[str, str], after: Mapping[str, str], actor) -> None:
+def _label(model: type[models.Model], name: str) -> str:
+    """What the history calls a column: its verbose name."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return str(field.verbose_name)
+
+
+def _record_edit(
+    referral: Referral, before: Mapping[str, str], after: Mapping[str, str], actor: User
+) -> None:
     changes = field_changes_record(instance=referral, before=before, after=after, actor=actor)
     # A draft's edits are only history; once submitted, edits are part of the case record.
     if changes and referral.submitted_at:
@@ -88,10 +101,12 @@ def _record_edit(referral, before: Mapping[str, str], after: Mapping[str, str], 
 
 
 @transaction.atomic
-def referral_update_needs(*, referral: Referral, values: Mapping, actor) -> Referral:
+def referral_update_needs(
+    *, referral: Referral, values: Mapping[str, Any], actor: User
+) -> Referral:
     """Store the needs answers given (any of them: a draft may leave some for later)."""
     referral = _editable(referral, actor)
-    labels = {name: str(Referral._meta.get_field(name).verbose_name) for name in NEEDS_FIELDS}
+    labels = {name: _label(Referral, name) for name in NEEDS_FIELDS}
     before = {labels[n]: shown_value(referral, n) for n in values if n in labels}
     for name, value in values.items():
         if name not in NEEDS_FIELDS:
@@ -104,7 +119,9 @@ def referral_update_needs(*, referral: Referral, values: Mapping, actor) -> Refe
 
 
 @transaction.atomic
-def referral_update_profile(*, referral: Referral, getting_to_know_me: str, actor) -> Referral:
+def referral_update_profile(
+    *, referral: Referral, getting_to_know_me: str, actor: User
+) -> Referral:
     referral = _editable(referral, actor)
     before = {"Getting to know me": referral.getting_to_know_me}
     referral.getting_to_know_me = getting_to_know_me
@@ -113,15 +130,14 @@ def referral_update_profile(*, referral: Referral, getting_to_know_me: str, acto
     return referral
 
 
-def _child_shown(child: Child, names) -> dict[str, str]:
-    return {
-        str(capfirst(Child._meta.get_field(name).verbose_name)): shown_value(child, name)
-        for name in names
-    }
+def _child_shown(child: Child, names: Iterable[str]) -> dict[str, str]:
+    return {capfirst(_label(Child, name)): shown_value(child, name) for name in names}
 
 
 @transaction.atomic
-def child_save(*, referral: Referral, values: Mapping, actor, child: Child | None = None) -> Child:
+def child_save(
+    *, referral: Referral, values: Mapping[str, Any], actor: User, child: Child | None = None
+) -> Child:
     referral = _editable(referral, actor)
     if child is None:
         if not str(values.get("first_name") or "").strip():
@@ -152,7 +168,7 @@ def child_save(*, referral: Referral, values: Mapping, actor, child: Child | Non
 
 
 @transaction.atomic
-def child_remove(*, referral: Referral, child: Child, actor) -> None:
+def child_remove(*, referral: Referral, child: Child, actor: User) -> None:
     referral = _editable(referral, actor)
     Child.objects.filter(pk=child.pk, referral=referral).delete()
     _record_edit(referral, {"Children": child.full_name}, {"Children": ""}, actor)
@@ -160,7 +176,11 @@ def child_remove(*, referral: Referral, child: Child, actor) -> None:
 
 @transaction.atomic
 def person_save(
-    *, referral: Referral, values: Mapping, actor, person: PersonAroundChild | None = None
+    *,
+    referral: Referral,
+    values: Mapping[str, Any],
+    actor: User,
+    person: PersonAroundChild | None = None,
 ) -> PersonAroundChild:
     referral = _editable(referral, actor)
     if person is None and not str(values.get("full_name") or "").strip():
@@ -183,14 +203,14 @@ def person_save(
 
 
 @transaction.atomic
-def person_remove(*, referral: Referral, person: PersonAroundChild, actor) -> None:
+def person_remove(*, referral: Referral, person: PersonAroundChild, actor: User) -> None:
     referral = _editable(referral, actor)
     PersonAroundChild.objects.filter(pk=person.pk, referral=referral).delete()
     _record_edit(referral, {"Person": str(person)}, {"Person": ""}, actor)
 
 
 @transaction.atomic
-def people_confirm_none(*, referral: Referral, actor) -> Referral:
+def people_confirm_none(*, referral: Referral, actor: User) -> Referral:
     referral = _editable(referral, actor)
     if referral.people.exists():
         raise DomainError("Remove the people listed first, or leave them in")
@@ -200,7 +220,7 @@ def people_confirm_none(*, referral: Referral, actor) -> Referral:
 
 
 @transaction.atomic
-def outcomes_set(*, referral: Referral, texts: Sequence[str], actor) -> list[DesiredOutcome]:
+def outcomes_set(*, referral: Referral, texts: Sequence[str], actor: User) -> list[DesiredOutcome]:
     """The desired outcomes as given, blanks left out. A draft may have none yet; the
     submit needs one to three."""
     texts = [t.strip() for t in texts if t and t.strip()]
@@ -219,7 +239,9 @@ def outcomes_set(*, referral: Referral, texts: Sequence[str], actor) -> list[Des
 
 
 @transaction.atomic
-def exclusion_add(*, referral: Referral, provider, reason: str, actor) -> ProviderExclusion:
+def exclusion_add(
+    *, referral: Referral, provider: Provider, reason: str, actor: User
+) -> ProviderExclusion:
     referral = _editable(referral, actor)
     if referral.exclusions.filter(provider=provider).exists():
         raise DomainError(f"{provider} is already on the list")
@@ -231,7 +253,7 @@ def exclusion_add(*, referral: Referral, provider, reason: str, actor) -> Provid
 
 
 @transaction.atomic
-def exclusion_remove(*, referral: Referral, exclusion: ProviderExclusion, actor) -> None:
+def exclusion_remove(*, referral: Referral, exclusion: ProviderExclusion, actor: User) -> None:
     referral = _editable(referral, actor)
     ProviderExclusion.objects.filter(pk=exclusion.pk, referral=referral).delete()
     _record_edit(
@@ -255,7 +277,7 @@ def _duty_leads() -> list[str]:
 
 
 @transaction.atomic
-def referral_submit(*, referral: Referral, actor, response: str = "") -> Referral:
+def referral_submit(*, referral: Referral, actor: User, response: str = "") -> Referral:
     """Draft (or returned) → waiting for the team manager, once every section is complete.
     Returned by brokerage → back to brokerage, with what the social worker changed."""
     referral = _editable(referral, actor)
@@ -316,7 +338,7 @@ def referral_submit(*, referral: Referral, actor, response: str = "") -> Referra
 
 
 @transaction.atomic
-def referral_withdraw(*, referral: Referral, reason: str, actor) -> Referral:
+def referral_withdraw(*, referral: Referral, reason: str, actor: User) -> Referral:
     """Withdraw at any stage with a reason; the social worker and the assigned officer are
     told, unless it was them."""
     if not reason.strip():
@@ -332,7 +354,8 @@ def referral_withdraw(*, referral: Referral, reason: str, actor) -> Referral:
         for person in (moved.social_worker, moved.assigned_officer)
         if person is not None and person.pk != actor.pk
     ]
-    if told and moved.reference:
+    # (Withdrawing closes it: closed_at is set.)
+    if told and moved.reference and moved.closed_at:
         referral_email(
             moved,
             to=told,

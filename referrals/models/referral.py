@@ -162,7 +162,12 @@ class Referral(models.Model):
 
     @property
     def approvals_overdue(self) -> bool:
-        return self.approvals_outstanding and timezone.now() > self.approvals_due_at
+        # The deadline is set with the emergency acceptance (and cleared with it).
+        return (
+            self.approvals_outstanding
+            and self.approvals_due_at is not None
+            and timezone.now() > self.approvals_due_at
+        )
 
     @property
     def days_open(self) -> int | None:
@@ -227,8 +232,11 @@ class Child(models.Model):
     def age_on(self, day: dt.date) -> tuple[int, int]:
         """Whole years and months on `day` (a submitted referral's children all have
         a date of birth; a draft's may not yet)."""
-        months = (day.year - self.date_of_birth.year) * 12 + day.month - self.date_of_birth.month
-        if day.day < self.date_of_birth.day:
+        born = self.date_of_birth
+        if born is None:
+            raise ValueError(f"{self} has no date of birth to count an age from")
+        months = (day.year - born.year) * 12 + day.month - born.month
+        if day.day < born.day:
             months -= 1
         return divmod(max(months, 0), 12)
 

@@ -1,6 +1,8 @@
 """The search: rounds of requests to providers, each provider's secret link and when
 it was opened, and providers' questions."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -8,6 +10,9 @@ from django.utils import timezone
 from providers.models import Category, Provider
 from referrals.models.pack import ResourceRequest
 from referrals.models.referral import Referral
+
+if TYPE_CHECKING:
+    from referrals.models.answers import ProviderAnswer
 
 
 class SearchRound(models.Model):
@@ -112,6 +117,11 @@ class ProviderRequest(models.Model):
     # offer but not change it, so what is chosen and approved is what was offered.
     offer_locked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Not columns: set by the round page's read (search.selectors.round_requests) on the
+    # requests it returns, every version of the answer (oldest first) and the latest.
+    versions: "list[ProviderAnswer]"
+    current: "ProviderAnswer | None"
 
     class Meta:
         ordering = ["round", "provider__name"]

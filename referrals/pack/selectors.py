@@ -1,13 +1,14 @@
 """What the pack's pages read: the current pack, what was taken out, the passages."""
 
 import re
+from typing import Any
 
 from placements.models import CouncilSettings
 from referrals.models import Referral, ResourceRequest
 from referrals.pack.content import build_pack
 
 
-def current_pack(referral: Referral):
+def current_pack(referral: Referral) -> ResourceRequest | None:
     """The latest pack that is being checked or was released (never a superseded one)."""
     return (
         referral.resource_requests.exclude(status=ResourceRequest.Status.SUPERSEDED)
@@ -17,12 +18,12 @@ def current_pack(referral: Referral):
     )
 
 
-def pack_replacements(referral) -> list[dict]:
+def pack_replacements(referral: Referral) -> list[dict[str, Any]]:
     """What the pack took out of the referral's free text, what each became and which
     field said so: for the officer checking the pack, never for providers."""
     council = CouncilSettings.load()
     pack = build_pack(referral, people_style=council.people_in_pack)
-    rows: dict[tuple[str, str], dict] = {}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
     for original, replacement, source in pack.replacements:
         row = rows.setdefault(
             (replacement, source), {"replacement": replacement, "source": source, "written": []}
@@ -33,7 +34,7 @@ def pack_replacements(referral) -> list[dict]:
     return sorted(rows.values(), key=lambda row: (row["source"], row["replacement"]))
 
 
-def pack_passages(request) -> list[dict]:
+def pack_passages(request: ResourceRequest) -> list[dict[str, Any]]:
     """Each passage of a stored pack split into plain and flagged pieces, so a template
     can mark the words to check without building HTML by hand."""
     open_words = {f.word for f in request.flags.all() if f.resolution == "open"}

@@ -2,12 +2,13 @@
 words allowed, then released to be sent."""
 
 import logging
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.services import DomainError
 from referrals.anonymise.residual import looks_personal
 from referrals.anonymise.text import fold
@@ -20,6 +21,7 @@ from referrals.models import (
     ResourceRequest,
 )
 from referrals.pack.content import (
+    WordToCheck,
     build_pack,
     pack_content,
     referral_fingerprint,
@@ -34,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def pack_prepare(*, referral: Referral, actor) -> ResourceRequest:
+def pack_prepare(*, referral: Referral, actor: User) -> ResourceRequest:
     """Build the pack from the referral as it is now, for the officer to check. Any pack
     still being checked is superseded; a released one stays as it was sent."""
     locked = _brokerage(referral)
@@ -67,7 +69,7 @@ def pack_prepare(*, referral: Referral, actor) -> ResourceRequest:
     return request
 
 
-def _flags_add(request: ResourceRequest, words) -> None:
+def _flags_add(request: ResourceRequest, words: Iterable[WordToCheck]) -> None:
     """One flag a word to check, with every passage it is in and why."""
     PackFlag.objects.bulk_create(
         [
@@ -96,7 +98,7 @@ def _checking(request: ResourceRequest) -> ResourceRequest:
 
 @transaction.atomic
 def pack_edit_text(
-    *, resource_request: ResourceRequest, key: str, text: str, actor
+    *, resource_request: ResourceRequest, key: str, text: str, actor: User
 ) -> ResourceRequest:
     """The officer rewrites one passage. It is redacted again (nothing known can come
     back in); the whole pack is checked again, open flags no longer in it are resolved
@@ -130,7 +132,7 @@ def pack_edit_text(
             flag.resolution = PackFlag.Resolution.CHANGED
             flag.resolved_by, flag.resolved_at = actor, now
             changed.append(flag)
-        elif flag.resolution == PackFlag.Resolution.OPEN:
+        elif flag.resolution == PackFlag.Resolution.OPEN and word is not None:
             flag.label = _labels(word.labels)  # it may be in other passages now
             relabelled.append(flag)
             settled.add(key)
@@ -142,7 +144,9 @@ def pack_edit_text(
 
 
 @transaction.atomic
-def pack_flag_accept(*, flag: PackFlag, reason: str, actor, remember: bool = False) -> PackFlag:
+def pack_flag_accept(
+    *, flag: PackFlag, reason: str, actor: User, remember: bool = False
+) -> PackFlag:
     """The word is safe to send (a pet's name, a club): accepted, with why. Remembered
     for the council when the officer says it is never personal (a place the council
     allows, a brand), so no pack flags it again."""
@@ -167,7 +171,7 @@ def pack_flag_accept(*, flag: PackFlag, reason: str, actor, remember: bool = Fal
     return flag
 
 
-def allowed_word_add(*, word: str, reason: str, actor) -> AllowedWord:
+def allowed_word_add(*, word: str, reason: str, actor: User) -> AllowedWord:
     """The council allows this word in what providers read; recorded with who and why."""
     word = " ".join(word.split())
     if not word:
@@ -186,7 +190,7 @@ def allowed_word_add(*, word: str, reason: str, actor) -> AllowedWord:
     )
 
 
-def allowed_word_remove(*, allowed: AllowedWord, actor) -> None:
+def allowed_word_remove(*, allowed: AllowedWord, actor: User) -> None:
     """The word is flagged again from the next pack on. (Recorded in the log: the
     word and who removed it.)"""
     logger.info("Allowed word %s removed by user %s", allowed.pk, actor.pk)
@@ -194,7 +198,7 @@ def allowed_word_remove(*, allowed: AllowedWord, actor) -> None:
 
 
 @transaction.atomic
-def pack_release(*, resource_request: ResourceRequest, actor) -> ResourceRequest:
+def pack_release(*, resource_request: ResourceRequest, actor: User) -> ResourceRequest:
     """Checked and ready for providers: only with every flag resolved, and only while
     the referral is as it was when the pack was prepared."""
     locked = _checking(resource_request)

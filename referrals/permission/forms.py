@@ -1,5 +1,7 @@
 """The forms of permission to search: the decision, evidence, funding, comments."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -29,7 +31,7 @@ class SearchDecisionForm(GDSForm, forms.Form):
         choices = [(AGREE, agree_label)]
         if allow_return:
             choices.append((RETURN, "Return to the social worker with reasons"))
-        self.fields["decision"].choices = choices
+        cast(forms.ChoiceField, self.fields["decision"]).choices = choices
 
 
 def _not_in_future(value, label):

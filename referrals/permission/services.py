@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from placements.formatting import money
+from placements.models import User
 from placements.permissions import is_team_manager
 from placements.services import DomainError
 from referrals.common import chronology_add, referral_email
@@ -36,11 +37,13 @@ def _locked(referral: Referral) -> Referral:
     )
 
 
-def _manages_team(user, referral: Referral) -> bool:
+def _manages_team(user: User, referral: Referral) -> bool:
     return is_team_manager(user) and user.team_id == referral.team_id
 
 
-def _record_decision(*, referral, actor, step, outcome, comments) -> SearchDecision:
+def _record_decision(
+    *, referral: Referral, actor: User, step: str, outcome: str, comments: str
+) -> SearchDecision:
     decision = SearchDecision.objects.create(
         referral=referral, step=step, outcome=outcome, comments=comments.strip(), decided_by=actor
     )
@@ -55,12 +58,22 @@ def _record_decision(*, referral, actor, step, outcome, comments) -> SearchDecis
     return decision
 
 
-def _agree(*, referral: Referral, actor, step, comments, to_status, stamp, text) -> Referral:
+def _agree(
+    *,
+    referral: Referral,
+    actor: User,
+    step: str,
+    comments: str,
+    to_status: str,
+    stamp: str,
+    now: dt.datetime,
+    text: str,
+) -> Referral:
     """Agree at this step: move the referral on, or, when it is already being searched
-    as an emergency, record the approval that was owed without moving it."""
+    as an emergency, record the approval that was owed without moving it. `stamp` is
+    the field that records when, set to `now`."""
     if not comments.strip():
         raise DomainError("Enter your comments")
-    now = timezone.now()
     if referral.status == Status.ACCEPTED:
         setattr(referral, stamp, now)
         referral.save(update_fields=[stamp, "updated_at"])
@@ -89,7 +102,7 @@ def _agree(*, referral: Referral, actor, step, comments, to_status, stamp, text)
 
 
 @transaction.atomic
-def search_endorse(*, referral: Referral, actor, comments: str) -> Referral:
+def search_endorse(*, referral: Referral, actor: User, comments: str) -> Referral:
     locked = _locked(referral)
     if not user_may_endorse(actor, locked):
         raise DomainError("Only a team manager of this team can endorse it, while it waits for one")
@@ -100,6 +113,7 @@ def search_endorse(*, referral: Referral, actor, comments: str) -> Referral:
         if _manages_team(actor, locked)
         else "the service lead, as the team has no team manager"
     )
+    now = timezone.now()
     moved = _agree(
         referral=locked,
         actor=actor,
@@ -107,20 +121,21 @@ def search_endorse(*, referral: Referral, actor, comments: str) -> Referral:
         comments=comments,
         to_status=Status.ENDORSED,
         stamp="endorsed_at",
+        now=now,
         text=f"Endorsed by {who}: {comments.strip()}",
     )
     referral_email(
         moved,
         to=referral_service_leads(moved),
         template="referral_waiting_approval",
-        key=f"waiting-sl-{moved.endorsed_at.isoformat()}",
+        key=f"waiting-sl-{now.isoformat()}",
         step="approve the search for",
     )
     return moved
 
 
 @transaction.atomic
-def search_approve(*, referral: Referral, actor, comments: str) -> Referral:
+def search_approve(*, referral: Referral, actor: User, comments: str) -> Referral:
     locked = _locked(referral)
     if not user_may_approve_search(actor, locked):
         raise DomainError("Only a service lead for this service can approve it, once endorsed")
@@ -136,6 +151,7 @@ def search_approve(*, referral: Referral, actor, comments: str) -> Referral:
             "Education or therapy is asked for: record evidence that it has been agreed "
             "(by health, SEND or the Virtual School, or a senior manager) before approving"
         )
+    now = timezone.now()
     moved = _agree(
         referral=locked,
         actor=actor,
@@ -143,19 +159,20 @@ def search_approve(*, referral: Referral, actor, comments: str) -> Referral:
         comments=comments,
         to_status=Status.APPROVED,
         stamp="search_approved_at",
+        now=now,
         text=f"Search approved by the service lead: {comments.strip()}",
     )
     referral_email(
         moved,
         to=[moved.social_worker.email],
         template="referral_approved",
-        key=f"approved-{moved.search_approved_at.isoformat()}",
+        key=f"approved-{now.isoformat()}",
     )
     return moved
 
 
 @transaction.atomic
-def search_return(*, referral: Referral, actor, comments: str) -> Referral:
+def search_return(*, referral: Referral, actor: User, comments: str) -> Referral:
     """The team manager or service lead sends it back to the social worker with reasons."""
     locked = _locked(referral)
     if not user_may_return_for_changes(actor, locked):
@@ -210,7 +227,7 @@ def _open(referral: Referral) -> Referral:
 
 @transaction.atomic
 def agreement_evidence_record(
-    *, referral: Referral, source: str, agreed_by: str, agreed_on: dt.date, actor
+    *, referral: Referral, source: str, agreed_by: str, agreed_on: dt.date, actor: User
 ) -> AgreementEvidence:
     locked = _open(referral)
     evidence = AgreementEvidence.objects.create(
@@ -230,7 +247,12 @@ def agreement_evidence_record(
 
 @transaction.atomic
 def funding_approval_record(
-    *, referral: Referral, approved_by: str, weekly_amount: Decimal, approved_on: dt.date, actor
+    *,
+    referral: Referral,
+    approved_by: str,
+    weekly_amount: Decimal,
+    approved_on: dt.date,
+    actor: User,
 ) -> FundingApproval:
     locked = _open(referral)
     approval = FundingApproval.objects.create(
@@ -257,7 +279,7 @@ def funding_approval_record(
 
 @transaction.atomic
 def external_comment_record(
-    *, referral: Referral, source: str, name: str, comment: str, actor
+    *, referral: Referral, source: str, name: str, comment: str, actor: User
 ) -> ExternalComment:
     locked = _open(referral)
     recorded = ExternalComment.objects.create(

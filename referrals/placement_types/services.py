@@ -1,10 +1,12 @@
 """The administrator's list of the kinds of placement a referral may ask for."""
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
 
+from placements.models import User
 from placements.services import DomainError, field_changes_record, shown_value
 from referrals.models import (
     PlacementType,
@@ -13,7 +15,7 @@ from referrals.models import (
 
 @transaction.atomic
 def placement_type_save(
-    *, values: Mapping, actor, placement_type: PlacementType | None = None
+    *, values: Mapping[str, Any], actor: User, placement_type: PlacementType | None = None
 ) -> PlacementType:
     name = " ".join(values["name"].split())
     clash = PlacementType.objects.filter(name__iexact=name)

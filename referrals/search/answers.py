@@ -3,7 +3,9 @@ withdraw an offer, ask a question. No sign-in: the secret link is the key, so ev
 write here first checks the link is still live."""
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max
@@ -48,17 +50,22 @@ def link_resolve(token: str, *, now: dt.datetime | None = None) -> LinkState[Pro
     expiry = link_expiry(search_round, council=CouncilSettings.load())
     if expiry is None or now >= expiry or search_round.status == SearchRound.Status.CANCELLED:
         return LinkState("expired")
-    if search_round.status == SearchRound.Status.OPEN and now < search_round.deadline_at:
+    # An expiry means a deadline (the expiry counts from it).
+    deadline = search_round.deadline_at
+    if search_round.status == SearchRound.Status.OPEN and deadline and now < deadline:
         return LinkState("open", request, link)
     return LinkState("read_only", request, link)
 
 
-def link_opened(state: LinkState) -> None:
-    """Log the opening: when, and through which link."""
+def link_opened(state: LinkState[ProviderRequest]) -> None:
+    """Log the opening: when, and through which link (one that resolved to a request)."""
+    request = state.item
+    if request is None:
+        raise ValueError(f"A {state.state} link opens no request")
     now = timezone.now()
-    LinkOpening.objects.create(request=state.item, link=state.link, opened_at=now)
-    ProviderRequest.objects.filter(pk=state.item.pk).update(open_count=F("open_count") + 1)
-    ProviderRequest.objects.filter(pk=state.item.pk, first_opened_at__isnull=True).update(
+    LinkOpening.objects.create(request=request, link=state.link, opened_at=now)
+    ProviderRequest.objects.filter(pk=request.pk).update(open_count=F("open_count") + 1)
+    ProviderRequest.objects.filter(pk=request.pk, first_opened_at__isnull=True).update(
         first_opened_at=now
     )
 
@@ -85,6 +92,8 @@ def _open_for_answers(locked: ProviderRequest) -> ProviderRequest:
         locked.revoked_at
         or search_round.referral.status == Status.WITHDRAWN
         or search_round.status != SearchRound.Status.OPEN
+        # An open round always has its deadline; without one nothing is answerable.
+        or search_round.deadline_at is None
         or timezone.now() >= search_round.deadline_at
     ):
         raise DomainError("Answers to this request have closed")
@@ -127,18 +136,21 @@ def _withdrawable(request: ProviderRequest) -> ProviderRequest:
     return locked
 
 
-def _record(locked: ProviderRequest, *, kind: str, responder_name: str, **values) -> ProviderAnswer:
+def _record(
+    locked: ProviderRequest, *, kind: str, responder_name: str, **values: Any
+) -> ProviderAnswer:
     if not responder_name.strip():
         raise DomainError("Enter your name")
     version = (locked.answers.aggregate(top=Max("version"))["top"] or 0) + 1
     response = ProviderAnswer.objects.create(
         request=locked, version=version, kind=kind, responder_name=responder_name.strip(), **values
     )
-    locked.answer = {
+    answers: dict[str, str] = {
         ProviderAnswer.Kind.OFFER: Answer.OFFER,
         ProviderAnswer.Kind.NO_OPTION: Answer.NO_OPTION,
         ProviderAnswer.Kind.WITHDRAWN: Answer.WITHDRAWN,
-    }[kind]
+    }
+    locked.answer = answers[kind]
     locked.answered_at = response.submitted_at
     locked.save(update_fields=["answer", "answered_at"])
     return response
@@ -161,7 +173,7 @@ OFFER_FIELDS = (
 
 @transaction.atomic
 def offer_make(
-    *, provider_request: ProviderRequest, responder_name: str, values: dict
+    *, provider_request: ProviderRequest, responder_name: str, values: Mapping[str, Any]
 ) -> ProviderAnswer:
     """An offer, or a new version of one: every earlier version is kept. An offer sent
     to the social worker as an option is not changed (it may be withdrawn)."""
@@ -276,7 +288,7 @@ def question_ask(*, provider_request: ProviderRequest, question: str) -> RoundQu
     return asked
 
 
-def _tell_officer(request: ProviderRequest, template: str, key: str, **context) -> None:
+def _tell_officer(request: ProviderRequest, template: str, key: str, **context: Any) -> None:
     search_round = request.round
     officer = search_round.referral.assigned_officer or search_round.sent_by
     if officer is None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.services import DomainError, outbox_enqueue_many
 from referrals.common import chronology_add
 from referrals.models import (
@@ -37,9 +37,9 @@ def closed_now(row: SearchRound) -> list[str]:
 def round_close(
     search_round: SearchRound,
     *,
-    actor,
+    actor: User | None,
     now: dt.datetime,
-    text: str | Callable[[dict], str] = "",
+    text: str | Callable[[dict[str, int]], str] = "",
     due_by: dt.datetime | None = None,
 ) -> dict[str, int]:
     """Close an open round through step(), with its counts as its summary; `text` (or
@@ -49,7 +49,7 @@ def round_close(
     counts = round_counts(search_round)
 
     def close(row: SearchRound) -> list[str]:
-        if due_by is not None and row.deadline_at > due_by:
+        if due_by is not None and (row.deadline_at is None or row.deadline_at > due_by):
             raise DomainError("This round's deadline has moved")
         row.closed_at, row.summary = now, counts
         return ["closed_at", "summary"]
@@ -66,7 +66,9 @@ def round_close(
     return counts
 
 
-def search_end(*, referral: Referral, why: str, actor, keep: ProviderRequest | None = None) -> int:
+def search_end(
+    *, referral: Referral, why: str, actor: User, keep: ProviderRequest | None = None
+) -> int:
     """The referral is withdrawn (or placed): every open link is revoked, every provider
     still in a round is told, and rounds being prepared are cancelled. Call inside the
     transaction that ends the referral. `keep` is the placed provider's request, which

@@ -242,7 +242,8 @@ class OfferForm(ResponderForm):
         return urn
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in (
             "education_weekly",
             "therapy_weekly",

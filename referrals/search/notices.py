@@ -3,13 +3,14 @@ and the answers to providers' questions, which go to every provider in the round
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
 from placements.calendar import LONDON
 from placements.links import new_token, token_hash
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, OutboxMessage
 from placements.services import outbox_enqueue_many
 from referrals.models import (
     ProviderLink,
@@ -48,7 +49,7 @@ def deadline_words(moment: dt.datetime) -> str:
     return f"{local:%H:%M} on {local:%A %-d %B %Y}"
 
 
-def provider_context(search_round: SearchRound, council: CouncilSettings) -> dict:
+def provider_context(search_round: SearchRound, council: CouncilSettings) -> dict[str, Any]:
     """What every email to a provider may say: never a name, a date of birth or a place."""
     referral = search_round.referral
     return {
@@ -70,8 +71,8 @@ def provider_emails(
     template: str,
     key: str,
     council: CouncilSettings,
-    **extra,
-) -> list:
+    **extra: Any,
+) -> list[OutboxMessage]:
     """One email per provider request, each with its own fresh link, written at once."""
     tokens = _new_links(requests)
     base = provider_context(search_round, council)

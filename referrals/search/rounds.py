@@ -3,15 +3,16 @@ cancelled; providers' questions answered; the search ended."""
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from placements.calendar import is_working_day
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.permissions import is_brokerage, is_duty_lead
 from placements.services import DomainError
-from providers.models import Provider
+from providers.models import Category, Provider
 from referrals.common import _brokerage, chronology_add
 from referrals.models import (
     ChronologyEntry,
@@ -47,7 +48,7 @@ RoundStatus = SearchRound.Status
 Answer = ProviderRequest.Answer
 
 
-def _searchable(referral: Referral, actor) -> Referral:
+def _searchable(referral: Referral, actor: User) -> Referral:
     locked = _brokerage(referral)
     if not is_brokerage(actor):
         raise DomainError("Only brokerage can search for a placement")
@@ -69,9 +70,9 @@ def round_start(
     *,
     referral: Referral,
     kind: str,
-    actor,
+    actor: User,
     dual: bool = False,
-    category=None,
+    category: Category | None = None,
     widened: str = "",
     social_worker_agreement: str = "",
 ) -> list[SearchRound]:
@@ -86,7 +87,7 @@ def round_start(
         raise DomainError("Finish or cancel the round you are preparing before starting another")
     if _released_pack(locked) is None:
         raise DomainError("Release the anonymised pack before starting a round")
-    kinds = [Kind.IN_HOUSE, Kind.FRAMEWORK] if dual else [kind]
+    kinds: list[str] = [Kind.IN_HOUSE, Kind.FRAMEWORK] if dual else [kind]
     if dual and not dual_search_reasons(locked, council=council):
         raise DomainError(
             "A dual search is for an older child, a sibling group of three or more, or complex "
@@ -155,7 +156,11 @@ def _draft(search_round: SearchRound) -> SearchRound:
 
 @transaction.atomic
 def round_set_criteria(
-    *, search_round: SearchRound, criteria: Mapping, actor, social_worker_agreement: str = ""
+    *,
+    search_round: SearchRound,
+    criteria: Mapping[str, Any],
+    actor: User,
+    social_worker_agreement: str = "",
 ) -> SearchRound:
     """Narrow or widen the providers a round reaches. Reaching outside the council's
     boundary (tier 2, or any tier) in an external round needs the social worker's
@@ -191,7 +196,9 @@ MOST_RESPONSE_HOURS = 40  # a working week: longer than that is not an emergency
 
 
 @transaction.atomic
-def round_set_response_hours(*, search_round: SearchRound, hours: int | None, actor) -> SearchRound:
+def round_set_response_hours(
+    *, search_round: SearchRound, hours: int | None, actor: User
+) -> SearchRound:
     """The duty lead sets how many working hours providers have to answer an emergency
     round (blank: the council's setting)."""
     locked = _draft(search_round)
@@ -207,7 +214,9 @@ def round_set_response_hours(*, search_round: SearchRound, hours: int | None, ac
 
 
 @transaction.atomic
-def round_add_provider(*, search_round: SearchRound, provider: Provider, actor) -> SearchRound:
+def round_add_provider(
+    *, search_round: SearchRound, provider: Provider, actor: User
+) -> SearchRound:
     """Add a provider the filters left out. Only from the round's own pool (in-house for
     an in-house round, the category's framework for a framework round), and outside the
     council's boundary only once the social worker has agreed."""
@@ -240,7 +249,9 @@ def _pool_words(search_round: SearchRound) -> str:
 
 
 @transaction.atomic
-def round_remove_provider(*, search_round: SearchRound, provider_id: int, actor) -> SearchRound:
+def round_remove_provider(
+    *, search_round: SearchRound, provider_id: int, actor: User
+) -> SearchRound:
     locked = _draft(search_round)
     if provider_id not in locked.removed:
         locked.removed = [*locked.removed, provider_id]
@@ -249,7 +260,7 @@ def round_remove_provider(*, search_round: SearchRound, provider_id: int, actor)
 
 
 @transaction.atomic
-def round_put_back(*, search_round: SearchRound, provider_id: int, actor) -> SearchRound:
+def round_put_back(*, search_round: SearchRound, provider_id: int, actor: User) -> SearchRound:
     locked = _draft(search_round)
     locked.removed = [pk for pk in locked.removed if pk != provider_id]
     locked.save(update_fields=["removed"])
@@ -257,7 +268,7 @@ def round_put_back(*, search_round: SearchRound, provider_id: int, actor) -> Sea
 
 
 @transaction.atomic
-def round_cancel(*, search_round: SearchRound, actor) -> SearchRound:
+def round_cancel(*, search_round: SearchRound, actor: User) -> SearchRound:
     locked = _draft(search_round)
     return step(
         locked,
@@ -271,7 +282,9 @@ def round_cancel(*, search_round: SearchRound, actor) -> SearchRound:
 
 
 @transaction.atomic
-def round_send(*, search_round: SearchRound, actor, now: dt.datetime | None = None) -> SearchRound:
+def round_send(
+    *, search_round: SearchRound, actor: User, now: dt.datetime | None = None
+) -> SearchRound:
     """Send the round to every chosen provider at once: one request, one secret link and
     one outbox email each, all written in this transaction and sent after it commits."""
     locked = _draft(search_round)
@@ -343,7 +356,12 @@ def _open_round(search_round: SearchRound) -> SearchRound:
 
 @transaction.atomic
 def round_extend(
-    *, search_round: SearchRound, day: dt.date, reason: str, actor, at: dt.time | None = None
+    *,
+    search_round: SearchRound,
+    day: dt.date,
+    reason: str,
+    actor: User,
+    at: dt.time | None = None,
 ) -> SearchRound:
     """Move the deadline to a later working day, at the council's hour or at the time
     given (an emergency's deadline is in hours); every provider still in the round is
@@ -355,7 +373,7 @@ def round_extend(
     if not is_working_day(day, subdivision=council.bank_holiday_subdivision):
         raise DomainError("The new deadline must be a working day")
     new_deadline = deadline_from_day(day, council=council, at=at)
-    if new_deadline <= locked.deadline_at:
+    if locked.deadline_at is not None and new_deadline <= locked.deadline_at:
         raise DomainError("The new deadline must be after the current one")
     locked.deadline_at = new_deadline
     chase = emergency_chase_time if locked.referral.is_emergency else chase_time
@@ -383,7 +401,7 @@ def round_extend(
 
 
 @transaction.atomic
-def question_answer(*, question: RoundQuestion, answer: str, actor) -> RoundQuestion:
+def question_answer(*, question: RoundQuestion, answer: str, actor: User) -> RoundQuestion:
     """Answer a provider's question for every provider in the round. The answer must not
     name the child or family: anything the pack would have taken out is refused."""
     if not answer.strip():

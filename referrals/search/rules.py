@@ -3,7 +3,9 @@ round's answers are due and chased, which providers a round reaches and why othe
 do not. Writes live in services.search; this module changes nothing."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -22,7 +24,7 @@ from referrals.models import ProviderRequest, Referral, SearchRound
 # Criteria a new round starts with: the child's age must fit and the provider must be
 # cleared to place; specialisms and vacancies are the officer's to narrow. External
 # rounds start inside the council's boundary (tier 1, "to be used in the main").
-DEFAULT_CRITERIA = {
+DEFAULT_CRITERIA: dict[str, Any] = {
     "tier": "",
     "specialisms": [],
     "age_fits": True,
@@ -32,13 +34,13 @@ DEFAULT_CRITERIA = {
 LOCAL_TIER = str(Tier.INSIDE)
 
 
-def default_criteria(kind: str) -> dict:
+def default_criteria(kind: str) -> dict[str, Any]:
     if kind == SearchRound.Kind.IN_HOUSE:
         return dict(DEFAULT_CRITERIA)
     return {**DEFAULT_CRITERIA, "tier": LOCAL_TIER}
 
 
-def widens_tier(search_round: SearchRound, criteria: dict) -> bool:
+def widens_tier(search_round: SearchRound, criteria: Mapping[str, Any]) -> bool:
     """Whether these criteria reach outside the council's boundary in an external round,
     which needs the social worker's agreement."""
     return search_round.is_external and criteria.get("tier", "") != LOCAL_TIER
@@ -80,7 +82,7 @@ def referral_age_bands(referral: Referral) -> str:
     return f"{len(bands)} children aged " + ", ".join(bands)
 
 
-def _working_time(council: CouncilSettings) -> dict:
+def _working_time(council: CouncilSettings) -> dict[str, Any]:
     return {
         "subdivision": council.bank_holiday_subdivision,
         "day_starts": council.working_day_start_hour,
@@ -214,7 +216,9 @@ def round_pool(search_round: SearchRound) -> QuerySet[Provider]:
     return providers.filter(is_in_house=False).filter(on_category).distinct()
 
 
-def criteria_q(criteria: dict, *, ages: list[int], today: dt.date, qa_months: int) -> Q:
+def criteria_q(
+    criteria: Mapping[str, Any], *, ages: list[int], today: dt.date, qa_months: int
+) -> Q:
     q = Q()
     if criteria.get("tier") in {str(t) for t in Tier.values}:
         q &= Q(tier=int(criteria["tier"]))

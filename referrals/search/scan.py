@@ -2,11 +2,13 @@
 the deadline (or early, once options are sent), run every 15 minutes by a task."""
 
 import datetime as dt
+from collections.abc import Mapping
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.services import DomainError, outbox_enqueue_many
 from referrals.common import referral_email
 from referrals.models import (
@@ -74,6 +76,16 @@ def _round_officer_emails(search_round: SearchRound) -> list[str]:
     return [officer.email] if officer else []
 
 
+def _closed_at_deadline(search_round: SearchRound, counts: Mapping[str, int]) -> str:
+    return (
+        f"Round {search_round.number} "
+        f"({search_round.get_kind_display().lower()}) closed at its deadline: "
+        f"{counts['sent']} sent, {counts['opened']} opened, "
+        f"{counts['offers']} offer{'s' if counts['offers'] != 1 else ''}, "
+        f"{counts['no_option']} no option, {counts['silent']} silent"
+    )
+
+
 def rounds_close_due(*, now: dt.datetime | None = None) -> int:
     """Close every open round whose deadline has passed, each claimed by a conditional
     update, and tell its officer the counts."""
@@ -92,13 +104,7 @@ def rounds_close_due(*, now: dt.datetime | None = None) -> int:
                     actor=None,
                     now=now,
                     due_by=now,
-                    text=lambda counts, search_round=search_round: (
-                        f"Round {search_round.number} "
-                        f"({search_round.get_kind_display().lower()}) closed at its deadline: "
-                        f"{counts['sent']} sent, {counts['opened']} opened, "
-                        f"{counts['offers']} offer{'s' if counts['offers'] != 1 else ''}, "
-                        f"{counts['no_option']} no option, {counts['silent']} silent"
-                    ),
+                    text=partial(_closed_at_deadline, search_round),
                 )
             except DomainError:
                 continue  # another scan closed it, or its deadline moved
@@ -114,7 +120,7 @@ def rounds_close_due(*, now: dt.datetime | None = None) -> int:
     return closed
 
 
-def rounds_close_early(*, referral: Referral, why: str, actor) -> int:
+def rounds_close_early(*, referral: Referral, why: str, actor: User) -> int:
     """Close the referral's open rounds before their deadlines (options have gone to the
     social worker): providers who have not answered are told answers have closed; those
     who have keep their answers. Call inside the step's transaction. Returns how many

@@ -2,15 +2,17 @@
 the offers standing, the providers still due to answer."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+from placements.models import User
 from referrals.models import ProviderAnswer, ProviderRequest, Referral, SearchRound
 from referrals.selectors import get_referral_for_user
 
 
-def get_round_for_user(*, user, pk: int, round_pk: int) -> SearchRound:
+def get_round_for_user(*, user: User, pk: int, round_pk: int) -> SearchRound:
     """A round of a referral the user may see (brokerage pages only), or 404."""
     referral = get_referral_for_user(user=user, pk=pk)
     return get_object_or_404(
@@ -92,7 +94,7 @@ def referral_offers(referral: Referral) -> list[ProviderAnswer]:
     return sorted(standing_offers(referral), key=lambda offer: offer.agreed_total_weekly)
 
 
-def providers_still_due(referral: Referral) -> dict:
+def providers_still_due(referral: Referral) -> dict[str, Any]:
     """How many providers in the referral's open rounds have not answered yet, and the
     earliest deadline among those rounds: the officer sees it before sending options."""
     open_rounds = referral.search_rounds.filter(status=SearchRound.Status.OPEN)
@@ -105,7 +107,7 @@ def providers_still_due(referral: Referral) -> dict:
     return {"count": silent, "deadline": first}
 
 
-def next_deadline_subquery():
+def next_deadline_subquery() -> Subquery:
     return Subquery(
         SearchRound.objects.filter(referral=OuterRef("pk"), status=SearchRound.Status.OPEN)
         .order_by("deadline_at")

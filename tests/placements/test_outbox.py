@@ -15,6 +15,7 @@ from django.utils import timezone
 from placements import services, tasks
 from placements.celery import app
 from placements.models import OutboxMessage
+from placements.services import outbox
 from tests.support.smtp import SMTPSink
 
 
@@ -197,7 +198,7 @@ def test_a_sender_killed_after_the_server_took_a_message_sends_it_again_with_its
             raise SenderDied
 
         with monkeypatch.context() as patched:
-            patched.setattr(services, "_outbox_stamp_sent", die)
+            patched.setattr(outbox, "_outbox_stamp_sent", die)
             with pytest.raises(SenderDied):
                 services.outbox_deliver(message_id=message.pk)
         assert len(sink.messages) == 1
@@ -226,13 +227,13 @@ def test_each_message_is_stamped_the_moment_the_server_takes_it_on_one_connectio
     """One SMTP transaction a message on a connection kept open: no QUIT (and no batch)
     between the server taking a message and its stamp."""
     seen_at_stamp = []
-    stamp = services._outbox_stamp_sent
+    stamp = outbox._outbox_stamp_sent
 
     def watched(message, **kwargs):
         seen_at_stamp.append((message.key, len(sink.messages), sink.handler.quits))
         stamp(message, **kwargs)
 
-    monkeypatch.setattr(services, "_outbox_stamp_sent", watched)
+    monkeypatch.setattr(outbox, "_outbox_stamp_sent", watched)
     with SMTPSink() as sink, override_settings(**sink.settings()):
         with transaction.atomic():
             for n in range(3):

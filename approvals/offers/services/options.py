@@ -197,7 +197,7 @@ def option_choose(
         allowed=SHORTLIST_STEPS,
         referral=locked.referral,
         actor=actor,
-        update=choose,  # type: ignore[arg-type]  # step() is not generic over its row yet
+        update=choose,
         refused="These options have already been answered",
     )
     approval = approval_request(option=chosen, actor=actor)
@@ -237,7 +237,7 @@ def options_decline(*, shortlist: Shortlist, reason: str, actor: User) -> Shortl
         allowed=SHORTLIST_STEPS,
         referral=locked.referral,
         actor=actor,
-        update=decline,  # type: ignore[arg-type]  # step() is not generic over its row yet
+        update=decline,
         refused="These options have already been answered",
     )
     referral_email(

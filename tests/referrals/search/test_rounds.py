@@ -182,7 +182,7 @@ def test_two_scans_at_once_chase_each_provider_once(social_worker, officer, in_h
     results, errors = [], []
     barrier = threading.Barrier(2)
 
-    def scan():
+    def run_scan():
         try:
             barrier.wait()
             results.append(scan.chasers_send(now=CHASE))
@@ -191,7 +191,7 @@ def test_two_scans_at_once_chase_each_provider_once(social_worker, officer, in_h
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=scan) for _ in range(2)]
+    threads = [threading.Thread(target=run_scan) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
