@@ -22,7 +22,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from approvals.costs.services import approval_approve
-from approvals.offers.services import option_choose, shortlist_send
+from approvals.offers.services.options import option_choose, shortlist_send
 from approvals.placement.services.agreement import (
     agreement_countersign,
     agreement_issue,

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from approvals.offers import services as offer_services
+from approvals.offers.services.flexibility import no_suitable_options
 from placements import services
 from placements.models import RoleGrantRequest
 from placements.roles import Role
@@ -238,9 +238,7 @@ def journey(team, officer, approver, providers):
     referral = searchable(social_worker, officer)
     offer = offers_in(referral, officer, {"Framework 1": Decimal("3999.99")})["Framework 1"]
     question = answers.question_ask(provider_request=offer.request, question="Is there a garden?")
-    asked = offer_services.no_suitable_options(
-        referral=referral, why="Nothing near school", actor=officer
-    )
+    asked = no_suitable_options(referral=referral, why="Nothing near school", actor=officer)
     approval = chosen(referral, officer, social_worker, offer)
     agreement = placed(approval, officer, approver)
     draft = complete_draft(social_worker)

@@ -28,7 +28,8 @@ class CostDecisionForm(GDSForm, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") in (REJECT, RETURN_COSTS) and not data.get("comments", "").strip():
             self.add_error("comments", "Give your comments for the officer and the social worker")
         return data
@@ -66,7 +67,8 @@ class CostBandsForm(GDSForm, forms.Form):
             )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         bands = []
         for n in range(1, self.ROWS + 1):
             start, role = data.get(f"from_{n}"), data.get(f"role_{n}")

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.roles import Role
 
 from .models import CostApproval, CostBand, CostBandVersion
 
 # Lowest to highest: a higher role may approve what a lower one may.
-APPROVER_RANKS = {
+APPROVER_RANKS: dict[str, int] = {
     Role.TEAM_MANAGER: 0,
     Role.SENIOR_MANAGER: 1,
     Role.HEAD_OF_SERVICE: 2,
@@ -67,7 +67,11 @@ def band_ranges(version: CostBandVersion) -> list[tuple[Decimal, Decimal | None,
 
 
 def approver_for(
-    total_weekly: Decimal, *, in_house: bool, council: CouncilSettings, at=None
+    total_weekly: Decimal,
+    *,
+    in_house: bool,
+    council: CouncilSettings,
+    at: dt.datetime | None = None,
 ) -> tuple[str, CostBandVersion | None]:
     """The role that approves this cost, and the bands used (None for in-house, which
     follows the council's setting)."""
@@ -77,12 +81,12 @@ def approver_for(
     return band_for(total_weekly, version).role, version
 
 
-def rank_of(user) -> int:
+def rank_of(user: User) -> int:
     """The user's highest approving rank, or -1."""
     return max((APPROVER_RANKS.get(role, -1) for role in user.role_set), default=-1)
 
 
-def approval_refusal(user, approval: CostApproval) -> str | None:
+def approval_refusal(user: User, approval: CostApproval) -> str | None:
     """Why this user may not decide this cost approval, or None if they may."""
     required = APPROVER_RANKS[approval.required_role]
     if rank_of(user) < required:
@@ -98,5 +102,5 @@ def approval_refusal(user, approval: CostApproval) -> str | None:
     return None
 
 
-def may_approve(user, approval: CostApproval) -> bool:
+def may_approve(user: User, approval: CostApproval) -> bool:
     return approval_refusal(user, approval) is None

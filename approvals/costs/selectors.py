@@ -4,6 +4,7 @@ approval loaded through its referral (404 for what a user may not see)."""
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
+from placements.models import User
 from placements.permissions import is_team_manager
 from placements.roles import Role
 from referrals.models import Referral
@@ -13,7 +14,7 @@ from .models import CostApproval
 from .rules import APPROVER_RANKS, rank_of
 
 
-def _urgency_order():
+def _urgency_order() -> Case:
     return Case(
         When(referral__kind=Referral.Kind.EMERGENCY, then=Value(0)),
         When(referral__is_urgent=True, then=Value(1)),
@@ -22,7 +23,7 @@ def _urgency_order():
     )
 
 
-def approvals_waiting_for(user) -> QuerySet[CostApproval]:
+def approvals_waiting_for(user: User) -> QuerySet[CostApproval]:
     """Pending costs this person may decide, most urgent first: their band and every
     band below (a team manager: in-house sign-offs for their own team)."""
     rank = rank_of(user)
@@ -53,7 +54,7 @@ def approvals_waiting_for(user) -> QuerySet[CostApproval]:
     )
 
 
-def get_approval_for_user(*, user, pk: int, approval_pk: int) -> CostApproval:
+def get_approval_for_user(*, user: User, pk: int, approval_pk: int) -> CostApproval:
     referral = get_referral_for_user(user=user, pk=pk)
     return get_object_or_404(
         CostApproval.objects.select_related(

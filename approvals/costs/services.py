@@ -25,6 +25,12 @@ from .rules import APPROVAL_STEPS, APPROVER_RANKS, approval_refusal, approver_fo
 
 Decision = CostApproval.Status
 BAND_ROLES = (Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
+# Where the search stands after each decision, and what brokerage does next.
+AFTER_DECISION: dict[str, tuple[str, str]] = {
+    Decision.APPROVED: (Stage.CONFIRMING, "Confirm the move date and send the agreement"),
+    Decision.RETURNED: (Stage.COST_RETURNED, "Negotiate the cost and ask again"),
+    Decision.REJECTED: (Stage.SEARCHING, "The cost was rejected: send new options"),
+}
 
 
 # --- Bands ----------------------------------------------------------------------------
@@ -36,7 +42,7 @@ def bands_set(
     bands: Sequence[tuple[Decimal, str]],
     in_force_from: dt.datetime,
     note: str,
-    actor,
+    actor: User,
 ) -> CostBandVersion:
     """A new version of the bands, in force from a moment that has not passed. Bands
     start at £0 and rise with the role: a higher band never goes to a lower role."""
@@ -87,7 +93,7 @@ def approval_waiting_email(approval: CostApproval) -> None:
     )
 
 
-def approval_request(*, option: ShortlistOption, actor) -> CostApproval:
+def approval_request(*, option: ShortlistOption, actor: User) -> CostApproval:
     """Ask for the cost approval of a chosen option at its cost as agreed now, from the
     role the bands in force name. Call inside a transaction."""
     response = ProviderAnswer.objects.prefetch_related("revisions").get(pk=option.response_id)
@@ -117,7 +123,7 @@ def approval_request(*, option: ShortlistOption, actor) -> CostApproval:
     return approval
 
 
-def _decide(approval: CostApproval, actor, *, to: str, comments: str) -> CostApproval:
+def _decide(approval: CostApproval, actor: User, *, to: str, comments: str) -> CostApproval:
     lock_referral(approval.referral_id)
     locked = (
         CostApproval.objects.select_for_update(of=("self",))
@@ -174,11 +180,7 @@ def _decide(approval: CostApproval, actor, *, to: str, comments: str) -> CostApp
         f"Cost of {money(locked.total_weekly)} a week {locked.get_status_display().lower()} "
         f"by {actor}"
     ) + (f": {locked.comments}" if locked.comments else "")
-    stage, next_action = {
-        Decision.APPROVED: (Stage.CONFIRMING, "Confirm the move date and send the agreement"),
-        Decision.RETURNED: (Stage.COST_RETURNED, "Negotiate the cost and ask again"),
-        Decision.REJECTED: (Stage.SEARCHING, "The cost was rejected: send new options"),
-    }[to]
+    stage, next_action = AFTER_DECISION[to]
     stage_move(
         referral=referral,
         to=stage,
@@ -191,24 +193,24 @@ def _decide(approval: CostApproval, actor, *, to: str, comments: str) -> CostApp
 
 
 @transaction.atomic
-def approval_approve(*, approval: CostApproval, actor, comments: str = "") -> CostApproval:
+def approval_approve(*, approval: CostApproval, actor: User, comments: str = "") -> CostApproval:
     return _decide(approval, actor, to=Decision.APPROVED, comments=comments)
 
 
 @transaction.atomic
-def approval_reject(*, approval: CostApproval, actor, comments: str) -> CostApproval:
+def approval_reject(*, approval: CostApproval, actor: User, comments: str) -> CostApproval:
     """Rejected: the option is dead; brokerage sends new options."""
     return _decide(approval, actor, to=Decision.REJECTED, comments=comments)
 
 
 @transaction.atomic
-def approval_return(*, approval: CostApproval, actor, comments: str) -> CostApproval:
+def approval_return(*, approval: CostApproval, actor: User, comments: str) -> CostApproval:
     """Returned with comments: brokerage may negotiate and ask again."""
     return _decide(approval, actor, to=Decision.RETURNED, comments=comments)
 
 
 @transaction.atomic
-def approval_ask_again(*, approval: CostApproval, actor) -> CostApproval:
+def approval_ask_again(*, approval: CostApproval, actor: User) -> CostApproval:
     """After a return, ask again for the same choice at its cost as agreed now (a fee
     negotiated since counts), from the role the bands now in force name."""
     if not is_brokerage(actor):

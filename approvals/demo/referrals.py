@@ -1,5 +1,5 @@
-"""Demo referrals: a handful taken through the real services for people to try,
-and, for benchmarks, bulk volumes written directly in the shape the services leave."""
+"""Demo referrals for people to try: a handful taken through the real services to each
+step, from a draft to a placement with its agreement countersigned."""
 
 import datetime as dt
 import random
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from approvals.costs.services import approval_approve
 from approvals.offers.selectors import current_offers
-from approvals.offers.services import option_choose, shortlist_send
+from approvals.offers.services.options import option_choose, shortlist_send
 from approvals.placement.models import ProviderFeedback
 from approvals.placement.services.agreement import (
     agreement_countersign,
@@ -23,89 +23,17 @@ from placements.models import User
 from placements.services import DomainError
 from referrals.brokerage import services as brokerage
 from referrals.drafting import services as drafting
-from referrals.models import Child, ChronologyEntry, PlacementType, Referral, SearchRound
+from referrals.models import PlacementType, Referral, SearchRound
 from referrals.pack import services as pack_services
 from referrals.permission import services as permission
 from referrals.search import answers, rounds
 
-# Given names with the gender the demo records for them, so the two agree.
-FIRST = [
-    ("Jayden", "Male"),
-    ("Amelia", "Female"),
-    ("Tyler", "Male"),
-    ("Maya", "Female"),
-    ("Kai", "Male"),
-    ("Lily", "Female"),
-    ("Noah", "Male"),
-    ("Ava", "Female"),
-    ("Leo", "Male"),
-    ("Isla", "Female"),
-    ("Mason", "Male"),
-    ("Zara", "Female"),
-    ("Ethan", "Male"),
-    ("Ruby", "Female"),
-    ("Logan", "Male"),
-    ("Sienna", "Female"),
-    ("Harley", "Male"),
-    ("Grace", "Female"),
-]
-LAST = [
-    "O'Brien",
-    "Nowak",
-    "Patel",
-    "Hughes",
-    "Okafor",
-    "Clarke",
-    "Mensah",
-    "Walsh",
-    "Begum",
-    "Kowalski",
-    "Reid",
-    "Ahmed",
-    "Doyle",
-    "Shaw",
-]
-PLACES = ["Barnley", "Castlebrook", "Elmsworth", "Hartwell", "Kingsmead", "Northgate"]
-PROFILE = (
-    "I love football and drawing, and I support Barnley Town. I like my routines: "
-    "breakfast at the same time, and knowing what is happening after school. Loud "
-    "arguments frighten me and I go quiet when I am worried. What helps is someone "
-    "sitting with me and not asking too many questions straight away. I want to stay "
-    "at my school because my friends are there and I am good at PE. I see my mum every "
-    "Saturday and that matters to me a lot."
-)
-
-
-def _child(rng: random.Random, today: dt.date) -> dict:
-    # School age (5 to 17): the demo's profile talks of school and PE.
-    born = today - dt.timedelta(days=rng.randint(5 * 365 + 30, 17 * 365))
-    place = rng.choice(PLACES)
-    first_name, gender = rng.choice(FIRST)
-    return {
-        "first_name": first_name,
-        "middle_names": "",
-        "last_name": rng.choice(LAST),
-        "known_as": "",
-        "date_of_birth": born,
-        "gender": gender,
-        "ethnicity": rng.choice(["White British", "Black British", "Mixed", "Asian British"]),
-        "religion": rng.choice(["None", "Christian", "Muslim"]),
-        "first_language": "English",
-        "legal_status": rng.choice(["Section 20", "Interim care order", "Care order"]),
-        "address": f"{rng.randint(1, 90)} Mill Lane, {place}",
-        "postcode": "LE1 6ZG",
-        "school": f"{place} Academy",
-        "sen_disability": rng.choice(["None", "ADHD", "Autism"]),
-        "health": "None",
-        "behaviours": rng.choice(["None", "Can lash out when anxious"]),
-        "risks": rng.choice(["None", "Goes missing when anxious"]),
-        "interests": "Football, drawing",
-    }
+from .children import LAST, PROFILE, child_values
 
 
 def _complete_draft(rng, social_worker, today, *, kind, urgent, days) -> Referral:
     referral = drafting.referral_start(social_worker=social_worker)
-    drafting.child_save(referral=referral, values=_child(rng, today), actor=social_worker)
+    drafting.child_save(referral=referral, values=child_values(rng, today), actor=social_worker)
     drafting.person_save(
         referral=referral,
         values={"full_name": f"Kerry {rng.choice(LAST)}", "relationship": "Mum", "notes": ""},
@@ -226,8 +154,7 @@ def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> 
                 social_worker_agreement="The social worker agreed by phone: any distance "
                 "that keeps him at his school",
             )
-        search_round = _sent(search_round, officer)
-        if search_round is None:
+        if _sent(search_round, officer) is None:
             return None
     in_house = referral.search_rounds.get(kind=SearchRound.Kind.IN_HOUSE).requests.first()
     if in_house is not None:  # the council's own carers, too far from school
@@ -236,7 +163,8 @@ def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> 
             responder_name="Fostering duty",
             values=_offer_values(850, today, 9),
         )
-    requests = list(search_round.requests.order_by("pk")[: len(fees)])
+    framework = referral.search_rounds.get(kind=SearchRound.Kind.FRAMEWORK)
+    requests = list(framework.requests.order_by("pk")[: len(fees)])
     for n, (request, fee) in enumerate(zip(requests, fees, strict=False)):
         answers.offer_make(
             provider_request=request,
@@ -260,7 +188,7 @@ def _sent(search_round: SearchRound, officer: User) -> SearchRound | None:
     return None
 
 
-def _demo_placed(referral: Referral, officer: User, users: dict[str, User], today) -> None:
+def _demo_placed(referral: Referral, officer: User, users: dict[str, User], today: dt.date) -> None:
     """The cheapest offer sent, chosen, approved by the senior manager, confirmed,
     signed by the provider and countersigned by the duty lead; the other provider given
     feedback."""
@@ -278,7 +206,9 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
     )
     approval_approve(approval=approval, actor=users["sunita.senior"], comments="Agreed")
     made = placement_confirm(
-        approval=approval, start_date=approval.option.response.available_from, actor=officer
+        approval=approval,
+        start_date=approval.option.response.available_from or today,  # every demo offer has one
+        actor=officer,
     )
     agreement = agreement_issue(placement=made, actor=officer)
     agreement_sign(
@@ -350,83 +280,3 @@ def _demo_search(referral: Referral, officer: User, today: dt.date) -> None:
             responder_name="Lee Duty",
             reason="No carers with space for a teenager until the new year.",
         )
-
-
-def seed_bulk_referrals(*, scale: int, users: dict[str, User], teams) -> tuple[int, int]:
-    """Benchmark volumes: 50 open and 200 closed referrals and 2,000 chronology
-    entries per unit of scale. Written in bulk (the services would take hours at
-    this size), with the same fields the services set."""
-    existing = Referral.objects.filter(reference__startswith="BULK").count()
-    wanted_open, wanted_closed = 50 * scale, 200 * scale
-    if existing >= wanted_open + wanted_closed:
-        return 0, 0
-    rng = random.Random(99)
-    now = timezone.now()
-    today = timezone.localdate()
-    types = list(PlacementType.objects.all())
-    social_workers = [users["sam.social"], users["priya.social"], users["dan.social"]]
-    officers = [users["bola.officer"], users["chris.officer"], users["dee.duty"], None]
-    open_states = [
-        Referral.Status.SUBMITTED,
-        Referral.Status.ENDORSED,
-        Referral.Status.APPROVED,
-        Referral.Status.QA_RETURNED,
-        Referral.Status.ACCEPTED,
-        Referral.Status.ACCEPTED,
-        Referral.Status.ACCEPTED,
-    ]
-    chronology_per_referral = 8
-    made = 0
-    batch = 2000
-    total = wanted_open + wanted_closed
-    for start in range(existing, total, batch):
-        rows = []
-        for n in range(start, min(start + batch, total)):
-            is_open = n < wanted_open
-            sw = social_workers[n % 3]
-            submitted = now - dt.timedelta(days=rng.randint(1, 400 if not is_open else 60))
-            rows.append(
-                Referral(
-                    reference=f"BULK-{n:06d}",
-                    status=rng.choice(open_states) if is_open else Referral.Status.WITHDRAWN,
-                    social_worker=sw,
-                    team=sw.team,
-                    kind=rng.choices(["planned", "emergency", "new_into_care"], [80, 8, 12])[0],
-                    is_urgent=rng.random() < 0.15,
-                    placement_type=rng.choice(types),
-                    date_needed=today + dt.timedelta(days=rng.randint(-10, 60)),
-                    expected_duration="Long term",
-                    location_preferences="None",
-                    location_restrictions="N/A",
-                    education_needed=False,
-                    therapy_needed=False,
-                    getting_to_know_me=PROFILE,
-                    assigned_officer=rng.choice(officers),
-                    priority=rng.choices([1, 2, 3], [10, 80, 10])[0],
-                    next_action="Chase providers" if rng.random() < 0.6 else "",
-                    next_action_due=today + dt.timedelta(days=rng.randint(-5, 10)),
-                    created_at=submitted,
-                    submitted_at=submitted,
-                    closed_at=None if is_open else submitted + dt.timedelta(days=20),
-                )
-            )
-        created = Referral.objects.bulk_create(rows, batch_size=1000)
-        Child.objects.bulk_create(
-            [Child(referral=r, **_child(rng, today)) for r in created], batch_size=1000
-        )
-        ChronologyEntry.objects.bulk_create(
-            [
-                ChronologyEntry(
-                    referral=r,
-                    at=r.submitted_at + dt.timedelta(hours=h),
-                    actor=r.social_worker,
-                    kind=ChronologyEntry.Kind.NOTE,
-                    text="Called the provider, no answer",
-                )
-                for r in created
-                for h in range(chronology_per_referral)
-            ],
-            batch_size=5000,
-        )
-        made += len(created)
-    return made, made * chronology_per_referral

@@ -1,6 +1,8 @@
 """The forms of the offers pages: negotiating a fee, overriding a flag, sending options,
 the social worker's choice or refusal, no suitable options and the flexibility asked."""
 
+from typing import cast
+
 from django import forms
 
 from placements.fields import MoneyField
@@ -58,7 +60,8 @@ class ShortlistForm(TextLimits, forms.Form):
     def __init__(self, *args, offers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.offers = {str(offer.pk): offer for offer in offers}
-        self.fields["responses"].choices = [(pk, pk) for pk in self.offers]
+        responses = cast(forms.MultipleChoiceField, self.fields["responses"])
+        responses.choices = [(pk, pk) for pk in self.offers]
 
     def chosen(self) -> list:
         return [self.offers[pk] for pk in self.cleaned_data["responses"]]
@@ -87,7 +90,8 @@ class OptionChoiceForm(GDSForm, forms.Form):
     def __init__(self, *args, options=(), has_in_house=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = {str(option.pk): option for option in options}
-        self.fields["option"].choices = [
+        choice = cast(forms.ChoiceField, self.fields["option"])
+        choice.choices = [
             (pk, f"Option {o.position}: {o.response.request.provider}")
             for pk, o in self.options.items()
         ]
@@ -95,7 +99,8 @@ class OptionChoiceForm(GDSForm, forms.Form):
             del self.fields["in_house_reason"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         option = self.options.get(data.get("option", ""))
         if (
             option is not None

@@ -1,6 +1,7 @@
 """The rules on offers, as pure reads: which flags an offer carries (and who may
 override one), whether it still stands, and how a set of options moves."""
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -67,7 +68,11 @@ def funding_limit(referral: Referral) -> Decimal | None:
 
 
 def offer_flags(
-    response: ProviderAnswer, *, limit: Decimal | None, council: CouncilSettings, today=None
+    response: ProviderAnswer,
+    *,
+    limit: Decimal | None,
+    council: CouncilSettings,
+    today: dt.date | None = None,
 ) -> list[Flag]:
     """Every rule this offer breaks, each with its override if one is recorded. Needs
     `request__provider` selected and `revisions` and `flag_overrides` prefetched."""

@@ -7,10 +7,11 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from placements.models import CouncilSettings, User
+from providers.models import Provider
 from referrals.models import ProviderAnswer, Referral
 from referrals.search.selectors import standing_offers
 
-from .models import Shortlist, ShortlistOption
+from .models import FlexibilityRequest, Shortlist, ShortlistOption
 from .rules import OVERRIDERS, Flag, funding_limit, offer_flags
 
 
@@ -23,7 +24,7 @@ class OfferRow:
     shortlisted: bool
 
     @property
-    def provider(self):
+    def provider(self) -> Provider:
         return self.response.request.provider
 
     @property
@@ -87,7 +88,7 @@ def referral_shortlists(referral: Referral) -> list[Shortlist]:
     )
 
 
-def open_flexibility(referral: Referral):
+def open_flexibility(referral: Referral) -> FlexibilityRequest | None:
     """The question about flexibility still waiting for the social worker: unanswered,
     asked after the last options were sent, on a referral still being searched for."""
     if referral.status != Referral.Status.ACCEPTED:

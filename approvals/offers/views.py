@@ -16,7 +16,7 @@ from referrals.workflow import Status
 
 from ..costs.models import CostApproval
 from ..placement.selectors import placement_for
-from . import selectors, services
+from . import selectors
 from .forms import (
     DeclineOptionsForm,
     FeeRevisionForm,
@@ -28,6 +28,9 @@ from .forms import (
 )
 from .models import FlexibilityRequest, Shortlist
 from .rules import FLAG_LABELS, OVERRIDERS
+from .services import flexibility as flexibility_services
+from .services import negotiation as negotiation_services
+from .services import options as options_services
 
 
 def _bound(request, form_class, **kwargs):
@@ -57,7 +60,7 @@ def offers(request, pk):
     if done := submit_form(
         request,
         form,
-        lambda data: services.shortlist_send(
+        lambda data: options_services.shortlist_send(
             referral=referral, responses=form.chosen(), note=data["note"], actor=request.user
         ),
         redirect_to=_offers_url(referral),
@@ -111,7 +114,7 @@ def negotiate(request, pk, response_pk):
     if done := submit_form(
         request,
         form,
-        lambda data: services.fee_revise(response=offer, actor=request.user, **data),
+        lambda data: negotiation_services.fee_revise(response=offer, actor=request.user, **data),
         redirect_to=_offers_url(referral),
         success=f"Negotiated fee recorded for {offer.request.provider}.",
     ):
@@ -134,7 +137,7 @@ def override(request, pk, response_pk, flag):
     if done := submit_form(
         request,
         form,
-        lambda data: services.flag_override(
+        lambda data: negotiation_services.flag_override(
             response=offer, flag=flag, reason=data["reason"], actor=request.user
         ),
         redirect_to=_offers_url(referral),
@@ -172,28 +175,33 @@ def options(request, pk):
     if request.method == "POST" and waiting is None:
         messages.info(request, "These options have already been answered.")
         return redirect(page_url)
-    if done := submit_form(
-        request,
-        choice,
-        lambda data: services.option_choose(
-            shortlist=waiting,
-            option=choice.options[data["option"]],
-            rationale=data["rationale"],
-            in_house_reason=data.get("in_house_reason", ""),
-            actor=request.user,
-        ),
-        redirect_to=page_url,
-        success="Your choice is recorded. Its cost has gone for approval.",
+    # A POST with no options waiting went back to the page above.
+    if waiting is not None and (
+        done := submit_form(
+            request,
+            choice,
+            lambda data: options_services.option_choose(
+                shortlist=waiting,
+                option=choice.options[data["option"]],
+                rationale=data["rationale"],
+                in_house_reason=data.get("in_house_reason", ""),
+                actor=request.user,
+            ),
+            redirect_to=page_url,
+            success="Your choice is recorded. Its cost has gone for approval.",
+        )
     ):
         return done
-    if done := submit_form(
-        request,
-        decline,
-        lambda data: services.options_decline(
-            shortlist=waiting, reason=data["reason"], actor=request.user
-        ),
-        redirect_to=page_url,
-        success="You declined the options. Brokerage has been told.",
+    if waiting is not None and (
+        done := submit_form(
+            request,
+            decline,
+            lambda data: options_services.options_decline(
+                shortlist=waiting, reason=data["reason"], actor=request.user
+            ),
+            redirect_to=page_url,
+            success="You declined the options. Brokerage has been told.",
+        )
     ):
         return done
     return render(
@@ -221,7 +229,7 @@ def no_suitable_options(request, pk):
     if done := submit_form(
         request,
         form,
-        lambda data: services.no_suitable_options(
+        lambda data: flexibility_services.no_suitable_options(
             referral=referral, why=data["why"], actor=request.user
         ),
         redirect_to=_offers_url(referral),
@@ -256,7 +264,7 @@ def flexibility(request, pk, asked_pk):
     if done := submit_form(
         request,
         form,
-        lambda data: services.flexibility_answer(
+        lambda data: flexibility_services.flexibility_answer(
             asked=asked, answer=data["answer"], actor=request.user
         ),
         redirect_to=referral_url,

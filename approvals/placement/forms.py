@@ -115,7 +115,8 @@ class FeedbackRowForm(forms.Form):
         self.referral, self.council = referral, council
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         # Checked once the row is otherwise complete, so one message at a time.
         if not self.errors and data.get("note", "").strip():
             try:
@@ -146,7 +147,8 @@ class FeedbackForm(forms.Form):
         return super().is_valid() and all(rows_valid)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["entries"] = [
             (request, form.cleaned_data["reasons"], form.cleaned_data["note"])
             for request, form in self.rows

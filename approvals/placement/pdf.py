@@ -1,6 +1,7 @@
 """The individual placement agreement (IPA) as a PDF, rendered by WeasyPrint."""
 
 import io
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -46,7 +47,8 @@ def pdf_active_content(content: bytes) -> list[str]:
         if reader.is_encrypted:
             return ["a password"]
         found = set()
-        root = reader.trailer["/Root"]
+        # As the file has it, whatever its shape: whatever raises is caught below.
+        root: Any = reader.trailer["/Root"]
         if "/OpenAction" in root or "/AA" in root:
             found.add("an action on opening")
         names = root.get("/Names")

@@ -1,7 +1,7 @@
 """The rules after approval, as pure reads: how a placement and each version of its
 agreement move, and who may countersign the agreement, declaring what."""
 
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.permissions import is_brokerage
 
 from .models import Placement, PlacementAgreement
@@ -33,7 +33,7 @@ def countersign_declaration(council: CouncilSettings) -> str:
 
 
 def countersign_blocker(
-    agreement: PlacementAgreement, user, council: CouncilSettings
+    agreement: PlacementAgreement, user: User, council: CouncilSettings
 ) -> str | None:
     """Why `user` may not countersign `agreement`, or None if they may."""
     if not is_brokerage(user):

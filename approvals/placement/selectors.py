@@ -4,6 +4,7 @@ what a user may not see)."""
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from placements.models import User
 from referrals.models import Referral
 from referrals.selectors import get_referral_for_user
 
@@ -26,7 +27,7 @@ def placement_for(referral: Referral) -> Placement | None:
     )
 
 
-def get_agreement_for_user(*, user, pk: int, agreement_pk: int) -> PlacementAgreement:
+def get_agreement_for_user(*, user: User, pk: int, agreement_pk: int) -> PlacementAgreement:
     referral = get_referral_for_user(user=user, pk=pk)
     return get_object_or_404(
         PlacementAgreement.objects.select_related("placement"),

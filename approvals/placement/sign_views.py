@@ -25,7 +25,7 @@ def agreement_link(view):
         if state.item is None:
             response = render(request, "sign/invalid.html", status=404)
             # Django logs every 404 with its path, and the path holds the secret.
-            response._has_been_logged = True
+            response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own flag
             return private(response)
         return private(view(request, state, token, *args, **kwargs))
 

@@ -1,11 +1,15 @@
 """The placements tracker: every placement, filtered, for the roles that oversee them,
 and the rows its CSV and Excel downloads hold."""
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django.db.models import Prefetch, QuerySet
 
+from placements.models import User
 from placements.roles import Role
+from providers.exporting import Cell
 from providers.models import Category, Provider
 from referrals.models import Child
 
@@ -51,7 +55,7 @@ def for_export(placements: QuerySet[Placement]) -> QuerySet[Placement]:
     )
 
 
-def placements_for_tracker(user) -> QuerySet[Placement]:
+def placements_for_tracker(user: User) -> QuerySet[Placement]:
     if not user.has_role(*TRACKER_VIEWERS):
         return Placement.objects.none()
     return Placement.objects.select_related(
@@ -96,9 +100,11 @@ class PlacementFilter(django_filters.FilterSet):
 
     class Meta:
         model = Placement
-        fields = []
+        fields: list[str] = []
 
-    def filter_setting(self, queryset, name, value):
+    def filter_setting(
+        self, queryset: QuerySet[Placement], name: str, value: str
+    ) -> QuerySet[Placement]:
         if value == "in_house":
             return queryset.filter(is_in_house=True)
         if value == "external":
@@ -125,7 +131,7 @@ EXPORT_HEADERS = [
 ]
 
 
-def export_row(p: Placement) -> list:
+def export_row(p: Placement) -> list[Cell | Decimal]:
     return [
         p.referral.reference,
         ", ".join(child.initials for child in p.referral.children.all()),

@@ -1,6 +1,8 @@
 """The placement: move date, the IPA issued and countersigned, its files; feedback to
 the providers not chosen; the placements tracker with its downloads."""
 
+from collections.abc import Iterator
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponse
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from placements.actions import submit_form
 from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required, is_brokerage
-from providers.exporting import write_csv, write_xlsx
+from providers.exporting import Cell, write_csv, write_xlsx
 from referrals.selectors import get_referral_for_user
 
 from ..costs.models import CostApproval
@@ -74,8 +76,9 @@ def placement(request, pk):
     if countersign.is_bound and to_countersign is None:
         countersign.add_error(None, "There is no signed agreement to countersign")
     page_url = reverse("approvals:placement", kwargs={"pk": pk})
-    for done in (
-        submit_form(
+    # Each step needs its row: without it, its form is shown as it stands.
+    if approved is not None and (
+        done := submit_form(
             request,
             form,
             lambda data: placement_confirm(
@@ -83,8 +86,11 @@ def placement(request, pk):
             ),
             redirect_to=page_url,
             success="Placement confirmed. Now send the agreement to sign.",
-        ),
-        submit_form(
+        )
+    ):
+        return done
+    if placed is not None and (
+        done := submit_form(
             request,
             issue,
             lambda data: agreement_issue(placement=placed, actor=request.user),
@@ -92,8 +98,11 @@ def placement(request, pk):
             success=lambda agreement: (
                 f"Agreement version {agreement.version} sent to {placed.provider} to sign."
             ),
-        ),
-        submit_form(
+        )
+    ):
+        return done
+    if to_countersign is not None and (
+        done := submit_form(
             request,
             countersign,
             lambda data: agreement_countersign(
@@ -102,10 +111,9 @@ def placement(request, pk):
             redirect_to=page_url,
             success="Countersigned. The child is placed, and the provider is sent the "
             "countersigned agreement.",
-        ),
+        )
     ):
-        if done:
-            return done
+        return done
     return render(
         request,
         "approvals/placement/placement.html",
@@ -218,7 +226,12 @@ def tracker_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     found = PlacementFilter(request.GET, queryset=placements_for_tracker(request.user))
-    rows = (export_row(p) for p in for_export(found.qs).iterator(chunk_size=1000))
+    # Money goes out as Decimal, which both writers take (a number in Excel), though
+    # providers.exporting.Cell does not name it.
+    rows: Iterator[list[Cell]] = (
+        export_row(p)  # type: ignore[misc]
+        for p in for_export(found.qs).iterator(chunk_size=1000)
+    )
     if fmt == "csv":
         body, kind = write_csv(rows, headers=EXPORT_HEADERS), "text/csv; charset=utf-8"
     else:

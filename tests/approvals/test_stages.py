@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from approvals.costs import services as costs
-from approvals.offers import services as offers
+from approvals.offers.services import options as offers
 from approvals.placement.services import agreement as agreements
 from approvals.placement.services import placement
 from placements.models import OutboxMessage
@@ -316,7 +316,7 @@ def test_a_provider_withdrawing_while_options_go_out_does_not_deadlock(make_user
     made = offers_in(referral, officer, {"Framework 1": D("3000")})
     offer = made["Framework 1"]
     provider_in, officer_in = threading.Event(), threading.Event()
-    record, brokerage = answers._record, offers._brokerage_referral
+    record, brokerage = answers._record, offers.brokerage_referral
 
     def provider_holding_its_locks(*args, **kwargs):
         provider_in.set()
@@ -329,7 +329,7 @@ def test_a_provider_withdrawing_while_options_go_out_does_not_deadlock(make_user
         return brokerage(*args, **kwargs)
 
     monkeypatch.setattr(answers, "_record", provider_holding_its_locks)
-    monkeypatch.setattr(offers, "_brokerage_referral", officer_after_the_provider)
+    monkeypatch.setattr(offers, "brokerage_referral", officer_after_the_provider)
     errors = {}
 
     def run(name, action):

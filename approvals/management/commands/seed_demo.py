@@ -25,7 +25,8 @@ from providers.models import (
 from providers.services import provider_create
 from referrals.models import ChronologyEntry, Referral
 
-from ...demo.referrals import seed_bulk_referrals, seed_demo_referrals
+from ...demo.bulk import seed_bulk_referrals
+from ...demo.referrals import seed_demo_referrals
 
 DEMO_PASSWORD_DEFAULT = "demo-password-2026"  # noqa: S105 (fictional demo accounts only)
 
@@ -215,7 +216,9 @@ class Command(BaseCommand):
         today = timezone.localdate()
         created = 0
         # The council's own fostering service comes first.
-        specs = [("PRV-0000", "Northshire Fostering Service", ProviderType.IN_HOUSE_FOSTERING)]
+        specs: list[tuple[str, str | None, str]] = [
+            ("PRV-0000", "Northshire Fostering Service", ProviderType.IN_HOUSE_FOSTERING)
+        ]
         types = [t for t, w in TYPE_WEIGHTS for _ in range(w)]
         for n in range(1, count):
             specs.append((f"PRV-{n:04d}", None, rng.choice(types)))

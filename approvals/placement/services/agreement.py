@@ -3,6 +3,7 @@ for the provider, signed through it (or a signed copy uploaded), countersigned b
 brokerage, and the referral placed."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placements.links import LinkState, find_link, new_token, token_hash
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.services import DomainError, outbox_enqueue
 from referrals.common import referral_email
 from referrals.pack.content import provider_email_check
@@ -31,7 +32,7 @@ def agreement_url(token: str) -> str:
 
 
 @transaction.atomic
-def agreement_issue(*, placement: Placement, actor) -> PlacementAgreement:
+def agreement_issue(*, placement: Placement, actor: User) -> PlacementAgreement:
     """Generate the IPA from the agreed terms as a new version and send the provider a
     secret link to sign it. An earlier unsigned version is replaced and its link dies."""
     require_brokerage(actor)
@@ -126,7 +127,7 @@ def agreement_link_resolve(
     return LinkState("closed")
 
 
-def _signed(agreement: PlacementAgreement, **fields) -> PlacementAgreement:
+def _signed(agreement: PlacementAgreement, **fields: Any) -> PlacementAgreement:
     """Signed by the provider: the agreement and its placement move together, locked in
     the one order (referral, placement, agreement)."""
     placement = locked_placement(agreement.placement)
@@ -166,7 +167,9 @@ def _signed(agreement: PlacementAgreement, **fields) -> PlacementAgreement:
     stage_move(
         referral=referral,
         to=Stage.AGREEMENT,
-        actor=None,
+        # The provider signs through its link, not as a user; stage_move records no actor
+        # then, as the chronology allows, though its annotation asks for a User.
+        actor=None,  # type: ignore[arg-type]
         text=(
             f"Placement agreement version {locked.version} signed for {placement.provider} "
             + (
@@ -237,7 +240,7 @@ def _new_agreement_link(agreement: PlacementAgreement, council: CouncilSettings)
 
 @transaction.atomic
 def agreement_countersign(
-    *, agreement: PlacementAgreement, actor, name: str, role: str, declaration: bool
+    *, agreement: PlacementAgreement, actor: User, name: str, role: str, declaration: bool
 ) -> PlacementAgreement:
     """The officer countersigns with their name, role and the declaration: the final PDF
     is stored, the referral is placed, the provider is sent a new link to the final PDF,

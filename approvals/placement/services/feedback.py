@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.services import DomainError, outbox_enqueue_many
 from referrals.common import chronology_add
 from referrals.models import ChronologyEntry, ProviderRequest, Referral
@@ -35,7 +35,7 @@ def unsuccessful_requests(referral: Referral) -> list[ProviderRequest]:
 
 @transaction.atomic
 def feedback_send(
-    *, referral: Referral, entries: Sequence[tuple[ProviderRequest, list[str], str]], actor
+    *, referral: Referral, entries: Sequence[tuple[ProviderRequest, list[str], str]], actor: User
 ) -> list[ProviderFeedback]:
     """Tell every unsuccessful provider why, at once: reasons from the list and a note,
     which must not name the child or family."""

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from placements.formatting import money
-from placements.models import CouncilSettings
+from placements.models import CouncilSettings, User
 from placements.permissions import is_brokerage
 from placements.services import DomainError
 from referrals.common import referral_email
@@ -21,7 +21,7 @@ from ...offers.rules import offer_is_current
 from ..models import Placement
 
 
-def require_brokerage(actor) -> None:
+def require_brokerage(actor: User) -> None:
     """Every step after approval is brokerage's (the provider signs through its link)."""
     if not is_brokerage(actor):
         raise DomainError("Only brokerage can do this")
@@ -39,7 +39,7 @@ def locked_placement(placement: Placement) -> Placement:
 
 
 @transaction.atomic
-def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor) -> Placement:
+def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor: User) -> Placement:
     """The officer confirms the move date of an approved option: the placement is
     recorded at the agreed costs, with the referral's outcomes."""
     require_brokerage(actor)

@@ -10,7 +10,8 @@ from django.db import connection
 from approvals.costs import services as costs
 from approvals.costs.models import CostApproval
 from approvals.costs.selectors import approvals_waiting_for
-from approvals.offers import services as offer_services
+from approvals.offers.services.negotiation import fee_revise
+from approvals.offers.services.options import option_choose, shortlist_send
 from placements.models import OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
@@ -50,7 +51,7 @@ def test_whoever_chose_or_negotiated_cannot_approve(
 ):
     # An officer who is also a head of service negotiates the fee.
     negotiator = make_user(Role.BROKERAGE_OFFICER, Role.HEAD_OF_SERVICE, team=None)
-    offer_services.fee_revise(
+    fee_revise(
         response=offers["Framework 2"], weekly_fee=D("5200"), note="Agreed", actor=negotiator
     )
     approval = chosen(referral, officer, social_worker, offers["Framework 2"])
@@ -61,10 +62,10 @@ def test_whoever_chose_or_negotiated_cannot_approve(
         approval=approval, actor=make_user(Role.DIRECTOR, team=None), comments="Too dear"
     )
     chooser = make_user(Role.SOCIAL_WORKER, Role.SENIOR_MANAGER, team=team)
-    shortlist = offer_services.shortlist_send(
+    shortlist = shortlist_send(
         referral=referral, responses=[offers["Framework 1"]], note="", actor=officer
     )
-    cheaper = offer_services.option_choose(
+    cheaper = option_choose(
         shortlist=shortlist, option=shortlist.options.get(), rationale="Good", actor=chooser
     )
     assert cheaper.required_role == Role.SENIOR_MANAGER
@@ -99,7 +100,7 @@ def test_returned_costs_are_negotiated_and_asked_again(
     with pytest.raises(DomainError, match="comments"):
         costs.approval_return(approval=approval, actor=head_of_service, comments="")
     costs.approval_return(approval=approval, actor=head_of_service, comments="Try for less")
-    offer_services.fee_revise(
+    fee_revise(
         response=offers["Framework 3"], weekly_fee=D("3850"), note="Pat agreed", actor=officer
     )
     again = costs.approval_ask_again(approval=approval, actor=officer)

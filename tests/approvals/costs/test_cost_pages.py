@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from approvals.costs.models import CostApproval
-from approvals.offers import services as offer_services
 from approvals.offers.rules import FLAG_FUNDING
+from approvals.offers.services.negotiation import flag_override
 from placements.models import OutboxMessage
 from placements.roles import Role
 from referrals.search import answers
@@ -60,7 +60,7 @@ def test_the_approver_sees_the_flag_the_duty_lead_overrode(
         values=offer_values(Decimal("7200")),
     )
     duty_lead = make_user(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, team=None)
-    offer_services.flag_override(
+    flag_override(
         response=dear, flag=FLAG_FUNDING, reason="Panel agreed £7,200 on 20 Nov", actor=duty_lead
     )
     approval = chosen(referral, officer, social_worker, dear)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from approvals.costs.rules import approver_for
-from approvals.demo.referrals import FIRST
+from approvals.demo.children import FIRST
 from approvals.offers.selectors import offer_comparison
 from approvals.placement.models import Placement, PlacementAgreement, ProviderFeedback
 from placements.models import CouncilSettings

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from approvals.offers import services as offer_services
 from approvals.offers.rules import (
     FLAG_ARCHIVED,
     FLAG_FUNDING,
@@ -17,6 +16,8 @@ from approvals.offers.rules import (
     funding_limit,
     offer_flags,
 )
+from approvals.offers.services.negotiation import flag_override
+from approvals.offers.services.options import shortlist_send
 from placements.models import CouncilSettings
 from placements.roles import Role
 from placements.services import DomainError
@@ -103,22 +104,18 @@ def test_a_flagged_offer_goes_to_the_social_worker_only_once_overridden(
         values=offer_values(D("6500"), ofsted_urn=request.provider.ofsted_urn),
     )
     with pytest.raises(DomainError, match="above the funding approval"):
-        offer_services.shortlist_send(referral=referral, responses=[offer], note="", actor=officer)
+        shortlist_send(referral=referral, responses=[offer], note="", actor=officer)
     with pytest.raises(DomainError, match="Only the duty lead"):
-        offer_services.flag_override(
-            response=offer, flag=FLAG_FUNDING, reason="Agreed", actor=officer
-        )
+        flag_override(response=offer, flag=FLAG_FUNDING, reason="Agreed", actor=officer)
     duty_lead = make_user(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, team=None)
     with pytest.raises(DomainError, match="does not carry"):
-        offer_services.flag_override(response=offer, flag=FLAG_OFSTED, reason="x", actor=duty_lead)
+        flag_override(response=offer, flag=FLAG_OFSTED, reason="x", actor=duty_lead)
     with pytest.raises(DomainError, match="reason"):
-        offer_services.flag_override(response=offer, flag=FLAG_FUNDING, reason=" ", actor=duty_lead)
-    offer_services.flag_override(
+        flag_override(response=offer, flag=FLAG_FUNDING, reason=" ", actor=duty_lead)
+    flag_override(
         response=offer, flag=FLAG_FUNDING, reason="Funding panel agreed £6,500", actor=duty_lead
     )
-    shortlist = offer_services.shortlist_send(
-        referral=referral, responses=[offer], note="", actor=officer
-    )
+    shortlist = shortlist_send(referral=referral, responses=[offer], note="", actor=officer)
     assert shortlist.options.get().total_weekly == D("6500")
     assert referral.chronology.filter(text__contains="Funding panel agreed").exists()
 

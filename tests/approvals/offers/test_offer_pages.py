@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from approvals.costs.models import CostApproval
-from approvals.offers import services as offer_services
 from approvals.offers.models import Shortlist
+from approvals.offers.services.flexibility import flexibility_answer, no_suitable_options
+from approvals.offers.services.negotiation import fee_revise
+from approvals.offers.services.options import shortlist_send
 from placements.roles import Role
 from referrals.models import ProviderRequest
 from referrals.search import answers
@@ -50,7 +52,7 @@ def test_the_officer_compares_negotiates_and_sends_options(referral, offers, off
 
 
 def test_the_social_worker_chooses_with_reasons(referral, offers, officer, social_worker):
-    offer_services.shortlist_send(
+    shortlist_send(
         referral=referral,
         responses=[offers["Framework 2"], offers["Northshire Fostering"]],
         note="",
@@ -84,13 +86,11 @@ def test_the_social_worker_chooses_with_reasons(referral, offers, officer, socia
 def test_a_flexibility_question_closes_once_new_options_are_sent(
     referral, offers, officer, social_worker
 ):
-    asked = offer_services.no_suitable_options(referral=referral, why="Too far", actor=officer)
+    asked = no_suitable_options(referral=referral, why="Too far", actor=officer)
     client = signed_in(social_worker)
     detail = reverse("referrals:detail", kwargs={"pk": referral.pk})
     assert "Answer brokerage" in client.get(detail).content.decode()
-    offer_services.shortlist_send(
-        referral=referral, responses=[offers["Framework 1"]], note="", actor=officer
-    )
+    shortlist_send(referral=referral, responses=[offers["Framework 1"]], note="", actor=officer)
     assert "Answer brokerage" not in client.get(detail).content.decode()
     options = client.get(url("options", referral)).content.decode()
     assert "Tell them where there is flexibility" not in options
@@ -101,9 +101,7 @@ def test_a_flexibility_question_closes_once_new_options_are_sent(
 def test_others_cannot_see_or_answer_the_options(
     make_user, other_team, referral, offers, officer, social_worker
 ):
-    offer_services.shortlist_send(
-        referral=referral, responses=[offers["Framework 1"]], note="", actor=officer
-    )
+    shortlist_send(referral=referral, responses=[offers["Framework 1"]], note="", actor=officer)
     option = Shortlist.objects.get().options.get()
     stranger = signed_in(make_user(Role.SOCIAL_WORKER, team=other_team))
     assert stranger.get(url("options", referral)).status_code == 404
@@ -119,7 +117,7 @@ def test_the_comparison_reads_the_same_number_of_queries_however_many_offers(
 ):
 
     client = signed_in(officer)
-    offer_services.fee_revise(
+    fee_revise(
         response=offers["Framework 1"], weekly_fee=Decimal("3800"), note="Agreed", actor=officer
     )
     client.get(url("offers", referral))  # sessions and settings warm
@@ -129,7 +127,7 @@ def test_the_comparison_reads_the_same_number_of_queries_however_many_offers(
     answers.offer_make(
         provider_request=fourth, responder_name="Al", values=offer_values(Decimal("4800"))
     )
-    offer_services.fee_revise(
+    fee_revise(
         response=fourth.answers.get(), weekly_fee=Decimal("4500"), note="Agreed", actor=officer
     )
     with CaptureQueriesContext(connection) as four:
@@ -143,8 +141,8 @@ def test_the_comparison_reads_the_same_number_of_queries_however_many_offers(
 def test_the_next_round_rests_on_the_social_workers_flexibility(
     referral, offers, officer, social_worker
 ):
-    asked = offer_services.no_suitable_options(referral=referral, why="Too far", actor=officer)
-    offer_services.flexibility_answer(
+    asked = no_suitable_options(referral=referral, why="Too far", actor=officer)
+    flexibility_answer(
         asked=asked, answer="Anywhere within 20 miles of school", actor=social_worker
     )
     page = signed_in(officer).get(reverse("referrals:search", kwargs={"pk": referral.pk}))

@@ -8,9 +8,15 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from approvals.offers import services as offer_services
 from approvals.offers.models import Shortlist
 from approvals.offers.selectors import open_flexibility
+from approvals.offers.services.flexibility import flexibility_answer, no_suitable_options
+from approvals.offers.services.options import (
+    option_choose,
+    options_decline,
+    options_remind_due,
+    shortlist_send,
+)
 from approvals.tasks import options_remind
 from placements.models import OutboxMessage
 from placements.roles import Role
@@ -27,7 +33,7 @@ D = Decimal
 def test_options_go_to_the_social_worker_and_the_rest_are_told(
     referral, offers, officer, social_worker
 ):
-    shortlist = offer_services.shortlist_send(
+    shortlist = shortlist_send(
         referral=referral,
         responses=[offers["Framework 2"], offers["Northshire Fostering"]],
         note="Two good matches",
@@ -42,15 +48,13 @@ def test_options_go_to_the_social_worker_and_the_rest_are_told(
         key__startswith="options_ready:", to=[social_worker.email]
     ).exists()
     with pytest.raises(DomainError, match="already with the social worker"):
-        offer_services.shortlist_send(
-            referral=referral, responses=[offers["Framework 1"]], note="", actor=officer
-        )
+        shortlist_send(referral=referral, responses=[offers["Framework 1"]], note="", actor=officer)
 
 
 def test_choosing_external_over_in_house_needs_a_reason(
     referral, offers, officer, social_worker, make_user
 ):
-    shortlist = offer_services.shortlist_send(
+    shortlist = shortlist_send(
         referral=referral,
         responses=[offers["Framework 2"], offers["Northshire Fostering"]],
         note="",
@@ -58,19 +62,17 @@ def test_choosing_external_over_in_house_needs_a_reason(
     )
     external = shortlist.options.get(is_in_house=False)
     with pytest.raises(DomainError, match="meets the child's needs"):
-        offer_services.option_choose(
-            shortlist=shortlist, option=external, rationale="", actor=social_worker
-        )
+        option_choose(shortlist=shortlist, option=external, rationale="", actor=social_worker)
     with pytest.raises(DomainError, match="in-house option does not meet"):
-        offer_services.option_choose(
+        option_choose(
             shortlist=shortlist, option=external, rationale="Near school", actor=social_worker
         )
     stranger = make_user(Role.SOCIAL_WORKER, team=None)
     with pytest.raises(DomainError, match="child's social worker"):
-        offer_services.option_choose(
+        option_choose(
             shortlist=shortlist, option=external, rationale="x", in_house_reason="y", actor=stranger
         )
-    approval = offer_services.option_choose(
+    approval = option_choose(
         shortlist=shortlist,
         option=external,
         rationale="Near school, therapy on site",
@@ -84,24 +86,18 @@ def test_choosing_external_over_in_house_needs_a_reason(
 
 
 def test_declining_every_option_tells_the_officer(referral, offers, officer, social_worker):
-    shortlist = offer_services.shortlist_send(
+    shortlist = shortlist_send(
         referral=referral, responses=[offers["Framework 1"]], note="", actor=officer
     )
     with pytest.raises(DomainError, match="Say why"):
-        offer_services.options_decline(shortlist=shortlist, reason="", actor=social_worker)
-    offer_services.options_decline(
-        shortlist=shortlist, reason="Too far from school", actor=social_worker
-    )
+        options_decline(shortlist=shortlist, reason="", actor=social_worker)
+    options_decline(shortlist=shortlist, reason="Too far from school", actor=social_worker)
     assert OutboxMessage.objects.filter(
         key__startswith="options_declined:", to=[officer.email]
     ).exists()
     # Then no suitable options: the social worker is asked where there is flexibility.
-    asked = offer_services.no_suitable_options(
-        referral=referral, why="Nothing near school", actor=officer
-    )
-    offer_services.flexibility_answer(
-        asked=asked, answer="Up to 20 miles is fine", actor=social_worker
-    )
+    asked = no_suitable_options(referral=referral, why="Nothing near school", actor=officer)
+    flexibility_answer(asked=asked, answer="Up to 20 miles is fine", actor=social_worker)
     texts = list(referral.chronology.values_list("text", flat=True))
     assert any("No suitable options: Nothing near school" in t for t in texts)
 
@@ -112,15 +108,13 @@ def test_declining_every_option_tells_the_officer(referral, offers, officer, soc
 def test_options_waiting_a_working_day_are_reminded_once(referral, offers, officer, social_worker):
     friday = dt.datetime(2026, 11, 27, 10, tzinfo=dt.UTC)
     with time_machine.travel(friday, tick=False):
-        offer_services.shortlist_send(
-            referral=referral, responses=[offers["Framework 1"]], note="", actor=officer
-        )
+        shortlist_send(referral=referral, responses=[offers["Framework 1"]], note="", actor=officer)
     # Monday 09:59 is not yet a working day on from Friday 10:00.
     with time_machine.travel(friday + dt.timedelta(days=3, minutes=-1), tick=False):
-        assert offer_services.options_remind_due() == 0
+        assert options_remind_due() == 0
     with time_machine.travel(friday + dt.timedelta(days=3), tick=False):
-        assert offer_services.options_remind_due() == 1
-        assert offer_services.options_remind_due() == 0
+        assert options_remind_due() == 1
+        assert options_remind_due() == 0
     reminder = OutboxMessage.objects.get(key__startswith="options_reminder:")
     assert set(reminder.to) == {social_worker.email, officer.email}
 
@@ -129,9 +123,7 @@ def test_the_beat_task_sends_the_reminders(referral, offers, officer):
 
     assert CELERY_BEAT_SCHEDULE["options-remind"]["task"] == options_remind.name
     with time_machine.travel(dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC), tick=False):
-        offer_services.shortlist_send(
-            referral=referral, responses=[offers["Framework 1"]], note="", actor=officer
-        )
+        shortlist_send(referral=referral, responses=[offers["Framework 1"]], note="", actor=officer)
     with time_machine.travel(dt.datetime(2026, 11, 25, 10, 1, tzinfo=dt.UTC), tick=False):
         assert options_remind.apply().get() == 1
 
@@ -142,7 +134,7 @@ def test_an_offer_sent_as_an_option_is_locked_to_the_provider(
 
     sent = offers["Framework 2"]
     left = offers["Framework 3"]
-    offer_services.shortlist_send(referral=referral, responses=[sent], note="", actor=officer)
+    shortlist_send(referral=referral, responses=[sent], note="", actor=officer)
     # The provider cannot raise the fee of what the social worker is choosing from.
     with pytest.raises(DomainError, match="sent to the social worker as an option"):
         answers.offer_make(
@@ -167,7 +159,7 @@ def test_an_offer_sent_as_an_option_is_locked_to_the_provider(
     answers.offer_withdraw(provider_request=sent.request, responder_name="Pat", reason="Carer ill")
     shortlist = sent.request.round.referral.shortlists.get()
     with pytest.raises(DomainError, match="withdrawn or changed"):
-        offer_services.option_choose(
+        option_choose(
             shortlist=shortlist,
             option=shortlist.options.get(),
             rationale="Best match",

@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
 
 from approvals.costs import services as costs
-from approvals.offers import services as offer_services
+from approvals.offers.services.negotiation import fee_revise
 from approvals.placement.models import Placement, PlacementAgreement
 from approvals.placement.services import agreement as agreements
 from approvals.placement.services import placement
@@ -38,9 +38,7 @@ def pdf_text(field) -> str:
 def test_the_agreement_has_the_agreed_terms_and_not_the_childs_identity(
     referral, offers, officer, social_worker, head_of_service
 ):
-    offer_services.fee_revise(
-        response=offers["Framework 2"], weekly_fee=D("5300"), note="Agreed", actor=officer
-    )
+    fee_revise(response=offers["Framework 2"], weekly_fee=D("5300"), note="Agreed", actor=officer)
     approval = chosen(referral, officer, social_worker, offers["Framework 2"])
     agreement = placed(approval, officer, head_of_service)
     made = Placement.objects.get(referral=referral)

@@ -1,26 +1,20 @@
-"""From offers to the social worker's choice: negotiation, flag overrides, options sent,
-chosen or declined, reminders, and no suitable options at all."""
+"""Options sent to the social worker (costs as they stand, the providers not put forward
+told), one chosen with its reason and sent for cost approval, or every one declined;
+reminders of options left waiting."""
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from placements.calendar import add_working_days
 from placements.formatting import money
-from placements.models import CouncilSettings, OutboxMessage
-from placements.permissions import is_brokerage
+from placements.models import CouncilSettings, OutboxMessage, User
 from placements.services import DomainError, outbox_enqueue_many
 from referrals.common import chronology_add, referral_email
-from referrals.models import (
-    ChronologyEntry,
-    FeeRevision,
-    ProviderAnswer,
-    ProviderRequest,
-    Referral,
-)
+from referrals.models import ChronologyEntry, ProviderAnswer, ProviderRequest, Referral
 from referrals.pack.content import provider_email_check
 from referrals.search.scan import rounds_close_early
 from referrals.workflow import (
@@ -32,139 +26,16 @@ from referrals.workflow import (
     step,
 )
 
-from ..costs.models import CostApproval
-from ..costs.services import approval_request
-from .models import FlagOverride, FlexibilityRequest, Shortlist, ShortlistOption
-from .rules import (
-    FLAG_LABELS,
-    OVERRIDERS,
-    SHORTLIST_STEPS,
-    funding_limit,
-    offer_flags,
-    offer_is_current,
-    open_flags,
-)
+from ...costs.models import CostApproval
+from ...costs.services import approval_request
+from ..models import Shortlist, ShortlistOption
+from ..rules import SHORTLIST_STEPS, funding_limit, offer_flags, offer_is_current, open_flags
+from .common import brokerage_referral, fresh_offer, officer_emails
 
 
-def _brokerage_referral(referral: Referral, actor) -> Referral:
-    if not is_brokerage(actor):
-        raise DomainError("Only brokerage can do this")
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    if locked.status != Status.ACCEPTED:
-        raise DomainError(
-            f"This referral is {locked.get_status_display().lower()}: its offers are closed"
-        )
-    return locked
-
-
-def _offer(response: ProviderAnswer, referral: Referral) -> ProviderAnswer:
-    """The offer, fresh, checked to belong to the referral and still stand as it is."""
-    fresh = (
-        ProviderAnswer.objects.select_related("request__provider", "request__round")
-        .prefetch_related("revisions", "flag_overrides")
-        .get(pk=response.pk)
-    )
-    if fresh.request.round.referral_id != referral.pk:
-        raise DomainError("This offer is not for this referral")
-    if not offer_is_current(fresh):
-        raise DomainError(
-            f"{fresh.request.provider}'s offer has been withdrawn or changed since: "
-            "refresh the page"
-        )
-    return fresh
-
-
-def _with_pending_choice(response: ProviderAnswer) -> bool:
-    """The offer is with the social worker or waiting for its cost approval."""
-    return (
-        ShortlistOption.objects.filter(
-            response=response, shortlist__status=Shortlist.Status.AWAITING
-        ).exists()
-        or CostApproval.objects.filter(
-            option__response=response, status=CostApproval.Status.PENDING
-        ).exists()
-    )
-
-
-# --- Negotiation and flags ------------------------------------------------------------
-
-
-@transaction.atomic
-def fee_revise(*, response: ProviderAnswer, weekly_fee: Decimal, note: str, actor) -> FeeRevision:
-    """Record a fee the officer negotiated. The first quote stays; the saving shows."""
-    referral = _brokerage_referral(response.request.round.referral, actor)
-    offer = _offer(response, referral)
-    if not note.strip():
-        raise DomainError("Say what was agreed with the provider, and with whom")
-    if weekly_fee <= 0:
-        raise DomainError("The weekly fee must be more than £0")
-    if weekly_fee >= offer.agreed_fee:
-        raise DomainError(
-            f"The negotiated fee must be lower than the fee now, {money(offer.agreed_fee)} a week"
-        )
-    if _with_pending_choice(offer):
-        raise DomainError(
-            "This offer is with the social worker or waiting for approval: its fee cannot "
-            "change now"
-        )
-    before = offer.agreed_total_weekly
-    revision = FeeRevision.objects.create(
-        response=offer, weekly_fee=weekly_fee, note=note.strip(), recorded_by=actor
-    )
-    offer = ProviderAnswer.objects.prefetch_related("revisions").get(pk=offer.pk)
-    saving = offer.saving_weekly
-    chronology_add(
-        referral=referral,
-        actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
-        text=(
-            f"Fee negotiated with {response.request.provider}: {money(before)} to "
-            f"{money(offer.agreed_total_weekly)} a week in all (saving {money(saving)} a week, "
-            f"{money(saving * 52)} a year on the first quote). {note.strip()}"
-        ),
-    )
-    return revision
-
-
-@transaction.atomic
-def flag_override(*, response: ProviderAnswer, flag: str, reason: str, actor) -> FlagOverride:
-    """Clear a rule flag on an offer with a reason: the duty lead or a senior manager."""
-    if not actor.has_role(*OVERRIDERS):
-        raise DomainError("Only the duty lead can override a flag")
-    referral = Referral.objects.select_for_update().get(pk=response.request.round.referral_id)
-    if referral.status != Status.ACCEPTED:
-        raise DomainError("This referral's offers are closed")
-    offer = _offer(response, referral)
-    council = CouncilSettings.load()
-    limit = funding_limit(
-        Referral.objects.prefetch_related("funding_approvals").get(pk=referral.pk)
-    )
-    flags = {f.code: f for f in offer_flags(offer, limit=limit, council=council)}
-    if flag not in flags:
-        raise DomainError("This offer does not carry that flag")
-    if not flags[flag].is_open:
-        raise DomainError("This flag has already been overridden")
-    if not reason.strip():
-        raise DomainError("Give the reason for overriding the flag")
-    override = FlagOverride.objects.create(
-        response=offer, flag=flag, reason=reason.strip(), overridden_by=actor
-    )
-    chronology_add(
-        referral=referral,
-        actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
-        text=(
-            f"Flag “{FLAG_LABELS[flag]}” overridden on {offer.request.provider}'s offer: "
-            f"{reason.strip()}"
-        ),
-    )
-    return override
-
-
-# --- Options to the social worker -----------------------------------------------------
-
-
-def _provider_note(request: ProviderRequest, council: CouncilSettings, **context) -> tuple:
+def _provider_note(
+    request: ProviderRequest, council: CouncilSettings, **context: Any
+) -> tuple[dict[str, Any], list[str]]:
     referral = request.round.referral
     return (
         {
@@ -180,11 +51,11 @@ def _provider_note(request: ProviderRequest, council: CouncilSettings, **context
 
 @transaction.atomic
 def shortlist_send(
-    *, referral: Referral, responses: Sequence[ProviderAnswer], note: str, actor
+    *, referral: Referral, responses: Sequence[ProviderAnswer], note: str, actor: User
 ) -> Shortlist:
     """Send the chosen offers to the social worker as options, costs as they stand; every
     provider with an offer not put forward is told."""
-    locked = _brokerage_referral(referral, actor)
+    locked = brokerage_referral(referral, actor)
     if not responses:
         raise DomainError("Choose at least one offer to send to the social worker")
     if locked.shortlists.filter(status=Shortlist.Status.AWAITING).exists():
@@ -195,7 +66,7 @@ def shortlist_send(
         raise DomainError("A placement is already confirmed for this referral")
     council = CouncilSettings.load()
     limit = funding_limit(Referral.objects.prefetch_related("funding_approvals").get(pk=locked.pk))
-    offers = [_offer(response, locked) for response in responses]
+    offers = [fresh_offer(response, locked) for response in responses]
     for offer in offers:
         flags = open_flags(offer_flags(offer, limit=limit, council=council))
         if flags:
@@ -265,7 +136,7 @@ def shortlist_send(
     return shortlist
 
 
-def _social_worker_shortlist(shortlist: Shortlist, actor) -> Shortlist:
+def _social_worker_shortlist(shortlist: Shortlist, actor: User) -> Shortlist:
     lock_referral(shortlist.referral_id)
     locked = (
         Shortlist.objects.select_for_update(of=("self",))
@@ -282,18 +153,13 @@ def _social_worker_shortlist(shortlist: Shortlist, actor) -> Shortlist:
     return locked
 
 
-def _officers(referral: Referral, shortlist: Shortlist | None = None) -> list[str]:
-    officer = referral.assigned_officer or (shortlist.sent_by if shortlist else None)
-    return [officer.email] if officer else []
-
-
 @transaction.atomic
 def option_choose(
     *,
     shortlist: Shortlist,
     option: ShortlistOption,
     rationale: str,
-    actor,
+    actor: User,
     in_house_reason: str = "",
 ) -> CostApproval:
     """The social worker chooses one option with the reason it meets the child's needs;
@@ -338,7 +204,7 @@ def option_choose(
     referral = locked.referral
     referral_email(
         referral,
-        to=_officers(referral, locked),
+        to=officer_emails(referral, locked),
         template="option_chosen",
         key=f"chosen-{locked.pk}",
         provider=chosen.response.request.provider,
@@ -354,7 +220,7 @@ def option_choose(
 
 
 @transaction.atomic
-def options_decline(*, shortlist: Shortlist, reason: str, actor) -> Shortlist:
+def options_decline(*, shortlist: Shortlist, reason: str, actor: User) -> Shortlist:
     """The social worker declines every option, with a reason."""
     locked = _social_worker_shortlist(shortlist, actor)
     if not reason.strip():
@@ -376,7 +242,7 @@ def options_decline(*, shortlist: Shortlist, reason: str, actor) -> Shortlist:
     )
     referral_email(
         locked.referral,
-        to=_officers(locked.referral, locked),
+        to=officer_emails(locked.referral, locked),
         template="options_declined",
         key=f"declined-{locked.pk}",
         reason=locked.declined_reason,
@@ -426,7 +292,7 @@ def options_remind_due(*, now: dt.datetime | None = None) -> int:
             referral = shortlist.referral
             referral_email(
                 referral,
-                to=[referral.social_worker.email, *_officers(referral, shortlist)],
+                to=[referral.social_worker.email, *officer_emails(referral, shortlist)],
                 template="options_reminder",
                 key=f"reminder-{shortlist.pk}",
                 sent_at=shortlist.sent_at,
@@ -439,67 +305,3 @@ def options_remind_due(*, now: dt.datetime | None = None) -> int:
             )
             reminded += 1
     return reminded
-
-
-# --- No suitable options --------------------------------------------------------------
-
-
-@transaction.atomic
-def no_suitable_options(*, referral: Referral, why: str, actor) -> FlexibilityRequest:
-    """No offer meets the child's needs: recorded, and the social worker is asked where
-    there is flexibility before the referral is revised and searched again."""
-    locked = _brokerage_referral(referral, actor)
-    if not why.strip():
-        raise DomainError("Say why none of the offers is suitable")
-    if locked.shortlists.filter(status=Shortlist.Status.AWAITING).exists():
-        raise DomainError("Options are with the social worker: wait for their answer first")
-    asked = FlexibilityRequest.objects.create(referral=locked, why=why.strip(), asked_by=actor)
-    referral_email(
-        locked,
-        to=[locked.social_worker.email],
-        template="flexibility_asked",
-        key=f"flexibility-{asked.pk}",
-        why=asked.why,
-    )
-    chronology_add(
-        referral=locked,
-        actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
-        text=f"No suitable options: {asked.why}. The social worker is asked where there is "
-        "flexibility.",
-    )
-    return asked
-
-
-@transaction.atomic
-def flexibility_answer(*, asked: FlexibilityRequest, answer: str, actor) -> FlexibilityRequest:
-    locked = (
-        FlexibilityRequest.objects.select_for_update(of=("self",))
-        .select_related("referral__assigned_officer")
-        .get(pk=asked.pk)
-    )
-    referral = locked.referral
-    if not is_social_worker_side(actor, referral):
-        raise DomainError("Only the child's social worker or their team answers this")
-    if locked.answered_at:
-        raise DomainError("This has already been answered")
-    if not answer.strip():
-        raise DomainError("Say where there is flexibility, or that there is none")
-    locked.answer = answer.strip()
-    locked.answered_by = actor
-    locked.answered_at = timezone.now()
-    locked.save(update_fields=["answer", "answered_by", "answered_at"])
-    referral_email(
-        referral,
-        to=_officers(referral) or [locked.asked_by.email],
-        template="flexibility_answered",
-        key=f"flexibility-answer-{locked.pk}",
-        answer=locked.answer,
-    )
-    chronology_add(
-        referral=referral,
-        actor=actor,
-        kind=ChronologyEntry.Kind.NOTE,
-        text=f"The social worker's flexibility for the next search: {locked.answer}",
-    )
-    return locked
