@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -50,7 +51,7 @@ CSV_DATE_FORMAT = "%d/%m/%Y"
 XLSX_DATE_FORMAT = "DD/MM/YYYY"
 COLUMN_WIDTHS = {"Name": 36, "Categories": 40, "Specialisms": 40, "Referral emails": 40}
 
-Cell = str | int | dt.date | None
+Cell = str | int | Decimal | dt.date | None
 
 
 def neutralise(value: str) -> str:

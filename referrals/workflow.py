@@ -206,7 +206,7 @@ def stage_move(
     *,
     referral: Referral,
     to: str,
-    actor: User,
+    actor: User | None,
     text: str = "",
     next_action: str | None = None,
     due: dt.date | None = None,

@@ -226,11 +226,8 @@ def tracker_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     found = PlacementFilter(request.GET, queryset=placements_for_tracker(request.user))
-    # Money goes out as Decimal, which both writers take (a number in Excel), though
-    # providers.exporting.Cell does not name it.
     rows: Iterator[list[Cell]] = (
-        export_row(p)  # type: ignore[misc]
-        for p in for_export(found.qs).iterator(chunk_size=1000)
+        export_row(p) for p in for_export(found.qs).iterator(chunk_size=1000)
     )
     if fmt == "csv":
         body, kind = write_csv(rows, headers=EXPORT_HEADERS), "text/csv; charset=utf-8"

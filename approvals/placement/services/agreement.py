@@ -167,9 +167,7 @@ def _signed(agreement: PlacementAgreement, **fields: Any) -> PlacementAgreement:
     stage_move(
         referral=referral,
         to=Stage.AGREEMENT,
-        # The provider signs through its link, not as a user; stage_move records no actor
-        # then, as the chronology allows, though its annotation asks for a User.
-        actor=None,  # type: ignore[arg-type]
+        actor=None,  # the provider signs through its link, not as a user
         text=(
             f"Placement agreement version {locked.version} signed for {placement.provider} "
             + (
