@@ -1,6 +1,5 @@
 from celery import shared_task
 
-# `services.imports` imports this module too; each uses the other only when called.
 from .services import imports
 
 

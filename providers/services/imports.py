@@ -19,8 +19,6 @@ from django.utils import timezone
 from placements.models import User
 from placements.services import DomainError
 
-# `tasks` imports this module too; each uses the other only when called.
-from .. import tasks
 from ..importing.checks import check_rows
 from ..importing.results import UNCHANGED, Directory, ImportResult, ImportRow, SpecialismDecision
 from ..importing.spreadsheet import Table, table_from_json, table_to_json
@@ -133,8 +131,12 @@ def provider_import_confirm(
 
 
 def _provider_import_queue(import_id: int) -> None:
+    # Tasks call services, so services reach the task only here, when an import is
+    # queued: importing it at load would make the two modules import each other.
+    from ..tasks import provider_import_run
+
     try:
-        tasks.provider_import_run.delay(import_id)
+        provider_import_run.delay(import_id)
     except Exception:  # the broker is down: say so rather than wait for ever
         logger.exception("Provider import %s could not be queued", import_id)
         provider_import_fail(import_id=import_id, message=NOT_QUEUED)
