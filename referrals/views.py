@@ -60,6 +60,7 @@ def referral_detail(request, pk):
         }
         for s in SECTIONS
     ]
+    complete_count = sum(1 for s in SECTIONS if not missing[s.key] and not s.optional)
     return render(
         request,
         "referrals/referral_detail.html",
@@ -67,9 +68,7 @@ def referral_detail(request, pk):
             "referral": referral,
             "can_edit": can_edit,
             "sections": sections,
-            "complete_count": sum(
-                1 for s in sections if s["complete"] and not s["section"].optional
-            ),
+            "complete_count": complete_count,
             "required_count": sum(1 for s in SECTIONS if not s.optional),
             "can_withdraw": user_may_withdraw(request.user, referral),
             "latest_return": _latest_return(referral),

@@ -1,6 +1,7 @@
 """Brokerage's pages before the search: the duty action list, managing a referral, notes,
 the quality check and the emergency path."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -88,7 +89,10 @@ def action_list(request):
     referrals = brokerage_selectors.action_list(request.user, filters=chosen, today=today)
     page = Paginator(referrals, 50).get_page(request.GET.get("page"))
     for referral in page:
-        referral.row_version = brokerage_selectors.action_row_version(referral, today=today)
+        # Read by the row template, which reloads a row only when this changes.
+        referral.row_version = brokerage_selectors.action_row_version(  # type: ignore[attr-defined]
+            referral, today=today
+        )
     params = request.GET.copy()
     params.pop("page", None)
     # The filters (htmx) and the list's own background refresh (static/js) ask for the
@@ -117,7 +121,7 @@ def manage(request, pk):
     officers = User.objects.filter(
         is_active=True, role_assignments__role=Role.BROKERAGE_OFFICER
     ).order_by("full_name")
-    forms_by_action = {
+    forms_by_action: dict[str | None, forms.Form] = {
         "next_action": NextActionForm(
             request.POST if action == "next_action" else None,
             prefix="next",

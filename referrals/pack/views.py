@@ -98,7 +98,7 @@ def pack_edit(request, referral, key):
     entry = (
         next((t for t in current.content["texts"] if t["key"] == key), None) if current else None
     )
-    if entry is None:
+    if current is None or entry is None:
         raise Http404
     form = PassageForm(request.POST or None, initial={"text": entry["text"]})
     if request.method == "POST" and form.is_valid():

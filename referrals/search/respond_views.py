@@ -31,7 +31,7 @@ def provider_link(*, answering: bool):
             if state.item is None:
                 response = render(request, "respond/invalid.html", status=404)
                 # Django logs every 404 with its path, and the path holds the secret.
-                response._has_been_logged = True
+                response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own flag
                 return private(response)
             if answering and not state.is_open:
                 return private(redirect("respond:page", token=token))

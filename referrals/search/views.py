@@ -1,6 +1,9 @@
 """Brokerage's pages for the search: start a round, choose its providers, send it,
 watch it go out, answer questions, extend the deadline."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,6 +91,12 @@ def search(request, pk):
     )
 
 
+def _first_error(form: forms.Form, field: str | None = None) -> str:
+    """The first message the form gives (for `field`, or for any field)."""
+    errors = form.errors[field] if field else next(iter(form.errors.values()))
+    return str(errors[0])
+
+
 def _draft_action(request, search_round) -> str | None:
     """Apply one change to a round being prepared; return an error message if refused."""
     action = request.POST.get("action", "")
@@ -95,7 +104,7 @@ def _draft_action(request, search_round) -> str | None:
     if action == "filter":
         form = RoundFilterForm(request.POST)
         if not form.is_valid():
-            return next(iter(form.errors.values()))[0]
+            return _first_error(form)
         rounds.round_set_criteria(
             search_round=search_round,
             criteria=form.criteria(),
@@ -111,19 +120,19 @@ def _draft_action(request, search_round) -> str | None:
         change(search_round=search_round, provider_id=int(provider_id), actor=user)
         return None
     if action == "hours":
-        form = RoundHoursForm(request.POST)
-        if not form.is_valid():
-            return form.errors["response_hours"][0]
+        hours_form = RoundHoursForm(request.POST)
+        if not hours_form.is_valid():
+            return _first_error(hours_form, "response_hours")
         rounds.round_set_response_hours(
-            search_round=search_round, hours=form.cleaned_data["response_hours"], actor=user
+            search_round=search_round, hours=hours_form.cleaned_data["response_hours"], actor=user
         )
         return None
     if action == "add":
-        form = RoundAddProviderForm(request.POST)
-        if not form.is_valid():
-            return form.errors["provider"][0]
+        add_form = RoundAddProviderForm(request.POST)
+        if not add_form.is_valid():
+            return _first_error(add_form, "provider")
         rounds.round_add_provider(
-            search_round=search_round, provider=form.cleaned_data["provider"], actor=user
+            search_round=search_round, provider=add_form.cleaned_data["provider"], actor=user
         )
         return None
     return "Choose what to do"
@@ -135,7 +144,7 @@ def round_detail(request, pk, round_pk):
     search_round = search_selectors.get_round_for_user(user=request.user, pk=pk, round_pk=round_pk)
     referral = search_round.referral
     council = CouncilSettings.for_request(request)
-    error = None
+    error: str | None = None
     if request.method == "POST":
         action = request.POST.get("action", "")
         # Not run_action: several buttons, and a refusal is shown beside the control it is about.
@@ -160,12 +169,12 @@ def round_detail(request, pk, round_pk):
         search_round.refresh_from_db()
     refused_filter = error is not None and request.POST.get("action") == "filter"
     refused_hours = error is not None and request.POST.get("action") == "hours"
-    context = {
+    context: dict[str, Any] = {
         "referral": referral,
         "search_round": search_round,
         "error": error,
         "error_target": "id_agreement"
-        if refused_filter and "agreement" in error
+        if refused_filter and "agreement" in (error or "")
         else "id_response_hours"
         if refused_hours
         else "round-actions",
