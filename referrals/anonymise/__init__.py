@@ -104,7 +104,7 @@ def text_identifiers(text: str, replacement: str, source: str = "") -> list[Iden
     pieces += [m.group(1) for p in pieces if (m := re.match(r"\s*\d+[a-z]?\s+(.+)", p, re.I))]
     pieces += [_GENERIC.sub("", p) for p in pieces]
     pieces += _unusual_words(text)
-    seen = {}
+    seen: dict[str, Identifier] = {}
     for piece in pieces:
         piece = " ".join(piece.split()).strip(" ,")
         if len(piece) >= 4:

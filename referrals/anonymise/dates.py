@@ -155,7 +155,7 @@ class AroundMonths:
 
 
 # Other full dates (any day, month and year), in figures or words.
-FULL_DATES = [
+FULL_DATES: list[re.Pattern[str] | AroundMonths] = [
     re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"),
     re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b"),
     AroundMonths(

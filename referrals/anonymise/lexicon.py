@@ -103,7 +103,8 @@ def word_list_path(setting: str = "ANONYMISER_WORD_LIST") -> Path:
 def _read_words(path: Path) -> tuple[set[str], set[str], set[str]]:
     """(folded lower-case words, folded capitalised-only words, folded words listed
     both ways) of a word list."""
-    ordinary, proper = set(), set()
+    ordinary: set[str] = set()
+    proper: set[str] = set()
     with path.open(encoding="utf-8", errors="replace") as lines:
         for line in lines:
             word = line.strip()
@@ -114,7 +115,8 @@ def _read_words(path: Path) -> tuple[set[str], set[str], set[str]]:
 
 def _faker_names() -> tuple[set[str], set[str]]:
     root = Path(faker_person.__file__).parent  # one folder a locale
-    first, last = set(), set()
+    first: set[str] = set()
+    last: set[str] = set()
     for locale in sorted(p.name for p in root.iterdir() if p.is_dir() and p.name[0] != "_"):
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attrs, into in (

@@ -6,7 +6,7 @@ becomes), applied in order to text whose known names are already replaced."""
 import re
 from collections.abc import Callable
 
-from referrals.anonymise.dates import FULL_DATES
+from referrals.anonymise.dates import FULL_DATES, AroundMonths
 
 _STREET_TYPES = (
     "road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|court|ct|crescent|place|pl|"
@@ -58,7 +58,7 @@ CONTACT_PATTERNS: list[tuple[re.Pattern, str]] = [
         "[handle]",
     ),
 ]
-PATTERNS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
+PATTERNS: list[tuple[re.Pattern | AroundMonths, str | Callable[[re.Match], str]]] = [
     (re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", re.IGNORECASE), "[postcode]"),
     # NI numbers: two letters, six digits (spaced or not), a letter A to D. Matched by
     # shape, not by the rules for valid prefixes: removing too much is the safe side.

@@ -230,7 +230,7 @@ class Redactor:
     ) -> list[tuple[int, int, str, str, re.Match | None]]:
         """(start, end, replacement, source, match) for every known identifier; without
         `births`, the children's birthdays are not looked for."""
-        found = []
+        found: list[tuple[int, int, str, str, re.Match | None]] = []
         for pattern, replacement in self.births if births else ():
             found += [
                 (m.start(), m.end(), replacement, "a date of birth", None)
@@ -396,7 +396,7 @@ class Redactor:
             plural = match is not None and _squeeze(match.group("name")) not in self.squeezed
             if plural and shown:
                 shown = "[family name]"  # the Smiths: the family, not one of them
-            if possessive and shown:
+            if possessive and shown and match is not None:  # a possessive has its match
                 # "'s" stays, and so does the apostrophe after a name ending in s (James')
                 # or a plural (the Smiths'); any other lone apostrophe closes a quotation.
                 ends_in_s = fold(match.group("name")).endswith("s")

@@ -5,6 +5,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from referrals.anonymise.lexicon import lexicon
 from referrals.anonymise.patterns import ORDINARY_CODES
@@ -155,7 +156,8 @@ def residual_flags(
     a place's name ("Mill Lane"). Neighbouring flagged words make one flag."""
     allowed = {fold(s) for s in safe}
     masked = _mask(text, allowed, protected)
-    tokens = []
+    # [match, word, folded, reason, starts a sentence], reason filled in a second pass
+    tokens: list[list[Any]] = []
     for m in WORD.finditer(masked):
         word = m.group(0)
         folded = fold(word)
@@ -207,7 +209,7 @@ def _every_occurrence(flags: list[Flag], text: str) -> list[Flag]:
     if not flags:
         return flags
     covered = {k for f in flags for k in range(f.start, f.end)}
-    reasons = {}
+    reasons: dict[str, str] = {}
     for flag in flags:
         reasons.setdefault(flag.word, flag.reason)
     words = sorted(reasons, key=len, reverse=True)

@@ -39,8 +39,10 @@ class _FoldTable(dict):
             lower = char.lower()
             if len(lower) != 1:
                 lower = char
-            folded = _BASE.get(lower)
-            if folded is None:
+            known = _BASE.get(lower)
+            if known is not None:
+                folded = known
+            else:
                 base = "".join(
                     c for c in unicodedata.normalize("NFKD", lower) if not unicodedata.combining(c)
                 )
