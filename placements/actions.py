@@ -39,6 +39,19 @@ def _url(redirect_to: Destination, result: Any) -> str:
     return resolve_url(redirect_to(result) if callable(redirect_to) else redirect_to)
 
 
+def _done(
+    request: HttpRequest,
+    result: Any,
+    redirect_to: Destination,
+    success: str | Callable[[Any], str],
+) -> HttpResponse:
+    """The service did it: say so (when there is something to say) and move on."""
+    message = success(result) if callable(success) else success
+    if message:
+        messages.success(request, message)
+    return redirect(_url(redirect_to, result))
+
+
 def submit_form(
     request: HttpRequest,
     form: forms.BaseForm,
@@ -58,10 +71,7 @@ def submit_form(
     except DomainError as error:
         form.add_error(error_field, str(error))
         return None
-    message = success(result) if callable(success) else success
-    if message:
-        messages.success(request, message)
-    return redirect(_url(redirect_to, result))
+    return _done(request, result, redirect_to, success)
 
 
 def run_action(
@@ -79,7 +89,4 @@ def run_action(
     except DomainError as error:
         messages.error(request, str(error))
         return redirect(_url(refused_to or redirect_to, None))
-    message = success(result) if callable(success) else success
-    if message:
-        messages.success(request, message)
-    return redirect(_url(redirect_to, result))
+    return _done(request, result, redirect_to, success)

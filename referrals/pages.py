@@ -1,15 +1,7 @@
-"""What every page about one referral shares: loading the referral through a loader that
-may send the user elsewhere, and going back to the referral's page with a message."""
+"""What the pages about one referral share: loading the referral through a loader that
+may send the user elsewhere instead."""
 
 from functools import wraps
-
-from django.contrib import messages
-from django.shortcuts import redirect
-
-
-def back_to_referral(request, referral, message="Saved.") -> object:
-    messages.success(request, message)
-    return redirect("referrals:detail", pk=referral.pk)
 
 
 def loaded_with(loader):

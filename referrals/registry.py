@@ -46,10 +46,6 @@ def page_extras(page: str, user: "User", referral: "Referral") -> dict[str, Any]
     return context
 
 
-def referral_page_extras(user: "User", referral: "Referral") -> dict[str, Any]:
-    return page_extras("referral", user, referral)
-
-
 def extra_scopes(user: "User") -> Q:
     """What the registered scopes add for `user` (nothing when none applies)."""
     scope = Q(pk__in=[])

@@ -10,7 +10,7 @@ from referrals.brokerage.selectors import open_qa_round
 from referrals.drafting.completeness import SECTIONS, missing_summary, section_missing
 from referrals.models import Referral
 from referrals.pdf import chronology_pdf as render_chronology_pdf
-from referrals.registry import referral_page_extras
+from referrals.registry import page_extras
 from referrals.search import selectors as search_selectors
 from referrals.workflow import (
     is_social_worker_side,
@@ -105,7 +105,7 @@ def _choice_context(user, referral) -> dict:
         "options_waiting": is_social_worker_side(user, referral)
         and referral.stage == Stage.OPTIONS,
         "placement_step": referral.stage in (Stage.CONFIRMING, Stage.AGREEMENT, Stage.PLACED),
-        **referral_page_extras(user, referral),
+        **page_extras("referral", user, referral),
     }
 
 

@@ -32,7 +32,7 @@ from referrals.drafting.forms import (
     ProfileForm,
 )
 from referrals.models import Child, PersonAroundChild, Referral
-from referrals.pages import back_to_referral, loaded_with
+from referrals.pages import loaded_with
 from referrals.workflow import referral_is_editable
 
 
@@ -72,7 +72,8 @@ def _saved_message(referral, key: str) -> str:
 
 
 def _section_saved(request, referral, key: str):
-    return back_to_referral(request, referral, _saved_message(referral, key))
+    messages.success(request, _saved_message(referral, key))
+    return redirect("referrals:detail", pk=referral.pk)
 
 
 def _section_page(request, referral, form, key: str, *, saved_others=False, **context):
