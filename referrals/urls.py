@@ -5,6 +5,7 @@ from referrals.brokerage import views as brokerage_views
 from referrals.drafting import sections
 from referrals.drafting import views as drafting_views
 from referrals.pack import views as pack_views
+from referrals.packages import views as package_views
 from referrals.permission import views as permission
 from referrals.placement_types import views as placement_type_views
 from referrals.search import views as search_views
@@ -46,7 +47,14 @@ urlpatterns = [
         search_views.question_answer,
         name="question-answer",
     ),
-    path("new/", drafting_views.referral_start, name="start"),
+    path("new/", package_views.referral_start, name="start"),
+    path("<int:pk>/asking-for/", package_views.service_change, name="service"),
+    path("<int:pk>/package/", package_views.package, name="package"),
+    path("<int:pk>/short-breaks/", package_views.short_breaks, name="short-breaks"),
+    path("<int:pk>/home-care/", package_views.home_care, name="home-care"),
+    path("<int:pk>/schedule/<slug:service>/add/", package_views.slot_edit, name="slot-add"),
+    path("<int:pk>/schedule/<int:slot_pk>/", package_views.slot_edit, name="slot-edit"),
+    path("<int:pk>/schedule/<int:slot_pk>/remove/", package_views.slot_remove, name="slot-remove"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/children/", sections.children, name="children"),
     path("<int:pk>/children/add/", sections.child_edit, name="child-add"),

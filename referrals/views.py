@@ -7,7 +7,7 @@ from placements.permissions import Capability, capability_required, user_can
 from referrals import selectors
 from referrals.brokerage.forms import NoteForm
 from referrals.brokerage.selectors import open_qa_round
-from referrals.drafting.completeness import SECTIONS, missing_summary, section_missing
+from referrals.drafting.completeness import missing_summary, section_missing, sections_for
 from referrals.models import Referral
 from referrals.pdf import chronology_pdf as render_chronology_pdf
 from referrals.registry import page_extras
@@ -52,15 +52,16 @@ def referral_detail(request, pk):
     can_edit = user_may_edit(request.user, referral)
     may_endorse = user_may_endorse(request.user, referral)
     missing = section_missing(referral)
+    form_sections = sections_for(referral)
     sections = [
         {
             "section": s,
             "still_needed": missing_summary(missing[s.key], brief=True),
             "complete": not missing[s.key],
         }
-        for s in SECTIONS
+        for s in form_sections
     ]
-    complete_count = sum(1 for s in SECTIONS if not missing[s.key] and not s.optional)
+    complete_count = sum(1 for s in form_sections if not missing[s.key] and not s.optional)
     return render(
         request,
         "referrals/referral_detail.html",
@@ -69,7 +70,7 @@ def referral_detail(request, pk):
             "can_edit": can_edit,
             "sections": sections,
             "complete_count": complete_count,
-            "required_count": sum(1 for s in SECTIONS if not s.optional),
+            "required_count": sum(1 for s in form_sections if not s.optional),
             "can_withdraw": user_may_withdraw(request.user, referral),
             "latest_return": _latest_return(referral),
             "qa_round": open_qa_round(referral)

@@ -118,6 +118,106 @@ def submitted(social_worker, *, draft: Referral | None = None) -> Referral:
     )
 
 
+# A package of support at home: Part A of the short breaks and home care form.
+
+PACKAGE_CHILD = {
+    **CHILD,
+    "legal_status": "N/A",
+    "mobility_issues": True,
+    "mobility_equipment": "Wheelchair outdoors; hoist for transfers",
+    "school_holidays": "As the county calendar, except an extra INSET day on 3 June",
+}
+
+
+def package_values(**overrides) -> dict:
+    today = timezone.localdate()
+    values = {
+        "worker_phone": "0116 305 0000",
+        "start_date": today + dt.timedelta(days=21),
+        "end_date": today + dt.timedelta(days=365),
+        "family_unavailable": "None",
+        "is_urgent": False,
+        "change": "new",
+        "current_support": "",
+        "current_support_funding": "",
+        "approval_basis": "panel",
+        "approval_date": today - dt.timedelta(days=3),
+        "bank_holidays_needed": False,
+        "bank_holiday_reason": "",
+        "travel": "short_drive",
+        "travel_miles": None,
+        "short_break_notes": "Enjoys swimming and the park",
+        "home_care_activities": "Getting ready for school; tea and bedtime routine",
+        "home_care_notes": "1 hour between 07:00 and 08:30 on school days",
+    }
+    values.update(overrides)
+    return values
+
+
+def slot(service, period, day, *, starts=None, ends=None, hours, part=""):
+    return {
+        "service": service,
+        "period": period,
+        "day": day,
+        "part_of_day": part,
+        "starts": dt.time.fromisoformat(starts) if starts else None,
+        "ends": dt.time.fromisoformat(ends) if ends else None,
+        "hours": Decimal(hours),
+    }
+
+
+# A week of home care in term time (mornings in a window, two evenings) and in the
+# holidays (three mornings); short breaks on Saturday afternoons.
+HOME_CARE_WEEK = [
+    *(slot("home_care", "term", d, starts="07:00", ends="08:30", hours="1") for d in range(5)),
+    slot("home_care", "term", 1, starts="16:00", ends="18:00", hours="2"),
+    slot("home_care", "term", 3, starts="16:00", ends="18:00", hours="2"),
+    *(slot("home_care", "holiday", d, starts="09:00", ends="12:00", hours="3") for d in (0, 2, 4)),
+]
+SHORT_BREAK_WEEK = [slot("short_break", "all_year", 5, hours="4", part="afternoon")]
+
+
+def complete_package(
+    social_worker, *, service="home_care", draft: Referral | None = None, children=1
+) -> Referral:
+    """Every section of a package referral filled in, with its weekly tables."""
+    from referrals.packages import services as packages
+
+    referral = draft or drafting.referral_start(social_worker=social_worker, service=service)
+    for n in range(children):
+        drafting.child_save(
+            referral=referral,
+            values={**PACKAGE_CHILD, "first_name": f"{CHILD['first_name']}{n or ''}"},
+            actor=social_worker,
+        )
+    drafting.person_save(
+        referral=referral,
+        values={
+            "full_name": "Kerry O'Brien",
+            "relationship": "Mum",
+            "notes": "",
+            "is_principal_contact": True,
+            "phone": "07700 900123",
+        },
+        actor=social_worker,
+    )
+    packages.package_update(referral=referral, values=package_values(), actor=social_worker)
+    week = []
+    if referral.wants_home_care:
+        week += HOME_CARE_WEEK
+    if referral.wants_short_break:
+        week += SHORT_BREAK_WEEK
+    for row in week:
+        packages.slot_save(referral=referral, values=row, actor=social_worker)
+    drafting.outcomes_set(
+        referral=referral,
+        texts=["Ready for school on time", "Time with friends", "Mum gets a break"],
+        actor=social_worker,
+    )
+    referral.refresh_from_db()
+    return referral
+
+
 # --- What the section pages post -------------------------------------------------------
 
 

@@ -30,7 +30,15 @@ from referrals.drafting import services as drafting
 from referrals.models import PlacementType
 from referrals.pack import services as pack_services
 from referrals.search import answers
-from tests.journeys import chosen, complete_draft, in_house_provider, offers_in, placed, searchable
+from tests.journeys import (
+    chosen,
+    complete_draft,
+    complete_package,
+    in_house_provider,
+    offers_in,
+    placed,
+    searchable,
+)
 from tests.placements.factories import TeamFactory, UserFactory
 from tests.providers.builders import csv_bytes, sheet_row, stored_import
 from tests.providers.factories import ProviderFactory
@@ -81,7 +89,17 @@ EDITING_PAGES = [
     "exclusion-remove",
     "submit",
 ]
-POST_ONLY = {"child-remove", "person-remove", "exclusion-remove"}
+# A package's own pages: walked on referral A's package draft.
+PACKAGE_PAGES = [
+    "service",
+    "package",
+    "short-breaks",
+    "home-care",
+    "slot-add",
+    "slot-edit",
+    "slot-remove",
+]
+POST_ONLY = {"child-remove", "person-remove", "exclusion-remove", "slot-remove"}
 
 # url name -> (who may use it with GET, status they get, status others get[, roles who
 # see the referral but may not use the page, and so get 404 rather than 403]).
@@ -132,7 +150,7 @@ EXPECTED = {
     "referrals:pack": (BROKERAGE, 200, 403),
     "referrals:pack-edit": (BROKERAGE, 200, 403),
     "referrals:pack-pdf": (BROKERAGE, 200, 403),
-    "referrals:start": (SOCIAL_WORKERS, 405, 403),
+    "referrals:start": (SOCIAL_WORKERS, 200, 403),
     "referrals:allowed-words": ({*BROKERAGE, Role.ADMINISTRATOR}, 200, 403),
     # Removing is a POST; the duty lead and administrators may (405 on GET), others not.
     "referrals:allowed-word-remove": ({Role.DUTY_LEAD, Role.ADMINISTRATOR}, 405, 403),
@@ -148,7 +166,7 @@ EXPECTED = {
     },
     **{
         f"referrals:{name}": (SOCIAL_WORKERS, 405 if name in POST_ONLY else 200, 403)
-        for name in EDITING_PAGES
+        for name in [*EDITING_PAGES, *PACKAGE_PAGES]
     },
     "referrals:detail": (REFERRAL_VIEWERS, 200, 403),
     # Only while it waits for its endorsers; a placed referral sends them to its page.
@@ -211,8 +229,15 @@ REFERRAL_SCOPED = {
     if name.startswith(("referrals:", "approvals:")) and "pk" in params
 }
 ON_THE_DRAFT = {f"referrals:{name}" for name in EDITING_PAGES}
+ON_THE_PACKAGE = {f"referrals:{name}" for name in PACKAGE_PAGES}
 # What a path takes besides ids.
-OTHER_VALUES = {"key": "profile", "flag": "ofsted", "kind": "issued", "fmt": "csv"}
+OTHER_VALUES = {
+    "key": "profile",
+    "flag": "ofsted",
+    "kind": "issued",
+    "fmt": "csv",
+    "service": "home_care",
+}
 # Nested pages that only take a POST (a GET is refused before anything is loaded).
 POST_ONLY_NESTED = {name for name in NESTED if EXPECTED[name][1] == 405}
 
@@ -242,6 +267,7 @@ def journey(team, officer, approver, providers):
     approval = chosen(referral, officer, social_worker, offer)
     agreement = placed(approval, officer, approver)
     draft = complete_draft(social_worker)
+    package = complete_package(social_worker, service="short_break_home_care")
     exclusion = drafting.exclusion_add(
         referral=draft,
         provider=providers[-1],
@@ -264,6 +290,7 @@ def journey(team, officer, approver, providers):
             "person_pk": draft.people.get().pk,
             "exclusion_pk": exclusion.pk,
         },
+        "package": {"pk": package.pk, "slot_pk": package.schedule.first().pk},
     }
 
 
@@ -326,6 +353,8 @@ def build_objects():
 
 def referral_ids(name, ids) -> dict:
     """The referral and nested ids a referral page takes, from `ids` (a journey)."""
+    if name in ON_THE_PACKAGE:
+        return ids["package"]
     return ids["draft"] if name in ON_THE_DRAFT else ids["placed"]
 
 
@@ -374,7 +403,7 @@ def mismatched_urls(name, objects):
         swaps.append(NESTED[name])
     for swapped in swaps:
         mixed = {**own, **{p: other[p] for p in swapped}}
-        ids = {"draft": mixed, "placed": mixed}
+        ids = {"draft": mixed, "placed": mixed, "package": mixed}
         yield url_for(name, objects, ids)
 
 

@@ -7,20 +7,10 @@ what the social worker has given. Completeness is checked only when it is submit
 and each missing answer is named with a link to where it is given."""
 
 from dataclasses import dataclass
-from itertools import groupby
 
-from django.urls import reverse
-
+from referrals.drafting.missing import Missing, Section, missing_summary, section_href
 from referrals.models import Child, Referral
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    url_name: str
-    optional: bool = False
-
+from referrals.packages.completeness import package_missing
 
 SECTIONS = [
     Section("children", "The child or children", "referrals:children"),
@@ -30,47 +20,29 @@ SECTIONS = [
     Section("profile", "Getting to know me", "referrals:profile"),
     Section("exclusions", "Providers not to approach", "referrals:exclusions", optional=True),
 ]
-SECTION_BY_KEY = {section.key: section for section in SECTIONS}
+# A package of support at home (Part A of the short breaks and home care form): the
+# services' sections follow what is asked for.
+PACKAGE_SECTIONS = [
+    Section("children", "The child or children", "referrals:children"),
+    Section("people", "Family and principal contact", "referrals:people"),
+    Section("package", "Dates, current support and approval", "referrals:package"),
+    Section("short_break", "Short breaks", "referrals:short-breaks"),
+    Section("home_care", "Home care", "referrals:home-care"),
+    Section("outcomes", "Desired outcomes", "referrals:outcomes"),
+    Section("exclusions", "Providers not to approach", "referrals:exclusions", optional=True),
+]
 
 
-@dataclass(frozen=True)
-class Missing:
-    """An answer still needed before the referral can be submitted, and where to give it:
-    `href` is the section's page with the answer's field as its fragment."""
-
-    answer: str
-    href: str
-    who: str = ""  # the child or person it is about, when a section lists several
-
-    @property
-    def anchor(self) -> str:
-        """The answer's field, on its own page."""
-        return self.href.partition("#")[2]
-
-    @property
-    def text(self) -> str:
-        return f"{self.who}: {self.answer}" if self.who else self.answer
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def missing_summary(missing: list[Missing], *, brief: bool = False) -> str:
-    """ "Jayden: date of birth, health; the date needed": what is missing, in a line.
-    `brief` counts a child's or person's answers when there are more than three."""
-    parts = []
-    for who, items in groupby(missing, key=lambda m: m.who):
-        answers = [m.answer for m in items]
-        if who and brief and len(answers) > 3:
-            parts.append(f"{who}: {len(answers)} answers")
-        else:
-            parts += [f"{who}: {', '.join(answers)}"] if who else answers
-    return "; ".join(parts)
-
-
-def _href(referral: Referral, url_name: str, anchor: str = "", **kwargs) -> str:
-    url = reverse(url_name, kwargs={"pk": referral.pk, **kwargs})
-    return f"{url}#{anchor}" if anchor else url
+def sections_for(referral: Referral) -> list[Section]:
+    """The sections of this referral's form: a placement's, or a package's with a
+    section for each service asked for."""
+    if not referral.is_package:
+        return SECTIONS
+    skipped = {
+        "short_break": not referral.wants_short_break,
+        "home_care": not referral.wants_home_care,
+    }
+    return [s for s in PACKAGE_SECTIONS if not skipped.get(s.key)]
 
 
 # Each answer about a child that a submitted referral needs, and the field it is given
@@ -93,6 +65,12 @@ CHILD_ANSWERS = {
     "interests": ("interests and what works for them", "id_interests"),
 }
 
+# Asked about each child for a package of support at home.
+PACKAGE_CHILD_ANSWERS = {
+    "mobility_issues": ("whether they have mobility issues", "id_mobility_issues_1"),
+    "school_holidays": ("the school's holiday dates", "id_school_holidays"),
+}
+
 NEEDS_ANSWERS = {
     "kind": ("what kind of move this is", "id_kind_1"),
     "placement_type": ("the type of placement", "id_placement_type_1"),
@@ -112,13 +90,21 @@ def _blank(value) -> bool:
 def child_missing(child: Child) -> list[Missing]:
     """What a child's record still needs (a child is kept from their first name on)."""
     referral = child.referral
+    asked = CHILD_ANSWERS
+    if referral.is_package:
+        asked = {**CHILD_ANSWERS, **PACKAGE_CHILD_ANSWERS}
+        if child.mobility_issues:
+            asked["mobility_equipment"] = (
+                "the mobility equipment and when it is used",
+                "id_mobility_equipment",
+            )
     return [
         Missing(
             answer,
-            _href(referral, "referrals:child-edit", anchor, child_pk=child.pk),
+            section_href(referral, "referrals:child-edit", anchor, child_pk=child.pk),
             who=child.full_name,
         )
-        for name, (answer, anchor) in CHILD_ANSWERS.items()
+        for name, (answer, anchor) in asked.items()
         if _blank(getattr(child, name))
     ]
 
@@ -126,14 +112,16 @@ def child_missing(child: Child) -> list[Missing]:
 def person_missing(person) -> list[Missing]:
     if not _blank(person.relationship):
         return []
-    href = _href(person.referral, "referrals:person-edit", "id_relationship", person_pk=person.pk)
+    href = section_href(
+        person.referral, "referrals:person-edit", "id_relationship", person_pk=person.pk
+    )
     return [Missing("relationship to the child", href, who=person.full_name)]
 
 
 def _children_missing(referral: Referral) -> list[Missing]:
     children = referral.children.all()
     if not children:
-        return [Missing("at least one child", _href(referral, "referrals:child-add"))]
+        return [Missing("at least one child", section_href(referral, "referrals:child-add"))]
     missing = []
     for child in children:
         child.referral = referral  # no query per child for its links
@@ -143,11 +131,20 @@ def _children_missing(referral: Referral) -> list[Missing]:
 
 def _people_missing(referral: Referral) -> list[Missing]:
     people = referral.people.all()
+    if referral.is_package:
+        contact = next((p for p in people if p.is_principal_contact), None)
+        if contact is None:
+            return [
+                Missing("the principal contact", section_href(referral, "referrals:person-add"))
+            ]
+        if _blank(contact.phone):
+            href = section_href(referral, "referrals:person-edit", "id_phone", person_pk=contact.pk)
+            return [Missing("the principal contact's phone number", href)]
     if not people and not referral.no_people_to_add:
         return [
             Missing(
                 "the people around the child, or confirm there is nobody to add",
-                _href(referral, "referrals:people"),
+                section_href(referral, "referrals:people"),
             )
         ]
     missing = []
@@ -159,7 +156,7 @@ def _people_missing(referral: Referral) -> list[Missing]:
 
 def _needs_missing(referral: Referral) -> list[Missing]:
     missing = [
-        Missing(answer, _href(referral, "referrals:needs", anchor))
+        Missing(answer, section_href(referral, "referrals:needs", anchor))
         for name, (answer, anchor) in NEEDS_ANSWERS.items()
         if _blank(getattr(referral, name))
     ]
@@ -169,7 +166,7 @@ def _needs_missing(referral: Referral) -> list[Missing]:
         missing.append(
             Missing(
                 "details of the education or therapy",
-                _href(referral, "referrals:needs", "id_education_therapy_details"),
+                section_href(referral, "referrals:needs", "id_education_therapy_details"),
             )
         )
     if len(referral.children.all()) > 1:
@@ -177,14 +174,14 @@ def _needs_missing(referral: Referral) -> list[Missing]:
             missing.append(
                 Missing(
                     "whether the children must be placed together",
-                    _href(referral, "referrals:needs", "id_siblings_1"),
+                    section_href(referral, "referrals:needs", "id_siblings_1"),
                 )
             )
         elif referral.siblings == Referral.Siblings.APART and _blank(referral.sibling_arrangement):
             missing.append(
                 Missing(
                     "who should be placed with whom",
-                    _href(referral, "referrals:needs", "id_sibling_arrangement"),
+                    section_href(referral, "referrals:needs", "id_sibling_arrangement"),
                 )
             )
     return missing
@@ -193,24 +190,28 @@ def _needs_missing(referral: Referral) -> list[Missing]:
 def section_missing(referral: Referral) -> dict[str, list[Missing]]:
     """For each section, the answers still missing (an empty list means complete)."""
     outcomes = len(referral.outcomes.all())
+    if referral.is_package:
+        services = package_missing(referral)
+    else:
+        services = {"needs": _needs_missing(referral)}
     return {
         "children": _children_missing(referral),
         "people": _people_missing(referral),
-        "needs": _needs_missing(referral),
+        **services,
         "outcomes": []
         if 1 <= outcomes <= 3
         else [
             Missing(
                 "at least one desired outcome" if not outcomes else "one to three outcomes",
-                _href(referral, "referrals:outcomes", "id_outcome_1"),
+                section_href(referral, "referrals:outcomes", "id_outcome_1"),
             )
         ],
         "profile": []
-        if referral.getting_to_know_me.strip()
+        if referral.getting_to_know_me.strip() or referral.is_package
         else [
             Missing(
                 "the getting to know me profile",
-                _href(referral, "referrals:profile", "id_getting_to_know_me"),
+                section_href(referral, "referrals:profile", "id_getting_to_know_me"),
             )
         ],
         "exclusions": [],
@@ -220,7 +221,9 @@ def section_missing(referral: Referral) -> dict[str, list[Missing]]:
 def referral_missing_answers(referral: Referral) -> list[tuple[Section, list[Missing]]]:
     """The sections a submission still needs answers in, with those answers."""
     missing = section_missing(referral)
-    return [(s, missing[s.key]) for s in SECTIONS if not s.optional and missing[s.key]]
+    return [
+        (s, missing[s.key]) for s in sections_for(referral) if not s.optional and missing[s.key]
+    ]
 
 
 def referral_missing_sections(referral: Referral) -> list[str]:
@@ -243,7 +246,7 @@ def qa_checklist(referral: Referral) -> list[CheckItem]:
     missing = section_missing(referral)
     items = [
         CheckItem(section.title, not missing[section.key], missing_summary(missing[section.key]))
-        for section in SECTIONS
+        for section in sections_for(referral)
         if not section.optional
     ]
     people = len(referral.people.all())
@@ -255,13 +258,14 @@ def qa_checklist(referral: Referral) -> list[CheckItem]:
         )
     )
     profile_words = len(referral.getting_to_know_me.split())
-    items.append(
-        CheckItem(
-            "Getting to know me says enough for providers to judge a match",
-            profile_words >= 80,
-            f"{profile_words} words" + ("" if profile_words >= 80 else ": ask for more detail"),
+    if not referral.is_package:
+        items.append(
+            CheckItem(
+                "Getting to know me says enough for providers to judge a match",
+                profile_words >= 80,
+                f"{profile_words} words" + ("" if profile_words >= 80 else ": ask for more detail"),
+            )
         )
-    )
     if referral.education_needed or referral.therapy_needed:
         # Evidence is recorded by the approvals app against this referral.
         agreed = referral.agreement_evidence.exists()

@@ -103,6 +103,24 @@ class ChildForm(DraftAnswers, GDSForm, forms.ModelForm):
     behaviours = answer_text("Behaviours that challenge")
     risks = answer_text("Risks")
     interests = answer_text("Interests and what works for them")
+    # Asked for a package of support at home only.
+    mobility_issues = forms.TypedChoiceField(
+        label="Does the child have mobility issues?",
+        choices=[(True, "Yes"), (False, "No")],
+        coerce=lambda v: v in (True, "True"),
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text="The problems themselves go under special educational needs or disability.",
+    )
+    mobility_equipment = forms.CharField(
+        label="If yes, the equipment and when it is used",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    school_holidays = answer_text(
+        "The school's holiday dates",
+        hint="Schools set their own: providers need them to plan term time and holidays.",
+        rows=3,
+    )
 
     class Meta:
         model = Child
@@ -125,6 +143,9 @@ class ChildForm(DraftAnswers, GDSForm, forms.ModelForm):
             "behaviours",
             "risks",
             "interests",
+            "mobility_issues",
+            "mobility_equipment",
+            "school_holidays",
         ]
         labels = {
             "first_name": "First name",
@@ -141,8 +162,13 @@ class ChildForm(DraftAnswers, GDSForm, forms.ModelForm):
         }
         error_messages = {"first_name": {"required": "Enter the child's first name"}}
 
-    def __init__(self, *args, **kwargs):
+    PACKAGE_ONLY = ("mobility_issues", "mobility_equipment", "school_holidays")
+
+    def __init__(self, *args, package: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not package:
+            for name in self.PACKAGE_ONLY:
+                del self.fields[name]
         self.helper.layout = Layout(
             Fieldset(
                 Field.text("first_name"),
@@ -179,6 +205,16 @@ class ChildForm(DraftAnswers, GDSForm, forms.ModelForm):
                 legend_size=Size.MEDIUM,
             ),
         )
+        if package:
+            self.helper.layout.append(
+                Fieldset(
+                    Field.radios("mobility_issues", inline=True),
+                    Field.textarea("mobility_equipment"),
+                    Field.textarea("school_holidays"),
+                    legend="Mobility and school holidays",
+                    legend_size=Size.MEDIUM,
+                )
+            )
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
@@ -203,13 +239,23 @@ class ChildForm(DraftAnswers, GDSForm, forms.ModelForm):
 class PersonForm(DraftAnswers, GDSForm, forms.ModelForm):
     kept_from = ("full_name",)
 
+    is_principal_contact = forms.BooleanField(
+        label="This is the principal contact for the package",
+        help_text=(
+            "The one person, besides the child, the referral may name: the awarded provider "
+            "is given their phone number to arrange the support. Everyone else is Mum, Dad, "
+            "Carer or sibling."
+        ),
+    )
+
     class Meta:
         model = PersonAroundChild
-        fields = ["full_name", "relationship", "notes"]
+        fields = ["full_name", "relationship", "notes", "is_principal_contact", "phone"]
         labels = {
             "full_name": "Full name",
             "relationship": "Relationship to the child",
             "notes": "Notes (optional)",
+            "phone": "Principal contact's phone number",
         }
         help_texts = {
             "full_name": "Names listed here are taken out of what providers see.",
@@ -217,6 +263,12 @@ class PersonForm(DraftAnswers, GDSForm, forms.ModelForm):
         }
         error_messages = {"full_name": {"required": "Enter the person's full name"}}
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, package: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not package:
+            del self.fields["is_principal_contact"]
+            del self.fields["phone"]
 
 
 YES_NO = [(True, "Yes"), (False, "No")]

@@ -5,6 +5,7 @@ providers not to approach. Each saves what passes its checks."""
 import re
 import secrets
 from dataclasses import replace
+from functools import partial
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,19 +65,32 @@ def _answers_still_needed(saved: str, missing) -> str:
 
 def _fresh(referral: Referral) -> Referral:
     """The referral as just saved, with what its completeness reads."""
-    return Referral.objects.prefetch_related("children", "people", "outcomes").get(pk=referral.pk)
+    return (
+        Referral.objects.select_related("package")
+        .prefetch_related("children", "people", "outcomes", "schedule")
+        .get(pk=referral.pk)
+    )
 
 
-def _saved_message(referral, key: str) -> str:
+def saved_message(referral, key: str) -> str:
     return _answers_still_needed("Saved.", section_missing(_fresh(referral))[key])
 
 
-def _section_saved(request, referral, key: str):
-    messages.success(request, _saved_message(referral, key))
+def section_saved(request, referral, key: str):
+    messages.success(request, saved_message(referral, key))
     return redirect("referrals:detail", pk=referral.pk)
 
 
-def _section_page(request, referral, form, key: str, *, saved_others=False, **context):
+def section_page(
+    request,
+    referral,
+    form,
+    key: str,
+    *,
+    saved_others=False,
+    template="referrals/section_form.html",
+    **context,
+):
     """A section's form. After a save some of whose answers were refused, it says the
     others were saved, and what the section still needs."""
     shown = _fresh(referral) if saved_others else referral
@@ -84,7 +98,7 @@ def _section_page(request, referral, form, key: str, *, saved_others=False, **co
     started = saved_others or context.pop("started", False)
     return render(
         request,
-        "referrals/section_form.html",
+        template,
         {
             "referral": referral,
             "form": form,
@@ -179,7 +193,7 @@ def child_edit(request, referral, child_pk=None):
     return _row_page(
         request,
         referral,
-        form=ChildForm,
+        form=partial(ChildForm, package=referral.is_package),
         rows=Child.objects.filter(referral=referral),
         pk=child_pk,
         save=save,
@@ -209,7 +223,7 @@ def people(request, referral):
             request,
             lambda: drafting.people_confirm_none(referral=referral, actor=request.user),
             redirect_to=reverse("referrals:detail", kwargs={"pk": referral.pk}),
-            success=lambda _: _saved_message(referral, "people"),
+            success=lambda _: saved_message(referral, "people"),
             refused_to=reverse("referrals:people", kwargs={"pk": referral.pk}),
         )
     rows = [(person, person_missing(person)) for person in referral.people.all()]
@@ -228,7 +242,7 @@ def person_edit(request, referral, person_pk=None):
     return _row_page(
         request,
         referral,
-        form=PersonForm,
+        form=partial(PersonForm, package=referral.is_package),
         rows=PersonAroundChild.objects.filter(referral=referral),
         pk=person_pk,
         save=save,
@@ -260,8 +274,8 @@ def needs(request, referral):
         answers = form.answers_to_save()
         drafting.referral_update_needs(referral=referral, values=answers, actor=request.user)
         if not form.errors:
-            return _section_saved(request, referral, "needs")
-    return _section_page(
+            return section_saved(request, referral, "needs")
+    return section_page(
         request,
         referral,
         form,
@@ -288,8 +302,8 @@ def outcomes(request, referral):
         except DomainError as error:
             form.add_error(None, str(error))
         if not form.errors:
-            return _section_saved(request, referral, "outcomes")
-    return _section_page(
+            return section_saved(request, referral, "outcomes")
+    return section_page(
         request,
         referral,
         form,
@@ -316,9 +330,9 @@ def profile(request, referral):
                 actor=request.user,
             )
         if not form.errors:
-            return _section_saved(request, referral, "profile")
+            return section_saved(request, referral, "profile")
     # One answer: when it is refused there is nothing else to have saved.
-    return _section_page(request, referral, form, "profile", title="Getting to know me")
+    return section_page(request, referral, form, "profile", title="Getting to know me")
 
 
 @capability_required(Capability.START_REFERRAL)

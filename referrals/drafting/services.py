@@ -52,7 +52,7 @@ NEEDS_FIELDS = [
 ]
 
 
-def _editable(referral: Referral, actor: User) -> Referral:
+def editable_locked(referral: Referral, actor: User) -> Referral:
     """Lock a referral the social worker is changing; refuse once it has gone on."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if not referral_is_editable(locked):
@@ -63,16 +63,19 @@ def _editable(referral: Referral, actor: User) -> Referral:
 
 
 @transaction.atomic
-def referral_start(*, social_worker: User) -> Referral:
+def referral_start(*, social_worker: User, service: str = Referral.Service.PLACEMENT) -> Referral:
+    """A new draft asking for `service`: a placement, or a package of support at home."""
     team = social_worker.team
     if team is None:
         raise DomainError("You need to be in a team to start a referral. Ask the administrator")
-    referral = Referral.objects.create(social_worker=social_worker, team=team)
+    if service not in Referral.Service.values:
+        raise DomainError("Choose what the referral asks for")
+    referral = Referral.objects.create(social_worker=social_worker, team=team, service=service)
     chronology_add(
         referral=referral,
         actor=social_worker,
         kind=ChronologyEntry.Kind.EDIT,
-        text="Draft referral started",
+        text=f"Draft referral started: {Referral.Service(service).label.lower()}",
     )
     return referral
 
@@ -85,7 +88,7 @@ def _label(model: type[models.Model], name: str) -> str:
     return str(field.verbose_name)
 
 
-def _record_edit(
+def edit_record(
     referral: Referral, before: Mapping[str, str], after: Mapping[str, str], actor: User
 ) -> None:
     changes = field_changes_record(instance=referral, before=before, after=after, actor=actor)
@@ -105,7 +108,7 @@ def referral_update_needs(
     *, referral: Referral, values: Mapping[str, Any], actor: User
 ) -> Referral:
     """Store the needs answers given (any of them: a draft may leave some for later)."""
-    referral = _editable(referral, actor)
+    referral = editable_locked(referral, actor)
     labels = {name: _label(Referral, name) for name in NEEDS_FIELDS}
     before = {labels[n]: shown_value(referral, n) for n in values if n in labels}
     for name, value in values.items():
@@ -114,7 +117,7 @@ def referral_update_needs(
         setattr(referral, name, value)
     referral.save(update_fields=[*values, "updated_at"])
     after = {labels[n]: shown_value(referral, n) for n in values}
-    _record_edit(referral, before, after, actor)
+    edit_record(referral, before, after, actor)
     return referral
 
 
@@ -122,11 +125,11 @@ def referral_update_needs(
 def referral_update_profile(
     *, referral: Referral, getting_to_know_me: str, actor: User
 ) -> Referral:
-    referral = _editable(referral, actor)
+    referral = editable_locked(referral, actor)
     before = {"Getting to know me": referral.getting_to_know_me}
     referral.getting_to_know_me = getting_to_know_me
     referral.save(update_fields=["getting_to_know_me", "updated_at"])
-    _record_edit(referral, before, {"Getting to know me": getting_to_know_me}, actor)
+    edit_record(referral, before, {"Getting to know me": getting_to_know_me}, actor)
     return referral
 
 
@@ -138,7 +141,7 @@ def _child_shown(child: Child, names: Iterable[str]) -> dict[str, str]:
 def child_save(
     *, referral: Referral, values: Mapping[str, Any], actor: User, child: Child | None = None
 ) -> Child:
-    referral = _editable(referral, actor)
+    referral = editable_locked(referral, actor)
     if child is None:
         if not str(values.get("first_name") or "").strip():
             raise DomainError("Enter the child's first name: a child is saved once they have one")
@@ -158,7 +161,7 @@ def child_save(
     child.full_clean()
     child.save()
     after = _child_shown(child, values)
-    _record_edit(
+    edit_record(
         referral,
         {f"{who}: {k}": v for k, v in before.items()},
         {f"{who}: {k}": v for k, v in after.items()},
@@ -169,9 +172,9 @@ def child_save(
 
 @transaction.atomic
 def child_remove(*, referral: Referral, child: Child, actor: User) -> None:
-    referral = _editable(referral, actor)
+    referral = editable_locked(referral, actor)
     Child.objects.filter(pk=child.pk, referral=referral).delete()
-    _record_edit(referral, {"Children": child.full_name}, {"Children": ""}, actor)
+    edit_record(referral, {"Children": child.full_name}, {"Children": ""}, actor)
 
 
 @transaction.atomic
@@ -182,7 +185,7 @@ def person_save(
     actor: User,
     person: PersonAroundChild | None = None,
 ) -> PersonAroundChild:
-    referral = _editable(referral, actor)
+    referral = editable_locked(referral, actor)
     if person is None and not str(values.get("full_name") or "").strip():
         raise DomainError("Enter the person's full name: a person is saved once they have one")
     person = (
@@ -193,25 +196,30 @@ def person_save(
     before = {"Person": str(person)} if person.pk else {}
     for name, value in values.items():
         setattr(person, name, value)
-    person.full_clean()
+    person.full_clean(validate_constraints=False)
+    if person.is_principal_contact:
+        # One principal contact: naming another moves the role to them.
+        referral.people.exclude(pk=person.pk).filter(is_principal_contact=True).update(
+            is_principal_contact=False
+        )
     person.save()
     if referral.no_people_to_add:
         referral.no_people_to_add = False
         referral.save(update_fields=["no_people_to_add", "updated_at"])
-    _record_edit(referral, before, {"Person": str(person)}, actor)
+    edit_record(referral, before, {"Person": str(person)}, actor)
     return person
 
 
 @transaction.atomic
 def person_remove(*, referral: Referral, person: PersonAroundChild, actor: User) -> None:
-    referral = _editable(referral, actor)
+    referral = editable_locked(referral, actor)
     PersonAroundChild.objects.filter(pk=person.pk, referral=referral).delete()
-    _record_edit(referral, {"Person": str(person)}, {"Person": ""}, actor)
+    edit_record(referral, {"Person": str(person)}, {"Person": ""}, actor)
 
 
 @transaction.atomic
 def people_confirm_none(*, referral: Referral, actor: User) -> Referral:
-    referral = _editable(referral, actor)
+    referral = editable_locked(referral, actor)
     if referral.people.exists():
         raise DomainError("Remove the people listed first, or leave them in")
     referral.no_people_to_add = True
@@ -226,7 +234,7 @@ def outcomes_set(*, referral: Referral, texts: Sequence[str], actor: User) -> li
     texts = [t.strip() for t in texts if t and t.strip()]
     if len(texts) > 3:
         raise DomainError("Give one, two or three desired outcomes")
-    referral = _editable(referral, actor)
+    referral = editable_locked(referral, actor)
     before = {f"Outcome {o.position}": o.text for o in referral.outcomes.all()}
     referral.outcomes.all().delete()
     outcomes = DesiredOutcome.objects.bulk_create(
@@ -234,7 +242,7 @@ def outcomes_set(*, referral: Referral, texts: Sequence[str], actor: User) -> li
     )
     after = {f"Outcome {n}": t for n, t in enumerate(texts, 1)}
     after.update({k: "" for k in before if k not in after})
-    _record_edit(referral, before, after, actor)
+    edit_record(referral, before, after, actor)
     return outcomes
 
 
@@ -242,21 +250,21 @@ def outcomes_set(*, referral: Referral, texts: Sequence[str], actor: User) -> li
 def exclusion_add(
     *, referral: Referral, provider: Provider, reason: str, actor: User
 ) -> ProviderExclusion:
-    referral = _editable(referral, actor)
+    referral = editable_locked(referral, actor)
     if referral.exclusions.filter(provider=provider).exists():
         raise DomainError(f"{provider} is already on the list")
     exclusion = ProviderExclusion.objects.create(
         referral=referral, provider=provider, reason=reason
     )
-    _record_edit(referral, {}, {f"Do not approach {provider}": reason}, actor)
+    edit_record(referral, {}, {f"Do not approach {provider}": reason}, actor)
     return exclusion
 
 
 @transaction.atomic
 def exclusion_remove(*, referral: Referral, exclusion: ProviderExclusion, actor: User) -> None:
-    referral = _editable(referral, actor)
+    referral = editable_locked(referral, actor)
     ProviderExclusion.objects.filter(pk=exclusion.pk, referral=referral).delete()
-    _record_edit(
+    edit_record(
         referral,
         {f"Do not approach {exclusion.provider}": exclusion.reason},
         {f"Do not approach {exclusion.provider}": ""},
@@ -280,7 +288,7 @@ def _duty_leads() -> list[str]:
 def referral_submit(*, referral: Referral, actor: User, response: str = "") -> Referral:
     """Draft (or returned) → waiting for the team manager, once every section is complete.
     Returned by brokerage → back to brokerage, with what the social worker changed."""
-    referral = _editable(referral, actor)
+    referral = editable_locked(referral, actor)
     missing = referral_missing_answers(referral)
     if missing:
         raise DomainError(

@@ -5,7 +5,7 @@ in sections.py."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from placements.actions import run_action, submit_form
 from placements.permissions import Capability, capability_required, is_brokerage
@@ -18,17 +18,6 @@ from referrals.drafting.forms import WithdrawForm
 from referrals.drafting.sections import editable_referral
 from referrals.models import Referral
 from referrals.workflow import referral_can_move
-
-
-@capability_required(Capability.START_REFERRAL)
-@require_POST
-def referral_start(request):
-    return run_action(
-        request,
-        lambda: drafting.referral_start(social_worker=request.user),
-        redirect_to=lambda referral: reverse("referrals:detail", kwargs={"pk": referral.pk}),
-        refused_to="referrals:list",
-    )
 
 
 def _referral_to_withdraw(user, pk):

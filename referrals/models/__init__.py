@@ -7,11 +7,13 @@
 - `pack`: the anonymised pack (resource request), its flags, allowed words
 - `search`: search rounds, provider requests and links, providers' questions
 - `answers`: providers' answers (offers) and negotiated fees
+- `package`: a package of support at home (short breaks, home care) and its weekly tables
 """
 
 from referrals.models.answers import FeeRevision, ProviderAnswer
 from referrals.models.chronology import ChronologyEntry
 from referrals.models.pack import AllowedWord, PackFlag, ResourceRequest
+from referrals.models.package import ScheduleSlot, Service, SupportPackage
 from referrals.models.permission import (
     AgreementEvidence,
     ExternalComment,
@@ -56,6 +58,9 @@ __all__ = [
     "Referral",
     "ResourceRequest",
     "RoundQuestion",
+    "ScheduleSlot",
     "SearchDecision",
     "SearchRound",
+    "Service",
+    "SupportPackage",
 ]

@@ -36,7 +36,18 @@ class PlacementType(models.Model):
 
 
 class Referral(models.Model):
-    """A social worker's request for a placement, for one child or a sibling group."""
+    """A social worker's request for a placement, or for a package of support at home
+    (short breaks, home care or both), for one child or several."""
+
+    class Service(models.TextChoices):
+        """What is asked for. A package of support at home (Part A of the seeds' short
+        breaks and home care form) goes through the same permission, check, pack,
+        rounds and agreement as a placement; its details are on `package`."""
+
+        PLACEMENT = "placement", "A placement"
+        SHORT_BREAK = "short_break", "Short breaks (specialist play and leisure, Lot 1)"
+        HOME_CARE = "home_care", "Home care (domiciliary care)"
+        SHORT_BREAK_AND_HOME_CARE = "short_break_home_care", "Short breaks and home care"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -83,6 +94,9 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
     )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals")
+    service = models.CharField(
+        "what is asked for", max_length=30, choices=Service.choices, default=Service.PLACEMENT
+    )
 
     # What is sought
     kind = models.CharField(max_length=20, choices=Kind.choices, blank=True)
@@ -147,6 +161,19 @@ class Referral(models.Model):
         return self.kind == self.Kind.EMERGENCY
 
     @property
+    def is_package(self) -> bool:
+        """Support at home (short breaks, home care or both), not a placement."""
+        return self.service != self.Service.PLACEMENT
+
+    @property
+    def wants_short_break(self) -> bool:
+        return self.service in (self.Service.SHORT_BREAK, self.Service.SHORT_BREAK_AND_HOME_CARE)
+
+    @property
+    def wants_home_care(self) -> bool:
+        return self.service in (self.Service.HOME_CARE, self.Service.SHORT_BREAK_AND_HOME_CARE)
+
+    @property
     def is_sibling_group(self) -> bool:
         return len(self.children.all()) > 1
 
@@ -207,6 +234,11 @@ class Child(models.Model):
     behaviours = models.TextField("behaviours that challenge", blank=True)
     risks = models.TextField(blank=True)
     interests = models.TextField("interests and what works for them", blank=True)
+    # Asked for a package of support at home: mobility (the problems themselves belong
+    # under SEN and disability), and the school's own holiday dates.
+    mobility_issues = models.BooleanField(null=True, blank=True)
+    mobility_equipment = models.TextField("mobility equipment and when it is used", blank=True)
+    school_holidays = models.TextField("the school's holiday dates", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -266,12 +298,22 @@ class PersonAroundChild(models.Model):
     full_name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True)
+    # A package's principal contact: the one name besides the child's a package referral
+    # may hold, and the one person the awarded provider is given a way to reach. Never
+    # in anything a provider reads before the award.
+    is_principal_contact = models.BooleanField("principal contact", default=False)
+    phone = models.CharField("contact phone number", max_length=40, blank=True)
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(full_name=""), name="person_has_a_full_name"
+            ),
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=models.Q(is_principal_contact=True),
+                name="one_principal_contact",
             ),
         ]
 

@@ -143,6 +143,12 @@ def _draft_a_referral(page, *, check, javascript, provider=None):
     With `javascript`, GOV.UK Frontend moves focus to the error summary, and its
     links move focus to the answer with the problem."""
     page.get_by_role("button", name="Start a new referral").click()
+    expect(_h1(page)).to_have_text("Start a new referral")
+    check(page)
+    page.get_by_role("button", name="Start the referral").click()
+    expect(page.get_by_text("Choose what the referral asks for").first).to_be_visible()
+    page.get_by_label("A placement").check()
+    page.get_by_role("button", name="Start the referral").click()
     expect(_h1(page)).to_have_text("Draft referral")
     expect(page.get_by_text("You have completed 0 of 5 sections")).to_be_visible()
     for title in (
@@ -543,6 +549,8 @@ def test_half_a_section_is_kept_when_the_social_worker_leaves_and_comes_back(
     _as(page, sw, sign_in)
     _open_referrals(page)
     page.get_by_role("button", name="Start a new referral").click()
+    page.get_by_label("A placement").check()
+    page.get_by_role("button", name="Start the referral").click()
     expect(page.get_by_text("Your answers are saved as you go")).to_be_visible()
 
     # Half of the child: a name, a date of birth and their health; a postcode that is

@@ -101,8 +101,16 @@ def test_free_text_has_a_limit_with_govuk_wording(client_for, make_user):
 
 
 def test_a_get_on_a_form_only_page_is_a_page_not_a_blank_405(client_for):
+    from referrals.drafting import services as drafting
+
     social_worker = client_for(Role.SOCIAL_WORKER)
-    response = social_worker.get(reverse("referrals:start"))
+    referral = drafting.referral_start(social_worker=social_worker.user)
+    child = drafting.child_save(
+        referral=referral, values={"first_name": "Jay"}, actor=social_worker.user
+    )
+    response = social_worker.get(
+        reverse("referrals:child-remove", kwargs={"pk": referral.pk, "child_pk": child.pk})
+    )
     assert response.status_code == 405 and "POST" in response["Allow"]
     assert "This page is for sending a form" in response.content.decode()
 

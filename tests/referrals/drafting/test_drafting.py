@@ -45,7 +45,7 @@ def test_a_new_draft_has_no_reference_and_a_chronology_entry(social_worker):
     referral = drafting.referral_start(social_worker=social_worker)
     assert referral.status == Status.DRAFT and referral.reference is None
     assert referral.team == social_worker.team
-    assert [e.text for e in referral.chronology.all()] == ["Draft referral started"]
+    assert [e.text for e in referral.chronology.all()] == ["Draft referral started: a placement"]
 
 
 @pytest.mark.parametrize(
@@ -205,7 +205,7 @@ def test_chronology_is_append_only_on_postgres(social_worker):
 
 
 def test_social_worker_starts_a_referral_from_the_list(social_worker_client):
-    response = social_worker_client.post(reverse("referrals:start"))
+    response = social_worker_client.post(reverse("referrals:start"), {"service": "placement"})
     referral = Referral.objects.get()
     assert response["Location"] == reverse("referrals:detail", kwargs={"pk": referral.pk})
     page = social_worker_client.get(response["Location"]).content.decode()

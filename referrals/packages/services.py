@@ -1,0 +1,124 @@
+"""Part A of a package referral, as the social worker drafts it: what is asked for, the
+package's dates and approval, and each row of its weekly tables. Like every section of
+a draft, answers are kept as given and completeness is checked at submission."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import capfirst
+
+from placements.models import User
+from placements.services import DomainError, shown_value
+from referrals.drafting.services import edit_record, editable_locked
+from referrals.models import Referral, ScheduleSlot, Service, SupportPackage
+from referrals.packages.rules import requested_reason_problem
+from referrals.packages.schedule import Given, clash, row_problems, when_text
+
+PACKAGE_FIELDS = [f.name for f in SupportPackage._meta.concrete_fields] + ["is_urgent"]
+PACKAGE_FIELDS = [n for n in PACKAGE_FIELDS if n not in ("id", "referral", "updated_at")]
+SLOT_FIELDS = ["service", "period", "day", "part_of_day", "starts", "ends", "hours"]
+
+
+def _shown(package: SupportPackage, referral: Referral, names: Iterable[str]) -> dict[str, str]:
+    shown = {}
+    for name in names:
+        owner: Any = referral if name == "is_urgent" else package
+        label = "urgent" if name == "is_urgent" else SupportPackage._meta.get_field(name)
+        shown[capfirst(str(getattr(label, "verbose_name", label)))] = shown_value(owner, name)
+    return shown
+
+
+@transaction.atomic
+def referral_service_set(*, referral: Referral, service: str, actor: User) -> Referral:
+    """Change what a draft asks for. The answers already given stay; which sections a
+    submission needs follows the new choice."""
+    referral = editable_locked(referral, actor)
+    if service not in Referral.Service.values:
+        raise DomainError("Choose what the referral asks for")
+    before = {"What is asked for": referral.get_service_display()}
+    referral.service = service
+    referral.save(update_fields=["service", "updated_at"])
+    edit_record(referral, before, {"What is asked for": referral.get_service_display()}, actor)
+    return referral
+
+
+def package_for(referral: Referral) -> SupportPackage:
+    """The referral's package details (a blank one, unsaved, until the first answer)."""
+    try:
+        return referral.package
+    except SupportPackage.DoesNotExist:
+        return SupportPackage(referral=referral)
+
+
+@transaction.atomic
+def package_update(*, referral: Referral, values: Mapping[str, Any], actor: User) -> SupportPackage:
+    """Keep the package answers given (any of them: a draft may leave some for later)."""
+    referral = editable_locked(referral, actor)
+    if not referral.is_package:
+        raise DomainError("This referral asks for a placement, not a package of support")
+    unknown = set(values) - set(PACKAGE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not package fields: {', '.join(sorted(unknown))}")
+    if values.get("requested_provider") and (
+        problem := requested_reason_problem(values.get("requested_reason", ""))
+    ):
+        raise DomainError(problem)
+    package = SupportPackage.objects.select_for_update().filter(referral=referral).first()
+    package = package or SupportPackage(referral=referral)
+    before = _shown(package, referral, values) if package.pk else {}
+    for name, value in values.items():
+        setattr(referral if name == "is_urgent" else package, name, value)
+    package.full_clean(exclude=["referral"])
+    package.save()
+    if "is_urgent" in values:
+        referral.save(update_fields=["is_urgent", "updated_at"])
+    edit_record(referral, before, _shown(package, referral, values), actor)
+    return package
+
+
+def _slot_text(slot: ScheduleSlot) -> str:
+    return f"{slot.get_day_display()}, {when_text(slot)}"
+
+
+@transaction.atomic
+def slot_save(
+    *,
+    referral: Referral,
+    values: Mapping[str, Any],
+    actor: User,
+    slot: ScheduleSlot | None = None,
+) -> ScheduleSlot:
+    """Add a row to one of the package's weekly tables, or change one. A row that does
+    not make sense, or that overlaps another (in any service's table on the same day),
+    is refused with why."""
+    referral = editable_locked(referral, actor)
+    if not referral.is_package:
+        raise DomainError("This referral asks for a placement, not a package of support")
+    if slot is not None:
+        slot = ScheduleSlot.objects.get(pk=slot.pk, referral=referral)
+    given = Given(**{name: values[name] for name in SLOT_FIELDS}, pk=slot.pk if slot else None)
+    wanted: dict[str, bool] = {
+        Service.SHORT_BREAK: referral.wants_short_break,
+        Service.HOME_CARE: referral.wants_home_care,
+    }
+    if not wanted.get(given.service):
+        raise DomainError("This referral does not ask for that service")
+    if problems := row_problems(given):
+        raise DomainError(next(iter(problems.values())))
+    if reason := clash(given, referral.schedule.select_for_update()):
+        raise DomainError(reason)
+    before = {"Weekly table": _slot_text(slot)} if slot else {}
+    slot = slot or ScheduleSlot(referral=referral)
+    for name in SLOT_FIELDS:
+        setattr(slot, name, values[name])
+    slot.save()
+    edit_record(referral, before, {"Weekly table": _slot_text(slot)}, actor)
+    return slot
+
+
+@transaction.atomic
+def slot_remove(*, referral: Referral, slot: ScheduleSlot, actor: User) -> None:
+    referral = editable_locked(referral, actor)
+    ScheduleSlot.objects.filter(pk=slot.pk, referral=referral).delete()
+    edit_record(referral, {"Weekly table": _slot_text(slot)}, {"Weekly table": ""}, actor)
