@@ -72,6 +72,33 @@ class Specialism(models.Model):
         return self.name
 
 
+class Area(models.Model):
+    """An area or zone of the council that providers of support at home cover, known by
+    the postcode districts in it (the part of a postcode before the space: LE1, LE67)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    districts = models.JSONField(default=list, help_text="Postcode districts, like LE1.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+def postcode_district(postcode: str) -> str:
+    """ "LE1 6ZG" → "LE1": the outward code, which areas are made of."""
+    compact = "".join(postcode.upper().split())
+    return compact[:-3] if len(compact) > 4 else compact
+
+
+def areas_covering(postcodes: list[str]) -> list[Area]:
+    """The active areas that hold any of these postcodes' districts."""
+    districts = {postcode_district(p) for p in postcodes if p.strip()}
+    return [a for a in Area.objects.filter(is_active=True) if districts & set(a.districts)]
+
+
 class ProviderQuerySet(models.QuerySet["Provider"]):
     def active(self):
         return self.filter(is_archived=False)
@@ -117,6 +144,10 @@ class Provider(models.Model):
     ri_exception_agreed_by = models.CharField("RI exception agreed by", max_length=200, blank=True)
     ri_exception_agreed_on = models.DateField("RI exception agreed on", null=True, blank=True)
     specialisms = models.ManyToManyField(Specialism, blank=True, related_name="providers")
+    # Where a provider of support at home (short breaks, home care) works.
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="providers", verbose_name="areas covered"
+    )
     age_from = models.PositiveSmallIntegerField(default=0)
     age_to = models.PositiveSmallIntegerField(default=17)
     genders = models.CharField(max_length=10, choices=Genders.choices, default=Genders.ANY)

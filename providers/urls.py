@@ -16,4 +16,6 @@ urlpatterns = [
     path("import/<int:pk>/progress/", imports.import_progress, name="import-progress"),
     path("specialisms/", directory.specialism_list, name="specialisms"),
     path("specialisms/<int:pk>/", directory.specialism_edit, name="specialism-edit"),
+    path("areas/", directory.area_list, name="areas"),
+    path("areas/<int:pk>/", directory.area_edit, name="area-edit"),
 ]

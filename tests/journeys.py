@@ -113,9 +113,11 @@ def complete_draft(social_worker, *, children=1, draft: Referral | None = None) 
 
 
 def submitted(social_worker, *, draft: Referral | None = None) -> Referral:
-    return drafting.referral_submit(
-        referral=complete_draft(social_worker, draft=draft), actor=social_worker
-    )
+    """Submitted: `draft` as it is if it is a package (complete it with
+    `complete_package`), else completed as a placement first."""
+    if draft is None or not draft.is_package:
+        draft = complete_draft(social_worker, draft=draft)
+    return drafting.referral_submit(referral=draft, actor=social_worker)
 
 
 # A package of support at home: Part A of the short breaks and home care form.
@@ -178,9 +180,10 @@ SHORT_BREAK_WEEK = [slot("short_break", "all_year", 5, hours="4", part="afternoo
 
 
 def complete_package(
-    social_worker, *, service="home_care", draft: Referral | None = None, children=1
+    social_worker, *, service="home_care", draft: Referral | None = None, children=1, **answers
 ) -> Referral:
-    """Every section of a package referral filled in, with its weekly tables."""
+    """Every section of a package referral filled in, with its weekly tables; `answers`
+    change the package's own (`package_values`)."""
     from referrals.packages import services as packages
 
     referral = draft or drafting.referral_start(social_worker=social_worker, service=service)
@@ -201,7 +204,9 @@ def complete_package(
         },
         actor=social_worker,
     )
-    packages.package_update(referral=referral, values=package_values(), actor=social_worker)
+    packages.package_update(
+        referral=referral, values=package_values(**answers), actor=social_worker
+    )
     week = []
     if referral.wants_home_care:
         week += HOME_CARE_WEEK
@@ -283,6 +288,32 @@ def searchable(social_worker, officer, *, funding: bool = True, **approve_kwargs
         )
     referral.refresh_from_db()
     return referral
+
+
+def searchable_package(social_worker, officer, *, service="home_care", **answers):
+    """A package referral approved, accepted by brokerage, its pack checked and released
+    (the panel's approval is its funding); `answers` change the package's own."""
+    draft = complete_package(social_worker, service=service, **answers)
+    referral = approved(social_worker, draft=draft)
+    referral = brokerage.referral_qa_accept(referral=referral, actor=officer)
+    pack = pack_services.pack_prepare(referral=referral, actor=officer)
+    for flag in pack.flags.filter(resolution=PackFlag.Resolution.OPEN):
+        pack_services.pack_flag_accept(flag=flag, reason="Safe to send", actor=officer)
+    pack_services.pack_release(resource_request=pack, actor=officer)
+    referral.refresh_from_db()
+    return referral
+
+
+def lot_provider(lot: str, *, areas=(), status=None, **values):
+    """A provider on a package lot ("short-breaks" or "home-care") covering `areas`."""
+    from providers.models import FrameworkStatus
+
+    return ProviderFactory(
+        provider_type=ProviderType.HOME_CARE if lot == "home-care" else ProviderType.SHORT_BREAKS,
+        categories={lot: status or FrameworkStatus.FRAMEWORK},
+        areas=list(areas),
+        **values,
+    )
 
 
 def in_house_provider(**values):

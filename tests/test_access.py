@@ -135,6 +135,8 @@ EXPECTED = {
     "providers:archive": (ADMIN, 200, 403),
     "providers:specialisms": (ADMIN, 200, 403),
     "providers:specialism-edit": (ADMIN, 200, 403),
+    "providers:areas": (ADMIN, 200, 403),
+    "providers:area-edit": (ADMIN, 200, 403),
     "providers:import": (ADMIN, 200, 403),
     "providers:import-preview": (ADMIN, 200, 403),
     "providers:import-progress": (ADMIN, 200, 403),
@@ -313,6 +315,7 @@ def build_objects():
     owner = UserFactory(roles=[Role.ADMINISTRATOR])
     provider = ProviderFactory()
     specialism = Specialism.objects.create(name="Autism")
+    area = provider_services.area_save(name="City", districts="LE1, LE2", actor=owner)
     upload = stored_import(owner, csv_bytes([sheet_row()]))
     with override_settings(PROVIDER_IMPORT_BACKGROUND_ROWS=0):  # queued for the worker
         job = provider_services.provider_import_confirm(
@@ -341,6 +344,7 @@ def build_objects():
         "owner": owner,
         "provider": provider,
         "specialism": specialism,
+        "area": area,
         "import": upload,
         "import-job": job,
         "role-grant": RoleGrantRequest.objects.get(user=promoted),
@@ -380,6 +384,8 @@ def url_for(name, objects, ids=None):
         kwargs["type_pk"] = PlacementType.objects.first().pk
     elif name == "providers:specialism-edit":
         kwargs["pk"] = objects["specialism"].pk
+    elif name == "providers:area-edit":
+        kwargs["pk"] = objects["area"].pk
     elif name == "providers:import-preview":
         kwargs["pk"] = objects["import"].pk
     elif name == "providers:import-progress":

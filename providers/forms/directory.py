@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from placements.fields import GovDateField
 from placements.forms import GDSForm
 
-from ..models import Category, FrameworkStatus, Provider, Specialism
+from ..models import Area, Category, FrameworkStatus, Provider, Specialism
 from ..services.directory import PROVIDER_FIELDS
 
 NOT_SERVED = ""
@@ -47,6 +47,14 @@ class ProviderForm(GDSForm, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label="Specialisms",
+    )
+    areas = forms.ModelMultipleChoiceField(
+        queryset=Area.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Areas covered",
+        help_text="For short breaks and home care: a round reaches the providers covering the "
+        "child's area.",
     )
     ofsted_inspection_date = GovDateField(label_text="Ofsted inspection date")
     qa_initial_visit_date = GovDateField(label_text="Initial QA visit date")
@@ -144,6 +152,7 @@ class ProviderForm(GDSForm, forms.ModelForm):
                 legend="Categories served",
                 legend_size=Size.MEDIUM,
             ),
+            Fieldset(Field.checkboxes("areas"), legend="Areas covered", legend_size=Size.MEDIUM),
             Fieldset(
                 Field.text("ofsted_urn", field_width=10),
                 Field.radios("ofsted_rating"),
@@ -246,6 +255,7 @@ class ProviderForm(GDSForm, forms.ModelForm):
             "values": values,
             "categories": categories,
             "specialisms": list(self.cleaned_data["specialisms"]),
+            "areas": list(self.cleaned_data["areas"]),
         }
 
 
@@ -257,4 +267,21 @@ class SpecialismForm(GDSForm, forms.Form):
     )
     is_active = forms.BooleanField(
         label="Offer this specialism when describing providers", required=False, initial=True
+    )
+
+
+class AreaForm(GDSForm, forms.Form):
+    name = forms.CharField(
+        label="Area or zone",
+        max_length=100,
+        error_messages={"required": "Enter the name of the area"},
+    )
+    districts = forms.CharField(
+        label="Postcode districts",
+        help_text="The part of a postcode before the space, separated by commas: LE1, LE2, LE67.",
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        error_messages={"required": "Enter at least one postcode district, like LE1"},
+    )
+    is_active = forms.BooleanField(
+        label="In use: rounds may reach providers by this area", required=False, initial=True
     )

@@ -1,6 +1,6 @@
 """Every write to the provider directory, by concept:
 
-- `directory`: providers and specialisms (create, update, archive, restore), each
+- `directory`: providers, specialisms and areas (create, update, archive, restore), each
   leaving field-level history, and the provider snapshot that history compares.
 - `imports`: a spreadsheet import as a job (keep, confirm, queue, run, fail, find
   stalled, discard), written through `directory`'s services.
@@ -11,6 +11,7 @@ The names callers use are here too: `from providers import services` then
 
 from .directory import (
     PROVIDER_FIELDS,
+    area_save,
     provider_archive,
     provider_create,
     provider_restore,
@@ -31,6 +32,7 @@ from .imports import (
 
 __all__ = [
     "PROVIDER_FIELDS",
+    "area_save",
     "provider_archive",
     "provider_create",
     "provider_import_apply",

@@ -1,6 +1,7 @@
 """Every write to the provider directory (providers and specialisms), each leaving
 field-level history, and the snapshot of a provider that history compares."""
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils.text import capfirst
 from placements.models import User
 from placements.services import DomainError, field_changes_record, shown_value
 
-from ..models import Category, Provider, ProviderCategory, Specialism
+from ..models import Area, Category, Provider, ProviderCategory, Specialism
 
 # Plain model fields a form or an import may set, in the order history shows them.
 PROVIDER_FIELDS = [
@@ -56,6 +57,7 @@ def provider_snapshot(provider: Provider) -> dict[str, str]:
             for pc in provider.provider_categories.select_related("category")
         )
         shown["Specialisms"] = ", ".join(s.name for s in provider.specialisms.order_by("name"))
+        shown["Areas covered"] = ", ".join(a.name for a in provider.areas.order_by("name"))
         shown["Status"] = "Archived" if provider.is_archived else "Active"
     return shown
 
@@ -66,6 +68,7 @@ def _apply(
     values: Mapping[str, Any],
     categories: Mapping[Category, str] | None,
     specialisms: list[Specialism] | None,
+    areas: list[Area] | None = None,
 ) -> None:
     for name in PROVIDER_FIELDS:
         if name in values:
@@ -91,6 +94,8 @@ def _apply(
                 current.save(update_fields=["framework_status"])
     if specialisms is not None:
         provider.specialisms.set(specialisms)
+    if areas is not None:
+        provider.areas.set(areas)
 
 
 @transaction.atomic
@@ -101,9 +106,10 @@ def provider_create(
     specialisms: list[Specialism],
     actor: User,
     source: str = "created",
+    areas: list[Area] | None = None,
 ) -> Provider:
     provider = Provider()
-    _apply(provider, values=values, categories=categories, specialisms=specialisms)
+    _apply(provider, values=values, categories=categories, specialisms=specialisms, areas=areas)
     field_changes_record(
         instance=provider, before={}, after=provider_snapshot(provider), actor=actor, source=source
     )
@@ -119,10 +125,11 @@ def provider_update(
     specialisms: list[Specialism] | None,
     actor: User,
     source: str = "edit",
+    areas: list[Area] | None = None,
 ) -> Provider:
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     before = provider_snapshot(provider)
-    _apply(provider, values=values, categories=categories, specialisms=specialisms)
+    _apply(provider, values=values, categories=categories, specialisms=specialisms, areas=areas)
     field_changes_record(
         instance=provider,
         before=before,
@@ -186,3 +193,42 @@ def specialism_update(
     specialism.is_active = is_active
     specialism.save(update_fields=["name", "is_active"])
     return specialism
+
+
+DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")
+
+
+def _districts(text: str) -> list[str]:
+    """ "LE1, le2 LE67" → ["LE1", "LE2", "LE67"]; anything else is refused."""
+    given = [part for part in re.split(r"[\s,;]+", text.upper()) if part]
+    wrong = [part for part in given if not DISTRICT.fullmatch(part)]
+    if wrong:
+        raise DomainError(
+            "Give postcode districts, the part of a postcode before the space, like LE1 or "
+            f"LE67 (not: {', '.join(wrong)})"
+        )
+    if not given:
+        raise DomainError("Give at least one postcode district, like LE1")
+    return list(dict.fromkeys(given))
+
+
+@transaction.atomic
+def area_save(
+    *, name: str, districts: str, actor: User, area: Area | None = None, is_active: bool = True
+) -> Area:
+    """Add an area or zone, or change one: its name and its postcode districts."""
+    name = name.strip()
+    same_name = Area.objects.filter(name__iexact=name)
+    if (same_name.exclude(pk=area.pk) if area else same_name).exists():
+        raise DomainError(f"There is already an area called {name}")
+    area = Area.objects.select_for_update().get(pk=area.pk) if area else Area()
+    before = {"Area": f"{area.name}: {', '.join(area.districts)}"} if area.pk else {}
+    area.name, area.districts, area.is_active = name, _districts(districts), is_active
+    area.save()
+    field_changes_record(
+        instance=area,
+        before=before,
+        after={"Area": f"{area.name}: {', '.join(area.districts)}"},
+        actor=actor,
+    )
+    return area

@@ -2,6 +2,7 @@
 history, adding, editing, archiving and restoring a provider, and the specialisms."""
 
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,8 +14,8 @@ from placements.selectors import history_rows
 
 from .. import selectors
 from ..filters import ProviderFilter
-from ..forms.directory import ProviderForm, SpecialismForm
-from ..models import Specialism
+from ..forms.directory import AreaForm, ProviderForm, SpecialismForm
+from ..models import Area, Specialism
 from ..services import directory as directory_services
 
 PAGE_SIZE = 25
@@ -174,3 +175,58 @@ def specialism_edit(request, pk):
     return render(
         request, "providers/specialism_form.html", {"form": form, "specialism": specialism}
     )
+
+
+# --- Areas --------------------------------------------------------------------------
+
+
+@capability_required(Capability.MANAGE_PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def area_list(request):
+    form = AreaForm(request.POST or None)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: directory_services.area_save(
+            name=data["name"], districts=data["districts"], actor=request.user
+        ),
+        redirect_to="providers:areas",
+        success=lambda area: f"Area “{area.name}” added.",
+        error_field="districts",
+    ):
+        return done
+    return render(
+        request,
+        "providers/area_list.html",
+        {"form": form, "areas": Area.objects.annotate(provider_count=Count("providers"))},
+    )
+
+
+@capability_required(Capability.MANAGE_PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def area_edit(request, pk):
+    area = get_object_or_404(Area, pk=pk)
+    form = AreaForm(
+        request.POST or None,
+        initial={
+            "name": area.name,
+            "districts": ", ".join(area.districts),
+            "is_active": area.is_active,
+        },
+    )
+    if done := submit_form(
+        request,
+        form,
+        lambda data: directory_services.area_save(
+            area=area,
+            name=data["name"],
+            districts=data["districts"],
+            is_active=data["is_active"],
+            actor=request.user,
+        ),
+        redirect_to="providers:areas",
+        success="Area saved.",
+        error_field="districts",
+    ):
+        return done
+    return render(request, "providers/area_form.html", {"form": form, "area": area})

@@ -174,6 +174,18 @@ class Referral(models.Model):
         return self.service in (self.Service.HOME_CARE, self.Service.SHORT_BREAK_AND_HOME_CARE)
 
     @property
+    def services_asked(self) -> list[str]:
+        """A package's services, as `package.Service` values, in the form's order."""
+        return [
+            service
+            for service, wanted in (
+                ("short_break", self.wants_short_break),
+                ("home_care", self.wants_home_care),
+            )
+            if wanted
+        ]
+
+    @property
     def is_sibling_group(self) -> bool:
         return len(self.children.all()) > 1
 

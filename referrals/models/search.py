@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from providers.models import Category, Provider
 from referrals.models.pack import ResourceRequest
+from referrals.models.package import Service
 from referrals.models.referral import Referral
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ class SearchRound(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # For a package of support at home: the service this round asks for (its lot is the
+    # round's category); blank for a placement.
+    service = models.CharField(max_length=20, choices=Service.choices, blank=True)
     # The officer's filters, and providers added or taken out by hand (provider ids).
     criteria = models.JSONField(default=dict)
     added = models.JSONField(default=list)

@@ -23,6 +23,7 @@ from referrals.anonymise import (
 )
 from referrals.anonymise.text import fold
 from referrals.models import AllowedWord, Child, Referral
+from referrals.pack import package
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,10 @@ class Pack:
     children: list[PackChild]
     people: list[str]
     texts: list[PackText]
+    # A package of support at home: its weekly tables (days, times, hours only) and the
+    # dates of the service.
+    schedule: list[dict] = field(default_factory=list)
+    service_dates: str = ""
     # (what was written, what providers read, the field that said so): for the officer.
     replacements: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -73,10 +78,14 @@ class Pack:
     def plain_text(self) -> str:
         """Everything in the pack as one string (what a provider could read)."""
         lines = [self.reference, self.placement_type, self.urgency, self.date_needed]
+        lines.append(self.service_dates)
         lines += self.people
         for child in self.children:
             lines += [child.initials, child.age, child.gender, child.area]
         lines += [f"{t.label}: {t.text}" for t in self.all_texts]
+        for table in self.schedule:
+            lines.append(table["title"])
+            lines += [f"{r['day']} {r['when']} {r['hours']}" for r in table["rows"]]
         return "\n".join(lines)
 
 
@@ -238,6 +247,7 @@ def build_pack(referral: Referral, *, people_style: str = PeopleInPack.RELATIONS
                         f"{who}: interests and what works",
                         child.interests,
                     ),
+                    *(package.child_texts(child, n, text) if referral.is_package else []),
                 ],
             )
         )
@@ -247,21 +257,38 @@ def build_pack(referral: Referral, *, people_style: str = PeopleInPack.RELATIONS
             [(p.full_name, p.relationship) for p in referral.people.all()], style=people_style
         )
     ]
-    texts = [
-        text("duration", "Expected duration", referral.expected_duration),
-        text("preferences", "Location preferences", referral.location_preferences),
-        text("restrictions", "Location restrictions", referral.location_restrictions),
-        text("education", "Education or therapy needed", referral.education_therapy_details),
-        text("siblings", "Siblings", referral.sibling_arrangement),
-        *[
-            text(f"outcome{o.position}", f"Outcome {o.position}", o.text)
-            for o in referral.outcomes.all()
-        ],
-        text("profile", "Getting to know me", referral.getting_to_know_me),
+    outcomes = [
+        text(f"outcome{o.position}", f"Outcome {o.position}", o.text)
+        for o in referral.outcomes.all()
     ]
+    if referral.is_package:
+        texts = [*package.package_texts(referral, text), *outcomes]
+    else:
+        texts = [
+            text("duration", "Expected duration", referral.expected_duration),
+            text("preferences", "Location preferences", referral.location_preferences),
+            text("restrictions", "Location restrictions", referral.location_restrictions),
+            text("education", "Education or therapy needed", referral.education_therapy_details),
+            text("siblings", "Siblings", referral.sibling_arrangement),
+            *outcomes,
+            text("profile", "Getting to know me", referral.getting_to_know_me),
+        ]
     urgency = (
         "Emergency" if referral.is_emergency else "Urgent" if referral.is_urgent else "Standard"
     )
+    if referral.is_package:
+        return Pack(
+            reference=referral.reference or "",
+            placement_type=referral.get_service_display(),
+            urgency=urgency,
+            date_needed="",
+            children=children,
+            people=people,
+            texts=[t for t in texts if t.text.strip()],
+            replacements=replacements,
+            schedule=package.package_schedule(referral),
+            service_dates=package.package_dates(referral),
+        )
     return Pack(
         reference=referral.reference or "",
         placement_type=str(referral.placement_type or ""),
@@ -287,6 +314,8 @@ def pack_content(pack: Pack) -> dict:
             for c in pack.children
         ],
         "texts": [{"key": t.key, "label": t.label, "text": t.text} for t in pack.all_texts],
+        "schedule": pack.schedule,
+        "service_dates": pack.service_dates,
     }
 
 
@@ -315,5 +344,6 @@ def referral_fingerprint(referral: Referral) -> str:
                 "getting_to_know_me",
             )
         ],
+        **(package.package_fingerprint(referral) if referral.is_package else {}),
     }
     return hashlib.sha256(json.dumps(source, sort_keys=True).encode()).hexdigest()

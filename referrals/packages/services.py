@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from placements.models import User
 from placements.services import DomainError, shown_value
 from referrals.drafting.services import edit_record, editable_locked
-from referrals.models import Referral, ScheduleSlot, Service, SupportPackage
+from referrals.models import Referral, ScheduleSlot, SupportPackage
 from referrals.packages.rules import requested_reason_problem
 from referrals.packages.schedule import Given, clash, row_problems, when_text
 
@@ -98,11 +98,7 @@ def slot_save(
     if slot is not None:
         slot = ScheduleSlot.objects.get(pk=slot.pk, referral=referral)
     given = Given(**{name: values[name] for name in SLOT_FIELDS}, pk=slot.pk if slot else None)
-    wanted: dict[str, bool] = {
-        Service.SHORT_BREAK: referral.wants_short_break,
-        Service.HOME_CARE: referral.wants_home_care,
-    }
-    if not wanted.get(given.service):
+    if given.service not in referral.services_asked:
         raise DomainError("This referral does not ask for that service")
     if problems := row_problems(given):
         raise DomainError(next(iter(problems.values())))

@@ -4,7 +4,9 @@ withdrawal, a question)."""
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils import timezone
 from placements.fields import GovDateField, MoneyField
 from placements.forms import GDSForm, TextLimits
 from providers.models import Category, Provider, Specialism, Tier
-from referrals.models import SearchRound
+from referrals.models import SearchRound, Service
 
 # GOV.UK asks for text inputs, not type=number, for amounts of money.
 MONEY_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
@@ -42,10 +44,34 @@ class RoundStartForm(GDSForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, dual_reasons=(), **kwargs):
+    service = forms.ChoiceField(
+        label="Which service?",
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Each service goes to the providers on its own lot.",
+    )
+
+    def __init__(self, *args, dual_reasons=(), services: Sequence[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        if not dual_reasons:
+        if not dual_reasons or services:
             del self.fields["dual"]
+        if not services:
+            del self.fields["service"]
+            return
+        # A package: framework providers first, then off-framework, on each service's lot.
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [
+            (k, label) for k, label in SearchRound.Kind.choices if k != SearchRound.Kind.IN_HOUSE
+        ]
+        del self.fields["category"]
+        if len(services) < 2:
+            del self.fields["service"]
+            return
+        service = cast(forms.ChoiceField, self.fields["service"])
+        service.choices = [
+            ("", "Both services"),
+            *[(s, Service(s).label) for s in services],
+        ]
 
 
 class RoundFilterForm(GDSForm, forms.Form):
@@ -65,6 +91,7 @@ class RoundFilterForm(GDSForm, forms.Form):
         label="The children's ages are in the provider's range", required=False
     )
     has_vacancy = forms.BooleanField(label="Has a vacancy", required=False)
+    covers_area = forms.BooleanField(label="Covers the child's area", required=False)
     cleared = forms.BooleanField(label="Cleared to place", required=False)
     agreement = forms.CharField(
         label="Social worker's agreement to search outside the council's boundary",
@@ -74,8 +101,24 @@ class RoundFilterForm(GDSForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, package: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if package:
+            del self.fields["tier"]
+            del self.fields["agreement"]
+        else:
+            del self.fields["covers_area"]
+
     def criteria(self) -> dict:
         data = self.cleaned_data
+        if "covers_area" in self.fields:
+            return {
+                "covers_area": data["covers_area"],
+                "specialisms": [s.pk for s in data["specialisms"]],
+                "age_fits": data["age_fits"],
+                "has_vacancy": data["has_vacancy"],
+                "cleared": data["cleared"],
+            }
         return {
             "tier": data["tier"],
             "specialisms": [s.pk for s in data["specialisms"]],

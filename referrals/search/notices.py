@@ -61,6 +61,9 @@ def provider_context(search_round: SearchRound, council: CouncilSettings) -> dic
         ),
         "deadline": deadline_words(search_round.deadline_at) if search_round.deadline_at else "",
         "council": council,
+        # A package's round asks for one service of support at home.
+        "service": search_round.get_service_display() if search_round.service else "",
+        "request_name": "Request for support" if search_round.service else "Placement request",
     }
 
 

@@ -25,6 +25,7 @@ from referrals.models import (
 from referrals.pack.content import referral_fingerprint, refuse_identifiers
 from referrals.search.ending import closed_now
 from referrals.search.notices import deadline_words, provider_emails
+from referrals.search.package_rounds import package_rounds
 from referrals.search.rules import (
     chase_time,
     deadline_from_day,
@@ -75,18 +76,25 @@ def round_start(
     category: Category | None = None,
     widened: str = "",
     social_worker_agreement: str = "",
+    service: str = "",
 ) -> list[SearchRound]:
     """Start a round (or, for a dual search, an in-house and an external round together)
     in which the officer chooses providers before sending. In-house comes first; an
     external round needs a funding approval; off-framework follows a framework round;
-    searching wider than the referral asks needs the social worker's agreement."""
+    searching wider than the referral asks needs the social worker's agreement. A
+    package of support starts a round for each service asked (or for `service`)."""
     locked = _searchable(referral, actor)
-    council = CouncilSettings.load()
     rounds = list(locked.search_rounds.all())
     if any(r.status == RoundStatus.DRAFT for r in rounds):
         raise DomainError("Finish or cancel the round you are preparing before starting another")
     if _released_pack(locked) is None:
         raise DomainError("Release the anonymised pack before starting a round")
+    if locked.is_package:
+        started = package_rounds(locked, rounds, kind=kind, service=service, actor=actor)
+        text = _started_text(started, dual=False)
+        chronology_add(referral=locked, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text)
+        return started
+    council = CouncilSettings.load()
     kinds: list[str] = [Kind.IN_HOUSE, Kind.FRAMEWORK] if dual else [kind]
     if dual and not dual_search_reasons(locked, council=council):
         raise DomainError(
@@ -131,12 +139,20 @@ def round_start(
                 created_by=actor,
             )
         )
-    described = " and ".join(f"round {r.number} ({r.get_kind_display().lower()})" for r in started)
-    text = f"Search {described} started" + (" as a dual search" if dual else "")
+    text = _started_text(started, dual=dual)
     if social_worker_agreement.strip():
         text += f". Social worker's agreement: {social_worker_agreement.strip()}"
     chronology_add(referral=locked, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text)
     return started
+
+
+def _started_text(started: list[SearchRound], *, dual: bool) -> str:
+    described = " and ".join(
+        f"round {r.number} ({r.get_kind_display().lower()}"
+        + (f", {r.get_service_display().lower()})" if r.service else ")")
+        for r in started
+    )
+    return f"Search {described} started" + (" as a dual search" if dual else "")
 
 
 def _locked_round(search_round: SearchRound) -> SearchRound:
@@ -166,7 +182,7 @@ def round_set_criteria(
     boundary (tier 2, or any tier) in an external round needs the social worker's
     agreement, recorded on the round and in the chronology."""
     locked = _draft(search_round)
-    criteria = {**default_criteria(locked.kind), **criteria}
+    criteria = {**default_criteria(locked.kind, package=bool(locked.service)), **criteria}
     agreement = social_worker_agreement.strip()
     fields = ["criteria"]
     if widens_tier(locked, criteria) and not (locked.social_worker_agreement or agreement):

@@ -18,8 +18,15 @@ from placements.calendar import (
     working_minutes_between,
 )
 from placements.models import CouncilSettings
-from providers.models import FrameworkStatus, Provider, Tier, cleared_to_place_q
-from referrals.models import ProviderRequest, Referral, SearchRound
+from providers.models import (
+    Area,
+    FrameworkStatus,
+    Provider,
+    Tier,
+    areas_covering,
+    cleared_to_place_q,
+)
+from referrals.models import ProviderRequest, Referral, SearchRound, Service, SupportPackage
 
 # Criteria a new round starts with: the child's age must fit and the provider must be
 # cleared to place; specialisms and vacancies are the officer's to narrow. External
@@ -33,17 +40,30 @@ DEFAULT_CRITERIA: dict[str, Any] = {
 }
 LOCAL_TIER = str(Tier.INSIDE)
 
+# A package of support at home goes to the providers on the service's lot (a directory
+# category) who cover the child's area, all at once: the framework itself is the
+# quality gate, so being cleared to place is shown, not filtered on.
+LOT_CATEGORY: dict[str, str] = {Service.SHORT_BREAK: "short-breaks", Service.HOME_CARE: "home-care"}
+PACKAGE_CRITERIA: dict[str, Any] = {**DEFAULT_CRITERIA, "cleared": False, "covers_area": True}
 
-def default_criteria(kind: str) -> dict[str, Any]:
+
+def default_criteria(kind: str, *, package: bool = False) -> dict[str, Any]:
+    if package:
+        return dict(PACKAGE_CRITERIA)
     if kind == SearchRound.Kind.IN_HOUSE:
         return dict(DEFAULT_CRITERIA)
     return {**DEFAULT_CRITERIA, "tier": LOCAL_TIER}
 
 
 def widens_tier(search_round: SearchRound, criteria: Mapping[str, Any]) -> bool:
-    """Whether these criteria reach outside the council's boundary in an external round,
-    which needs the social worker's agreement."""
-    return search_round.is_external and criteria.get("tier", "") != LOCAL_TIER
+    """Whether these criteria reach outside the council's boundary in an external round
+    for a placement, which needs the social worker's agreement (a package's round reaches
+    by area instead)."""
+    return (
+        search_round.is_external
+        and not search_round.service
+        and criteria.get("tier", "") != LOCAL_TIER
+    )
 
 
 AGE_BANDS = ((0, 4), (5, 10), (11, 15), (16, 17))
@@ -167,6 +187,19 @@ def link_expiry(search_round: SearchRound, *, council: CouncilSettings) -> dt.da
 # --- Which providers a round reaches ----------------------------------------------------
 
 
+def requested_provider_id(referral: Referral) -> int | None:
+    """The one provider a package was asked to go to, if any."""
+    try:
+        return referral.package.requested_provider_id
+    except SupportPackage.DoesNotExist:
+        return None
+
+
+def child_areas(referral: Referral) -> list[Area]:
+    """The council's areas the children live in (by their postcodes' districts)."""
+    return areas_covering([child.postcode for child in referral.children.all()])
+
+
 @dataclass
 class Candidate:
     provider: Provider
@@ -217,9 +250,16 @@ def round_pool(search_round: SearchRound) -> QuerySet[Provider]:
 
 
 def criteria_q(
-    criteria: Mapping[str, Any], *, ages: list[int], today: dt.date, qa_months: int
+    criteria: Mapping[str, Any],
+    *,
+    ages: list[int],
+    today: dt.date,
+    qa_months: int,
+    areas: list[int] | None = None,
 ) -> Q:
     q = Q()
+    if criteria.get("covers_area"):
+        q &= Q(areas__in=areas or [])
     if criteria.get("tier") in {str(t) for t in Tier.values}:
         q &= Q(tier=int(criteria["tier"]))
     for specialism in criteria.get("specialisms") or []:
@@ -239,7 +279,8 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
     round, providers with no referral email, and those taken out by hand."""
     referral = search_round.referral
     today = timezone.localdate()
-    ages = [child.age_on(today)[0] for child in referral.children.all()]
+    children = list(referral.children.all())
+    ages = [child.age_on(today)[0] for child in children]
     pool = round_pool(search_round)
     matched = set(
         pool.filter(
@@ -248,16 +289,24 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
                 ages=ages,
                 today=today,
                 qa_months=council.qa_visit_valid_months,
+                areas=[area.pk for area in child_areas(referral)],
             )
         ).values_list("pk", flat=True)
     )
     removed = set(search_round.removed)
     # Added by hand, but still only from the round's pool.
     added = set(pool.filter(pk__in=search_round.added).values_list("pk", flat=True))
+    # A package the social worker asked to go to one provider goes to that one only.
+    only = requested_provider_id(referral) if search_round.service else None
+    if only:
+        added.add(only)
     wanted = (matched | added) - removed
     excluded = {e.provider_id: e.reason for e in referral.exclusions.all()}
+    # Asked before for the same thing (a package's other service is another request).
     asked_before = dict(
-        ProviderRequest.objects.filter(round__referral=referral)
+        ProviderRequest.objects.filter(
+            round__referral=referral, round__service=search_round.service
+        )
         .exclude(round=search_round)
         .values_list("provider_id", "round__number")
     )
@@ -265,7 +314,9 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
     chosen, left_out = [], []
     for pk in sorted(providers, key=lambda pk: providers[pk].name.lower()):
         provider = providers[pk]
-        if pk in excluded:
+        if only and pk != only:
+            left_out.append(Left(provider, "The social worker asked for one provider only"))
+        elif pk in excluded:
             left_out.append(Left(provider, f"Do not approach: {excluded[pk]}"))
         elif pk in asked_before:
             left_out.append(Left(provider, f"Already asked in round {asked_before[pk]}"))

@@ -28,6 +28,7 @@ from referrals.search.forms import (
 )
 from referrals.search.rules import (
     FEWEST_PROVIDERS,
+    child_areas,
     dual_search_reasons,
     round_pool,
     round_selection,
@@ -49,6 +50,7 @@ def search(request, pk):
     form = RoundStartForm(
         request.POST if request.method == "POST" else None,
         dual_reasons=reasons,
+        services=referral.services_asked,
         initial={
             "category": default_category,
             "social_worker_agreement": extras.get("flexibility_answer", ""),
@@ -61,8 +63,9 @@ def search(request, pk):
             referral=referral,
             kind=data["kind"],
             dual=data.get("dual", False),
-            category=data["category"],
+            category=data.get("category"),
             social_worker_agreement=data["social_worker_agreement"],
+            service=data.get("service", ""),
             actor=request.user,
         ),
         redirect_to=lambda started: reverse(
@@ -102,7 +105,7 @@ def _draft_action(request, search_round) -> str | None:
     action = request.POST.get("action", "")
     user = request.user
     if action == "filter":
-        form = RoundFilterForm(request.POST)
+        form = RoundFilterForm(request.POST, package=bool(search_round.service))
         if not form.is_valid():
             return _first_error(form)
         rounds.round_set_criteria(
@@ -181,15 +184,19 @@ def round_detail(request, pk, round_pk):
         "council": council,
     }
     if search_round.status == SearchRound.Status.DRAFT:
+        package = bool(search_round.service)
         selection = round_selection(search_round, council=council)
         chosen_ids = set(selection.provider_ids) | {left.provider.pk for left in selection.left_out}
         context.update(
             selection=selection,
             fewest=FEWEST_PROVIDERS,
             # A refused filter keeps what the officer chose, to correct it.
-            filter_form=RoundFilterForm(request.POST)
+            filter_form=RoundFilterForm(request.POST, package=package)
             if refused_filter
-            else RoundFilterForm(initial=RoundFilterForm.initial_from(search_round.criteria)),
+            else RoundFilterForm(
+                initial=RoundFilterForm.initial_from(search_round.criteria), package=package
+            ),
+            child_areas=child_areas(referral) if package else [],
             add_form=RoundAddProviderForm(),
             hours_form=RoundHoursForm(request.POST)
             if refused_hours

@@ -50,7 +50,9 @@ class ProviderFactory(factory.Factory):
     notes = ""
 
     @classmethod
-    def _create(cls, model_class, *, categories=None, specialisms=(), actor=None, **values):
+    def _create(
+        cls, model_class, *, categories=None, specialisms=(), areas=None, actor=None, **values
+    ):
         wanted = categories or {"fostering": FrameworkStatus.FRAMEWORK}
         ensure_categories()
         by_slug = {c.slug: c for c in Category.objects.filter(slug__in=wanted)}
@@ -58,6 +60,7 @@ class ProviderFactory(factory.Factory):
             values=values,
             categories={by_slug[slug]: status for slug, status in wanted.items()},
             specialisms=list(specialisms),
+            areas=list(areas) if areas is not None else None,
             actor=actor,
         )
 
