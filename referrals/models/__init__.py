@@ -10,7 +10,7 @@
 - `package`: a package of support at home (short breaks, home care) and its weekly tables
 """
 
-from referrals.models.answers import FeeRevision, ProviderAnswer
+from referrals.models.answers import CoveredSlot, FeeRevision, ProviderAnswer
 from referrals.models.chronology import ChronologyEntry
 from referrals.models.pack import AllowedWord, PackFlag, ResourceRequest
 from referrals.models.package import ScheduleSlot, Service, SupportPackage
@@ -42,6 +42,7 @@ __all__ = [
     "AllowedWord",
     "Child",
     "ChronologyEntry",
+    "CoveredSlot",
     "DesiredOutcome",
     "ExternalComment",
     "FeeRevision",

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from referrals.models.package import ScheduleSlot
 from referrals.models.search import ProviderRequest
 
 
@@ -35,6 +36,16 @@ class ProviderAnswer(models.Model):
     available_from = models.DateField(null=True, blank=True)
     needs_met = models.TextField("how the needs will be met", blank=True)
     ofsted_urn = models.CharField("Ofsted URN", max_length=20, blank=True)
+    # Part B of a package of support at home: hourly rates, and the rows of the weekly
+    # tables covered (`covered`, each at one of the rates). `weekly_fee` then holds the
+    # dearest week's cost (term time or the holidays), which cost approval reads.
+    hourly_rate = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    unsocial_hourly_rate = models.DecimalField(
+        "hourly rate for unsocial hours", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    two_carer_hourly_rate = models.DecimalField(
+        "hourly rate for two carers", max_digits=7, decimal_places=2, null=True, blank=True
+    )
     submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -89,6 +100,29 @@ class ProviderAnswer(models.Model):
     @property
     def agreed_annual(self):
         return self.agreed_total_weekly * 52
+
+
+class CoveredSlot(models.Model):
+    """A row of a package's weekly table that a provider's answer covers, and at which
+    of its hourly rates."""
+
+    class Rate(models.TextChoices):
+        STANDARD = "standard", "Standard rate"
+        UNSOCIAL = "unsocial", "Unsocial hours rate"
+        TWO_CARERS = "two_carers", "Two carers rate"
+
+    answer = models.ForeignKey(ProviderAnswer, on_delete=models.CASCADE, related_name="covered")
+    slot = models.ForeignKey(ScheduleSlot, on_delete=models.PROTECT, related_name="+")
+    rate = models.CharField(max_length=20, choices=Rate.choices, default=Rate.STANDARD)
+
+    class Meta:
+        ordering = ["answer", "slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "slot"], name="unique_covered_slot"),
+        ]
+
+    def __str__(self):
+        return f"{self.slot} at the {self.get_rate_display().lower()}"
 
 
 class FeeRevision(models.Model):

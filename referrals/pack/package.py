@@ -3,11 +3,10 @@ service dates, the weekly tables (built from the rows, never free text), and eac
 service's answers, every one through the pack's redactor."""
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from referrals.models import Child, Referral, SupportPackage
-from referrals.packages.schedule import tables
+from referrals.packages.schedule import hours_number, tables
 
 # The pack's text function: (key, label, value) → the redacted passage.
 Text = Callable[[str, str, str], Any]
@@ -69,11 +68,6 @@ def package_texts(referral: Referral, text: Text) -> list:
     return texts
 
 
-def hours(value: Decimal) -> str:
-    """ "9", "1.5": hours as a table shows them."""
-    return f"{value.normalize():f}"
-
-
 def package_schedule(referral: Referral) -> list[dict]:
     """The weekly tables as stored in the pack: days, times and hours only."""
     rows = list(referral.schedule.all())
@@ -81,10 +75,10 @@ def package_schedule(referral: Referral) -> list[dict]:
         {
             "title": table.title,
             "rows": [
-                {"day": row.get_day_display(), "when": row.when, "hours": hours(row.hours)}
+                {"day": row.get_day_display(), "when": row.when, "hours": hours_number(row.hours)}
                 for row in table.rows
             ],
-            "total": hours(table.total),
+            "total": hours_number(table.total),
         }
         for service in ("short_break", "home_care")
         for table in tables(rows, service=service)

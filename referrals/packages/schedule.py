@@ -73,11 +73,16 @@ def span_hours(starts: dt.time, ends: dt.time) -> Decimal:
     return Decimal(minutes) / 60
 
 
+def hours_number(hours: Decimal) -> str:
+    """ "9", "1.5": hours as a table shows them."""
+    return f"{hours.normalize():f}"
+
+
 def hours_text(hours: Decimal) -> str:
     """ "1 hour", "2.5 hours", "45 minutes"."""
     if hours < 1:
         return f"{int(hours * 60)} minutes"
-    shown = f"{hours.normalize():f}"
+    shown = hours_number(hours)
     return f"{shown} hour" if hours == 1 else f"{shown} hours"
 
 

@@ -18,6 +18,7 @@ from placements.services import DomainError
 from referrals.common import chronology_add, referral_email
 from referrals.models import (
     ChronologyEntry,
+    CoveredSlot,
     LinkOpening,
     ProviderAnswer,
     ProviderLink,
@@ -25,6 +26,8 @@ from referrals.models import (
     RoundQuestion,
     SearchRound,
 )
+from referrals.packages.costing import RATE_FIELDS, dearest_week, rate_missing, week_costs
+from referrals.packages.schedule import hours_number
 from referrals.search.rules import link_expiry
 from referrals.workflow import Stage, Status, lock_referral
 
@@ -178,6 +181,10 @@ def offer_make(
     """An offer, or a new version of one: every earlier version is kept. An offer sent
     to the social worker as an option is not changed (it may be withdrawn)."""
     locked = _locked(provider_request)
+    if locked.round.service:
+        raise DomainError(
+            "This request is for support at home: say which days and times you can cover"
+        )
     if locked.answer == Answer.OFFER and locked.offer_locked_at:
         raise DomainError(
             "Your offer has been sent to the social worker as an option, so it cannot be "
@@ -204,6 +211,81 @@ def offer_make(
             f"{'Amended offer' if amended else 'Offer'} from {locked.provider.name} in round "
             f"{locked.round.number}: {money(response.total_weekly)} a week in all "
             f"(fee {money(response.weekly_fee)}), available from "
+            f"{response.available_from:%-d %B %Y}"
+        ),
+    )
+    _tell_officer(locked, "provider_answered", f"answer-{response.pk}", response=response)
+    return response
+
+
+PACKAGE_OFFER_FIELDS = (
+    "carer_reference",
+    "hourly_rate",
+    "unsocial_hourly_rate",
+    "two_carer_hourly_rate",
+    "available_from",
+    "needs_met",
+)
+
+
+@transaction.atomic
+def package_offer_make(
+    *,
+    provider_request: ProviderRequest,
+    responder_name: str,
+    values: Mapping[str, Any],
+    covered: Mapping[int, str],
+) -> ProviderAnswer:
+    """Part B of a package: the rows of the weekly tables the provider can cover (all of
+    the pattern or part of it), each at one of its hourly rates, with the start date, a
+    staff reference and how the outcomes will be met. The weekly fee it records is the
+    dearest week's cost."""
+    locked = _locked(provider_request)
+    search_round = locked.round
+    if not search_round.service:
+        raise DomainError("This request is for a placement: make an offer of a placement")
+    _open_for_answers(locked)
+    unknown = set(values) - set(PACKAGE_OFFER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not package offer fields: {sorted(unknown)}")
+    slots = list(search_round.referral.schedule.filter(service=search_round.service))
+    if not covered:
+        raise DomainError("Choose the days and times you can cover, or say you have no option")
+    if set(covered) - {slot.pk for slot in slots}:
+        raise DomainError("Choose from the days and times asked for")
+    rates = {rate: values.get(field) for rate, field in RATE_FIELDS.items()}
+    if not rates[CoveredSlot.Rate.STANDARD]:
+        raise DomainError("Enter your hourly rate")
+    if missing := rate_missing(covered, rates):
+        raise DomainError(f"Enter your {CoveredSlot.Rate(missing).label.lower()} an hour")
+    if not values.get("available_from"):
+        raise DomainError("Enter the date you can start")
+    weeks = week_costs(slots, covered, rates)
+    amended = locked.answer == Answer.OFFER
+    response = _record(
+        locked,
+        kind=ProviderAnswer.Kind.OFFER,
+        responder_name=responder_name,
+        weekly_fee=dearest_week(weeks),
+        **values,
+    )
+    CoveredSlot.objects.bulk_create(
+        CoveredSlot(answer=response, slot_id=slot_id, rate=rate)
+        for slot_id, rate in covered.items()
+    )
+    shown = "; ".join(
+        f"{w.label.lower()} {hours_number(w.covered_hours)} of "
+        f"{hours_number(w.asked_hours)} hours, {money(w.cost)}"
+        for w in weeks
+    )
+    chronology_add(
+        referral=search_round.referral,
+        actor=None,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=(
+            f"{'Amended offer' if amended else 'Offer'} from {locked.provider.name} in round "
+            f"{search_round.number} ({search_round.get_service_display().lower()}): "
+            f"{money(response.hourly_rate)} an hour; {shown}; can start "
             f"{response.available_from:%-d %B %Y}"
         ),
     )

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import cast
 
+from crispy_forms_gds.layout import Layout
 from django import forms
 from django.utils import timezone
 
 from placements.fields import GovDateField, MoneyField
 from placements.forms import GDSForm, TextLimits
 from providers.models import Category, Provider, Specialism, Tier
-from referrals.models import SearchRound, Service
+from referrals.models import CoveredSlot, SearchRound, Service
 
 # GOV.UK asks for text inputs, not type=number, for amounts of money.
 MONEY_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
@@ -302,6 +303,104 @@ class OfferForm(ResponderForm):
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields if name != "responder_name"}
+
+
+class PackageOfferForm(ResponderForm):
+    """Part B: which rows of the weekly tables the provider covers, and at what rates."""
+
+    carer_reference = forms.CharField(
+        label="Staff reference",
+        help_text="Your own reference for the staff who would give the support: not their names.",
+        max_length=100,
+        error_messages={"required": "Enter your staff reference"},
+    )
+    hourly_rate = MoneyField(label="Hourly rate", what="your hourly rate")
+    unsocial_hourly_rate = MoneyField(
+        label="Hourly rate for unsocial hours (optional)",
+        what="your hourly rate for unsocial hours",
+        required=False,
+    )
+    two_carer_hourly_rate = MoneyField(
+        label="Hourly rate for two carers (optional)",
+        what="your hourly rate for two carers",
+        required=False,
+    )
+    available_from = GovDateField(label_text="Date you can start", required=True)
+    needs_met = forms.CharField(
+        label="How will you meet the child's needs and the outcomes?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        error_messages={"required": "Say how you will meet the child's needs and the outcomes"},
+    )
+
+    RATES = [("", "Cannot cover"), *CoveredSlot.Rate.choices]
+
+    def __init__(self, *args, rows, **kwargs):
+        """`rows`: the tables' rows asked for (each a `TableRow`), in the tables' order."""
+        super().__init__(*args, **kwargs)
+        # The rows are drawn as their own table of choices, after the rest.
+        self.helper.layout = Layout(*self.fields)
+        self.rows = rows
+        for row in rows:
+            self.fields[self.row_field(row.pk)] = forms.ChoiceField(
+                label=f"{row.slot.get_period_display()}: {row.get_day_display()}, {row.when}",
+                choices=self.RATES,
+                required=False,
+            )
+
+    @staticmethod
+    def row_field(pk: int) -> str:
+        return f"row_{pk}"
+
+    def bound_rows(self):
+        """Each row with its choice, for the table on the page."""
+        return [(row, self[self.row_field(row.pk)]) for row in self.rows]
+
+    def clean_available_from(self):
+        day = self.cleaned_data["available_from"]
+        if day and day < timezone.localdate():
+            raise forms.ValidationError("The date you can start must be today or in the future")
+        return day
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        covered = self.covered()
+        if not covered and self.rows:
+            self.add_error(
+                self.row_field(self.rows[0].pk),
+                "Choose at least one day and time you can cover, or say you have no option",
+            )
+        fields = {"unsocial": "unsocial_hourly_rate", "two_carers": "two_carer_hourly_rate"}
+        for rate, field in fields.items():
+            if rate in covered.values() and not data.get(field) and field not in self.errors:
+                self.add_error(field, f"Enter your {CoveredSlot.Rate(rate).label.lower()} an hour")
+        for field in ("hourly_rate", *fields.values()):
+            if data.get(field) is not None and data[field] <= 0:
+                self.add_error(field, "An hourly rate must be more than £0")
+        return data
+
+    def covered(self) -> dict[int, str]:
+        """Slot id → the rate it is covered at."""
+        data = self.cleaned_data
+        return {
+            row.pk: data[self.row_field(row.pk)]
+            for row in self.rows
+            if data.get(self.row_field(row.pk))
+        }
+
+    def values(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "carer_reference",
+                "hourly_rate",
+                "unsocial_hourly_rate",
+                "two_carer_hourly_rate",
+                "available_from",
+                "needs_met",
+            )
+        }
 
 
 class NoOptionForm(ResponderForm):

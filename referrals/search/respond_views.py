@@ -14,8 +14,16 @@ from placements.actions import submit_form
 from placements.links import private
 from placements.models import CouncilSettings
 from referrals.models import ProviderRequest
+from referrals.packages.costing import answer_weeks
+from referrals.packages.schedule import tables
 from referrals.search import answers
-from referrals.search.forms import NoOptionForm, OfferForm, QuestionForm, WithdrawOfferForm
+from referrals.search.forms import (
+    NoOptionForm,
+    OfferForm,
+    PackageOfferForm,
+    QuestionForm,
+    WithdrawOfferForm,
+)
 from referrals.search.rules import link_expiry
 
 
@@ -45,7 +53,12 @@ def provider_link(*, answering: bool):
 def _context(state, token, **extra) -> dict:
     request = state.item
     search_round = request.round
-    responses = list(request.answers.order_by("version"))
+    responses = list(request.answers.order_by("version").prefetch_related("covered__slot"))
+    current = responses[-1] if responses else None
+    weeks = []
+    if search_round.service and current and current.kind == "offer":
+        slots = search_round.referral.schedule.filter(service=search_round.service)
+        weeks = answer_weeks(current, slots)
     return {
         "token": token,
         "state": state,
@@ -54,7 +67,8 @@ def _context(state, token, **extra) -> dict:
         "search_round": search_round,
         "pack": search_round.resource_request.content,
         "responses": responses,
-        "current": responses[-1] if responses else None,
+        "current": current,
+        "weeks": weeks,
         "questions": search_round.questions.filter(answered_at__isnull=False),
         "my_questions": search_round.questions.filter(asked_by=request, answered_at__isnull=True),
         "expires_at": link_expiry(search_round, council=CouncilSettings.load()),
@@ -95,6 +109,44 @@ def _answer_page(
     )
 
 
+def _package_offer(request, state, token, current):
+    """Part B: the rows of the round's service the provider can cover, and its rates."""
+    search_round = state.item.round
+    slots = search_round.referral.schedule.filter(service=search_round.service)
+    rows = [row for table in tables(slots, service=search_round.service) for row in table.rows]
+    initial = {}
+    if current and current.kind == "offer":
+        initial = {
+            name: getattr(current, name)
+            for name in (*answers.PACKAGE_OFFER_FIELDS, "responder_name")
+        }
+        initial |= {PackageOfferForm.row_field(c.slot_id): c.rate for c in current.covered.all()}
+    form = PackageOfferForm(
+        request.POST if request.method == "POST" else None, initial=initial, rows=rows
+    )
+
+    def make(data):
+        answers.package_offer_make(
+            provider_request=state.item,
+            responder_name=data["responder_name"],
+            values=form.values(),
+            covered=form.covered(),
+        )
+
+    amending = state.item.answer == ProviderRequest.Answer.OFFER
+    return _answer_page(
+        request,
+        state,
+        token,
+        form=form,
+        title="Change your answer" if amending else "Say what you can cover",
+        action=make,
+        success="Your answer has been sent. You can change it until the deadline.",
+        button="Send the changed answer" if amending else "Send your answer",
+        template="respond/package_offer.html",
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @provider_link(answering=True)
 def offer(request, state, token):
@@ -106,6 +158,8 @@ def offer(request, state, token):
         )
         return redirect("respond:page", token=token)
     current = state.item.answers.order_by("-version").first()
+    if state.item.round.service:
+        return _package_offer(request, state, token, current)
     initial = {}
     if current and current.kind == "offer":
         initial = {

@@ -156,3 +156,16 @@ def test_the_database_refuses_what_the_rules_refuse(db, social_worker):
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             ScheduleSlot.objects.create(**values, **bad)
+
+
+def test_hours_read_as_people_write_them():
+    from referrals.packages.schedule import hours_number
+    from referrals.templatetags.package_tags import hours
+
+    assert [hours_number(Decimal(v)) for v in ("10.00", "1.50", "0.25", "24")] == [
+        "10",
+        "1.5",
+        "0.25",
+        "24",
+    ]
+    assert hours(Decimal("20.00")) == "20"
