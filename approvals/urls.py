@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 
 from .costs import views as costs
 from .offers import views as offers
+from .packages import views as packages
 from .placement import views as placement
 
 app_name = "approvals"
@@ -73,6 +74,8 @@ urlpatterns = [
         offers.flexibility,
         name="flexibility",
     ),
+    # Awarding a package of support at home
+    path("referrals/<int:pk>/award/", packages.award, name="award"),
     # Cost approval
     path(
         "referrals/<int:pk>/costs/<int:approval_pk>/",

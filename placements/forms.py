@@ -203,6 +203,7 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "agreement_review_arrangements",
             "agreement_link_days",
             "countersign_by_another_person",
+            "package_cost_approval",
         ]
         labels = {
             "council_name": "Council name (shown in the header)",

@@ -193,6 +193,11 @@ IN_HOUSE_APPROVERS = (
 )
 
 
+class PackageCostApproval(models.TextChoices):
+    BANDS = "bands", "Cost bands, on the weekly cost"
+    PANEL = "panel", "The Resource Allocation Panel's approval alone"
+
+
 class CouncilSettings(models.Model):
     """The council's own settings: one row, edited by administrators."""
 
@@ -261,6 +266,14 @@ class CouncilSettings(models.Model):
     countersign_by_another_person = models.BooleanField(
         default=True,
         help_text="The officer who issued a placement agreement cannot countersign it.",
+    )
+    package_cost_approval = models.CharField(
+        "how packages of support at home are approved",
+        max_length=20,
+        choices=PackageCostApproval.choices,
+        default=PackageCostApproval.BANDS,
+        help_text="Short breaks and home care: by cost band on the weekly cost, or by the "
+        "Resource Allocation Panel's approval date alone.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -188,7 +188,9 @@ ROUND_STEPS: dict[str, set[str]] = {
 
 STAGE_STEPS: dict[str, set[str]] = {
     Stage.NONE: {Stage.SEARCHING},
-    Stage.SEARCHING: {Stage.OPTIONS},
+    # Options to the social worker; or a package awarded by brokerage, its cost to
+    # approve by band or already approved by the panel.
+    Stage.SEARCHING: {Stage.OPTIONS, Stage.COST_APPROVAL, Stage.CONFIRMING},
     # Declined (back to searching) or one chosen (its cost to approve).
     Stage.OPTIONS: {Stage.SEARCHING, Stage.COST_APPROVAL},
     Stage.COST_APPROVAL: {Stage.CONFIRMING, Stage.COST_RETURNED, Stage.SEARCHING},

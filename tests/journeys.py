@@ -33,7 +33,14 @@ from placements.roles import Role
 from providers.models import Category, ProviderType
 from referrals.brokerage import services as brokerage
 from referrals.drafting import services as drafting
-from referrals.models import PackFlag, PlacementType, ProviderRequest, Referral, SearchRound
+from referrals.models import (
+    PackFlag,
+    PlacementType,
+    ProviderAnswer,
+    ProviderRequest,
+    Referral,
+    SearchRound,
+)
 from referrals.pack import services as pack_services
 from referrals.permission import services as permission
 from referrals.search import answers, rounds
@@ -313,6 +320,38 @@ def lot_provider(lot: str, *, areas=(), status=None, **values):
         categories={lot: status or FrameworkStatus.FRAMEWORK},
         areas=list(areas),
         **values,
+    )
+
+
+def package_round(referral, officer, *, service=None):
+    """A framework round for the package's (first) service, sent."""
+    [started, *_] = rounds.round_start(
+        referral=referral, kind=SearchRound.Kind.FRAMEWORK, actor=officer, service=service or ""
+    )
+    return rounds.round_send(search_round=started, actor=officer)
+
+
+def package_offer(
+    search_round, provider_name, *, rate="18.50", rows=None, **values
+) -> ProviderAnswer:
+    """`provider_name` answers Part B: covers `rows` (all the round's rows by default) at
+    the standard rate of £`rate` an hour."""
+    request = search_round.requests.get(provider__name=provider_name)
+    slots = search_round.referral.schedule.filter(service=search_round.service)
+    covered = {slot.pk: "standard" for slot in (rows if rows is not None else slots)}
+    return answers.package_offer_make(
+        provider_request=request,
+        responder_name="Pat Provider",
+        values={
+            "carer_reference": "Team 4",
+            "hourly_rate": Decimal(rate),
+            "unsocial_hourly_rate": None,
+            "two_carer_hourly_rate": None,
+            "available_from": timezone.localdate() + dt.timedelta(days=7),
+            "needs_met": "Regular carers trained in moving and handling.",
+            **values,
+        },
+        covered=covered,
     )
 
 

@@ -191,6 +191,8 @@ EXPECTED = {
         for name in ("offers", "negotiate", "no-suitable-options", "feedback")
     },
     "approvals:ask-again": (BROKERAGE, 405, 403),
+    # A package's award; a placement's referral is sent to its offers.
+    "approvals:award": (BROKERAGE, 302, 403),
     # Overriding an offer's flag: the duty lead; other viewers 404.
     "approvals:override": ({Role.DUTY_LEAD}, 200, 403, REFERRAL_VIEWERS),
     # The social worker's side chooses between the options and answers about flexibility.

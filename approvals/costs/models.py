@@ -74,6 +74,8 @@ class CostApproval(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     comments = models.TextField(blank=True)
+    # A package the council approves by the panel alone: the panel's approval date.
+    panel_approved_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at", "pk"]

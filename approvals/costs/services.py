@@ -158,7 +158,11 @@ def _decide(approval: CostApproval, actor: User, *, to: str, comments: str) -> C
                 "The provider has withdrawn or changed this offer since it was chosen: it "
                 "cannot be approved"
             )
-        if locked.option.shortlist.status != Shortlist.Status.CHOSEN:
+        # The social worker's choice, or brokerage's award of a package.
+        if locked.option.shortlist.status not in (
+            Shortlist.Status.CHOSEN,
+            Shortlist.Status.AWARDED,
+        ):
             raise DomainError("This option is no longer the social worker's choice")
 
     def decide(row: CostApproval) -> list[str]:

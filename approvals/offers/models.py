@@ -39,6 +39,9 @@ class Shortlist(models.Model):
         CHOSEN = "chosen", "Option chosen"
         DECLINED = "declined", "All declined"
         WITHDRAWN = "withdrawn", "Replaced or withdrawn"
+        # A package of support at home is awarded by brokerage, not chosen by the social
+        # worker: its one option is the award.
+        AWARDED = "awarded", "Awarded by brokerage"
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="shortlists")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)

@@ -22,6 +22,7 @@ SHORTLIST_STEPS: dict[str, set[str]] = {
     ShortlistStatus.CHOSEN: set(),
     ShortlistStatus.DECLINED: set(),
     ShortlistStatus.WITHDRAWN: set(),
+    ShortlistStatus.AWARDED: set(),
 }
 
 FLAG_OFSTED = "ofsted"

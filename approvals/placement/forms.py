@@ -17,6 +17,13 @@ from .models import ProviderFeedback
 class MoveDateForm(GDSForm, forms.Form):
     start_date = GovDateField(label_text="Move date", required=True, what="the move date")
 
+    def __init__(self, *args, package: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if package:
+            self.fields["start_date"] = GovDateField(
+                label_text="Start date", required=True, what="the date the support starts"
+            )
+
 
 class SendAgreementForm(GDSForm, forms.Form):
     """The button that sends the agreement to sign: no fields, but a form, so a step the

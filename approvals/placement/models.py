@@ -1,6 +1,8 @@
 """The placement made, its individual placement agreement (every version, its files and
 the provider's secret links to sign it), and the feedback to providers not chosen."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -41,6 +43,10 @@ class Placement(models.Model):
     one_off_costs = models.DecimalField(max_digits=9, decimal_places=2, default=0)
     one_off_details = models.TextField(blank=True)
     outcomes = models.JSONField(default=list)
+    # A package of support at home: the service, and the terms Part C sets out (the
+    # weekly tables covered, the hourly rates and each kind of week's hours and cost).
+    service = models.CharField(max_length=20, blank=True)
+    package_terms = models.JSONField(default=dict, blank=True)
     review_arrangements = models.TextField()
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -58,6 +64,19 @@ class Placement(models.Model):
     @property
     def annual(self):
         return self.total_weekly * 52
+
+    @property
+    def kind(self) -> str:
+        """ "Placement", "Short breaks" or "Home care"."""
+        return {"short_break": "Short breaks", "home_care": "Home care"}.get(
+            self.service, "Placement"
+        )
+
+    @property
+    def weekly_hours(self) -> Decimal | None:
+        """A package's hours in its busiest week (None for a placement)."""
+        weeks = (self.package_terms or {}).get("weeks", [])
+        return max((Decimal(week["hours"]) for week in weeks), default=None)
 
     @property
     def services(self) -> list[tuple[str, object]]:

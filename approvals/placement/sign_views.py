@@ -79,6 +79,10 @@ def page(request, state, token):
             "placement": placement,
             "provider": placement.provider,
             "reference": placement.referral.reference,
+            # Awarded a package: the one person the provider contacts to arrange it.
+            "contact": placement.referral.people.filter(is_principal_contact=True).first()
+            if placement.service
+            else None,
             "sign": sign,
             "upload": upload,
         },

@@ -36,6 +36,8 @@ EXPORT_COLUMNS = (
     "weekly_fee",
     "total_weekly",
     "one_off_costs",
+    "service",
+    "package_terms",
 )
 
 
@@ -66,6 +68,16 @@ def placements_for_tracker(user: User) -> QuerySet[Placement]:
 class PlacementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         field_name="referral__reference", lookup_expr="icontains", label="Referral reference"
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=[
+            ("placement", "Placements"),
+            ("short_break", "Short breaks"),
+            ("home_care", "Home care"),
+        ],
+        method="filter_kind",
+        label="Kind",
+        empty_label="Placements and packages",
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Placement.Status.choices, widget=forms.CheckboxSelectMultiple, label="Status"
@@ -102,6 +114,11 @@ class PlacementFilter(django_filters.FilterSet):
         model = Placement
         fields: list[str] = []
 
+    def filter_kind(
+        self, queryset: QuerySet[Placement], name: str, value: str
+    ) -> QuerySet[Placement]:
+        return queryset.filter(service="" if value == "placement" else value)
+
     def filter_setting(
         self, queryset: QuerySet[Placement], name: str, value: str
     ) -> QuerySet[Placement]:
@@ -128,6 +145,9 @@ EXPORT_HEADERS = [
     "Annual",
     "One-off costs",
     "Team",
+    # Added with packages of support at home, after the columns downloads had before.
+    "Kind",
+    "Weekly hours",
 ]
 
 
@@ -147,4 +167,6 @@ def export_row(p: Placement) -> list[Cell | Decimal]:
         p.annual,
         p.one_off_costs,
         str(p.referral.team or ""),
+        p.kind,
+        p.weekly_hours if p.weekly_hours is not None else "",
     ]

@@ -51,7 +51,7 @@ def placement(request, pk):
         raise Http404
     # Three buttons post here; the one pressed binds its form, the others stay unbound.
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    form = MoveDateForm(request.POST if action == "confirm" else None)
+    form = MoveDateForm(request.POST if action == "confirm" else None, package=referral.is_package)
     issue = SendAgreementForm(request.POST if action == "issue" and placed else None)
     council = CouncilSettings.for_request(request)
     to_countersign = (
@@ -85,7 +85,11 @@ def placement(request, pk):
                 approval=approved, start_date=data["start_date"], actor=request.user
             ),
             redirect_to=page_url,
-            success="Placement confirmed. Now send the agreement to sign.",
+            success=(
+                "Start date confirmed. Now send the agreement to sign."
+                if referral.is_package
+                else "Placement confirmed. Now send the agreement to sign."
+            ),
         )
     ):
         return done

@@ -194,6 +194,7 @@ def test_council_settings_validation_and_history(administrator_client):
         "working_day_start_hour": 9,
         "emergency_response_working_hours": 4,
         "countersign_by_another_person": "on",
+        "package_cost_approval": "panel",
     }
     page = administrator_client.get(url).content.decode()
     assert (

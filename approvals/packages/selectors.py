@@ -1,0 +1,76 @@
+"""Reads for awarding a package: each provider's current answer for the service, with
+what it covers and costs, the dearest week cheapest first."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from providers.models import Provider
+from referrals.models import CoveredSlot, ProviderAnswer, ProviderRequest, Referral, ScheduleSlot
+from referrals.packages.costing import WeekCost, answer_weeks
+from referrals.packages.schedule import when_text
+
+from ..offers.rules import offer_is_current
+
+
+@dataclass
+class PackageAnswer:
+    """One provider's current offer for a service, as the award page compares it."""
+
+    answer: ProviderAnswer
+    weeks: list[WeekCost]
+    uncovered: list[str]
+
+    @property
+    def provider(self) -> Provider:
+        return self.answer.request.provider
+
+    @property
+    def dearest(self) -> Decimal:
+        return max((w.cost for w in self.weeks), default=Decimal(0))
+
+    @property
+    def covers_all(self) -> bool:
+        return not self.uncovered
+
+
+def service_answers(referral: Referral, service: str) -> list[PackageAnswer]:
+    """Every provider's current offer for `service` in the referral's rounds, those
+    covering the whole pattern first, then by the dearest week."""
+    slots = list(referral.schedule.filter(service=service))
+    requests = ProviderRequest.objects.filter(
+        round__referral=referral,
+        round__service=service,
+        answer=ProviderRequest.Answer.OFFER,
+        revoked_at__isnull=True,
+    ).select_related("provider", "round")
+    answers = (
+        ProviderAnswer.objects.filter(request__in=requests)
+        .select_related("request__provider", "request__round")
+        .prefetch_related(
+            "revisions",
+            Prefetch("covered", queryset=CoveredSlot.objects.select_related("slot")),
+        )
+        .order_by("request", "-version")
+    )
+    latest: dict[int, ProviderAnswer] = {}
+    for answer in answers:
+        latest.setdefault(answer.request_id, answer)
+    shown = []
+    for answer in latest.values():
+        if not offer_is_current(answer):
+            continue
+        covered = {c.slot_id for c in answer.covered.all()}
+        shown.append(
+            PackageAnswer(
+                answer,
+                answer_weeks(answer, slots),
+                [_row(slot) for slot in slots if slot.pk not in covered],
+            )
+        )
+    return sorted(shown, key=lambda a: (not a.covers_all, a.dearest, a.provider.name))
+
+
+def _row(slot: ScheduleSlot) -> str:
+    return f"{slot.get_period_display()}: {slot.get_day_display()}, {when_text(slot)}"

@@ -1,0 +1,67 @@
+"""Part C's terms for a package, as the placement records them when it is confirmed:
+the weekly tables the provider covers (days, times, hours and the rate each is paid at),
+the rates, each kind of week's hours and cost, the service dates and bank holidays.
+Kept on the placement, so the agreement says what was awarded even if anything changes."""
+
+from collections.abc import Callable
+
+from referrals.models import ProviderAnswer, Referral, SupportPackage
+from referrals.packages.costing import answer_rates, answer_weeks
+from referrals.packages.schedule import hours_number, tables
+
+
+def package_terms(
+    referral: Referral, answer: ProviderAnswer, *, redact: Callable[[str], str]
+) -> dict:
+    """The terms, every word from the referral through `redact` (the pack's redactor):
+    the agreement goes to the provider."""
+    service = answer.request.round.service
+    slots = list(referral.schedule.filter(service=service))
+    covered = {c.slot_id: c for c in answer.covered.all()}
+    package = SupportPackage.objects.get(referral=referral)
+    rates = answer_rates(answer)
+    return {
+        "service": answer.request.round.get_service_display(),
+        "staff_reference": answer.carer_reference,
+        "rates": [
+            {"label": label, "hourly": str(rates[rate])}
+            for rate, label in (
+                ("standard", "Standard"),
+                ("unsocial", "Unsocial hours"),
+                ("two_carers", "Two carers"),
+            )
+            if rates[rate]
+        ],
+        "tables": [
+            {
+                "title": table.title,
+                "rows": [
+                    {
+                        "day": row.get_day_display(),
+                        "when": row.when,
+                        "hours": hours_number(row.hours),
+                        "rate": covered[row.pk].get_rate_display(),
+                    }
+                    for row in table.rows
+                ],
+                "total": hours_number(table.total),
+            }
+            for table in tables([s for s in slots if s.pk in covered], service=service)
+        ],
+        "weeks": [
+            {
+                "label": week.label,
+                "hours": hours_number(week.covered_hours),
+                "cost": str(week.cost),
+            }
+            for week in answer_weeks(answer, slots)
+        ],
+        "uncovered": len(slots) - len(covered),
+        "start": f"{package.start_date:%-d %B %Y}" if package.start_date else "",
+        "end": f"{package.end_date:%-d %B %Y}" if package.end_date else "",
+        "bank_holidays": (
+            f"Covered: {redact(package.bank_holiday_reason)}"
+            if package.bank_holidays_needed
+            else "Not covered"
+        ),
+    }

@@ -1,0 +1,189 @@
+"""The award of a package: once the answers are in, brokerage awards it to one provider
+with the reason; the social worker, the awarded provider and the others are told; the
+cost goes to its band's approver or stands on the panel's approval; the start date is
+confirmed and Part C is issued, signed and countersigned."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from approvals.costs.models import CostApproval
+from approvals.costs.services import approval_approve
+from approvals.offers.models import Shortlist
+from approvals.packages.services import package_award
+from approvals.placement.services.agreement import agreement_issue, agreement_sign
+from approvals.placement.services.placement import placement_confirm
+from placements.models import CouncilSettings, OutboxMessage
+from placements.roles import Role
+from placements.services import DomainError
+from providers.services import area_save
+from referrals.models import Referral
+from tests.journeys import (
+    countersign,
+    ensure_bands,
+    lot_provider,
+    package_offer,
+    package_round,
+    searchable_package,
+)
+
+
+@pytest.fixture
+def city(make_user):
+    return area_save(name="City", districts="LE1", actor=make_user(Role.ADMINISTRATOR))
+
+
+@pytest.fixture
+def answered(social_worker, officer, city):
+    """A home care round to two providers, both answered: Care A covers it all, Care B
+    the term-time mornings only."""
+    lot_provider("home-care", areas=[city], name="Care A")
+    lot_provider("home-care", areas=[city], name="Care B")
+    referral = searchable_package(social_worker, officer)
+    search_round = package_round(referral, officer)
+    mornings = referral.schedule.filter(period="term", starts=dt.time(7))
+    package_offer(search_round, "Care A", rate="18.50")
+    package_offer(search_round, "Care B", rate="16.00", rows=list(mornings))
+    return referral
+
+
+def offer_of(referral, name):
+    request = referral.search_rounds.get().requests.get(provider__name=name)
+    return request.answers.order_by("-version").first()
+
+
+def panel_approves_packages():
+    council = CouncilSettings.load()
+    council.package_cost_approval = "panel"
+    council.save()
+
+
+def test_award_to_one_provider_tells_everyone_and_asks_the_bands_approver(
+    answered, officer, social_worker, senior_manager
+):
+    ensure_bands()
+    shortlist = package_award(
+        referral=answered,
+        answer=offer_of(answered, "Care A"),
+        reason="Covers the whole pattern",
+        actor=officer,
+    )
+    assert shortlist.status == Shortlist.Status.AWARDED
+    assert shortlist.chosen.total_weekly == Decimal("166.50")
+    answered.refresh_from_db()
+    assert answered.stage == Referral.Stage.COST_APPROVAL
+    approval = CostApproval.objects.get(referral=answered)
+    assert (approval.status, approval.total_weekly) == ("pending", Decimal("166.50"))
+    care_a = offer_of(answered, "Care A").request
+    care_b = offer_of(answered, "Care B").request
+    told = OutboxMessage.objects.get(key__startswith="package_awarded:")
+    assert told.to == [social_worker.email] and "Care A" in told.body_text
+    assert "tell the family" in told.body_text
+    awarded = OutboxMessage.objects.get(key=f"provider_awarded:{care_a.pk}")
+    assert awarded.to == care_a.provider.referral_emails
+    assert "contact the family" in awarded.body_text
+    not_awarded = OutboxMessage.objects.get(key=f"provider_not_awarded:{care_b.pk}")
+    assert "awarded to another provider" in not_awarded.body_text
+    # Nothing a provider is sent names the family.
+    for message in (awarded, not_awarded):
+        assert "Kerry" not in message.body_text and "07700" not in message.body_text
+    # The search is over: the round closed.
+    assert answered.search_rounds.get().status == "closed"
+    # The band's approver (the senior manager for this sum) approves it.
+    approval_approve(approval=approval, actor=senior_manager, comments="Agreed")
+    answered.refresh_from_db()
+    assert answered.stage == Referral.Stage.CONFIRMING
+
+
+def test_a_council_approving_by_panel_goes_straight_to_the_start_date(answered, officer):
+    panel_approves_packages()
+    package_award(
+        referral=answered, answer=offer_of(answered, "Care B"), reason="Cheapest", actor=officer
+    )
+    answered.refresh_from_db()
+    assert answered.stage == Referral.Stage.CONFIRMING
+    approval = CostApproval.objects.get(referral=answered)
+    assert approval.status == "approved"
+    assert approval.panel_approved_on == answered.package.approval_date
+    assert "Resource Allocation Panel" in approval.comments
+
+
+def test_no_award_before_the_answers_are_in_or_twice_or_without_a_reason(
+    social_worker, officer, city
+):
+    panel_approves_packages()
+    lot_provider("home-care", areas=[city], name="Care A")
+    lot_provider("home-care", areas=[city], name="Care B")
+    referral = searchable_package(social_worker, officer)
+    search_round = package_round(referral, officer)
+    answer = package_offer(search_round, "Care A")
+    with pytest.raises(DomainError, match="once the answers are in"):
+        package_award(referral=referral, answer=answer, reason="Good", actor=officer)
+    package_offer(search_round, "Care B")
+    with pytest.raises(DomainError, match="Say why"):
+        package_award(referral=referral, answer=answer, reason=" ", actor=officer)
+    package_award(referral=referral, answer=answer, reason="Good", actor=officer)
+    with pytest.raises(DomainError, match="cannot be awarded now"):
+        package_award(referral=referral, answer=answer, reason="Again", actor=officer)
+
+
+def test_only_brokerage_awards(answered, social_worker):
+    with pytest.raises(DomainError, match="Only brokerage"):
+        package_award(
+            referral=answered, answer=offer_of(answered, "Care A"), reason="x", actor=social_worker
+        )
+
+
+def test_from_award_to_a_countersigned_part_c(answered, officer, make_user):
+    panel_approves_packages()
+    package_award(
+        referral=answered, answer=offer_of(answered, "Care A"), reason="All of it", actor=officer
+    )
+    approval = CostApproval.objects.get(referral=answered)
+    start = timezone.localdate() + dt.timedelta(days=10)
+    placement = placement_confirm(approval=approval, start_date=start, actor=officer)
+    assert placement.service == "home_care"
+    assert placement.placement_type == "Home care"
+    terms = placement.package_terms
+    assert [w["label"] for w in terms["weeks"]] == ["A term-time week", "A school-holiday week"]
+    assert terms["weeks"][0] == {"label": "A term-time week", "hours": "9", "cost": "166.50"}
+    assert terms["rates"] == [{"label": "Standard", "hourly": "18.50"}]
+    agreement = agreement_issue(placement=placement, actor=officer)
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(agreement.issued_pdf.open("rb")).pages)
+    assert "The weekly schedule" in text and "1 hour between 07:00 and 08:30" in text
+    assert "Kerry" not in text and "07700" not in text
+    agreement_sign(agreement=agreement, name="Pat Provider", role="Manager", declaration=True)
+    countersign(agreement, by=make_user(Role.BROKERAGE_OFFICER, team=None))
+    answered.refresh_from_db()
+    assert (answered.status, answered.stage) == ("placed", "placed")
+
+
+def test_the_award_page_compares_answers_and_awards(answered, client_for):
+    panel_approves_packages()
+    officer = client_for(Role.BROKERAGE_OFFICER, team=None)
+    url = reverse("approvals:award", kwargs={"pk": answered.pk})
+    page = officer.get(url).content.decode()
+    assert page.index("Care A") < page.index("Care B")  # covering it all comes first
+    assert "9 of 9 hours" in page and "5 of 9 hours" in page
+    assert "Covers part" in page
+    refused = officer.post(url, {"answer": offer_of(answered, "Care A").pk, "reason": ""})
+    assert "Say why this provider is awarded the package" in refused.content.decode()
+    done = officer.post(url, {"answer": offer_of(answered, "Care A").pk, "reason": "All of it"})
+    assert done.status_code == 302
+    answered.refresh_from_db()
+    assert answered.stage == Referral.Stage.CONFIRMING
+
+
+def test_others_cannot_see_or_make_the_award(answered, client_for):
+    url = reverse("approvals:award", kwargs={"pk": answered.pk})
+    for role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.DIRECTOR):
+        stranger = client_for(role)
+        assert stranger.get(url).status_code == 403
+        data = {"answer": offer_of(answered, "Care A").pk, "reason": "Mine"}
+        assert stranger.post(url, data).status_code == 403
+    assert not Shortlist.objects.filter(referral=answered).exists()
