@@ -185,6 +185,8 @@ def _decide(approval: CostApproval, actor: User, *, to: str, comments: str) -> C
         f"by {actor}"
     ) + (f": {locked.comments}" if locked.comments else "")
     stage, next_action = AFTER_DECISION[to]
+    if referral.is_package and to == Decision.REJECTED:
+        next_action = "The cost was rejected: award the package again, or search again"
     stage_move(
         referral=referral,
         to=stage,

@@ -26,6 +26,7 @@ from providers.services import provider_create
 from referrals.models import ChronologyEntry, Referral
 
 from ...demo.bulk import seed_bulk_referrals
+from ...demo.packages import seed_demo_areas, seed_demo_packages
 from ...demo.referrals import seed_demo_referrals
 
 DEMO_PASSWORD_DEFAULT = "demo-password-2026"  # noqa: S105 (fictional demo accounts only)
@@ -45,6 +46,7 @@ DEMO_USERS = [
     ("lee.manager", "Lee Carter", [Role.TEAM_MANAGER], "Children in Care South"),
     ("maya.manager", "Maya Hughes", [Role.TEAM_MANAGER], "Disabled Children's Team"),
     ("sophie.lead", "Sophie Grant", [Role.SERVICE_LEAD], "Children in Care North"),
+    ("omar.lead", "Omar Haddad", [Role.SERVICE_LEAD], "Disabled Children's Team"),
     ("bola.officer", "Bola Adeyemi", [Role.BROKERAGE_OFFICER], None),
     ("chris.officer", "Chris Lam", [Role.BROKERAGE_OFFICER], None),
     ("dee.duty", "Dee Marsh", [Role.BROKERAGE_OFFICER, Role.DUTY_LEAD], None),
@@ -159,8 +161,11 @@ class Command(BaseCommand):
             users = self._users(teams, password)
             specialisms = self._specialisms()
         admin = users["alex.admin"]
-        created = self._providers(rng, specialisms, admin, count=120 * max(provider_scale, 1))
-        demo_referrals = seed_demo_referrals(users)
+        areas = seed_demo_areas(admin)
+        created = self._providers(
+            rng, specialisms, admin, count=120 * max(provider_scale, 1), areas=areas
+        )
+        demo_referrals = seed_demo_referrals(users) + seed_demo_packages(users)
         bulk = (0, 0)
         if scale > 1:
             bulk = seed_bulk_referrals(scale=scale, users=users, teams=teams)
@@ -210,7 +215,7 @@ class Command(BaseCommand):
     def _specialisms(self) -> list[Specialism]:
         return [Specialism.objects.get_or_create(name=name)[0] for name in SPECIALISMS]
 
-    def _providers(self, rng, specialisms, actor, *, count) -> int:
+    def _providers(self, rng, specialisms, actor, *, count, areas) -> int:
         categories = {c.slug: c for c in Category.objects.all()}
         existing = set(Provider.objects.values_list("reference", flat=True))
         today = timezone.localdate()
@@ -230,10 +235,27 @@ class Command(BaseCommand):
             if reference in existing:
                 continue
             provider_create(
-                values=values, categories=cats, specialisms=chosen, actor=actor, source="demo data"
+                values=values,
+                categories=cats,
+                specialisms=chosen,
+                areas=self._areas_covered(reference, provider_type, areas),
+                actor=actor,
+                source="demo data",
             )
             created += 1
         return created
+
+    @staticmethod
+    def _areas_covered(reference, provider_type, areas) -> list:
+        """Where a provider of support at home works: one to three areas, most often
+        including the city. Drawn apart from the other values, which stay as they were."""
+        if provider_type not in (ProviderType.SHORT_BREAKS, ProviderType.HOME_CARE):
+            return []
+        rng = random.Random(reference)
+        covered = rng.sample(areas, k=rng.randint(1, min(3, len(areas))))
+        if areas and rng.random() < 0.7 and areas[0] not in covered:
+            covered.append(areas[0])
+        return covered
 
     def _provider_values(self, rng, reference, name, provider_type, categories, specialisms, today):
         place = rng.choice(PLACES)
