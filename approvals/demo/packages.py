@@ -73,7 +73,7 @@ HOME_CARE_WEEK = [
 ]
 
 
-def _package_draft(rng, social_worker: User, today: dt.date, *, service: str) -> Referral:
+def package_draft(rng, social_worker: User, today: dt.date, *, service: str) -> Referral:
     referral = drafting.referral_start(social_worker=social_worker, service=service)
     drafting.child_save(
         referral=referral,
@@ -131,9 +131,9 @@ def _package_draft(rng, social_worker: User, today: dt.date, *, service: str) ->
     return referral
 
 
-def _searching(referral: Referral, users: dict[str, User]) -> Referral:
+def package_released(referral: Referral, users: dict[str, User]) -> Referral:
     """Submitted, endorsed and approved by the Disabled Children's Team, accepted by
-    brokerage, its pack released and the framework round sent."""
+    brokerage and its pack released."""
     officer = users["bola.officer"]
     referral = drafting.referral_submit(referral=referral, actor=referral.social_worker)
     referral = permission.search_endorse(
@@ -147,6 +147,14 @@ def _searching(referral: Referral, users: dict[str, User]) -> Referral:
     for flag in pack.flags.filter(resolution="open"):
         pack_services.pack_flag_accept(flag=flag, reason="Checked: safe to send", actor=officer)
     pack_services.pack_release(resource_request=pack, actor=officer)
+    referral.refresh_from_db()
+    return referral
+
+
+def _searching(referral: Referral, users: dict[str, User]) -> Referral:
+    """Released, and its framework round sent."""
+    referral = package_released(referral, users)
+    officer = users["bola.officer"]
     for search_round in rounds.round_start(
         referral=referral, kind=SearchRound.Kind.FRAMEWORK, actor=officer
     ):
@@ -193,10 +201,10 @@ def seed_demo_packages(users: dict[str, User]) -> int:
     made = 0
     try:
         with transaction.atomic():
-            short_break = _searching(_package_draft(rng, dan, today, service="short_break"), users)
+            short_break = _searching(package_draft(rng, dan, today, service="short_break"), users)
             _answer_all(short_break, today, ["21.50", "19.75", "18.00"])
             made += 1
-            home_care = _searching(_package_draft(rng, dan, today, service="home_care"), users)
+            home_care = _searching(package_draft(rng, dan, today, service="home_care"), users)
             _answer_all(home_care, today, ["18.50", "17.25"])
             best = min(
                 (

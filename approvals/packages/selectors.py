@@ -11,8 +11,6 @@ from referrals.models import CoveredSlot, ProviderAnswer, ProviderRequest, Refer
 from referrals.packages.costing import WeekCost, answer_weeks
 from referrals.packages.schedule import when_text
 
-from ..offers.rules import offer_is_current
-
 
 @dataclass
 class PackageAnswer:
@@ -49,17 +47,18 @@ def service_answers(referral: Referral, service: str) -> list[PackageAnswer]:
         ProviderAnswer.objects.filter(request__in=requests)
         .select_related("request__provider", "request__round")
         .prefetch_related(
-            "revisions",
             Prefetch("covered", queryset=CoveredSlot.objects.select_related("slot")),
         )
         .order_by("request", "-version")
     )
+    # The latest version of each: an offer, as its request says (the same read as
+    # `offer_is_current`, for every answer at once).
     latest: dict[int, ProviderAnswer] = {}
     for answer in answers:
         latest.setdefault(answer.request_id, answer)
     shown = []
     for answer in latest.values():
-        if not offer_is_current(answer):
+        if answer.kind != ProviderAnswer.Kind.OFFER:
             continue
         covered = {c.slot_id for c in answer.covered.all()}
         shown.append(

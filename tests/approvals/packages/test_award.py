@@ -187,3 +187,26 @@ def test_others_cannot_see_or_make_the_award(answered, client_for):
         data = {"answer": offer_of(answered, "Care A").pk, "reason": "Mine"}
         assert stranger.post(url, data).status_code == 403
     assert not Shortlist.objects.filter(referral=answered).exists()
+
+
+def test_the_award_page_reads_the_same_queries_however_many_answer(
+    social_worker, officer, city, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    names = [f"Care {n}" for n in range(6)]
+    for name in names:
+        lot_provider("home-care", areas=[city], name=name)
+    referral = searchable_package(social_worker, officer)
+    search_round = package_round(referral, officer)
+    desk = client_for(Role.BROKERAGE_OFFICER, team=None)
+    url = reverse("approvals:award", kwargs={"pk": referral.pk})
+    counts = []
+    for answering in (names[:2], names[2:]):
+        for name in answering:
+            package_offer(search_round, name)
+        with CaptureQueriesContext(connection) as queries:
+            assert desk.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
