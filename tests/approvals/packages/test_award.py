@@ -202,6 +202,7 @@ def test_the_award_page_reads_the_same_queries_however_many_answer(
     search_round = package_round(referral, officer)
     desk = client_for(Role.BROKERAGE_OFFICER, team=None)
     url = reverse("approvals:award", kwargs={"pk": referral.pk})
+    desk.get(url)  # the first page a session sees reads what later pages have cached
     counts = []
     for answering in (names[:2], names[2:]):
         for name in answering:
