@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
@@ -204,8 +205,18 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "agreement_link_days",
             "countersign_by_another_person",
             "package_cost_approval",
+            "summer_scheme_max_days",
+            "summer_window_opens_month",
+            "summer_open_cases_close_day",
+            "summer_open_cases_close_month",
+            "summer_new_cases_until_day",
+            "summer_new_cases_until_month",
         ]
         labels = {
+            "summer_open_cases_close_day": "Summer play scheme: closing day for open cases",
+            "summer_open_cases_close_month": "… and month (1 to 12)",
+            "summer_new_cases_until_day": "Summer play scheme: new cases processed until day",
+            "summer_new_cases_until_month": "… and month (1 to 12)",
             "council_name": "Council name (shown in the header)",
             "service_name": "Service name",
             "boundary_description": "What tier 1 means (inside the council's boundary)",
@@ -239,7 +250,39 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
                 "Another brokerage officer or the duty lead countersigns each placement agreement."
             ),
         }
-        widgets = {"people_in_pack": forms.RadioSelect}
+        widgets = {"people_in_pack": forms.RadioSelect, "package_cost_approval": forms.RadioSelect}
+
+    SUMMER_DATES = (
+        ("summer_open_cases_close_day", "summer_open_cases_close_month"),
+        ("summer_new_cases_until_day", "summer_new_cases_until_month"),
+    )
+
+    def _clean_summer(self, cleaned) -> None:
+        """Each summer scheme date is a real day of the year, in the order the rules
+        take them: the window opens, open cases close, new cases close."""
+        dates = []
+        for day, month in self.SUMMER_DATES:
+            if cleaned.get(day) is None or cleaned.get(month) is None:
+                return
+            try:
+                dates.append(dt.date(2001, cleaned[month], cleaned[day]))
+            except ValueError:
+                self.add_error(day, "Enter a real day of the year, like 1 and 3 for 1 March")
+                return
+        opens = cleaned.get("summer_window_opens_month")
+        if opens is not None and not 1 <= opens <= 12:
+            self.add_error("summer_window_opens_month", "Enter a month from 1 to 12")
+            return
+        if opens and dates[0] < dt.date(2001, opens, 1):
+            self.add_error(
+                "summer_open_cases_close_day",
+                "The closing date for open cases must be after the window opens",
+            )
+        elif dates[1] < dates[0]:
+            self.add_error(
+                "summer_new_cases_until_day",
+                "New cases are processed until a date after open cases close",
+            )
 
     def clean_response_deadline_hour(self):
         hour = self.cleaned_data["response_deadline_hour"]
@@ -250,6 +293,7 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
+        self._clean_summer(cleaned)
         standard = cleaned.get("response_working_days_standard")
         urgent = cleaned.get("response_working_days_urgent")
         for name in ("response_working_days_standard", "response_working_days_urgent"):

@@ -275,6 +275,27 @@ class CouncilSettings(models.Model):
         help_text="Short breaks and home care: by cost band on the weekly cost, or by the "
         "Resource Allocation Panel's approval date alone.",
     )
+    # Summer play schemes (Annex 1 of a short breaks referral).
+    summer_scheme_max_days = models.PositiveSmallIntegerField(
+        "summer play scheme: most days a child may have",
+        default=5,
+        help_text="More only where the assessed need says so.",
+    )
+    summer_window_opens_month = models.PositiveSmallIntegerField(
+        "summer play scheme: requests are brokered from the 1st of this month",
+        default=1,
+        help_text="A request made before then is kept on file until it opens; any other "
+        "support on the same referral goes ahead at once.",
+    )
+    summer_open_cases_close_month = models.PositiveSmallIntegerField(default=3)
+    summer_open_cases_close_day = models.PositiveSmallIntegerField(
+        default=1, help_text="The closing date for children already open to the service."
+    )
+    summer_new_cases_until_month = models.PositiveSmallIntegerField(default=6)
+    summer_new_cases_until_day = models.PositiveSmallIntegerField(
+        default=15,
+        help_text="New children's requests are processed until this date, while places remain.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

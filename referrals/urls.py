@@ -55,6 +55,13 @@ urlpatterns = [
     path("<int:pk>/schedule/<slug:service>/add/", package_views.slot_edit, name="slot-add"),
     path("<int:pk>/schedule/<int:slot_pk>/", package_views.slot_edit, name="slot-edit"),
     path("<int:pk>/schedule/<int:slot_pk>/remove/", package_views.slot_remove, name="slot-remove"),
+    path("<int:pk>/summer/add/", package_views.summer_edit, name="summer-add"),
+    path("<int:pk>/summer/<int:summer_pk>/", package_views.summer_edit, name="summer-edit"),
+    path(
+        "<int:pk>/summer/<int:summer_pk>/remove/",
+        package_views.summer_remove,
+        name="summer-remove",
+    ),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/children/", sections.children, name="children"),
     path("<int:pk>/children/add/", sections.child_edit, name="child-add"),

@@ -19,6 +19,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from approvals.offers.services.flexibility import no_suitable_options
 from placements import services
@@ -29,6 +30,7 @@ from providers.models import Specialism
 from referrals.drafting import services as drafting
 from referrals.models import PlacementType
 from referrals.pack import services as pack_services
+from referrals.packages import services as package_services
 from referrals.search import answers
 from tests.journeys import (
     chosen,
@@ -98,8 +100,11 @@ PACKAGE_PAGES = [
     "slot-add",
     "slot-edit",
     "slot-remove",
+    "summer-add",
+    "summer-edit",
+    "summer-remove",
 ]
-POST_ONLY = {"child-remove", "person-remove", "exclusion-remove", "slot-remove"}
+POST_ONLY = {"child-remove", "person-remove", "exclusion-remove", "slot-remove", "summer-remove"}
 
 # url name -> (who may use it with GET, status they get, status others get[, roles who
 # see the referral but may not use the page, and so get 404 rather than 403]).
@@ -272,6 +277,18 @@ def journey(team, officer, approver, providers):
     agreement = placed(approval, officer, approver)
     draft = complete_draft(social_worker)
     package = complete_package(social_worker, service="short_break_home_care")
+    summer = package_services.summer_request_save(
+        referral=package,
+        values={
+            "child": package.children.get(),
+            "year": timezone.localdate().year + 1,
+            "case": "open",
+            "days": 5,
+            "preferred_dates": "August",
+            "parents_told": True,
+        },
+        actor=social_worker,
+    )
     exclusion = drafting.exclusion_add(
         referral=draft,
         provider=providers[-1],
@@ -294,7 +311,11 @@ def journey(team, officer, approver, providers):
             "person_pk": draft.people.get().pk,
             "exclusion_pk": exclusion.pk,
         },
-        "package": {"pk": package.pk, "slot_pk": package.schedule.first().pk},
+        "package": {
+            "pk": package.pk,
+            "slot_pk": package.schedule.first().pk,
+            "summer_pk": summer.pk,
+        },
     }
 
 

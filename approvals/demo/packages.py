@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.costs.services import approval_approve
+from approvals.packages.selectors import service_answers
 from approvals.packages.services import package_award
 from approvals.placement.services.agreement import (
     agreement_countersign,
@@ -206,16 +207,10 @@ def seed_demo_packages(users: dict[str, User]) -> int:
             made += 1
             home_care = _searching(package_draft(rng, dan, today, service="home_care"), users)
             _answer_all(home_care, today, ["18.50", "17.25"])
-            best = min(
-                (
-                    r.answers.order_by("-version").first()
-                    for r in home_care.search_rounds.get().requests.filter(answer="offer")
-                ),
-                key=lambda answer: answer.weekly_fee,
-            )
+            best = min(service_answers(home_care, "home_care"), key=lambda a: a.dearest)
             award = package_award(
                 referral=home_care,
-                answer=best,
+                answer=best.answer,
                 reason="Covers the whole pattern at the lowest cost",
                 actor=officer,
             )

@@ -13,7 +13,7 @@
 from referrals.models.answers import CoveredSlot, FeeRevision, ProviderAnswer
 from referrals.models.chronology import ChronologyEntry
 from referrals.models.pack import AllowedWord, PackFlag, ResourceRequest
-from referrals.models.package import ScheduleSlot, Service, SupportPackage
+from referrals.models.package import ScheduleSlot, Service, SummerSchemeRequest, SupportPackage
 from referrals.models.permission import (
     AgreementEvidence,
     ExternalComment,
@@ -63,5 +63,6 @@ __all__ = [
     "SearchDecision",
     "SearchRound",
     "Service",
+    "SummerSchemeRequest",
     "SupportPackage",
 ]

@@ -145,3 +145,41 @@ class ScheduleSlot(models.Model):
 
     def __str__(self):
         return f"{self.get_day_display()} {self.hours} hours"
+
+
+class SummerSchemeRequest(models.Model):
+    """Annex 1: a place at a summer play scheme for one child, asked for on a short
+    breaks referral. The annex stands alone (it is separated from the form early on),
+    so it carries the child's details itself; the council's rules on days and dates are
+    in `referrals.packages.summer`."""
+
+    class Case(models.TextChoices):
+        OPEN = "open", "Already open to the service"
+        NEW = "new", "A new case (approved by the panel)"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="summer_requests")
+    child = models.ForeignKey(
+        "referrals.Child", on_delete=models.CASCADE, related_name="summer_requests"
+    )
+    year = models.PositiveSmallIntegerField("summer of")
+    case = models.CharField(max_length=10, choices=Case.choices)
+    days = models.PositiveSmallIntegerField("days asked for")
+    more_days_reason = models.TextField("the assessed need for more days", blank=True)
+    preferred_dates = models.TextField(blank=True)
+    unavailable_dates = models.TextField("dates the child cannot attend", blank=True)
+    parents_told = models.BooleanField(
+        "the parents have been told their responsibilities", default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "child", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "child", "year"], name="one_summer_request_a_child_a_year"
+            ),
+            models.CheckConstraint(condition=Q(days__gte=1), name="summer_days_at_least_one"),
+        ]
+
+    def __str__(self):
+        return f"Summer {self.year} for {self.child}"

@@ -56,6 +56,25 @@ def package_texts(referral: Referral, text: Text) -> list:
             text("travel", "Short breaks: travel restrictions", travel),
             text("short_break_notes", "Short breaks: additional notes", package.short_break_notes),
         ]
+    for n, summer in enumerate(referral.summer_requests.all(), 1):
+        dates = "; ".join(
+            filter(
+                None,
+                [
+                    summer.preferred_dates.strip()
+                    and f"preferred {summer.preferred_dates.strip()}",
+                    summer.unavailable_dates.strip()
+                    and f"cannot attend {summer.unavailable_dates.strip()}",
+                ],
+            )
+        )
+        texts.append(
+            text(
+                f"summer{n}",
+                f"Summer play scheme {summer.year}",
+                f"{summer.child.initials}: {summer.days} days; {dates}",
+            )
+        )
     if referral.wants_home_care:
         texts += [
             text(
@@ -107,4 +126,8 @@ def package_fingerprint(referral: Referral) -> dict:
             for r in referral.schedule.all()
         ],
         "service": referral.service,
+        "summer": [
+            [s.child_id, s.year, s.case, s.days, s.preferred_dates, s.unavailable_dates]
+            for s in referral.summer_requests.all()
+        ],
     }

@@ -2,6 +2,9 @@
 answered ("None" or "N/A" is an answer), the approval the support rests on, and at
 least one row in each service's weekly tables."""
 
+from django.utils import timezone
+
+from placements.models import CouncilSettings
 from referrals.drafting.missing import Missing, section_href
 from referrals.models import Referral, Service, SupportPackage
 from referrals.packages.rules import (
@@ -9,6 +12,7 @@ from referrals.packages.rules import (
     needs_panel,
     requested_reason_problem,
 )
+from referrals.packages.summer import summer_problems
 
 PACKAGE_ANSWERS = {
     "worker_phone": ("your phone number", "id_worker_phone"),
@@ -105,6 +109,41 @@ def _short_break_section(referral: Referral, package: SupportPackage) -> list[Mi
                 section_href(referral, "referrals:slot-add", service=Service.SHORT_BREAK),
             )
         )
+    return missing + _summer_missing(referral)
+
+
+def _summer_missing(referral: Referral) -> list[Missing]:
+    """Each summer play scheme request (Annex 1): complete, and still within the rules
+    on the day it is submitted."""
+    council = CouncilSettings.load()
+    today = timezone.localdate()
+    missing = []
+    for summer in referral.summer_requests.all():
+        href = section_href(referral, "referrals:summer-edit", summer_pk=summer.pk)
+        who = f"summer {summer.year}"
+        if not summer.parents_told:
+            missing.append(
+                Missing("the parents told their responsibilities", f"{href}#id_parents_told", who)
+            )
+        if not (summer.preferred_dates.strip() or summer.unavailable_dates.strip()):
+            missing.append(
+                Missing(
+                    "the preferred dates, or the dates the child cannot attend",
+                    f"{href}#id_preferred_dates",
+                    who,
+                )
+            )
+        problems = summer_problems(
+            year=summer.year,
+            case=summer.case,
+            days=summer.days,
+            more_days_reason=summer.more_days_reason,
+            on=today,
+            council=council,
+        )
+        missing += [
+            Missing(problem, f"{href}#id_{field}", who) for field, problem in problems.items()
+        ]
     return missing
 
 

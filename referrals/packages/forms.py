@@ -14,7 +14,7 @@ from placements.fields import GovDateField
 from placements.forms import GDSForm
 from providers.models import Provider
 from referrals.drafting.forms import YES_NO, DraftAnswers, answer_text
-from referrals.models import Referral, ScheduleSlot, SupportPackage
+from referrals.models import Child, Referral, ScheduleSlot, SummerSchemeRequest, SupportPackage
 from referrals.packages.rules import requested_reason_problem
 from referrals.packages.schedule import SERVICE_PERIODS, Given, row_problems
 
@@ -379,4 +379,93 @@ class SlotForm(GDSForm, forms.Form):
         )
         for field, problem in row_problems(row).items():
             self.add_error(field, problem)
+        return data
+
+
+PARENTS_RESPONSIBILITIES = [
+    "bring the child to the scheme and collect them at the times agreed",
+    "send what the child needs for the day: food and drink, medication, spare clothes",
+    "give the scheme the child's care, medical and emergency contact information",
+    "tell the scheme at once if the child will not be attending",
+]
+
+
+class ChildChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name
+
+
+class SummerSchemeForm(GDSForm, forms.Form):
+    """Annex 1 for one child."""
+
+    child = ChildChoiceField(
+        label="Which child?",
+        queryset=Child.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the child"},
+    )
+    year = forms.IntegerField(
+        label="For the summer of",
+        min_value=2000,
+        max_value=2100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={"required": "Enter the year of the summer scheme, like 2027"},
+    )
+    case = forms.ChoiceField(
+        label="Is the child already open to the service?",
+        choices=SummerSchemeRequest.Case.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the child is already open to the service"},
+    )
+    days = forms.IntegerField(
+        label="How many days?",
+        min_value=1,
+        max_value=60,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the number of days",
+            "min_value": "Ask for at least 1 day",
+            "max_value": "Ask for no more than 60 days",
+        },
+    )
+    more_days_reason = forms.CharField(
+        label="If more days than the council gives, the assessed need for them (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    preferred_dates = forms.CharField(
+        label="Preferred dates (optional)",
+        required=False,
+        help_text="If there is no preference, give the dates the child cannot attend instead.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    unavailable_dates = forms.CharField(
+        label="Dates the child cannot attend (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    parents_told = forms.BooleanField(
+        label="I have told the parents their responsibilities: to "
+        + "; to ".join(PARENTS_RESPONSIBILITIES),
+        required=False,
+    )
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        child = self.fields["child"]
+        assert isinstance(child, ChildChoiceField)
+        child.queryset = referral.children.all()
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        if not (
+            data.get("preferred_dates", "").strip() or data.get("unavailable_dates", "").strip()
+        ):
+            self.add_error(
+                "preferred_dates", "Give the preferred dates, or the dates the child cannot attend"
+            )
+        if not data.get("parents_told"):
+            self.add_error("parents_told", "Tell the parents their responsibilities, then say so")
         return data

@@ -6,14 +6,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 
-from placements.models import User
+from placements.models import CouncilSettings, User
 from placements.services import DomainError, shown_value
 from referrals.drafting.services import edit_record, editable_locked
-from referrals.models import Referral, ScheduleSlot, SupportPackage
+from referrals.models import Referral, ScheduleSlot, SummerSchemeRequest, SupportPackage
 from referrals.packages.rules import requested_reason_problem
 from referrals.packages.schedule import Given, clash, row_problems, when_text
+from referrals.packages.summer import summer_problems
 
 PACKAGE_FIELDS = [f.name for f in SupportPackage._meta.concrete_fields] + ["is_urgent"]
 PACKAGE_FIELDS = [n for n in PACKAGE_FIELDS if n not in ("id", "referral", "updated_at")]
@@ -118,3 +120,67 @@ def slot_remove(*, referral: Referral, slot: ScheduleSlot, actor: User) -> None:
     referral = editable_locked(referral, actor)
     ScheduleSlot.objects.filter(pk=slot.pk, referral=referral).delete()
     edit_record(referral, {"Weekly table": _slot_text(slot)}, {"Weekly table": ""}, actor)
+
+
+SUMMER_FIELDS = [
+    "child",
+    "year",
+    "case",
+    "days",
+    "more_days_reason",
+    "preferred_dates",
+    "unavailable_dates",
+    "parents_told",
+]
+
+
+@transaction.atomic
+def summer_request_save(
+    *,
+    referral: Referral,
+    values: Mapping[str, Any],
+    actor: User,
+    summer: SummerSchemeRequest | None = None,
+) -> SummerSchemeRequest:
+    """Annex 1: a summer play scheme place for one of the referral's children, within the
+    council's rules on days and dates (a request outside them is refused with why)."""
+    referral = editable_locked(referral, actor)
+    if not referral.wants_short_break:
+        raise DomainError("A summer play scheme is asked for on a short breaks referral")
+    child = values["child"]
+    if child.referral_id != referral.pk:
+        raise DomainError("Choose one of the referral's children")
+    problems = summer_problems(
+        year=values["year"],
+        case=values["case"],
+        days=values["days"],
+        more_days_reason=values.get("more_days_reason", ""),
+        on=timezone.localdate(),
+        council=CouncilSettings.load(),
+    )
+    if problems:
+        raise DomainError(next(iter(problems.values())))
+    others = referral.summer_requests.filter(child=child, year=values["year"])
+    if summer is not None:
+        others = others.exclude(pk=summer.pk)
+    if others.exists():
+        raise DomainError(f"{child.full_name} already has a request for summer {values['year']}")
+    before = {"Summer play scheme": str(summer)} if summer else {}
+    summer = (
+        SummerSchemeRequest.objects.get(pk=summer.pk, referral=referral)
+        if summer
+        else SummerSchemeRequest(referral=referral)
+    )
+    for name in SUMMER_FIELDS:
+        if name in values:
+            setattr(summer, name, values[name])
+    summer.save()
+    edit_record(referral, before, {"Summer play scheme": f"{summer}, {summer.days} days"}, actor)
+    return summer
+
+
+@transaction.atomic
+def summer_request_remove(*, referral: Referral, summer: SummerSchemeRequest, actor: User) -> None:
+    referral = editable_locked(referral, actor)
+    SummerSchemeRequest.objects.filter(pk=summer.pk, referral=referral).delete()
+    edit_record(referral, {"Summer play scheme": str(summer)}, {"Summer play scheme": ""}, actor)

@@ -5,9 +5,11 @@ the weekly tables."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from placements.actions import submit_form
+from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 from placements.services import DomainError
 from referrals.drafting import services as drafting
@@ -20,8 +22,10 @@ from referrals.packages.forms import (
     ServiceForm,
     ShortBreakForm,
     SlotForm,
+    SummerSchemeForm,
 )
 from referrals.packages.schedule import tables, when_text
+from referrals.packages.summer import summer_handling
 
 
 @capability_required(Capability.START_REFERRAL)
@@ -109,7 +113,7 @@ def package(request, referral):
     )
 
 
-def _service_page(request, referral, *, form_class, key: str, service: str, title: str):
+def _service_page(request, referral, *, form_class, key: str, service: str, title: str, **context):
     form = form_class(request.POST or None, instance=packages.package_for(referral))
     return _package_section(
         request,
@@ -118,6 +122,7 @@ def _service_page(request, referral, *, form_class, key: str, service: str, titl
         key,
         title=title,
         service=service,
+        **context,
         tables=tables(referral.schedule.all(), service=service),
         template="referrals/packages/service_form.html",
     )
@@ -137,6 +142,7 @@ def short_breaks(request, referral):
         key="short_break",
         service=Service.SHORT_BREAK,
         title="Short breaks (specialist play and leisure)",
+        summer_requests=referral.summer_requests.select_related("child"),
     )
 
 
@@ -215,3 +221,53 @@ def slot_remove(request, referral, slot_pk):
     packages.slot_remove(referral=referral, slot=slot, actor=request.user)
     messages.success(request, f"Removed: {slot.get_day_display()}, {when_text(slot)}.")
     return redirect(SERVICE_PAGES[slot.service], pk=referral.pk)
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_http_methods(["GET", "POST"])
+@editable_referral
+@_package_referral
+def summer_edit(request, referral, summer_pk=None):
+    """Annex 1: a summer play scheme place for one child."""
+    if not referral.wants_short_break:
+        return redirect("referrals:detail", pk=referral.pk)
+    summer = get_object_or_404(referral.summer_requests.all(), pk=summer_pk) if summer_pk else None
+    initial = {"year": timezone.localdate().year + (timezone.localdate().month > 8)}
+    if summer:
+        initial = {name: getattr(summer, name) for name in packages.SUMMER_FIELDS}
+    form = SummerSchemeForm(
+        request.POST if request.method == "POST" else None, initial=initial, referral=referral
+    )
+    council = CouncilSettings.for_request(request)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: packages.summer_request_save(
+            referral=referral, values=data, summer=summer, actor=request.user
+        ),
+        redirect_to=reverse("referrals:short-breaks", kwargs={"pk": referral.pk}),
+        success=lambda saved: (
+            f"Summer {saved.year} saved. "
+            + summer_handling(
+                year=saved.year, case=saved.case, on=timezone.localdate(), council=council
+            )
+            + "."
+        ),
+    ):
+        return done
+    return render(
+        request,
+        "referrals/packages/summer_form.html",
+        {"referral": referral, "form": form, "summer": summer, "council": council},
+    )
+
+
+@capability_required(Capability.START_REFERRAL)
+@require_POST
+@editable_referral
+@_package_referral
+def summer_remove(request, referral, summer_pk):
+    summer = get_object_or_404(referral.summer_requests.all(), pk=summer_pk)
+    packages.summer_request_remove(referral=referral, summer=summer, actor=request.user)
+    messages.success(request, f"Removed: {summer}.")
+    return redirect("referrals:short-breaks", pk=referral.pk)

@@ -3,9 +3,12 @@
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 
-from referrals.models import Referral
+from placements.models import CouncilSettings
+from referrals.models import Referral, SummerSchemeRequest
 from referrals.packages.schedule import Table, hours_number, tables
+from referrals.packages.summer import summer_handling
 
 register = template.Library()
 
@@ -23,3 +26,17 @@ def package_tables(referral: Referral) -> list[Table]:
 def hours(value: Decimal) -> str:
     """ "10", "1.5": hours as tables show them (never "1E+1")."""
     return hours_number(value)
+
+
+@register.simple_tag
+def summer_note(summer: SummerSchemeRequest) -> str:
+    """How brokerage deals with a summer play scheme request, as of when it was made
+    (the referral's submission, or today for a draft)."""
+    referral = summer.referral
+    made = timezone.localdate(referral.submitted_at) if referral.submitted_at else None
+    return summer_handling(
+        year=summer.year,
+        case=summer.case,
+        on=made or timezone.localdate(),
+        council=CouncilSettings.load(),
+    )
