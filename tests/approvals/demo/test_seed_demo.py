@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_offers_to_compare_and_a_placement_made():
     call_command("seed_demo", quiet_logins=True)
     council = CouncilSettings.load()
-    placed = Referral.objects.get(status=Referral.Status.PLACED)
+    placed = Referral.objects.get(status=Referral.Status.PLACED, service="placement")
     agreement = PlacementAgreement.objects.get(placement__referral=placed)
     assert agreement.status == PlacementAgreement.Status.COUNTERSIGNED
     assert ProviderFeedback.objects.filter(request__round__referral=placed).exists()
@@ -28,7 +28,9 @@ def test_the_demo_has_offers_to_compare_and_a_placement_made():
     # service approves (so the whole of the journey can be tried by hand).
     waiting = [
         rows
-        for referral in Referral.objects.filter(status=Referral.Status.ACCEPTED)
+        for referral in Referral.objects.filter(
+            status=Referral.Status.ACCEPTED, service="placement"
+        )
         for rows in [offer_comparison(referral, council=council)]
         if len(rows) >= 2
     ]
@@ -53,4 +55,23 @@ def test_the_demo_has_offers_to_compare_and_a_placement_made():
     assert teams_without_manager() == []
     # Loading it again changes nothing.
     call_command("seed_demo", quiet_logins=True)
-    assert Placement.objects.count() == 1
+    assert Placement.objects.count() == 2  # the placement and the home care package
+
+
+def test_the_demo_has_a_short_break_to_award_and_a_home_care_package_in_place():
+    from approvals.packages.selectors import service_answers
+
+    call_command("seed_demo", quiet_logins=True)
+    short_break = Referral.objects.get(service="short_break")
+    answers = service_answers(short_break, "short_break")
+    assert len(answers) >= 2 and any(not a.covers_all for a in answers)
+    assert short_break.stage == Referral.Stage.SEARCHING
+    home_care = Referral.objects.get(service="home_care")
+    assert home_care.status == Referral.Status.PLACED
+    assert {s.period for s in home_care.schedule.all()} == {"term", "holiday"}
+    agreement = PlacementAgreement.objects.get(placement__referral=home_care)
+    assert agreement.status == PlacementAgreement.Status.COUNTERSIGNED
+    # Providers of support at home cover the council's areas; the child's among them.
+    from referrals.search.rules import child_areas
+
+    assert child_areas(home_care)
