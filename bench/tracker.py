@@ -59,7 +59,7 @@ def seed_placements(count: int) -> int:
     approver = User.objects.get(email="hugh.head@council.example")
     providers = list(Provider.objects.active())
     referrals = list(
-        Referral.objects.filter(reference__startswith="BULK", placement__isnull=True)
+        Referral.objects.filter(reference__startswith="BULK", placements__isnull=True)
         .exclude(status=Referral.Status.ACCEPTED)
         .order_by("pk")[: count - Placement.objects.count()]
     )

@@ -205,6 +205,7 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "agreement_link_days",
             "countersign_by_another_person",
             "package_cost_approval",
+            "package_split_allowed",
             "summer_scheme_max_days",
             "summer_window_opens_month",
             "summer_open_cases_close_day",

@@ -275,6 +275,11 @@ class CouncilSettings(models.Model):
         help_text="Short breaks and home care: by cost band on the weekly cost, or by the "
         "Resource Allocation Panel's approval date alone.",
     )
+    package_split_allowed = models.BooleanField(
+        "home care may be split between two providers",
+        default=False,
+        help_text="Term time awarded to one provider and the school holidays to another.",
+    )
     # Summer play schemes (Annex 1 of a short breaks referral).
     summer_scheme_max_days = models.PositiveSmallIntegerField(
         "summer play scheme: most days a child may have",

@@ -93,12 +93,16 @@ def approval_waiting_email(approval: CostApproval) -> None:
     )
 
 
-def approval_request(*, option: ShortlistOption, actor: User) -> CostApproval:
-    """Ask for the cost approval of a chosen option at its cost as agreed now, from the
-    role the bands in force name. Call inside a transaction."""
-    response = ProviderAnswer.objects.prefetch_related("revisions").get(pk=option.response_id)
+def approval_request(
+    *, option: ShortlistOption, actor: User, total: Decimal | None = None
+) -> CostApproval:
+    """Ask for the cost approval of a chosen option at its cost as agreed now (or, for a
+    package awarded in parts, `total`: the whole package's dearest week), from the role
+    the bands in force name. Call inside a transaction."""
     referral = option.shortlist.referral
-    total = response.agreed_total_weekly
+    if total is None:
+        response = ProviderAnswer.objects.prefetch_related("revisions").get(pk=option.response_id)
+        total = response.agreed_total_weekly
     role, version = approver_for(total, in_house=option.is_in_house, council=CouncilSettings.load())
     approval = CostApproval.objects.create(
         referral=referral,

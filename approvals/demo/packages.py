@@ -10,14 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.costs.services import approval_approve
+from approvals.packages.rules import Part
 from approvals.packages.selectors import service_answers
-from approvals.packages.services import package_award
+from approvals.packages.services import package_award, package_confirm
 from approvals.placement.services.agreement import (
     agreement_countersign,
     agreement_issue,
     agreement_sign,
 )
-from approvals.placement.services.placement import placement_confirm
 from placements.models import User
 from placements.services import DomainError
 from providers.models import Area
@@ -210,14 +210,14 @@ def seed_demo_packages(users: dict[str, User]) -> int:
             best = min(service_answers(home_care, "home_care"), key=lambda a: a.dearest)
             award = package_award(
                 referral=home_care,
-                answer=best.answer,
+                parts=[Part(best.answer, "home_care")],
                 reason="Covers the whole pattern at the lowest cost",
                 actor=officer,
             )
             approval = award.options.get().approvals.get()
             if approval.status == "pending":
                 approval_approve(approval=approval, actor=users["sunita.senior"], comments="Agreed")
-            placement = placement_confirm(
+            [placement] = package_confirm(
                 approval=approval, start_date=today + dt.timedelta(days=28), actor=officer
             )
             agreement = agreement_issue(placement=placement, actor=officer)

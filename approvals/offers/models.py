@@ -87,6 +87,10 @@ class ShortlistOption(models.Model):
     weekly_fee = models.DecimalField(max_digits=9, decimal_places=2)
     additional_weekly = models.DecimalField(max_digits=9, decimal_places=2)
     total_weekly = models.DecimalField(max_digits=9, decimal_places=2)
+    # An award of a package: the service awarded, and the part of the year if it is
+    # split (term time to one provider, the holidays to another); blank for a placement.
+    service = models.CharField(max_length=20, blank=True)
+    period = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["shortlist", "position"]

@@ -1,29 +1,83 @@
-"""The award of a package: the answer chosen, and why."""
+"""The award of a package: who is awarded each service (or, where the council allows,
+home care's term time and holidays to one provider each), and why."""
 
 from django import forms
 
 from placements.forms import GDSForm
+from referrals.models import Service
+
+from .rules import Part
+from .selectors import PackageAnswer
+
+NOBODY = ""
 
 
 class AwardForm(GDSForm, forms.Form):
-    answer = forms.TypedChoiceField(
-        label="Which provider is awarded the package?",
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the provider to award the package to"},
-    )
     reason = forms.CharField(
-        label="Why this provider?",
+        label="Why these providers?",
         help_text="For example: covers the whole pattern at the lowest cost; the only provider "
         "covering the mornings. This is kept in the referral's chronology.",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"required": "Say why this provider is awarded the package"},
+        error_messages={"required": "Say why these providers are awarded the package"},
     )
 
-    def __init__(self, *args, answers, **kwargs):
-        """`answers`: the `PackageAnswer`s to choose from."""
+    def __init__(self, *args, answers: dict[str, list[PackageAnswer]], split: bool, **kwargs):
+        """`answers`: each service's answers to choose from; `split`: home care may go to
+        two providers, term time and holidays."""
         super().__init__(*args, **kwargs)
-        field = self.fields["answer"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [(a.answer.pk, a.provider.name) for a in answers]
+        self.answers = {a.answer.pk: a.answer for rows in answers.values() for a in rows}
+        self.services = list(answers)
+        self.split = [s for s in self.services if split and s == Service.HOME_CARE]
+        reason = self.fields.pop("reason")
+        for service, rows in answers.items():
+            label = Service(service).label.lower()
+            choices = [(a.answer.pk, a.provider.name) for a in rows]
+            self.fields[f"award_{service}"] = forms.TypedChoiceField(
+                label=f"Who is awarded the {label}?",
+                coerce=int,
+                choices=choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            if service in self.split:
+                for period, when in (("term", "term time"), ("holiday", "the school holidays")):
+                    self.fields[f"{period}_{service}"] = forms.TypedChoiceField(
+                        label=f"Or split it: {when} to",
+                        coerce=int,
+                        empty_value=None,
+                        choices=[(NOBODY, "Choose a provider"), *choices],
+                        required=False,
+                    )
+        self.fields["reason"] = reason
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        parts = []
+        for service in self.services:
+            label = Service(service).label.lower()
+            whole = data.get(f"award_{service}")
+            term, holiday = data.get(f"term_{service}"), data.get(f"holiday_{service}")
+            if term or holiday:
+                if whole:
+                    self.add_error(
+                        f"award_{service}",
+                        f"Award the {label} to one provider, or split it, not both",
+                    )
+                elif not (term and holiday):
+                    self.add_error(
+                        f"term_{service}" if not term else f"holiday_{service}",
+                        "To split it, choose a provider for term time and one for the holidays",
+                    )
+                else:
+                    parts += [
+                        Part(self.answers[term], service, "term"),
+                        Part(self.answers[holiday], service, "holiday"),
+                    ]
+            elif whole:
+                parts.append(Part(self.answers[whole], service))
+            else:
+                self.add_error(f"award_{service}", f"Choose who is awarded the {label}")
+        data["parts"] = parts
+        return data

@@ -3,6 +3,10 @@ reason; the social worker is told who, to tell the family; the provider is told 
 expect the agreement and contact the family; the others are told. The cost then goes to
 its band's approver, or stands on the panel's approval, as the council has set."""
 
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,21 +17,26 @@ from placements.services import DomainError, outbox_enqueue_many
 from referrals.common import chronology_add, referral_email
 from referrals.models import (
     ChronologyEntry,
-    ProviderAnswer,
     ProviderRequest,
     Referral,
     SearchRound,
     SupportPackage,
 )
-from referrals.pack.content import provider_email_check
+from referrals.pack.content import provider_email_check, referral_redactor
 from referrals.search.notices import provider_context
 from referrals.search.scan import rounds_close_early
-from referrals.workflow import Stage, stage_move
+from referrals.workflow import Stage, lock_referral, stage_move
+from referrals.workflow import Status as ReferralStatus
 
 from ..costs.models import CostApproval
 from ..costs.services import approval_request
 from ..offers.models import Shortlist, ShortlistOption
+from ..offers.rules import offer_is_current
 from ..offers.services.common import brokerage_referral, fresh_offer
+from ..placement.models import Placement
+from ..placement.services.placement import require_brokerage
+from .rules import Part, package_weekly, part_weekly, parts_problem
+from .terms import package_terms
 
 # Where a package may be awarded from: searching (again, after a cost was rejected).
 AWARDABLE_STAGES = (Stage.SEARCHING,)
@@ -44,10 +53,12 @@ def _answers_are_in(search_round: SearchRound) -> bool:
 
 @transaction.atomic
 def package_award(
-    *, referral: Referral, answer: ProviderAnswer, reason: str, actor: User
+    *, referral: Referral, parts: Sequence[Part], reason: str, actor: User
 ) -> Shortlist:
-    """Award the package to the provider whose current answer this is. Every service the
-    referral asks for is awarded in one award, to one provider."""
+    """Award the package: each service asked for to one provider (or, where the council
+    allows, home care's term time and school holidays to one provider each), from their
+    current answers, all at once with one reason. One cost approval covers the whole
+    package at its dearest week."""
     locked = brokerage_referral(referral, actor)
     if not locked.is_package:
         raise DomainError("Only a package of support is awarded: a placement is chosen")
@@ -55,84 +66,83 @@ def package_award(
         raise DomainError(
             f"This package is {locked.get_stage_display().lower()}: it cannot be awarded now"
         )
-    if (
-        locked.shortlists.filter(status=Shortlist.Status.AWARDED)
-        .exclude(
-            options__approvals__status__in=[
-                CostApproval.Status.REJECTED,
-                CostApproval.Status.CANCELLED,
-            ]
-        )
-        .exists()
-    ):
-        raise DomainError("This package has already been awarded")
     if not reason.strip():
-        raise DomainError("Say why this provider is awarded the package")
-    offer = fresh_offer(answer, locked)
-    search_round = offer.request.round
-    if not search_round.service:
-        raise DomainError("This answer is not for the package")
-    if len(locked.services_asked) > 1:
-        raise DomainError(
-            "Awarding short breaks and home care to different providers is not possible "
-            "yet: award each service separately when it is, or ask the social worker to make "
-            "a referral for each service"
-        )
-    if not _answers_are_in(search_round):
-        raise DomainError(
-            "Award once the answers are in: at the round's deadline, or when every provider "
-            "asked has answered"
-        )
-    provider = offer.request.provider
+        raise DomainError("Say why these providers are awarded the package")
+    council = CouncilSettings.load()
+    fresh = [Part(fresh_offer(part.answer, locked), part.service, part.period) for part in parts]
+    for part in fresh:
+        if part.answer.request.round.service != part.service:
+            raise DomainError(
+                f"{part.answer.request.provider}'s answer is not for the {part.label}"
+            )
+    if problem := parts_problem(
+        fresh, services_asked=locked.services_asked, split_allowed=council.package_split_allowed
+    ):
+        raise DomainError(problem)
+    for part in fresh:
+        if not _answers_are_in(part.answer.request.round):
+            raise DomainError(
+                "Award once the answers are in: at the round's deadline, or when every "
+                "provider asked has answered"
+            )
+    slots = list(locked.schedule.all())
+    now = timezone.now()
     shortlist = Shortlist.objects.create(
         referral=locked,
         status=Shortlist.Status.AWARDED,
         sent_by=actor,
         decided_by=actor,
-        decided_at=timezone.now(),
+        decided_at=now,
         rationale=reason.strip(),
     )
-    option = ShortlistOption.objects.create(
-        shortlist=shortlist,
-        response=offer,
-        position=1,
-        is_in_house=provider.is_in_house,
-        weekly_fee=offer.agreed_fee,
-        additional_weekly=offer.additional_weekly,
-        total_weekly=offer.agreed_total_weekly,
+    options = ShortlistOption.objects.bulk_create(
+        ShortlistOption(
+            shortlist=shortlist,
+            response=part.answer,
+            position=n,
+            is_in_house=part.answer.request.provider.is_in_house,
+            weekly_fee=part_weekly(part, slots),
+            additional_weekly=Decimal(0),
+            total_weekly=part_weekly(part, slots),
+            service=part.service,
+            period=part.period,
+        )
+        for n, part in enumerate(fresh, 1)
     )
-    shortlist.chosen = option
+    shortlist.chosen = options[0]
     shortlist.save(update_fields=["chosen"])
-    # What is awarded is what gets approved and contracted: the answer is fixed now.
-    ProviderRequest.objects.filter(pk=offer.request_id).update(offer_locked_at=timezone.now())
-    council = CouncilSettings.load()
-    _tell_providers(locked, offer, council)
+    # What is awarded is what gets approved and contracted: the answers are fixed now.
+    ProviderRequest.objects.filter(pk__in=[part.answer.request_id for part in fresh]).update(
+        offer_locked_at=now
+    )
+    _tell_providers(locked, fresh, council)
+    awarded = "; ".join(f"{part.label} to {part.answer.request.provider}" for part in fresh)
     referral_email(
         locked,
         to=[locked.social_worker.email],
         template="package_awarded",
         key=f"award-{shortlist.pk}",
-        provider=provider,
-        service=search_round.get_service_display().lower(),
+        awarded=awarded,
+        providers=sorted({str(part.answer.request.provider) for part in fresh}),
     )
+    total = package_weekly(fresh, slots)
     chronology_add(
         referral=locked,
         actor=actor,
         kind=ChronologyEntry.Kind.NOTE,
-        text=(
-            f"{search_round.get_service_display()} awarded to {provider}: "
-            f"{money(offer.agreed_total_weekly)} in the dearest week. {reason.strip()}"
-        ),
+        text=f"Package awarded: {awarded}. {money(total)} in the dearest week. {reason.strip()}",
     )
     rounds_close_early(referral=locked, why="the package has been awarded", actor=actor)
     if council.package_cost_approval == PackageCostApproval.PANEL:
-        _approved_by_panel(locked, option, actor)
+        _approved_by_panel(locked, options[0], total, actor)
     else:
-        approval_request(option=option, actor=actor)
+        approval_request(option=options[0], actor=actor, total=total)
     return shortlist
 
 
-def _approved_by_panel(referral: Referral, option: ShortlistOption, actor: User) -> CostApproval:
+def _approved_by_panel(
+    referral: Referral, option: ShortlistOption, total: Decimal, actor: User
+) -> CostApproval:
     """The council approves packages by the panel alone: the cost stands approved on the
     Resource Allocation Panel's date (an emergency's plan date) given in Part A."""
     package = SupportPackage.objects.get(referral=referral)
@@ -145,7 +155,7 @@ def _approved_by_panel(referral: Referral, option: ShortlistOption, actor: User)
     approval = CostApproval.objects.create(
         referral=referral,
         option=option,
-        total_weekly=option.total_weekly,
+        total_weekly=total,
         required_role=Role.TEAM_MANAGER,
         status=CostApproval.Status.APPROVED,
         requested_by=actor,
@@ -158,7 +168,7 @@ def _approved_by_panel(referral: Referral, option: ShortlistOption, actor: User)
         to=Stage.CONFIRMING,
         actor=actor,
         text=(
-            f"Cost of {money(option.total_weekly)} a week approved by {by} on {approved_on}, "
+            f"Cost of {money(total)} a week approved by {by} on {approved_on}, "
             "as the council approves packages"
         ),
         next_action="Confirm the start date and send the agreement",
@@ -167,27 +177,32 @@ def _approved_by_panel(referral: Referral, option: ShortlistOption, actor: User)
     return approval
 
 
-def _tell_providers(referral: Referral, offer: ProviderAnswer, council: CouncilSettings) -> None:
-    """The awarded provider is told to expect the agreement and contact the family; the
-    others who offered for the service are told they were not awarded. Once each."""
-    search_round = offer.request.round
+def _tell_providers(referral: Referral, parts: Sequence[Part], council: CouncilSettings) -> None:
+    """Each awarded provider is told to expect the agreement and contact the family; the
+    others who offered for an awarded service are told they were not awarded. Once each."""
+    awarded = {part.answer.request_id: part for part in parts}
     others = (
         ProviderRequest.objects.filter(
             round__referral=referral,
-            round__service=search_round.service,
+            round__service__in={part.service for part in parts},
             answer=ProviderRequest.Answer.OFFER,
             revoked_at__isnull=True,
         )
-        .exclude(pk=offer.request_id)
+        .exclude(pk__in=awarded)
         .select_related("provider", "round__referral", "round__category")
     )
     messages = [
         (
-            f"provider_awarded:{offer.request_id}",
-            offer.request.provider.referral_emails,
+            f"provider_awarded:{part.answer.request_id}",
+            part.answer.request.provider.referral_emails,
             "provider_awarded",
-            {**provider_context(search_round, council), "provider": offer.request.provider},
+            {
+                **provider_context(part.answer.request.round, council),
+                "provider": part.answer.request.provider,
+                "part": part.label,
+            },
         )
+        for part in awarded.values()
     ]
     messages += [
         (
@@ -207,3 +222,83 @@ def _tell_providers(referral: Referral, offer: ProviderAnswer, council: CouncilS
         [message for message in messages if message[0] not in sent],
         check=provider_email_check(referral, council),
     )
+
+
+@transaction.atomic
+def package_confirm(*, approval: CostApproval, start_date: dt.date, actor: User) -> list[Placement]:
+    """The officer confirms the start date of an approved package: a placement for each
+    provider awarded a part, at its part's cost, with the terms its agreement sets out."""
+    require_brokerage(actor)
+    lock_referral(approval.referral_id)
+    locked = (
+        CostApproval.objects.select_for_update(of=("self",))
+        .select_related("referral", "option__shortlist")
+        .get(pk=approval.pk)
+    )
+    referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
+    if locked.status != CostApproval.Status.APPROVED:
+        raise DomainError("Confirm the start date once the cost is approved")
+    if Placement.objects.filter(referral=referral).exists():
+        raise DomainError("The start date is already confirmed")
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise DomainError("This referral is no longer being searched for")
+    if start_date < timezone.localdate() - dt.timedelta(days=31):
+        raise DomainError("The start date cannot be more than a month ago")
+    options = list(
+        locked.option.shortlist.options.select_related(
+            "response__request__provider", "response__request__round"
+        ).prefetch_related("response__covered", "response__revisions")
+    )
+    for option in options:
+        response = option.response
+        if not offer_is_current(response):
+            raise DomainError(
+                f"{response.request.provider} has withdrawn its answer since the award: award "
+                "the package again"
+            )
+        if response.available_from and start_date < response.available_from:
+            raise DomainError(
+                f"The start date must be on or after {response.available_from:%-d %B %Y}, "
+                f"when {response.request.provider} said it can start"
+            )
+    council = CouncilSettings.load()
+    redactor = referral_redactor(referral, people_style=council.people_in_pack)
+    outcomes = [redactor.redact(o.text).text for o in referral.outcomes.order_by("position")]
+    placements = [
+        Placement.objects.create(
+            referral=referral,
+            approval=locked,
+            response=option.response,
+            provider=option.response.request.provider,
+            is_in_house=option.is_in_house,
+            placement_type=Part(option.response, option.service, option.period).label,
+            setting=option.response.carer_reference,
+            service=option.service,
+            period=option.period,
+            package_terms=package_terms(
+                referral,
+                option.response,
+                redact=lambda text: redactor.redact(text).text,
+                period=option.period,
+            ),
+            start_date=start_date,
+            weekly_fee=option.total_weekly,
+            total_weekly=option.total_weekly,
+            outcomes=outcomes,
+            review_arrangements=council.agreement_review_arrangements,
+            confirmed_by=actor,
+        )
+        for option in options
+    ]
+    stage_move(
+        referral=referral,
+        to=Stage.CONFIRMING,
+        actor=actor,
+        text=(
+            f"Package confirmed to start on {start_date:%-d %B %Y}: "
+            + "; ".join(f"{p.placement_type} with {p.provider}" for p in placements)
+        ),
+        next_action="Send each provider its agreement to sign",
+        due=timezone.localdate(),
+    )
+    return placements

@@ -5,23 +5,29 @@ Kept on the placement, so the agreement says what was awarded even if anything c
 
 from collections.abc import Callable
 
-from referrals.models import ProviderAnswer, Referral, SupportPackage
+from referrals.models import ProviderAnswer, Referral, ScheduleSlot, SupportPackage
 from referrals.packages.costing import answer_rates, answer_weeks
-from referrals.packages.schedule import hours_number, tables
+from referrals.packages.schedule import hours_number, periods_meet, tables
 
 
 def package_terms(
-    referral: Referral, answer: ProviderAnswer, *, redact: Callable[[str], str]
+    referral: Referral, answer: ProviderAnswer, *, redact: Callable[[str], str], period: str = ""
 ) -> dict:
-    """The terms, every word from the referral through `redact` (the pack's redactor):
-    the agreement goes to the provider."""
+    """The terms of one provider's part (a service, whole or `period` of it), every word
+    from the referral through `redact` (the pack's redactor): the agreement goes to the
+    provider."""
     service = answer.request.round.service
-    slots = list(referral.schedule.filter(service=service))
-    covered = {c.slot_id: c for c in answer.covered.all()}
+    slots = [
+        slot
+        for slot in referral.schedule.filter(service=service)
+        if not period or periods_meet(slot.period, period)
+    ]
+    covered = {c.slot_id: c for c in answer.covered.all() if c.slot_id in {s.pk for s in slots}}
     package = SupportPackage.objects.get(referral=referral)
     rates = answer_rates(answer)
     return {
-        "service": answer.request.round.get_service_display(),
+        "service": answer.request.round.get_service_display()
+        + (f", {ScheduleSlot.Period(period).label.lower()}" if period else ""),
         "staff_reference": answer.carer_reference,
         "rates": [
             {"label": label, "hourly": str(rates[rate])}
@@ -55,6 +61,7 @@ def package_terms(
                 "cost": str(week.cost),
             }
             for week in answer_weeks(answer, slots)
+            if not period or week.period == period
         ],
         "uncovered": len(slots) - len(covered),
         "start": f"{package.start_date:%-d %B %Y}" if package.start_date else "",

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from placements.actions import submit_form
+from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
-from referrals.models import ProviderAnswer, Service
+from referrals.models import Service
 from referrals.packages.schedule import tables
 from referrals.selectors import get_referral_for_user
 
@@ -17,6 +18,11 @@ from .selectors import service_answers
 from .services import AWARDABLE_STAGES, package_award
 
 
+def _providers(shortlist: Shortlist) -> str:
+    names = {str(option.response.request.provider) for option in shortlist.options.all()}
+    return " and ".join(sorted(names))
+
+
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_http_methods(["GET", "POST"])
 def award(request, pk):
@@ -24,38 +30,45 @@ def award(request, pk):
     if not referral.is_package:
         # A placement's offers are compared and sent as options instead.
         return redirect("approvals:offers", pk=referral.pk)
+    answers = {service: service_answers(referral, service) for service in referral.services_asked}
     services = [
         {
             "service": service,
             "label": Service(service).label,
-            "answers": service_answers(referral, service),
+            "answers": rows,
             "tables": tables(referral.schedule.all(), service=service),
         }
-        for service in referral.services_asked
+        for service, rows in answers.items()
     ]
-    choices = [answer for part in services for answer in part["answers"]]
-    form = AwardForm(request.POST if request.method == "POST" else None, answers=choices)
+    council = CouncilSettings.for_request(request)
+    form = AwardForm(
+        request.POST if request.method == "POST" else None,
+        answers=answers,
+        split=council.package_split_allowed,
+    )
     awardable = referral.stage in AWARDABLE_STAGES and referral.status == "accepted"
     if done := submit_form(
         request,
         form,
         lambda data: package_award(
-            referral=referral,
-            answer=ProviderAnswer.objects.get(pk=data["answer"]),
-            reason=data["reason"],
-            actor=request.user,
+            referral=referral, parts=data["parts"], reason=data["reason"], actor=request.user
         ),
         redirect_to=reverse("referrals:detail", kwargs={"pk": referral.pk}),
         success=lambda shortlist: (
-            f"Awarded to {shortlist.chosen.response.request.provider}. The social worker "
-            "and the providers have been told."
+            "Awarded to "
+            + " and ".join(
+                sorted(
+                    {str(option.response.request.provider) for option in shortlist.options.all()}
+                )
+            )
+            + ". The social worker and the providers have been told."
         ),
-        error_field="answer",
     ):
         return done
     awarded = (
         referral.shortlists.filter(status=Shortlist.Status.AWARDED)
-        .select_related("chosen__response__request__provider", "decided_by")
+        .select_related("decided_by")
+        .prefetch_related("options__response__request__provider")
         .last()
     )
     return render(
@@ -65,7 +78,8 @@ def award(request, pk):
             "referral": referral,
             "services": services,
             "form": form,
-            "awardable": awardable and bool(choices),
+            # Every service asked for has an answer to award.
+            "awardable": awardable and all(answers.values()),
             "awarded": awarded,
         },
     )

@@ -22,10 +22,10 @@ class Placement(models.Model):
         SIGNED = "signed", "Signed by the provider"
         PLACED = "placed", "Placed"
 
-    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="placement")
-    approval = models.OneToOneField(
-        CostApproval, on_delete=models.PROTECT, related_name="placement"
-    )
+    # A placement is one per referral; a package of support has one per provider awarded
+    # a part of it (a service, or term time or the holidays of one), under one approval.
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="placements")
+    approval = models.ForeignKey(CostApproval, on_delete=models.PROTECT, related_name="placements")
     response = models.ForeignKey(ProviderAnswer, on_delete=models.PROTECT, related_name="+")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="placements")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
@@ -46,6 +46,7 @@ class Placement(models.Model):
     # A package of support at home: the service, and the terms Part C sets out (the
     # weekly tables covered, the hourly rates and each kind of week's hours and cost).
     service = models.CharField(max_length=20, blank=True)
+    period = models.CharField(max_length=20, blank=True)
     package_terms = models.JSONField(default=dict, blank=True)
     review_arrangements = models.TextField()
     confirmed_by = models.ForeignKey(
@@ -57,6 +58,11 @@ class Placement(models.Model):
     class Meta:
         ordering = ["-start_date", "-pk"]
         indexes = [models.Index(fields=["status", "start_date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "service", "period"], name="one_placement_a_part"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.referral} with {self.provider} from {self.start_date}"

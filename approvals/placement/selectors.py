@@ -1,7 +1,7 @@
 """Reads about the placement and its agreement, loaded through the referral (404 for
 what a user may not see)."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from placements.models import User
@@ -12,8 +12,14 @@ from .models import Placement, PlacementAgreement
 
 
 def placement_for(referral: Referral) -> Placement | None:
+    return placements_of(referral).first()
+
+
+def placements_of(referral: Referral) -> QuerySet[Placement]:
+    """The referral's placement, or a package's placements, one per part awarded."""
     return (
-        Placement.objects.select_related("provider", "approval", "confirmed_by")
+        Placement.objects.filter(referral=referral)
+        .select_related("provider", "approval", "confirmed_by")
         .prefetch_related(
             Prefetch(
                 "agreements",
@@ -22,8 +28,7 @@ def placement_for(referral: Referral) -> Placement | None:
                 ).order_by("-version"),
             )
         )
-        .filter(referral=referral)
-        .first()
+        .order_by("service", "period", "pk")
     )
 
 

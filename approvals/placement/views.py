@@ -18,6 +18,7 @@ from providers.exporting import Cell, write_csv, write_xlsx
 from referrals.selectors import get_referral_for_user
 
 from ..costs.models import CostApproval
+from ..packages.services import package_confirm
 from . import selectors
 from .forms import CountersignAgreementForm, FeedbackForm, MoveDateForm, SendAgreementForm
 from .models import PlacementAgreement, ProviderFeedback
@@ -38,7 +39,14 @@ from .tracker import (
 @require_http_methods(["GET", "POST"])
 def placement(request, pk):
     referral = get_referral_for_user(user=request.user, pk=pk)
-    placed = selectors.placement_for(referral)
+    # A package awarded in parts has a placement (and an agreement) for each provider:
+    # `?part=` chooses whose; a placement's one is the only one.
+    parts = list(selectors.placements_of(referral))
+    part = request.GET.get("part", "")
+    placed = next((p for p in parts if str(p.pk) == part), None) if part else None
+    if part and placed is None:
+        raise Http404
+    placed = placed or (parts[0] if parts else None)
     approved = (
         referral.cost_approvals.filter(status=CostApproval.Status.APPROVED)
         .select_related("option__response__request__provider", "decided_by")
@@ -76,12 +84,14 @@ def placement(request, pk):
     if countersign.is_bound and to_countersign is None:
         countersign.add_error(None, "There is no signed agreement to countersign")
     page_url = reverse("approvals:placement", kwargs={"pk": pk})
+    if placed is not None and len(parts) > 1:
+        page_url += f"?part={placed.pk}"
     # Each step needs its row: without it, its form is shown as it stands.
     if approved is not None and (
         done := submit_form(
             request,
             form,
-            lambda data: placement_confirm(
+            lambda data: (package_confirm if referral.is_package else placement_confirm)(
                 approval=approved, start_date=data["start_date"], actor=request.user
             ),
             redirect_to=page_url,
@@ -124,6 +134,7 @@ def placement(request, pk):
         {
             "referral": referral,
             "placement": placed,
+            "parts": parts,
             "approved": approved,
             "form": form,
             "issue": issue,

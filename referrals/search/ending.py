@@ -2,7 +2,7 @@
 open link revoked and providers told only that the request was withdrawn."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.utils import timezone
 
@@ -66,13 +66,11 @@ def round_close(
     return counts
 
 
-def search_end(
-    *, referral: Referral, why: str, actor: User, keep: ProviderRequest | None = None
-) -> int:
+def search_end(*, referral: Referral, why: str, actor: User, keep: Collection[int] = ()) -> int:
     """The referral is withdrawn (or placed): every open link is revoked, every provider
     still in a round is told, and rounds being prepared are cancelled. Call inside the
-    transaction that ends the referral. `keep` is the placed provider's request, which
-    stays as it is. Returns how many providers were told."""
+    transaction that ends the referral. `keep` holds the placed providers' requests (by
+    id), which stay as they are. Returns how many providers were told."""
     now = timezone.now()
     council = CouncilSettings.load()
     for draft in referral.search_rounds.filter(status=RoundStatus.DRAFT):
@@ -89,7 +87,7 @@ def search_end(
     for search_round in referral.search_rounds.filter(
         status__in=[RoundStatus.OPEN, RoundStatus.CLOSED]
     ).select_related("referral", "category"):
-        live = [r for r in live_requests(search_round) if keep is None or r.pk != keep.pk]
+        live = [r for r in live_requests(search_round) if r.pk not in keep]
         if live:
             ProviderRequest.objects.filter(pk__in=[r.pk for r in live]).update(
                 revoked_at=now, revoked_reason=why

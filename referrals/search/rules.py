@@ -26,7 +26,14 @@ from providers.models import (
     areas_covering,
     cleared_to_place_q,
 )
-from referrals.models import ProviderRequest, Referral, SearchRound, Service, SupportPackage
+from referrals.models import (
+    ProviderRequest,
+    Referral,
+    ResourceRequest,
+    SearchRound,
+    Service,
+    SupportPackage,
+)
 
 # Criteria a new round starts with: the child's age must fit and the provider must be
 # cleared to place; specialisms and vacancies are the officer's to narrow. External
@@ -303,13 +310,20 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
     wanted = (matched | added) - removed
     excluded = {e.provider_id: e.reason for e in referral.exclusions.all()}
     # Asked before for the same thing (a package's other service is another request).
-    asked_before = dict(
-        ProviderRequest.objects.filter(
-            round__referral=referral, round__service=search_round.service
+    before = ProviderRequest.objects.filter(
+        round__referral=referral, round__service=search_round.service
+    ).exclude(round=search_round)
+    if search_round.service:
+        # A package revised after nothing came back (a new version of its pack) goes
+        # round the same providers again.
+        released = (
+            referral.resource_requests.filter(status=ResourceRequest.Status.RELEASED)
+            .order_by("-version")
+            .values_list("pk", flat=True)
+            .first()
         )
-        .exclude(round=search_round)
-        .values_list("provider_id", "round__number")
-    )
+        before = before.filter(round__resource_request_id=released)
+    asked_before = dict(before.values_list("provider_id", "round__number"))
     providers = Provider.objects.in_bulk(wanted | (removed & matched) | (removed & added))
     chosen, left_out = [], []
     for pk in sorted(providers, key=lambda pk: providers[pk].name.lower()):

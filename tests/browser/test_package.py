@@ -248,9 +248,11 @@ def test_a_home_care_package_from_part_a_to_a_countersigned_part_c(
     expect(table).to_contain_text("Covers part")
     check(desk)
     desk.get_by_role("button", name="Award the package").click()
-    expect(desk.locator(".govuk-error-summary")).to_contain_text("Choose the provider")
-    _radio(desk, "Which provider is awarded the package?", "Ashby Home Care")
-    desk.get_by_label("Why this provider?").fill("Covers the whole pattern")
+    expect(desk.locator(".govuk-error-summary")).to_contain_text(
+        "Choose who is awarded the home care"
+    )
+    _radio(desk, "Who is awarded the home care?", "Ashby Home Care")
+    desk.get_by_label("Why these providers?").fill("Covers the whole pattern")
     desk.get_by_role("button", name="Award the package").click()
     _success(desk, "Awarded to Ashby Home Care")
 

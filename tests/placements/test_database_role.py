@@ -95,7 +95,7 @@ def test_the_app_role_appends_to_the_chronology_and_cannot_alter_it(app_role, ma
         assert app.execute("SELECT count(*) FROM django_session").fetchone() == (1,)
         app.execute("DELETE FROM django_session WHERE session_key = 'app-role-test'")
     texts = list(referral.chronology.values_list("text", flat=True))
-    assert texts == ["Draft referral started", "Called the carer"]
+    assert texts == ["Draft referral started: a placement", "Called the carer"]
     referral.refresh_from_db()
     assert referral.priority == Referral.Priority.HIGH
     assert ChronologyEntry.objects.count() == 2

@@ -62,7 +62,7 @@ def shortlist_send(
         raise DomainError("Options are already with the social worker: wait for their answer")
     if locked.cost_approvals.filter(status=CostApproval.Status.PENDING).exists():
         raise DomainError("A chosen option is waiting for its cost approval")
-    if hasattr(locked, "placement"):
+    if locked.placements.exists():
         raise DomainError("A placement is already confirmed for this referral")
     council = CouncilSettings.load()
     limit = funding_limit(Referral.objects.prefetch_related("funding_approvals").get(pk=locked.pk))

@@ -14,7 +14,8 @@ from django.utils import timezone
 from placements.links import LinkState, find_link, new_token, token_hash
 from placements.models import CouncilSettings, User
 from placements.services import DomainError, outbox_enqueue
-from referrals.common import referral_email
+from referrals.common import chronology_add, referral_email
+from referrals.models import ChronologyEntry
 from referrals.pack.content import provider_email_check
 from referrals.search.ending import search_end
 from referrals.workflow import Stage, Status, stage_move, step, transition
@@ -304,22 +305,39 @@ def agreement_countersign(
         actor=actor,
         update=placed,
     )
-    referral = transition(
-        referral=placement.referral,
-        to=Status.PLACED,
-        actor=actor,
-        text=(
-            f"Placed with {placement.provider} from {placement.start_date:%-d %B %Y}: "
-            f"agreement version {locked.version} countersigned by {locked.countersigned_name}, "
-            f"{locked.countersigned_role}"
-        ),
+    countersigned = (
+        f"agreement version {locked.version} countersigned by {locked.countersigned_name}, "
+        f"{locked.countersigned_role}"
     )
-    search_end(
-        referral=referral,
-        why="A placement has been found",
-        actor=actor,
-        keep=placement.response.request,
+    # A package awarded in parts is in place once every provider's agreement is.
+    waiting = placement.referral.placements.exclude(pk=placement.pk).exclude(
+        status=Placement.Status.PLACED
     )
+    if waiting.exists():
+        referral = placement.referral
+        chronology_add(
+            referral=referral,
+            actor=actor,
+            kind=ChronologyEntry.Kind.NOTE,
+            text=f"{placement.placement_type} with {placement.provider}: {countersigned}. "
+            f"Waiting for {waiting.count()} other agreement{'s' * (waiting.count() != 1)}",
+        )
+    else:
+        referral = transition(
+            referral=placement.referral,
+            to=Status.PLACED,
+            actor=actor,
+            text=(
+                f"Placed with {placement.provider} from {placement.start_date:%-d %B %Y}: "
+                f"{countersigned}"
+            ),
+        )
+        search_end(
+            referral=referral,
+            why="A placement has been found",
+            actor=actor,
+            keep=set(referral.placements.values_list("response__request_id", flat=True)),
+        )
     # The provider gets the countersigned agreement through a link of its own, as long
     # as the link to sign would have lasted: nothing about the child is in the email.
     outbox_enqueue(

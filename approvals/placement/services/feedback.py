@@ -18,7 +18,7 @@ from .placement import require_brokerage
 def unsuccessful_requests(referral: Referral) -> list[ProviderRequest]:
     """Every provider who made an offer (standing or since withdrawn) and was not
     placed with, and not yet given feedback."""
-    placed = getattr(referral, "placement", None)
+    placed = list(referral.placements.values_list("response__request_id", flat=True))
     requests = (
         ProviderRequest.objects.filter(
             round__referral=referral,
@@ -29,7 +29,7 @@ def unsuccessful_requests(referral: Referral) -> list[ProviderRequest]:
         .order_by("provider__name")
     )
     if placed:
-        requests = requests.exclude(pk=placed.response.request_id)
+        requests = requests.exclude(pk__in=placed)
     return list(requests)
 
 

@@ -18,7 +18,6 @@ from referrals.workflow import Stage, Status, lock_referral, stage_move
 
 from ...costs.models import CostApproval
 from ...offers.rules import offer_is_current
-from ...packages.terms import package_terms
 from ..models import Placement
 
 
@@ -53,17 +52,16 @@ def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor: Use
     referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
     if locked.status != CostApproval.Status.APPROVED:
         raise DomainError("Confirm a placement once its cost is approved")
+    if referral.is_package:
+        raise DomainError("A package's start date is confirmed for each provider awarded a part")
     if Placement.objects.filter(referral=referral).exists():
         raise DomainError("The placement is already confirmed")
     if referral.status != Status.ACCEPTED:
         raise DomainError("This referral is no longer being searched for")
-    what = "start date" if referral.is_package else "move date"
     if start_date < timezone.localdate() - dt.timedelta(days=31):
-        raise DomainError(f"The {what} cannot be more than a month ago")
-    response = (
-        ProviderAnswer.objects.select_related("request__round", "request__provider")
-        .prefetch_related("revisions", "covered")
-        .get(pk=locked.option.response_id)
+        raise DomainError("The move date cannot be more than a month ago")
+    response = ProviderAnswer.objects.prefetch_related("revisions").get(
+        pk=locked.option.response_id
     )
     if not offer_is_current(response):
         raise DomainError(
@@ -72,28 +70,18 @@ def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor: Use
         )
     if response.available_from and start_date < response.available_from:
         raise DomainError(
-            f"The {what} must be on or after {response.available_from:%-d %B %Y}, when "
-            "the provider said it can start"
+            f"The move date must be on or after {response.available_from:%-d %B %Y}, when "
+            "the provider said the placement is available"
         )
     council = CouncilSettings.load()
     redactor = referral_redactor(referral, people_style=council.people_in_pack)
-    search_round = response.request.round
     placement = Placement.objects.create(
         referral=referral,
         approval=locked,
         response=response,
         provider=response.request.provider,
         is_in_house=response.request.provider.is_in_house,
-        # A package's service, else the provider's kind of setting.
-        placement_type=search_round.get_service_display()
-        if search_round.service
-        else response.request.provider.get_provider_type_display(),
-        service=search_round.service,
-        package_terms=package_terms(
-            referral, response, redact=lambda text: redactor.redact(text).text
-        )
-        if search_round.service
-        else {},
+        placement_type=response.request.provider.get_provider_type_display(),
         setting=response.carer_reference,
         start_date=start_date,
         weekly_fee=response.agreed_fee,

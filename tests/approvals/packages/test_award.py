@@ -13,9 +13,9 @@ from django.utils import timezone
 from approvals.costs.models import CostApproval
 from approvals.costs.services import approval_approve
 from approvals.offers.models import Shortlist
-from approvals.packages.services import package_award
+from approvals.packages.rules import Part
+from approvals.packages.services import package_award, package_confirm
 from approvals.placement.services.agreement import agreement_issue, agreement_sign
-from approvals.placement.services.placement import placement_confirm
 from placements.models import CouncilSettings, OutboxMessage
 from placements.roles import Role
 from placements.services import DomainError
@@ -67,7 +67,7 @@ def test_award_to_one_provider_tells_everyone_and_asks_the_bands_approver(
     ensure_bands()
     shortlist = package_award(
         referral=answered,
-        answer=offer_of(answered, "Care A"),
+        parts=[Part(offer_of(answered, "Care A"), "home_care")],
         reason="Covers the whole pattern",
         actor=officer,
     )
@@ -101,7 +101,10 @@ def test_award_to_one_provider_tells_everyone_and_asks_the_bands_approver(
 def test_a_council_approving_by_panel_goes_straight_to_the_start_date(answered, officer):
     panel_approves_packages()
     package_award(
-        referral=answered, answer=offer_of(answered, "Care B"), reason="Cheapest", actor=officer
+        referral=answered,
+        parts=[Part(offer_of(answered, "Care B"), "home_care")],
+        reason="Cheapest",
+        actor=officer,
     )
     answered.refresh_from_db()
     assert answered.stage == Referral.Stage.CONFIRMING
@@ -109,6 +112,7 @@ def test_a_council_approving_by_panel_goes_straight_to_the_start_date(answered, 
     assert approval.status == "approved"
     assert approval.panel_approved_on == answered.package.approval_date
     assert "Resource Allocation Panel" in approval.comments
+    assert approval.total_weekly == Decimal("80.00")  # Care B: 5 mornings at £16
 
 
 def test_no_award_before_the_answers_are_in_or_twice_or_without_a_reason(
@@ -121,30 +125,44 @@ def test_no_award_before_the_answers_are_in_or_twice_or_without_a_reason(
     search_round = package_round(referral, officer)
     answer = package_offer(search_round, "Care A")
     with pytest.raises(DomainError, match="once the answers are in"):
-        package_award(referral=referral, answer=answer, reason="Good", actor=officer)
+        package_award(
+            referral=referral, parts=[Part(answer, "home_care")], reason="Good", actor=officer
+        )
     package_offer(search_round, "Care B")
     with pytest.raises(DomainError, match="Say why"):
-        package_award(referral=referral, answer=answer, reason=" ", actor=officer)
-    package_award(referral=referral, answer=answer, reason="Good", actor=officer)
+        package_award(
+            referral=referral, parts=[Part(answer, "home_care")], reason=" ", actor=officer
+        )
+    package_award(
+        referral=referral, parts=[Part(answer, "home_care")], reason="Good", actor=officer
+    )
     with pytest.raises(DomainError, match="cannot be awarded now"):
-        package_award(referral=referral, answer=answer, reason="Again", actor=officer)
+        package_award(
+            referral=referral, parts=[Part(answer, "home_care")], reason="Again", actor=officer
+        )
 
 
 def test_only_brokerage_awards(answered, social_worker):
     with pytest.raises(DomainError, match="Only brokerage"):
         package_award(
-            referral=answered, answer=offer_of(answered, "Care A"), reason="x", actor=social_worker
+            referral=answered,
+            parts=[Part(offer_of(answered, "Care A"), "home_care")],
+            reason="x",
+            actor=social_worker,
         )
 
 
 def test_from_award_to_a_countersigned_part_c(answered, officer, make_user):
     panel_approves_packages()
     package_award(
-        referral=answered, answer=offer_of(answered, "Care A"), reason="All of it", actor=officer
+        referral=answered,
+        parts=[Part(offer_of(answered, "Care A"), "home_care")],
+        reason="All of it",
+        actor=officer,
     )
     approval = CostApproval.objects.get(referral=answered)
     start = timezone.localdate() + dt.timedelta(days=10)
-    placement = placement_confirm(approval=approval, start_date=start, actor=officer)
+    [placement] = package_confirm(approval=approval, start_date=start, actor=officer)
     assert placement.service == "home_care"
     assert placement.placement_type == "Home care"
     terms = placement.package_terms
@@ -171,9 +189,13 @@ def test_the_award_page_compares_answers_and_awards(answered, client_for):
     assert page.index("Care A") < page.index("Care B")  # covering it all comes first
     assert "9 of 9 hours" in page and "5 of 9 hours" in page
     assert "Covers part" in page
-    refused = officer.post(url, {"answer": offer_of(answered, "Care A").pk, "reason": ""})
-    assert "Say why this provider is awarded the package" in refused.content.decode()
-    done = officer.post(url, {"answer": offer_of(answered, "Care A").pk, "reason": "All of it"})
+    refused = officer.post(url, {"award_home_care": offer_of(answered, "Care A").pk, "reason": ""})
+    assert "Say why these providers are awarded the package" in refused.content.decode()
+    refused = officer.post(url, {"reason": "All of it"})
+    assert "Choose who is awarded the home care" in refused.content.decode()
+    done = officer.post(
+        url, {"award_home_care": offer_of(answered, "Care A").pk, "reason": "All of it"}
+    )
     assert done.status_code == 302
     answered.refresh_from_db()
     assert answered.stage == Referral.Stage.CONFIRMING
@@ -184,7 +206,7 @@ def test_others_cannot_see_or_make_the_award(answered, client_for):
     for role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.DIRECTOR):
         stranger = client_for(role)
         assert stranger.get(url).status_code == 403
-        data = {"answer": offer_of(answered, "Care A").pk, "reason": "Mine"}
+        data = {"award_home_care": offer_of(answered, "Care A").pk, "reason": "Mine"}
         assert stranger.post(url, data).status_code == 403
     assert not Shortlist.objects.filter(referral=answered).exists()
 
@@ -211,3 +233,113 @@ def test_the_award_page_reads_the_same_queries_however_many_answer(
             assert desk.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.fixture
+def both_answered(social_worker, officer, city):
+    """Short breaks and home care asked for on one referral, each round answered."""
+    lot_provider("short-breaks", areas=[city], name="Play Days")
+    lot_provider("home-care", areas=[city], name="Care A")
+    lot_provider("home-care", areas=[city], name="Care B")
+    referral = searchable_package(social_worker, officer, service="short_break_home_care")
+    play = package_round(referral, officer, service="short_break")
+    care = package_round(referral, officer, service="home_care")
+    package_offer(play, "Play Days", rate="22.00")
+    package_offer(care, "Care A", rate="18.50")
+    package_offer(care, "Care B", rate="16.00")
+    return referral
+
+
+def answer_in(referral, service, name):
+    request = referral.search_rounds.get(service=service).requests.get(provider__name=name)
+    return request.answers.order_by("-version").first()
+
+
+def test_both_services_go_to_their_own_providers_and_are_placed_when_both_are_signed(
+    both_answered, officer, make_user
+):
+    panel_approves_packages()
+    referral = both_answered
+    with pytest.raises(DomainError, match="Award the home care too"):
+        package_award(
+            referral=referral,
+            parts=[Part(answer_in(referral, "short_break", "Play Days"), "short_break")],
+            reason="x",
+            actor=officer,
+        )
+    package_award(
+        referral=referral,
+        parts=[
+            Part(answer_in(referral, "short_break", "Play Days"), "short_break"),
+            Part(answer_in(referral, "home_care", "Care A"), "home_care"),
+        ],
+        reason="Each covers all of its service",
+        actor=officer,
+    )
+    approval = CostApproval.objects.get(referral=referral)
+    # Short breaks (4 hours every week at £22) and home care (9 hours at £18.50) run
+    # in the same weeks: the dearest week is both together.
+    assert approval.total_weekly == Decimal("88.00") + Decimal("166.50")
+    placements = package_confirm(
+        approval=approval, start_date=timezone.localdate() + dt.timedelta(days=10), actor=officer
+    )
+    assert sorted((p.service, p.provider.name) for p in placements) == [
+        ("home_care", "Care A"),
+        ("short_break", "Play Days"),
+    ]
+    countersigner = make_user(Role.BROKERAGE_OFFICER, team=None)
+    first, second = placements
+    for placement in (first, second):
+        agreement = agreement_issue(placement=placement, actor=officer)
+        agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+        countersign(agreement, by=countersigner)
+        referral.refresh_from_db()
+        if placement is first:
+            # Placed only when every provider's agreement is countersigned; the other
+            # provider's request is not told the search is over.
+            assert referral.status == Referral.Status.ACCEPTED
+            assert not OutboxMessage.objects.filter(key__startswith="provider_withdrawn:").exists()
+    assert referral.status == Referral.Status.PLACED
+
+
+def test_home_care_split_between_term_time_and_holidays_where_the_council_allows(answered, officer):
+    panel_approves_packages()
+    care_a, care_b = offer_of(answered, "Care A"), offer_of(answered, "Care B")
+    split = [Part(care_b, "home_care", "term"), Part(care_a, "home_care", "holiday")]
+    with pytest.raises(DomainError, match="does not split home care"):
+        package_award(referral=answered, parts=split, reason="Split", actor=officer)
+    council = CouncilSettings.load()
+    council.package_split_allowed = True
+    council.save()
+    with pytest.raises(DomainError, match="to one provider, or"):
+        package_award(referral=answered, parts=split[:1], reason="Half", actor=officer)
+    package_award(referral=answered, parts=split, reason="Split", actor=officer)
+    approval = CostApproval.objects.get(referral=answered)
+    # Term time: Care B's five mornings at £16 = £80; holidays: Care A's 9 hours at
+    # £18.50 = £166.50; never both in one week.
+    assert approval.total_weekly == Decimal("166.50")
+    placements = package_confirm(
+        approval=approval, start_date=timezone.localdate() + dt.timedelta(days=10), actor=officer
+    )
+    terms = {p.period: p.package_terms for p in placements}
+    assert terms["term"]["weeks"] == [{"label": "A term-time week", "hours": "5", "cost": "80.00"}]
+    assert [t["title"] for t in terms["holiday"]["tables"]] == ["Home care: school holidays"]
+
+
+def test_the_award_page_splits_home_care_where_the_council_allows(answered, client_for):
+    panel_approves_packages()
+    council = CouncilSettings.load()
+    council.package_split_allowed = True
+    council.save()
+    desk = client_for(Role.BROKERAGE_OFFICER, team=None)
+    url = reverse("approvals:award", kwargs={"pk": answered.pk})
+    care_a, care_b = offer_of(answered, "Care A"), offer_of(answered, "Care B")
+    refused = desk.post(url, {"term_home_care": care_b.pk, "reason": "Split"})
+    assert "To split it, choose a provider for term time and one for the holidays" in (
+        refused.content.decode()
+    )
+    done = desk.post(
+        url, {"term_home_care": care_b.pk, "holiday_home_care": care_a.pk, "reason": "Split"}
+    )
+    assert done.status_code == 302
+    assert answered.shortlists.get().options.count() == 2

@@ -197,7 +197,7 @@ def test_chronology_is_append_only_on_postgres(social_worker):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             attempt()
     entry.refresh_from_db()
-    assert entry.text == "Draft referral started"
+    assert entry.text == "Draft referral started: a placement"
     assert connection.vendor == "postgresql"
 
 

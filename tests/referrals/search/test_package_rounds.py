@@ -143,3 +143,40 @@ def test_the_pack_gives_the_tables_and_never_the_principal_contact(social_worker
     assert "Home care: what the carer will do" in labels
     assert "Short breaks: travel restrictions" in labels
     assert "JO: mobility" in labels
+
+
+def test_nothing_back_then_off_framework_then_flexibility_and_round_again(
+    social_worker, officer, city
+):
+    """The seeds' order when nothing comes back: off-framework providers; then the social
+    worker is asked about flexibility; a revised referral (a new version of its pack)
+    goes round the framework providers again, with the same timescales."""
+    from approvals.offers.services.flexibility import flexibility_answer, no_suitable_options
+    from referrals.pack import services as pack_services
+
+    lot_provider("home-care", areas=[city], name="On")
+    lot_provider("home-care", areas=[city], name="Spot", status=FrameworkStatus.SPOT)
+    referral = searchable_package(social_worker, officer)
+    [framework] = rounds.round_start(referral=referral, kind="framework", actor=officer)
+    framework = rounds.round_send(search_round=framework, actor=officer)
+    with time_machine.travel(framework.deadline_at + dt.timedelta(minutes=1)):
+        scan.search_scan()
+        [off] = rounds.round_start(referral=referral, kind="off_framework", actor=officer)
+        off = rounds.round_send(search_round=off, actor=officer)
+    with time_machine.travel(off.deadline_at + dt.timedelta(minutes=1)):
+        scan.search_scan()
+        asked = no_suitable_options(referral=referral, why="Nobody answered", actor=officer)
+        flexibility_answer(asked=asked, answer="Afternoons can move to 15:00", actor=social_worker)
+        [again] = rounds.round_start(referral=referral, kind="framework", actor=officer)
+        # Still the same pack: asked already.
+        assert chosen_names(again) == []
+        rounds.round_cancel(search_round=again, actor=officer)
+        pack = pack_services.pack_prepare(referral=referral, actor=officer)
+        for flag in pack.flags.filter(resolution="open"):
+            pack_services.pack_flag_accept(flag=flag, reason="Safe", actor=officer)
+        pack_services.pack_release(resource_request=pack, actor=officer)
+        [revised] = rounds.round_start(referral=referral, kind="framework", actor=officer)
+        assert chosen_names(revised) == ["On"]
+        revised = rounds.round_send(search_round=revised, actor=officer)
+        sent_on = timezone.localdate(revised.sent_at)
+        assert timezone.localdate(revised.deadline_at) == add_working_days(sent_on, 5)
