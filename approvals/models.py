@@ -1,10 +1,11 @@
 """The approvals app's models, each kept with its concept (`offers`, `costs`,
-`placement`). Django loads an app's models from `approvals.models`, and the migrations
+`packages`, `placement`). Django loads an app's models from `approvals.models`, and the migrations
 name `agreement_path` here, so this module gathers them; import from the concept's
 own module in code."""
 
 from .costs.models import CostApproval, CostBand, CostBandVersion
 from .offers.models import FlagOverride, FlexibilityRequest, Shortlist, ShortlistOption
+from .packages.models import PackageVariation
 from .placement.models import (
     AgreementLink,
     Placement,
@@ -20,6 +21,7 @@ __all__ = [
     "CostBandVersion",
     "FlagOverride",
     "FlexibilityRequest",
+    "PackageVariation",
     "Placement",
     "PlacementAgreement",
     "ProviderFeedback",

@@ -76,6 +76,11 @@ urlpatterns = [
     ),
     # Awarding a package of support at home
     path("referrals/<int:pk>/award/", packages.award, name="award"),
+    path(
+        "referrals/<int:pk>/placement/<int:placement_pk>/change/",
+        packages.vary,
+        name="vary",
+    ),
     # Cost approval
     path(
         "referrals/<int:pk>/costs/<int:approval_pk>/",

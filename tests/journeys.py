@@ -22,6 +22,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from approvals.costs.services import approval_approve
+from approvals.demo.packages import HOME_CARE_WEEK, slot_row
 from approvals.offers.services.options import option_choose, shortlist_send
 from approvals.placement.services.agreement import (
     agreement_countersign,
@@ -163,26 +164,9 @@ def package_values(**overrides) -> dict:
     return values
 
 
-def slot(service, period, day, *, starts=None, ends=None, hours, part=""):
-    return {
-        "service": service,
-        "period": period,
-        "day": day,
-        "part_of_day": part,
-        "starts": dt.time.fromisoformat(starts) if starts else None,
-        "ends": dt.time.fromisoformat(ends) if ends else None,
-        "hours": Decimal(hours),
-    }
-
-
 # A week of home care in term time (mornings in a window, two evenings) and in the
-# holidays (three mornings); short breaks on Saturday afternoons.
-HOME_CARE_WEEK = [
-    *(slot("home_care", "term", d, starts="07:00", ends="08:30", hours="1") for d in range(5)),
-    slot("home_care", "term", 1, starts="16:00", ends="18:00", hours="2"),
-    slot("home_care", "term", 3, starts="16:00", ends="18:00", hours="2"),
-    *(slot("home_care", "holiday", d, starts="09:00", ends="12:00", hours="3") for d in (0, 2, 4)),
-]
+# holidays (three mornings), as the demo has it; short breaks on Saturday afternoons.
+slot = slot_row
 SHORT_BREAK_WEEK = [slot("short_break", "all_year", 5, hours="4", part="afternoon")]
 
 

@@ -13,6 +13,7 @@ every page of a referral and something of it again with A's referral and B's nes
 ids: that must be 404 for everyone who may use the page, since what a referral's page
 shows is loaded through that referral."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -22,13 +23,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from approvals.offers.services.flexibility import no_suitable_options
+from approvals.packages.rules import Part
+from approvals.packages.services import package_award, package_confirm
+from approvals.placement.services.agreement import agreement_issue, agreement_sign
 from placements import services
-from placements.models import RoleGrantRequest
+from placements.models import CouncilSettings, RoleGrantRequest
 from placements.roles import Role
 from providers import services as provider_services
 from providers.models import Specialism
 from referrals.drafting import services as drafting
-from referrals.models import PlacementType
+from referrals.models import PlacementType, Referral
 from referrals.pack import services as pack_services
 from referrals.packages import services as package_services
 from referrals.search import answers
@@ -36,10 +40,15 @@ from tests.journeys import (
     chosen,
     complete_draft,
     complete_package,
+    countersign,
     in_house_provider,
+    lot_provider,
     offers_in,
+    package_offer,
+    package_round,
     placed,
     searchable,
+    searchable_package,
 )
 from tests.placements.factories import TeamFactory, UserFactory
 from tests.providers.builders import csv_bytes, sheet_row, stored_import
@@ -198,6 +207,8 @@ EXPECTED = {
     "approvals:ask-again": (BROKERAGE, 405, 403),
     # A package's award; a placement's referral is sent to its offers.
     "approvals:award": (BROKERAGE, 302, 403),
+    # A change to a package in place (walked on a placed package).
+    "approvals:vary": (BROKERAGE, 200, 403),
     # Overriding an offer's flag: the duty lead; other viewers 404.
     "approvals:override": ({Role.DUTY_LEAD}, 200, 403, REFERRAL_VIEWERS),
     # The social worker's side chooses between the options and answers about flexibility.
@@ -239,6 +250,7 @@ REFERRAL_SCOPED = {
 }
 ON_THE_DRAFT = {f"referrals:{name}" for name in EDITING_PAGES}
 ON_THE_PACKAGE = {f"referrals:{name}" for name in PACKAGE_PAGES}
+ON_THE_PLACED_PACKAGE = {"approvals:vary"}
 # What a path takes besides ids.
 OTHER_VALUES = {
     "key": "profile",
@@ -264,7 +276,36 @@ def test_every_nested_page_reaches_its_object_for_those_who_may_use_it():
         assert EXPECTED[name][1] != 404, name
 
 
-def journey(team, officer, approver, providers):
+def placed_package(social_worker, officer, area):
+    """A home care package in place: its referral and its one placement."""
+    council = CouncilSettings.load()
+    council.package_cost_approval = "panel"
+    council.save()
+    name = f"Care {Referral.objects.count()}"
+    lot_provider("home-care", areas=[area], name=name)
+    referral = searchable_package(social_worker, officer)
+    search_round = package_round(referral, officer)
+    # Every provider asked answers, so the award may be made.
+    answers = {
+        request.provider.name: package_offer(search_round, request.provider.name)
+        for request in search_round.requests.select_related("provider")
+    }
+    answer = answers[name]
+    shortlist = package_award(
+        referral=referral, parts=[Part(answer, "home_care")], reason="All", actor=officer
+    )
+    [placement] = package_confirm(
+        approval=shortlist.chosen.approvals.get(),
+        start_date=timezone.localdate() + dt.timedelta(days=10),
+        actor=officer,
+    )
+    agreement = agreement_issue(placement=placement, actor=officer)
+    agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+    countersign(agreement)
+    return {"pk": referral.pk, "placement_pk": placement.pk}
+
+
+def journey(team, officer, approver, providers, area):
     """A referral of `team` taken through the services as far as the journey goes, and
     a draft of the same team: every nested id the referral pages take, keyed by the name
     the path gives it."""
@@ -316,6 +357,7 @@ def journey(team, officer, approver, providers):
             "slot_pk": package.schedule.first().pk,
             "summer_pk": summer.pk,
         },
+        "package_placed": placed_package(social_worker, officer, area),
     }
 
 
@@ -373,8 +415,8 @@ def build_objects():
         "role-grant": RoleGrantRequest.objects.get(user=promoted),
         "word": word,
         "team": team,
-        "a": journey(team, officer, director, providers),
-        "b": journey(team, officer, director, providers),
+        "a": journey(team, officer, director, providers, area),
+        "b": journey(team, officer, director, providers, area),
     }
 
 
@@ -382,6 +424,8 @@ def referral_ids(name, ids) -> dict:
     """The referral and nested ids a referral page takes, from `ids` (a journey)."""
     if name in ON_THE_PACKAGE:
         return ids["package"]
+    if name in ON_THE_PLACED_PACKAGE:
+        return ids["package_placed"]
     return ids["draft"] if name in ON_THE_DRAFT else ids["placed"]
 
 
@@ -432,7 +476,7 @@ def mismatched_urls(name, objects):
         swaps.append(NESTED[name])
     for swapped in swaps:
         mixed = {**own, **{p: other[p] for p in swapped}}
-        ids = {"draft": mixed, "placed": mixed, "package": mixed}
+        ids = {"draft": mixed, "placed": mixed, "package": mixed, "package_placed": mixed}
         yield url_for(name, objects, ids)
 
 

@@ -13,11 +13,7 @@ from approvals.costs.services import approval_approve
 from approvals.packages.rules import Part
 from approvals.packages.selectors import service_answers
 from approvals.packages.services import package_award, package_confirm
-from approvals.placement.services.agreement import (
-    agreement_countersign,
-    agreement_issue,
-    agreement_sign,
-)
+from approvals.placement.services.agreement import agreement_issue
 from placements.models import User
 from placements.services import DomainError
 from providers.models import Area
@@ -31,6 +27,7 @@ from referrals.permission import services as permission
 from referrals.search import answers, rounds
 
 from .children import child_values
+from .referrals import sign_and_countersign
 
 AREAS = {
     "City": "LE1, LE2, LE3, LE4, LE5",
@@ -49,7 +46,8 @@ def seed_demo_areas(admin: User) -> list[Area]:
     ]
 
 
-def _row(service, period, day, *, starts=None, ends=None, hours, part=""):
+def slot_row(service, period, day, *, starts=None, ends=None, hours, part="") -> dict:
+    """A row of a weekly table as `referrals.packages.services.slot_save` takes it."""
     return {
         "service": service,
         "period": period,
@@ -62,15 +60,18 @@ def _row(service, period, day, *, starts=None, ends=None, hours, part=""):
 
 
 SHORT_BREAK_WEEK = [
-    _row("short_break", "all_year", 5, hours="4", part="afternoon"),
-    _row("short_break", "holiday", 2, starts="10:00", ends="15:00", hours="5"),
+    slot_row("short_break", "all_year", 5, hours="4", part="afternoon"),
+    slot_row("short_break", "holiday", 2, starts="10:00", ends="15:00", hours="5"),
 ]
 HOME_CARE_WEEK = [
     # Getting ready for school: an hour between 07:00 and 08:30 each school day.
-    *(_row("home_care", "term", d, starts="07:00", ends="08:30", hours="1") for d in range(5)),
-    _row("home_care", "term", 1, starts="16:00", ends="18:00", hours="2"),
-    _row("home_care", "term", 3, starts="16:00", ends="18:00", hours="2"),
-    *(_row("home_care", "holiday", d, starts="09:00", ends="12:00", hours="3") for d in (0, 2, 4)),
+    *(slot_row("home_care", "term", d, starts="07:00", ends="08:30", hours="1") for d in range(5)),
+    slot_row("home_care", "term", 1, starts="16:00", ends="18:00", hours="2"),
+    slot_row("home_care", "term", 3, starts="16:00", ends="18:00", hours="2"),
+    *(
+        slot_row("home_care", "holiday", d, starts="09:00", ends="12:00", hours="3")
+        for d in (0, 2, 4)
+    ),
 ]
 
 
@@ -220,18 +221,7 @@ def seed_demo_packages(users: dict[str, User]) -> int:
             [placement] = package_confirm(
                 approval=approval, start_date=today + dt.timedelta(days=28), actor=officer
             )
-            agreement = agreement_issue(placement=placement, actor=officer)
-            agreement_sign(
-                agreement=agreement, name="Jo Rota", role="Registered manager", declaration=True
-            )
-            duty = users["dee.duty"]
-            agreement_countersign(
-                agreement=agreement,
-                actor=duty,
-                name=duty.full_name,
-                role=duty.job_title or "Duty lead",
-                declaration=True,
-            )
+            sign_and_countersign(agreement_issue(placement=placement, actor=officer), users)
             made += 1
     except DomainError:
         # Too few providers of support at home in a small directory: no demo packages.

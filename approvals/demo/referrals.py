@@ -11,7 +11,7 @@ from django.utils import timezone
 from approvals.costs.services import approval_approve
 from approvals.offers.selectors import current_offers
 from approvals.offers.services.options import option_choose, shortlist_send
-from approvals.placement.models import ProviderFeedback
+from approvals.placement.models import PlacementAgreement, ProviderFeedback
 from approvals.placement.services.agreement import (
     agreement_countersign,
     agreement_issue,
@@ -210,11 +210,22 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
         start_date=approval.option.response.available_from or today,  # every demo offer has one
         actor=officer,
     )
-    agreement = agreement_issue(placement=made, actor=officer)
+    sign_and_countersign(agreement_issue(placement=made, actor=officer), users)
+    others = unsuccessful_requests(referral)
+    if others:
+        feedback_send(
+            referral=referral,
+            entries=[(request, [ProviderFeedback.Reason.COST], "") for request in others],
+            actor=officer,
+        )
+
+
+def sign_and_countersign(agreement: PlacementAgreement, users: dict[str, User]) -> None:
+    """The provider signs; the duty lead countersigns (the council requires someone
+    other than the officer who issued it)."""
     agreement_sign(
         agreement=agreement, name="Jo Matching", role="Registered manager", declaration=True
     )
-    # Someone other than the officer who issued it countersigns (a council setting).
     duty = users["dee.duty"]
     agreement_countersign(
         agreement=agreement,
@@ -223,13 +234,6 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
         role=duty.job_title or "Duty lead",
         declaration=True,
     )
-    others = unsuccessful_requests(referral)
-    if others:
-        feedback_send(
-            referral=referral,
-            entries=[(request, [ProviderFeedback.Reason.COST], "") for request in others],
-            actor=officer,
-        )
 
 
 def _demo_search(referral: Referral, officer: User, today: dt.date) -> None:

@@ -1,11 +1,17 @@
 """The award of a package: who is awarded each service (or, where the council allows,
 home care's term time and holidays to one provider each), and why."""
 
+from decimal import Decimal
+
+from crispy_forms_gds.layout import Layout
 from django import forms
 
+from placements.fields import GovDateField
 from placements.forms import GDSForm
 from referrals.models import Service
+from referrals.packages.schedule import when_text
 
+from .models import PackageVariation
 from .rules import Part
 from .selectors import PackageAnswer
 
@@ -81,3 +87,61 @@ class AwardForm(GDSForm, forms.Form):
                 self.add_error(f"award_{service}", f"Choose who is awarded the {label}")
         data["parts"] = parts
         return data
+
+
+class VariationForm(GDSForm, forms.Form):
+    """A change to a package in place: what, why, from when; the new hours of any day,
+    or the days the provider can no longer cover."""
+
+    kind = forms.ChoiceField(
+        label="What has changed?",
+        choices=PackageVariation.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what has changed"},
+    )
+    reason = forms.CharField(
+        label="What has changed, and why?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say what has changed and why"},
+    )
+    effective_from = GovDateField(label_text="From", required=True, what="the date it changes from")
+    panel_date = GovDateField(
+        label_text="Panel approval date (more hours only)",
+        help_text="More hours are approved by the Resource Allocation Panel first.",
+    )
+    end_date = GovDateField(label_text="New end date (a new end date only)")
+
+    def __init__(self, *args, rows, **kwargs):
+        """`rows`: (slot, its hours now) for each day and time the provider covers."""
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.helper.layout = Layout(*self.fields)
+        for slot, hours in rows:
+            when = f"{slot.get_period_display()}: {slot.get_day_display()}, {when_text(slot)}"
+            self.fields[f"hours_{slot.pk}"] = forms.DecimalField(
+                label=f"{when}: hours",
+                initial=hours,
+                min_value=Decimal("0.25"),
+                max_digits=4,
+                decimal_places=2,
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            )
+            self.fields[f"drop_{slot.pk}"] = forms.BooleanField(
+                label=f"The provider can no longer cover {when}", required=False
+            )
+
+    def bound_rows(self):
+        return [(slot, self[f"hours_{slot.pk}"], self[f"drop_{slot.pk}"]) for slot, _ in self.rows]
+
+    def changes(self) -> tuple[dict[int, Decimal], list[int]]:
+        """The rows whose hours were changed, and the rows ticked as dropped."""
+        data = self.cleaned_data
+        hours = {
+            slot.pk: data[f"hours_{slot.pk}"]
+            for slot, now in self.rows
+            if data.get(f"hours_{slot.pk}") is not None and data[f"hours_{slot.pk}"] != now
+        }
+        dropped = [slot.pk for slot, _ in self.rows if data.get(f"drop_{slot.pk}")]
+        return hours, dropped

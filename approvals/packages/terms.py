@@ -3,26 +3,43 @@ the weekly tables the provider covers (days, times, hours and the rate each is p
 the rates, each kind of week's hours and cost, the service dates and bank holidays.
 Kept on the placement, so the agreement says what was awarded even if anything changes."""
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
 
 from referrals.models import ProviderAnswer, Referral, ScheduleSlot, SupportPackage
-from referrals.packages.costing import answer_rates, answer_weeks
+from referrals.packages.costing import answer_rates, week_costs
 from referrals.packages.schedule import hours_number, periods_meet, tables
 
 
 def package_terms(
-    referral: Referral, answer: ProviderAnswer, *, redact: Callable[[str], str], period: str = ""
+    referral: Referral,
+    answer: ProviderAnswer,
+    *,
+    redact: Callable[[str], str],
+    period: str = "",
+    hours: Mapping[str, str] | None = None,
+    dropped: Collection[int] = (),
+    end: dt.date | None = None,
 ) -> dict:
     """The terms of one provider's part (a service, whole or `period` of it), every word
     from the referral through `redact` (the pack's redactor): the agreement goes to the
-    provider."""
+    provider. After a variation: rows' `hours` as varied (slot id → hours), the rows
+    `dropped` and the new `end`."""
     service = answer.request.round.service
     slots = [
         slot
         for slot in referral.schedule.filter(service=service)
         if not period or periods_meet(slot.period, period)
     ]
-    covered = {c.slot_id: c for c in answer.covered.all() if c.slot_id in {s.pk for s in slots}}
+    for slot in slots:
+        if hours and str(slot.pk) in hours:
+            slot.hours = Decimal(hours[str(slot.pk)])
+    covered = {
+        c.slot_id: c
+        for c in answer.covered.all()
+        if c.slot_id in {s.pk for s in slots} and c.slot_id not in dropped
+    }
     package = SupportPackage.objects.get(referral=referral)
     rates = answer_rates(answer)
     return {
@@ -60,12 +77,12 @@ def package_terms(
                 "hours": hours_number(week.covered_hours),
                 "cost": str(week.cost),
             }
-            for week in answer_weeks(answer, slots)
+            for week in week_costs(slots, {pk: c.rate for pk, c in covered.items()}, rates)
             if not period or week.period == period
         ],
         "uncovered": len(slots) - len(covered),
         "start": f"{package.start_date:%-d %B %Y}" if package.start_date else "",
-        "end": f"{package.end_date:%-d %B %Y}" if package.end_date else "",
+        "end": f"{(end or package.end_date):%-d %B %Y}" if (end or package.end_date) else "",
         "bank_holidays": (
             f"Covered: {redact(package.bank_holiday_reason)}"
             if package.bank_holidays_needed

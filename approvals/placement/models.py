@@ -48,6 +48,11 @@ class Placement(models.Model):
     service = models.CharField(max_length=20, blank=True)
     period = models.CharField(max_length=20, blank=True)
     package_terms = models.JSONField(default=dict, blank=True)
+    # A package's changes since the award (`packages.PackageVariation`): rows' hours as
+    # varied (slot id → hours), rows the provider no longer covers, and its end.
+    varied_hours = models.JSONField(default=dict, blank=True)
+    dropped_slots = models.JSONField(default=list, blank=True)
+    end_date = models.DateField(null=True, blank=True)
     review_arrangements = models.TextField()
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

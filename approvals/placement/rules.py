@@ -13,13 +13,15 @@ PLACEMENT_STEPS: dict[str, set[str]] = {
     # A new version of the agreement may replace an unsigned one.
     PlacementStatus.AGREEMENT_SENT: {PlacementStatus.AGREEMENT_SENT, PlacementStatus.SIGNED},
     PlacementStatus.SIGNED: {PlacementStatus.PLACED},
-    PlacementStatus.PLACED: set(),
+    # A package varied after its award: a new version of the agreement to sign.
+    PlacementStatus.PLACED: {PlacementStatus.AGREEMENT_SENT},
 }
 AgreementStatus = PlacementAgreement.Status
 AGREEMENT_STEPS: dict[str, set[str]] = {
     AgreementStatus.SENT: {AgreementStatus.SIGNED, AgreementStatus.SUPERSEDED},
     AgreementStatus.SIGNED: {AgreementStatus.COUNTERSIGNED},
-    AgreementStatus.COUNTERSIGNED: set(),
+    # Replaced once a later version (a package's variation) is countersigned.
+    AgreementStatus.COUNTERSIGNED: {AgreementStatus.SUPERSEDED},
     AgreementStatus.SUPERSEDED: set(),
 }
 

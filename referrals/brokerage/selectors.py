@@ -36,6 +36,7 @@ ACTION_LIST_COLUMNS = [
     "search_approved_at",
     "placement_type__name",
     "assigned_officer__full_name",
+    "service",
 ]
 
 
@@ -49,6 +50,8 @@ ACTION_LIST_FILTERS = {
     "awaiting_social_worker": "Awaiting social worker",
     "awaiting_cost_approval": "Awaiting cost approval",
     "awaiting_providers": "Awaiting provider responses",
+    "placements": "Placements",
+    "packages": "Packages of support (short breaks, home care)",
 }
 
 
@@ -93,6 +96,8 @@ def action_list(user: User, *, filters: Iterable[str] = (), today: dt.date) -> Q
         "awaiting_providers": Q(
             pk__in=SearchRound.objects.filter(status=SearchRound.Status.OPEN).values("referral_id")
         ),
+        "placements": Q(service=Referral.Service.PLACEMENT),
+        "packages": ~Q(service=Referral.Service.PLACEMENT),
     }
     for name in filters:
         referrals = referrals.filter(conditions[name])

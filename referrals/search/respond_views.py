@@ -109,7 +109,7 @@ def _answer_page(
     )
 
 
-def _package_offer(request, state, token, current):
+def _package_offer_form(request, state, current):
     """Part B: the rows of the round's service the provider can cover, and its rates."""
     search_round = state.item.round
     slots = search_round.referral.schedule.filter(service=search_round.service)
@@ -133,33 +133,10 @@ def _package_offer(request, state, token, current):
             covered=form.covered(),
         )
 
-    amending = state.item.answer == ProviderRequest.Answer.OFFER
-    return _answer_page(
-        request,
-        state,
-        token,
-        form=form,
-        title="Change your answer" if amending else "Say what you can cover",
-        action=make,
-        success="Your answer has been sent. You can change it until the deadline.",
-        button="Send the changed answer" if amending else "Send your answer",
-        template="respond/package_offer.html",
-    )
+    return form, make
 
 
-@require_http_methods(["GET", "POST"])
-@provider_link(answering=True)
-def offer(request, state, token):
-    if state.item.offer_locked_at and state.item.answer == ProviderRequest.Answer.OFFER:
-        messages.info(
-            request,
-            "Your offer has been sent to the social worker as an option, so it can no longer "
-            "be changed.",
-        )
-        return redirect("respond:page", token=token)
-    current = state.item.answers.order_by("-version").first()
-    if state.item.round.service:
-        return _package_offer(request, state, token, current)
+def _placement_offer_form(request, state, current):
     initial = {}
     if current and current.kind == "offer":
         initial = {
@@ -174,17 +151,45 @@ def offer(request, state, token):
             values=form.values(),
         )
 
+    return form, make
+
+
+# (what the answer is called, the title when answering first, and the page)
+OFFER_WORDS = {
+    True: ("answer", "Say what you can cover", "respond/package_offer.html"),
+    False: ("offer", "Make an offer", "respond/offer.html"),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@provider_link(answering=True)
+def offer(request, state, token):
+    if state.item.offer_locked_at and state.item.answer == ProviderRequest.Answer.OFFER:
+        messages.info(
+            request,
+            "Your offer has been sent to the social worker as an option, so it can no longer "
+            "be changed.",
+        )
+        return redirect("respond:page", token=token)
+    current = state.item.answers.order_by("-version").first()
+    package = bool(state.item.round.service)
+    form, make = (_package_offer_form if package else _placement_offer_form)(
+        request, state, current
+    )
+    noun, first_title, template = OFFER_WORDS[package]
     amending = state.item.answer == ProviderRequest.Answer.OFFER
     return _answer_page(
         request,
         state,
         token,
         form=form,
-        title="Change your offer" if amending else "Make an offer",
+        title=f"Change your {noun}" if amending else first_title,
         action=make,
-        success="Your offer has been sent. You can change it until the deadline.",
-        button="Send the changed offer" if amending else "Send the offer",
-        template="respond/offer.html",
+        success=f"Your {noun} has been sent. You can change it until the deadline.",
+        button=f"Send the changed {noun}"
+        if amending
+        else f"Send {'your' if package else 'the'} {noun}",
+        template=template,
     )
 
 

@@ -33,17 +33,28 @@ def agreement_url(token: str) -> str:
 
 
 @transaction.atomic
-def agreement_issue(*, placement: Placement, actor: User) -> PlacementAgreement:
+def agreement_issue(
+    *, placement: Placement, actor: User, varying: bool = False
+) -> PlacementAgreement:
     """Generate the IPA from the agreed terms as a new version and send the provider a
-    secret link to sign it. An earlier unsigned version is replaced and its link dies."""
+    secret link to sign it. An earlier unsigned version is replaced and its link dies.
+    `varying`: a package's terms changed after its award (the countersigned version
+    stands until the new one is countersigned)."""
     require_brokerage(actor)
     locked = locked_placement(placement)
-    if locked.status == Placement.Status.PLACED:
+    if locked.status == Placement.Status.PLACED and not varying:
         raise DomainError("The agreement is already countersigned")
     if locked.status == Placement.Status.SIGNED:
         raise DomainError("The provider has signed this agreement: countersign it")
     now = timezone.now()
-    earlier = list(locked.agreements.exclude(status=PlacementAgreement.Status.SUPERSEDED))
+    earlier = list(
+        locked.agreements.exclude(
+            status__in=[
+                PlacementAgreement.Status.SUPERSEDED,
+                PlacementAgreement.Status.COUNTERSIGNED,
+            ]
+        )
+    )
     AgreementLink.objects.filter(agreement__in=earlier, revoked_at__isnull=True).update(
         revoked_at=now
     )
@@ -86,11 +97,18 @@ def agreement_issue(*, placement: Placement, actor: User) -> PlacementAgreement:
         sensitive=True,
         check=provider_email_check(locked.referral, council),
     )
+    text = f"Placement agreement version {version} sent to {locked.provider} to sign"
+    if locked.referral.status == Status.PLACED:
+        # A variation of a package in place: the package stays in place meanwhile.
+        chronology_add(
+            referral=locked.referral, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text
+        )
+        return agreement
     stage_move(
         referral=locked.referral,
         to=Stage.AGREEMENT,
         actor=actor,
-        text=f"Placement agreement version {version} sent to {locked.provider} to sign",
+        text=text,
         next_action="Wait for the provider to sign the agreement",
         due=timezone.localtime(now + dt.timedelta(days=council.agreement_link_days)).date(),
     )
@@ -165,21 +183,23 @@ def _signed(agreement: PlacementAgreement, **fields: Any) -> PlacementAgreement:
         agreement=locked,
         provider=placement.provider,
     )
-    stage_move(
-        referral=referral,
-        to=Stage.AGREEMENT,
-        actor=None,  # the provider signs through its link, not as a user
-        text=(
-            f"Placement agreement version {locked.version} signed for {placement.provider} "
-            + (
-                "(signed copy uploaded)"
-                if locked.signed_copy
-                else f"by {locked.signed_name}, {locked.signed_role}"
-            )
-        ),
-        next_action="Countersign the agreement",
-        due=timezone.localdate(),
+    text = f"Placement agreement version {locked.version} signed for {placement.provider} " + (
+        "(signed copy uploaded)"
+        if locked.signed_copy
+        else f"by {locked.signed_name}, {locked.signed_role}"
     )
+    if referral.status == Status.PLACED:
+        # A package's variation: it stays in place while the new version is signed.
+        chronology_add(referral=referral, actor=None, kind=ChronologyEntry.Kind.NOTE, text=text)
+    else:
+        stage_move(
+            referral=referral,
+            to=Stage.AGREEMENT,
+            actor=None,  # the provider signs through its link, not as a user
+            text=text,
+            next_action="Countersign the agreement",
+            due=timezone.localdate(),
+        )
     return locked
 
 
@@ -309,11 +329,30 @@ def agreement_countersign(
         f"agreement version {locked.version} countersigned by {locked.countersigned_name}, "
         f"{locked.countersigned_role}"
     )
+    # The version it replaces (a package's variation) is superseded now, not before.
+    for replaced in placement.agreements.filter(
+        status=PlacementAgreement.Status.COUNTERSIGNED, version__lt=locked.version
+    ):
+        step(
+            replaced,
+            to=PlacementAgreement.Status.SUPERSEDED,
+            allowed=AGREEMENT_STEPS,
+            referral=placement.referral,
+            actor=actor,
+        )
     # A package awarded in parts is in place once every provider's agreement is.
     waiting = placement.referral.placements.exclude(pk=placement.pk).exclude(
         status=Placement.Status.PLACED
     )
-    if waiting.exists():
+    if placement.referral.status == Status.PLACED:
+        referral = placement.referral
+        chronology_add(
+            referral=referral,
+            actor=actor,
+            kind=ChronologyEntry.Kind.NOTE,
+            text=f"The varied agreement with {placement.provider} is in force: {countersigned}",
+        )
+    elif waiting.exists():
         referral = placement.referral
         chronology_add(
             referral=referral,

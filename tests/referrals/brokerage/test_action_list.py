@@ -264,3 +264,15 @@ def test_a_background_refresh_after_the_timeout_moves_the_whole_page(client, mak
     )
     assert response.status_code == 204
     assert response["HX-Redirect"] == reverse("signed-out") + "?reason=idle"
+
+
+def test_packages_and_placements_show_apart(client, social_worker, officer):
+    from tests.journeys import complete_package
+
+    placement = approved(social_worker)
+    package = approved(social_worker, draft=complete_package(social_worker, service="home_care"))
+    client.force_login(officer)
+    assert rows(client, show="placements") == [placement.pk]
+    assert rows(client, show="packages") == [package.pk]
+    page = client.get(reverse("referrals:action-list")).content.decode()
+    assert "Home care (domiciliary care)" in page

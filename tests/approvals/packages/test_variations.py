@@ -1,0 +1,249 @@
+"""A package's changes after its award: more hours (with the panel's date), fewer
+hours, a new end date, the family no longer needing it, and the provider no longer able
+to meet part of it; each a new version of the agreement, the old one standing until the
+new one is countersigned."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from approvals.packages.models import PackageVariation
+from approvals.packages.rules import Part
+from approvals.packages.services import package_award, package_confirm
+from approvals.packages.variations import package_vary
+from approvals.placement.models import Placement, PlacementAgreement
+from approvals.placement.services.agreement import agreement_issue, agreement_sign
+from placements.models import CouncilSettings, OutboxMessage
+from placements.roles import Role
+from placements.services import DomainError
+from providers.services import area_save
+from referrals.models import Referral
+from tests.journeys import (
+    countersign,
+    lot_provider,
+    package_offer,
+    package_round,
+    searchable_package,
+)
+
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def in_place(social_worker, officer, make_user):
+    """A home care package in place: Care A, the whole pattern at £18.50 an hour (9
+    hours in term time, 9 in the holidays), its agreement countersigned."""
+    city = area_save(name="City", districts="LE1", actor=make_user(Role.ADMINISTRATOR))
+    lot_provider("home-care", areas=[city], name="Care A")
+    council = CouncilSettings.load()
+    council.package_cost_approval = "panel"
+    council.save()
+    referral = searchable_package(social_worker, officer)
+    answer = package_offer(package_round(referral, officer), "Care A")
+    shortlist = package_award(
+        referral=referral, parts=[Part(answer, "home_care")], reason="All", actor=officer
+    )
+    [placement] = package_confirm(
+        approval=shortlist.chosen.approvals.get(),
+        start_date=TODAY() + dt.timedelta(days=10),
+        actor=officer,
+    )
+    agreement = agreement_issue(placement=placement, actor=officer)
+    agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+    countersign(agreement, by=make_user(Role.BROKERAGE_OFFICER, team=None))
+    placement.refresh_from_db()
+    return placement
+
+
+def evening_rows(placement):
+    return list(placement.referral.schedule.filter(period="term", starts=dt.time(16)))
+
+
+def weeks(placement):
+    placement.refresh_from_db()
+    return {w["label"]: (w["hours"], w["cost"]) for w in placement.package_terms["weeks"]}
+
+
+def test_more_hours_need_the_panels_date_and_make_a_new_version(in_place, officer, make_user):
+    evenings = evening_rows(in_place)
+    more = {evenings[0].pk: Decimal("2"), evenings[1].pk: Decimal("2")}
+    with pytest.raises(DomainError, match="give its date"):
+        package_vary(
+            placement=in_place,
+            kind="more_hours",
+            reason="Needs more",
+            effective_from=TODAY(),
+            hours=more,
+            actor=officer,
+        )
+    # The evenings run 16:00 to 18:00: three hours do not fit.
+    with pytest.raises(DomainError, match="3 hours do not fit between 16:00 and 18:00"):
+        package_vary(
+            placement=in_place,
+            kind="more_hours",
+            reason="Needs more",
+            effective_from=TODAY(),
+            panel_date=TODAY(),
+            hours={evenings[0].pk: Decimal("3")},
+            actor=officer,
+        )
+    mornings = list(in_place.referral.schedule.filter(period="term", starts=dt.time(7)))
+    variation = package_vary(
+        placement=in_place,
+        kind="more_hours",
+        reason="Panel agreed an extra half hour each morning",
+        effective_from=TODAY() + dt.timedelta(days=14),
+        panel_date=TODAY(),
+        hours={row.pk: Decimal("1.5") for row in mornings},
+        actor=officer,
+    )
+    assert weeks(in_place)["A term-time week"] == ("11.5", "212.75")
+    assert weeks(in_place)["A school-holiday week"] == ("9", "166.50")
+    in_place.refresh_from_db()
+    assert in_place.total_weekly == Decimal("212.75")
+    # Version 2 goes to sign; version 1 stands until version 2 is countersigned.
+    assert variation.agreement.version == 2
+    first = in_place.agreements.get(version=1)
+    assert first.status == PlacementAgreement.Status.COUNTERSIGNED
+    assert in_place.referral.status == Referral.Status.PLACED
+    agreement_sign(agreement=variation.agreement, name="Pat", role="Manager", declaration=True)
+    countersign(variation.agreement, by=make_user(Role.BROKERAGE_OFFICER, team=None))
+    first.refresh_from_db()
+    assert first.status == PlacementAgreement.Status.SUPERSEDED
+    in_place.refresh_from_db()
+    assert in_place.status == Placement.Status.PLACED
+    assert OutboxMessage.objects.filter(key__startswith="package_varied:").exists()
+
+
+def test_fewer_hours_only_go_down(in_place, officer):
+    evenings = evening_rows(in_place)
+    morning = in_place.referral.schedule.filter(period="term", starts=dt.time(7)).first()
+    with pytest.raises(DomainError, match="no day may have more hours"):
+        package_vary(
+            placement=in_place,
+            kind="fewer_hours",
+            reason="Less needed",
+            effective_from=TODAY(),
+            hours={morning.pk: Decimal("1.5"), evenings[1].pk: Decimal("1")},
+            actor=officer,
+        )
+    package_vary(
+        placement=in_place,
+        kind="fewer_hours",
+        reason="Less needed",
+        effective_from=TODAY(),
+        hours={evenings[0].pk: Decimal("1")},
+        actor=officer,
+    )
+    assert weeks(in_place)["A term-time week"] == ("8", "148.00")
+
+
+def test_a_new_end_date_and_no_longer_needed_end_the_package(in_place, officer):
+    later = TODAY() + dt.timedelta(days=100)
+    package_vary(
+        placement=in_place,
+        kind="end_date",
+        reason="Review brought it forward",
+        effective_from=TODAY(),
+        end_date=later,
+        actor=officer,
+    )
+    in_place.refresh_from_db()
+    assert in_place.end_date == later
+    assert in_place.package_terms["end"] == f"{later:%-d %B %Y}"
+    agreement = in_place.agreements.get(version=2)
+    agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+    countersign(agreement)
+    package_vary(
+        placement=in_place,
+        kind="not_needed",
+        reason="The family moved away",
+        effective_from=TODAY() + dt.timedelta(days=7),
+        actor=officer,
+    )
+    in_place.refresh_from_db()
+    assert in_place.end_date == TODAY() + dt.timedelta(days=7)
+    with pytest.raises(DomainError, match="countersigned"):
+        package_vary(
+            placement=in_place,
+            kind="not_needed",
+            reason="Again",
+            effective_from=TODAY(),
+            actor=officer,
+        )
+
+
+def test_the_provider_can_no_longer_meet_part_of_it(in_place, officer):
+    evenings = evening_rows(in_place)
+    with pytest.raises(DomainError, match="no longer cover"):
+        package_vary(
+            placement=in_place,
+            kind="cannot_meet",
+            reason="Lost evening staff",
+            effective_from=TODAY(),
+            actor=officer,
+        )
+    variation = package_vary(
+        placement=in_place,
+        kind="cannot_meet",
+        reason="Lost evening staff",
+        effective_from=TODAY(),
+        dropped=[row.pk for row in evenings],
+        actor=officer,
+    )
+    assert weeks(in_place)["A term-time week"] == ("5", "92.50")
+    assert in_place.package_terms["uncovered"] == 2
+    assert variation.changes == {"dropped": sorted(row.pk for row in evenings)}
+    entry = in_place.referral.chronology.order_by("-pk")[0]
+    assert "2 days and times to broker again" in entry.text
+
+
+def test_only_brokerage_varies_and_only_a_package(in_place, social_worker):
+    with pytest.raises(DomainError, match="Only brokerage"):
+        package_vary(
+            placement=in_place,
+            kind="not_needed",
+            reason="x",
+            effective_from=TODAY(),
+            actor=social_worker,
+        )
+    assert not PackageVariation.objects.exists()
+
+
+def test_a_change_is_recorded_through_its_page(in_place, client_for):
+    officer = client_for(Role.BROKERAGE_OFFICER, team=None)
+    url = reverse(
+        "approvals:vary", kwargs={"pk": in_place.referral_id, "placement_pk": in_place.pk}
+    )
+    page = officer.get(url).content.decode()
+    assert "Record a change to the package" in page
+    today = TODAY()
+    data = {
+        "kind": "more_hours",
+        "reason": "Panel agreed",
+        "effective_from_0": today.day,
+        "effective_from_1": today.month,
+        "effective_from_2": today.year,
+    }
+    refused = officer.post(url, data).content.decode()
+    assert "More hours are approved by the Resource Allocation Panel first" in refused
+    evenings = evening_rows(in_place)
+    done = officer.post(
+        url, {**data, "kind": "cannot_meet", **{f"drop_{row.pk}": "on" for row in evenings}}
+    )
+    assert done.status_code == 302
+    assert in_place.variations.get().kind == "cannot_meet"
+
+
+def test_another_user_cannot_record_a_change(in_place, client_for, other_team):
+    url = reverse(
+        "approvals:vary", kwargs={"pk": in_place.referral_id, "placement_pk": in_place.pk}
+    )
+    for role in (Role.SOCIAL_WORKER, Role.SENIOR_MANAGER):
+        stranger = client_for(role, team=other_team)
+        assert stranger.get(url).status_code == 403
+        assert stranger.post(url, {"kind": "not_needed"}).status_code == 403
+    assert not PackageVariation.objects.exists()
