@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from placements.calendar import add_working_days
@@ -180,3 +181,21 @@ def test_nothing_back_then_off_framework_then_flexibility_and_round_again(
         revised = rounds.round_send(search_round=revised, actor=officer)
         sent_on = timezone.localdate(revised.sent_at)
         assert timezone.localdate(revised.deadline_at) == add_working_days(sent_on, 5)
+
+
+def test_the_search_and_round_pages_for_a_package(social_worker, officer, city, client_for):
+    lot_provider("short-breaks", areas=[city], name="Play Days")
+    lot_provider("home-care", areas=[city], name="Care A")
+    referral = searchable_package(social_worker, officer, service="short_break_home_care")
+    desk = client_for(Role.BROKERAGE_OFFICER, team=None)
+    search = reverse("referrals:search", kwargs={"pk": referral.pk})
+    page = desk.get(search).content.decode()
+    assert "Which service?" in page and "In-house fostering" not in page
+    started = desk.post(search, {"kind": "framework", "service": "home_care"})
+    assert started.status_code == 302
+    [home_care] = referral.search_rounds.all()
+    assert home_care.service == "home_care"
+    page = desk.get(started["Location"]).content.decode()
+    assert "Home care: providers on the Home care lot" in page
+    assert "The child's area: City" in page
+    assert "Care A" in page and "Play Days" not in page
