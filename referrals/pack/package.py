@@ -5,8 +5,12 @@ service's answers, every one through the pack's redactor."""
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
+
+from placements.models import CouncilSettings
 from referrals.models import Child, Referral, SupportPackage
 from referrals.packages.schedule import hours_number, tables
+from referrals.packages.summer import on_file
 
 # The pack's text function: (key, label, value) → the redacted passage.
 Text = Callable[[str, str, str], Any]
@@ -56,7 +60,14 @@ def package_texts(referral: Referral, text: Text) -> list:
             text("travel", "Short breaks: travel restrictions", travel),
             text("short_break_notes", "Short breaks: additional notes", package.short_break_notes),
         ]
-    for n, summer in enumerate(referral.summer_requests.all(), 1):
+    # A summer play scheme asked for before its window opens is kept on file: providers
+    # read it in the pack prepared once the window has opened.
+    council = CouncilSettings.load()
+    today = timezone.localdate()
+    summers = [
+        s for s in referral.summer_requests.all() if not on_file(s, on=today, council=council)
+    ]
+    for n, summer in enumerate(summers, 1):
         dates = "; ".join(
             filter(
                 None,
@@ -126,8 +137,17 @@ def package_fingerprint(referral: Referral) -> dict:
             for r in referral.schedule.all()
         ],
         "service": referral.service,
+        # Its window opening changes the pack (the request is in it from then on).
         "summer": [
-            [s.child_id, s.year, s.case, s.days, s.preferred_dates, s.unavailable_dates]
+            [
+                s.child_id,
+                s.year,
+                s.case,
+                s.days,
+                s.preferred_dates,
+                s.unavailable_dates,
+                on_file(s, on=timezone.localdate(), council=CouncilSettings.load()),
+            ]
             for s in referral.summer_requests.all()
         ],
     }

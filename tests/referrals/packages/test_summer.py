@@ -173,7 +173,7 @@ def test_the_annex_page_refuses_with_the_rule_and_saves_on_file(social_worker_cl
 def test_the_pack_gives_the_summer_dates_by_initials(social_worker):
     from referrals.pack.content import build_pack
 
-    with time_machine.travel(dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)):
+    with time_machine.travel(dt.datetime(2027, 1, 5, 12, tzinfo=dt.UTC)):
         referral = complete_package(social_worker, service="short_break")
         packages.summer_request_save(
             referral=referral,
@@ -216,3 +216,24 @@ def test_the_councils_summer_dates_must_make_sense(db, changes, field, message):
     form = CouncilSettingsForm(data={**data, **changes}, instance=CouncilSettings.load())
     assert not form.is_valid()
     assert form.errors[field] == [message]
+
+
+def test_a_request_on_file_reaches_providers_only_once_the_window_opens(social_worker):
+    from referrals.pack.content import build_pack, referral_fingerprint
+
+    with time_machine.travel(dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)):
+        referral = complete_package(social_worker, service="short_break")
+        packages.summer_request_save(
+            referral=referral, values=summer_values(referral.children.get()), actor=social_worker
+        )
+        referral = Referral.objects.get(pk=referral.pk)
+        before = referral_fingerprint(referral)
+        # The short breaks go ahead now; the summer scheme waits on file.
+        assert not [t for t in build_pack(referral).texts if t.key.startswith("summer")]
+    with time_machine.travel(dt.datetime(2027, 1, 4, 12, tzinfo=dt.UTC)):
+        # The window has opened: the pack released before is out of date, and the next
+        # one holds the summer scheme.
+        assert referral_fingerprint(referral) != before
+        assert [t.key for t in build_pack(referral).texts if t.key.startswith("summer")] == [
+            "summer1"
+        ]
