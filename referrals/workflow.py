@@ -36,7 +36,9 @@ ALLOWED: dict[str, set[str]] = {
     # Back to the social worker from ACCEPTED: an emergency searched before its approvals,
     # returned by the team manager or service lead (search_return ends the search).
     Status.ACCEPTED: {Status.PLACED, Status.RETURNED},
-    Status.PLACED: set(),
+    # A package in place whose provider can no longer cover part of it: back to
+    # brokerage to broker that part again (approvals.packages.variations).
+    Status.PLACED: {Status.ACCEPTED},
     Status.WITHDRAWN: set(),
 }
 CLOSED_STATES = {Status.PLACED, Status.WITHDRAWN}
@@ -200,7 +202,7 @@ STAGE_STEPS: dict[str, set[str]] = {
     Stage.CONFIRMING: {Stage.CONFIRMING, Stage.AGREEMENT},
     # A new version of the agreement, signed, then countersigned.
     Stage.AGREEMENT: {Stage.AGREEMENT, Stage.PLACED},
-    Stage.PLACED: set(),
+    Stage.PLACED: {Stage.SEARCHING},
 }
 
 

@@ -321,7 +321,7 @@ def package_offer(
     """`provider_name` answers Part B: covers `rows` (all the round's rows by default) at
     the standard rate of £`rate` an hour."""
     request = search_round.requests.get(provider__name=provider_name)
-    slots = search_round.referral.schedule.filter(service=search_round.service)
+    slots = answers.round_slots(search_round)
     covered = {slot.pk: "standard" for slot in (rows if rows is not None else slots)}
     return answers.package_offer_make(
         provider_request=request,

@@ -7,9 +7,16 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from providers.models import Provider
-from referrals.models import CoveredSlot, ProviderAnswer, ProviderRequest, Referral, ScheduleSlot
+from referrals.models import (
+    CoveredSlot,
+    ProviderAnswer,
+    ProviderRequest,
+    Referral,
+    ScheduleSlot,
+)
 from referrals.packages.costing import WeekCost, answer_weeks
 from referrals.packages.schedule import when_text
+from referrals.search.package_rounds import rows_to_rebroker
 
 
 @dataclass
@@ -34,9 +41,15 @@ class PackageAnswer:
 
 
 def service_answers(referral: Referral, service: str) -> list[PackageAnswer]:
-    """Every provider's current offer for `service` in the referral's rounds, those
-    covering the whole pattern first, then by the dearest week."""
-    slots = list(referral.schedule.filter(service=service))
+    """Every provider's current offer for `service` in the referral's rounds (after the
+    award, in the rounds brokering again the rows a provider can no longer cover), those
+    covering everything asked first, then by the dearest week."""
+    rebroker = sorted(rows_to_rebroker(referral).get(service, []))
+    slots = [
+        slot
+        for slot in referral.schedule.filter(service=service)
+        if not rebroker or slot.pk in rebroker
+    ]
     requests = ProviderRequest.objects.filter(
         round__referral=referral,
         round__service=service,
@@ -55,7 +68,8 @@ def service_answers(referral: Referral, service: str) -> list[PackageAnswer]:
     # `offer_is_current`, for every answer at once).
     latest: dict[int, ProviderAnswer] = {}
     for answer in answers:
-        latest.setdefault(answer.request_id, answer)
+        if sorted(answer.request.round.rows or []) == rebroker:
+            latest.setdefault(answer.request_id, answer)
     shown = []
     for answer in latest.values():
         if answer.kind != ProviderAnswer.Kind.OFFER:

@@ -24,6 +24,7 @@ from referrals.models import (
 )
 from referrals.pack.content import provider_email_check, referral_redactor
 from referrals.search.notices import provider_context
+from referrals.search.package_rounds import rows_to_rebroker
 from referrals.search.scan import rounds_close_early
 from referrals.workflow import Stage, lock_referral, stage_move
 from referrals.workflow import Status as ReferralStatus
@@ -75,8 +76,13 @@ def package_award(
             raise DomainError(
                 f"{part.answer.request.provider}'s answer is not for the {part.label}"
             )
+    # After the award, only what a provider could no longer cover is awarded again.
+    rebroker = rows_to_rebroker(locked)
+    services = [s for s in locked.services_asked if rebroker.get(s)] if rebroker else None
     if problem := parts_problem(
-        fresh, services_asked=locked.services_asked, split_allowed=council.package_split_allowed
+        fresh,
+        services_asked=services or locked.services_asked,
+        split_allowed=council.package_split_allowed and not rebroker,
     ):
         raise DomainError(problem)
     for part in fresh:
@@ -126,6 +132,10 @@ def package_award(
         providers=sorted({str(part.answer.request.provider) for part in fresh}),
     )
     total = package_weekly(fresh, slots)
+    if rebroker:
+        # Approved as the whole package: the parts in place with the part added.
+        total += sum((p.total_weekly for p in locked.placements.all()), Decimal(0))
+        SupportPackage.objects.filter(referral=locked).update(to_rebroker=[])
     chronology_add(
         referral=locked,
         actor=actor,
@@ -238,7 +248,7 @@ def package_confirm(*, approval: CostApproval, start_date: dt.date, actor: User)
     referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
     if locked.status != CostApproval.Status.APPROVED:
         raise DomainError("Confirm the start date once the cost is approved")
-    if Placement.objects.filter(referral=referral).exists():
+    if Placement.objects.filter(approval=locked).exists():
         raise DomainError("The start date is already confirmed")
     if referral.status != ReferralStatus.ACCEPTED:
         raise DomainError("This referral is no longer being searched for")

@@ -14,9 +14,11 @@ from placements.formatting import money
 from placements.models import CouncilSettings, User
 from placements.services import DomainError
 from referrals.common import chronology_add, referral_email
-from referrals.models import ChronologyEntry, CoveredSlot, ScheduleSlot
+from referrals.models import ChronologyEntry, CoveredSlot, Referral, ScheduleSlot, SupportPackage
 from referrals.pack.content import referral_redactor
 from referrals.packages.schedule import Given, row_problems
+from referrals.workflow import Status as ReferralStatus
+from referrals.workflow import transition
 
 from ..placement.models import Placement
 from ..placement.services.agreement import agreement_issue
@@ -187,6 +189,8 @@ def package_vary(
             f"{uncovered}"
         ),
     )
+    if kind == Kind.CANNOT_MEET:
+        _broker_again(referral, changes["dropped"], actor)
     referral_email(
         referral,
         to=[referral.social_worker.email],
@@ -196,3 +200,34 @@ def package_vary(
         placement=locked,
     )
     return variation
+
+
+def _broker_again(referral: Referral, rows: list[int], actor: User) -> None:
+    """The rows a provider can no longer cover go back to brokerage: the package returns
+    to the search for them (what stays covered stays in place)."""
+    package = SupportPackage.objects.select_for_update().get(referral=referral)
+    package.to_rebroker = sorted(set(package.to_rebroker) | set(rows))
+    package.save(update_fields=["to_rebroker", "updated_at"])
+    many = "s" * (len(package.to_rebroker) != 1)
+    waiting = f"{len(package.to_rebroker)} day{many} and time{many}"
+    if referral.status == ReferralStatus.PLACED:
+        # Back on the action list, searching (the transition sets the stage).
+        transition(
+            referral=referral,
+            to=ReferralStatus.ACCEPTED,
+            actor=actor,
+            text=f"Back with brokerage: {waiting} the provider can no longer cover, to "
+            "broker again",
+        )
+    else:
+        # Already back with brokerage for another part: these join what is brokered.
+        chronology_add(
+            referral=referral,
+            actor=actor,
+            kind=ChronologyEntry.Kind.NOTE,
+            text=f"{waiting} the provider can no longer cover, to broker again",
+        )
+    Referral.objects.filter(pk=referral.pk).update(
+        next_action="Broker again the part the provider can no longer cover",
+        next_action_due=timezone.localdate(),
+    )

@@ -64,8 +64,9 @@ class Placement(models.Model):
         ordering = ["-start_date", "-pk"]
         indexes = [models.Index(fields=["status", "start_date"])]
         constraints = [
+            # Each part once an award (a part brokered again is a later award's).
             models.UniqueConstraint(
-                fields=["referral", "service", "period"], name="one_placement_a_part"
+                fields=["approval", "service", "period"], name="one_placement_a_part"
             ),
         ]
 

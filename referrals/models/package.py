@@ -75,6 +75,9 @@ class SupportPackage(models.Model):
         verbose_name="provider asked for",
     )
     requested_reason = models.TextField("why only this provider", blank=True)
+    # Rows (slot ids) a provider can no longer cover after the award, to broker again:
+    # set by brokerage's record of the change, cleared by the next award.
+    to_rebroker = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

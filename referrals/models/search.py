@@ -44,6 +44,9 @@ class SearchRound(models.Model):
     # For a package of support at home: the service this round asks for (its lot is the
     # round's category); blank for a placement.
     service = models.CharField(max_length=20, choices=Service.choices, blank=True)
+    # Only these rows of the service's tables (slot ids), when a package's part is
+    # brokered again after its award; empty: every row.
+    rows = models.JSONField(default=list, blank=True)
     # The officer's filters, and providers added or taken out by hand (provider ids).
     criteria = models.JSONField(default=dict)
     added = models.JSONField(default=list)

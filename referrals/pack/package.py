@@ -130,7 +130,7 @@ def package_fingerprint(referral: Referral) -> dict:
         "package": {
             f.name: str(getattr(package, f.name))
             for f in SupportPackage._meta.concrete_fields
-            if f.name not in ("id", "updated_at")
+            if f.name not in ("id", "updated_at", "to_rebroker")
         },
         "schedule": [
             [r.service, r.period, r.day, r.part_of_day, str(r.starts), str(r.ends), str(r.hours)]

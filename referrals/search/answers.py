@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from placements.formatting import money
@@ -24,6 +24,7 @@ from referrals.models import (
     ProviderLink,
     ProviderRequest,
     RoundQuestion,
+    ScheduleSlot,
     SearchRound,
 )
 from referrals.packages.costing import RATE_FIELDS, dearest_week, rate_missing, week_costs
@@ -248,7 +249,7 @@ def package_offer_make(
     unknown = set(values) - set(PACKAGE_OFFER_FIELDS)
     if unknown:
         raise ValueError(f"Not package offer fields: {sorted(unknown)}")
-    slots = list(search_round.referral.schedule.filter(service=search_round.service))
+    slots = list(round_slots(search_round))
     if not covered:
         raise DomainError("Choose the days and times you can cover, or say you have no option")
     if set(covered) - {slot.pk for slot in slots}:
@@ -368,6 +369,12 @@ def question_ask(*, provider_request: ProviderRequest, question: str) -> RoundQu
     )
     _tell_officer(locked, "provider_question", f"question-{asked.pk}", question=asked)
     return asked
+
+
+def round_slots(search_round: SearchRound) -> QuerySet[ScheduleSlot]:
+    """The rows a package's round asks about: its service's, or those it names."""
+    slots = search_round.referral.schedule.filter(service=search_round.service)
+    return slots.filter(pk__in=search_round.rows) if search_round.rows else slots
 
 
 def _tell_officer(request: ProviderRequest, template: str, key: str, **context: Any) -> None:

@@ -4,7 +4,7 @@ providers on that service's lot (a directory category) who cover the child's are
 from placements.models import User
 from placements.services import DomainError
 from providers.models import Category
-from referrals.models import Referral, SearchRound, Service
+from referrals.models import Referral, SearchRound, Service, SupportPackage
 from referrals.search.rules import LOT_CATEGORY, default_criteria
 
 Kind = SearchRound.Kind
@@ -24,8 +24,18 @@ def package_rounds(
         raise DomainError(
             "A package of support goes to framework providers first, then off-framework"
         )
+    # After the award, only the rows a provider can no longer cover are brokered again.
+    rebroker = rows_to_rebroker(referral)
+    if rebroker:
+        asked = [s for s in asked if rebroker.get(s)]
+    if service and service not in asked:
+        raise DomainError("Nothing of that service is waiting to be brokered again")
     services = [service] if service else asked
-    sent = [r for r in rounds if r.status != RoundStatus.CANCELLED]
+    sent = [
+        r
+        for r in rounds
+        if r.status != RoundStatus.CANCELLED and (r.rows or []) == rebroker.get(r.service, [])
+    ]
     if kind == Kind.OFF_FRAMEWORK:
         waiting = [
             s
@@ -50,7 +60,20 @@ def package_rounds(
             service=each,
             category=lots.get(LOT_CATEGORY[each]),
             criteria=default_criteria(kind, package=True),
+            rows=rebroker.get(each, []),
             created_by=actor,
         )
         for n, each in enumerate(services, 1)
     ]
+
+
+def rows_to_rebroker(referral: Referral) -> dict[str, list[int]]:
+    """Each service's rows waiting to be brokered again after the award, if any."""
+    try:
+        waiting = set(referral.package.to_rebroker)
+    except SupportPackage.DoesNotExist:
+        return {}
+    rows: dict[str, list[int]] = {}
+    for slot in referral.schedule.filter(pk__in=waiting).order_by("pk"):
+        rows.setdefault(slot.service, []).append(slot.pk)
+    return rows

@@ -57,8 +57,7 @@ def _context(state, token, **extra) -> dict:
     current = responses[-1] if responses else None
     weeks = []
     if search_round.service and current and current.kind == "offer":
-        slots = search_round.referral.schedule.filter(service=search_round.service)
-        weeks = answer_weeks(current, slots)
+        weeks = answer_weeks(current, answers.round_slots(search_round))
     return {
         "token": token,
         "state": state,
@@ -112,7 +111,7 @@ def _answer_page(
 def _package_offer_form(request, state, current):
     """Part B: the rows of the round's service the provider can cover, and its rates."""
     search_round = state.item.round
-    slots = search_round.referral.schedule.filter(service=search_round.service)
+    slots = answers.round_slots(search_round)
     rows = [row for table in tables(slots, service=search_round.service) for row in table.rows]
     initial = {}
     if current and current.kind == "offer":

@@ -323,7 +323,14 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
             .first()
         )
         before = before.filter(round__resource_request_id=released)
-    asked_before = dict(before.values_list("provider_id", "round__number"))
+    # A part brokered again after the award is a new request, even to the same providers.
+    asked_before = {
+        provider: number
+        for provider, number, rows in before.values_list(
+            "provider_id", "round__number", "round__rows"
+        )
+        if sorted(rows or []) == sorted(search_round.rows or [])
+    }
     providers = Provider.objects.in_bulk(wanted | (removed & matched) | (removed & added))
     chosen, left_out = [], []
     for pk in sorted(providers, key=lambda pk: providers[pk].name.lower()):

@@ -98,7 +98,7 @@ def agreement_issue(
         check=provider_email_check(locked.referral, council),
     )
     text = f"Placement agreement version {version} sent to {locked.provider} to sign"
-    if locked.referral.status == Status.PLACED:
+    if locked.placed_at is not None:
         # A variation of a package in place: the package stays in place meanwhile.
         chronology_add(
             referral=locked.referral, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text
@@ -188,7 +188,7 @@ def _signed(agreement: PlacementAgreement, **fields: Any) -> PlacementAgreement:
         if locked.signed_copy
         else f"by {locked.signed_name}, {locked.signed_role}"
     )
-    if referral.status == Status.PLACED:
+    if placement.placed_at is not None:
         # A package's variation: it stays in place while the new version is signed.
         chronology_add(referral=referral, actor=None, kind=ChronologyEntry.Kind.NOTE, text=text)
     else:
@@ -313,8 +313,11 @@ def agreement_countersign(
         update=countersign,
     )
 
+    # A package varied after it was in place: its new version comes into force.
+    varied = placement.placed_at is not None
+
     def placed(row: Placement) -> list[str]:
-        row.placed_at = now
+        row.placed_at = row.placed_at or now
         return ["placed_at"]
 
     step(
@@ -341,10 +344,11 @@ def agreement_countersign(
             actor=actor,
         )
     # A package awarded in parts is in place once every provider's agreement is.
-    waiting = placement.referral.placements.exclude(pk=placement.pk).exclude(
-        status=Placement.Status.PLACED
+    # (A part in place whose varied agreement is out to sign is in place meanwhile.)
+    waiting = placement.referral.placements.exclude(pk=placement.pk).filter(
+        placed_at__isnull=True
     )
-    if placement.referral.status == Status.PLACED:
+    if varied:
         referral = placement.referral
         chronology_add(
             referral=referral,

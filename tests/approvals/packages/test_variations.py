@@ -176,7 +176,9 @@ def test_a_new_end_date_and_no_longer_needed_end_the_package(in_place, officer):
         )
 
 
-def test_the_provider_can_no_longer_meet_part_of_it(in_place, officer):
+def test_the_provider_can_no_longer_meet_part_of_it_and_that_part_is_brokered_again(
+    in_place, officer, make_user
+):
     evenings = evening_rows(in_place)
     with pytest.raises(DomainError, match="no longer cover"):
         package_vary(
@@ -197,8 +199,46 @@ def test_the_provider_can_no_longer_meet_part_of_it(in_place, officer):
     assert weeks(in_place)["A term-time week"] == ("5", "92.50")
     assert in_place.package_terms["uncovered"] == 2
     assert variation.changes == {"dropped": sorted(row.pk for row in evenings)}
-    entry = in_place.referral.chronology.order_by("-pk")[0]
-    assert "2 days and times to broker again" in entry.text
+    referral = Referral.objects.get(pk=in_place.referral_id)
+    # Back with brokerage, searching for the evenings only; the mornings stay in place.
+    assert (referral.status, referral.stage) == ("accepted", "searching")
+    assert referral.next_action == "Broker again the part the provider can no longer cover"
+    lot_provider(
+        "home-care",
+        areas=[referral.search_rounds.first().requests.first().provider.areas.first()],
+        name="Care Evenings",
+    )
+    search_round = package_round(referral, officer)
+    assert sorted(search_round.rows) == sorted(row.pk for row in evenings)
+    # Care A was asked before, for the whole pattern: this is a new request.
+    assert set(search_round.requests.values_list("provider__name", flat=True)) == {
+        "Care A",
+        "Care Evenings",
+    }
+    top_up = package_offer(search_round, "Care Evenings", rate="20.00")
+    package_offer(search_round, "Care A", rate="25.00")
+    assert {c.slot_id for c in top_up.covered.all()} == {row.pk for row in evenings}
+    shortlist = package_award(
+        referral=referral,
+        parts=[Part(top_up, "home_care")],
+        reason="Covers the evenings",
+        actor=officer,
+    )
+    approval = shortlist.chosen.approvals.get()
+    # The whole package: the mornings in place (£92.50 in term time, £166.50 in the
+    # holidays) and the evenings added (4 hours at £20 = £80).
+    assert approval.total_weekly == Decimal("166.50") + Decimal("80.00")
+    [evenings_placement] = package_confirm(
+        approval=approval, start_date=TODAY() + dt.timedelta(days=7), actor=officer
+    )
+    agreement = agreement_issue(placement=evenings_placement, actor=officer)
+    agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+    countersign(agreement, by=make_user(Role.BROKERAGE_OFFICER, team=None))
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.PLACED
+    assert referral.placements.count() == 2
+    referral.package.refresh_from_db()
+    assert referral.package.to_rebroker == []
 
 
 def test_only_brokerage_varies_and_only_a_package(in_place, social_worker):
