@@ -121,6 +121,21 @@ def package_draft(rng, social_worker: User, today: dt.date, *, service: str) -> 
     week = SHORT_BREAK_WEEK if service == "short_break" else HOME_CARE_WEEK
     for row in week:
         packages.slot_save(referral=referral, values=row, actor=social_worker)
+    if service == "short_break":
+        # Next summer's play scheme: asked for now, kept on file until its window opens.
+        packages.summer_request_save(
+            referral=referral,
+            values={
+                "child": referral.children.get(),
+                "year": today.year + 1,
+                "case": "open",
+                "days": 5,
+                "preferred_dates": "Any days in the first two weeks of August",
+                "unavailable_dates": "",
+                "parents_told": True,
+            },
+            actor=social_worker,
+        )
     drafting.outcomes_set(
         referral=referral,
         texts=[

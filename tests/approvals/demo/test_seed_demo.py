@@ -66,6 +66,7 @@ def test_the_demo_has_a_short_break_to_award_and_a_home_care_package_in_place():
     answers = service_answers(short_break, "short_break")
     assert len(answers) >= 2 and any(not a.covers_all for a in answers)
     assert short_break.stage == Referral.Stage.SEARCHING
+    assert short_break.summer_requests.get().days == 5  # next summer's, on file
     home_care = Referral.objects.get(service="home_care")
     assert home_care.status == Referral.Status.PLACED
     assert {s.period for s in home_care.schedule.all()} == {"term", "holiday"}
