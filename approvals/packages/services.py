@@ -232,6 +232,8 @@ def _tell_providers(referral: Referral, parts: Sequence[Part], council: CouncilS
         [message for message in messages if message[0] not in sent],
         check=provider_email_check(referral, council),
     )
+    # Told now: their links close, and the search's end does not tell them again.
+    others.update(revoked_at=timezone.now(), revoked_reason="Awarded to another provider")
 
 
 @transaction.atomic

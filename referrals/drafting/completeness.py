@@ -254,7 +254,9 @@ def qa_checklist(referral: Referral) -> list[CheckItem]:
         CheckItem(
             "Everyone named is listed for anonymisation",
             people > 0 or referral.no_people_to_add,
-            f"{people} people listed" if people else "Social worker said there is nobody to add",
+            f"{people} {'person' if people == 1 else 'people'} listed"
+            if people
+            else "Social worker said there is nobody to add",
         )
     )
     profile_words = len(referral.getting_to_know_me.split())

@@ -75,7 +75,8 @@ def referral_start(*, social_worker: User, service: str = Referral.Service.PLACE
         referral=referral,
         actor=social_worker,
         kind=ChronologyEntry.Kind.EDIT,
-        text=f"Draft referral started: {Referral.Service(service).label.lower()}",
+        text=f"Draft referral started: {Referral.Service(service).label[0].lower()}"
+        f"{Referral.Service(service).label[1:]}",
     )
     return referral
 

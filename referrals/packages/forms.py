@@ -304,7 +304,7 @@ class SlotForm(GDSForm, forms.Form):
     period = forms.ChoiceField(
         label="Which table is this row for?",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose term time or school holidays"},
+        error_messages={"required": "Choose which table this row is for"},
     )
     day = forms.TypedChoiceField(
         label="Day",

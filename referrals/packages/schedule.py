@@ -87,9 +87,10 @@ def hours_text(hours: Decimal) -> str:
 
 
 def when_text(row: Row) -> str:
-    """ "15:30 to 18:30", "1 hour between 07:00 and 08:30" or "Morning, 3 hours"."""
+    """ "15:30 to 18:30", "1 hour between 07:00 and 08:30" or "morning, 3 hours" (tables
+    capitalise it)."""
     if row.starts is None or row.ends is None:
-        part = ScheduleSlot.PartOfDay(row.part_of_day).label
+        part = ScheduleSlot.PartOfDay(row.part_of_day).label.lower()
         return f"{part}, {hours_text(row.hours)}"
     times = f"{row.starts:%H:%M} and {row.ends:%H:%M}"
     if row.hours < span_hours(row.starts, row.ends):
@@ -143,7 +144,9 @@ def clash(row: Row, others: Iterable[Row]) -> str | None:
             if row.starts < other.ends and other.starts < row.ends:
                 return f"This overlaps {when_text(other)} on {where}"
         elif other.starts is None and other.part_of_day == row.part_of_day:
-            return f"There is already a {row.part_of_day} row on {where}"
+            part = ScheduleSlot.PartOfDay(row.part_of_day).label.lower()
+            article = "an" if part[0] in "aeiou" else "a"
+            return f"There is already {article} {part} row on {where}"
     return None
 
 

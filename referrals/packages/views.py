@@ -25,7 +25,7 @@ from referrals.packages.forms import (
     SummerSchemeForm,
 )
 from referrals.packages.schedule import tables, when_text
-from referrals.packages.summer import summer_handling
+from referrals.packages.summer import scheme_dates, summer_handling
 
 
 @capability_required(Capability.START_REFERRAL)
@@ -197,6 +197,8 @@ def slot_edit(request, referral, service=None, slot_pk=None):
         ),
         redirect_to=back,
         success=lambda saved: f"Saved: {saved.get_day_display()}, {when_text(saved)}.",
+        # An overlap is about the times.
+        error_field="starts",
     ):
         return done
     return render(
@@ -258,7 +260,14 @@ def summer_edit(request, referral, summer_pk=None):
     return render(
         request,
         "referrals/packages/summer_form.html",
-        {"referral": referral, "form": form, "summer": summer, "council": council},
+        {
+            "referral": referral,
+            "form": form,
+            "summer": summer,
+            "council": council,
+            # The council's dates, in any year: "1 March", "15 June".
+            "dates": scheme_dates(timezone.localdate().year, council),
+        },
     )
 
 

@@ -325,7 +325,9 @@ class PackageOfferForm(ResponderForm):
         what="your hourly rate for two carers",
         required=False,
     )
-    available_from = GovDateField(label_text="Date you can start", required=True)
+    available_from = GovDateField(
+        label_text="Date you can start", required=True, what="the date you can start"
+    )
     needs_met = forms.CharField(
         label="How will you meet the child's needs and the outcomes?",
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -196,6 +196,8 @@ def offer(request, state, token):
 @provider_link(answering=True)
 def no_option(request, state, token):
     form = NoOptionForm(request.POST if request.method == "POST" else None)
+    if state.item.round.service:
+        form.fields["reason"].label = "Why can you not provide this support?"
 
     def give(data):
         answers.no_option_give(

@@ -345,9 +345,7 @@ def agreement_countersign(
         )
     # A package awarded in parts is in place once every provider's agreement is.
     # (A part in place whose varied agreement is out to sign is in place meanwhile.)
-    waiting = placement.referral.placements.exclude(pk=placement.pk).filter(
-        placed_at__isnull=True
-    )
+    waiting = placement.referral.placements.exclude(pk=placement.pk).filter(placed_at__isnull=True)
     if varied:
         referral = placement.referral
         chronology_add(
@@ -377,7 +375,9 @@ def agreement_countersign(
         )
         search_end(
             referral=referral,
-            why="A placement has been found",
+            why="The support has been arranged"
+            if referral.is_package
+            else "A placement has been found",
             actor=actor,
             keep=set(referral.placements.values_list("response__request_id", flat=True)),
         )

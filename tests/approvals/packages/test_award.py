@@ -87,6 +87,9 @@ def test_award_to_one_provider_tells_everyone_and_asks_the_bands_approver(
     assert "contact the family" in awarded.body_text
     not_awarded = OutboxMessage.objects.get(key=f"provider_not_awarded:{care_b.pk}")
     assert "awarded to another provider" in not_awarded.body_text
+    # Told once: its request closes, so the end of the search does not tell it again.
+    care_b.refresh_from_db()
+    assert care_b.revoked_reason == "Awarded to another provider"
     # Nothing a provider is sent names the family.
     for message in (awarded, not_awarded):
         assert "Kerry" not in message.body_text and "07700" not in message.body_text

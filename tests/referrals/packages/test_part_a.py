@@ -281,6 +281,8 @@ def test_a_row_is_added_through_its_page_with_errors_beside_the_fields(social_wo
     assert (row.starts, row.ends, row.hours) == (dt.time(7), dt.time(8, 30), Decimal("1"))
     overlap = social_worker_client.post(add, slot_form(starts="08:00", ends="09:00"))
     assert "This overlaps 1 hour between 07:00 and 08:30 on Monday" in overlap.content.decode()
+    # The error summary leads to the times, where the overlap is.
+    assert 'href="#id_starts"' in overlap.content.decode()
     page = social_worker_client.get(
         reverse("referrals:home-care", kwargs={"pk": referral.pk})
     ).content.decode()

@@ -41,7 +41,7 @@ def row(
 def test_set_times_read_as_a_span_and_fewer_hours_as_a_window():
     assert when_text(row("15:30", "18:30", "3")) == "15:30 to 18:30"
     assert when_text(row("07:00", "08:30", "1")) == "1 hour between 07:00 and 08:30"
-    assert when_text(row(hours="3", part="morning")) == "Morning, 3 hours"
+    assert when_text(row(hours="3", part="morning")) == "morning, 3 hours"
     assert when_text(row("07:00", "08:00", "0.75")) == "45 minutes between 07:00 and 08:00"
 
 
@@ -109,6 +109,10 @@ def test_the_same_part_of_the_day_twice_is_refused_and_a_row_does_not_clash_with
         "There is already a morning row on Monday (term time, home care)"
     )
     assert clash(row(hours="2", part="afternoon"), saved) is None
+    afternoon = [row(hours="3", part="afternoon", pk=8)]
+    assert clash(row(hours="1", part="afternoon"), afternoon) == (
+        "There is already an afternoon row on Monday (term time, home care)"
+    )
     assert clash(row(hours="2", part="morning", pk=7), saved) is None
 
 
