@@ -206,6 +206,7 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "countersign_by_another_person",
             "package_cost_approval",
             "package_split_allowed",
+            "package_review_arrangements",
             "summer_scheme_max_days",
             "summer_window_opens_month",
             "summer_open_cases_close_day",

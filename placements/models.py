@@ -267,6 +267,15 @@ class CouncilSettings(models.Model):
         default=True,
         help_text="The officer who issued a placement agreement cannot countersign it.",
     )
+    package_review_arrangements = models.TextField(
+        default=(
+            "The support is reviewed with the family at the child's plan reviews, at least "
+            "every six months, and whenever the child's needs change. The provider reports on "
+            "progress towards the outcomes to the social worker before each review."
+        ),
+        help_text="The review arrangements written into every agreement for short breaks or "
+        "home care.",
+    )
     package_cost_approval = models.CharField(
         "how packages of support at home are approved",
         max_length=20,

@@ -297,7 +297,7 @@ def package_confirm(*, approval: CostApproval, start_date: dt.date, actor: User)
             weekly_fee=option.total_weekly,
             total_weekly=option.total_weekly,
             outcomes=outcomes,
-            review_arrangements=council.agreement_review_arrangements,
+            review_arrangements=council.package_review_arrangements,
             confirmed_by=actor,
         )
         for option in options

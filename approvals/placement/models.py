@@ -78,6 +78,18 @@ class Placement(models.Model):
         return self.total_weekly * 52
 
     @property
+    def status_label(self) -> str:
+        """Its status as people read it, in a package's words where they differ."""
+        if self.service:
+            words: dict[str, str] = {
+                self.Status.CONFIRMED: "Start date confirmed",
+                self.Status.PLACED: "In place",
+            }
+            if self.status in words:
+                return words[self.status]
+        return self.get_status_display()
+
+    @property
     def kind(self) -> str:
         """ "Placement", "Short breaks" or "Home care"."""
         return {"short_break": "Short breaks", "home_care": "Home care"}.get(

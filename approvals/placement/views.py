@@ -123,8 +123,12 @@ def placement(request, pk):
                 agreement=to_countersign, actor=request.user, **data
             ),
             redirect_to=page_url,
-            success="Countersigned. The child is placed, and the provider is sent the "
-            "countersigned agreement.",
+            success=(
+                "Countersigned. The support is in place"
+                if referral.is_package
+                else "Countersigned. The child is placed"
+            )
+            + ", and the provider is sent the countersigned agreement.",
         )
     ):
         return done

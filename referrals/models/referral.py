@@ -174,6 +174,25 @@ class Referral(models.Model):
         return self.service in (self.Service.HOME_CARE, self.Service.SHORT_BREAK_AND_HOME_CARE)
 
     @property
+    def status_label(self) -> str:
+        """Its status as people read it: a package is "in place", not "placed"."""
+        if self.is_package and self.status == self.Status.PLACED:
+            return "In place"
+        return self.get_status_display()
+
+    @property
+    def stage_label(self) -> str:
+        """Its stage as people read it, in a package's words where they differ."""
+        if self.is_package:
+            words: dict[str, str] = {
+                self.Stage.CONFIRMING: "Cost approved: confirm the start",
+                self.Stage.PLACED: "In place",
+            }
+            if self.stage in words:
+                return words[self.stage]
+        return self.get_stage_display()
+
+    @property
     def services_asked(self) -> list[str]:
         """A package's services, as `package.Service` values, in the form's order."""
         return [

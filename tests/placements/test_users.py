@@ -195,6 +195,7 @@ def test_council_settings_validation_and_history(administrator_client):
         "emergency_response_working_hours": 4,
         "countersign_by_another_person": "on",
         "package_cost_approval": "panel",
+        "package_review_arrangements": "Reviewed at every plan review.",
         "summer_scheme_max_days": 6,
         "summer_window_opens_month": 1,
         "summer_open_cases_close_day": 1,

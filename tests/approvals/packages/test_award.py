@@ -346,3 +346,29 @@ def test_the_award_page_splits_home_care_where_the_council_allows(answered, clie
     )
     assert done.status_code == 302
     assert answered.shortlists.get().options.count() == 2
+
+
+def test_a_package_reads_in_its_own_words(answered, officer, make_user):
+    panel_approves_packages()
+    package_award(
+        referral=answered,
+        parts=[Part(offer_of(answered, "Care A"), "home_care")],
+        reason="All of it",
+        actor=officer,
+    )
+    answered.refresh_from_db()
+    assert answered.stage_label == "Cost approved: confirm the start"
+    [placement] = package_confirm(
+        approval=CostApproval.objects.get(referral=answered),
+        start_date=timezone.localdate() + dt.timedelta(days=10),
+        actor=officer,
+    )
+    assert placement.status_label == "Start date confirmed"
+    # A child at home is not looked after: the package's own review arrangements.
+    assert placement.review_arrangements == CouncilSettings.load().package_review_arrangements
+    agreement = agreement_issue(placement=placement, actor=officer)
+    agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+    countersign(agreement, by=make_user(Role.BROKERAGE_OFFICER, team=None))
+    answered.refresh_from_db()
+    placement.refresh_from_db()
+    assert (answered.status_label, placement.status_label) == ("In place", "In place")
