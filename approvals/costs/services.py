@@ -20,6 +20,7 @@ from referrals.workflow import Status as ReferralStatus
 
 from ..offers.models import Shortlist, ShortlistOption
 from ..offers.rules import offer_is_current
+from ..packages.notices import award_notices
 from .models import CostApproval, CostBand, CostBandVersion
 from .rules import APPROVAL_STEPS, APPROVER_RANKS, approval_refusal, approver_for
 
@@ -188,6 +189,9 @@ def _decide(approval: CostApproval, actor: User, *, to: str, comments: str) -> C
         f"Cost of {money(locked.total_weekly)} a week {locked.get_status_display().lower()} "
         f"by {actor}"
     ) + (f": {locked.comments}" if locked.comments else "")
+    if to == Decision.APPROVED and locked.option.shortlist.status == Shortlist.Status.AWARDED:
+        # A package's award is told once its cost stands approved.
+        award_notices(locked.option.shortlist)
     stage, next_action = AFTER_DECISION[to]
     if referral.is_package and to == Decision.REJECTED:
         next_action = "The cost was rejected: award the package again, or search again"

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from placements.formatting import money
-from placements.models import CouncilSettings, OutboxMessage, PackageCostApproval, User
+from placements.models import CouncilSettings, PackageCostApproval, User
 from placements.roles import Role
-from placements.services import DomainError, outbox_enqueue_many
-from referrals.common import chronology_add, referral_email
+from placements.services import DomainError
+from referrals.common import chronology_add
 from referrals.models import (
     ChronologyEntry,
     ProviderRequest,
@@ -22,8 +22,7 @@ from referrals.models import (
     SearchRound,
     SupportPackage,
 )
-from referrals.pack.content import provider_email_check, referral_redactor
-from referrals.search.notices import provider_context
+from referrals.pack.content import referral_redactor
 from referrals.search.package_rounds import rows_to_rebroker
 from referrals.search.scan import rounds_close_early
 from referrals.workflow import Stage, lock_referral, stage_move
@@ -36,6 +35,7 @@ from ..offers.rules import offer_is_current
 from ..offers.services.common import brokerage_referral, fresh_offer
 from ..placement.models import Placement
 from ..placement.services.placement import require_brokerage
+from .notices import award_notices
 from .rules import Part, package_weekly, part_weekly, parts_problem
 from .terms import package_terms
 
@@ -121,16 +121,7 @@ def package_award(
     ProviderRequest.objects.filter(pk__in=[part.answer.request_id for part in fresh]).update(
         offer_locked_at=now
     )
-    _tell_providers(locked, fresh, council)
     awarded = "; ".join(f"{part.label} to {part.answer.request.provider}" for part in fresh)
-    referral_email(
-        locked,
-        to=[locked.social_worker.email],
-        template="package_awarded",
-        key=f"award-{shortlist.pk}",
-        awarded=awarded,
-        providers=sorted({str(part.answer.request.provider) for part in fresh}),
-    )
     total = package_weekly(fresh, slots)
     if rebroker:
         # Approved as the whole package: the parts in place with the part added.
@@ -143,8 +134,11 @@ def package_award(
         text=f"Package awarded: {awarded}. {money(total)} in the dearest week. {reason.strip()}",
     )
     rounds_close_early(referral=locked, why="the package has been awarded", actor=actor)
+    # Everyone is told once the cost stands approved: at once on the panel's approval,
+    # else when the band's approver approves it (costs.services).
     if council.package_cost_approval == PackageCostApproval.PANEL:
         _approved_by_panel(locked, options[0], total, actor)
+        award_notices(shortlist)
     else:
         approval_request(option=options[0], actor=actor, total=total)
     return shortlist
@@ -185,55 +179,6 @@ def _approved_by_panel(
         due=timezone.localdate(),
     )
     return approval
-
-
-def _tell_providers(referral: Referral, parts: Sequence[Part], council: CouncilSettings) -> None:
-    """Each awarded provider is told to expect the agreement and contact the family; the
-    others who offered for an awarded service are told they were not awarded. Once each."""
-    awarded = {part.answer.request_id: part for part in parts}
-    others = (
-        ProviderRequest.objects.filter(
-            round__referral=referral,
-            round__service__in={part.service for part in parts},
-            answer=ProviderRequest.Answer.OFFER,
-            revoked_at__isnull=True,
-        )
-        .exclude(pk__in=awarded)
-        .select_related("provider", "round__referral", "round__category")
-    )
-    messages = [
-        (
-            f"provider_awarded:{part.answer.request_id}",
-            part.answer.request.provider.referral_emails,
-            "provider_awarded",
-            {
-                **provider_context(part.answer.request.round, council),
-                "provider": part.answer.request.provider,
-                "part": part.label,
-            },
-        )
-        for part in awarded.values()
-    ]
-    messages += [
-        (
-            f"provider_not_awarded:{request.pk}",
-            request.provider.referral_emails,
-            "provider_not_awarded",
-            {**provider_context(request.round, council), "provider": request.provider},
-        )
-        for request in others
-    ]
-    sent = set(
-        OutboxMessage.objects.filter(key__in=[key for key, *_ in messages]).values_list(
-            "key", flat=True
-        )
-    )
-    outbox_enqueue_many(
-        [message for message in messages if message[0] not in sent],
-        check=provider_email_check(referral, council),
-    )
-    # Told now: their links close, and the search's end does not tell them again.
-    others.update(revoked_at=timezone.now(), revoked_reason="Awarded to another provider")
 
 
 @transaction.atomic

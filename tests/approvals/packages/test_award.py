@@ -61,7 +61,7 @@ def panel_approves_packages():
     council.save()
 
 
-def test_award_to_one_provider_tells_everyone_and_asks_the_bands_approver(
+def test_award_to_one_provider_asks_the_bands_approver_then_tells_everyone(
     answered, officer, social_worker, senior_manager
 ):
     ensure_bands()
@@ -77,6 +77,15 @@ def test_award_to_one_provider_tells_everyone_and_asks_the_bands_approver(
     assert answered.stage == Referral.Stage.COST_APPROVAL
     approval = CostApproval.objects.get(referral=answered)
     assert (approval.status, approval.total_weekly) == ("pending", Decimal("166.50"))
+    # The search is over: the round closed.
+    assert answered.search_rounds.get().status == "closed"
+    # Nobody is told of the award while its cost may yet be rejected.
+    assert not OutboxMessage.objects.filter(key__startswith="package_awarded:").exists()
+    assert not OutboxMessage.objects.filter(key__startswith="provider_awarded:").exists()
+    # The band's approver (the senior manager for this sum) approves it.
+    approval_approve(approval=approval, actor=senior_manager, comments="Agreed")
+    answered.refresh_from_db()
+    assert answered.stage == Referral.Stage.CONFIRMING
     care_a = offer_of(answered, "Care A").request
     care_b = offer_of(answered, "Care B").request
     told = OutboxMessage.objects.get(key__startswith="package_awarded:")
@@ -93,12 +102,38 @@ def test_award_to_one_provider_tells_everyone_and_asks_the_bands_approver(
     # Nothing a provider is sent names the family.
     for message in (awarded, not_awarded):
         assert "Kerry" not in message.body_text and "07700" not in message.body_text
-    # The search is over: the round closed.
-    assert answered.search_rounds.get().status == "closed"
-    # The band's approver (the senior manager for this sum) approves it.
-    approval_approve(approval=approval, actor=senior_manager, comments="Agreed")
+
+
+def test_a_rejected_award_tells_nobody_and_may_be_made_again(answered, officer, senior_manager):
+    from approvals.costs.services import approval_reject
+
+    ensure_bands()
+    package_award(
+        referral=answered,
+        parts=[Part(offer_of(answered, "Care A"), "home_care")],
+        reason="Whole pattern",
+        actor=officer,
+    )
+    approval_reject(
+        approval=CostApproval.objects.get(referral=answered),
+        actor=senior_manager,
+        comments="Too dear",
+    )
+    assert (
+        not OutboxMessage.objects.filter(key__startswith="provider_")
+        .exclude(key__startswith="provider_request")
+        .filter(key__contains="award")
+        .exists()
+    )
     answered.refresh_from_db()
-    assert answered.stage == Referral.Stage.CONFIRMING
+    assert answered.stage == Referral.Stage.SEARCHING
+    package_award(
+        referral=answered,
+        parts=[Part(offer_of(answered, "Care B"), "home_care")],
+        reason="Cheaper, covers the mornings",
+        actor=officer,
+    )
+    assert CostApproval.objects.filter(referral=answered, status="pending").count() == 1
 
 
 def test_a_council_approving_by_panel_goes_straight_to_the_start_date(answered, officer):
