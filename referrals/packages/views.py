@@ -87,6 +87,12 @@ def _package_section(request, referral, form, key: str, **context):
             except DomainError as error:
                 form.add_error(None, str(error))
         if not form.errors:
+            # "Add a day and time" and the summer scheme save what was typed, then go on.
+            then = request.POST.get("then", "")
+            if then == "slot" and key in Service.values:
+                return redirect("referrals:slot-add", pk=referral.pk, service=key)
+            if then == "summer" and key == Service.SHORT_BREAK:
+                return redirect("referrals:summer-add", pk=referral.pk)
             messages.success(request, saved_message(referral, key))
             return redirect("referrals:detail", pk=referral.pk)
     return section_page(

@@ -85,7 +85,7 @@ def _radio(page, question, answer):
 
 
 def _add_row(page, *, table, day, starts="", ends="", hours, part=None):
-    page.get_by_role("link", name="Add a day and time").click()
+    page.get_by_role("button", name="Add a day and time").click()
     _radio(page, "Which table is this row for?", table)
     _radio(page, "Day", day)
     page.get_by_label("Start time").fill(starts)

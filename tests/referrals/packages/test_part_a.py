@@ -372,3 +372,23 @@ def test_check_answers_shows_part_a_with_its_tables_and_totals(social_worker_cli
     ):
         assert shown in page, shown
     assert "Getting to know me" not in page
+
+
+def test_adding_a_row_first_keeps_what_was_typed_on_the_page(social_worker_client):
+    referral = drafting.referral_start(
+        social_worker=social_worker_client.user, service="short_break"
+    )
+    page = reverse("referrals:short-breaks", kwargs={"pk": referral.pk})
+    going = social_worker_client.post(
+        page, {"travel": "public_transport", "short_break_notes": "Loves the park", "then": "slot"}
+    )
+    assert going["Location"] == reverse(
+        "referrals:slot-add", kwargs={"pk": referral.pk, "service": "short_break"}
+    )
+    referral.package.refresh_from_db()
+    assert (referral.package.travel, referral.package.short_break_notes) == (
+        "public_transport",
+        "Loves the park",
+    )
+    summer = social_worker_client.post(page, {"then": "summer", "short_break_notes": "x"})
+    assert summer["Location"] == reverse("referrals:summer-add", kwargs={"pk": referral.pk})
