@@ -407,3 +407,33 @@ def test_a_package_reads_in_its_own_words(answered, officer, make_user):
     answered.refresh_from_db()
     placement.refresh_from_db()
     assert (answered.status_label, placement.status_label) == ("In place", "In place")
+
+
+def test_the_signing_page_gives_the_terms_and_the_familys_contact_to_the_provider(
+    answered, officer, client
+):
+    import re
+
+    from django.utils.html import escape
+
+    panel_approves_packages()
+    package_award(
+        referral=answered,
+        parts=[Part(offer_of(answered, "Care A"), "home_care")],
+        reason="All of it",
+        actor=officer,
+    )
+    [placement] = package_confirm(
+        approval=CostApproval.objects.get(referral=answered),
+        start_date=timezone.localdate() + dt.timedelta(days=10),
+        actor=officer,
+    )
+    agreement = agreement_issue(placement=placement, actor=officer)
+    message = OutboxMessage.objects.get(key=f"agreement_to_sign:{agreement.pk}")
+    assert "Kerry" not in message.body_text and "07700" not in message.body_text
+    token = re.search(r"/sign/([\w-]+)/", message.body_text).group(1)
+    page = client.get(reverse("sign:page", kwargs={"token": token})).content.decode()
+    assert "Kerry O&#x27;Brien" in page and "07700 900123" in page
+    assert "Ready for school on time" in page  # an outcome
+    assert escape(CouncilSettings.load().package_review_arrangements) in page
+    assert "1 hour between 07:00 and 08:30" in page
