@@ -51,6 +51,8 @@ def _tell_providers(referral: Referral, parts: list[Part], council: CouncilSetti
             revoked_at__isnull=True,
         )
         .exclude(pk__in=awarded)
+        # Those already delivering a part of it (a part brokered again) keep it.
+        .exclude(pk__in=referral.placements.values("response__request_id"))
         .select_related("provider", "round__referral", "round__category")
     )
     messages = [

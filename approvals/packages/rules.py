@@ -64,13 +64,17 @@ def part_weekly(part: Part, slots: Iterable[ScheduleSlot]) -> Decimal:
     return max((w.cost for w in part_weeks(part, slots)), default=Decimal(0))
 
 
-def package_weekly(parts: Sequence[Part], slots: Sequence[ScheduleSlot]) -> Decimal:
+def package_weekly(
+    parts: Sequence[Part],
+    slots: Sequence[ScheduleSlot],
+    in_place: Iterable[tuple[str, Decimal]] = (),
+) -> Decimal:
     """What the whole package costs in its dearest week: the parts that run at once
-    (each service; term time or the holidays) added up, week by week."""
+    (each service; term time or the holidays) added up, week by week, with the weeks of
+    any parts already in place (kind of week, cost)."""
+    weeks = [(w.period, w.cost) for part in parts for w in part_weeks(part, slots)]
     totals: dict[str, Decimal] = {Period.TERM: Decimal(0), Period.HOLIDAY: Decimal(0)}
-    for part in parts:
-        for week in part_weeks(part, slots):
-            kinds = SPLIT if week.period == Period.ALL_YEAR else (week.period,)
-            for kind in kinds:
-                totals[kind] += week.cost
+    for period, cost in [*weeks, *in_place]:
+        for kind in SPLIT if period == Period.ALL_YEAR else (period,):
+            totals[kind] += cost
     return max(totals.values())

@@ -122,10 +122,15 @@ def package_award(
         offer_locked_at=now
     )
     awarded = "; ".join(f"{part.label} to {part.answer.request.provider}" for part in fresh)
-    total = package_weekly(fresh, slots)
+    # Approved as the whole package: with any parts already in place, week by week.
+    in_place = [
+        (week["period"], Decimal(week["cost"]))
+        for placement in locked.placements.all()
+        for week in placement.package_terms.get("weeks", [])
+        if "period" in week
+    ]
+    total = package_weekly(fresh, slots, in_place)
     if rebroker:
-        # Approved as the whole package: the parts in place with the part added.
-        total += sum((p.total_weekly for p in locked.placements.all()), Decimal(0))
         SupportPackage.objects.filter(referral=locked).update(to_rebroker=[])
     chronology_add(
         referral=locked,

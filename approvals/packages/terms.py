@@ -27,10 +27,11 @@ def package_terms(
     provider. After a variation: rows' `hours` as varied (slot id → hours), the rows
     `dropped` and the new `end`."""
     service = answer.request.round.service
+    asked = answer.request.round.rows
     slots = [
         slot
         for slot in referral.schedule.filter(service=service)
-        if not period or periods_meet(slot.period, period)
+        if (not period or periods_meet(slot.period, period)) and (not asked or slot.pk in asked)
     ]
     for slot in slots:
         if hours and str(slot.pk) in hours:
@@ -74,6 +75,7 @@ def package_terms(
         "weeks": [
             {
                 "label": week.label,
+                "period": str(week.period),
                 "hours": hours_number(week.covered_hours),
                 "cost": str(week.cost),
             }

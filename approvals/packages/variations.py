@@ -147,6 +147,7 @@ def package_vary(
         dropped=dropped_now,
         end=end,
     )
+    locked.package_terms["varied_from"] = f"{effective_from:%-d %B %Y}"
     weekly = max((Decimal(w["cost"]) for w in locked.package_terms["weeks"]), default=Decimal(0))
     before = locked.total_weekly
     locked.weekly_fee = locked.total_weekly = weekly

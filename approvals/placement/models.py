@@ -85,6 +85,8 @@ class Placement(models.Model):
                 self.Status.CONFIRMED: "Start date confirmed",
                 self.Status.PLACED: "In place",
             }
+            if self.placed_at and self.status != self.Status.PLACED:
+                return "In place: a changed agreement to sign"
             if self.status in words:
                 return words[self.status]
         return self.get_status_display()

@@ -139,6 +139,10 @@ def placement(request, pk):
             "referral": referral,
             "placement": placed,
             "parts": parts,
+            # An approved award not yet confirmed (the first, or a part brokered again).
+            "to_confirm": approved
+            if approved is not None and not approved.placements.exists()
+            else None,
             "approved": approved,
             "form": form,
             "issue": issue,

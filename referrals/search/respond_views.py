@@ -15,7 +15,7 @@ from placements.links import private
 from placements.models import CouncilSettings
 from referrals.models import ProviderRequest
 from referrals.packages.costing import answer_weeks
-from referrals.packages.schedule import tables
+from referrals.packages.schedule import tables, when_text
 from referrals.search import answers
 from referrals.search.forms import (
     NoOptionForm,
@@ -55,9 +55,10 @@ def _context(state, token, **extra) -> dict:
     search_round = request.round
     responses = list(request.answers.order_by("version").prefetch_related("covered__slot"))
     current = responses[-1] if responses else None
-    weeks = []
+    weeks, covered_rows = [], []
     if search_round.service and current and current.kind == "offer":
         weeks = answer_weeks(current, answers.round_slots(search_round))
+        covered_rows = [(c, when_text(c.slot)) for c in current.covered.all()]
     return {
         "token": token,
         "state": state,
@@ -68,6 +69,7 @@ def _context(state, token, **extra) -> dict:
         "responses": responses,
         "current": current,
         "weeks": weeks,
+        "covered_rows": covered_rows,
         "questions": search_round.questions.filter(answered_at__isnull=False),
         "my_questions": search_round.questions.filter(asked_by=request, answered_at__isnull=True),
         "expires_at": link_expiry(search_round, council=CouncilSettings.load()),

@@ -369,8 +369,8 @@ def agreement_countersign(
             to=Status.PLACED,
             actor=actor,
             text=(
-                f"Placed with {placement.provider} from {placement.start_date:%-d %B %Y}: "
-                f"{countersigned}"
+                f"{'In place' if placement.service else 'Placed'} with {placement.provider} "
+                f"from {placement.start_date:%-d %B %Y}: {countersigned}"
             ),
         )
         search_end(
@@ -399,11 +399,12 @@ def agreement_countersign(
         sensitive=True,
         check=provider_email_check(referral, council),
     )
-    referral_email(
-        referral,
-        to=[referral.social_worker.email],
-        template="placement_made",
-        key=f"placed-{placement.pk}",
-        placement=placement,
-    )
+    if referral.status == Status.PLACED and not varied:
+        referral_email(
+            referral,
+            to=[referral.social_worker.email],
+            template="placement_made",
+            key=f"placed-{referral.pk}-{locked.pk}",
+            placement=placement,
+        )
     return locked

@@ -205,7 +205,12 @@ def test_from_award_to_a_countersigned_part_c(answered, officer, make_user):
     assert placement.placement_type == "Home care"
     terms = placement.package_terms
     assert [w["label"] for w in terms["weeks"]] == ["A term-time week", "A school-holiday week"]
-    assert terms["weeks"][0] == {"label": "A term-time week", "hours": "9", "cost": "166.50"}
+    assert terms["weeks"][0] == {
+        "label": "A term-time week",
+        "period": "term",
+        "hours": "9",
+        "cost": "166.50",
+    }
     assert terms["rates"] == [{"label": "Standard", "hourly": "18.50"}]
     agreement = agreement_issue(placement=placement, actor=officer)
     from pypdf import PdfReader
@@ -334,9 +339,12 @@ def test_both_services_go_to_their_own_providers_and_are_placed_when_both_are_si
         referral.refresh_from_db()
         if placement is first:
             # Placed only when every provider's agreement is countersigned; the other
-            # provider's request is not told the search is over.
+            # provider's request is not told the search is over, nor the social worker
+            # that the support is in place.
             assert referral.status == Referral.Status.ACCEPTED
             assert not OutboxMessage.objects.filter(key__startswith="provider_withdrawn:").exists()
+            assert not OutboxMessage.objects.filter(key__startswith="placement_made:").exists()
+    assert OutboxMessage.objects.filter(key__startswith="placement_made:").count() == 1
     assert referral.status == Referral.Status.PLACED
 
 
@@ -360,7 +368,9 @@ def test_home_care_split_between_term_time_and_holidays_where_the_council_allows
         approval=approval, start_date=timezone.localdate() + dt.timedelta(days=10), actor=officer
     )
     terms = {p.period: p.package_terms for p in placements}
-    assert terms["term"]["weeks"] == [{"label": "A term-time week", "hours": "5", "cost": "80.00"}]
+    assert terms["term"]["weeks"] == [
+        {"label": "A term-time week", "period": "term", "hours": "5", "cost": "80.00"}
+    ]
     assert [t["title"] for t in terms["holiday"]["tables"]] == ["Home care: school holidays"]
 
 

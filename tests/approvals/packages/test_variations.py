@@ -177,7 +177,7 @@ def test_a_new_end_date_and_no_longer_needed_end_the_package(in_place, officer):
 
 
 def test_the_provider_can_no_longer_meet_part_of_it_and_that_part_is_brokered_again(
-    in_place, officer, make_user
+    in_place, officer, make_user, client
 ):
     evenings = evening_rows(in_place)
     with pytest.raises(DomainError, match="no longer cover"):
@@ -225,12 +225,35 @@ def test_the_provider_can_no_longer_meet_part_of_it_and_that_part_is_brokered_ag
         actor=officer,
     )
     approval = shortlist.chosen.approvals.get()
-    # The whole package: the mornings in place (£92.50 in term time, £166.50 in the
-    # holidays) and the evenings added (4 hours at £20 = £80).
-    assert approval.total_weekly == Decimal("166.50") + Decimal("80.00")
-    [evenings_placement] = package_confirm(
-        approval=approval, start_date=TODAY() + dt.timedelta(days=7), actor=officer
+    # The whole package, week by week: in term time the mornings in place (£92.50) and
+    # the evenings added (4 hours at £20 = £80); in the holidays £166.50.
+    assert approval.total_weekly == Decimal("172.50")
+    # Care A keeps its mornings: its request for them is not told it was not awarded
+    # (its answer for the evenings, in the new round, is).
+    assert not OutboxMessage.objects.filter(
+        key=f"provider_not_awarded:{in_place.response.request_id}"
+    ).exists()
+    assert OutboxMessage.objects.filter(
+        key=f"provider_not_awarded:{search_round.requests.get(provider__name='Care A').pk}"
+    ).exists()
+    # The start of the part awarded again is confirmed on the package's page.
+    client.force_login(officer)
+    page_url = reverse("approvals:placement", kwargs={"pk": referral.pk})
+    assert "Confirm the start date" in client.get(page_url).content.decode()
+    start = TODAY() + dt.timedelta(days=7)
+    client.post(
+        page_url,
+        {
+            "action": "confirm",
+            "start_date_0": start.day,
+            "start_date_1": start.month,
+            "start_date_2": start.year,
+        },
     )
+    evenings_placement = referral.placements.get(approval=approval)
+    # Its terms are the evenings it was asked about, nothing else.
+    assert evenings_placement.package_terms["uncovered"] == 0
+    assert [w["label"] for w in evenings_placement.package_terms["weeks"]] == ["A term-time week"]
     agreement = agreement_issue(placement=evenings_placement, actor=officer)
     agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
     countersign(agreement, by=make_user(Role.BROKERAGE_OFFICER, team=None))
