@@ -73,8 +73,13 @@ def package_update(*, referral: Referral, values: Mapping[str, Any], actor: User
         setattr(referral if name == "is_urgent" else package, name, value)
     package.full_clean(exclude=["referral"])
     package.save()
-    if "is_urgent" in values:
-        referral.save(update_fields=["is_urgent", "updated_at"])
+    changed = ["is_urgent"] if "is_urgent" in values else []
+    if "start_date" in values:
+        # The lists and the action list order by the date needed: a package's start.
+        referral.date_needed = package.start_date
+        changed.append("date_needed")
+    if changed:
+        referral.save(update_fields=[*changed, "updated_at"])
     edit_record(referral, before, _shown(package, referral, values), actor)
     return package
 

@@ -70,6 +70,13 @@ def _context(state, token, **extra) -> dict:
         "current": current,
         "weeks": weeks,
         "covered_rows": covered_rows,
+        # A part of a package brokered again: the days and times this request is about.
+        "asked_rows": [
+            f"{slot.get_period_display()}: {slot.get_day_display()}, {when_text(slot)}"
+            for slot in answers.round_slots(search_round)
+        ]
+        if search_round.rows
+        else [],
         "questions": search_round.questions.filter(answered_at__isnull=False),
         "my_questions": search_round.questions.filter(asked_by=request, answered_at__isnull=True),
         "expires_at": link_expiry(search_round, council=CouncilSettings.load()),

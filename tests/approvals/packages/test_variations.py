@@ -210,11 +210,21 @@ def test_the_provider_can_no_longer_meet_part_of_it_and_that_part_is_brokered_ag
     )
     search_round = package_round(referral, officer)
     assert sorted(search_round.rows) == sorted(row.pk for row in evenings)
+    referral.refresh_from_db()
+    assert referral.date_needed == referral.package.start_date  # for the lists' order
     # Care A was asked before, for the whole pattern: this is a new request.
     assert set(search_round.requests.values_list("provider__name", flat=True)) == {
         "Care A",
         "Care Evenings",
     }
+    # The provider's page says which days and times this request is about.
+    from tests.referrals.conftest import links_in_outbox
+
+    address = search_round.requests.get(provider__name="Care Evenings").provider
+    token = links_in_outbox("provider_request")[address.referral_emails[0]]
+    page = client.get(reverse("respond:page", kwargs={"token": token})).content.decode()
+    assert "This request is about part of the weekly pattern below only" in page
+    assert "Term time: Tuesday, 16:00 to 18:00" in page
     top_up = package_offer(search_round, "Care Evenings", rate="20.00")
     package_offer(search_round, "Care A", rate="25.00")
     assert {c.slot_id for c in top_up.covered.all()} == {row.pk for row in evenings}
