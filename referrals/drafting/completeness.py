@@ -8,7 +8,7 @@ and each missing answer is named with a link to where it is given."""
 
 from dataclasses import dataclass
 
-from referrals.drafting.missing import Missing, Section, missing_summary, section_href
+from referrals.drafting.missing import Missing, Section, blank, missing_summary, section_href
 from referrals.models import Child, Referral
 from referrals.packages.completeness import package_missing
 
@@ -83,10 +83,6 @@ NEEDS_ANSWERS = {
 }
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def child_missing(child: Child) -> list[Missing]:
     """What a child's record still needs (a child is kept from their first name on)."""
     referral = child.referral
@@ -105,12 +101,12 @@ def child_missing(child: Child) -> list[Missing]:
             who=child.full_name,
         )
         for name, (answer, anchor) in asked.items()
-        if _blank(getattr(child, name))
+        if blank(getattr(child, name))
     ]
 
 
 def person_missing(person) -> list[Missing]:
-    if not _blank(person.relationship):
+    if not blank(person.relationship):
         return []
     href = section_href(
         person.referral, "referrals:person-edit", "id_relationship", person_pk=person.pk
@@ -137,7 +133,7 @@ def _people_missing(referral: Referral) -> list[Missing]:
             return [
                 Missing("the principal contact", section_href(referral, "referrals:person-add"))
             ]
-        if _blank(contact.phone):
+        if blank(contact.phone):
             href = section_href(referral, "referrals:person-edit", "id_phone", person_pk=contact.pk)
             return [Missing("the principal contact's phone number", href)]
     if not people and not referral.no_people_to_add:
@@ -158,9 +154,9 @@ def _needs_missing(referral: Referral) -> list[Missing]:
     missing = [
         Missing(answer, section_href(referral, "referrals:needs", anchor))
         for name, (answer, anchor) in NEEDS_ANSWERS.items()
-        if _blank(getattr(referral, name))
+        if blank(getattr(referral, name))
     ]
-    if (referral.education_needed or referral.therapy_needed) and _blank(
+    if (referral.education_needed or referral.therapy_needed) and blank(
         referral.education_therapy_details
     ):
         missing.append(
@@ -177,7 +173,7 @@ def _needs_missing(referral: Referral) -> list[Missing]:
                     section_href(referral, "referrals:needs", "id_siblings_1"),
                 )
             )
-        elif referral.siblings == Referral.Siblings.APART and _blank(referral.sibling_arrangement):
+        elif referral.siblings == Referral.Siblings.APART and blank(referral.sibling_arrangement):
             missing.append(
                 Missing(
                     "who should be placed with whom",

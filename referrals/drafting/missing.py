@@ -39,6 +39,11 @@ class Missing:
         return self.text
 
 
+def blank(value) -> bool:
+    """Not answered: nothing, or only spaces ("None" and "N/A" are answers)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def missing_summary(missing: list[Missing], *, brief: bool = False) -> str:
     """ "Jayden: date of birth, health; the date needed": what is missing, in a line.
     `brief` counts a child's or person's answers when there are more than three."""

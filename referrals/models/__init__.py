@@ -13,7 +13,13 @@
 from referrals.models.answers import CoveredSlot, FeeRevision, ProviderAnswer
 from referrals.models.chronology import ChronologyEntry
 from referrals.models.pack import AllowedWord, PackFlag, ResourceRequest
-from referrals.models.package import ScheduleSlot, Service, SummerSchemeRequest, SupportPackage
+from referrals.models.package import (
+    ScheduleSlot,
+    Service,
+    SummerSchemeRequest,
+    SupportPackage,
+    package_of,
+)
 from referrals.models.permission import (
     AgreementEvidence,
     ExternalComment,
@@ -65,4 +71,5 @@ __all__ = [
     "Service",
     "SummerSchemeRequest",
     "SupportPackage",
+    "package_of",
 ]

@@ -96,6 +96,14 @@ class SupportPackage(models.Model):
         return f"Package for {self.referral}"
 
 
+def package_of(referral: Referral) -> SupportPackage:
+    """The referral's package details: a blank one, unsaved, until the first answer."""
+    try:
+        return referral.package
+    except SupportPackage.DoesNotExist:
+        return SupportPackage(referral=referral)
+
+
 class ScheduleSlot(models.Model):
     """One row of a weekly table: a day, when (set times, a time window the hours fall
     in, or a part of the day) and how many hours. The rules for a row and a table

@@ -8,19 +8,12 @@ from typing import Any
 from django.utils import timezone
 
 from placements.models import CouncilSettings
-from referrals.models import Child, Referral, SupportPackage
+from referrals.models import Child, Referral, SupportPackage, package_of
 from referrals.packages.schedule import hours_number, tables
 from referrals.packages.summer import on_file
 
 # The pack's text function: (key, label, value) → the redacted passage.
 Text = Callable[[str, str, str], Any]
-
-
-def package_of(referral: Referral) -> SupportPackage:
-    try:
-        return referral.package
-    except SupportPackage.DoesNotExist:
-        return SupportPackage(referral=referral)
 
 
 def child_texts(child: Child, n: int, text: Text) -> list:

@@ -5,8 +5,8 @@ least one row in each service's weekly tables."""
 from django.utils import timezone
 
 from placements.models import CouncilSettings
-from referrals.drafting.missing import Missing, section_href
-from referrals.models import Referral, Service, SupportPackage
+from referrals.drafting.missing import Missing, blank, section_href
+from referrals.models import Referral, Service, SupportPackage, package_of
 from referrals.packages.rules import (
     current_support_asked,
     needs_panel,
@@ -34,15 +34,11 @@ HOME_CARE_ANSWERS = {
 }
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _answers(referral: Referral, package: SupportPackage, asked, url: str) -> list[Missing]:
     return [
         Missing(answer, section_href(referral, url, anchor))
         for name, (answer, anchor) in asked.items()
-        if _blank(getattr(package, name))
+        if blank(getattr(package, name))
     ]
 
 
@@ -50,7 +46,7 @@ def _package_section(referral: Referral, package: SupportPackage) -> list[Missin
     url = "referrals:package"
     missing = _answers(referral, package, PACKAGE_ANSWERS, url)
     if current_support_asked(package):
-        if _blank(package.current_support):
+        if blank(package.current_support):
             missing.append(
                 Missing(
                     "the support the council gives now",
@@ -74,7 +70,7 @@ def _package_section(referral: Referral, package: SupportPackage) -> list[Missin
                 section_href(referral, url, "id_approval_date_0"),
             )
         )
-    if package.bank_holidays_needed and _blank(package.bank_holiday_reason):
+    if package.bank_holidays_needed and blank(package.bank_holiday_reason):
         missing.append(
             Missing(
                 "why bank holidays are needed",
@@ -162,10 +158,7 @@ def _home_care_section(referral: Referral, package: SupportPackage) -> list[Miss
 
 def package_missing(referral: Referral) -> dict[str, list[Missing]]:
     """For each of a package's own sections, the answers still missing."""
-    try:
-        package = referral.package
-    except SupportPackage.DoesNotExist:
-        package = SupportPackage(referral=referral)
+    package = package_of(referral)
     missing = {"package": _package_section(referral, package)}
     if referral.wants_short_break:
         missing["short_break"] = _short_break_section(referral, package)

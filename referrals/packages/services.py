@@ -45,14 +45,6 @@ def referral_service_set(*, referral: Referral, service: str, actor: User) -> Re
     return referral
 
 
-def package_for(referral: Referral) -> SupportPackage:
-    """The referral's package details (a blank one, unsaved, until the first answer)."""
-    try:
-        return referral.package
-    except SupportPackage.DoesNotExist:
-        return SupportPackage(referral=referral)
-
-
 @transaction.atomic
 def package_update(*, referral: Referral, values: Mapping[str, Any], actor: User) -> SupportPackage:
     """Keep the package answers given (any of them: a draft may leave some for later)."""

@@ -14,7 +14,7 @@ from placements.permissions import Capability, capability_required
 from placements.services import DomainError
 from referrals.drafting import services as drafting
 from referrals.drafting.sections import editable_referral, saved_message, section_page
-from referrals.models import Service
+from referrals.models import Service, package_of
 from referrals.packages import services as packages
 from referrals.packages.forms import (
     HomeCareForm,
@@ -101,7 +101,7 @@ def _package_section(request, referral, form, key: str, **context):
         form,
         key,
         saved_others=request.method == "POST" and not form.non_field_errors(),
-        started=packages.package_for(referral).pk is not None,
+        started=package_of(referral).pk is not None,
         **context,
     )
 
@@ -111,16 +111,14 @@ def _package_section(request, referral, form, key: str, **context):
 @editable_referral
 @_package_referral
 def package(request, referral):
-    form = PackageForm(
-        request.POST or None, instance=packages.package_for(referral), referral=referral
-    )
+    form = PackageForm(request.POST or None, instance=package_of(referral), referral=referral)
     return _package_section(
         request, referral, form, "package", title="Dates, current support and approval"
     )
 
 
 def _service_page(request, referral, *, form_class, key: str, service: str, title: str, **context):
-    form = form_class(request.POST or None, instance=packages.package_for(referral))
+    form = form_class(request.POST or None, instance=package_of(referral))
     return _package_section(
         request,
         referral,

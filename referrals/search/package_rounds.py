@@ -4,7 +4,7 @@ providers on that service's lot (a directory category) who cover the child's are
 from placements.models import User
 from placements.services import DomainError
 from providers.models import Category
-from referrals.models import Referral, SearchRound, Service, SupportPackage
+from referrals.models import Referral, SearchRound, Service, package_of
 from referrals.search.rules import LOT_CATEGORY, default_criteria
 
 Kind = SearchRound.Kind
@@ -69,9 +69,8 @@ def package_rounds(
 
 def rows_to_rebroker(referral: Referral) -> dict[str, list[int]]:
     """Each service's rows waiting to be brokered again after the award, if any."""
-    try:
-        waiting = set(referral.package.to_rebroker)
-    except SupportPackage.DoesNotExist:
+    waiting = set(package_of(referral).to_rebroker)
+    if not waiting:
         return {}
     rows: dict[str, list[int]] = {}
     for slot in referral.schedule.filter(pk__in=waiting).order_by("pk"):

@@ -32,7 +32,7 @@ from referrals.models import (
     ResourceRequest,
     SearchRound,
     Service,
-    SupportPackage,
+    package_of,
 )
 
 # Criteria a new round starts with: the child's age must fit and the provider must be
@@ -196,10 +196,7 @@ def link_expiry(search_round: SearchRound, *, council: CouncilSettings) -> dt.da
 
 def requested_provider_id(referral: Referral) -> int | None:
     """The one provider a package was asked to go to, if any."""
-    try:
-        return referral.package.requested_provider_id
-    except SupportPackage.DoesNotExist:
-        return None
+    return package_of(referral).requested_provider_id
 
 
 def child_areas(referral: Referral) -> list[Area]:
