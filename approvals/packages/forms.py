@@ -9,7 +9,7 @@ from django import forms
 from placements.fields import GovDateField
 from placements.forms import GDSForm
 from referrals.models import Service
-from referrals.packages.schedule import when_text
+from referrals.packages.schedule import row_label
 
 from .models import PackageVariation
 from .rules import Part
@@ -118,7 +118,7 @@ class VariationForm(GDSForm, forms.Form):
         self.rows = rows
         self.helper.layout = Layout(*self.fields)
         for slot, hours in rows:
-            when = f"{slot.get_period_display()}: {slot.get_day_display()}, {when_text(slot)}"
+            when = row_label(slot)
             self.fields[f"hours_{slot.pk}"] = forms.DecimalField(
                 label=f"{when}: hours",
                 initial=hours,

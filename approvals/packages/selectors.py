@@ -12,10 +12,9 @@ from referrals.models import (
     ProviderAnswer,
     ProviderRequest,
     Referral,
-    ScheduleSlot,
 )
 from referrals.packages.costing import WeekCost, answer_weeks
-from referrals.packages.schedule import when_text
+from referrals.packages.schedule import row_label
 from referrals.search.package_rounds import rows_to_rebroker
 
 
@@ -79,11 +78,7 @@ def service_answers(referral: Referral, service: str) -> list[PackageAnswer]:
             PackageAnswer(
                 answer,
                 answer_weeks(answer, slots),
-                [_row(slot) for slot in slots if slot.pk not in covered],
+                [row_label(slot) for slot in slots if slot.pk not in covered],
             )
         )
     return sorted(shown, key=lambda a: (not a.covers_all, a.dearest, a.provider.name))
-
-
-def _row(slot: ScheduleSlot) -> str:
-    return f"{slot.get_period_display()}: {slot.get_day_display()}, {when_text(slot)}"

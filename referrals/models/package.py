@@ -3,8 +3,6 @@ for it: the dates, the change it makes to what the council gives now and its app
 bank holidays, a provider asked for by name, and for each service its weekly pattern
 (`ScheduleSlot`: for home care, separate tables for term time and school holidays)."""
 
-from decimal import Decimal
-
 from django.db import models
 from django.db.models import F, Q
 
@@ -158,16 +156,6 @@ class ScheduleSlot(models.Model):
 
     def __str__(self):
         return f"{self.get_day_display()} {self.hours} hours"
-
-    @property
-    def span(self) -> Decimal | None:
-        """The hours from its start to its end time (None without set times)."""
-        if self.starts is None or self.ends is None:
-            return None
-        minutes = (self.ends.hour * 60 + self.ends.minute) - (
-            self.starts.hour * 60 + self.starts.minute
-        )
-        return Decimal(minutes) / 60
 
 
 class SummerSchemeRequest(models.Model):

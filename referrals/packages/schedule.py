@@ -98,6 +98,21 @@ def when_text(row: Row) -> str:
     return f"{row.starts:%H:%M} to {row.ends:%H:%M}"
 
 
+def row_label(row: Row, *, hours: bool = False) -> str:
+    """ "Term time: Monday, 1 hour between 07:00 and 08:30": a row named on its own.
+    With `hours`, set times say their hours too: "Term time: Tuesday, 16:00 to 18:00
+    (2 hours)"."""
+    when = when_text(row)
+    if (
+        hours
+        and row.starts is not None
+        and row.ends is not None
+        and row.hours >= span_hours(row.starts, row.ends)
+    ):
+        when += f" ({hours_text(row.hours)})"
+    return f"{Period(row.period).label}: {ScheduleSlot.Day(row.day).label}, {when}"
+
+
 def row_problems(row: Row) -> dict[str, str]:
     """What is wrong with a row on its own, by the field to show it beside."""
     problems: dict[str, str] = {}

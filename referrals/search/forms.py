@@ -16,6 +16,7 @@ from placements.fields import GovDateField, MoneyField
 from placements.forms import GDSForm, TextLimits
 from providers.models import Category, Provider, Specialism, Tier
 from referrals.models import CoveredSlot, SearchRound, Service
+from referrals.packages.schedule import row_label
 
 # GOV.UK asks for text inputs, not type=number, for amounts of money.
 MONEY_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
@@ -345,7 +346,7 @@ class PackageOfferForm(ResponderForm):
         self.rows = rows
         for row in rows:
             self.fields[self.row_field(row.pk)] = forms.ChoiceField(
-                label=f"{row.slot.get_period_display()}: {row.get_day_display()}, {row.when}",
+                label=row_label(row.slot, hours=True),
                 choices=self.RATES,
                 required=False,
             )

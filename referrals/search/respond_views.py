@@ -15,7 +15,7 @@ from placements.links import private
 from placements.models import CouncilSettings
 from referrals.models import ProviderRequest
 from referrals.packages.costing import answer_weeks
-from referrals.packages.schedule import tables, when_text
+from referrals.packages.schedule import row_label, tables, when_text
 from referrals.search import answers
 from referrals.search.forms import (
     NoOptionForm,
@@ -71,10 +71,7 @@ def _context(state, token, **extra) -> dict:
         "weeks": weeks,
         "covered_rows": covered_rows,
         # A part of a package brokered again: the days and times this request is about.
-        "asked_rows": [
-            f"{slot.get_period_display()}: {slot.get_day_display()}, {when_text(slot)}"
-            for slot in answers.round_slots(search_round)
-        ]
+        "asked_rows": [row_label(slot) for slot in answers.round_slots(search_round)]
         if search_round.rows
         else [],
         "questions": search_round.questions.filter(answered_at__isnull=False),
