@@ -97,22 +97,35 @@ def agreement_issue(
         sensitive=True,
         check=provider_email_check(locked.referral, council),
     )
-    text = f"Placement agreement version {version} sent to {locked.provider} to sign"
-    if locked.placed_at is not None:
-        # A variation of a package in place: the package stays in place meanwhile.
-        chronology_add(
-            referral=locked.referral, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text
-        )
-        return agreement
-    stage_move(
-        referral=locked.referral,
-        to=Stage.AGREEMENT,
+    _agreement_step(
+        locked,
         actor=actor,
-        text=text,
+        text=f"Placement agreement version {version} sent to {locked.provider} to sign",
         next_action="Wait for the provider to sign the agreement",
         due=timezone.localtime(now + dt.timedelta(days=council.agreement_link_days)).date(),
     )
     return agreement
+
+
+def _agreement_step(
+    placement: Placement, *, actor: User | None, text: str, next_action: str, due: dt.date
+) -> None:
+    """An agreement's step on its referral: the stage and the next action move with it,
+    except for a part already in place (a package's changed agreement), which stays in
+    place meanwhile: the chronology alone says so."""
+    if placement.placed_at is not None:
+        chronology_add(
+            referral=placement.referral, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text
+        )
+        return
+    stage_move(
+        referral=placement.referral,
+        to=Stage.AGREEMENT,
+        actor=actor,
+        text=text,
+        next_action=next_action,
+        due=due,
+    )
 
 
 def agreement_link_resolve(
@@ -188,18 +201,13 @@ def _signed(agreement: PlacementAgreement, **fields: Any) -> PlacementAgreement:
         if locked.signed_copy
         else f"by {locked.signed_name}, {locked.signed_role}"
     )
-    if placement.placed_at is not None:
-        # A package's variation: it stays in place while the new version is signed.
-        chronology_add(referral=referral, actor=None, kind=ChronologyEntry.Kind.NOTE, text=text)
-    else:
-        stage_move(
-            referral=referral,
-            to=Stage.AGREEMENT,
-            actor=None,  # the provider signs through its link, not as a user
-            text=text,
-            next_action="Countersign the agreement",
-            due=timezone.localdate(),
-        )
+    _agreement_step(
+        placement,
+        actor=None,  # the provider signs through its link, not as a user
+        text=text,
+        next_action="Countersign the agreement",
+        due=timezone.localdate(),
+    )
     return locked
 
 
