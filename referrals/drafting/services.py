@@ -81,7 +81,7 @@ def referral_start(*, social_worker: User, service: str = Referral.Service.PLACE
     return referral
 
 
-def _label(model: type[models.Model], name: str) -> str:
+def column_label(model: type[models.Model], name: str) -> str:
     """What the history calls a column: its verbose name."""
     field = model._meta.get_field(name)
     if not isinstance(field, models.Field):
@@ -110,7 +110,7 @@ def referral_update_needs(
 ) -> Referral:
     """Store the needs answers given (any of them: a draft may leave some for later)."""
     referral = editable_locked(referral, actor)
-    labels = {name: _label(Referral, name) for name in NEEDS_FIELDS}
+    labels = {name: column_label(Referral, name) for name in NEEDS_FIELDS}
     before = {labels[n]: shown_value(referral, n) for n in values if n in labels}
     for name, value in values.items():
         if name not in NEEDS_FIELDS:
@@ -135,7 +135,7 @@ def referral_update_profile(
 
 
 def _child_shown(child: Child, names: Iterable[str]) -> dict[str, str]:
-    return {capfirst(_label(Child, name)): shown_value(child, name) for name in names}
+    return {capfirst(column_label(Child, name)): shown_value(child, name) for name in names}
 
 
 @transaction.atomic

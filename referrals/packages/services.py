@@ -11,24 +11,33 @@ from django.utils.text import capfirst
 
 from placements.models import CouncilSettings, User
 from placements.services import DomainError, shown_value
-from referrals.drafting.services import edit_record, editable_locked
+from referrals.drafting.services import column_label, edit_record, editable_locked
 from referrals.models import Referral, ScheduleSlot, SummerSchemeRequest, SupportPackage
 from referrals.packages.rules import requested_reason_problem
 from referrals.packages.schedule import Given, clash, row_problems, when_text
 from referrals.packages.summer import summer_problems
 
-PACKAGE_FIELDS = [f.name for f in SupportPackage._meta.concrete_fields] + ["is_urgent"]
-PACKAGE_FIELDS = [n for n in PACKAGE_FIELDS if n not in ("id", "referral", "updated_at")]
+# What the social worker answers (the referral's urgency with them); not brokerage's
+# record of what to broker again after the award.
+PACKAGE_FIELDS = [
+    *(
+        f.name
+        for f in SupportPackage._meta.concrete_fields
+        if f.name not in ("id", "referral", "updated_at", "to_rebroker")
+    ),
+    "is_urgent",
+]
 SLOT_FIELDS = ["service", "period", "day", "part_of_day", "starts", "ends", "hours"]
 
 
 def _shown(package: SupportPackage, referral: Referral, names: Iterable[str]) -> dict[str, str]:
-    shown = {}
-    for name in names:
-        owner: Any = referral if name == "is_urgent" else package
-        label = "urgent" if name == "is_urgent" else SupportPackage._meta.get_field(name)
-        shown[capfirst(str(getattr(label, "verbose_name", label)))] = shown_value(owner, name)
-    return shown
+    """The answers as history shows them, by label (urgency is the referral's own)."""
+    return {
+        "Urgent" if name == "is_urgent" else capfirst(column_label(SupportPackage, name)): (
+            shown_value(referral if name == "is_urgent" else package, name)
+        )
+        for name in names
+    }
 
 
 @transaction.atomic

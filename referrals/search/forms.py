@@ -113,16 +113,10 @@ class RoundFilterForm(GDSForm, forms.Form):
 
     def criteria(self) -> dict:
         data = self.cleaned_data
-        if "covers_area" in self.fields:
-            return {
-                "covers_area": data["covers_area"],
-                "specialisms": [s.pk for s in data["specialisms"]],
-                "age_fits": data["age_fits"],
-                "has_vacancy": data["has_vacancy"],
-                "cleared": data["cleared"],
-            }
+        # A package's round reaches by area, a placement's by tier.
+        reach = "covers_area" if "covers_area" in self.fields else "tier"
         return {
-            "tier": data["tier"],
+            reach: data[reach],
             "specialisms": [s.pk for s in data["specialisms"]],
             "age_fits": data["age_fits"],
             "has_vacancy": data["has_vacancy"],
