@@ -25,7 +25,7 @@ from referrals.models import (
 from referrals.pack.content import referral_redactor
 from referrals.search.package_rounds import rows_to_rebroker
 from referrals.search.scan import rounds_close_early
-from referrals.workflow import Stage, lock_referral, stage_move
+from referrals.workflow import Stage, stage_move
 from referrals.workflow import Status as ReferralStatus
 
 from ..costs.models import CostApproval
@@ -34,7 +34,7 @@ from ..offers.models import Shortlist, ShortlistOption
 from ..offers.rules import offer_is_current
 from ..offers.services.common import brokerage_referral, fresh_offer
 from ..placement.models import Placement
-from ..placement.services.placement import require_brokerage
+from ..placement.services.placement import approved_to_confirm
 from .notices import award_notices
 from .rules import Part, package_weekly, part_weekly, parts_problem
 from .terms import package_terms
@@ -190,16 +190,9 @@ def _approved_by_panel(
 def package_confirm(*, approval: CostApproval, start_date: dt.date, actor: User) -> list[Placement]:
     """The officer confirms the start date of an approved package: a placement for each
     provider awarded a part, at its part's cost, with the terms its agreement sets out."""
-    require_brokerage(actor)
-    lock_referral(approval.referral_id)
-    locked = (
-        CostApproval.objects.select_for_update(of=("self",))
-        .select_related("referral", "option__shortlist")
-        .get(pk=approval.pk)
+    locked, referral = approved_to_confirm(
+        approval, actor, not_yet="Confirm the start date once the cost is approved"
     )
-    referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
-    if locked.status != CostApproval.Status.APPROVED:
-        raise DomainError("Confirm the start date once the cost is approved")
     if Placement.objects.filter(approval=locked).exists():
         raise DomainError("The start date is already confirmed")
     if referral.status != ReferralStatus.ACCEPTED:

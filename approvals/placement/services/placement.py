@@ -38,20 +38,32 @@ def locked_placement(placement: Placement) -> Placement:
     )
 
 
-@transaction.atomic
-def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor: User) -> Placement:
-    """The officer confirms the move date of an approved option: the placement is
-    recorded at the agreed costs, with the referral's outcomes."""
+def approved_to_confirm(
+    approval: CostApproval, actor: User, *, not_yet: str
+) -> tuple[CostApproval, Referral]:
+    """An approved cost and its referral, locked in the one order, for brokerage to
+    confirm what it approved (a placement's move, a package's start); `not_yet` is the
+    refusal while it is not approved."""
     require_brokerage(actor)
     lock_referral(approval.referral_id)
     locked = (
         CostApproval.objects.select_for_update(of=("self",))
-        .select_related("referral", "option__response__request__provider")
+        .select_related("referral", "option__shortlist", "option__response__request__provider")
         .get(pk=approval.pk)
     )
     referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
     if locked.status != CostApproval.Status.APPROVED:
-        raise DomainError("Confirm a placement once its cost is approved")
+        raise DomainError(not_yet)
+    return locked, referral
+
+
+@transaction.atomic
+def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor: User) -> Placement:
+    """The officer confirms the move date of an approved option: the placement is
+    recorded at the agreed costs, with the referral's outcomes."""
+    locked, referral = approved_to_confirm(
+        approval, actor, not_yet="Confirm a placement once its cost is approved"
+    )
     if referral.is_package:
         raise DomainError("A package's start date is confirmed for each provider awarded a part")
     if Placement.objects.filter(referral=referral).exists():
