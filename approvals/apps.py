@@ -8,9 +8,13 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         # It reads models, which are importable only once the app registry is ready.
+        from providers.signals import ofsted_rating_fell
+
         from .costs.visibility import approvers_scope
         from .offers.page_extras import flexibility_answered, flexibility_waiting
+        from .placement.alerts import placed_rating_fell
 
         register(flexibility_waiting)
         register(flexibility_answered, page="search")
         register_scope(approvers_scope)
+        ofsted_rating_fell.connect(placed_rating_fell, dispatch_uid="approvals.placed_rating_fell")

@@ -36,6 +36,35 @@ class OfstedRating(models.TextChoices):
 
 
 GOOD_ENOUGH_RATINGS = (OfstedRating.OUTSTANDING, OfstedRating.GOOD)
+# Worst last: a rating falls when it moves down this list.
+RATING_ORDER = (
+    OfstedRating.OUTSTANDING,
+    OfstedRating.GOOD,
+    OfstedRating.REQUIRES_IMPROVEMENT,
+    OfstedRating.INADEQUATE,
+)
+POOR_RATINGS = (OfstedRating.REQUIRES_IMPROVEMENT, OfstedRating.INADEQUATE)
+
+
+def rating_fell(before: str, after: str) -> bool:
+    """To Requires improvement or Inadequate from anything better (or from no rating)."""
+    if after not in POOR_RATINGS:
+        return False
+    if before not in RATING_ORDER:
+        return True
+    return RATING_ORDER.index(after) > RATING_ORDER.index(before)
+
+
+class RegistrationStatus(models.TextChoices):
+    """A setting's registration with Ofsted, as Ofsted's data gives it."""
+
+    UNKNOWN = "", "Not known"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    CLOSED = "closed", "Closed (resigned or cancelled)"
+
+
+NOT_OPERATING = (RegistrationStatus.SUSPENDED, RegistrationStatus.CLOSED)
 
 
 class Genders(models.TextChoices):
@@ -122,7 +151,8 @@ def cleared_to_place_q(*, on: dt.date | None = None, valid_months: int = 12) -> 
     qa_ok = Q(qa_initial_visit_date__isnull=False) & (
         Q(qa_initial_visit_date__gte=cutoff) | Q(qa_latest_annual_visit_date__gte=cutoff)
     )
-    return ofsted_ok & qa_ok
+    registered = ~Q(ofsted_registration_status__in=NOT_OPERATING)
+    return ofsted_ok & qa_ok & registered
 
 
 class Provider(models.Model):
@@ -139,6 +169,13 @@ class Provider(models.Model):
         max_length=30, choices=OfstedRating.choices, default=OfstedRating.NOT_YET_INSPECTED
     )
     ofsted_inspection_date = models.DateField(null=True, blank=True)
+    ofsted_registration_status = models.CharField(
+        "Ofsted registration",
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.UNKNOWN,
+        blank=True,
+    )
     qa_initial_visit_date = models.DateField("initial QA visit", null=True, blank=True)
     qa_latest_annual_visit_date = models.DateField("latest annual QA visit", null=True, blank=True)
     ri_exception_agreed_by = models.CharField("RI exception agreed by", max_length=200, blank=True)
@@ -191,8 +228,12 @@ class Provider(models.Model):
 
     def clearance(self, *, on: dt.date | None = None, valid_months: int = 12) -> "Clearance":
         """Cleared to place: Ofsted Good or Outstanding (or a recorded RI-process
-        exception) and a QA visit inside `valid_months` (an initial visit first)."""
+        exception), a QA visit inside `valid_months` (an initial visit first), and a
+        registration Ofsted has not suspended or closed."""
         reasons = []
+        if self.ofsted_registration_status in NOT_OPERATING:
+            status = self.get_ofsted_registration_status_display().lower()
+            reasons.append(f"Ofsted registration is {status}")
         if self.ofsted_rating not in GOOD_ENOUGH_RATINGS and not self.ri_exception_agreed_on:
             reasons.append(
                 f"Ofsted rating is {self.get_ofsted_rating_display().lower()} "
@@ -252,6 +293,10 @@ class ProviderCategory(models.Model):
 class ProviderImport(models.Model):
     """An uploaded spreadsheet: what it held (read once, at upload) and what became of it.
 
+    Of two kinds: the directory's own spreadsheet (`importing`), or Ofsted's published
+    data on children's social care providers (`ofsted`), which updates the ratings of
+    the settings the directory knows by URN. Both take the same steps as a job.
+
     The file itself is not kept: `table` holds its headings and rows as read
     (`importing.spreadsheet.table_to_json`). Nothing touches the directory until the uploader
     confirms; a spreadsheet of more than PROVIDER_IMPORT_BACKGROUND_ROWS rows is then
@@ -266,10 +311,16 @@ class ProviderImport(models.Model):
         FAILED = "failed", "Failed"
         DISCARDED = "discarded", "Discarded"
 
+    class Kind(models.TextChoices):
+        DIRECTORY = "directory", "Provider spreadsheet"
+        OFSTED = "ofsted", "Ofsted data"
+
     IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
 
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DIRECTORY)
+    # None: imported from the server's command line (`manage.py import_ofsted`).
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
     filename = models.CharField(max_length=255)
@@ -287,6 +338,8 @@ class ProviderImport(models.Model):
     error = models.TextField(blank=True)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
+    # What an applied Ofsted import did, for its page: {"falls": n, "flagged": n, ...}.
+    summary = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -303,6 +356,41 @@ class ProviderImport(models.Model):
         """Where a background import's progress is kept in the cache. The upload time
         keeps two databases sharing one Redis (a test run beside a demo) apart."""
         return f"providers:import-progress:{self.pk}:{self.uploaded_at.timestamp():.6f}"
+
+
+class OfstedSetting(models.Model):
+    """Ofsted's latest published record of one registered setting, kept from every
+    Ofsted import whether or not the directory knows the setting, so that settings the
+    directory does not know can be added (or ignored) later, and a provider's page can
+    show what Ofsted says of it."""
+
+    urn = models.CharField("URN", max_length=20, unique=True)
+    name = models.CharField(max_length=300, blank=True)
+    provision_type = models.CharField(max_length=200, blank=True)
+    registration_status = models.CharField(
+        max_length=20, choices=RegistrationStatus.choices, blank=True
+    )
+    local_authority = models.CharField(max_length=200, blank=True)
+    places = models.PositiveIntegerField(null=True, blank=True)
+    owner = models.CharField("organisation which owns it", max_length=300, blank=True)
+    inspection_date = models.DateField(null=True, blank=True)
+    publication_date = models.DateField(null=True, blank=True)
+    rating = models.CharField(max_length=30, choices=OfstedRating.choices, blank=True)
+    last_import = models.ForeignKey(
+        ProviderImport, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    seen_at = models.DateTimeField(default=timezone.now)
+    ignored_at = models.DateTimeField(null=True, blank=True)
+    ignored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "urn"]
+        indexes = [models.Index(fields=["local_authority", "name"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.urn})"
 
 
 # The one read of the directory's rows with what lists, exports and imports show; here,

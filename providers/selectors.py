@@ -2,6 +2,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -11,7 +12,8 @@ from placements.permissions import Capability, user_can
 from .importing.checks import check_rows
 from .importing.results import Directory, ImportResult
 from .importing.spreadsheet import table_from_json
-from .models import Provider, ProviderImport, provider_list_queryset
+from .models import OfstedSetting, Provider, ProviderImport, provider_list_queryset
+from .ofsted.checks import OfstedResult, ofsted_check
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +23,13 @@ def get_provider_for_user(*, user: User, pk: int) -> Provider:
     if not user_can(user, Capability.VIEW_PROVIDERS):
         raise Http404
     return get_object_or_404(provider_list_queryset(), pk=pk)
+
+
+def ofsted_record(provider: Provider) -> OfstedSetting | None:
+    """What Ofsted's latest imported data says of the provider's setting, if any."""
+    if not provider.ofsted_urn:
+        return None
+    return OfstedSetting.objects.filter(urn=provider.ofsted_urn.upper()).first()
 
 
 def get_import_for_user(*, user: User, pk: int) -> ProviderImport:
@@ -49,6 +58,48 @@ def get_import_job_for_user(*, user: User, pk: int) -> ProviderImport:
 def import_result(provider_import: ProviderImport) -> ImportResult:
     """What the rows kept at upload would do to the directory as it is now."""
     return check_rows(table_from_json(provider_import.table), Directory.load())
+
+
+def ofsted_result(provider_import: ProviderImport) -> OfstedResult:
+    """What the Ofsted rows kept at upload would do to the directory as it is now."""
+    return ofsted_check(table_from_json(provider_import.table))
+
+
+def ofsted_imports_recent(limit: int = 5) -> QuerySet[ProviderImport]:
+    """The latest Ofsted imports applied, from the page or the command line."""
+    return (
+        ProviderImport.objects.filter(
+            kind=ProviderImport.Kind.OFSTED, status=ProviderImport.Status.APPLIED
+        )
+        .select_related("uploaded_by")
+        .order_by("-applied_at")[:limit]
+    )
+
+
+def ofsted_settings_unknown(*, ignored: bool, authority: str = "") -> QuerySet[OfstedSetting]:
+    """Settings in Ofsted's data that no provider in the directory has the URN of: those
+    still to add or ignore, or (`ignored`) those an administrator chose to ignore."""
+    known = Provider.objects.exclude(ofsted_urn="").filter(ofsted_urn__iexact=OuterRef("urn"))
+    settings = OfstedSetting.objects.filter(~Exists(known), ignored_at__isnull=not ignored)
+    if authority:
+        settings = settings.filter(local_authority=authority)
+    return settings.select_related("ignored_by").order_by("local_authority", "name", "urn")
+
+
+def ofsted_setting_to_add(pk: str | None) -> OfstedSetting | None:
+    """A setting of Ofsted's data to start a new provider from (none for a bad pk)."""
+    if not pk or not pk.isdigit():
+        return None
+    return OfstedSetting.objects.filter(pk=int(pk)).first()
+
+
+def ofsted_authorities() -> list[str]:
+    return list(
+        OfstedSetting.objects.exclude(local_authority="")
+        .order_by("local_authority")
+        .values_list("local_authority", flat=True)
+        .distinct()
+    )
 
 
 @dataclass(frozen=True)

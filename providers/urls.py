@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, exports, imports
+from .views import directory, exports, imports, ofsted
 
 app_name = "providers"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("import/", imports.import_upload, name="import"),
     path("import/<int:pk>/", imports.import_preview, name="import-preview"),
     path("import/<int:pk>/progress/", imports.import_progress, name="import-progress"),
+    path("ofsted/", ofsted.ofsted_upload, name="ofsted"),
+    path("ofsted/settings/", ofsted.ofsted_settings, name="ofsted-settings"),
+    path(
+        "ofsted/settings/<int:pk>/ignore/",
+        ofsted.ofsted_setting_ignore,
+        name="ofsted-setting-ignore",
+    ),
     path("specialisms/", directory.specialism_list, name="specialisms"),
     path("specialisms/<int:pk>/", directory.specialism_edit, name="specialism-edit"),
     path("areas/", directory.area_list, name="areas"),

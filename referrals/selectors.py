@@ -87,6 +87,15 @@ def get_referral_for_social_worker(*, user: User, pk: int) -> Referral:
     return referral
 
 
+def duty_lead_emails() -> list[str]:
+    """Where brokerage's news goes when no officer has the referral."""
+    return list(
+        User.objects.filter(is_active=True, role_assignments__role=Role.DUTY_LEAD)
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+
+
 def service_leads(referral: Referral) -> list[User]:
     return list(
         User.objects.filter(

@@ -22,6 +22,7 @@ urlpatterns = [
         name="placement-type-edit",
     ),
     path("<int:pk>/manage/", brokerage_views.manage, name="manage"),
+    path("<int:pk>/alerts/<int:alert_pk>/", brokerage_views.alert_close, name="alert-close"),
     path("<int:pk>/notes/", brokerage_views.add_note, name="add-note"),
     path("<int:pk>/emergency/", brokerage_views.emergency_accept, name="emergency-accept"),
     path("<int:pk>/chronology.pdf", views.chronology_pdf, name="chronology-pdf"),

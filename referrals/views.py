@@ -90,6 +90,9 @@ def referral_detail(request, pk):
             "may_record": user_can(request.user, Capability.RECORD_SEARCH_EVIDENCE)
             and referral.status not in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN),
             "needs_evidence": referral_needs_agreement_evidence(referral),
+            "alerts": referral.alerts.filter(dealt_with_at__isnull=True).select_related("provider")
+            if user_can(request.user, Capability.WORK_ACTION_LIST)
+            else [],
             **_search_context(request.user, referral),
             **_choice_context(request.user, referral),
         },

@@ -30,9 +30,9 @@ from placements import services
 from placements.models import CouncilSettings, RoleGrantRequest
 from placements.roles import Role
 from providers import services as provider_services
-from providers.models import Specialism
+from providers.models import OfstedSetting, Specialism
 from referrals.drafting import services as drafting
-from referrals.models import PlacementType, Referral
+from referrals.models import PlacementType, Referral, ReferralAlert
 from referrals.pack import services as pack_services
 from referrals.packages import services as package_services
 from referrals.search import answers
@@ -51,7 +51,14 @@ from tests.journeys import (
     searchable_package,
 )
 from tests.placements.factories import TeamFactory, UserFactory
-from tests.providers.builders import csv_bytes, sheet_row, stored_import
+from tests.providers.builders import (
+    csv_bytes,
+    ofsted_apply,
+    ofsted_csv,
+    ofsted_row,
+    sheet_row,
+    stored_import,
+)
 from tests.providers.factories import ProviderFactory
 
 ALL_ROLES = list(Role)
@@ -154,12 +161,17 @@ EXPECTED = {
     "providers:import": (ADMIN, 200, 403),
     "providers:import-preview": (ADMIN, 200, 403),
     "providers:import-progress": (ADMIN, 200, 403),
+    "providers:ofsted": (ADMIN, 200, 403),
+    "providers:ofsted-settings": (ADMIN, 200, 403),
+    "providers:ofsted-setting-ignore": (ADMIN, 405, 403),
     "referrals:list": (REFERRAL_VIEWERS, 200, 403),
     "referrals:action-list": (BROKERAGE, 200, 403),
     "referrals:placement-types": (ADMIN, 200, 403),
     "referrals:placement-type-edit": (ADMIN, 200, 403),
     "referrals:manage": (BROKERAGE, 200, 403),
     "referrals:add-note": (BROKERAGE, 405, 403),
+    # An alert about the referral (a provider's rating fell): brokerage; other viewers 404.
+    "referrals:alert-close": (BROKERAGE, 200, 403),
     # The duty lead accepts emergencies; an officer may not (404).
     "referrals:emergency-accept": ({Role.DUTY_LEAD}, 302, 403, BROKERAGE),
     "referrals:chronology-pdf": (REFERRAL_VIEWERS, 200, 403),
@@ -405,6 +417,13 @@ def build_objects():
     team = TeamFactory(name="Children in Care North")
     providers = [in_house_provider(), ProviderFactory(name="Framework 1"), provider]
     director = UserFactory(roles=[Role.DIRECTOR])
+    a = journey(team, officer, director, providers, area)
+    b = journey(team, officer, director, providers, area)
+    # Framework 1, with a child placed through A and B, is rated inadequate: an alert each.
+    fell = ofsted_row(providers[1].ofsted_urn, Overall="Inadequate")
+    ofsted_apply(ofsted_csv([fell, ofsted_row("SC990001")]), owner)
+    for ids in (a, b):
+        ids["placed"]["alert_pk"] = ReferralAlert.objects.get(referral_id=ids["placed"]["pk"]).pk
     return {
         "owner": owner,
         "provider": provider,
@@ -415,8 +434,9 @@ def build_objects():
         "role-grant": RoleGrantRequest.objects.get(user=promoted),
         "word": word,
         "team": team,
-        "a": journey(team, officer, director, providers, area),
-        "b": journey(team, officer, director, providers, area),
+        "ofsted-setting": OfstedSetting.objects.get(urn="SC990001"),
+        "a": a,
+        "b": b,
     }
 
 
@@ -457,6 +477,8 @@ def url_for(name, objects, ids=None):
         kwargs["pk"] = objects["import"].pk
     elif name == "providers:import-progress":
         kwargs["pk"] = objects["import-job"].pk
+    elif name == "providers:ofsted-setting-ignore":
+        kwargs["pk"] = objects["ofsted-setting"].pk
     elif name == "referrals:allowed-word-remove":
         kwargs["word_pk"] = objects["word"].pk
     elif name == "password-set":

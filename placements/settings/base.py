@@ -198,6 +198,9 @@ PROVIDER_IMPORT_MAX_ROWS = env.int("PROVIDER_IMPORT_MAX_ROWS", default=2000)
 # A spreadsheet with more rows than this is imported by the worker, with a progress page;
 # smaller ones at once, in the request.
 PROVIDER_IMPORT_BACKGROUND_ROWS = env.int("PROVIDER_IMPORT_BACKGROUND_ROWS", default=200)
+# Ofsted's provider-level data for all of England: a few thousand rows, a few MB.
+OFSTED_IMPORT_MAX_BYTES = env.int("OFSTED_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+OFSTED_IMPORT_MAX_ROWS = env.int("OFSTED_IMPORT_MAX_ROWS", default=20000)
 
 # --- Email ------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")

@@ -157,6 +157,7 @@ class ProviderForm(GDSForm, forms.ModelForm):
                 Field.text("ofsted_urn", field_width=10),
                 Field.radios("ofsted_rating"),
                 Field("ofsted_inspection_date"),
+                Field.radios("ofsted_registration_status"),
                 Field.text("ri_exception_agreed_by"),
                 Field("ri_exception_agreed_on"),
                 legend="Ofsted",

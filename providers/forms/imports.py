@@ -13,6 +13,7 @@ from ..importing.results import SpecialismDecision, UnknownSpecialism
 from ..importing.spreadsheet import ImportFileError, read_spreadsheet
 from ..importing.text import _and_list
 from ..models import Specialism
+from ..ofsted.reading import read_ofsted_file
 
 
 class ProviderImportUploadForm(GDSForm, forms.Form):
@@ -32,12 +33,17 @@ class ProviderImportUploadForm(GDSForm, forms.Form):
         self.helper.disable_csrf = True  # the page's form has its own token
         self.helper.layout = Layout(Field("file"))
 
+    def read(self, content: bytes, name: str):
+        return read_spreadsheet(content, name, max_rows=settings.PROVIDER_IMPORT_MAX_ROWS)
+
+    max_bytes_setting = "PROVIDER_IMPORT_MAX_BYTES"
+
     def clean_file(self):
         """The size is checked before a byte is read; then the whole file must read as
         a provider spreadsheet. It is read here once: what it holds is kept as
         `cleaned_data["table"]` (rows are checked on the preview, not here)."""
         upload = self.cleaned_data["file"]
-        limit = settings.PROVIDER_IMPORT_MAX_BYTES
+        limit = getattr(settings, self.max_bytes_setting)
         size = f"{limit / 1024 / 1024:g}MB" if limit >= 1024 * 1024 else f"{limit / 1024:g}KB"
         too_big = f"The selected file must be smaller than {size}"
         if upload.size > limit:
@@ -46,13 +52,29 @@ class ProviderImportUploadForm(GDSForm, forms.Form):
         if len(content) > limit:  # the size the browser declared was wrong
             raise forms.ValidationError(too_big)
         try:
-            table = read_spreadsheet(
-                content, upload.name, max_rows=settings.PROVIDER_IMPORT_MAX_ROWS
-            )
+            table = self.read(content, upload.name)
         except ImportFileError as error:
             raise forms.ValidationError(str(error)) from error
         self.cleaned_data["table"] = table
         return upload
+
+
+class OfstedUploadForm(ProviderImportUploadForm):
+    """Ofsted's published provider-level data, as Ofsted publishes it."""
+
+    file = forms.FileField(
+        label="Ofsted's data (CSV or ODS)",
+        help_text="The provider-level data file as downloaded from Ofsted.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.ods,.xlsx"}),
+        error_messages={
+            "required": "Select Ofsted's CSV or ODS file to upload",
+            "empty": "The selected file is empty",
+        },
+    )
+    max_bytes_setting = "OFSTED_IMPORT_MAX_BYTES"
+
+    def read(self, content: bytes, name: str):
+        return read_ofsted_file(content, name, max_rows=settings.OFSTED_IMPORT_MAX_ROWS)
 
 
 ADD_NEW, USE_EXISTING = "add", "existing"

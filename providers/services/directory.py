@@ -24,6 +24,7 @@ PROVIDER_FIELDS = [
     "ofsted_urn",
     "ofsted_rating",
     "ofsted_inspection_date",
+    "ofsted_registration_status",
     "qa_initial_visit_date",
     "qa_latest_annual_visit_date",
     "ri_exception_agreed_by",
@@ -104,7 +105,7 @@ def provider_create(
     values: Mapping[str, Any],
     categories: Mapping[Category, str],
     specialisms: list[Specialism],
-    actor: User,
+    actor: User | None,
     source: str = "created",
     areas: list[Area] | None = None,
 ) -> Provider:
@@ -123,7 +124,7 @@ def provider_update(
     values: Mapping[str, Any],
     categories: Mapping[Category, str] | None,
     specialisms: list[Specialism] | None,
-    actor: User,
+    actor: User | None,
     source: str = "edit",
     areas: list[Area] | None = None,
 ) -> Provider:
@@ -158,7 +159,9 @@ def provider_restore(*, provider: Provider, actor: User) -> Provider:
     return provider
 
 
-def _provider_set_archived(*, provider: Provider, archived: bool, actor: User, source: str) -> None:
+def _provider_set_archived(
+    *, provider: Provider, archived: bool, actor: User | None, source: str
+) -> None:
     before = provider_snapshot(provider)
     provider.is_archived = archived
     provider.archived_at = timezone.now() if archived else None
@@ -174,7 +177,7 @@ def _provider_set_archived(*, provider: Provider, archived: bool, actor: User, s
 
 
 @transaction.atomic
-def specialism_create(*, name: str, actor: User) -> Specialism:
+def specialism_create(*, name: str, actor: User | None) -> Specialism:
     name = " ".join(name.split())
     if Specialism.objects.filter(name__iexact=name).exists():
         raise DomainError(f"There is already a specialism called {name}")

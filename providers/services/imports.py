@@ -1,6 +1,8 @@
 """A spreadsheet import as a job: kept at upload, confirmed (applied at once, or queued
 for a worker when large), run, failed, found stalled, discarded. Every row is written
-in one transaction or none, through the directory's own services, with source "import".
+in one transaction or none, through the directory's own services: a provider
+spreadsheet with source "import" (here), Ofsted's data with source "Ofsted import"
+(`services.ofsted`).
 """
 
 import datetime as dt
@@ -24,6 +26,7 @@ from ..importing.results import UNCHANGED, Directory, ImportResult, ImportRow, S
 from ..importing.spreadsheet import Table, table_from_json, table_to_json
 from ..models import Provider, ProviderImport, Specialism
 from .directory import _provider_set_archived, provider_create, provider_update, specialism_create
+from .ofsted import OfstedResult, ofsted_checked, ofsted_write
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +59,18 @@ NOT_QUEUED = (
 
 
 @transaction.atomic
-def provider_import_create(*, filename: str, table: Table, actor: User) -> ProviderImport:
+def provider_import_create(
+    *,
+    filename: str,
+    table: Table,
+    actor: User | None,
+    kind: str = ProviderImport.Kind.DIRECTORY,
+) -> ProviderImport:
     """Keep what an uploaded spreadsheet holds (read once, by the upload form) for its
     preview and its import; nothing touches the directory yet, and the file itself is
-    not kept."""
+    not kept. `actor` None: an import from the server's command line."""
     return ProviderImport.objects.create(
+        kind=kind,
         uploaded_by=actor,
         filename=filename[:255],
         table=table_to_json(table),
@@ -68,11 +78,11 @@ def provider_import_create(*, filename: str, table: Table, actor: User) -> Provi
     )
 
 
-def _provider_import_lock(*, provider_import: ProviderImport, actor: User) -> ProviderImport:
+def _provider_import_lock(*, provider_import: ProviderImport, actor: User | None) -> ProviderImport:
     """The import, locked, if it may still be confirmed or discarded by `actor`: one
     waiting for confirmation, or one that failed (nothing of it was written)."""
     locked = ProviderImport.objects.select_for_update().get(pk=provider_import.pk)
-    if locked.uploaded_by_id != actor.pk:
+    if locked.uploaded_by_id != (actor.pk if actor else None):
         raise DomainError("Only the person who uploaded this spreadsheet can import it")
     if locked.status == ProviderImport.Status.APPLIED:
         raise DomainError("This spreadsheet has already been imported")
@@ -88,7 +98,7 @@ def provider_import_apply(
     *,
     provider_import: ProviderImport,
     specialism_decisions: Mapping[str, SpecialismDecision],
-    actor: User,
+    actor: User | None,
 ) -> ProviderImport:
     """Apply every row of a previewed spreadsheet now, in one transaction, or none.
 
@@ -260,8 +270,10 @@ def _decisions_from_json(data: Mapping[str, Any]) -> dict[str, SpecialismDecisio
 
 def _import_checked(
     locked: ProviderImport, specialism_decisions: Mapping[str, SpecialismDecision]
-) -> ImportResult:
+) -> ImportResult | OfstedResult:
     """The kept rows checked against the directory now, or DomainError."""
+    if locked.kind == ProviderImport.Kind.OFSTED:
+        return ofsted_checked(locked)
     result = check_rows(table_from_json(locked.table), Directory.load())
     if result.errors:
         raise DomainError(
@@ -277,14 +289,16 @@ def _import_checked(
 
 def _import_write(
     locked: ProviderImport,
-    result: ImportResult,
+    result: ImportResult | OfstedResult,
     specialism_decisions: Mapping[str, SpecialismDecision],
     *,
-    actor: User,
+    actor: User | None,
     progress: Callable[[int], None] | None = None,
 ) -> ProviderImport:
     """Write a checked import's rows, reporting `progress(rows done)` every
     PROGRESS_EVERY rows. The caller's transaction makes it all or nothing."""
+    if isinstance(result, OfstedResult):
+        return ofsted_write(locked, result, actor=actor, progress=progress)
     resolved: dict[str, Specialism] = {}
     for unknown in result.unknown_specialisms:
         decision = specialism_decisions[unknown.key]
@@ -315,7 +329,9 @@ def _import_write(
     return locked
 
 
-def _import_row(row: ImportRow, resolved: Mapping[str, Specialism], *, actor: User) -> Provider:
+def _import_row(
+    row: ImportRow, resolved: Mapping[str, Specialism], *, actor: User | None
+) -> Provider:
     named = [*row.specialisms, *(resolved[key] for key in row.unknown_specialisms)]
     specialisms = list({s.pk: s for s in named}.values())  # a mapping may repeat one
     try:

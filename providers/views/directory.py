@@ -67,6 +67,7 @@ def provider_detail(request, pk):
             "clearance": provider.clearance(valid_months=council.qa_visit_valid_months),
             "history": history_rows(provider),
             "can_manage": user_can(request.user, Capability.MANAGE_PROVIDERS),
+            "ofsted_record": selectors.ofsted_record(provider),
         },
     )
 
@@ -74,7 +75,10 @@ def provider_detail(request, pk):
 @capability_required(Capability.MANAGE_PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def provider_create(request):
-    form = ProviderForm(request.POST or None)
+    """A new provider; from the list of Ofsted's settings (`?ofsted=`), started with what
+    Ofsted says of it."""
+    setting = selectors.ofsted_setting_to_add(request.GET.get("ofsted"))
+    form = ProviderForm(request.POST or None, initial=ofsted_initial(setting))
     if done := submit_form(
         request,
         form,
@@ -85,7 +89,27 @@ def provider_create(request):
         success=lambda provider: f"{provider.name} has been added to the directory.",
     ):
         return done
-    return render(request, "providers/provider_form.html", {"form": form, "provider": None})
+    return render(
+        request,
+        "providers/provider_form.html",
+        {"form": form, "provider": None, "ofsted_setting": setting},
+    )
+
+
+def ofsted_initial(setting) -> dict:
+    if setting is None:
+        return {}
+    initial = {
+        "name": setting.name,
+        "ofsted_urn": setting.urn,
+        "ofsted_inspection_date": setting.inspection_date,
+        "ofsted_registration_status": setting.registration_status,
+    }
+    if setting.rating:
+        initial["ofsted_rating"] = setting.rating
+    if setting.places is not None:
+        initial["capacity"] = setting.places
+    return initial
 
 
 @capability_required(Capability.MANAGE_PROVIDERS)

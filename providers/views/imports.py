@@ -20,6 +20,7 @@ from ..importing.columns import COLUMN_GUIDANCE
 from ..models import ProviderImport
 from ..services import imports as import_services
 from .exports import CONTENT_TYPES
+from .ofsted import ofsted_preview
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_FILES = {"csv": "sample-providers.csv", "xlsx": "sample-providers.xlsx"}
@@ -63,7 +64,10 @@ def import_preview(request, pk):
         provider_import = selectors.get_import_for_user(user=request.user, pk=pk)
     except Http404:
         confirmed = _confirmed_import(request.user, pk)
-        if confirmed is not None and confirmed.in_progress:
+        if confirmed is not None and (
+            confirmed.in_progress
+            or (confirmed.kind == ProviderImport.Kind.OFSTED and confirmed.applied_at)
+        ):
             return redirect("providers:import-progress", pk=pk)
         if confirmed is None or not action:
             raise
@@ -77,10 +81,12 @@ def import_preview(request, pk):
             lambda: import_services.provider_import_discard(
                 provider_import=provider_import, actor=request.user
             ),
-            redirect_to="providers:import",
+            redirect_to=UPLOAD_PAGE[provider_import.kind],
             success="The spreadsheet was discarded. Nothing was changed.",
             refused_to="providers:list",
         )
+    if provider_import.kind == ProviderImport.Kind.OFSTED:
+        return ofsted_preview(request, provider_import, confirming=action == "confirm")
     result = selectors.import_result(provider_import)
     confirming = action == "confirm"
     form = SpecialismDecisionsForm(
@@ -123,6 +129,10 @@ def import_preview(request, pk):
 
 
 CONFIRMABLE = (ProviderImport.Status.PREVIEW, ProviderImport.Status.FAILED)
+UPLOAD_PAGE: dict[str, str] = {
+    ProviderImport.Kind.DIRECTORY: "providers:import",
+    ProviderImport.Kind.OFSTED: "providers:ofsted",
+}
 
 
 def _confirmed_import(user, pk) -> ProviderImport | None:

@@ -115,3 +115,13 @@ class NoteForm(GDSForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what happened"},
     )
+
+
+class AlertCloseForm(GDSForm, forms.Form):
+    note = forms.CharField(
+        label="What was done",
+        help_text="For example: Spoke to the social worker; the placement is stable and "
+        "the provider's action plan is being followed. Review in four weeks.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what was done about the alert"},
+    )

@@ -7,12 +7,16 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from placements.models import User
+from placements.permissions import is_brokerage
 from referrals.models import (
     Child,
     QARound,
     Referral,
+    ReferralAlert,
     SearchRound,
 )
 from referrals.search.selectors import next_deadline_subquery
@@ -147,3 +151,19 @@ def open_qa_round(referral: Referral) -> QARound | None:
     """The quality-check round still waiting for the social worker's answer, if any."""
     rounds = [r for r in referral.qa_rounds.all() if r.answered_at is None]
     return rounds[-1] if rounds else None
+
+
+def alerts_open(*, limit: int = 50) -> QuerySet[ReferralAlert]:
+    """Alerts no officer has dealt with yet, newest first, for the action list."""
+    return ReferralAlert.objects.filter(dealt_with_at__isnull=True).select_related(
+        "referral", "provider"
+    )[:limit]
+
+
+def get_alert_for_user(*, user: User, referral: Referral, pk: int) -> ReferralAlert:
+    """An alert on a referral the user may see, for brokerage only; else 404."""
+    if not is_brokerage(user):
+        raise Http404
+    return get_object_or_404(
+        ReferralAlert.objects.select_related("provider", "dealt_with_by"), referral=referral, pk=pk
+    )

@@ -11,16 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from placements.actions import run_action
+from placements.actions import run_action, submit_form
 from placements.models import User
 from placements.permissions import Capability, capability_required, is_brokerage, is_duty_lead
 from placements.roles import Role
 from placements.services import DomainError
 from referrals import selectors
+from referrals.brokerage import alerts as alert_services
 from referrals.brokerage import selectors as brokerage_selectors
 from referrals.brokerage import services as brokerage
 from referrals.brokerage.forms import (
     ActionListFilterForm,
+    AlertCloseForm,
     AssignForm,
     NextActionForm,
     NoteForm,
@@ -108,7 +110,34 @@ def action_list(request):
             "querystring_without_page": params.urlencode(),
             "refreshed_at": timezone.localtime(),
             "refresh_seconds": settings.ACTION_LIST_REFRESH_SECONDS,
+            "alerts": [] if partial else brokerage_selectors.alerts_open(),
         },
+    )
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def alert_close(request, pk, alert_pk):
+    """An alert about the referral (a provider's rating fell): what was done about it."""
+    referral = selectors.get_referral_for_user(user=request.user, pk=pk)
+    alert = brokerage_selectors.get_alert_for_user(
+        user=request.user, referral=referral, pk=alert_pk
+    )
+    form = AlertCloseForm(request.POST if request.method == "POST" else None)
+    if alert.dealt_with_at is None and (
+        done := submit_form(
+            request,
+            form,
+            lambda data: alert_services.alert_close(
+                alert=alert, actor=request.user, note=data["note"]
+            ),
+            redirect_to="referrals:action-list",
+            success="The alert is recorded as dealt with.",
+        )
+    ):
+        return done
+    return render(
+        request, "referrals/alert_close.html", {"referral": referral, "alert": alert, "form": form}
     )
 
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from placements.models import CouncilSettings, User
-from placements.roles import Role
 from placements.services import DomainError, field_changes_record, shown_value
 from providers.models import Provider
 from referrals.brokerage.services import qa_answer
@@ -25,7 +24,7 @@ from referrals.models import (
     Referral,
 )
 from referrals.search.ending import search_end
-from referrals.selectors import referral_endorsers, service_leads
+from referrals.selectors import duty_lead_emails, referral_endorsers, service_leads
 from referrals.workflow import (
     Status,
     referral_is_editable,
@@ -277,14 +276,6 @@ def referral_service_leads(referral: Referral) -> list[str]:
     return [user.email for user in service_leads(referral)]
 
 
-def _duty_leads() -> list[str]:
-    return list(
-        User.objects.filter(is_active=True, role_assignments__role=Role.DUTY_LEAD)
-        .order_by("email")
-        .values_list("email", flat=True)
-    )
-
-
 @transaction.atomic
 def referral_submit(*, referral: Referral, actor: User, response: str = "") -> Referral:
     """Draft (or returned) → waiting for the team manager, once every section is complete.
@@ -339,7 +330,7 @@ def referral_submit(*, referral: Referral, actor: User, response: str = "") -> R
         # inbox hear at once, so the search can start today.
         referral_email(
             referral,
-            to=[*_duty_leads(), CouncilSettings.load().contact_email],
+            to=[*duty_lead_emails(), CouncilSettings.load().contact_email],
             template="referral_emergency_submitted",
             key=f"emergency-submitted-{step}",
         )

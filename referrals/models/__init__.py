@@ -8,8 +8,10 @@
 - `search`: search rounds, provider requests and links, providers' questions
 - `answers`: providers' answers (offers) and negotiated fees
 - `package`: a package of support at home (short breaks, home care) and its weekly tables
+- `alerts`: alerts for brokerage raised from outside the referral (a provider's rating)
 """
 
+from referrals.models.alerts import ReferralAlert
 from referrals.models.answers import CoveredSlot, FeeRevision, ProviderAnswer
 from referrals.models.chronology import ChronologyEntry
 from referrals.models.pack import AllowedWord, PackFlag, ResourceRequest
@@ -63,6 +65,7 @@ __all__ = [
     "ProviderRequest",
     "QARound",
     "Referral",
+    "ReferralAlert",
     "ResourceRequest",
     "RoundQuestion",
     "ScheduleSlot",

@@ -6,6 +6,7 @@ import io
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.models import FieldChange
 from providers.exporting import HEADERS
@@ -121,3 +122,75 @@ def error_rows(response) -> list[tuple[int, str, str]]:
     """(row, column, message) for each row-level error on a preview page."""
     result = response.context["result"]
     return [(e.row, e.column, e.message) for e in result.errors]
+
+
+# --- Ofsted's data ------------------------------------------------------------------
+
+OFSTED_HEADINGS = [
+    "Provider type",
+    "URN",
+    "Local authority",
+    "Setting name",
+    "Provision type",
+    "Registration status",
+    "Places",
+    "Organisation which owns the provider",
+    "",
+    "Inspection date",
+    "Publication date",
+    "Overall experiences and progress of children and young people",
+]
+
+
+def ofsted_row(urn: str, **values) -> dict:
+    """A row of Ofsted's data for `urn`, keyed by heading: pass changes as
+    heading_with_underscores=value, for example `ofsted_row("SC1", Overall="Good")`
+    (`Overall` is the rating column)."""
+    row = {
+        "Provider type": "Children's home",
+        "URN": urn,
+        "Local authority": "Northshire",
+        "Setting name": f"Setting {urn}",
+        "Provision type": "Children's home",
+        "Registration status": "Active",
+        "Places": "4",
+        "Organisation which owns the provider": "Beacon Care Group Ltd",
+        # Today's: newer than the inspection any provider in a test has recorded.
+        "Inspection date": f"{timezone.localdate():%d/%m/%Y}",
+        "Publication date": f"{timezone.localdate():%d/%m/%Y}",
+        "Overall experiences and progress of children and young people": "Good",
+    }
+    for key, value in values.items():
+        heading = key.replace("_", " ")
+        if heading == "Overall":
+            heading = OFSTED_HEADINGS[-1]
+        assert heading in row, heading
+        row[heading] = value
+    return row
+
+
+def ofsted_csv(rows, *, headings=OFSTED_HEADINGS, title=True, encoding="cp1252") -> bytes:
+    """Ofsted's CSV as published: a title and a note above the headings (`title`), an
+    empty unnamed column, saved as Windows-1252 unless told otherwise."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    if title:
+        writer.writerow(["Children's social care providers: provider-level data"])
+        writer.writerow(["Source: Ofsted"])
+        writer.writerow([])
+    writer.writerow(headings)
+    for row in rows:
+        writer.writerow([row.get(heading, "") for heading in headings])
+    return buffer.getvalue().encode(encoding)
+
+
+def ofsted_apply(content: bytes, actor=None, *, filename="ofsted.csv") -> ProviderImport:
+    """Ofsted's data imported through the services, as the page's confirm does."""
+    from providers.ofsted.reading import read_ofsted_file
+    from providers.services.imports import provider_import_apply
+
+    table = read_ofsted_file(content, filename, max_rows=20000)
+    job = provider_import_create(
+        filename=filename, table=table, actor=actor, kind=ProviderImport.Kind.OFSTED
+    )
+    return provider_import_apply(provider_import=job, specialism_decisions={}, actor=actor)

@@ -19,6 +19,7 @@ from providers.models import (
     OfstedRating,
     Provider,
     ProviderType,
+    RegistrationStatus,
     Specialism,
     Tier,
 )
@@ -309,6 +310,7 @@ class Command(BaseCommand):
             "is_in_house": in_house,
             "ofsted_urn": "SC" + f"{500000 + int(reference[-4:]):06d}",
             "ofsted_rating": rating,
+            "ofsted_registration_status": RegistrationStatus.ACTIVE,
             "ofsted_inspection_date": (
                 None
                 if rating == OfstedRating.NOT_YET_INSPECTED

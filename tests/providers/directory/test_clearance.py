@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from providers.models import OfstedRating, Provider, cleared_to_place_q
+from providers.models import OfstedRating, Provider, RegistrationStatus, cleared_to_place_q
 from tests.providers.factories import ProviderFactory
 
 TODAY = dt.date(2026, 11, 23)
@@ -75,8 +75,9 @@ dates = st.one_of(st.none(), st.dates(min_value=dt.date(2022, 1, 1), max_value=T
     initial=dates,
     annual=dates,
     ri=st.one_of(st.none(), st.just(TODAY)),
+    registration=st.sampled_from(RegistrationStatus.values),
 )
-def test_database_rule_agrees_with_python_rule(rating, initial, annual, ri):
+def test_database_rule_agrees_with_python_rule(rating, initial, annual, ri, registration):
     """The list filter (SQL) and the tag on each row (Python) must never disagree."""
     Provider.objects.all().delete()
     created = ProviderFactory(
@@ -85,6 +86,7 @@ def test_database_rule_agrees_with_python_rule(rating, initial, annual, ri):
         qa_latest_annual_visit_date=annual,
         ri_exception_agreed_on=ri,
         ri_exception_agreed_by="Head of Service" if ri else "",
+        ofsted_registration_status=registration,
     )
     in_sql = Provider.objects.filter(cleared_to_place_q(on=TODAY), pk=created.pk).exists()
     assert in_sql == created.clearance(on=TODAY).cleared
