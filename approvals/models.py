@@ -4,7 +4,13 @@ name `agreement_path` here, so this module gathers them; import from the concept
 own module in code."""
 
 from .costs.models import CostApproval, CostBand, CostBandVersion
-from .offers.models import FlagOverride, FlexibilityRequest, Shortlist, ShortlistOption
+from .offers.models import (
+    FlagOverride,
+    FlexibilityRequest,
+    NeedsMatch,
+    Shortlist,
+    ShortlistOption,
+)
 from .packages.models import PackageVariation
 from .placement.models import (
     AgreementLink,
@@ -21,6 +27,7 @@ __all__ = [
     "CostBandVersion",
     "FlagOverride",
     "FlexibilityRequest",
+    "NeedsMatch",
     "PackageVariation",
     "Placement",
     "PlacementAgreement",

@@ -54,6 +54,11 @@ urlpatterns = [
     # Offers and options
     path("referrals/<int:pk>/offers/", offers.offers, name="offers"),
     path(
+        "referrals/<int:pk>/offers/<int:response_pk>/match/",
+        offers.needs_match,
+        name="needs-match",
+    ),
+    path(
         "referrals/<int:pk>/offers/<int:response_pk>/negotiate/",
         offers.negotiate,
         name="negotiate",

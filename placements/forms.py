@@ -176,6 +176,15 @@ class RoleGrantRefuseForm(GDSForm, forms.Form):
     )
 
 
+RANKING_QUALITY = (
+    "ranking_ofsted_points",
+    "ranking_needs_points",
+    "ranking_locality_points",
+    "ranking_response_points",
+)
+RANKING_FIELDS = ("ranking_quality_percent", *RANKING_QUALITY)
+
+
 class CouncilSettingsForm(GDSForm, forms.ModelForm):
     bank_holiday_subdivision = forms.ChoiceField(
         choices=UK_SUBDIVISIONS, label="Bank holidays to skip when counting working days"
@@ -213,6 +222,7 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "summer_open_cases_close_month",
             "summer_new_cases_until_day",
             "summer_new_cases_until_month",
+            *RANKING_FIELDS,
         ]
         labels = {
             "summer_open_cases_close_day": "Summer play scheme: closing day for open cases",
@@ -292,10 +302,24 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             raise forms.ValidationError("Enter an hour from 0 to 23")
         return hour
 
+    def _clean_ranking(self, cleaned) -> None:
+        """Quality's share is a percentage; its four criteria share it out, adding up to
+        100 between them."""
+        quality = cleaned.get("ranking_quality_percent")
+        if quality is not None and quality > 100:
+            self.add_error("ranking_quality_percent", "Enter a percentage from 0 to 100")
+        shares = [cleaned.get(name) for name in RANKING_QUALITY]
+        if None not in shares and sum(shares) != 100:
+            self.add_error(
+                "ranking_response_points",
+                f"The four quality shares must add up to 100 (they add up to {sum(shares)})",
+            )
+
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
         self._clean_summer(cleaned)
+        self._clean_ranking(cleaned)
         standard = cleaned.get("response_working_days_standard")
         urgent = cleaned.get("response_working_days_urgent")
         for name in ("response_working_days_standard", "response_working_days_urgent"):

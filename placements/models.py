@@ -310,6 +310,26 @@ class CouncilSettings(models.Model):
         default=15,
         help_text="New children's requests are processed until this date, while places remain.",
     )
+    # Offers ranked on quality and cost (approvals.offers.ranking).
+    ranking_quality_percent = models.PositiveSmallIntegerField(
+        "ranking: quality's share of an offer's score (per cent)",
+        default=60,
+        help_text="Cost has the rest. 60 is common: 60% quality, 40% cost.",
+    )
+    ranking_ofsted_points = models.PositiveSmallIntegerField(
+        "quality: the Ofsted rating's share", default=30
+    )
+    ranking_needs_points = models.PositiveSmallIntegerField(
+        "quality: the match to the child's needs (scored by the officer)", default=40
+    )
+    ranking_locality_points = models.PositiveSmallIntegerField(
+        "quality: locality (inside the council's boundary)", default=15
+    )
+    ranking_response_points = models.PositiveSmallIntegerField(
+        "quality: how quickly the provider answered",
+        default=15,
+        help_text="The four quality shares add up to 100.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -422,6 +422,7 @@ def chosen(referral, officer, social_worker, offer, *, others=(), rationale="Mee
         option=option,
         rationale=rationale,
         in_house_reason="The in-house carers are too far from school" if others else "",
+        ranking_reason="The only one near his school" if others else "",
         actor=social_worker,
     )
 

@@ -214,7 +214,7 @@ EXPECTED = {
     "approvals:tracker-export": (TRACKER_VIEWERS, 200, 403),
     **{
         f"approvals:{name}": (BROKERAGE, 200, 403)
-        for name in ("offers", "negotiate", "no-suitable-options", "feedback")
+        for name in ("offers", "negotiate", "needs-match", "no-suitable-options", "feedback")
     },
     "approvals:ask-again": (BROKERAGE, 405, 403),
     # A package's award; a placement's referral is sent to its offers.

@@ -8,6 +8,27 @@ from django import forms
 from placements.fields import MoneyField
 from placements.forms import GDSForm, TextLimits
 
+from .ranking import NEEDS_MATCH
+from .rules import outscored_by
+
+
+class NeedsMatchForm(GDSForm, forms.Form):
+    score = forms.TypedChoiceField(
+        label="How well does the offer meet the child's needs?",
+        help_text="Read the pack's needs and outcomes against how the provider says it will "
+        "meet them. This is part of the offer's quality score.",
+        choices=[(str(n), label) for n, label in sorted(NEEDS_MATCH.items(), reverse=True)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how well the offer meets the child's needs"},
+    )
+    note = forms.CharField(
+        label="Why (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
 
 class FeeRevisionForm(GDSForm, forms.Form):
     weekly_fee = MoneyField(label="Negotiated weekly fee", what="the negotiated weekly fee")
@@ -87,6 +108,14 @@ class OptionChoiceForm(GDSForm, forms.Form):
         required=False,
     )
 
+    ranking_reason = forms.CharField(
+        label="If you choose an option that scored lower than another: why",
+        help_text="Each option's score on quality and cost is in the table above.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
+    )
+
     def __init__(self, *args, options=(), has_in_house=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = {str(option.pk): option for option in options}
@@ -97,6 +126,9 @@ class OptionChoiceForm(GDSForm, forms.Form):
         ]
         if not has_in_house:
             del self.fields["in_house_reason"]
+        options_list = list(self.options.values())
+        if not any(outscored_by(o, options_list) for o in options_list):
+            del self.fields["ranking_reason"]  # no option scored lower than another
 
     def clean(self):
         super().clean()
@@ -111,6 +143,16 @@ class OptionChoiceForm(GDSForm, forms.Form):
             self.add_error(
                 "in_house_reason",
                 "Say why the in-house option does not meet the child's needs",
+            )
+        if (
+            option is not None
+            and "ranking_reason" in self.fields
+            and outscored_by(option, list(self.options.values()))
+            and not data.get("ranking_reason", "").strip()
+        ):
+            self.add_error(
+                "ranking_reason",
+                "Say why you are choosing this option over one that scored higher",
             )
         return data
 

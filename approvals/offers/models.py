@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from referrals.models import ProviderAnswer, Referral
+from referrals.models import ProviderAnswer, ProviderRequest, Referral
 
 
 class FlagOverride(models.Model):
@@ -58,6 +58,8 @@ class Shortlist(models.Model):
     rationale = models.TextField(blank=True)
     in_house_reason = models.TextField(blank=True)
     declined_reason = models.TextField(blank=True)
+    # Why the social worker chose an option that scored lower than another sent.
+    ranking_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -91,6 +93,9 @@ class ShortlistOption(models.Model):
     # split (term time to one provider, the holidays to another); blank for a placement.
     service = models.CharField(max_length=20, blank=True)
     period = models.CharField(max_length=20, blank=True)
+    # Its score on quality and cost as the officer's comparison gave it when it was sent
+    # (`ranking.OfferScore.to_json`): what the social worker is shown. Empty for awards.
+    score = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["shortlist", "position"]
@@ -125,3 +130,28 @@ class FlexibilityRequest(models.Model):
 
     def __str__(self):
         return f"Flexibility asked on {self.referral}"
+
+
+class NeedsMatch(models.Model):
+    """The officer's score of how well a provider's offer meets the child's needs (0 to
+    4, `ranking.NEEDS_MATCH`), part of the offer's quality score. Kept for every score
+    given; the latest counts."""
+
+    request = models.ForeignKey(
+        ProviderRequest, on_delete=models.PROTECT, related_name="needs_matches"
+    )
+    score = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    scored_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["request", "scored_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__lte=4), name="needs_match_0_to_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.request}: {self.score}"

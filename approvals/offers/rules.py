@@ -1,7 +1,9 @@
 """The rules on offers, as pure reads: which flags an offer carries (and who may
-override one), whether it still stands, and how a set of options moves."""
+override one), whether it still stands, how a set of options moves, and which options
+outscore the one chosen."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,7 +15,7 @@ from placements.roles import Role
 from providers.models import GOOD_ENOUGH_RATINGS
 from referrals.models import ProviderAnswer, ProviderRequest, Referral
 
-from .models import FlagOverride, Shortlist
+from .models import FlagOverride, Shortlist, ShortlistOption
 
 # How a set of options moves (referrals.workflow.step).
 ShortlistStatus = Shortlist.Status
@@ -125,3 +127,18 @@ def offer_is_current(response: ProviderAnswer) -> bool:
         return False
     latest = request.answers.order_by("-version").values_list("pk", flat=True).first()
     return latest == response.pk
+
+
+def outscored_by(
+    chosen: ShortlistOption, options: Sequence[ShortlistOption]
+) -> list[ShortlistOption]:
+    """The options sent that scored higher on quality and cost than the one chosen (by
+    the scores they were sent with); an option sent without a score outscores nothing."""
+    mine = chosen.score.get("total")
+    if mine is None:
+        return []
+    return [
+        option
+        for option in options
+        if option.score.get("total") is not None and Decimal(option.score["total"]) > Decimal(mine)
+    ]

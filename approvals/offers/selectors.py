@@ -11,7 +11,8 @@ from providers.models import Provider
 from referrals.models import ProviderAnswer, Referral
 from referrals.search.selectors import standing_offers
 
-from .models import FlexibilityRequest, Shortlist, ShortlistOption
+from .models import FlexibilityRequest, NeedsMatch, Shortlist, ShortlistOption
+from .ranking import OfferFacts, OfferScore, Weights, offer_scores
 from .rules import OVERRIDERS, Flag, funding_limit, offer_flags
 
 
@@ -22,6 +23,8 @@ class OfferRow:
     response: ProviderAnswer
     flags: list[Flag]
     shortlisted: bool
+    score: OfferScore | None = None
+    needs_match: NeedsMatch | None = None
 
     @property
     def provider(self) -> Provider:
@@ -41,23 +44,36 @@ def current_offers(referral: Referral) -> list[ProviderAnswer]:
     )
 
 
-def offer_comparison(referral: Referral, *, council: CouncilSettings) -> list[OfferRow]:
-    """Every standing offer side by side, cheapest (as negotiated) first, in-house first
-    among equals, each with its rule flags."""
+SORTS = {"cost": "lowest total weekly cost first", "score": "highest score first"}
+
+
+def offer_comparison(
+    referral: Referral, *, council: CouncilSettings, sort: str = "cost"
+) -> list[OfferRow]:
+    """Every standing offer side by side, each with its rule flags and its score on
+    quality and cost (`ranking`): cheapest (as negotiated) first, in-house first among
+    equals, or (`sort="score"`) best score first."""
     limit = funding_limit(referral)
     on_list = set(
         ShortlistOption.objects.filter(
             shortlist__referral=referral, shortlist__status=Shortlist.Status.AWAITING
         ).values_list("response_id", flat=True)
     )
+    offers = current_offers(referral)
+    matches = latest_needs_matches(offers)
+    scores = scores_of(offers, matches, council=council)
     rows = [
         OfferRow(
             response=offer,
             flags=offer_flags(offer, limit=limit, council=council),
             shortlisted=offer.pk in on_list,
+            score=scores[offer.pk],
+            needs_match=matches.get(offer.request_id),
         )
-        for offer in current_offers(referral)
+        for offer in offers
     ]
+    if sort == "score":
+        return sorted(rows, key=lambda row: row.score.rank if row.score else 0)
     return sorted(
         rows,
         key=lambda row: (
@@ -66,6 +82,42 @@ def offer_comparison(referral: Referral, *, council: CouncilSettings) -> list[Of
             row.provider.name,
         ),
     )
+
+
+def latest_needs_matches(offers: list[ProviderAnswer]) -> dict[int, NeedsMatch]:
+    """The officer's latest score of each offer's match to the needs, by request."""
+    latest: dict[int, NeedsMatch] = {}
+    for match in NeedsMatch.objects.filter(
+        request_id__in=[offer.request_id for offer in offers]
+    ).select_related("scored_by"):
+        latest[match.request_id] = match  # ordered oldest first: the last one stays
+    return latest
+
+
+def scores_of(
+    offers: list[ProviderAnswer], matches: dict[int, NeedsMatch], *, council: CouncilSettings
+) -> dict[int, OfferScore]:
+    """Each offer's score on quality and cost among `offers` (from `current_offers`,
+    whose requests hold every version of the answer, the first one first)."""
+    facts = []
+    for offer in offers:
+        request = offer.request
+        first = next(iter(request.answers.all()), offer)
+        match = matches.get(request.pk)
+        facts.append(
+            OfferFacts(
+                key=offer.pk,
+                name=request.provider.name,
+                total_weekly=offer.agreed_total_weekly,
+                rating=request.provider.ofsted_rating,
+                tier=request.provider.tier,
+                needs_match=match.score if match else None,
+                asked_at=request.round.sent_at,
+                deadline=request.round.deadline_at,
+                answered_at=first.submitted_at,
+            )
+        )
+    return offer_scores(facts, Weights.of(council))
 
 
 def get_offer(referral: Referral, response_pk: int) -> ProviderAnswer:

@@ -22,11 +22,13 @@ from .forms import (
     FeeRevisionForm,
     FlagOverrideForm,
     FlexibilityForm,
+    NeedsMatchForm,
     NoSuitableOptionsForm,
     OptionChoiceForm,
     ShortlistForm,
 )
 from .models import FlexibilityRequest, Shortlist
+from .ranking import Weights
 from .rules import FLAG_LABELS, OVERRIDERS
 from .services import flexibility as flexibility_services
 from .services import negotiation as negotiation_services
@@ -55,7 +57,8 @@ def _options_sent(shortlist) -> str:
 def offers(request, pk):
     referral = get_referral_for_user(user=request.user, pk=pk)
     council = CouncilSettings.for_request(request)
-    rows = selectors.offer_comparison(referral, council=council)
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "cost"
+    rows = selectors.offer_comparison(referral, council=council, sort=sort)
     form = _bound(request, ShortlistForm, offers=[row.response for row in rows])
     if done := submit_form(
         request,
@@ -101,7 +104,41 @@ def offers(request, pk):
             "overriders": selectors.flag_overriders(),
             "total_saving": sum((row.response.saving_weekly for row in rows), 0),
             "still_due": search_selectors.providers_still_due(referral),
+            "sort": sort,
+            "sorts": selectors.SORTS,
+            "sort_label": selectors.SORTS[sort],
+            "weights": Weights.of(council),
+            "unscored": [row for row in rows if row.score and not row.score.scored],
         },
+    )
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def needs_match(request, pk, response_pk):
+    """The officer scores how well an offer meets the child's needs."""
+    referral = get_referral_for_user(user=request.user, pk=pk)
+    offer = selectors.get_offer(referral, response_pk)
+    current = selectors.latest_needs_matches([offer]).get(offer.request_id)
+    form = _bound(
+        request,
+        NeedsMatchForm,
+        initial={"score": current.score, "note": current.note} if current else None,
+    )
+    if done := submit_form(
+        request,
+        form,
+        lambda data: negotiation_services.needs_match_score(
+            response=offer, score=data["score"], note=data["note"], actor=request.user
+        ),
+        redirect_to=_offers_url(referral) + "?sort=score",
+        success=f"Match to the needs scored for {offer.request.provider}'s offer.",
+    ):
+        return done
+    return render(
+        request,
+        "approvals/offers/needs_match.html",
+        {"referral": referral, "offer": offer, "form": form, "current": current},
     )
 
 
@@ -185,6 +222,7 @@ def options(request, pk):
                 option=choice.options[data["option"]],
                 rationale=data["rationale"],
                 in_house_reason=data.get("in_house_reason", ""),
+                ranking_reason=data.get("ranking_reason", ""),
                 actor=request.user,
             ),
             redirect_to=page_url,

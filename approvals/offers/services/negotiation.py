@@ -1,5 +1,5 @@
-"""An offer negotiated down (the first quote kept, the saving shown) and a rule flag
-overridden with a reason."""
+"""An offer negotiated down (the first quote kept, the saving shown), a rule flag
+overridden with a reason, and the officer's score of an offer's match to the needs."""
 
 from decimal import Decimal
 
@@ -13,7 +13,8 @@ from referrals.models import ChronologyEntry, FeeRevision, ProviderAnswer, Refer
 from referrals.workflow import Status
 
 from ...costs.models import CostApproval
-from ..models import FlagOverride, Shortlist, ShortlistOption
+from ..models import FlagOverride, NeedsMatch, Shortlist, ShortlistOption
+from ..ranking import NEEDS_MATCH
 from ..rules import FLAG_LABELS, OVERRIDERS, funding_limit, offer_flags
 from .common import brokerage_referral, fresh_offer
 
@@ -102,3 +103,26 @@ def flag_override(*, response: ProviderAnswer, flag: str, reason: str, actor: Us
         ),
     )
     return override
+
+
+@transaction.atomic
+def needs_match_score(
+    *, response: ProviderAnswer, score: int, note: str, actor: User
+) -> NeedsMatch:
+    """The officer scores how well an offer meets the child's needs (0 to 4), part of
+    its quality score; every score is kept, the latest counts."""
+    referral = brokerage_referral(response.request.round.referral, actor)
+    offer = fresh_offer(response, referral)
+    if score not in NEEDS_MATCH:
+        raise DomainError("Choose how well the offer meets the child's needs")
+    match = NeedsMatch.objects.create(
+        request=offer.request, score=score, note=note.strip(), scored_by=actor
+    )
+    text = f"Scored {offer.request.provider}'s offer against the needs: {NEEDS_MATCH[score]}"
+    chronology_add(
+        referral=referral,
+        actor=actor,
+        kind=ChronologyEntry.Kind.NOTE,
+        text=f"{text}. {match.note}" if match.note else text,
+    )
+    return match

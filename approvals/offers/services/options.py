@@ -29,7 +29,15 @@ from referrals.workflow import (
 from ...costs.models import CostApproval
 from ...costs.services import approval_request
 from ..models import Shortlist, ShortlistOption
-from ..rules import SHORTLIST_STEPS, funding_limit, offer_flags, offer_is_current, open_flags
+from ..rules import (
+    SHORTLIST_STEPS,
+    funding_limit,
+    offer_flags,
+    offer_is_current,
+    open_flags,
+    outscored_by,
+)
+from ..selectors import current_offers, latest_needs_matches, scores_of
 from .common import brokerage_referral, fresh_offer, officer_emails
 
 
@@ -75,6 +83,9 @@ def shortlist_send(
                 "clear or override the flag first"
             )
     offers.sort(key=lambda offer: offer.agreed_total_weekly)
+    # Each option keeps its score as the comparison gives it now, among every offer.
+    standing = current_offers(locked)
+    scores = scores_of(standing, latest_needs_matches(standing), council=council)
     shortlist = Shortlist.objects.create(referral=locked, note=note.strip(), sent_by=actor)
     ShortlistOption.objects.bulk_create(
         ShortlistOption(
@@ -85,6 +96,7 @@ def shortlist_send(
             weekly_fee=offer.agreed_fee,
             additional_weekly=offer.additional_weekly,
             total_weekly=offer.agreed_total_weekly,
+            score=scores[offer.pk].to_json() if offer.pk in scores else {},
         )
         for n, offer in enumerate(offers, 1)
     )
@@ -161,9 +173,11 @@ def option_choose(
     rationale: str,
     actor: User,
     in_house_reason: str = "",
+    ranking_reason: str = "",
 ) -> CostApproval:
-    """The social worker chooses one option with the reason it meets the child's needs;
-    its cost goes to the approver its band names."""
+    """The social worker chooses one option with the reason it meets the child's needs
+    (and, choosing one that scored lower than another sent, why); its cost goes to the
+    approver its band names."""
     locked = _social_worker_shortlist(shortlist, actor)
     options = list(locked.options.select_related("response__request__provider"))
     if option.pk not in {o.pk for o in options}:
@@ -177,6 +191,10 @@ def option_choose(
             "Say why the in-house option does not meet the child's needs, as you are "
             "choosing an external one"
         )
+    if outscored_by(chosen, options) and not ranking_reason.strip():
+        raise DomainError(
+            "Say why you are choosing this option over one that scored higher on quality and cost"
+        )
     response = ProviderAnswer.objects.prefetch_related("revisions").get(pk=chosen.response_id)
     if not offer_is_current(response):
         raise DomainError(
@@ -188,8 +206,16 @@ def option_choose(
         row.chosen = chosen
         row.rationale = rationale.strip()
         row.in_house_reason = in_house_reason.strip()
+        row.ranking_reason = ranking_reason.strip() if outscored_by(chosen, options) else ""
         row.decided_by, row.decided_at = actor, now
-        return ["chosen", "rationale", "in_house_reason", "decided_by", "decided_at"]
+        return [
+            "chosen",
+            "rationale",
+            "in_house_reason",
+            "ranking_reason",
+            "decided_by",
+            "decided_at",
+        ]
 
     step(
         locked,
@@ -215,6 +241,8 @@ def option_choose(
     )
     if locked.in_house_reason:
         text += f". Why not in-house: {locked.in_house_reason}"
+    if locked.ranking_reason:
+        text += f". Why over a higher score: {locked.ranking_reason}"
     chronology_add(referral=referral, actor=actor, kind=ChronologyEntry.Kind.NOTE, text=text)
     return approval
 

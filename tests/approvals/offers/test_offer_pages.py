@@ -69,6 +69,8 @@ def test_the_social_worker_chooses_with_reasons(referral, offers, officer, socia
         {"action": "choose", "choose-option": external.pk, "choose-rationale": "Near school"},
     ).content.decode()
     assert "Say why the in-house option does not meet" in refused
+    # The in-house option costs £900 a week to this one's £5,500: it scored higher.
+    assert "Say why you are choosing this option over one that scored higher" in refused
     assert CostApproval.objects.count() == 0
     client.post(
         url("options", referral),
@@ -77,6 +79,7 @@ def test_the_social_worker_chooses_with_reasons(referral, offers, officer, socia
             "choose-option": external.pk,
             "choose-rationale": "Near school, therapy on site",
             "choose-in_house_reason": "No in-house carers near school",
+            "choose-ranking_reason": "Only this one keeps him at his school",
         },
     )
     approval = CostApproval.objects.get()

@@ -72,11 +72,20 @@ def test_choosing_external_over_in_house_needs_a_reason(
         option_choose(
             shortlist=shortlist, option=external, rationale="x", in_house_reason="y", actor=stranger
         )
+    with pytest.raises(DomainError, match="over one that scored higher"):
+        option_choose(
+            shortlist=shortlist,
+            option=external,
+            rationale="Near school, therapy on site",
+            in_house_reason="No in-house carers near his school",
+            actor=social_worker,
+        )
     approval = option_choose(
         shortlist=shortlist,
         option=external,
         rationale="Near school, therapy on site",
         in_house_reason="No in-house carers near his school",
+        ranking_reason="The in-house carers are an hour from his school",
         actor=social_worker,
     )
     assert approval.required_role == Role.HEAD_OF_SERVICE
