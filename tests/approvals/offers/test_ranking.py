@@ -118,6 +118,7 @@ def test_weights_add_up_to_100_and_a_score_never_leaves_0_to_100(quality, shares
 
 # --- In the pages --------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_the_officer_scores_the_needs_and_the_comparison_ranks_by_score(referral, offers, officer):
     client = signed_in(officer)
