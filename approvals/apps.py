@@ -8,7 +8,7 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         # It reads models, which are importable only once the app registry is ready.
-        from providers.signals import ofsted_rating_fell
+        from providers.signals import ofsted_ratings_fell
 
         from .costs.visibility import approvers_scope
         from .offers.page_extras import flexibility_answered, flexibility_waiting
@@ -17,4 +17,4 @@ class ApprovalsConfig(AppConfig):
         register(flexibility_waiting)
         register(flexibility_answered, page="search")
         register_scope(approvers_scope)
-        ofsted_rating_fell.connect(placed_rating_fell, dispatch_uid="approvals.placed_rating_fell")
+        ofsted_ratings_fell.connect(placed_rating_fell, dispatch_uid="approvals.placed_rating_fell")

@@ -6,7 +6,7 @@ Every app raises `DomainError` and queues email through here, so the names they 
 are gathered on the package."""
 
 from .errors import DomainError
-from .history import field_changes_record, shown_value
+from .history import field_changes_record, field_changes_record_many, shown_value
 from .outbox import (
     SENT_SENSITIVE_BODY,
     EmailCheck,
@@ -39,6 +39,7 @@ __all__ = [
     "OutboxSendFailed",
     "council_settings_update",
     "field_changes_record",
+    "field_changes_record_many",
     "message_id_header",
     "outbox_claim",
     "outbox_deliver",

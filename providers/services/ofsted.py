@@ -1,7 +1,7 @@
 """Writing Ofsted's data into the directory: each setting it knows by URN gets its new
 rating, inspection date and registration (with history, source "Ofsted import"), every
 row read is kept as Ofsted's record of its setting (`OfstedSetting`), and a rating that
-falls is told to the apps above (`signals.ofsted_rating_fell`). It runs inside the import
+falls is told to the apps above (`signals.ofsted_ratings_fell`). It runs inside the import
 job's transaction (`services.imports`): all of it, or none."""
 
 from collections.abc import Callable
@@ -16,11 +16,12 @@ from placements.services import DomainError
 from ..importing.spreadsheet import table_from_json
 from ..models import OfstedSetting, ProviderImport
 from ..ofsted.checks import OfstedResult, ofsted_check
-from ..signals import ofsted_rating_fell
-from .directory import provider_update
+from ..signals import RatingFall, ofsted_ratings_fell
+from .directory import providers_fields_update
 
 SOURCE = "Ofsted import"
-PROGRESS_EVERY = 25
+# Rows written together, and how often the progress is reported.
+CHUNK = 250
 SETTING_FIELDS = [
     "name",
     "provision_type",
@@ -57,27 +58,27 @@ def ofsted_write(
 ) -> ProviderImport:
     """Write a checked Ofsted import; the caller's transaction makes it all or nothing."""
     by_row = {change.row.number: change for change in result.changes}
-    for done, row in enumerate(result.rows, start=1):
-        change = by_row.get(row.number)
-        if change is not None:
-            provider_update(
+    for start in range(0, len(result.rows), CHUNK):
+        chunk = [by_row[r.number] for r in result.rows[start : start + CHUNK] if r.number in by_row]
+        providers_fields_update(
+            values_by_provider={change.provider.pk: change.values for change in chunk},
+            actor=actor,
+            source=SOURCE,
+        )
+        falls = [
+            RatingFall(
                 provider=change.provider,
-                values=change.values,
-                categories=None,
-                specialisms=None,
-                actor=actor,
-                source=SOURCE,
+                before=str(change.before["ofsted_rating"]),
+                after=str(change.values["ofsted_rating"]),
+                inspection_date=change.row.inspection_date,
             )
-            if change.falls:
-                ofsted_rating_fell.send(
-                    sender=ProviderImport,
-                    provider=change.provider,
-                    before=change.before["ofsted_rating"],
-                    after=change.values["ofsted_rating"],
-                    inspection_date=row.inspection_date,
-                )
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done)
+            for change in chunk
+            if change.falls
+        ]
+        if falls:
+            ofsted_ratings_fell.send(sender=ProviderImport, falls=falls)
+        if progress is not None:
+            progress(min(start + CHUNK, len(result.rows)))
     _settings_keep(job, result)
     if progress is not None:
         progress(len(result.rows))

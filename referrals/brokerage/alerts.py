@@ -12,7 +12,8 @@ from django.utils import timezone
 from placements.models import User
 from placements.permissions import is_brokerage
 from placements.services import DomainError
-from providers.models import OfstedRating, Provider
+from providers.models import OfstedRating
+from providers.signals import RatingFall
 from referrals.common import chronology_add, referral_email
 from referrals.models import ChronologyEntry, ProviderRequest, Referral, ReferralAlert
 from referrals.selectors import duty_lead_emails
@@ -23,16 +24,17 @@ OFFER_OPEN_STATUSES = (Status.ACCEPTED,)
 
 
 def rating_fell_raise(
-    *, referrals: Iterable[Referral], provider: Provider, after: str, inspection_date, why: str
+    *, pairs: Iterable[tuple[Referral, RatingFall]], why: str
 ) -> list[ReferralAlert]:
-    """One alert per referral (once per rating and inspection), for `why` ("has a child
-    placed", "has an offer open")."""
-    rating = OfstedRating(after).label.lower()
-    inspected = f" (inspected {inspection_date:%-d %B %Y})" if inspection_date else ""
-    text = f"{provider.name}'s Ofsted rating fell to {rating}{inspected}. It {why}."
-    key = f"rating_fell:{provider.pk}:{after}:{inspection_date or ''}"
+    """One alert per referral and fall (once per rating and inspection), for `why` ("has
+    a child placed", "has an offer open")."""
     raised = []
-    for referral in referrals:
+    for referral, fall in pairs:
+        provider = fall.provider
+        rating = OfstedRating(fall.after).label.lower()
+        inspected = f" (inspected {fall.inspection_date:%-d %B %Y})" if fall.inspection_date else ""
+        text = f"{provider.name}'s Ofsted rating fell to {rating}{inspected}. It {why}."
+        key = f"rating_fell:{provider.pk}:{fall.after}:{fall.inspection_date or ''}"
         alert, created = ReferralAlert.objects.get_or_create(
             referral=referral,
             key=key,
@@ -48,22 +50,28 @@ def rating_fell_raise(
     return raised
 
 
-def offers_open_rating_fell(*, provider: Provider, after: str, inspection_date, **kwargs) -> None:
-    """Receiver of `providers.signals.ofsted_rating_fell`: the referrals with an offer
-    from the provider that can still be taken up."""
-    referrals = Referral.objects.filter(
-        status__in=OFFER_OPEN_STATUSES,
-        pk__in=ProviderRequest.objects.filter(
-            provider=provider, answer=ProviderRequest.Answer.OFFER, revoked_at__isnull=True
-        ).values("round__referral_id"),
-    ).select_related("assigned_officer")
-    rating_fell_raise(
-        referrals=referrals,
-        provider=provider,
-        after=after,
-        inspection_date=inspection_date,
-        why="has an offer open on this referral",
+def offers_open_rating_fell(*, falls: list[RatingFall], **kwargs) -> None:
+    """Receiver of `providers.signals.ofsted_ratings_fell`: the referrals with an offer
+    from a provider whose rating fell that can still be taken up, in one read."""
+    by_provider = {fall.provider.pk: fall for fall in falls}
+    requests = (
+        ProviderRequest.objects.filter(
+            provider_id__in=by_provider,
+            answer=ProviderRequest.Answer.OFFER,
+            revoked_at__isnull=True,
+            round__referral__status__in=OFFER_OPEN_STATUSES,
+        )
+        .select_related("round__referral__assigned_officer")
+        .order_by("round__referral_id", "provider_id")
     )
+    pairs = {
+        (request.round.referral_id, request.provider_id): (
+            request.round.referral,
+            by_provider[request.provider_id],
+        )
+        for request in requests
+    }
+    rating_fell_raise(pairs=pairs.values(), why="has an offer open on this referral")
 
 
 @transaction.atomic

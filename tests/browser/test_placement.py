@@ -135,9 +135,16 @@ def test_from_offers_to_a_signed_agreement(
     expect(worker.locator(".govuk-error-summary")).to_contain_text(
         "Say why the in-house option does not meet the child's needs"
     )
+    # The in-house option scored higher on quality and cost: the choice says why too.
+    expect(worker.locator(".govuk-error-summary")).to_contain_text(
+        "Say why you are choosing this option over one that scored higher"
+    )
     assert_accessible(worker)
     worker.get_by_label(re.compile("why the in-house option does not meet")).fill(
         "The in-house carers are forty miles from his school"
+    )
+    worker.get_by_label(re.compile("scored lower than another")).fill(
+        "Only Ashdown keeps him at his school"
     )
     worker.get_by_role("button", name="Choose this option").click()
     _success(worker, "Your choice is recorded")
