@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -116,3 +117,50 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_failed(
     assert provider_import.error == import_services.STOPPED
     assert Provider.objects.count() == 0
     assert settings.CELERY_TASK_ALWAYS_EAGER  # the test process itself never left eager mode
+
+
+def test_a_worker_imports_ofsteds_data_and_the_alert_email_is_delivered(admin_client, broker):
+    """Ofsted's file through the same job: the worker applies it, and a rating that falls
+    under an open offer reaches the duty lead's inbox through the outbox."""
+    from decimal import Decimal
+
+    from providers.models import OfstedRating
+    from referrals.models import ReferralAlert
+    from tests.journeys import ensure_placement_types, in_house_provider, offers_in, searchable
+    from tests.placements.factories import TeamFactory
+    from tests.providers.builders import ofsted_csv, ofsted_row
+    from tests.providers.factories import ProviderFactory
+
+    ensure_placement_types()
+    in_house_provider()
+    team = TeamFactory(name="Children in Care North")
+    UserFactory(roles=[Role.TEAM_MANAGER], team=team)
+    lead = UserFactory(roles=[Role.BROKERAGE_OFFICER, Role.DUTY_LEAD], email="lead@council.example")
+    social_worker = UserFactory(roles=[Role.SOCIAL_WORKER], team=team)
+    provider = ProviderFactory(name="Framework 1")
+    referral = searchable(social_worker, UserFactory(roles=[Role.BROKERAGE_OFFICER]))
+    offers_in(referral, lead, {"Framework 1": Decimal("4000")})
+    rows = [ofsted_row(provider.ofsted_urn, Overall="Inadequate")]
+    rows += [ofsted_row(f"SC{200000 + n}") for n in range(ROWS)]
+    admin_client.post(
+        reverse("providers:ofsted"),
+        {"file": SimpleUploadedFile("ofsted.csv", ofsted_csv(rows))},
+    )
+    job = ProviderImport.objects.get(kind=ProviderImport.Kind.OFSTED)
+    with SMTPSink() as sink, CeleryWorker(smtp_port=sink.port, broker_url=broker.url) as worker:
+        worker.wait_ready()
+        with publishing(broker.url):
+            response = admin_client.post(
+                reverse("providers:import-preview", args=[job.pk]), {"action": "confirm"}
+            )
+        assert response["Location"].endswith("/progress/")
+        deadline = time.monotonic() + 60
+        while look(admin_client, job)[0] != "Done" or not sink.messages:
+            assert look(admin_client, job)[0] != "Failed", ProviderImport.objects.get().error
+            assert time.monotonic() < deadline, worker.output[-3000:]
+            time.sleep(0.1)
+        [message] = sink.messages
+    provider.refresh_from_db()
+    assert provider.ofsted_rating == OfstedRating.INADEQUATE
+    assert message.rcpt_tos == [lead.email]
+    assert ReferralAlert.objects.get().referral == referral
