@@ -222,6 +222,7 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "summer_open_cases_close_month",
             "summer_new_cases_until_day",
             "summer_new_cases_until_month",
+            "vacancy_confirm_days",
             *RANKING_FIELDS,
         ]
         labels = {

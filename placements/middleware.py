@@ -54,8 +54,9 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
-# Pages reached without signing in that still show a child's anonymised details.
-_LINK_PAGES = ("/respond/", "/sign/")
+# Pages reached without a council sign-in that still show a child's anonymised details
+# or a provider's own account.
+_LINK_PAGES = ("/respond/", "/sign/", "/provider/")
 
 
 class PrivateResponseMiddleware:

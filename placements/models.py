@@ -310,6 +310,11 @@ class CouncilSettings(models.Model):
         default=15,
         help_text="New children's requests are processed until this date, while places remain.",
     )
+    vacancy_confirm_days = models.PositiveSmallIntegerField(
+        "providers confirm their vacancies every this many days",
+        default=14,
+        help_text="They are asked by email; vacancies not confirmed for longer show as stale.",
+    )
     # Offers ranked on quality and cost (approvals.offers.ranking).
     ranking_quality_percent = models.PositiveSmallIntegerField(
         "ranking: quality's share of an offer's score (per cent)",
@@ -368,7 +373,7 @@ class FieldChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    source = models.CharField(max_length=40, default="edit")
+    source = models.CharField(max_length=120, default="edit")
     is_creation = models.BooleanField(default=False)
     changed_at = models.DateTimeField(default=timezone.now)
 

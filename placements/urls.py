@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from portal import staff_views as portal_staff
+
 from . import views
 
 accounts_patterns = (
@@ -26,6 +28,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("users/", include(accounts_patterns)),
     path("settings/", views.council_settings, name="council-settings"),
+    # The log of a provider account's sign-ins lives with the accounts (portal).
+    path("providers/accounts/<int:pk>/sign-ins/", portal_staff.sign_ins, name="provider-sign-ins"),
     path("providers/", include("providers.urls")),
     path("referrals/", include("referrals.urls")),
     # Under /approvals/ and, for the pages about one referral, /referrals/<pk>/.
@@ -33,6 +37,8 @@ urlpatterns = [
     # Providers' secure links: no sign-in, the token is the key.
     path("respond/", include("referrals.urls_respond")),
     path("sign/", include("approvals.placement.sign_urls")),
+    # A provider's account: signed in by an emailed link, never a council login.
+    path("provider/", include("portal.urls")),
 ]
 
 handler403 = "placements.errors.permission_denied"

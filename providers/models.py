@@ -128,6 +128,38 @@ def areas_covering(postcodes: list[str]) -> list[Area]:
     return [a for a in Area.objects.filter(is_active=True) if districts & set(a.districts)]
 
 
+class Organisation(models.Model):
+    """A provider organisation: the one account its people sign in to (by a link emailed
+    to one of its registered addresses; never a council login), to keep its settings'
+    vacancies, profiles and documents and see its requests and agreements. Each setting
+    (a `Provider` row: a home, an agency) belongs to at most one organisation."""
+
+    name = models.CharField(max_length=200, unique=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the organisation was last asked to confirm its vacancies.
+    vacancies_asked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationEmail(models.Model):
+    """An address that may sign in to an organisation's account (one organisation each)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="emails")
+    email = models.EmailField(unique=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+
 class ProviderQuerySet(models.QuerySet["Provider"]):
     def active(self):
         return self.filter(is_archived=False)
@@ -194,6 +226,11 @@ class Provider(models.Model):
     referral_emails = models.JSONField(default=list)
     phone = models.CharField(max_length=40, blank=True)
     notes = models.TextField(blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="settings"
+    )
+    # When the provider last said its declared vacancies (`Vacancy`) are right.
+    vacancies_confirmed_at = models.DateTimeField(null=True, blank=True)
     is_archived = models.BooleanField(default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(
@@ -267,6 +304,106 @@ class Clearance:
 
     def __repr__(self):
         return f"Clearance(cleared={self.cleared}, reasons={self.reasons})"
+
+
+class Vacancy(models.Model):
+    """Places a provider declares free in one of its settings, through its account: of a
+    kind (a category it serves), for an age range, from a date (now when blank)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="declared")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    places = models.PositiveSmallIntegerField()
+    age_from = models.PositiveSmallIntegerField()
+    age_to = models.PositiveSmallIntegerField()
+    available_from = models.DateField(null=True, blank=True)
+    declared_at = models.DateTimeField(default=timezone.now)
+    declared_by = models.EmailField()
+
+    class Meta:
+        ordering = ["provider", "category__ordering", "available_from", "pk"]
+        verbose_name_plural = "vacancies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_from__lte=models.F("age_to")), name="vacancy_ages_ordered"
+            ),
+            models.CheckConstraint(condition=Q(places__gte=1), name="vacancy_has_places"),
+        ]
+
+    def __str__(self):
+        return f"{self.places} {self.category} from {self.available_from or 'now'}"
+
+
+def vacancies_stale_before(days: int, now: dt.datetime | None = None) -> dt.datetime:
+    """Vacancies last confirmed before this are stale."""
+    return (now or timezone.now()) - dt.timedelta(days=days)
+
+
+class ProviderDocument(models.Model):
+    """A document a provider keeps on file for a setting, with when it expires."""
+
+    class Kind(models.TextChoices):
+        STATEMENT_OF_PURPOSE = "statement_of_purpose", "Statement of purpose"
+        OFSTED_REPORT = "ofsted_report", "Latest Ofsted report"
+        INSURANCE = "insurance", "Insurance certificate"
+        OTHER = "other", "Other document"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to="provider-documents/%Y/%m/")
+    size = models.PositiveIntegerField(default=0)
+    expires_on = models.DateField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.EmailField()
+    # A newer document of the same kind replaces it; the old one is kept.
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider", "kind", "-uploaded_at"]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+    def expired(self, today: dt.date | None = None) -> bool:
+        return self.expires_on is not None and self.expires_on < (today or timezone.localdate())
+
+
+class ProviderChangeRequest(models.Model):
+    """A change a provider asked for, through its account, to what decides whether it may
+    be asked at all (its Ofsted URN, tier, categories): it waits for an administrator."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an administrator"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        REPLACED = "replaced", "Replaced by a later request"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="change_requests")
+    # {"ofsted_urn": "SC1", "tier": 1, "categories": ["fostering"]}: the values asked for.
+    values = models.JSONField()
+    # [[what, now, asked for], ...] as the administrator reads it.
+    shown = models.JSONField(default=list)
+    requested_by = models.EmailField()
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider"],
+                condition=Q(status="pending"),
+                name="one_pending_change_per_provider",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Change to {self.provider} asked by {self.requested_by}"
 
 
 class ProviderCategory(models.Model):

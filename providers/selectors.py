@@ -1,18 +1,28 @@
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from placements.models import User
+from placements.models import CouncilSettings, User
 from placements.permissions import Capability, user_can
 
 from .importing.checks import check_rows
 from .importing.results import Directory, ImportResult
 from .importing.spreadsheet import table_from_json
-from .models import OfstedSetting, Provider, ProviderImport, provider_list_queryset
+from .models import (
+    OfstedSetting,
+    Organisation,
+    Provider,
+    ProviderChangeRequest,
+    ProviderImport,
+    provider_list_queryset,
+    vacancies_stale_before,
+)
 from .ofsted.checks import OfstedResult, ofsted_check
 
 logger = logging.getLogger(__name__)
@@ -125,3 +135,30 @@ def import_progress(provider_import: ProviderImport) -> ImportProgress:
         logger.warning("Could not read the progress of provider import %s", provider_import.pk)
         recorded = None
     return ImportProgress(done=recorded["done"] if recorded else None, total=total)
+
+
+def organisations_listed() -> QuerySet[Organisation]:
+    return Organisation.objects.prefetch_related("emails", "settings").order_by("name")
+
+
+def provider_changes_waiting() -> QuerySet[ProviderChangeRequest]:
+    return (
+        ProviderChangeRequest.objects.filter(status=ProviderChangeRequest.Status.PENDING)
+        .select_related("provider")
+        .order_by("requested_at")
+    )
+
+
+def provider_kept(provider: Provider, *, council: CouncilSettings) -> dict[str, Any]:
+    """What the provider keeps through its account, for its page in the directory."""
+    confirmed = provider.vacancies_confirmed_at
+    return {
+        "declared": list(provider.declared.select_related("category")),
+        "vacancies_stale": confirmed is not None
+        and confirmed < vacancies_stale_before(council.vacancy_confirm_days),
+        "documents": list(provider.documents.filter(replaced_at__isnull=True)),
+        "pending_change": provider.change_requests.filter(
+            status=ProviderChangeRequest.Status.PENDING
+        ).first(),
+        "today": timezone.localdate(),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, exports, imports, ofsted
+from .views import accounts, directory, exports, imports, ofsted
 
 app_name = "providers"
 
@@ -20,6 +20,16 @@ urlpatterns = [
         "ofsted/settings/<int:pk>/ignore/",
         ofsted.ofsted_setting_ignore,
         name="ofsted-setting-ignore",
+    ),
+    path("accounts/", accounts.organisation_list, name="organisations"),
+    path("accounts/new/", accounts.organisation_edit, name="organisation-create"),
+    path("accounts/<int:pk>/", accounts.organisation_edit, name="organisation-edit"),
+    path("changes/", accounts.change_list, name="changes"),
+    path("changes/<int:pk>/", accounts.change_decide, name="change-decide"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/",
+        accounts.document_file,
+        name="document",
     ),
     path("specialisms/", directory.specialism_list, name="specialisms"),
     path("specialisms/<int:pk>/", directory.specialism_edit, name="specialism-edit"),

@@ -17,6 +17,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -31,6 +32,7 @@ from placements.models import CouncilSettings, RoleGrantRequest
 from placements.roles import Role
 from providers import services as provider_services
 from providers.models import OfstedSetting, Specialism
+from providers.services import accounts
 from referrals.drafting import services as drafting
 from referrals.models import PlacementType, Referral, ReferralAlert
 from referrals.pack import services as pack_services
@@ -52,6 +54,7 @@ from tests.journeys import (
 )
 from tests.placements.factories import TeamFactory, UserFactory
 from tests.providers.builders import (
+    blank_pdf,
     csv_bytes,
     ofsted_apply,
     ofsted_csv,
@@ -164,6 +167,32 @@ EXPECTED = {
     "providers:ofsted": (ADMIN, 200, 403),
     "providers:ofsted-settings": (ADMIN, 200, 403),
     "providers:ofsted-setting-ignore": (ADMIN, 405, 403),
+    "providers:organisations": (ADMIN, 200, 403),
+    "providers:organisation-create": (ADMIN, 200, 403),
+    "providers:organisation-edit": (ADMIN, 200, 403),
+    "provider-sign-ins": (ADMIN, 200, 403),
+    "providers:changes": (ADMIN, 200, 403),
+    "providers:change-decide": (ADMIN, 200, 403),
+    "providers:document": (DIRECTORY_VIEWERS, 200, 403),
+    # A provider's account: its sign-in pages need no sign-in; the rest need a provider
+    # signed in (by an emailed link), so everyone else is sent to the provider sign-in.
+    "portal:sign-in": (PUBLIC, 200, 200),
+    "portal:sign-in-sent": (PUBLIC, 200, 200),
+    "portal:sign-in-link": (PUBLIC, 404, 404),
+    "portal:sign-out": (PUBLIC, 405, 405),
+    **{
+        f"portal:{name}": (PUBLIC, 302, 302)
+        for name in (
+            "home",
+            "vacancies",
+            "profile",
+            "documents",
+            "document-file",
+            "requests",
+            "agreements",
+            "agreement-file",
+        )
+    },
     "referrals:list": (REFERRAL_VIEWERS, 200, 403),
     "referrals:action-list": (BROKERAGE, 200, 403),
     "referrals:placement-types": (ADMIN, 200, 403),
@@ -252,7 +281,10 @@ URL_PARAMS = dict(url_patterns())
 NESTED = {
     name: sorted(p for p in params if p.endswith("_pk"))
     for name, params in URL_PARAMS.items()
-    if "pk" in params and any(p.endswith("_pk") for p in params)
+    if "pk" in params
+    and any(p.endswith("_pk") for p in params)
+    # A provider's document on another provider's page: tests/portal/test_staff_pages.
+    and name.startswith(("referrals:", "approvals:"))
 }
 # Every page of one referral, nested or not.
 REFERRAL_SCOPED = {
@@ -417,6 +449,29 @@ def build_objects():
     team = TeamFactory(name="Children in Care North")
     providers = [in_house_provider(), ProviderFactory(name="Framework 1"), provider]
     director = UserFactory(roles=[Role.DIRECTOR])
+    account = accounts.organisation_save(
+        name="Walk Care Ltd",
+        emails=["walk@care.example"],
+        references=[provider.reference],
+        actor=owner,
+    )
+    change = accounts.profile_update(
+        organisation=account,
+        provider=provider,
+        values={},
+        specialisms=[],
+        eligibility={"tier": 2},
+        email="walk@care.example",
+    )
+    document = accounts.document_add(
+        organisation=account,
+        provider=provider,
+        kind="insurance",
+        title="",
+        upload=SimpleUploadedFile("insurance.pdf", blank_pdf()),
+        expires_on=None,
+        email="walk@care.example",
+    )
     a = journey(team, officer, director, providers, area)
     b = journey(team, officer, director, providers, area)
     # Framework 1, with a child placed through A and B, is rated inadequate: an alert each.
@@ -435,6 +490,9 @@ def build_objects():
         "word": word,
         "team": team,
         "ofsted-setting": OfstedSetting.objects.get(urn="SC990001"),
+        "organisation": account,
+        "change": change,
+        "document": document,
         "a": a,
         "b": b,
     }
@@ -479,6 +537,15 @@ def url_for(name, objects, ids=None):
         kwargs["pk"] = objects["import-job"].pk
     elif name == "providers:ofsted-setting-ignore":
         kwargs["pk"] = objects["ofsted-setting"].pk
+    elif name in {"providers:organisation-edit", "provider-sign-ins"}:
+        kwargs["pk"] = objects["organisation"].pk
+    elif name == "providers:change-decide":
+        kwargs["pk"] = objects["change"].pk
+    elif name == "providers:document":
+        kwargs["pk"] = objects["provider"].pk
+        kwargs["document_pk"] = objects["document"].pk
+    elif name.startswith("portal:") and "pk" in params:
+        kwargs["pk"] = objects["document"].pk if "document" in name else objects["provider"].pk
     elif name == "referrals:allowed-word-remove":
         kwargs["word_pk"] = objects["word"].pk
     elif name == "password-set":
@@ -548,7 +615,11 @@ def test_walk_every_url(role, objects, client):
         if response.status_code != expected:
             failures.append(f"{name} {url}: got {response.status_code}, expected {expected}")
         if role is None and expected == 302:
-            assert response["Location"].startswith(reverse("login")), name
+            # A provider's page sends to the provider's sign-in, every other to staff's.
+            sign_in = reverse("portal:sign-in" if name.startswith("portal:") else "login")
+            assert response["Location"].startswith(sign_in), name
+        elif name.startswith("portal:") and expected == 302:
+            assert response["Location"] == reverse("portal:sign-in"), name
     # Referral A with referral B's nested ids: not found for everyone who may use the
     # page. The POST-only pages are posted to: a GET is refused before anything loads.
     for name in sorted(NESTED):

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "providers",
     "referrals",
     "approvals",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,10 @@ LOGOUT_REDIRECT_URL = "signed-out"
 SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = env.int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", default=12 * 3600)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
+# A provider signed in to its account (by an emailed link): an hour at most, 20 minutes idle.
+PROVIDER_SESSION_SECONDS = env.int("PROVIDER_SESSION_SECONDS", default=60 * 60)
+PROVIDER_SESSION_IDLE_SECONDS = env.int("PROVIDER_SESSION_IDLE_SECONDS", default=20 * 60)
+PROVIDER_SIGN_IN_LINK_MINUTES = env.int("PROVIDER_SIGN_IN_LINK_MINUTES", default=15)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # How often the duty action list fetches its rows again while it is open (seconds).
@@ -234,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
     "search-scan": {"task": "referrals.tasks.search_scan", "schedule": 15 * 60.0},
     # Options waiting a working day for the social worker's choice.
     "options-remind": {"task": "approvals.tasks.options_remind", "schedule": 15 * 60.0},
+    # Providers whose declared vacancies are going stale asked to confirm them.
+    "vacancies-confirm-ask": {
+        "task": "portal.tasks.vacancies_confirm_ask",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 # The cache holds only what is worth losing: how far a background provider import has
 # got. The web and the workers must share it, so with a Redis broker it lives in that

@@ -68,6 +68,7 @@ def provider_detail(request, pk):
             "history": history_rows(provider),
             "can_manage": user_can(request.user, Capability.MANAGE_PROVIDERS),
             "ofsted_record": selectors.ofsted_record(provider),
+            **selectors.provider_kept(provider, council=council),
         },
     )
 

@@ -92,7 +92,12 @@ class RoundFilterForm(GDSForm, forms.Form):
     age_fits = forms.BooleanField(
         label="The children's ages are in the provider's range", required=False
     )
-    has_vacancy = forms.BooleanField(label="Has a vacancy", required=False)
+    has_vacancy = forms.BooleanField(label="Has a vacancy (the directory's count)", required=False)
+    vacancy_fits = forms.BooleanField(
+        label="Has declared a vacancy that fits: the kind of place, the children's ages, "
+        "enough places, free by the date needed",
+        required=False,
+    )
     covers_area = forms.BooleanField(label="Covers the child's area", required=False)
     cleared = forms.BooleanField(label="Cleared to place", required=False)
     agreement = forms.CharField(
@@ -120,6 +125,7 @@ class RoundFilterForm(GDSForm, forms.Form):
             "specialisms": [s.pk for s in data["specialisms"]],
             "age_fits": data["age_fits"],
             "has_vacancy": data["has_vacancy"],
+            "vacancy_fits": data["vacancy_fits"],
             "cleared": data["cleared"],
         }
 

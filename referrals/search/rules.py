@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from placements.calendar import (
@@ -23,8 +23,10 @@ from providers.models import (
     FrameworkStatus,
     Provider,
     Tier,
+    Vacancy,
     areas_covering,
     cleared_to_place_q,
+    vacancies_stale_before,
 )
 from referrals.models import (
     ProviderRequest,
@@ -43,6 +45,7 @@ DEFAULT_CRITERIA: dict[str, Any] = {
     "specialisms": [],
     "age_fits": True,
     "has_vacancy": False,
+    "vacancy_fits": False,
     "cleared": True,
 }
 LOCAL_TIER = str(Tier.INSIDE)
@@ -209,6 +212,9 @@ class Candidate:
     provider: Provider
     by_hand: bool = False
     warnings: list[str] = field(default_factory=list)
+    # What the provider declared free through its account, and whether it is stale.
+    declared: list[Vacancy] = field(default_factory=list)
+    declared_stale: bool = False
 
 
 @dataclass
@@ -253,6 +259,20 @@ def round_pool(search_round: SearchRound) -> QuerySet[Provider]:
     return providers.filter(is_in_house=False).filter(on_category).distinct()
 
 
+def vacancy_fits_q(*, ages: list[int], category_id: int | None, needed: dt.date) -> Q:
+    """The provider declared, through its account, places free that fit: of the round's
+    kind, for the children's ages, enough for them all, free by the date needed."""
+    fitting = Vacancy.objects.filter(
+        provider=OuterRef("pk"),
+        places__gte=max(len(ages), 1),
+    ).filter(Q(available_from__isnull=True) | Q(available_from__lte=needed))
+    if ages:
+        fitting = fitting.filter(age_from__lte=min(ages), age_to__gte=max(ages))
+    if category_id:
+        fitting = fitting.filter(category_id=category_id)
+    return Q(Exists(fitting))
+
+
 def criteria_q(
     criteria: Mapping[str, Any],
     *,
@@ -260,6 +280,8 @@ def criteria_q(
     today: dt.date,
     qa_months: int,
     areas: list[int] | None = None,
+    category_id: int | None = None,
+    needed: dt.date | None = None,
 ) -> Q:
     q = Q()
     if criteria.get("covers_area"):
@@ -272,6 +294,8 @@ def criteria_q(
         q &= Q(age_from__lte=min(ages), age_to__gte=max(ages))
     if criteria.get("has_vacancy"):
         q &= Q(vacancies__gt=0)
+    if criteria.get("vacancy_fits"):
+        q &= vacancy_fits_q(ages=ages, category_id=category_id, needed=needed or today)
     if criteria.get("cleared"):
         q &= cleared_to_place_q(on=today, valid_months=qa_months)
     return q
@@ -294,6 +318,8 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
                 today=today,
                 qa_months=council.qa_visit_valid_months,
                 areas=[area.pk for area in child_areas(referral)],
+                category_id=search_round.category_id,
+                needed=max(referral.date_needed or today, today),
             )
         ).values_list("pk", flat=True)
     )
@@ -328,7 +354,13 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
         )
         if sorted(rows or []) == sorted(search_round.rows or [])
     }
-    providers = Provider.objects.in_bulk(wanted | (removed & matched) | (removed & added))
+    # order_by first: django-stubs loses Prefetch's types on an as_manager() manager.
+    providers = (
+        Provider.objects.order_by("pk")
+        .prefetch_related(Prefetch("declared", queryset=Vacancy.objects.select_related("category")))
+        .in_bulk(wanted | (removed & matched) | (removed & added))
+    )
+    stale_before = vacancies_stale_before(council.vacancy_confirm_days)
     chosen, left_out = [], []
     for pk in sorted(providers, key=lambda pk: providers[pk].name.lower()):
         provider = providers[pk]
@@ -348,7 +380,16 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
             warnings = list(
                 provider.clearance(on=today, valid_months=council.qa_visit_valid_months).reasons
             )
+            declared = list(provider.declared.all())
+            confirmed = provider.vacancies_confirmed_at
             chosen.append(
-                Candidate(provider, by_hand=pk in added and pk not in matched, warnings=warnings)
+                Candidate(
+                    provider,
+                    by_hand=pk in added and pk not in matched,
+                    warnings=warnings,
+                    declared=declared,
+                    declared_stale=bool(declared)
+                    and (confirmed is None or confirmed < stale_before),
+                )
             )
     return Selection(chosen=chosen, left_out=left_out)

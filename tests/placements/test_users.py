@@ -202,6 +202,7 @@ def test_council_settings_validation_and_history(administrator_client):
         "summer_open_cases_close_month": 3,
         "summer_new_cases_until_day": 15,
         "summer_new_cases_until_month": 6,
+        "vacancy_confirm_days": 14,
         "ranking_quality_percent": 60,
         "ranking_ofsted_points": 30,
         "ranking_needs_points": 40,

@@ -194,3 +194,14 @@ def ofsted_apply(content: bytes, actor=None, *, filename="ofsted.csv") -> Provid
         filename=filename, table=table, actor=actor, kind=ProviderImport.Kind.OFSTED
     )
     return provider_import_apply(provider_import=job, specialism_decisions={}, actor=actor)
+
+
+def blank_pdf() -> bytes:
+    """A one-page PDF with nothing in it that runs."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

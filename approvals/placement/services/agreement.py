@@ -14,6 +14,7 @@ from django.utils import timezone
 from placements.links import LinkState, find_link, new_token, token_hash
 from placements.models import CouncilSettings, User
 from placements.services import DomainError, outbox_enqueue
+from placements.uploads import pdf_active_content
 from referrals.common import chronology_add, referral_email
 from referrals.models import ChronologyEntry
 from referrals.pack.content import provider_email_check
@@ -21,7 +22,7 @@ from referrals.search.ending import search_end
 from referrals.workflow import Stage, Status, stage_move, step, transition
 
 from ..models import AgreementLink, Placement, PlacementAgreement
-from ..pdf import agreement_pdf, pdf_active_content
+from ..pdf import agreement_pdf
 from ..rules import AGREEMENT_STEPS, PLACEMENT_STEPS, countersign_blocker, countersign_declaration
 from .placement import locked_placement, require_brokerage
 

@@ -1,0 +1,97 @@
+"""What a provider's account reads, always through the organisation signed in: a setting,
+document, request or agreement of another organisation is not found (404)."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from approvals.placement.models import PlacementAgreement
+from placements.models import CouncilSettings
+from providers.models import (
+    Organisation,
+    Provider,
+    ProviderChangeRequest,
+    ProviderDocument,
+    Vacancy,
+    vacancies_stale_before,
+)
+from referrals.models import ProviderRequest
+
+from .session import Account
+
+
+def settings_of(organisation: Organisation) -> QuerySet[Provider]:
+    """The organisation's settings in the directory, with what its home page shows."""
+    return (
+        organisation.settings.filter(is_archived=False)
+        .prefetch_related(
+            Prefetch("declared", queryset=Vacancy.objects.select_related("category")),
+            Prefetch(
+                "documents",
+                queryset=ProviderDocument.objects.filter(replaced_at__isnull=True),
+            ),
+            Prefetch(
+                "change_requests",
+                queryset=ProviderChangeRequest.objects.filter(
+                    status=ProviderChangeRequest.Status.PENDING
+                ),
+                to_attr="pending_changes",
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def get_setting(account: Account, pk: int) -> Provider:
+    return get_object_or_404(settings_of(account.organisation), pk=pk)
+
+
+def get_document(account: Account, pk: int) -> ProviderDocument:
+    return get_object_or_404(
+        ProviderDocument.objects.select_related("provider"),
+        pk=pk,
+        provider__organisation=account.organisation,
+        provider__is_archived=False,
+    )
+
+
+def vacancies_stale(provider: Provider, council: CouncilSettings) -> bool:
+    confirmed = provider.vacancies_confirmed_at
+    return confirmed is None or confirmed < vacancies_stale_before(council.vacancy_confirm_days)
+
+
+def requests_of(account: Account) -> QuerySet[ProviderRequest]:
+    """Every request sent to the organisation's settings, newest first, with its answers."""
+    return (
+        ProviderRequest.objects.filter(
+            provider__organisation=account.organisation, round__sent_at__isnull=False
+        )
+        .select_related("provider", "round__referral", "round__category")
+        .prefetch_related("answers")
+        .order_by("-round__sent_at", "-pk")
+    )
+
+
+def agreements_of(account: Account) -> QuerySet[PlacementAgreement]:
+    """The agreements the organisation's settings signed."""
+    return (
+        PlacementAgreement.objects.filter(
+            placement__provider__organisation=account.organisation, signed_at__isnull=False
+        )
+        .select_related("placement__provider", "placement__referral")
+        .order_by("-signed_at")
+    )
+
+
+def get_agreement(account: Account, pk: int) -> PlacementAgreement:
+    agreement = get_object_or_404(agreements_of(account), pk=pk)
+    if not agreement.final_pdf:
+        raise Http404
+    return agreement
+
+
+def today() -> dt.date:
+    return timezone.localdate()
