@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('placements', '0014_vacancy_confirm_days'),
+        ("placements", "0014_vacancy_confirm_days"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='fieldchange',
-            name='source',
-            field=models.CharField(default='edit', max_length=120),
+            model_name="fieldchange",
+            name="source",
+            field=models.CharField(default="edit", max_length=120),
         ),
     ]
