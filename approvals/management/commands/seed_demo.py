@@ -26,6 +26,7 @@ from providers.models import (
 from providers.services import provider_create
 from referrals.models import ChronologyEntry, Referral
 
+from ...demo.accounts import DEMO_ACCOUNT_EMAIL, seed_demo_account
 from ...demo.bulk import seed_bulk_referrals
 from ...demo.packages import seed_demo_areas, seed_demo_packages
 from ...demo.referrals import seed_demo_referrals
@@ -166,6 +167,7 @@ class Command(BaseCommand):
         created = self._providers(
             rng, specialisms, admin, count=120 * max(provider_scale, 1), areas=areas
         )
+        seed_demo_account(admin)
         demo_referrals = seed_demo_referrals(users) + seed_demo_packages(users)
         bulk = (0, 0)
         if scale > 1:
@@ -182,6 +184,10 @@ class Command(BaseCommand):
             for local, name, roles, _team in DEMO_USERS:
                 labels = ", ".join(Role(r).label for r in roles)
                 self.stdout.write(f"  {local + '@' + domain:<32} {name:<16} {labels}")
+            self.stdout.write(
+                f"\nA provider signs in at /provider/sign-in/ as {DEMO_ACCOUNT_EMAIL}; "
+                "the emailed link is written to var/outbox/."
+            )
 
     def _teams(self) -> dict[str, Team]:
         teams = {}
