@@ -6,6 +6,7 @@ from django import forms
 
 from placements.fields import GovDateField
 from placements.forms import GDSForm
+from providers.forms.directory import parse_email_list
 from providers.models import (
     Category,
     Genders,
@@ -44,7 +45,21 @@ def _ages(label: str) -> forms.IntegerField:
     )
 
 
-class VacancyForm(GDSForm, forms.Form):
+class AgesInOrderForm(GDSForm, forms.Form):
+    """A form with `age_from` and `age_to`: the oldest no younger than the youngest."""
+
+    def clean(self):
+        data = super().clean() or {}
+        if (
+            data.get("age_from") is not None
+            and data.get("age_to") is not None
+            and data["age_from"] > data["age_to"]
+        ):
+            self.add_error("age_to", "The oldest age must be the youngest age or more")
+        return data
+
+
+class VacancyForm(AgesInOrderForm):
     category = forms.ModelChoiceField(
         queryset=Category.objects.none(),
         label="Kind of place",
@@ -75,18 +90,8 @@ class VacancyForm(GDSForm, forms.Form):
             pk__in=provider.provider_categories.values("category_id")
         )
 
-    def clean(self):
-        data = super().clean() or {}
-        if (
-            data.get("age_from") is not None
-            and data.get("age_to") is not None
-            and data["age_from"] > data["age_to"]
-        ):
-            self.add_error("age_to", "The oldest age must be the youngest age or more")
-        return data
 
-
-class ProfileForm(GDSForm, forms.Form):
+class ProfileForm(AgesInOrderForm):
     """What the provider keeps of a setting: most of it changes at once; the Ofsted URN,
     tier and categories wait for the council's approval."""
 
@@ -131,30 +136,13 @@ class ProfileForm(GDSForm, forms.Form):
     )
 
     def clean_referral_emails_text(self):
-        lines = [line.strip() for line in self.cleaned_data["referral_emails_text"].splitlines()]
-        emails = [line for line in lines if line]
-        validator = forms.EmailField().clean
-        for email in emails:
-            try:
-                validator(email)
-            except forms.ValidationError as error:
-                raise forms.ValidationError(
-                    f"“{email[:60]}” is not an email address in the correct format"
-                ) from error
-        return list(dict.fromkeys(emails))
+        emails = parse_email_list(self.cleaned_data["referral_emails_text"])
+        if not emails:
+            raise forms.ValidationError("Enter at least one address for requests")
+        return emails
 
     def clean_ofsted_urn(self):
         return "".join(self.cleaned_data["ofsted_urn"].upper().split())
-
-    def clean(self):
-        data = super().clean() or {}
-        if (
-            data.get("age_from") is not None
-            and data.get("age_to") is not None
-            and data["age_from"] > data["age_to"]
-        ):
-            self.add_error("age_to", "The oldest age must be the youngest age or more")
-        return data
 
 
 class DocumentForm(GDSForm, forms.Form):

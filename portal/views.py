@@ -121,7 +121,10 @@ def vacancies(request, account, pk):
             success="Thank you: your vacancies are confirmed as up to date.",
         )
     if action == "remove":
-        vacancy = get_object_or_404(Vacancy, pk=request.POST.get("vacancy"), provider=setting)
+        chosen = request.POST.get("vacancy", "")
+        vacancy = get_object_or_404(
+            Vacancy, pk=int(chosen) if chosen.isdigit() else 0, provider=setting
+        )
         return run_action(
             request,
             lambda: accounts.vacancy_remove(

@@ -5,6 +5,8 @@ from django import forms
 
 from placements.forms import GDSForm
 
+from .directory import parse_email_list
+
 
 class OrganisationForm(GDSForm, forms.Form):
     name = forms.CharField(
@@ -29,15 +31,9 @@ class OrganisationForm(GDSForm, forms.Form):
     )
 
     def clean_emails(self):
-        emails = [e.strip() for e in self.cleaned_data["emails"].split() if e.strip()]
-        check = forms.EmailField().clean
-        for email in emails:
-            try:
-                check(email)
-            except forms.ValidationError as error:
-                raise forms.ValidationError(
-                    f"“{email[:60]}” is not an email address in the correct format"
-                ) from error
+        emails = parse_email_list(self.cleaned_data["emails"])
+        if not emails:
+            raise forms.ValidationError("Enter at least one email address")
         return emails
 
     def clean_references(self):

@@ -22,7 +22,7 @@ def test_an_administrator_adds_an_account_with_clear_refusals(administrator_clie
     wrong = administrator_client.post(
         url, {"name": "Oak Care", "emails": "not-an-address", "references": "", "is_active": "on"}
     )
-    assert "is not an email address in the correct format" in wrong.content.decode()
+    assert "Enter email addresses in the correct format" in wrong.content.decode()
     unknown = administrator_client.post(
         url,
         {"name": "Oak Care", "emails": "a@oak.example", "references": "NOPE-1", "is_active": "on"},
