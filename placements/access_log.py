@@ -1,7 +1,8 @@
 """gunicorn's access log without the secrets in providers' link paths.
 
 A provider's link (/respond/<token>/, /sign/<token>/) is the key to a child's pack or
-agreement. `RedactSecretLinks` takes them out of every log record the service writes
+agreement, and its emailed sign-in link (/provider/sign-in/<token>/) the key to its
+account. `RedactSecretLinks` takes them out of every log record the service writes
 (settings' LOGGING); this logger class does the same for gunicorn's access log, in
 the request line, the path and the Referer (pages under a link send it as their
 referrer). Use it with
@@ -12,7 +13,7 @@ import re
 
 from gunicorn.glogging import Logger
 
-SECRET_PATH = re.compile(r"/(respond|sign)/[^/?#\s\"']+")
+SECRET_PATH = re.compile(r"/(respond|sign|provider/sign-in)/(?!sent/)[^/?#\s\"']+")
 # The link a new user sets a password with: /account/set-password/<uid>/<token>/.
 PASSWORD_PATH = re.compile(r"/account/set-password/[^/?#\s\"']+/[^/?#\s\"']+")
 

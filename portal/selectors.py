@@ -19,6 +19,7 @@ from providers.models import (
     vacancies_stale_before,
 )
 from referrals.models import ProviderRequest
+from referrals.workflow import Status
 
 from .session import Account
 
@@ -39,6 +40,16 @@ def settings_of(organisation: Organisation) -> QuerySet[Provider]:
                     status=ProviderChangeRequest.Status.PENDING
                 ),
                 to_attr="pending_changes",
+            ),
+            Prefetch(
+                "change_requests",
+                queryset=ProviderChangeRequest.objects.filter(
+                    status__in=[
+                        ProviderChangeRequest.Status.APPROVED,
+                        ProviderChangeRequest.Status.REFUSED,
+                    ]
+                ).order_by("-decided_at"),
+                to_attr="decided_changes",
             ),
         )
         .order_by("name")
@@ -76,11 +87,15 @@ def requests_of(account: Account) -> QuerySet[ProviderRequest]:
 
 
 def agreements_of(account: Account) -> QuerySet[PlacementAgreement]:
-    """The agreements the organisation's settings signed."""
+    """The agreements the organisation's settings signed and that stand: not replaced by
+    a later version, their referral not withdrawn."""
     return (
         PlacementAgreement.objects.filter(
-            placement__provider__organisation=account.organisation, signed_at__isnull=False
+            placement__provider__organisation=account.organisation,
+            signed_at__isnull=False,
+            status__in=[PlacementAgreement.Status.SIGNED, PlacementAgreement.Status.COUNTERSIGNED],
         )
+        .exclude(placement__referral__status=Status.WITHDRAWN)
         .select_related("placement__provider", "placement__referral")
         .order_by("-signed_at")
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from placements.links import find_link, new_token, token_hash
 from placements.models import CouncilSettings
 from placements.services import outbox_enqueue
-from providers.models import Organisation, Provider, vacancies_stale_before
+from providers.models import Organisation, OrganisationEmail, Provider, vacancies_stale_before
 from providers.services.accounts import organisation_for_email
 
 from .models import SignIn, SignInLink
@@ -25,14 +25,32 @@ logger = logging.getLogger(__name__)
 LINKS_AN_HOUR = 5
 
 
+def sign_in_link_ask(*, email: str) -> None:
+    """Someone asked for a link for `email`. Whether it is registered is looked up by
+    the worker (`tasks.sign_in_link_send`), so the page answers in the same time either
+    way and tells nobody who has an account."""
+    from .tasks import sign_in_link_send as task  # tasks call services: import when used
+
+    try:
+        task.delay(email.strip().lower()[:254])
+    except Exception:  # the broker is down: the person asks again
+        logger.exception("A provider sign-in link could not be queued")
+
+
 @transaction.atomic
 def sign_in_link_send(*, email: str) -> SignInLink | None:
-    """Email a sign-in link if the address signs in to an organisation's account; say
-    nothing either way (the page is the same), so the page tells nobody who has one."""
+    """Email a sign-in link if the address signs in to an organisation's account (at
+    most LINKS_AN_HOUR an hour to one address); nothing otherwise."""
     email = email.strip().lower()
-    organisation = organisation_for_email(email)
-    if organisation is None:
+    registered = (
+        OrganisationEmail.objects.select_for_update()  # one count at a time per address
+        .filter(email__iexact=email, organisation__is_active=True)
+        .select_related("organisation")
+        .first()
+    )
+    if registered is None:
         return None
+    organisation = registered.organisation
     now = timezone.now()
     recent = SignInLink.objects.filter(email=email, created_at__gte=now - dt.timedelta(hours=1))
     if recent.count() >= LINKS_AN_HOUR:

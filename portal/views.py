@@ -19,7 +19,7 @@ from providers.services import accounts
 
 from . import selectors
 from .forms import DocumentForm, EmailSignInForm, ProfileForm, VacancyForm
-from .services import sign_in_complete, sign_in_link_find, sign_in_link_send
+from .services import sign_in_complete, sign_in_link_ask, sign_in_link_find
 from .session import account_end, account_of, account_required, account_start
 
 
@@ -37,7 +37,7 @@ def sign_in(request):
         return private(redirect("portal:home"))
     form = _bound(request, EmailSignInForm)
     if request.method == "POST" and form.is_valid():
-        sign_in_link_send(email=form.cleaned_data["email"])
+        sign_in_link_ask(email=form.cleaned_data["email"])
         return private(redirect("portal:sign-in-sent"))
     return private(
         render(

@@ -132,15 +132,13 @@ def _round(value: Decimal) -> Decimal:
 
 
 def _cost_part(facts: OfferFacts, lowest: Decimal, weights: Weights) -> ScorePart:
-    if facts.total_weekly <= 0 or lowest <= 0:
-        score = HUNDRED
+    if facts.total_weekly == lowest:
+        score, source = HUNDRED, "the lowest total weekly cost of the offers compared"
+    elif lowest <= 0:  # nothing to divide by: only the free offers score
+        score, source = Decimal(0), "an offer costs nothing a week; any cost scores 0"
     else:
         score = _round(HUNDRED * lowest / facts.total_weekly)
-    source = (
-        "the lowest total weekly cost of the offers compared"
-        if facts.total_weekly == lowest
-        else f"£{lowest:,.2f} (the lowest) ÷ £{facts.total_weekly:,.2f} a week"
-    )
+        source = f"£{lowest:,.2f} (the lowest) ÷ £{facts.total_weekly:,.2f} a week"
     return ScorePart("Cost", Decimal(weights.cost), score, source)
 
 

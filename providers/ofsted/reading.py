@@ -10,14 +10,16 @@ URN heading; every other column is found by its heading.
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ..importing.spreadsheet import (
+    BLANK_ROWS_END,
     MAX_XLSX_EXPANDED_BYTES,
     ImportFileError,
     RawCell,
@@ -28,6 +30,9 @@ from ..importing.text import _and_list
 
 # How far down the heading row may be (Ofsted's spreadsheets put a title and notes first).
 HEADING_ROWS = 30
+# The most cells a sheet may have (rows by columns): Ofsted's data for all of England is a
+# few hundred thousand.
+MAX_CELLS = 5_000_000
 NOT_OFSTED = (
     "The selected file must be Ofsted's provider-level data: a CSV or ODS file with a “URN” column"
 )
@@ -101,21 +106,24 @@ def read_ofsted_file(content: bytes, filename: str, *, max_rows: int) -> Table:
     return _table(grid, max_rows=max_rows)
 
 
-def _csv_rows(content: bytes) -> Sequence[Sequence[object]]:
+def _csv_rows(content: bytes) -> Iterator[Sequence[object]]:
+    """The file's records, one at a time (a file of millions of short lines is never
+    held as a list)."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = content.decode("utf-16")  # Excel's "Unicode text"
+        try:
+            text = content.decode("utf-16")  # Excel's "Unicode text"
+        except UnicodeDecodeError as error:
+            raise ImportFileError(f"{NOT_OFSTED}, but it could not be read as text") from error
     else:
         what = _sniff_binary(content)
         if what or b"\x00" in content[:8192]:
             raise ImportFileError(f"{NOT_OFSTED}, but it looks like {what or 'a binary file'}")
         text = _decode(content)
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in text[:65536].splitlines() if line.strip()), "")
     delimiter = "\t" if "\t" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return [
-            list(record)
-            for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
+        yield from reader
     except csv.Error as error:
         raise ImportFileError(f"The selected file could not be read as CSV ({error})") from error
 
@@ -133,7 +141,9 @@ def _decode(content: bytes) -> str:
         return content.decode("latin-1")
 
 
-def _workbook_rows(content: bytes) -> Sequence[Sequence[object]]:
+def _workbook_rows(content: bytes) -> Iterator[Sequence[object]]:
+    """The rows of the sheet with a URN heading in its first rows (Ofsted's workbooks
+    have a cover and notes before the data), one at a time."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_EXPANDED_BYTES:
@@ -146,19 +156,26 @@ def _workbook_rows(content: bytes) -> Sequence[Sequence[object]]:
         ) from error
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheets = [workbook.get_sheet_by_name(name) for name in workbook.sheet_names]
-        grids = [sheet.to_python(skip_empty_area=False) for sheet in sheets]
+        chosen = None
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            # A sheet can repeat a row or a cell many times in a few bytes: refuse one
+            # far larger than Ofsted's data before its cells become Python values.
+            if sheet.height * sheet.width > MAX_CELLS:
+                raise ImportFileError("The selected file is too large to read")
+            top = list(itertools.islice(sheet.iter_rows(), HEADING_ROWS))
+            if chosen is None or _heading_row(top) is not None:
+                chosen = sheet
+                if _heading_row(top) is not None:
+                    break
+        if chosen is None:
+            return
+        yield from chosen.iter_rows()
     except (CalamineError, ValueError, OSError) as error:
         raise ImportFileError(
             "The selected file could not be opened as a spreadsheet. It may be damaged: "
             "open it, save it again as ODS and upload that"
         ) from error
-    # Ofsted's workbooks have a cover and notes before the data: the sheet with a URN
-    # heading is the one.
-    for grid in grids:
-        if _heading_row(grid) is not None:
-            return grid
-    return grids[0] if grids else []
 
 
 def _heading_row(grid: Sequence[Sequence[object]]) -> int | None:
@@ -179,11 +196,15 @@ def _column_of(column: Column, keys: list[str]) -> int | None:
     )
 
 
-def _table(grid: Sequence[Sequence[object]], *, max_rows: int) -> Table:
-    heading = _heading_row(grid)
+def _table(records: Iterable[Sequence[object]], *, max_rows: int) -> Table:
+    """The rows under the heading row, read as they come: a run of BLANK_ROWS_END blank
+    rows ends the data (the rest is formatting), more than `max_rows` refuses the file."""
+    records = iter(records)
+    top = list(itertools.islice(records, HEADING_ROWS))
+    heading = _heading_row(top)
     if heading is None:
         raise ImportFileError(NOT_OFSTED)
-    keys = [_key(cell) for cell in grid[heading]]
+    keys = [_key(cell) for cell in top[heading]]
     found = {column.name: _column_of(column, keys) for column in COLUMNS}
     missing = [f"“{c.label}”" for c in COLUMNS if c.required and found[c.name] is None]
     if missing:
@@ -192,10 +213,16 @@ def _table(grid: Sequence[Sequence[object]], *, max_rows: int) -> Table:
             "provider-level data as published"
         )
     rows: list[tuple[int, list[RawCell]]] = []
-    for number, record in enumerate(grid[heading + 1 :], start=heading + 2):
+    blank = 0
+    following = itertools.chain(top[heading + 1 :], records)
+    for number, record in enumerate(following, start=heading + 2):
         cells = [_cell(record, found[name]) for name in NAMES]
         if not any(cell.value not in (None, "") for cell in cells):
-            continue  # a blank row, or notes under the data
+            blank += 1  # a blank row, or notes under the data
+            if blank >= BLANK_ROWS_END:
+                break
+            continue
+        blank = 0
         if len(rows) >= max_rows:
             raise ImportFileError(
                 f"The selected file has more than {max_rows:,} rows. Split it into smaller files"

@@ -117,16 +117,19 @@ def _own_setting(organisation: Organisation, provider: Provider) -> Provider:
 # --- Vacancies ----------------------------------------------------------------------------
 
 
-def _vacancies_record(provider: Provider, *, email: str) -> None:
-    """The directory's vacancy count and date follow what the provider declared, and the
-    declaration is confirmed now."""
+def _vacancies_record(provider: Provider, *, email: str, adding: bool = False) -> None:
+    """The directory's vacancy count and date follow what the provider declared (no more
+    than the setting's capacity), and the declaration is confirmed now. Adding places
+    beyond the capacity is refused; removing or confirming never is, even when the
+    council has lowered the capacity since."""
     declared = list(provider.declared.all())
     total = sum(v.places for v in declared)
-    if total > provider.capacity:
+    if adding and total > provider.capacity:
         raise DomainError(
             f"That makes {total} places free, more than the {provider.capacity} the council's "
             "directory has for this setting. Ask the council to update its capacity"
         )
+    total = min(total, provider.capacity)
     dates = [v.available_from for v in declared if v.available_from]
     earliest = min(dates) if dates and len(dates) == len(declared) else None
     providers_fields_update(
@@ -169,7 +172,7 @@ def vacancy_add(
         available_from=available_from,
         declared_by=email,
     )
-    _vacancies_record(locked, email=email)
+    _vacancies_record(locked, email=email, adding=True)
     return vacancy
 
 
@@ -259,13 +262,24 @@ def change_request_decide(
 ) -> ProviderChangeRequest:
     """An administrator approves a provider's change (applied now, with history naming
     them) or refuses it with a reason. A category newly served starts as spot."""
+    # The provider first, then its change: the order the provider's own edits lock in.
+    provider = Provider.objects.select_for_update().get(pk=change.provider_id)
     locked = ProviderChangeRequest.objects.select_for_update().get(pk=change.pk)
     if locked.status != ProviderChangeRequest.Status.PENDING:
         raise DomainError("This change has already been decided")
     if not approve and not reason.strip():
         raise DomainError("Say why the change is refused: the provider is told")
+    if approve and provider.is_archived:
+        raise DomainError("The provider has been archived: refuse the change instead")
+    urn = locked.values.get("ofsted_urn")
+    if approve and urn:
+        same = Provider.objects.filter(ofsted_urn__iexact=urn).exclude(pk=provider.pk)
+        if same.exists():
+            raise DomainError(
+                f"Another provider in the directory now has the Ofsted URN {urn}: refuse "
+                "the change, saying so"
+            )
     if approve:
-        provider = locked.provider
         values = {k: v for k, v in locked.values.items() if k != "categories"}
         categories = None
         if "categories" in locked.values:

@@ -69,11 +69,13 @@ def test_gunicorn_access_log_leaves_out_link_tokens(tmp_path: Path):
         get(port, f"/respond/{TOKEN}/", Referer=referrer)
         get(port, f"/sign/{TOKEN}/agreement.pdf")
         get(port, f"/respond/{TOKEN}/offer/?x=1")
+        get(port, f"/provider/sign-in/{TOKEN}/", Referer=referrer)
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0].decode(errors="replace")
     written = log.read_text()
     assert "/respond/[link]/" in written and "/sign/[link]/agreement.pdf" in written, output
+    assert "/provider/sign-in/[link]/" in written
     assert TOKEN not in written
 
 
@@ -88,6 +90,7 @@ def test_django_own_warnings_leave_secret_links_out_of_every_log(db):
         # Django's CSRF check logs the path it refuses.
         Client(enforce_csrf_checks=True).post(f"/respond/{TOKEN}/offer/", {"x": "1"})
         Client(enforce_csrf_checks=True).post(f"/sign/{TOKEN}/", {"x": "1"})
+        Client(enforce_csrf_checks=True).post(f"/provider/sign-in/{TOKEN}/", {"x": "1"})
         logging.getLogger("django.request").warning(
             "Not Found: %s", f"/account/set-password/MQ/{TOKEN}/"
         )
@@ -95,5 +98,6 @@ def test_django_own_warnings_leave_secret_links_out_of_every_log(db):
         handler.setStream(old_stream)
     log = written.getvalue()
     assert "/respond/[link]/offer/" in log and "/sign/[link]/" in log
+    assert "/provider/sign-in/[link]/" in log
     assert "/account/set-password/[link]" in log
     assert TOKEN not in log

@@ -246,3 +246,47 @@ def test_the_staff_document_download_is_through_its_own_provider(
     elm = other_organisation.settings.get()
     wrong = reverse("providers:document", args=[elm.pk, document.pk])
     assert administrator_client.get(wrong).status_code == 404
+
+
+def test_a_refused_change_and_its_reason_reach_the_provider(
+    provider_client, setting, administrator
+):
+    url = reverse("portal:profile", args=[setting.pk])
+    provider_client.post(url, profile_data(setting, tier=Tier.OUTSIDE))
+    change = ProviderChangeRequest.objects.get()
+    accounts.change_request_decide(
+        change=change, approve=False, reason="Your home is inside our boundary", actor=administrator
+    )
+    for page in (url, reverse("portal:home")):
+        shown = provider_client.get(page).content.decode()
+        assert "The council refused your last change" in shown
+        assert "Your home is inside our boundary" in shown
+
+
+def test_removing_a_vacancy_is_never_refused_after_the_council_lowers_capacity(
+    provider_client, setting
+):
+    add(provider_client, setting, places=2)
+    add(provider_client, setting, places=2)
+    Provider.objects.filter(pk=setting.pk).update(capacity=1, vacancies=1)
+    first = Vacancy.objects.first()
+    page = reverse("portal:vacancies", args=[setting.pk])
+    provider_client.post(page, {"action": "remove", "vacancy": first.pk})
+    assert Vacancy.objects.count() == 1
+    provider_client.post(page, {"action": "confirm"})
+    setting.refresh_from_db()
+    assert setting.vacancies == 1  # no more than the capacity the council has
+    assert provider_client.post(page, {"action": "remove", "vacancy": "abc"}).status_code == 404
+
+
+def test_approving_a_urn_another_provider_took_meanwhile_is_refused(
+    provider_client, setting, administrator
+):
+    url = reverse("portal:profile", args=[setting.pk])
+    provider_client.post(url, profile_data(setting, ofsted_urn="SC555555"))
+    change = ProviderChangeRequest.objects.get()
+    from tests.providers.factories import ProviderFactory
+
+    ProviderFactory(ofsted_urn="SC555555")
+    with pytest.raises(accounts.DomainError, match="now has the Ofsted URN SC555555"):
+        accounts.change_request_decide(change=change, approve=True, reason="", actor=administrator)

@@ -90,6 +90,13 @@ def test_a_cheaper_poorer_offer_wins_on_cost_heavy_weights_and_loses_on_quality_
     assert by_cost[1].rank == 1
 
 
+def test_an_offer_that_costs_nothing_takes_the_cost_marks_alone():
+    scores = offer_scores([facts(1, "0"), facts(2, "9000")], Weights())
+    assert parts(scores[1])["Cost"].score == 100
+    assert parts(scores[2])["Cost"].score == 0
+    assert parts(scores[2])["Cost"].source == "an offer costs nothing a week; any cost scores 0"
+
+
 def test_ties_go_to_the_lower_cost_then_the_name():
     same = offer_scores(
         [facts(1, "4000", name="Beech"), facts(2, "4000", name="Ash")],

@@ -3,6 +3,7 @@ their headings, any encoding a CSV comes in, ODS (and XLSX) through a spreadshee
 library, and a clear refusal of anything else."""
 
 import datetime as dt
+import io
 
 import pytest
 
@@ -118,3 +119,40 @@ def test_too_many_rows_are_refused():
     rows = [ofsted_row(f"SC{100000 + n}") for n in range(6)]
     with pytest.raises(ImportFileError, match="more than 5 rows"):
         read_ofsted_file(ofsted_csv(rows), "ofsted.csv", max_rows=5)
+
+
+def test_a_tiny_spreadsheet_that_repeats_a_cell_millions_of_times_is_refused():
+    """ODS repeats a row or a cell with one attribute: a 1 KB file of ten million cells."""
+    import re
+    import zipfile
+
+    from providers.samples.make_ofsted_samples import ods_bytes
+
+    small = ods_bytes({"Data": [["URN", "Overall effectiveness"], ["x", "y"]]})
+    source = zipfile.ZipFile(io.BytesIO(small))
+    content = source.read("content.xml").decode()
+    repeated = (
+        '<table:table-row table:number-rows-repeated="100000">'
+        '<table:table-cell table:number-columns-repeated="100" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell></table:table-row>"
+    )
+    content = re.sub(r"(</table:table>)", repeated + r"\1", content)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = content if item.filename == "content.xml" else source.read(item.filename)
+            target.writestr(item, data)
+    assert len(out.getvalue()) < 5000
+    with pytest.raises(ImportFileError, match="too large to read"):
+        read_ofsted_file(out.getvalue(), "big.ods", max_rows=20000)
+
+
+def test_a_csv_of_many_lines_stops_at_the_row_limit_without_reading_them_all():
+    content = b"URN,Overall effectiveness\n" + b"SC1,Good\n" * 300_000
+    with pytest.raises(ImportFileError, match="more than 20,000 rows"):
+        read_ofsted_file(content, "many.csv", max_rows=20000)
+
+
+def test_a_broken_utf16_file_is_refused_on_the_form():
+    with pytest.raises(ImportFileError, match="could not be read as text"):
+        read_ofsted_file(b"\xff\xfeU\x00R\x00N", "odd.csv", max_rows=10)
