@@ -8,13 +8,13 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         # It reads models, which are importable only once the app registry is ready.
-        from providers.signals import ofsted_ratings_fell
+        from providers.signals import ofsted_concerns
 
         from .costs.visibility import approvers_scope
         from .offers.page_extras import flexibility_answered, flexibility_waiting
-        from .placement.alerts import placed_rating_fell
+        from .placement.alerts import placed_concerns
 
         register(flexibility_waiting)
         register(flexibility_answered, page="search")
         register_scope(approvers_scope)
-        ofsted_ratings_fell.connect(placed_rating_fell, dispatch_uid="approvals.placed_rating_fell")
+        ofsted_concerns.connect(placed_concerns, dispatch_uid="approvals.placed_concerns")

@@ -35,7 +35,9 @@ def _ages(label: str) -> forms.IntegerField:
         label=label,
         min_value=0,
         max_value=25,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-3"}
+        ),
         error_messages={
             "required": f"Enter the {label.lower()}",
             "invalid": f"The {label.lower()} must be a whole number",
@@ -71,7 +73,9 @@ class VacancyForm(AgesInOrderForm):
         label="Places free",
         min_value=1,
         max_value=99,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-3"}
+        ),
         error_messages={
             "required": "Enter how many places are free",
             "invalid": "Places free must be a whole number",
@@ -81,7 +85,10 @@ class VacancyForm(AgesInOrderForm):
     )
     age_from = _ages("Youngest age")
     age_to = _ages("Oldest age")
-    available_from = GovDateField(label_text="Free from (leave blank if free now)")
+    available_from = GovDateField(
+        label_text="Date the places are free from",
+        help_text="Leave it blank if they are free now.",
+    )
 
     def __init__(self, *args, provider: Provider, **kwargs):
         super().__init__(*args, **kwargs)

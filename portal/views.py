@@ -146,6 +146,7 @@ def vacancies(request, account, pk):
             ),
             redirect_to=page,
             success="The vacancy is added.",
+            error_field="places",
         )
     ):
         return done

@@ -10,12 +10,10 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         checks.register(anonymiser_word_lists, checks.Tags.compatibility)
         # It reads models, which are importable only once the app registry is ready.
-        from providers.signals import ofsted_ratings_fell
-        from referrals.brokerage.alerts import offers_open_rating_fell
+        from providers.signals import ofsted_concerns
+        from referrals.brokerage.alerts import offers_open_concerns
 
-        ofsted_ratings_fell.connect(
-            offers_open_rating_fell, dispatch_uid="referrals.offers_open_rating_fell"
-        )
+        ofsted_concerns.connect(offers_open_concerns, dispatch_uid="referrals.offers_open_concerns")
 
 
 def anonymiser_word_lists(app_configs, **kwargs):

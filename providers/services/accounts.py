@@ -62,6 +62,12 @@ def organisation_save(
     emails = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
     if not emails:
         raise DomainError("Enter at least one email address that may sign in")
+    staff = User.objects.filter(email__in=emails).values_list("email", flat=True).first()
+    if staff:
+        raise DomainError(
+            f"{staff} is a council user's address: a provider account is for the provider's "
+            "own people"
+        )
     taken = OrganisationEmail.objects.filter(email__in=emails)
     if organisation:
         taken = taken.exclude(organisation=organisation)
@@ -161,6 +167,11 @@ def vacancy_add(
         raise DomainError("Enter at least 1 place")
     if age_from > age_to:
         raise DomainError("The youngest age must not be more than the oldest age")
+    if age_from < locked.age_from or age_to > locked.age_to:
+        raise DomainError(
+            f"{locked.name} takes children aged {locked.age_from} to {locked.age_to}: declare "
+            "places within those ages, or change the setting's ages in its details first"
+        )
     if available_from and available_from < timezone.localdate():
         raise DomainError("The date the places are free from must be today or later")
     vacancy = Vacancy.objects.create(
@@ -326,6 +337,10 @@ def document_add(
     locked = _own_setting(organisation, provider)
     if kind not in ProviderDocument.Kind.values:
         raise DomainError("Choose what the document is")
+    if expires_on is not None and expires_on < timezone.localdate():
+        raise DomainError(
+            "The document has already expired: upload the current one, with its expiry date"
+        )
     if upload.size is None or upload.size > MAX_DOCUMENT_BYTES:
         raise DomainError("The document must be smaller than 10 MB")
     content = upload.read()

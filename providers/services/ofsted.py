@@ -1,7 +1,8 @@
 """Writing Ofsted's data into the directory: each setting it knows by URN gets its new
 rating, inspection date and registration (with history, source "Ofsted import"), every
 row read is kept as Ofsted's record of its setting (`OfstedSetting`), and a rating that
-falls is told to the apps above (`signals.ofsted_ratings_fell`). It runs inside the import
+falls and a registration suspended or closed are told to the apps above
+(`signals.ofsted_concerns`). It runs inside the import
 job's transaction (`services.imports`): all of it, or none."""
 
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from placements.services import DomainError
 from ..importing.spreadsheet import table_from_json
 from ..models import OfstedSetting, ProviderImport
 from ..ofsted.checks import OfstedResult, ofsted_check
-from ..signals import RatingFall, ofsted_ratings_fell
+from ..signals import OfstedConcern, ofsted_concerns
 from .directory import providers_fields_update
 
 SOURCE = "Ofsted import"
@@ -65,18 +66,21 @@ def ofsted_write(
             actor=actor,
             source=SOURCE,
         )
-        falls = [
-            RatingFall(
-                provider=change.provider,
-                before=str(change.before["ofsted_rating"]),
-                after=str(change.values["ofsted_rating"]),
-                inspection_date=change.row.inspection_date,
+        concerns = [
+            OfstedConcern.rating_fell(
+                change.provider, str(change.values["ofsted_rating"]), change.row.inspection_date
             )
             for change in chunk
             if change.falls
+        ] + [
+            OfstedConcern.registration_stopped(
+                change.provider, str(change.values["ofsted_registration_status"])
+            )
+            for change in chunk
+            if change.stops_operating
         ]
-        if falls:
-            ofsted_ratings_fell.send(sender=ProviderImport, falls=falls)
+        if concerns:
+            ofsted_concerns.send(sender=ProviderImport, concerns=concerns)
         if progress is not None:
             progress(min(start + CHUNK, len(result.rows)))
     _settings_keep(job, result)

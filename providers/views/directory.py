@@ -15,7 +15,7 @@ from placements.selectors import history_rows
 from .. import selectors
 from ..filters import ProviderFilter
 from ..forms.directory import AreaForm, ProviderForm, SpecialismForm
-from ..models import Area, Specialism
+from ..models import Area, ProviderType, Specialism
 from ..services import directory as directory_services
 
 PAGE_SIZE = 25
@@ -97,6 +97,16 @@ def provider_create(request):
     )
 
 
+# Ofsted's provision types that are one of the directory's types of provider.
+OFSTED_PROVISION_TYPES = {
+    "children's home": ProviderType.RESIDENTIAL,
+    "secure children's home": ProviderType.RESIDENTIAL,
+    "independent fostering agency": ProviderType.INDEPENDENT_FOSTERING,
+    "residential holiday scheme for disabled children": ProviderType.SHORT_BREAKS,
+    "supported accommodation": ProviderType.SUPPORTED_ACCOMMODATION,
+}
+
+
 def ofsted_initial(setting) -> dict:
     if setting is None:
         return {}
@@ -108,6 +118,9 @@ def ofsted_initial(setting) -> dict:
     }
     if setting.rating:
         initial["ofsted_rating"] = setting.rating
+    kind = OFSTED_PROVISION_TYPES.get(setting.provision_type.strip().lower())
+    if kind:
+        initial["provider_type"] = kind
     if setting.places is not None:
         initial["capacity"] = setting.places
     return initial

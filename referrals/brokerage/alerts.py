@@ -1,10 +1,12 @@
 """Alerts for brokerage about referrals, raised from outside them: a provider's Ofsted
-rating falling while it has a child placed or an offer open. An alert is written with a
+rating falling, or its registration suspended or closed, while it has a child placed or
+an offer open. An alert is written with a
 chronology line and an email to the referral's officer (or the duty leads when nobody
 is assigned), in the transaction that raised it, and shows on the action list and the
 referral's page until an officer records what was done."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,8 +14,7 @@ from django.utils import timezone
 from placements.models import User
 from placements.permissions import is_brokerage
 from placements.services import DomainError
-from providers.models import OfstedRating
-from providers.signals import RatingFall
+from providers.signals import OfstedConcern
 from referrals.common import chronology_add, referral_email
 from referrals.models import ChronologyEntry, ProviderRequest, Referral, ReferralAlert
 from referrals.selectors import duty_lead_emails
@@ -23,37 +24,35 @@ from referrals.workflow import Status
 OFFER_OPEN_STATUSES = (Status.ACCEPTED,)
 
 
-def rating_fell_raise(
-    *, pairs: Iterable[tuple[Referral, RatingFall]], why: str
+def concerns_raise(
+    *, pairs: Iterable[tuple[Referral, OfstedConcern]], why: str
 ) -> list[ReferralAlert]:
-    """One alert per referral and fall (once per rating and inspection), for `why` ("has
+    """One alert per referral and concern (the same news twice is one), for `why` ("has
     a child placed", "has an offer open")."""
     raised = []
-    for referral, fall in pairs:
-        provider = fall.provider
-        rating = OfstedRating(fall.after).label.lower()
-        inspected = f" (inspected {fall.inspection_date:%-d %B %Y})" if fall.inspection_date else ""
-        text = f"{provider.name}'s Ofsted rating fell to {rating}{inspected}. It {why}."
-        key = f"rating_fell:{provider.pk}:{fall.after}:{fall.inspection_date or ''}"
+    for referral, concern in pairs:
+        text = f"{concern.text}. It {why}."
         alert, created = ReferralAlert.objects.get_or_create(
             referral=referral,
-            key=key,
-            defaults={"provider": provider, "kind": ReferralAlert.Kind.RATING_FELL, "text": text},
+            key=concern.key,
+            defaults={"provider": concern.provider, "kind": concern.kind, "text": text},
         )
         if not created:
             continue
         chronology_add(referral=referral, actor=None, kind=ChronologyEntry.Kind.NOTE, text=text)
         officer = referral.assigned_officer
         to = [officer.email] if officer and officer.is_active else duty_lead_emails()
-        referral_email(referral, to=to, template="provider_rating_fell", key=key, alert=alert)
+        referral_email(referral, to=to, template="provider_concern", key=concern.key, alert=alert)
         raised.append(alert)
     return raised
 
 
-def offers_open_rating_fell(*, falls: list[RatingFall], **kwargs) -> None:
-    """Receiver of `providers.signals.ofsted_ratings_fell`: the referrals with an offer
-    from a provider whose rating fell that can still be taken up, in one read."""
-    by_provider = {fall.provider.pk: fall for fall in falls}
+def offers_open_concerns(*, concerns: list[OfstedConcern], **kwargs: Any) -> None:
+    """Receiver of `providers.signals.ofsted_concerns`: the referrals with an offer from
+    a provider of concern that can still be taken up, in one read."""
+    by_provider: dict[int, list[OfstedConcern]] = {}
+    for concern in concerns:
+        by_provider.setdefault(concern.provider.pk, []).append(concern)
     requests = (
         ProviderRequest.objects.filter(
             provider_id__in=by_provider,
@@ -65,13 +64,11 @@ def offers_open_rating_fell(*, falls: list[RatingFall], **kwargs) -> None:
         .order_by("round__referral_id", "provider_id")
     )
     pairs = {
-        (request.round.referral_id, request.provider_id): (
-            request.round.referral,
-            by_provider[request.provider_id],
-        )
+        (request.round.referral_id, concern.key): (request.round.referral, concern)
         for request in requests
+        for concern in by_provider[request.provider_id]
     }
-    rating_fell_raise(pairs=pairs.values(), why="has an offer open on this referral")
+    concerns_raise(pairs=pairs.values(), why="has an offer open on this referral")
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """An alert about a referral that brokerage must look at, raised by something outside
-the referral: today, the Ofsted rating of a provider with a child placed or an offer open
-falling to requires improvement or inadequate."""
+the referral: today, Ofsted's news of a provider with a child placed or an offer open (its
+rating fell to requires improvement or inadequate, or its registration was suspended or
+closed)."""
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ from referrals.models.referral import Referral
 class ReferralAlert(models.Model):
     class Kind(models.TextChoices):
         RATING_FELL = "rating_fell", "Ofsted rating fell"
+        REGISTRATION_STOPPED = "registration_stopped", "Ofsted registration suspended or closed"
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="alerts")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")

@@ -7,7 +7,9 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfWriter
@@ -89,6 +91,13 @@ def test_confirming_vacancies_marks_them_fresh(provider_client, setting):
     setting.refresh_from_db()
     assert timezone.now() - setting.vacancies_confirmed_at < dt.timedelta(minutes=1)
     assert 'id="stale"' not in provider_client.get(page).content.decode()
+
+
+def test_a_vacancy_outside_the_settings_ages_is_refused(provider_client, setting):
+    Provider.objects.filter(pk=setting.pk).update(age_from=8)
+    response = add(provider_client, setting, age_from=0, age_to=17)
+    assert "takes children aged 8 to 17" in response.content.decode()
+    assert not Vacancy.objects.exists()
 
 
 def test_a_kind_of_place_the_setting_does_not_offer_cannot_be_declared(provider_client, setting):
@@ -185,11 +194,17 @@ def test_documents_are_pdfs_with_nothing_that_runs_and_expired_ones_flag_the_pro
     refused = upload(provider_client, setting, pdf_with_javascript()).content.decode()
     assert "it has JavaScript" in refused
     assert not ProviderDocument.objects.exists()
-    upload(provider_client, setting, blank_pdf(), expires=TODAY - dt.timedelta(days=1))
+    past = upload(provider_client, setting, blank_pdf(), expires=TODAY - dt.timedelta(days=1))
+    assert "The document has already expired" in past.content.decode()
+    upload(provider_client, setting, blank_pdf(), expires=TODAY + dt.timedelta(days=1))
     document = ProviderDocument.objects.get()
-    assert document.expired() and document.uploaded_by == "manager@oakcare.example"
-    directory = administrator_client.get(reverse("providers:detail", args=[setting.pk]))
-    assert "Expired" in directory.content.decode()
+    assert not document.expired() and document.uploaded_by == "manager@oakcare.example"
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
+        assert document.expired()
+        later = Client()  # a fresh sign-in: three days on, the first has timed out
+        later.force_login(administrator_client.user)
+        directory = later.get(reverse("providers:detail", args=[setting.pk]))
+        assert "Expired" in directory.content.decode()
     staff_copy = administrator_client.get(
         reverse("providers:document", args=[setting.pk, document.pk])
     )

@@ -64,6 +64,13 @@ def test_an_address_or_a_setting_belongs_to_one_organisation(administrator, sett
         )
 
 
+def test_a_council_users_address_cannot_sign_in_as_a_provider(administrator, setting):
+    with pytest.raises(accounts.DomainError, match="is a council user's address"):
+        accounts.organisation_save(
+            name="Oak", emails=[administrator.email], references=[], actor=administrator
+        )
+
+
 def test_the_sign_in_log_is_for_administrators(administrator_client, client_for, organisation):
     signed_in_as("manager@oakcare.example")
     page = administrator_client.get(reverse("provider-sign-ins", args=[organisation.pk]))

@@ -66,8 +66,13 @@ class Command(BaseCommand):
                 except DomainError as error:
                     raise CommandError(f"{error}. Nothing was changed") from error
         self.stdout.write(
-            f"{'Would update' if dry_run else 'Updated'} {len(result.changes)} settings "
-            f"({len(result.falls)} ratings fell, {len(result.stopped)} registrations "
-            f"suspended or closed); {result.unchanged} already up to date; "
-            f"{len(result.unknown)} not in the directory; {len(result.problems)} rows not read."
+            f"{'Would update' if dry_run else 'Updated'} {_n(len(result.changes), 'setting')} "
+            f"({_n(len(result.falls), 'rating')} fell, "
+            f"{_n(len(result.stopped), 'registration')} suspended or closed); "
+            f"{result.unchanged} already up to date; {len(result.unknown)} not in the "
+            f"directory; {_n(len(result.problems), 'row')} not read."
         )
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -37,7 +37,7 @@ def test_a_child_placed_with_a_provider_rated_inadequate_alerts_its_officer(
     assert alert.referral == referral and alert.provider == provider
     assert "Framework 1's Ofsted rating fell to inadequate" in alert.text
     assert "has a child placed" in alert.text
-    email = OutboxMessage.objects.get(key__startswith="provider_rating_fell:")
+    email = OutboxMessage.objects.get(key__startswith="provider_concern:")
     assert email.to == [officer.email]
     assert referral.reference in email.subject and "Framework 1" in email.subject
     assert ChronologyEntry.objects.filter(referral=referral, text=alert.text).exists()
@@ -52,7 +52,7 @@ def test_an_open_offer_alerts_the_duty_leads_when_nobody_has_the_referral(
     rated(Provider.objects.get(name="Framework 3"), "Requires improvement to be good")
     alert = ReferralAlert.objects.get()
     assert "has an offer open on this referral" in alert.text
-    email = OutboxMessage.objects.get(key__startswith="provider_rating_fell:")
+    email = OutboxMessage.objects.get(key__startswith="provider_concern:")
     assert email.to == [lead.email]
 
 
@@ -61,7 +61,7 @@ def test_a_rating_that_improves_or_a_provider_nobody_uses_raises_nothing(referra
     rated(framework_2, "Outstanding")
     rated(Provider.objects.get(name="Framework 4"), "Inadequate")  # asked, but no offer
     assert not ReferralAlert.objects.exists()
-    assert not OutboxMessage.objects.filter(key__startswith="provider_rating_fell:").exists()
+    assert not OutboxMessage.objects.filter(key__startswith="provider_concern:").exists()
 
 
 def test_inadequate_after_requires_improvement_is_a_fall_and_the_reverse_is_not(referral, offers):
@@ -82,7 +82,7 @@ def test_the_same_fall_imported_again_alerts_once(referral, offers, make_user):
     Provider.objects.filter(pk=provider.pk).update(ofsted_rating=OfstedRating.GOOD)
     ofsted_apply(content)  # the same rating and inspection again
     assert ReferralAlert.objects.count() == 1
-    assert OutboxMessage.objects.filter(key__startswith="provider_rating_fell:").count() == 1
+    assert OutboxMessage.objects.filter(key__startswith="provider_concern:").count() == 1
 
 
 def test_the_action_list_shows_the_alert_until_an_officer_records_what_was_done(
@@ -126,3 +126,18 @@ def test_the_alert_is_not_found_for_the_social_worker_or_on_another_referral(
     assert signed_in(officer).get(wrong).status_code == 404
     alert.refresh_from_db()
     assert alert.dealt_with_at is None
+
+
+def test_a_registration_suspended_under_an_open_offer_alerts_too(referral, offers, make_user):
+    make_user(Role.BROKERAGE_OFFICER, Role.DUTY_LEAD, team=None)
+    provider = Provider.objects.get(name="Framework 2")
+    ofsted_apply(
+        ofsted_csv([ofsted_row(provider.ofsted_urn, Overall="", Registration_status="Suspended")])
+    )
+    alert = ReferralAlert.objects.get()
+    assert alert.kind == ReferralAlert.Kind.REGISTRATION_STOPPED
+    assert alert.text == (
+        "Framework 2's Ofsted registration is suspended. It has an offer open on this referral."
+    )
+    email = OutboxMessage.objects.get(key__startswith="provider_concern:")
+    assert "Ofsted registration suspended or closed for Framework 2" in email.subject

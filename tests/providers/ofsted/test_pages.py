@@ -226,7 +226,7 @@ def test_the_command_imports_and_prints_what_changed(tmp_path):
     out, _ = run(str(path))
     assert "Birch House (SC100001): Ofsted rating: Good to Inadequate" in out
     assert "[rating falls]" in out
-    assert "Updated 1 settings (1 ratings fell" in out and "1 not in the directory" in out
+    assert "Updated 1 setting (1 rating fell" in out and "1 not in the directory" in out
     provider.refresh_from_db()
     assert provider.ofsted_rating == OfstedRating.INADEQUATE
     job = latest()
@@ -238,7 +238,7 @@ def test_the_command_imports_and_prints_what_changed(tmp_path):
 def test_the_command_reads_ods_and_a_dry_run_changes_nothing():
     ProviderFactory(ofsted_urn="SC500004", ofsted_rating=OfstedRating.GOOD)
     out, _ = run(str(SAMPLES / "sample-ofsted.ods"), "--dry-run")
-    assert "Would update 1 settings" in out
+    assert "Would update 1 setting " in out
     assert Provider.objects.get().ofsted_rating == OfstedRating.GOOD
     assert not OfstedSetting.objects.exists() and not ProviderImport.objects.exists()
 
