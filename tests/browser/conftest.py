@@ -280,6 +280,8 @@ def _without_known_govuk_exception(violations: list[dict]) -> list[dict]:
 
 
 def _assert_accessible(page) -> None:
+    # A click that navigates may still be loading the next page: axe reads a whole one.
+    page.wait_for_load_state()
     violations = axe_violations(page)
     assert not violations, f"axe found WCAG 2.2 AA violations on {page.url}:\n\n" + "\n\n".join(
         violations

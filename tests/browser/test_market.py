@@ -102,6 +102,7 @@ def test_an_officer_scores_an_offer_and_ranks_the_offers(
     expect(page.locator("#unscored")).to_contain_text("2 offers have no score")
     assert_accessible(page)
     page.get_by_role("link", name="Score against the needs for Ashdown Fostering").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("against the needs")
     assert_accessible(page)
     page.get_by_role("button", name="Save the score").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select how well the offer")

@@ -90,6 +90,7 @@ def test_from_offers_to_a_signed_agreement(
     )
     assert_accessible(desk)
     desk.get_by_role("link", name="Negotiate Birchwood Families's fee").click()
+    expect(_h1(desk)).to_have_text("Negotiate Birchwood Families's fee")
     assert_accessible(desk)
     desk.get_by_role("button", name="Record the negotiated fee").click()
     expect(desk.locator(".govuk-error-summary")).to_contain_text("Enter the negotiated weekly fee")

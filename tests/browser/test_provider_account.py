@@ -52,6 +52,7 @@ def test_a_provider_keeps_its_vacancy_and_the_round_finds_it(
     assert_accessible(page)
     [message] = [m for m in mail.outbox if "manager@oakcare.example" in m.to]
     page.goto(SIGN_IN_LINK.search(message.body).group(1))
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Oak Care Ltd")
@@ -59,6 +60,7 @@ def test_a_provider_keeps_its_vacancy_and_the_round_finds_it(
 
     # A vacancy, checked, then added and confirmed.
     page.get_by_role("link", name="Vacancies of Oak House").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vacancies")
     assert_accessible(page)
     page.get_by_role("button", name="Add the vacancy").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter how many places are free")
@@ -75,6 +77,7 @@ def test_a_provider_keeps_its_vacancy_and_the_round_finds_it(
     # A document, with its expiry.
     page.get_by_role("link", name="Back to your settings").click()
     page.get_by_role("link", name="Documents of Oak House").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Documents")
     assert_accessible(page)
     pdf = tmp_path / "insurance.pdf"
     pdf.write_bytes(blank_pdf())
