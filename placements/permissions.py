@@ -33,6 +33,8 @@ class Capability(StrEnum):
     # duty lead or an administrator).
     ALLOW_WORDS = "allow_words"
     REMOVE_ALLOWED_WORDS = "remove_allowed_words"
+    # The council's own foster carers: who they are, their approval, children and room.
+    MANAGE_CARERS = "manage_carers"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -73,6 +75,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.DIRECTOR: frozenset(
         {Capability.VIEW_REFERRALS, Capability.APPROVE_COSTS, Capability.VIEW_PLACEMENTS}
     ),
+    Role.FOSTERING_DUTY: frozenset({Capability.MANAGE_CARERS}),
     Role.ADMINISTRATOR: frozenset(
         {
             Capability.VIEW_PROVIDERS,

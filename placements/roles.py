@@ -11,6 +11,9 @@ class Role(models.TextChoices):
     HEAD_OF_SERVICE = "head_of_service", "Head of service"
     DIRECTOR = "director", "Director"
     ADMINISTRATOR = "administrator", "Administrator"
+    # The in-house fostering service's duty worker: keeps the council's own foster carers
+    # and their room, and answers the in-house rounds.
+    FOSTERING_DUTY = "fostering_duty", "Fostering duty worker"
 
 
 # Roles that approve something another person asked for, or waive a rule: the team

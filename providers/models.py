@@ -543,3 +543,7 @@ def provider_list_queryset() -> models.QuerySet[Provider]:
         ),
         "specialisms",
     )
+
+
+# The council's own foster carers: models of the directory, in a package of their own.
+from .fostering.models import CarerChild, CarerVacancy, CareType, FosterCarer  # noqa: E402, F401

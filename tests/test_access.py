@@ -31,6 +31,7 @@ from placements import services
 from placements.models import CouncilSettings, RoleGrantRequest
 from placements.roles import Role
 from providers import services as provider_services
+from providers.fostering import services as carer_services
 from providers.models import OfstedSetting, Specialism
 from providers.services import accounts
 from referrals.drafting import services as drafting
@@ -174,6 +175,11 @@ EXPECTED = {
     "providers:changes": (ADMIN, 200, 403),
     "providers:change-decide": (ADMIN, 200, 403),
     "providers:document": (DIRECTORY_VIEWERS, 200, 403),
+    # The council's own foster carers: the fostering service's duty worker only.
+    **{
+        f"fostering:{name}": ({Role.FOSTERING_DUTY}, 200, 403)
+        for name in ("carers", "carer-create", "carer", "carer-edit")
+    },
     # A provider's account: its sign-in pages need no sign-in; the rest need a provider
     # signed in (by an emailed link), so everyone else is sent to the provider sign-in.
     "portal:sign-in": (PUBLIC, 200, 200),
@@ -491,6 +497,21 @@ def build_objects():
         "team": team,
         "ofsted-setting": OfstedSetting.objects.get(urn="SC990001"),
         "organisation": account,
+        "carer": carer_services.carer_save(
+            values={
+                "reference": "FC-1",
+                "names": "Pat and Sam Carer",
+                "postcode_district": "LE1",
+                "approved_age_from": 0,
+                "approved_age_to": 17,
+                "approved_children": 2,
+                "supervising_social_worker": "",
+                "skills": "",
+                "is_active": True,
+            },
+            care_types=["long_term"],
+            actor=owner,
+        ),
         "change": change,
         "document": document,
         "a": a,
@@ -544,6 +565,8 @@ def url_for(name, objects, ids=None):
     elif name == "providers:document":
         kwargs["pk"] = objects["provider"].pk
         kwargs["document_pk"] = objects["document"].pk
+    elif name in {"fostering:carer", "fostering:carer-edit"}:
+        kwargs["pk"] = objects["carer"].pk
     elif name.startswith("portal:") and "pk" in params:
         kwargs["pk"] = objects["document"].pk if "document" in name else objects["provider"].pk
     elif name == "referrals:allowed-word-remove":

@@ -1,8 +1,14 @@
-"""The demo's provider account: an organisation with two of the directory's settings, a
-vacancy declared on one, so an administrator sees accounts and a provider can sign in
-(the link lands in the file outbox, var/outbox/)."""
+"""The demo's provider account (an organisation with two of the directory's settings, a
+vacancy declared on one, so an administrator sees accounts and a provider can sign in;
+the link lands in the file outbox, var/outbox/) and the council's own foster carers."""
+
+import datetime as dt
+
+from django.utils import timezone
 
 from placements.models import User
+from providers.fostering import services as carers
+from providers.fostering.models import FosterCarer
 from providers.models import Category, Organisation, Provider, ProviderType
 from providers.services import accounts
 
@@ -46,3 +52,54 @@ def seed_demo_account(admin: User) -> Organisation | None:
             email=DEMO_ACCOUNT_EMAIL,
         )
     return organisation
+
+
+DEMO_CARERS = [
+    # reference, names, ages, at once, kinds of care, children now, room
+    ("FC-101", "Pat and Sam Morgan", (0, 17), 2, ["emergency", "short_term"], 0, 1),
+    ("FC-214", "Jo Fairweather", (8, 17), 2, ["long_term", "short_term"], 1, 1),
+    ("FC-330", "Ade and Kim Lewis", (0, 11), 3, ["long_term", "parent_and_child"], 1, 0),
+    ("FC-412", "Rowan Price", (5, 17), 1, ["respite"], 0, 0),
+]
+
+
+def seed_demo_carers(duty: User) -> int:
+    """The council's own foster carers, once: some with a child, some with room."""
+    if FosterCarer.objects.exists():
+        return 0
+    today = timezone.localdate()
+    for reference, names, ages, at_once, kinds, children, room in DEMO_CARERS:
+        carer = carers.carer_save(
+            values={
+                "reference": reference,
+                "names": names,
+                "postcode_district": "LE1",
+                "approved_age_from": ages[0],
+                "approved_age_to": ages[1],
+                "approved_children": at_once,
+                "supervising_social_worker": "Fran Ellis",
+                "skills": "Trauma-informed care course; experience with teenagers",
+                "is_active": True,
+            },
+            care_types=kinds,
+            actor=duty,
+        )
+        for n in range(children):
+            carers.child_add(
+                carer=carer,
+                values={
+                    "initials": f"K{n + 1}",
+                    "date_of_birth": today - dt.timedelta(days=365 * (ages[0] + 3)),
+                    "placed_on": today - dt.timedelta(days=200),
+                    "social_worker": "Priya Shah",
+                    "social_worker_email": "priya.social@council.example",
+                    "iro": "Ivor Reid",
+                    "iro_email": "iro@council.example",
+                },
+                actor=duty,
+            )
+        if room:
+            carers.vacancy_add(
+                carer=carer, places=room, available_from=None, care_types=kinds[:1], actor=duty
+            )
+    return len(DEMO_CARERS)

@@ -26,7 +26,7 @@ from providers.models import (
 from providers.services import provider_create
 from referrals.models import ChronologyEntry, Referral
 
-from ...demo.accounts import DEMO_ACCOUNT_EMAIL, seed_demo_account
+from ...demo.accounts import DEMO_ACCOUNT_EMAIL, seed_demo_account, seed_demo_carers
 from ...demo.bulk import seed_bulk_referrals
 from ...demo.packages import seed_demo_areas, seed_demo_packages
 from ...demo.referrals import seed_demo_referrals
@@ -52,6 +52,7 @@ DEMO_USERS = [
     ("bola.officer", "Bola Adeyemi", [Role.BROKERAGE_OFFICER], None),
     ("chris.officer", "Chris Lam", [Role.BROKERAGE_OFFICER], None),
     ("dee.duty", "Dee Marsh", [Role.BROKERAGE_OFFICER, Role.DUTY_LEAD], None),
+    ("fran.fostering", "Fran Ellis", [Role.FOSTERING_DUTY], None),
     ("sunita.senior", "Sunita Rao", [Role.SENIOR_MANAGER], None),
     ("hugh.head", "Hugh Pemberton", [Role.HEAD_OF_SERVICE], None),
     ("dina.director", "Dina Kowalski", [Role.DIRECTOR], None),
@@ -168,6 +169,7 @@ class Command(BaseCommand):
             rng, specialisms, admin, count=120 * max(provider_scale, 1), areas=areas
         )
         seed_demo_account(admin)
+        seed_demo_carers(users["fran.fostering"])
         demo_referrals = seed_demo_referrals(users) + seed_demo_packages(users)
         bulk = (0, 0)
         if scale > 1:
