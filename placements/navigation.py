@@ -33,7 +33,8 @@ NAV_ITEMS = [
     NavItem("Approvals", "approvals:queue", Capability.APPROVE_COSTS, "approvals"),
     NavItem("Placements", "approvals:tracker", Capability.VIEW_PLACEMENTS, "approvals"),
     NavItem("Providers", "providers:list", Capability.VIEW_PROVIDERS, "providers"),
-    NavItem("Foster carers", "fostering:carers", Capability.MANAGE_CARERS, "fostering", True),
+    NavItem("In-house rounds", "inhouse:rounds", Capability.MANAGE_CARERS, "inhouse", True),
+    NavItem("Foster carers", "fostering:carers", Capability.MANAGE_CARERS, "fostering"),
     NavItem(
         "Users",
         "accounts:user-list",

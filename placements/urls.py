@@ -31,6 +31,7 @@ urlpatterns = [
     # The log of a provider account's sign-ins lives with the accounts (portal).
     path("providers/accounts/<int:pk>/sign-ins/", portal_staff.sign_ins, name="provider-sign-ins"),
     path("providers/", include("providers.urls")),
+    path("fostering/rounds/", include("referrals.inhouse.urls")),
     path("fostering/", include("providers.fostering.urls")),
     path("referrals/", include("referrals.urls")),
     # Under /approvals/ and, for the pages about one referral, /referrals/<pk>/.

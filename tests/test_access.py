@@ -35,7 +35,7 @@ from providers.fostering import services as carer_services
 from providers.models import OfstedSetting, Specialism
 from providers.services import accounts
 from referrals.drafting import services as drafting
-from referrals.models import PlacementType, Referral, ReferralAlert
+from referrals.models import PlacementType, Referral, ReferralAlert, SearchRound
 from referrals.pack import services as pack_services
 from referrals.packages import services as package_services
 from referrals.search import answers
@@ -180,6 +180,7 @@ EXPECTED = {
         f"fostering:{name}": ({Role.FOSTERING_DUTY}, 200, 403)
         for name in ("carers", "carer-create", "carer", "carer-edit")
     },
+    **{f"inhouse:{name}": ({Role.FOSTERING_DUTY}, 200, 403) for name in ("rounds", "round")},
     # A provider's account: its sign-in pages need no sign-in; the rest need a provider
     # signed in (by an emailed link), so everyone else is sent to the provider sign-in.
     "portal:sign-in": (PUBLIC, 200, 200),
@@ -496,6 +497,9 @@ def build_objects():
         "word": word,
         "team": team,
         "ofsted-setting": OfstedSetting.objects.get(urn="SC990001"),
+        "in-house-round": SearchRound.objects.get(
+            referral_id=a["placed"]["pk"], kind=SearchRound.Kind.IN_HOUSE
+        ),
         "organisation": account,
         "carer": carer_services.carer_save(
             values={
@@ -567,6 +571,8 @@ def url_for(name, objects, ids=None):
         kwargs["document_pk"] = objects["document"].pk
     elif name in {"fostering:carer", "fostering:carer-edit"}:
         kwargs["pk"] = objects["carer"].pk
+    elif name == "inhouse:round":
+        kwargs["pk"] = objects["in-house-round"].pk
     elif name.startswith("portal:") and "pk" in params:
         kwargs["pk"] = objects["document"].pk if "document" in name else objects["provider"].pk
     elif name == "referrals:allowed-word-remove":

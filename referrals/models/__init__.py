@@ -9,11 +9,13 @@
 - `answers`: providers' answers (offers) and negotiated fees
 - `package`: a package of support at home (short breaks, home care) and its weekly tables
 - `alerts`: alerts for brokerage raised from outside the referral (a provider's rating)
+- `inhouse`: the in-house round as the fostering service works it (carers asked)
 """
 
 from referrals.models.alerts import ReferralAlert
 from referrals.models.answers import CoveredSlot, FeeRevision, ProviderAnswer
 from referrals.models.chronology import ChronologyEntry
+from referrals.models.inhouse import CarerEnquiry
 from referrals.models.pack import AllowedWord, PackFlag, ResourceRequest
 from referrals.models.package import (
     ScheduleSlot,
@@ -48,6 +50,7 @@ from referrals.models.search import (
 __all__ = [
     "AgreementEvidence",
     "AllowedWord",
+    "CarerEnquiry",
     "Child",
     "ChronologyEntry",
     "CoveredSlot",
