@@ -4,20 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('approvals', '0012_offers_ranked'),
+        ("approvals", "0012_offers_ranked"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='costapproval',
-            name='required_role',
-            field=models.CharField(choices=[('social_worker', 'Social worker'), ('team_manager', 'Team manager'), ('service_lead', 'Service lead'), ('brokerage_officer', 'Brokerage officer'), ('duty_lead', 'Duty lead'), ('senior_manager', 'Senior manager'), ('head_of_service', 'Head of service'), ('director', 'Director'), ('administrator', 'Administrator'), ('fostering_duty', 'Fostering duty worker')], max_length=30),
+            model_name="costapproval",
+            name="required_role",
+            field=models.CharField(
+                choices=[
+                    ("social_worker", "Social worker"),
+                    ("team_manager", "Team manager"),
+                    ("service_lead", "Service lead"),
+                    ("brokerage_officer", "Brokerage officer"),
+                    ("duty_lead", "Duty lead"),
+                    ("senior_manager", "Senior manager"),
+                    ("head_of_service", "Head of service"),
+                    ("director", "Director"),
+                    ("administrator", "Administrator"),
+                    ("fostering_duty", "Fostering duty worker"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='costband',
-            name='role',
-            field=models.CharField(choices=[('social_worker', 'Social worker'), ('team_manager', 'Team manager'), ('service_lead', 'Service lead'), ('brokerage_officer', 'Brokerage officer'), ('duty_lead', 'Duty lead'), ('senior_manager', 'Senior manager'), ('head_of_service', 'Head of service'), ('director', 'Director'), ('administrator', 'Administrator'), ('fostering_duty', 'Fostering duty worker')], max_length=30),
+            model_name="costband",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("social_worker", "Social worker"),
+                    ("team_manager", "Team manager"),
+                    ("service_lead", "Service lead"),
+                    ("brokerage_officer", "Brokerage officer"),
+                    ("duty_lead", "Duty lead"),
+                    ("senior_manager", "Senior manager"),
+                    ("head_of_service", "Head of service"),
+                    ("director", "Director"),
+                    ("administrator", "Administrator"),
+                    ("fostering_duty", "Fostering duty worker"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
