@@ -31,6 +31,30 @@ _DJANGO_INVALID_NUMBER = {
 }
 
 
+def whole_number_field(
+    label: str, *, low: int, high: int, messages: dict[str, str] | None = None
+) -> forms.IntegerField:
+    """A short GOV.UK number input for a whole number from `low` to `high`, with messages
+    that name it ("Enter the oldest age", "The oldest age must be 25 or less"), or the
+    `messages` given in their place."""
+    what = label[0].lower() + label[1:]
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-3"}
+        ),
+        error_messages={
+            "required": f"Enter {what}",
+            "invalid": f"{label} must be a whole number",
+            "min_value": f"{label} must be {low} or more",
+            "max_value": f"{label} must be {high} or less",
+            **(messages or {}),
+        },
+    )
+
+
 class TextLimits:
     """Mix in to give every text field of a form a length limit (a 2,000,000-character
     profile is refused, not stored) and GOV.UK wording where Django's own would show:

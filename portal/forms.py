@@ -5,7 +5,7 @@ from typing import cast
 from django import forms
 
 from placements.fields import GovDateField
-from placements.forms import GDSForm
+from placements.forms import GDSForm, whole_number_field
 from providers.forms.directory import parse_email_list
 from providers.models import (
     Category,
@@ -31,20 +31,7 @@ class EmailSignInForm(GDSForm, forms.Form):
 
 
 def _ages(label: str) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        min_value=0,
-        max_value=25,
-        widget=forms.NumberInput(
-            attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-3"}
-        ),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"The {label.lower()} must be a whole number",
-            "min_value": f"The {label.lower()} must be 0 or more",
-            "max_value": f"The {label.lower()} must be 25 or less",
-        },
-    )
+    return whole_number_field(label, low=0, high=25)
 
 
 class AgesInOrderForm(GDSForm, forms.Form):
@@ -69,18 +56,13 @@ class VacancyForm(AgesInOrderForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of place"},
     )
-    places = forms.IntegerField(
-        label="Places free",
-        min_value=1,
-        max_value=99,
-        widget=forms.NumberInput(
-            attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-3"}
-        ),
-        error_messages={
+    places = whole_number_field(
+        "Places free",
+        low=1,
+        high=99,
+        messages={
             "required": "Enter how many places are free",
-            "invalid": "Places free must be a whole number",
             "min_value": "Enter at least 1 place",
-            "max_value": "Places free must be 99 or fewer",
         },
     )
     age_from = _ages("Youngest age")

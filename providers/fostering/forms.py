@@ -3,32 +3,15 @@
 from django import forms
 
 from placements.fields import GovDateField
-from placements.forms import GDSForm
+from placements.forms import GDSForm, whole_number_field
 
 from .models import CareType, FosterCarer
 
 
-def _number(label: str, *, low: int, high: int) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        min_value=low,
-        max_value=high,
-        widget=forms.NumberInput(
-            attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-3"}
-        ),
-        error_messages={
-            "required": f"Enter {label.lower()}",
-            "invalid": f"{label} must be a whole number",
-            "min_value": f"{label} must be {low} or more",
-            "max_value": f"{label} must be {high} or less",
-        },
-    )
-
-
 class CarerForm(GDSForm, forms.ModelForm):
-    approved_age_from = _number("Youngest age approved for", low=0, high=25)
-    approved_age_to = _number("Oldest age approved for", low=0, high=25)
-    approved_children = _number("How many children at once", low=1, high=12)
+    approved_age_from = whole_number_field("Youngest age approved for", low=0, high=25)
+    approved_age_to = whole_number_field("Oldest age approved for", low=0, high=25)
+    approved_children = whole_number_field("How many children at once", low=1, high=12)
     care_types = forms.MultipleChoiceField(
         label="Kinds of care approved for",
         choices=CareType.choices,
@@ -110,7 +93,7 @@ class CarerChildForm(GDSForm, forms.Form):
 
 
 class CarerVacancyForm(GDSForm, forms.Form):
-    places = _number("Places", low=1, high=12)
+    places = whole_number_field("Places", low=1, high=12)
     available_from = GovDateField(
         label_text="Date the room is free from", help_text="Leave it blank if it is free now."
     )
