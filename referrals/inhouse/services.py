@@ -44,18 +44,32 @@ def carer_ask(*, search_round: SearchRound, carer: FosterCarer, actor: User) -> 
 @transaction.atomic
 def carer_answer(*, enquiry: CarerEnquiry, answer: str, note: str, actor: User) -> CarerEnquiry:
     _duty(actor)
-    if answer not in (CarerEnquiry.Answer.YES, CarerEnquiry.Answer.NO):
+    offers = (CarerEnquiry.Answer.YES, CarerEnquiry.Answer.EMERGENCY, CarerEnquiry.Answer.NO)
+    if answer not in offers:
         raise DomainError("Say whether the carers could offer a home")
     if answer == CarerEnquiry.Answer.NO and not note.strip():
         raise DomainError("Say why the carers cannot offer a home")
+    if answer == CarerEnquiry.Answer.EMERGENCY:
+        carer = FosterCarer.objects.get(pk=enquiry.carer_id)
+        if "emergency" not in carer.care_types:
+            raise DomainError(
+                f"{carer.reference} is not approved for emergency care: record what else they said"
+            )
     locked = (
         CarerEnquiry.objects.select_for_update()
         .select_related("search_round__referral", "carer")
         .get(pk=enquiry.pk)
     )
+    if locked.answer != CarerEnquiry.Answer.WAITING:
+        raise DomainError(f"{locked.carer.reference}'s answer is already recorded")
     locked.answer, locked.note, locked.answered_at = answer, note.strip(), timezone.now()
     locked.save(update_fields=["answer", "note", "answered_at"])
-    said = "could offer a home" if answer == CarerEnquiry.Answer.YES else "cannot offer a home"
+    said = {
+        CarerEnquiry.Answer.YES: "could offer a home",
+        CarerEnquiry.Answer.EMERGENCY: "could offer an emergency home for up to 72 hours "
+        "while a longer-term carer is found",
+        CarerEnquiry.Answer.NO: "cannot offer a home",
+    }[CarerEnquiry.Answer(answer)]
     chronology_add(
         referral=locked.search_round.referral,
         actor=actor,

@@ -20,6 +20,11 @@ class AnswerForm(GDSForm, forms.Form):
         label="What did the carers say?",
         choices=[
             (CarerEnquiry.Answer.YES, "They could offer a home"),
+            (
+                CarerEnquiry.Answer.EMERGENCY,
+                "They could offer an emergency home for up to 72 hours, while a longer-term "
+                "carer is found",
+            ),
             (CarerEnquiry.Answer.NO, "They cannot offer a home"),
         ],
         widget=forms.RadioSelect,

@@ -13,6 +13,8 @@ class CarerEnquiry(models.Model):
     class Answer(models.TextChoices):
         WAITING = "waiting", "Waiting for their answer"
         YES = "yes", "Could offer a home"
+        # An emergency carer's home for up to 72 hours while a longer-term carer is found.
+        EMERGENCY = "emergency", "Could offer an emergency home for up to 72 hours"
         NO = "no", "Cannot offer a home"
 
     search_round = models.ForeignKey(

@@ -153,3 +153,22 @@ def test_only_in_house_rounds_are_worked_here(client_for, duty, in_house_round):
     framework = sent_round(in_house_round.referral, in_house_round.sent_by)
     client = client_for(Role.FOSTERING_DUTY)
     assert client.get(reverse("inhouse:round", args=[framework.pk])).status_code == 404
+
+
+def test_an_emergency_carers_72_hour_home_is_recorded_as_such(duty, in_house_round):
+    emergency = household(duty, "FC-72", kinds=("emergency",))
+    long_term = household(duty, "FC-80")
+    asked = services.carer_ask(search_round=in_house_round, carer=emergency, actor=duty)
+    services.carer_answer(enquiry=asked, answer="emergency", note="", actor=duty)
+    asked.refresh_from_db()
+    assert asked.answer == CarerEnquiry.Answer.EMERGENCY
+    assert ChronologyEntry.objects.filter(
+        referral=in_house_round.referral,
+        text__endswith="carers FC-72 could offer an emergency home for up to 72 hours while a "
+        "longer-term carer is found",
+    ).exists()
+    with pytest.raises(DomainError, match="already recorded"):
+        services.carer_answer(enquiry=asked, answer="no", note="Changed mind", actor=duty)
+    other = services.carer_ask(search_round=in_house_round, carer=long_term, actor=duty)
+    with pytest.raises(DomainError, match="not approved for emergency care"):
+        services.carer_answer(enquiry=other, answer="emergency", note="", actor=duty)
