@@ -1,22 +1,18 @@
 """What a provider's account reads, always through the organisation signed in: a setting,
 document, request or agreement of another organisation is not found (404)."""
 
-import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from approvals.placement.models import PlacementAgreement
-from placements.models import CouncilSettings
 from providers.models import (
     Organisation,
     Provider,
     ProviderChangeRequest,
     ProviderDocument,
     Vacancy,
-    vacancies_stale_before,
 )
 from referrals.models import ProviderRequest
 from referrals.workflow import Status
@@ -69,11 +65,6 @@ def get_document(account: Account, pk: int) -> ProviderDocument:
     )
 
 
-def vacancies_stale(provider: Provider, council: CouncilSettings) -> bool:
-    confirmed = provider.vacancies_confirmed_at
-    return confirmed is None or confirmed < vacancies_stale_before(council.vacancy_confirm_days)
-
-
 def requests_of(account: Account) -> QuerySet[ProviderRequest]:
     """Every request sent to the organisation's settings, newest first, with its answers."""
     return (
@@ -106,7 +97,3 @@ def get_agreement(account: Account, pk: int) -> PlacementAgreement:
     if not agreement.final_pdf:
         raise Http404
     return agreement
-
-
-def today() -> dt.date:
-    return timezone.localdate()

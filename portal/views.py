@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from placements.actions import run_action, submit_form
@@ -96,9 +97,10 @@ def home(request, account):
         {
             "account": account,
             "settings": [
-                (setting, selectors.vacancies_stale(setting, council)) for setting in settings_list
+                (setting, setting.vacancies_stale(council.vacancy_confirm_days))
+                for setting in settings_list
             ],
-            "today": selectors.today(),
+            "today": timezone.localdate(),
             "council": council,
         },
     )
@@ -157,7 +159,7 @@ def vacancies(request, account, pk):
             "account": account,
             "setting": setting,
             "form": form,
-            "stale": selectors.vacancies_stale(setting, council),
+            "stale": setting.vacancies_stale(council.vacancy_confirm_days),
             "council": council,
         },
     )
@@ -251,7 +253,7 @@ def documents(request, account, pk):
             "setting": setting,
             "form": form,
             "history": setting.documents.order_by("-uploaded_at"),
-            "today": selectors.today(),
+            "today": timezone.localdate(),
         },
     )
 

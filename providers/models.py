@@ -291,6 +291,11 @@ class Provider(models.Model):
     def has_vacancy(self) -> bool:
         return self.vacancies > 0
 
+    def vacancies_stale(self, days: int, now: dt.datetime | None = None) -> bool:
+        """Its declared vacancies were not confirmed in the last `days` (or ever)."""
+        confirmed = self.vacancies_confirmed_at
+        return confirmed is None or confirmed < vacancies_stale_before(days, now)
+
 
 class Clearance:
     __slots__ = ("cleared", "reasons")

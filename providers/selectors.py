@@ -21,7 +21,6 @@ from .models import (
     ProviderChangeRequest,
     ProviderImport,
     provider_list_queryset,
-    vacancies_stale_before,
 )
 from .ofsted.checks import OfstedResult, ofsted_check
 
@@ -151,11 +150,10 @@ def provider_changes_waiting() -> QuerySet[ProviderChangeRequest]:
 
 def provider_kept(provider: Provider, *, council: CouncilSettings) -> dict[str, Any]:
     """What the provider keeps through its account, for its page in the directory."""
-    confirmed = provider.vacancies_confirmed_at
     return {
         "declared": list(provider.declared.select_related("category")),
-        "vacancies_stale": confirmed is not None
-        and confirmed < vacancies_stale_before(council.vacancy_confirm_days),
+        # Shown beside the date it was last confirmed, when there is one.
+        "vacancies_stale": provider.vacancies_stale(council.vacancy_confirm_days),
         "documents": list(provider.documents.filter(replaced_at__isnull=True)),
         "pending_change": provider.change_requests.filter(
             status=ProviderChangeRequest.Status.PENDING

@@ -26,7 +26,6 @@ from providers.models import (
     Vacancy,
     areas_covering,
     cleared_to_place_q,
-    vacancies_stale_before,
 )
 from referrals.models import (
     ProviderRequest,
@@ -360,7 +359,6 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
         .prefetch_related(Prefetch("declared", queryset=Vacancy.objects.select_related("category")))
         .in_bulk(wanted | (removed & matched) | (removed & added))
     )
-    stale_before = vacancies_stale_before(council.vacancy_confirm_days)
     chosen, left_out = [], []
     for pk in sorted(providers, key=lambda pk: providers[pk].name.lower()):
         provider = providers[pk]
@@ -381,7 +379,6 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
                 provider.clearance(on=today, valid_months=council.qa_visit_valid_months).reasons
             )
             declared = list(provider.declared.all())
-            confirmed = provider.vacancies_confirmed_at
             chosen.append(
                 Candidate(
                     provider,
@@ -389,7 +386,7 @@ def round_selection(search_round: SearchRound, *, council: CouncilSettings) -> S
                     warnings=warnings,
                     declared=declared,
                     declared_stale=bool(declared)
-                    and (confirmed is None or confirmed < stale_before),
+                    and provider.vacancies_stale(council.vacancy_confirm_days),
                 )
             )
     return Selection(chosen=chosen, left_out=left_out)
