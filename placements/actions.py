@@ -90,3 +90,10 @@ def run_action(
         messages.error(request, str(error))
         return redirect(_url(refused_to or redirect_to, None))
     return _done(request, result, redirect_to, success)
+
+
+def posted_pk(request: HttpRequest, name: str) -> int:
+    """The id a button posts (`<input type="hidden" name="vacancy" value="12">`), or 0 when
+    it is missing or not a number, so the loader it goes to answers 404 rather than 500."""
+    text = request.POST.get(name, "")
+    return int(text) if text.isdigit() else 0

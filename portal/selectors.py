@@ -1,7 +1,6 @@
 """What a provider's account reads, always through the organisation signed in: a setting,
 document, request or agreement of another organisation is not found (404)."""
 
-
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from placements.actions import run_action, submit_form
+from placements.actions import posted_pk, run_action, submit_form
 from placements.client_address import client_ip
 from placements.links import private
 from placements.models import CouncilSettings
@@ -123,10 +123,7 @@ def vacancies(request, account, pk):
             success="Thank you: your vacancies are confirmed as up to date.",
         )
     if action == "remove":
-        chosen = request.POST.get("vacancy", "")
-        vacancy = get_object_or_404(
-            Vacancy, pk=int(chosen) if chosen.isdigit() else 0, provider=setting
-        )
+        vacancy = get_object_or_404(Vacancy, pk=posted_pk(request, "vacancy"), provider=setting)
         return run_action(
             request,
             lambda: accounts.vacancy_remove(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from placements.actions import run_action, submit_form
+from placements.actions import posted_pk, run_action, submit_form
 from placements.permissions import Capability, capability_required
 from placements.selectors import history_rows
 
@@ -65,9 +65,7 @@ def carer(request, pk):
     page = reverse("fostering:carer", kwargs={"pk": carer.pk})
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "remove_room":
-        vacancy = get_object_or_404(
-            CarerVacancy, pk=_number(request.POST.get("vacancy")), carer=carer
-        )
+        vacancy = get_object_or_404(CarerVacancy, pk=posted_pk(request, "vacancy"), carer=carer)
         return run_action(
             request,
             lambda: services.vacancy_remove(vacancy=vacancy, actor=request.user),
@@ -75,7 +73,7 @@ def carer(request, pk):
             success="The room is taken off.",
         )
     if action == "left":
-        child = get_object_or_404(CarerChild, pk=_number(request.POST.get("child")), carer=carer)
+        child = get_object_or_404(CarerChild, pk=posted_pk(request, "child"), carer=carer)
         return run_action(
             request,
             lambda: services.child_leave(
@@ -128,7 +126,3 @@ def carer(request, pk):
             "history": history_rows(carer),
         },
     )
-
-
-def _number(text: str | None) -> int:
-    return int(text) if text and text.isdigit() else 0

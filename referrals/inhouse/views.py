@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from placements.actions import run_action, submit_form
+from placements.actions import posted_pk, run_action, submit_form
 from placements.forms import GDSForm
 from placements.permissions import Capability, capability_required
 from providers.fostering.models import FosterCarer
@@ -55,7 +55,7 @@ def round_page(request, pk):
     page = reverse("inhouse:round", kwargs={"pk": search_round.pk})
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "ask":
-        carer = get_object_or_404(FosterCarer, pk=_number(request.POST.get("carer")))
+        carer = get_object_or_404(FosterCarer, pk=posted_pk(request, "carer"))
         return run_action(
             request,
             lambda: services.carer_ask(search_round=search_round, carer=carer, actor=request.user),
@@ -65,7 +65,7 @@ def round_page(request, pk):
     answering = None
     if action == "answer":
         answering = get_object_or_404(
-            CarerEnquiry, pk=_number(request.POST.get("enquiry")), search_round=search_round
+            CarerEnquiry, pk=posted_pk(request, "enquiry"), search_round=search_round
         )
     form = AnswerForm(
         request.POST if answering else None,
@@ -104,7 +104,3 @@ def round_page(request, pk):
             "answering": answering,
         },
     )
-
-
-def _number(text: str | None) -> int:
-    return int(text) if text and text.isdigit() else 0
