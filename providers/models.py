@@ -534,6 +534,33 @@ class OfstedSetting(models.Model):
     def __str__(self):
         return f"{self.name} ({self.urn})"
 
+    def provider_values(self) -> dict[str, object]:
+        """What a new provider in the directory starts from when it is this setting."""
+        values: dict[str, object] = {
+            "name": self.name,
+            "ofsted_urn": self.urn,
+            "ofsted_inspection_date": self.inspection_date,
+            "ofsted_registration_status": self.registration_status,
+        }
+        if self.rating:
+            values["ofsted_rating"] = self.rating
+        kind = OFSTED_PROVISION_TYPES.get(self.provision_type.strip().lower())
+        if kind:
+            values["provider_type"] = kind
+        if self.places is not None:
+            values["capacity"] = self.places
+        return values
+
+
+# Ofsted's provision types that are one of the directory's types of provider.
+OFSTED_PROVISION_TYPES = {
+    "children's home": ProviderType.RESIDENTIAL,
+    "secure children's home": ProviderType.RESIDENTIAL,
+    "independent fostering agency": ProviderType.INDEPENDENT_FOSTERING,
+    "residential holiday scheme for disabled children": ProviderType.SHORT_BREAKS,
+    "supported accommodation": ProviderType.SUPPORTED_ACCOMMODATION,
+}
+
 
 # The one read of the directory's rows with what lists, exports and imports show; here,
 # below the selectors and the importer that both use it.

@@ -15,7 +15,7 @@ from placements.selectors import history_rows
 from .. import selectors
 from ..filters import ProviderFilter
 from ..forms.directory import AreaForm, ProviderForm, SpecialismForm
-from ..models import Area, ProviderType, Specialism
+from ..models import Area, Specialism
 from ..services import directory as directory_services
 
 PAGE_SIZE = 25
@@ -79,7 +79,7 @@ def provider_create(request):
     """A new provider; from the list of Ofsted's settings (`?ofsted=`), started with what
     Ofsted says of it."""
     setting = selectors.ofsted_setting_to_add(request.GET.get("ofsted"))
-    form = ProviderForm(request.POST or None, initial=ofsted_initial(setting))
+    form = ProviderForm(request.POST or None, initial=setting.provider_values() if setting else {})
     if done := submit_form(
         request,
         form,
@@ -95,35 +95,6 @@ def provider_create(request):
         "providers/provider_form.html",
         {"form": form, "provider": None, "ofsted_setting": setting},
     )
-
-
-# Ofsted's provision types that are one of the directory's types of provider.
-OFSTED_PROVISION_TYPES = {
-    "children's home": ProviderType.RESIDENTIAL,
-    "secure children's home": ProviderType.RESIDENTIAL,
-    "independent fostering agency": ProviderType.INDEPENDENT_FOSTERING,
-    "residential holiday scheme for disabled children": ProviderType.SHORT_BREAKS,
-    "supported accommodation": ProviderType.SUPPORTED_ACCOMMODATION,
-}
-
-
-def ofsted_initial(setting) -> dict:
-    if setting is None:
-        return {}
-    initial = {
-        "name": setting.name,
-        "ofsted_urn": setting.urn,
-        "ofsted_inspection_date": setting.inspection_date,
-        "ofsted_registration_status": setting.registration_status,
-    }
-    if setting.rating:
-        initial["ofsted_rating"] = setting.rating
-    kind = OFSTED_PROVISION_TYPES.get(setting.provision_type.strip().lower())
-    if kind:
-        initial["provider_type"] = kind
-    if setting.places is not None:
-        initial["capacity"] = setting.places
-    return initial
 
 
 @capability_required(Capability.MANAGE_PROVIDERS)
