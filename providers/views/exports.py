@@ -1,7 +1,11 @@
 """The directory as a spreadsheet: every provider the list's filters match, as CSV or
-Excel, in the format the import reads (`exporting.HEADERS`)."""
+Excel, in the format the import reads (`exporting.HEADERS`); and the sample files the
+import pages offer."""
 
-from django.http import HttpResponse, HttpResponseBadRequest
+from collections.abc import Mapping
+from pathlib import Path
+
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -14,6 +18,18 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def sample_file(files: Mapping[str, tuple[str, str]], extension: str) -> FileResponse:
+    """One of the shipped sample files (`files`: extension → (name, content type)), as a
+    download; 404 for any other."""
+    if extension not in files:
+        raise Http404
+    name, content_type = files[extension]
+    return FileResponse(
+        (SAMPLES / name).open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
 
 
 @capability_required(Capability.VIEW_PROVIDERS)

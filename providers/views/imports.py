@@ -1,11 +1,10 @@
 """Importing a spreadsheet into the directory: the upload page (and its sample files),
 the preview that is confirmed or discarded, and a background import's progress page."""
 
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,11 +18,13 @@ from ..forms.imports import ProviderImportUploadForm, SpecialismDecisionsForm
 from ..importing.columns import COLUMN_GUIDANCE
 from ..models import ProviderImport
 from ..services import imports as import_services
-from .exports import CONTENT_TYPES
+from .exports import CONTENT_TYPES, sample_file
 from .ofsted import ofsted_preview
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-SAMPLE_FILES = {"csv": "sample-providers.csv", "xlsx": "sample-providers.xlsx"}
+SAMPLE_FILES = {
+    extension: (f"sample-providers.{extension}", CONTENT_TYPES[extension])
+    for extension in ("csv", "xlsx")
+}
 
 
 @capability_required(Capability.MANAGE_PROVIDERS)
@@ -31,7 +32,7 @@ SAMPLE_FILES = {"csv": "sample-providers.csv", "xlsx": "sample-providers.xlsx"}
 def import_upload(request):
     sample = request.GET.get("sample")
     if request.method == "GET" and sample:
-        return _sample_file(sample)
+        return sample_file(SAMPLE_FILES, sample)
     form = ProviderImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         provider_import = import_services.provider_import_create(
@@ -42,18 +43,6 @@ def import_upload(request):
         return redirect("providers:import-preview", pk=provider_import.pk)
     columns = [(header, COLUMN_GUIDANCE[header]) for header in HEADERS]
     return render(request, "providers/import_upload.html", {"form": form, "columns": columns})
-
-
-def _sample_file(extension: str) -> FileResponse:
-    if extension not in SAMPLE_FILES:
-        raise Http404
-    name = SAMPLE_FILES[extension]
-    return FileResponse(
-        (SAMPLES / name).open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=CONTENT_TYPES[extension],
-    )
 
 
 @capability_required(Capability.MANAGE_PROVIDERS)

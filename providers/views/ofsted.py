@@ -2,12 +2,10 @@
 change (reached through the import's own preview address), and the settings Ofsted
 lists that the directory does not know, to add or ignore."""
 
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,8 +21,8 @@ from ..models import OfstedSetting, ProviderImport
 from ..ofsted.reading import COLUMNS
 from ..services import imports as import_services
 from ..services import ofsted as ofsted_services
+from .exports import sample_file
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_FILES = {
     "csv": ("sample-ofsted.csv", "text/csv"),
     "ods": ("sample-ofsted.ods", "application/vnd.oasis.opendocument.spreadsheet"),
@@ -36,15 +34,7 @@ SAMPLE_FILES = {
 def ofsted_upload(request):
     sample = request.GET.get("sample")
     if request.method == "GET" and sample:
-        if sample not in SAMPLE_FILES:
-            raise Http404
-        name, content_type = SAMPLE_FILES[sample]
-        return FileResponse(
-            (SAMPLES / name).open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type=content_type,
-        )
+        return sample_file(SAMPLE_FILES, sample)
     form = OfstedUploadForm(
         request.POST if request.method == "POST" else None, request.FILES or None
     )
