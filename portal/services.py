@@ -14,7 +14,7 @@ from django.utils import timezone
 from placements.links import find_link, new_token, token_hash
 from placements.models import CouncilSettings
 from placements.services import outbox_enqueue
-from providers.models import Organisation, OrganisationEmail, Provider, vacancies_stale_before
+from providers.models import Organisation, Provider, vacancies_stale_before
 from providers.services.accounts import organisation_for_email
 
 from .models import SignIn, SignInLink
@@ -42,15 +42,10 @@ def sign_in_link_send(*, email: str) -> SignInLink | None:
     """Email a sign-in link if the address signs in to an organisation's account (at
     most LINKS_AN_HOUR an hour to one address); nothing otherwise."""
     email = email.strip().lower()
-    registered = (
-        OrganisationEmail.objects.select_for_update()  # one count at a time per address
-        .filter(email__iexact=email, organisation__is_active=True)
-        .select_related("organisation")
-        .first()
-    )
-    if registered is None:
+    # The address held: one count of this hour's links at a time.
+    organisation = organisation_for_email(email, lock=True)
+    if organisation is None:
         return None
-    organisation = registered.organisation
     now = timezone.now()
     recent = SignInLink.objects.filter(email=email, created_at__gte=now - dt.timedelta(hours=1))
     if recent.count() >= LINKS_AN_HOUR:

@@ -103,10 +103,12 @@ def organisation_save(
     return organisation
 
 
-def organisation_for_email(email: str) -> Organisation | None:
-    """The active organisation an address signs in to, if any."""
+def organisation_for_email(email: str, *, lock: bool = False) -> Organisation | None:
+    """The active organisation an address signs in to, if any; `lock`: its address row
+    held until the caller's transaction ends (one caller at a time per address)."""
+    emails = OrganisationEmail.objects.select_for_update() if lock else OrganisationEmail.objects
     found = (
-        OrganisationEmail.objects.filter(email__iexact=email.strip(), organisation__is_active=True)
+        emails.filter(email__iexact=email.strip(), organisation__is_active=True)
         .select_related("organisation")
         .first()
     )

@@ -1,7 +1,6 @@
 """Importing a spreadsheet into the directory: the upload page (and its sample files),
 the preview that is confirmed or discarded, and a background import's progress page."""
 
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse

@@ -2,7 +2,6 @@
 change (reached through the import's own preview address), and the settings Ofsted
 lists that the directory does not know, to add or ignore."""
 
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
