@@ -25,12 +25,24 @@ OFFER_OPEN_STATUSES = (Status.ACCEPTED,)
 
 
 def concerns_raise(
-    *, pairs: Iterable[tuple[Referral, OfstedConcern]], why: str
+    *,
+    concerns: Iterable[OfstedConcern],
+    found: Iterable[tuple[Referral, int]],
+    why: str,
 ) -> list[ReferralAlert]:
-    """One alert per referral and concern (the same news twice is one), for `why` ("has
-    a child placed", "has an offer open")."""
+    """One alert per referral and concern about its provider (the same news twice is
+    one), for `why` ("has a child placed", "has an offer open"). `found`: the referrals
+    concerned, each with the provider (id) that concerns it."""
+    by_provider: dict[int, list[OfstedConcern]] = {}
+    for concern in concerns:
+        by_provider.setdefault(concern.provider.pk, []).append(concern)
+    pairs = {
+        (referral.pk, concern.key): (referral, concern)
+        for referral, provider_id in found
+        for concern in by_provider.get(provider_id, [])
+    }
     raised = []
-    for referral, concern in pairs:
+    for referral, concern in pairs.values():
         text = f"{concern.text}. It {why}."
         alert, created = ReferralAlert.objects.get_or_create(
             referral=referral,
@@ -50,12 +62,9 @@ def concerns_raise(
 def offers_open_concerns(*, concerns: list[OfstedConcern], **kwargs: Any) -> None:
     """Receiver of `providers.signals.ofsted_concerns`: the referrals with an offer from
     a provider of concern that can still be taken up, in one read."""
-    by_provider: dict[int, list[OfstedConcern]] = {}
-    for concern in concerns:
-        by_provider.setdefault(concern.provider.pk, []).append(concern)
     requests = (
         ProviderRequest.objects.filter(
-            provider_id__in=by_provider,
+            provider_id__in={concern.provider.pk for concern in concerns},
             answer=ProviderRequest.Answer.OFFER,
             revoked_at__isnull=True,
             round__referral__status__in=OFFER_OPEN_STATUSES,
@@ -63,12 +72,11 @@ def offers_open_concerns(*, concerns: list[OfstedConcern], **kwargs: Any) -> Non
         .select_related("round__referral__assigned_officer")
         .order_by("round__referral_id", "provider_id")
     )
-    pairs = {
-        (request.round.referral_id, concern.key): (request.round.referral, concern)
-        for request in requests
-        for concern in by_provider[request.provider_id]
-    }
-    concerns_raise(pairs=pairs.values(), why="has an offer open on this referral")
+    concerns_raise(
+        concerns=concerns,
+        found=((request.round.referral, request.provider_id) for request in requests),
+        why="has an offer open on this referral",
+    )
 
 
 @transaction.atomic
