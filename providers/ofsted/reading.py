@@ -164,10 +164,10 @@ def _workbook_rows(content: bytes) -> Iterator[Sequence[object]]:
             if sheet.height * sheet.width > MAX_CELLS:
                 raise ImportFileError("The selected file is too large to read")
             top = list(itertools.islice(sheet.iter_rows(), HEADING_ROWS))
-            if chosen is None or _heading_row(top) is not None:
+            if _heading_row(top) is not None:
                 chosen = sheet
-                if _heading_row(top) is not None:
-                    break
+                break
+            chosen = chosen or sheet  # no URN heading anywhere: the first sheet says so
         if chosen is None:
             return
         yield from chosen.iter_rows()
