@@ -237,11 +237,11 @@ def profile_update(
         "tier": locked.tier,
         "categories": sorted(locked.provider_categories.values_list("category__slug", flat=True)),
     }
-    asked = {
+    wanted = {
         name: sorted(value) if name == "categories" else value
         for name, value in eligibility.items()
-        if (sorted(value) if name == "categories" else value) != now[name]
     }
+    asked = {name: value for name, value in wanted.items() if value != now[name]}
     if not asked:
         return None
     urn = asked.get("ofsted_urn")
