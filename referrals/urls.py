@@ -4,6 +4,7 @@ from referrals import views
 from referrals.brokerage import views as brokerage_views
 from referrals.drafting import sections
 from referrals.drafting import views as drafting_views
+from referrals.inhouse import match_views
 from referrals.pack import views as pack_views
 from referrals.packages import views as package_views
 from referrals.permission import views as permission
@@ -94,4 +95,7 @@ urlpatterns = [
     path("<int:pk>/evidence/", permission.agreement_evidence, name="agreement-evidence"),
     path("<int:pk>/funding/", permission.funding_approval, name="funding-approval"),
     path("<int:pk>/comment/", permission.external_comment, name="external-comment"),
+    # Matching carers with the child, and siblings' homes (with the fostering service)
+    path("<int:pk>/matching/<int:match_pk>/", match_views.match_page, name="matching"),
+    path("<int:pk>/siblings/", match_views.siblings_page, name="siblings"),
 ]

@@ -8,7 +8,8 @@ from referrals import selectors
 from referrals.brokerage.forms import NoteForm
 from referrals.brokerage.selectors import open_qa_round
 from referrals.drafting.completeness import missing_summary, section_missing, sections_for
-from referrals.models import Referral
+from referrals.inhouse import siblings
+from referrals.models import CarerMatch, Referral
 from referrals.pdf import chronology_pdf as render_chronology_pdf
 from referrals.registry import page_extras
 from referrals.search import selectors as search_selectors
@@ -95,8 +96,23 @@ def referral_detail(request, pk):
             else [],
             **_search_context(request.user, referral),
             **_choice_context(request.user, referral),
+            **_in_house_context(referral),
         },
     )
+
+
+def _in_house_context(referral) -> dict:
+    """Carers being matched with the child, and whether siblings are to be placed apart."""
+    if referral.status in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN):
+        return {}
+    return {
+        "matches": CarerMatch.objects.filter(enquiry__search_round__referral=referral)
+        .select_related("enquiry__carer")
+        .order_by("-started_at"),
+        "siblings_shown": referral.is_sibling_group
+        and (referral.status in siblings.SEARCHING or referral.sibling_splits.exists()),
+        "siblings_state": siblings.open_split(referral) or siblings.agreed_split(referral),
+    }
 
 
 def _choice_context(user, referral) -> dict:

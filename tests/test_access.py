@@ -35,6 +35,8 @@ from providers.fostering import services as carer_services
 from providers.models import OfstedSetting, Specialism
 from providers.services import accounts
 from referrals.drafting import services as drafting
+from referrals.inhouse import matching
+from referrals.inhouse import services as inhouse_services
 from referrals.models import PlacementType, Referral, ReferralAlert, SearchRound
 from referrals.pack import services as pack_services
 from referrals.packages import services as package_services
@@ -181,6 +183,12 @@ EXPECTED = {
         for name in ("carers", "carer-create", "carer", "carer-edit")
     },
     **{f"inhouse:{name}": ({Role.FOSTERING_DUTY}, 200, 403) for name in ("rounds", "round")},
+    # Matching carers with a child, and siblings' homes: those who see the referral, and
+    # the fostering service for referrals that came to it in an in-house round.
+    **{
+        f"referrals:{name}": ({*REFERRAL_VIEWERS, Role.FOSTERING_DUTY}, 200, 403)
+        for name in ("matching", "siblings")
+    },
     # A provider's account: its sign-in pages need no sign-in; the rest need a provider
     # signed in (by an emailed link), so everyone else is sent to the provider sign-in.
     "portal:sign-in": (PUBLIC, 200, 200),
@@ -356,6 +364,30 @@ def placed_package(social_worker, officer, area):
     return {"pk": referral.pk, "placement_pk": placement.pk}
 
 
+def carers_offered(referral):
+    """The in-house round's carers say they could offer a home, and matching starts."""
+    duty = UserFactory(roles=[Role.FOSTERING_DUTY])
+    carer = carer_services.carer_save(
+        values={
+            "reference": f"FC-J{referral.pk}",
+            "names": "Jo and Lee Carer",
+            "postcode_district": "",
+            "approved_age_from": 0,
+            "approved_age_to": 17,
+            "approved_children": 2,
+            "supervising_social_worker": "",
+            "skills": "",
+            "is_active": True,
+        },
+        care_types=["long_term"],
+        actor=duty,
+    )
+    in_house_round = referral.search_rounds.get(kind=SearchRound.Kind.IN_HOUSE)
+    enquiry = inhouse_services.carer_ask(search_round=in_house_round, carer=carer, actor=duty)
+    inhouse_services.carer_answer(enquiry=enquiry, answer="yes", note="", actor=duty)
+    return matching.match_start(enquiry=enquiry, actor=duty)
+
+
 def journey(team, officer, approver, providers, area):
     """A referral of `team` taken through the services as far as the journey goes, and
     a draft of the same team: every nested id the referral pages take, keyed by the name
@@ -363,6 +395,7 @@ def journey(team, officer, approver, providers, area):
     social_worker = UserFactory(roles=[Role.SOCIAL_WORKER], team=team)
     referral = searchable(social_worker, officer)
     offer = offers_in(referral, officer, {"Framework 1": Decimal("3999.99")})["Framework 1"]
+    match = carers_offered(referral)
     question = answers.question_ask(provider_request=offer.request, question="Is there a garden?")
     asked = no_suitable_options(referral=referral, why="Nothing near school", actor=officer)
     approval = chosen(referral, officer, social_worker, offer)
@@ -396,6 +429,7 @@ def journey(team, officer, approver, providers, area):
             "asked_pk": asked.pk,
             "approval_pk": approval.pk,
             "agreement_pk": agreement.pk,
+            "match_pk": match.pk,
         },
         "draft": {
             "pk": draft.pk,

@@ -12,7 +12,7 @@ from placements.permissions import Capability, capability_required
 from providers.fostering.models import FosterCarer
 from referrals.models import CarerEnquiry
 
-from . import selectors, services
+from . import matching, selectors, services
 
 
 class AnswerForm(GDSForm, forms.Form):
@@ -62,6 +62,20 @@ def round_page(request, pk):
             redirect_to=page,
             success=f"{carer.reference} is recorded as asked.",
         )
+    if action == "match":
+        offered = get_object_or_404(
+            CarerEnquiry, pk=posted_pk(request, "enquiry"), search_round=search_round
+        )
+        return run_action(
+            request,
+            lambda: matching.match_start(enquiry=offered, actor=request.user),
+            redirect_to=lambda match: reverse(
+                "referrals:matching",
+                kwargs={"pk": search_round.referral_id, "match_pk": match.pk},
+            ),
+            refused_to=page,
+            success="Matching has started: everyone to ask has been emailed.",
+        )
     answering = None
     if action == "answer":
         answering = get_object_or_404(
@@ -85,21 +99,37 @@ def round_page(request, pk):
     ):
         return done
     asked = selectors.enquiries(search_round)
-    rows = []
-    for found in selectors.round_fits(search_round):
-        enquiry = asked.get(found.carer.pk)
-        answer_form = None
-        if enquiry is not None and enquiry.answer == CarerEnquiry.Answer.WAITING:
-            mine = answering is not None and answering.pk == enquiry.pk
-            answer_form = form if mine else AnswerForm(prefix=f"answer-{enquiry.pk}")
-        rows.append({"fit": found, "enquiry": enquiry, "form": answer_form})
+    matches = selectors.matches_of(search_round)
+    groups: list[dict] = []
+    shown: set[int] = set()
+    for group_fits in selectors.round_fits(search_round):
+        rows = []
+        for found in group_fits.fits:
+            enquiry = asked.get(found.carer.pk)
+            answer_form = None
+            waiting = enquiry is not None and enquiry.answer == CarerEnquiry.Answer.WAITING
+            # Carers listed under two groups get the answer's form once.
+            if enquiry is not None and waiting and enquiry.pk not in shown:
+                shown.add(enquiry.pk)
+                mine = answering is not None and answering.pk == enquiry.pk
+                answer_form = form if mine else AnswerForm(prefix=f"answer-{enquiry.pk}")
+            rows.append(
+                {
+                    "fit": found,
+                    "enquiry": enquiry,
+                    "form": answer_form,
+                    "match": matches.get(enquiry.pk) if enquiry else None,
+                    "may_match": enquiry is not None and enquiry.answer in matching.OFFERED,
+                }
+            )
+        groups.append({"group": group_fits.group, "rows": rows})
     return render(
         request,
         "fostering/round.html",
         {
             "search_round": search_round,
             "pack": search_round.resource_request.content if search_round.resource_request else {},
-            "rows": rows,
+            "groups": groups,
             "form": form,
             "answering": answering,
         },

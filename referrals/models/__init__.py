@@ -9,13 +9,14 @@
 - `answers`: providers' answers (offers) and negotiated fees
 - `package`: a package of support at home (short breaks, home care) and its weekly tables
 - `alerts`: alerts for brokerage raised from outside the referral (a provider's rating)
-- `inhouse`: the in-house round as the fostering service works it (carers asked)
+- `inhouse`: the in-house round as the fostering service works it (carers asked, matching)
+- `siblings`: siblings who cannot all be placed together, and who stays with whom
 """
 
 from referrals.models.alerts import ReferralAlert
 from referrals.models.answers import CoveredSlot, FeeRevision, ProviderAnswer
 from referrals.models.chronology import ChronologyEntry
-from referrals.models.inhouse import CarerEnquiry
+from referrals.models.inhouse import CarerEnquiry, CarerMatch, MatchConsultation
 from referrals.models.pack import AllowedWord, PackFlag, ResourceRequest
 from referrals.models.package import (
     ScheduleSlot,
@@ -46,11 +47,13 @@ from referrals.models.search import (
     RoundQuestion,
     SearchRound,
 )
+from referrals.models.siblings import SiblingSplit
 
 __all__ = [
     "AgreementEvidence",
     "AllowedWord",
     "CarerEnquiry",
+    "CarerMatch",
     "Child",
     "ChronologyEntry",
     "CoveredSlot",
@@ -59,6 +62,7 @@ __all__ = [
     "FeeRevision",
     "FundingApproval",
     "LinkOpening",
+    "MatchConsultation",
     "PackFlag",
     "PersonAroundChild",
     "PlacementType",
@@ -75,6 +79,7 @@ __all__ = [
     "SearchDecision",
     "SearchRound",
     "Service",
+    "SiblingSplit",
     "SummerSchemeRequest",
     "SupportPackage",
     "package_of",

@@ -10,38 +10,15 @@ from django.utils import timezone
 
 from placements.roles import Role
 from placements.services import DomainError
-from providers.fostering import services as carers
 from providers.fostering.models import FosterCarer
 from referrals.inhouse import services
 from referrals.inhouse.rules import fit, need_of
 from referrals.models import CarerEnquiry, ChronologyEntry, SearchRound
 from tests.journeys import in_house_provider, searchable, sent_round
+from tests.referrals.inhouse.builders import household
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def household(duty, reference, *, ages=(0, 17), at_once=2, kinds=("long_term",), room=1):
-    carer = carers.carer_save(
-        values={
-            "reference": reference,
-            "names": f"Carers {reference}",
-            "postcode_district": "",
-            "approved_age_from": ages[0],
-            "approved_age_to": ages[1],
-            "approved_children": at_once,
-            "supervising_social_worker": "",
-            "skills": "",
-            "is_active": True,
-        },
-        care_types=list(kinds),
-        actor=duty,
-    )
-    if room:
-        carers.vacancy_add(
-            carer=carer, places=room, available_from=None, care_types=[kinds[0]], actor=duty
-        )
-    return carer
 
 
 def test_the_fit_rules():
@@ -95,7 +72,8 @@ def test_the_duty_worker_sees_who_fits_and_records_whom_they_asked(
     assert in_house_round.referral.reference in listed
     url = reverse("inhouse:round", args=[in_house_round.pk])
     page = client.get(url)
-    rows = page.context["rows"]
+    [only] = page.context["groups"]
+    rows = only["rows"]
     assert rows[0]["fit"].carer.reference == "FC-10"
     assert [row["fit"].fits for row in rows] == [True, False, False]
     assert "approved for ages 0 to 2" in page.content.decode()
