@@ -110,7 +110,7 @@ def complete_draft(social_worker, *, children=1, draft: Referral | None = None) 
         values={"full_name": "Kerry O'Brien", "relationship": "Mum", "notes": ""},
         actor=social_worker,
     )
-    extra = {"siblings": Referral.Siblings.TOGETHER} if children > 1 else {}
+    extra = {"siblings": Referral.Siblings.TOGETHER} if referral.children.count() > 1 else {}
     drafting.referral_update_needs(referral=referral, values=needs(**extra), actor=social_worker)
     drafting.outcomes_set(referral=referral, texts=["Stays at his school"], actor=social_worker)
     drafting.referral_update_profile(

@@ -3,6 +3,8 @@ from django import forms
 from placements.forms import GDSForm
 from referrals.models import CarerMatch, MatchConsultation
 
+from .siblings import child_names
+
 
 class ViewForm(GDSForm, forms.Form):
     view = forms.ChoiceField(
@@ -104,11 +106,11 @@ class PlanForm(GDSForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.children = children
         choices = [(str(n), f"Group {n}") for n in range(1, len(children) + 1)]
-        for child in children:
+        for child, name in zip(children, child_names(children), strict=True):
             self.fields[f"child_{child.pk}"] = forms.ChoiceField(
-                label=f"Which group is {child.first_name} in?",
+                label=f"Which group is {name} in?",
                 choices=[("", "Choose a group"), *choices],
-                error_messages={"required": f"Choose {child.first_name}'s group"},
+                error_messages={"required": f"Choose {name}'s group"},
             )
         # The children's groups first, then why.
         self.order_fields([*(f"child_{child.pk}" for child in children), "note"])

@@ -24,19 +24,30 @@ SEARCHING = (Referral.Status.APPROVED, Referral.Status.ACCEPTED)
 class Group:
     number: int
     children: list[Child]
+    names: str
 
-    @property
-    def names(self) -> str:
-        return ", ".join(child.first_name for child in self.children)
+
+def child_names(children: list[Child]) -> list[str]:
+    """Each child's first name, told apart by their place in the referral where two
+    share one."""
+    firsts = [child.first_name for child in children]
+    return [
+        f"{first} (child {n})" if firsts.count(first) > 1 else first
+        for n, first in enumerate(firsts, start=1)
+    ]
 
 
 def groups_of(split: SiblingSplit, children: list[Child]) -> list[Group]:
     """The split's groups with the referral's children in them, in the order given."""
-    by_pk = {child.pk: child for child in children}
-    return [
-        Group(number, [by_pk[pk] for pk in pks if pk in by_pk])
-        for number, pks in enumerate(split.groups, start=1)
-    ]
+    named = zip(children, child_names(children), strict=True)
+    by_pk = {child.pk: (child, name) for child, name in named}
+    found = []
+    for number, pks in enumerate(split.groups, start=1):
+        members = [by_pk[pk] for pk in pks if pk in by_pk]
+        found.append(
+            Group(number, [child for child, _ in members], ", ".join(n for _, n in members))
+        )
+    return found
 
 
 def agreed_split(referral: Referral) -> SiblingSplit | None:
