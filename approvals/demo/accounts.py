@@ -103,3 +103,27 @@ def seed_demo_carers(duty: User) -> int:
                 carer=carer, places=room, available_from=None, care_types=kinds[:1], actor=duty
             )
     return len(DEMO_CARERS)
+
+
+def seed_demo_match(duty: User) -> bool:
+    """Once: carers FC-214 say yes in an open in-house round, and matching is under way
+    (the profile shared, the other child's social worker and IRO asked)."""
+    from referrals.inhouse import matching
+    from referrals.inhouse import services as inhouse
+    from referrals.models import CarerMatch, SearchRound
+
+    carer = FosterCarer.objects.filter(reference="FC-214").first()
+    search_round = (
+        SearchRound.objects.filter(kind=SearchRound.Kind.IN_HOUSE, status=SearchRound.Status.OPEN)
+        .order_by("pk")
+        .first()
+    )
+    if carer is None or search_round is None or CarerMatch.objects.exists():
+        return False
+    enquiry = inhouse.carer_ask(search_round=search_round, carer=carer, actor=duty)
+    inhouse.carer_answer(
+        enquiry=enquiry, answer="yes", note="Could take them from the weekend", actor=duty
+    )
+    match = matching.match_start(enquiry=enquiry, actor=duty)
+    matching.profile_share(match=match, actor=duty)
+    return True

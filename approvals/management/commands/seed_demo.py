@@ -26,7 +26,12 @@ from providers.models import (
 from providers.services import provider_create
 from referrals.models import ChronologyEntry, Referral
 
-from ...demo.accounts import DEMO_ACCOUNT_EMAIL, seed_demo_account, seed_demo_carers
+from ...demo.accounts import (
+    DEMO_ACCOUNT_EMAIL,
+    seed_demo_account,
+    seed_demo_carers,
+    seed_demo_match,
+)
 from ...demo.bulk import seed_bulk_referrals
 from ...demo.packages import seed_demo_areas, seed_demo_packages
 from ...demo.referrals import seed_demo_referrals
@@ -171,6 +176,7 @@ class Command(BaseCommand):
         seed_demo_account(admin)
         seed_demo_carers(users["fran.fostering"])
         demo_referrals = seed_demo_referrals(users) + seed_demo_packages(users)
+        seed_demo_match(users["fran.fostering"])
         bulk = (0, 0)
         if scale > 1:
             bulk = seed_bulk_referrals(scale=scale, users=users, teams=teams)
