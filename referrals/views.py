@@ -102,17 +102,23 @@ def referral_detail(request, pk):
 
 
 def _in_house_context(referral) -> dict:
-    """Carers being matched with the child, and whether siblings are to be placed apart."""
+    """Carers being matched with the child, and whether siblings are to be placed apart
+    (asked only of a referral for two or more children)."""
     if referral.status in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN):
         return {}
-    return {
+    context = {
         "matches": CarerMatch.objects.filter(enquiry__search_round__referral=referral)
         .select_related("enquiry__carer")
         .order_by("-started_at"),
-        "siblings_shown": referral.is_sibling_group
-        and (referral.status in siblings.SEARCHING or referral.sibling_splits.exists()),
-        "siblings_state": siblings.open_split(referral) or siblings.agreed_split(referral),
     }
+    if referral.is_sibling_group:
+        splits = list(referral.sibling_splits.all())
+        state = [s for s in splits if s.status in siblings.OPEN] or [
+            s for s in splits if s.status == s.Status.AGREED
+        ]
+        context["siblings_shown"] = referral.status in siblings.SEARCHING or bool(splits)
+        context["siblings_state"] = state[-1] if state else None
+    return context
 
 
 def _choice_context(user, referral) -> dict:

@@ -177,7 +177,7 @@ def test_a_chosen_option_withdrawn_leaves_a_clear_state(
 
 # --- The referral page runs a fixed, small number of queries ---------------------------
 
-REFERRAL_PAGE_QUERIES = {"officer": 21, "social_worker": 18}
+REFERRAL_PAGE_QUERIES = {"officer": 22, "social_worker": 19}
 
 
 def _page_queries(client, user, referral) -> int:
