@@ -96,4 +96,5 @@ def posted_pk(request: HttpRequest, name: str) -> int:
     """The id a button posts (`<input type="hidden" name="vacancy" value="12">`), or 0 when
     it is missing or not a number, so the loader it goes to answers 404 rather than 500."""
     text = request.POST.get(name, "")
-    return int(text) if text.isdigit() else 0
+    # ASCII digits only ("²" is a digit to isdigit), and no longer than an id can be.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -106,7 +108,7 @@ def _in_house_context(referral) -> dict:
     (asked only of a referral for two or more children)."""
     if referral.status in (Referral.Status.DRAFT, Referral.Status.WITHDRAWN):
         return {}
-    context = {
+    context: dict[str, Any] = {
         "matches": CarerMatch.objects.filter(enquiry__search_round__referral=referral)
         .select_related("enquiry__carer")
         .order_by("-started_at"),

@@ -14,11 +14,18 @@ from placements.services import DomainError
 from placements.services.outbox import outbox_enqueue_many
 from providers.fostering.services import children_now
 from referrals.common import chronology_add, referral_email
-from referrals.models import CarerEnquiry, CarerMatch, ChronologyEntry, MatchConsultation
+from referrals.models import (
+    CarerEnquiry,
+    CarerMatch,
+    ChronologyEntry,
+    MatchConsultation,
+    Referral,
+)
 from referrals.selectors import referral_endorsers
 from referrals.workflow import is_social_worker_side
 
 OFFERED = (CarerEnquiry.Answer.YES, CarerEnquiry.Answer.EMERGENCY)
+SEARCHING = (Referral.Status.APPROVED, Referral.Status.ACCEPTED)
 
 
 def _duty(actor: User) -> None:
@@ -26,7 +33,21 @@ def _duty(actor: User) -> None:
         raise DomainError("Only the fostering service's duty worker records this")
 
 
+def _referral_locked(referral_id: int) -> Referral:
+    """The referral, locked first so steps on its matches take turns; matching is done
+    while the search is open."""
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral_id)
+    if referral.status not in SEARCHING:
+        raise DomainError("Matching is done while the search is open")
+    return referral
+
+
 def _locked(match: CarerMatch) -> CarerMatch:
+    _referral_locked(
+        CarerMatch.objects.values_list("enquiry__search_round__referral_id", flat=True).get(
+            pk=match.pk
+        )
+    )
     locked = (
         CarerMatch.objects.select_for_update(of=("self",))
         .select_related("enquiry__carer", "enquiry__search_round__referral__team")
@@ -49,8 +70,18 @@ def _note(match: CarerMatch, actor: User, said: str) -> None:
     )
 
 
-def match_waiting_for(match: CarerMatch, consultations: list[MatchConsultation]) -> list[str]:
-    """What the match still waits for before a team manager may sign it off."""
+def unasked_children(match: CarerMatch, consultations: list[MatchConsultation]) -> list:
+    """Children living with the carers now whose social worker and IRO were not asked
+    (they came after matching started)."""
+    asked = {c.child_id for c in consultations}
+    return [child for child in children_now(match.enquiry.carer) if child.pk not in asked]
+
+
+def match_waiting_for(
+    match: CarerMatch, consultations: list[MatchConsultation], *, detail: bool = True
+) -> list[str]:
+    """What the match still waits for before a team manager may sign it off. Without
+    `detail`, the other children are not named (for those who do not look after them)."""
     waiting = []
     if match.profile_shared_at is None:
         waiting.append("the carers' profile to be shared with the social worker")
@@ -58,54 +89,38 @@ def match_waiting_for(match: CarerMatch, consultations: list[MatchConsultation])
         waiting.append("the social worker to say whether they are happy with the match")
     elif match.social_worker_view == CarerMatch.View.NOT_HAPPY:
         waiting.append("the social worker is not happy with the match")
+    for child in unasked_children(match, consultations):
+        waiting.append(
+            f"{child.initials if detail else 'a child'} came to live with the carers after "
+            "matching started: their social worker and IRO are to be asked"
+        )
     for c in consultations:
-        whose = f"{c.child.initials}'s {c.get_asked_display().lower()}"
+        whose = (
+            f"{c.child.initials}'s {c.get_asked_display().lower()} ({c.name})"
+            if detail
+            else f"the {c.get_asked_display().lower()} of a child living with the carers"
+        )
         if c.answer == MatchConsultation.Answer.WAITING:
-            waiting.append(f"{whose} ({c.name}) to answer")
+            waiting.append(f"{whose} to answer")
         elif c.answer == MatchConsultation.Answer.CONCERNS:
-            waiting.append(f"{whose} ({c.name}) has concerns")
+            waiting.append(f"{whose} has concerns")
     if match.form_at is None:
         waiting.append("the matching form to be completed")
     return waiting
 
 
-@transaction.atomic
-def match_start(*, enquiry: CarerEnquiry, actor: User) -> CarerMatch:
-    """Open matching for carers who said they could offer a home; everyone who looks
-    after a child already living with them is recorded to be asked, and emailed."""
-    _duty(actor)
-    locked = (
-        CarerEnquiry.objects.select_for_update(of=("self",))
-        .select_related("carer", "search_round__referral")
-        .get(pk=enquiry.pk)
+def _consult(match: CarerMatch, children: list, actor: User) -> int:
+    """Record the social worker and IRO of each child as asked, and email them: the
+    carers' reference and their own child's initials, nothing of the child matched."""
+    made = MatchConsultation.objects.bulk_create(
+        MatchConsultation(match=match, child=child, asked=asked, name=name, email=email)
+        for child in children
+        for asked, name, email in (
+            (MatchConsultation.Asked.SOCIAL_WORKER, child.social_worker, child.social_worker_email),
+            (MatchConsultation.Asked.IRO, child.iro, child.iro_email),
+        )
     )
-    if locked.answer not in OFFERED:
-        raise DomainError(f"{locked.carer.reference} have not said they could offer a home")
-    if CarerMatch.objects.filter(enquiry=locked).exists():
-        raise DomainError(f"Matching with {locked.carer.reference} has already started")
-    match = CarerMatch.objects.create(enquiry=locked, started_by=actor)
-    consultations = []
-    for child in children_now(locked.carer):
-        consultations += [
-            MatchConsultation(
-                match=match,
-                child=child,
-                asked=MatchConsultation.Asked.SOCIAL_WORKER,
-                name=child.social_worker,
-                email=child.social_worker_email,
-            ),
-            MatchConsultation(
-                match=match,
-                child=child,
-                asked=MatchConsultation.Asked.IRO,
-                name=child.iro,
-                email=child.iro_email,
-            ),
-        ]
-    MatchConsultation.objects.bulk_create(consultations)
     council = CouncilSettings.load()
-    # What they are told: the carers' reference and their own child's initials, nothing
-    # of the child being matched.
     outbox_enqueue_many(
         (
             f"match_consultation:{c.pk}",
@@ -113,17 +128,58 @@ def match_start(*, enquiry: CarerEnquiry, actor: User) -> CarerMatch:
             "match_consultation",
             {
                 "consultation": c,
-                "carer_reference": locked.carer.reference,
+                "carer_reference": match.enquiry.carer.reference,
                 "initials": c.child.initials,
                 "duty": actor,
                 "council": council,
             },
         )
-        for c in MatchConsultation.objects.filter(match=match).select_related("child")
+        for c in MatchConsultation.objects.filter(pk__in=[c.pk for c in made]).select_related(
+            "child"
+        )
     )
-    asked = f"; {len(consultations)} social workers and IROs asked" if consultations else ""
-    _note(match, actor, f"started{asked}")
+    return len(made)
+
+
+@transaction.atomic
+def match_start(
+    *, enquiry: CarerEnquiry, actor: User, children: list[int] | None = None
+) -> CarerMatch:
+    """Open matching for carers who said they could offer a home, for all the referral's
+    children or (siblings placed apart) some of them; everyone who looks after a child
+    already living with the carers is recorded to be asked, and emailed."""
+    _duty(actor)
+    referral = _referral_locked(enquiry.search_round.referral_id)
+    locked = (
+        CarerEnquiry.objects.select_for_update(of=("self",))
+        .select_related("carer", "search_round")
+        .get(pk=enquiry.pk)
+    )
+    if locked.answer not in OFFERED:
+        raise DomainError(f"{locked.carer.reference} have not said they could offer a home")
+    if CarerMatch.objects.filter(enquiry=locked, ended_at__isnull=True).exists():
+        raise DomainError(f"Matching with {locked.carer.reference} has already started")
+    everyone = list(referral.children.values_list("pk", flat=True))
+    chosen = sorted(set(children)) if children else everyone
+    if not set(chosen) <= set(everyone):
+        raise DomainError("Choose from this referral's children")
+    match = CarerMatch.objects.create(enquiry=locked, children=chosen, started_by=actor)
+    asked = _consult(match, children_now(locked.carer), actor)
+    _note(match, actor, f"started; {asked} social workers and IROs asked" if asked else "started")
     return match
+
+
+@transaction.atomic
+def match_consult_new(*, match: CarerMatch, actor: User) -> int:
+    """Ask about the children who came to live with the carers after matching started."""
+    _duty(actor)
+    locked = _locked(match)
+    new = unasked_children(locked, _consultations(locked))
+    if not new:
+        raise DomainError("Everyone who looks after a child living with the carers is asked")
+    asked = _consult(locked, new, actor)
+    _note(locked, actor, f"{asked} more social workers and IROs asked")
+    return asked
 
 
 @transaction.atomic
@@ -192,10 +248,11 @@ def consultation_answer(
     locked.answer, locked.note = answer, note.strip()
     locked.answered_at, locked.recorded_by = timezone.now(), actor
     locked.save(update_fields=["answer", "note", "answered_at", "recorded_by"])
+    # Of another child: their initials stay out of this child's record.
     _note(
         locked_match,
         actor,
-        f"{locked.child.initials}'s {locked.get_asked_display().lower()}: "
+        f"the {locked.get_asked_display().lower()} of a child living with the carers: "
         f"{locked.get_answer_display().lower()}",
     )
     _tell_managers_if_ready(locked_match)
@@ -234,28 +291,49 @@ def _tell_managers_if_ready(match: CarerMatch) -> None:
         referral,
         to=[user.email for user in referral_endorsers(referral).people],
         template="match_ready",
-        key=f"match-{match.pk}",
+        key=f"match-{match.pk}-{match_stamp(match, _consultations(match))}",
         match=match,
         carer_reference=match.enquiry.carer.reference,
     )
 
 
+def match_stamp(match: CarerMatch, consultations: list[MatchConsultation]) -> str:
+    """What the match stood on when it was read: a sign-off is of what the manager saw."""
+    moments = [match.profile_shared_at, match.social_worker_at, match.form_at] + [
+        c.answered_at for c in consultations
+    ]
+    return str(int(max((m.timestamp() for m in moments if m), default=0) * 1_000_000))
+
+
 @transaction.atomic
-def match_sign_off(*, match: CarerMatch, actor: User) -> CarerMatch:
+def match_sign_off(*, match: CarerMatch, actor: User, seen: str | None = None) -> CarerMatch:
     """A team manager of the referral's team (or, where it has none, a service lead in
-    their place) signs the matching form off once everyone is in agreement."""
+    their place) signs the matching form off once everyone is in agreement, as they read
+    it (`seen`, the match's stamp then). One longer-term home, and one emergency home,
+    is signed off for each child."""
     locked = _locked(match)
     referral = locked.enquiry.search_round.referral
     if actor not in referral_endorsers(referral).people:
         raise DomainError("Only a team manager of the child's team signs the match off")
-    waiting = match_waiting_for(locked, _consultations(locked))
+    consultations = _consultations(locked)
+    if seen is not None and seen != match_stamp(locked, consultations):
+        raise DomainError("The match has changed since you read it: read it again")
+    waiting = match_waiting_for(locked, consultations)
     if waiting:
         raise DomainError("The match cannot be signed off yet: it waits for " + "; ".join(waiting))
+    emergency = locked.enquiry.answer == CarerEnquiry.Answer.EMERGENCY
+    # Matches of the same answer: an emergency home stands beside a longer-term one.
     signed = CarerMatch.objects.filter(
-        enquiry__search_round__referral=referral, signed_off_at__isnull=False
+        enquiry__search_round__referral=referral,
+        signed_off_at__isnull=False,
+        enquiry__answer=locked.enquiry.answer,
     ).exclude(pk=locked.pk)
-    if signed.exists():
-        raise DomainError("Another match for this referral is already signed off")
+    if any(set(other.children) & set(locked.children) for other in signed):
+        raise DomainError(
+            "A match for "
+            + ("an emergency home" if emergency else "a home")
+            + " for these children is already signed off"
+        )
     locked.signed_off_by, locked.signed_off_at = actor, timezone.now()
     locked.save(update_fields=["signed_off_by", "signed_off_at"])
     _note(locked, actor, "matching form signed off")

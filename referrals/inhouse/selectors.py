@@ -107,5 +107,19 @@ def get_match(*, referral: Referral, pk: int) -> CarerMatch:
 
 
 def matches_of(search_round: SearchRound) -> dict[int, CarerMatch]:
-    """The round's matches by enquiry."""
-    return {m.enquiry_id: m for m in CarerMatch.objects.filter(enquiry__search_round=search_round)}
+    """The round's latest match with each carers asked, by enquiry."""
+    return {
+        m.enquiry_id: m
+        for m in CarerMatch.objects.filter(enquiry__search_round=search_round).order_by(
+            "started_at", "pk"
+        )
+    }
+
+
+def group_children(search_round: SearchRound, number: str) -> list[int] | None:
+    """The children of the agreed plan's group `number` (1 on), or None for them all."""
+    split = agreed_split(search_round.referral)
+    if split is None or not number.isascii() or not number.isdigit():
+        return None
+    groups = split.groups
+    return list(groups[int(number) - 1]) if 1 <= int(number) <= len(groups) else None

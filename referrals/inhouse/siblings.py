@@ -50,6 +50,10 @@ def groups_of(split: SiblingSplit, children: list[Child]) -> list[Group]:
     return found
 
 
+def plan_stamp(split: SiblingSplit) -> str:
+    return str(int(split.proposed_at.timestamp() * 1_000_000)) if split.proposed_at else ""
+
+
 def agreed_split(referral: Referral) -> SiblingSplit | None:
     return referral.sibling_splits.filter(status=SiblingSplit.Status.AGREED).last()
 
@@ -129,6 +133,8 @@ def split_propose(
     if not is_social_worker_side(actor, locked_referral):
         raise DomainError("Only the children's social worker or their team says this")
     locked = SiblingSplit.objects.select_for_update().get(pk=split.pk)
+    if locked.status == SiblingSplit.Status.PROPOSED:
+        raise DomainError("Your plan is with a team manager: it can change if they send it back")
     if locked.status not in OPEN:
         raise DomainError("This decision is closed")
     if not note.strip():
@@ -150,14 +156,19 @@ def split_propose(
 
 
 @transaction.atomic
-def split_decide(*, split: SiblingSplit, agree: bool, comment: str, actor: User) -> SiblingSplit:
-    """A team manager agrees the plan, or sends it back to the social worker saying why."""
+def split_decide(
+    *, split: SiblingSplit, agree: bool, comment: str, actor: User, seen: str | None = None
+) -> SiblingSplit:
+    """A team manager agrees the plan as they read it (`seen`: its proposal's stamp), or
+    sends it back to the social worker saying why."""
     locked_referral = _locked(split.referral)
     if actor not in referral_endorsers(locked_referral).people:
         raise DomainError("Only a team manager of the children's team decides this")
     locked = SiblingSplit.objects.select_for_update().get(pk=split.pk)
     if locked.status != SiblingSplit.Status.PROPOSED:
         raise DomainError("There is no plan waiting for a decision")
+    if seen is not None and seen != plan_stamp(locked):
+        raise DomainError("The plan has changed since you read it: read it again")
     if locked.proposed_by_id == actor.pk:
         raise DomainError("Someone other than who proposed the plan agrees it")
     if not agree and not comment.strip():

@@ -66,9 +66,10 @@ def round_page(request, pk):
         offered = get_object_or_404(
             CarerEnquiry, pk=posted_pk(request, "enquiry"), search_round=search_round
         )
+        children = selectors.group_children(search_round, request.POST.get("group", ""))
         return run_action(
             request,
-            lambda: matching.match_start(enquiry=offered, actor=request.user),
+            lambda: matching.match_start(enquiry=offered, actor=request.user, children=children),
             redirect_to=lambda match: reverse(
                 "referrals:matching",
                 kwargs={"pk": search_round.referral_id, "match_pk": match.pk},
@@ -100,6 +101,7 @@ def round_page(request, pk):
         return done
     asked = selectors.enquiries(search_round)
     matches = selectors.matches_of(search_round)
+    searching = search_round.referral.status in matching.SEARCHING
     groups: list[dict] = []
     shown: set[int] = set()
     for group_fits in selectors.round_fits(search_round):
@@ -119,7 +121,10 @@ def round_page(request, pk):
                     "enquiry": enquiry,
                     "form": answer_form,
                     "match": matches.get(enquiry.pk) if enquiry else None,
-                    "may_match": enquiry is not None and enquiry.answer in matching.OFFERED,
+                    "may_match": searching
+                    and enquiry is not None
+                    and enquiry.answer in matching.OFFERED
+                    and (enquiry.pk not in matches or matches[enquiry.pk].ended_at is not None),
                 }
             )
         groups.append({"group": group_fits.group, "rows": rows})

@@ -55,7 +55,12 @@ class CarerMatch(models.Model):
         HAPPY = "happy", "Happy with the match"
         NOT_HAPPY = "not_happy", "Not happy with the match"
 
-    enquiry = models.OneToOneField(CarerEnquiry, on_delete=models.PROTECT, related_name="match")
+    # A match that did not go ahead may be tried again with the same carers.
+    enquiry = models.ForeignKey(CarerEnquiry, on_delete=models.PROTECT, related_name="matches")
+    # Which of the referral's children it is for (Child ids): all of them, or one group
+    # where siblings are to be placed apart. An emergency home (the enquiry's answer)
+    # stands beside a longer-term one.
+    children = models.JSONField(default=list)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -92,7 +97,12 @@ class CarerMatch(models.Model):
             models.CheckConstraint(
                 condition=models.Q(signed_off_at__isnull=True) | models.Q(ended_at__isnull=True),
                 name="match_signed_off_or_ended",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["enquiry"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_match_going_ahead_per_enquiry",
+            ),
         ]
 
     def __str__(self):

@@ -137,7 +137,7 @@ def test_carers_who_offer_are_matched_and_siblings_placed_apart(
     assert_accessible(fostering)
 
     managing = person_page(manager)
-    managing.goto(f"/referrals/{referral.pk}/matching/{enquiry.match.pk}/")
+    managing.goto(f"/referrals/{referral.pk}/matching/{enquiry.matches.get().pk}/")
     managing.get_by_role("button", name="Sign off the matching form").click()
     expect(managing.get_by_text("Signed off", exact=True)).to_be_visible()
     assert_accessible(managing)

@@ -80,8 +80,10 @@ def test_a_match_through_every_step_in_the_browser_shape(
     client.force_login(social_worker)
     before = client.get(url).content.decode()
     assert "Carers FC-10" not in before and "has not shared the carers' profile" in before
-    refused = client.post(url, {"action": "view", "view-view": "happy"})
-    assert "has not been shared with you yet" in refused.content.decode()
+    refused = client.post(url, {"action": "view", "view-view": "happy"}, follow=True)
+    assert "That cannot be done on this page now" in refused.content.decode()
+    with pytest.raises(DomainError, match="has not been shared with you yet"):
+        matching.social_worker_view(match=match, view="happy", note="", actor=social_worker)
 
     client.force_login(duty)
     client.post(url, {"action": "share"})
@@ -149,7 +151,9 @@ def test_a_match_through_every_step_in_the_browser_shape(
             f"consult-{sw.pk}-note": "Content after a visit",
         },
     )
-    ready = OutboxMessage.objects.get(key=f"match_ready:{referral.pk}:match-{match.pk}")
+    ready = OutboxMessage.objects.get(
+        key__startswith=f"match_ready:{referral.pk}:match-{match.pk}-"
+    )
     assert ready.to == sorted(u.email for u in referral_endorsers(referral).people)
     assert team_manager.email in ready.to
     client.force_login(team_manager)
@@ -291,3 +295,137 @@ def test_a_consultation_answer_needs_the_concerns_said(duty, in_house_round):
         )
     consultation.refresh_from_db()
     assert consultation.answer == MatchConsultation.Answer.WAITING
+
+
+def ready(match, duty, social_worker):
+    """Every step but the sign-off."""
+    matching.profile_share(match=match, actor=duty)
+    matching.social_worker_view(match=match, view="happy", note="", actor=social_worker)
+    matching.match_form_save(match=match, needs="N", skills="S", support="", actor=duty)
+    return match
+
+
+def test_each_group_of_siblings_apart_and_an_emergency_home_are_signed_off_on_their_own(
+    make_user, duty, social_worker
+):
+    from referrals.inhouse import siblings
+    from tests.journeys import complete_draft
+
+    in_house_round = in_house_round_for(
+        social_worker,
+        make_user(Role.BROKERAGE_OFFICER, team=None),
+        draft=complete_draft(social_worker, children=1),
+    )
+    referral = in_house_round.referral
+    manager = referral_endorsers(referral).people[0]
+    first, second = (child.pk for child in referral.children.all())
+    split = siblings.split_raise(referral=referral, reason="Apart", actor=duty)
+    siblings.split_propose(split=split, groups=[[first], [second]], note="Why", actor=social_worker)
+    siblings.split_decide(split=split, agree=True, comment="", actor=manager)
+    homes = [
+        matching.match_start(
+            enquiry=offered(duty, in_house_round, household(duty, f"FC-6{n}")),
+            actor=duty,
+            children=[child],
+        )
+        for n, child in enumerate((first, second))
+    ]
+    emergency = matching.match_start(
+        enquiry=offered(
+            duty, in_house_round, household(duty, "FC-69", kinds=("emergency",)), "emergency"
+        ),
+        actor=duty,
+    )
+    for match in (*homes, emergency):
+        matching.match_sign_off(match=ready(match, duty, social_worker), actor=manager)
+    assert CarerMatch.objects.filter(signed_off_at__isnull=False).count() == 3
+    # A second home for the first group is one too many.
+    again = matching.match_start(
+        enquiry=offered(duty, in_house_round, household(duty, "FC-70")),
+        actor=duty,
+        children=[first],
+    )
+    with pytest.raises(DomainError, match="a home for these children is already signed off"):
+        matching.match_sign_off(match=ready(again, duty, social_worker), actor=manager)
+    with pytest.raises(DomainError, match="this referral's children"):
+        matching.match_start(
+            enquiry=offered(duty, in_house_round, household(duty, "FC-71")),
+            actor=duty,
+            children=[999999],
+        )
+
+
+def test_a_child_who_came_after_matching_started_is_asked_about_before_sign_off(
+    duty, social_worker, team_manager, in_house_round
+):
+    carer = household(duty, "FC-80", at_once=3)
+    match = ready(
+        matching.match_start(enquiry=offered(duty, in_house_round, carer), actor=duty),
+        duty,
+        social_worker,
+    )
+    carer_child(duty, carer, "NW")
+    with pytest.raises(DomainError, match="NW came to live with the carers after matching"):
+        matching.match_sign_off(match=match, actor=team_manager)
+    assert matching.match_consult_new(match=match, actor=duty) == 2
+    with pytest.raises(DomainError, match="NW's social worker"):
+        matching.match_sign_off(match=match, actor=team_manager)
+    for consultation in match.consultations.all():
+        matching.consultation_answer(
+            consultation=consultation, answer="no_concerns", note="", actor=duty
+        )
+    with pytest.raises(DomainError, match="changed since you read it"):
+        matching.match_sign_off(match=match, actor=team_manager, seen="12345")
+    consultations = list(match.consultations.select_related("child"))
+    stamp = matching.match_stamp(match, consultations)
+    assert matching.match_sign_off(match=match, actor=team_manager, seen=stamp).signed_off_at
+
+
+def test_the_other_childrens_details_are_for_the_fostering_service_and_the_managers(
+    client, make_user, duty, social_worker, team_manager, in_house_round
+):
+    carer = household(duty, "FC-90", at_once=3)
+    carer_child(duty, carer, "QZ")
+    match = matching.match_start(enquiry=offered(duty, in_house_round, carer), actor=duty)
+    consultation = match.consultations.first()
+    matching.consultation_answer(
+        consultation=consultation, answer="concerns", note="QZ is unsettled", actor=duty
+    )
+    matching.profile_share(match=match, actor=duty)
+    url = matching_url(match)
+    for user in (social_worker, make_user(Role.BROKERAGE_OFFICER, team=None)):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "sw.qz@elsewhere.example" not in page and "QZ is unsettled" not in page
+        assert "1 of 2 social workers and IROs asked have answered; 1 with concerns" in page
+    for user in (duty, team_manager):
+        client.force_login(user)
+        assert "QZ is unsettled" in client.get(url).content.decode()
+    chronology = " ".join(
+        ChronologyEntry.objects.filter(referral=in_house_round.referral).values_list(
+            "text", flat=True
+        )
+    )
+    assert "QZ" not in chronology
+    assert "of a child living with the carers: has concerns" in chronology
+
+
+def test_matching_stops_with_the_search(duty, social_worker, in_house_round):
+    from referrals.drafting import services as drafting
+
+    enquiry = offered(duty, in_house_round, household(duty, "FC-95"))
+    match = matching.match_start(enquiry=enquiry, actor=duty)
+    drafting.referral_withdraw(
+        referral=in_house_round.referral, reason="Family found", actor=social_worker
+    )
+    with pytest.raises(DomainError, match="while the search is open"):
+        matching.profile_share(match=match, actor=duty)
+    matching_ended = CarerMatch.objects.get(pk=match.pk)
+    assert matching_ended.profile_shared_at is None
+
+
+def test_an_id_that_is_not_plain_digits_is_not_found(client, duty, in_house_round):
+    client.force_login(duty)
+    url = reverse("inhouse:round", args=[in_house_round.pk])
+    for odd in ("\u00b2", "9" * 5000):
+        assert client.post(url, {"action": "match", "enquiry": odd}).status_code == 404

@@ -176,6 +176,11 @@ def test_who_may_decide(make_user, social_worker, officer, three):
             split=split, agree=True, comment="", actor=referral_endorsers(referral).people[0]
         )
     siblings.split_propose(split=split, groups=[[a], [b, c]], note="Why", actor=social_worker)
+    with pytest.raises(DomainError, match="with a team manager"):
+        siblings.split_propose(split=split, groups=[[a, b], [c]], note="No", actor=social_worker)
+    manager = referral_endorsers(referral).people[0]
+    with pytest.raises(DomainError, match="changed since you read it"):
+        siblings.split_decide(split=split, agree=True, comment="", actor=manager, seen="1")
     for someone in (
         officer,
         social_worker,
