@@ -105,4 +105,9 @@ urlpatterns = [
         name="agreement-file",
     ),
     path("referrals/<int:pk>/placement/feedback/", placement.feedback, name="feedback"),
+    path(
+        "referrals/<int:pk>/placement/<int:placement_pk>/end/",
+        placement.placement_end_page,
+        name="placement-end",
+    ),
 ]

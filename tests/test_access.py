@@ -270,6 +270,8 @@ EXPECTED = {
     # The social worker's side chooses between the options and answers about flexibility.
     "approvals:options": (SOCIAL_WORKERS, 200, 403, REFERRAL_VIEWERS),
     "approvals:flexibility": (SOCIAL_WORKERS, 302, 403, REFERRAL_VIEWERS),
+    # A placement's ending: brokerage and the social worker's side; other viewers 404.
+    "approvals:placement-end": ({*SOCIAL_WORKERS, *BROKERAGE}, 200, 403, REFERRAL_VIEWERS),
     **{
         f"approvals:{name}": (REFERRAL_VIEWERS, 200, 403)
         for name in ("cost-approval", "placement", "agreement-file")
@@ -430,6 +432,7 @@ def journey(team, officer, approver, providers, area):
             "approval_pk": approval.pk,
             "agreement_pk": agreement.pk,
             "match_pk": match.pk,
+            "placement_pk": agreement.placement_id,
         },
         "draft": {
             "pk": draft.pk,

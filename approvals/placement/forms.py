@@ -11,7 +11,7 @@ from placements.services import DomainError
 from referrals.models import Referral
 from referrals.pack.content import refuse_identifiers
 
-from .models import ProviderFeedback
+from .models import EndReason, ProviderFeedback
 
 
 class MoveDateForm(GDSForm, forms.Form):
@@ -161,4 +161,45 @@ class FeedbackForm(forms.Form):
             for request, form in self.rows
             if form.is_valid()
         ]
+        return data
+
+
+class EndForm(GDSForm, forms.Form):
+    """A placement's ending, as the children looked after return asks for it."""
+
+    ended_on = GovDateField(
+        label_text="When did it end, or when will it?",
+        required=True,
+        what="the date the placement ended",
+    )
+    planned = forms.ChoiceField(
+        label="Was the ending planned?",
+        choices=[("yes", "Yes, it was planned"), ("no", "No, it was not planned")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the ending was planned"},
+    )
+    reason = forms.ChoiceField(
+        label="Why did it end?",
+        choices=[("", "Choose a reason"), *EndReason.choices],
+        error_messages={"required": "Choose why the placement ended"},
+    )
+    note = forms.CharField(
+        label="What happened (needed if it was not planned, or for another reason)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+    new_referral = forms.ChoiceField(
+        label="If it was not planned: does the child need a new placement?",
+        help_text="A new draft referral is started with the child's details and the people "
+        "around them carried over, for the social worker to bring up to date.",
+        choices=[("yes", "Yes, start a new referral"), ("no", "No")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("planned") == "no" and not data.get("new_referral"):
+            self.add_error("new_referral", "Select whether the child needs a new placement")
         return data

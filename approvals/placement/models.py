@@ -13,6 +13,24 @@ from referrals.models import ProviderAnswer, ProviderRequest, Referral
 from ..costs.models import CostApproval
 
 
+class EndReason(models.TextChoices):
+    """Why a placement ended, in the children looked after return's REASON_PLACE_CHANGE
+    codes."""
+
+    ALLEG = "ALLEG", "Allegation (section 47)"
+    APPRR = "APPRR", "The carer's approval was removed"
+    CARPL = "CARPL", "A change to the care plan, or carrying it out"
+    CHILD = "CHILD", "The child asked for the placement to end"
+    CLOSE = "CLOSE", "The carer resigned or the provision closed"
+    CREQB = "CREQB", "The carer asked for it to end because of the child's behaviour"
+    CREQO = "CREQO", "The carer asked for it to end for another reason"
+    CUSTOD = "CUSTOD", "The child went into custody"
+    LAREQ = "LAREQ", "The council asked for it to end for another reason"
+    OTHER = "OTHER", "Another reason"
+    PLACE = "PLACE", "Only the placement's status changed"
+    STAND = "STAND", "Concerns about the standard of care"
+
+
 class Placement(models.Model):
     """The child placed: who with, from when, at what agreed cost, for what outcomes."""
 
@@ -59,6 +77,19 @@ class Placement(models.Model):
     )
     confirmed_at = models.DateTimeField(default=timezone.now)
     placed_at = models.DateTimeField(null=True, blank=True)
+    # Its ending: the day, why (REASON_PLACE_CHANGE), planned or not, and the referral
+    # started for the child's next home when one was.
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=6, choices=EndReason.choices, blank=True)
+    end_planned = models.BooleanField(null=True, blank=True)
+    end_note = models.TextField(blank=True)
+    end_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_recorded_at = models.DateTimeField(null=True, blank=True)
+    next_referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -67,6 +98,11 @@ class Placement(models.Model):
             # Each part once an award (a part brokered again is a later award's).
             models.UniqueConstraint(
                 fields=["approval", "service", "period"], name="one_placement_a_part"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(ended_on__isnull=True) & models.Q(end_reason=""))
+                | (models.Q(ended_on__isnull=False) & ~models.Q(end_reason="")),
+                name="placement_ended_with_a_reason",
             ),
         ]
 
@@ -80,6 +116,10 @@ class Placement(models.Model):
     @property
     def status_label(self) -> str:
         """Its status as people read it, in a package's words where they differ."""
+        if self.ended_on:
+            if self.ended_on <= timezone.localdate():
+                return f"Ended {self.ended_on:%-d %B %Y}"
+            return f"Ending {self.ended_on:%-d %B %Y}"
         if self.service:
             words: dict[str, str] = {
                 self.Status.CONFIRMED: "Start date confirmed",

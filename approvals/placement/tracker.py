@@ -38,6 +38,8 @@ EXPORT_COLUMNS = (
     "one_off_costs",
     "service",
     "package_terms",
+    "ended_on",
+    "end_reason",
 )
 
 
@@ -148,6 +150,8 @@ EXPORT_HEADERS = [
     # Added with packages of support at home, after the columns downloads had before.
     "Kind",
     "Weekly hours",
+    "End date",
+    "End reason (REASON_PLACE_CHANGE)",
 ]
 
 
@@ -169,4 +173,6 @@ def export_row(p: Placement) -> list[Cell | Decimal]:
         str(p.referral.team or ""),
         p.kind,
         p.weekly_hours if p.weekly_hours is not None else "",
+        p.ended_on or "",
+        p.end_reason,
     ]

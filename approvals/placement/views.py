@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,10 +20,17 @@ from referrals.selectors import get_referral_for_user
 from ..costs.models import CostApproval
 from ..packages.services import package_confirm
 from . import selectors
-from .forms import CountersignAgreementForm, FeedbackForm, MoveDateForm, SendAgreementForm
-from .models import PlacementAgreement, ProviderFeedback
+from .forms import (
+    CountersignAgreementForm,
+    EndForm,
+    FeedbackForm,
+    MoveDateForm,
+    SendAgreementForm,
+)
+from .models import Placement, PlacementAgreement, ProviderFeedback
 from .rules import countersign_blocker, countersign_declaration
 from .services.agreement import agreement_countersign, agreement_issue
+from .services.ending import may_end, placement_end
 from .services.feedback import feedback_send, unsuccessful_requests
 from .services.placement import placement_confirm
 from .tracker import (
@@ -138,6 +145,9 @@ def placement(request, pk):
         {
             "referral": referral,
             "placement": placed,
+            "may_end": placed is not None
+            and not placed.service
+            and may_end(request.user, referral),
             "parts": parts,
             # An approved award not yet confirmed (the first, or a part brokered again).
             "to_confirm": approved
@@ -262,3 +272,45 @@ def tracker_export(request, fmt):
         f'attachment; filename="placements-{timezone.localdate():%Y-%m-%d}.{fmt}"'
     )
     return response
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def placement_end_page(request, pk, placement_pk):
+    """Record a placement's ending: brokerage, or the child's social worker's side."""
+    referral = get_referral_for_user(user=request.user, pk=pk)
+    placed = get_object_or_404(Placement, pk=placement_pk, referral=referral, service="")
+    if not may_end(request.user, referral):
+        raise Http404
+    page = reverse("approvals:placement", kwargs={"pk": referral.pk}) + f"?part={placed.pk}"
+    form = EndForm(request.POST or None)
+    if placed.ended_on is None and (
+        done := submit_form(
+            request,
+            form,
+            lambda data: placement_end(
+                placement=placed,
+                ended_on=data["ended_on"],
+                reason=data["reason"],
+                planned=data["planned"] == "yes",
+                note=data["note"],
+                new_referral=data["new_referral"] == "yes",
+                actor=request.user,
+            ),
+            redirect_to=page,
+            success=lambda ended: (
+                "The ending is recorded."
+                + (
+                    f" A new draft referral is started: {ended.next_referral.pk}."
+                    if ended.next_referral
+                    else ""
+                )
+            ),
+        )
+    ):
+        return done
+    return render(
+        request,
+        "approvals/placement/end.html",
+        {"referral": referral, "placement": placed, "form": form, "back": page},
+    )

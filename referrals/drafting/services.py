@@ -364,3 +364,44 @@ def referral_withdraw(*, referral: Referral, reason: str, actor: User) -> Referr
             who=actor,
         )
     return moved
+
+
+@transaction.atomic
+def referral_carry_over(
+    *, source: Referral, social_worker: User, why: str, actor: User
+) -> Referral:
+    """A new draft for the same children when they need another home: the children and
+    the people around them carried over from `source`, for `social_worker` to bring up
+    to date and submit. The rest (what is needed, outcomes) is asked afresh."""
+    referral = referral_start(social_worker=social_worker, service=source.service)
+    skip = {"id", "referral"}
+    Child.objects.bulk_create(
+        Child(
+            referral=referral,
+            **{
+                f.name: getattr(child, f.name)
+                for f in Child._meta.concrete_fields
+                if f.name not in skip
+            },
+        )
+        for child in source.children.all()
+    )
+    PersonAroundChild.objects.bulk_create(
+        PersonAroundChild(
+            referral=referral,
+            **{
+                f.name: getattr(person, f.name)
+                for f in PersonAroundChild._meta.concrete_fields
+                if f.name not in skip
+            },
+        )
+        for person in source.people.all()
+    )
+    chronology_add(
+        referral=referral,
+        actor=actor,
+        kind=ChronologyEntry.Kind.EDIT,
+        text=f"The children's and the people's details carried over from referral "
+        f"{source.reference}: {why}",
+    )
+    return referral
