@@ -110,4 +110,14 @@ urlpatterns = [
         placement.placement_end_page,
         name="placement-end",
     ),
+    path(
+        "referrals/<int:pk>/placement/<int:placement_pk>/reviews/",
+        placement.placement_reviews,
+        name="reviews",
+    ),
+    path(
+        "referrals/<int:pk>/placement/<int:placement_pk>/reviews/<int:review_pk>/",
+        placement.placement_review,
+        name="review",
+    ),
 ]

@@ -247,6 +247,8 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "summer_new_cases_until_day",
             "summer_new_cases_until_month",
             "vacancy_confirm_days",
+            "review_first_working_days",
+            "review_every_months",
             *RANKING_FIELDS,
         ]
         labels = {

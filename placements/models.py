@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -314,6 +315,17 @@ class CouncilSettings(models.Model):
         "providers confirm their vacancies every this many days",
         default=14,
         help_text="They are asked by email; vacancies not confirmed for longer show as stale.",
+    )
+    # A placement's reviews (approvals.placement.services.reviews).
+    review_first_working_days = models.PositiveSmallIntegerField(
+        "a placement's first review, this many working days after it starts",
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(130)],
+    )
+    review_every_months = models.PositiveSmallIntegerField(
+        "then a review every this many months",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
     )
     # Offers ranked on quality and cost (approvals.offers.ranking).
     ranking_quality_percent = models.PositiveSmallIntegerField(

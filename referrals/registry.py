@@ -5,7 +5,10 @@
   (today: on the referral page, a flexibility question waiting for the social worker;
   on the search page, the social worker's answer about flexibility);
 - visibility scopes: `scope(user) -> Q | None`, more referrals a user may see because of
-  a later step (today: approvers see the referrals that came to cost approval).
+  a later step (today: approvers see the referrals that came to cost approval);
+- list panels: `panel(user) -> str`, HTML shown above a list page ("referral-list",
+  "action-list"), rendered by the app that owns what it shows (today: placement
+  reviews due or overdue).
 """
 
 from collections.abc import Callable
@@ -22,6 +25,8 @@ Extra = Callable[["User", "Referral"], dict[str, Any]]
 Scope = Callable[["User"], Q | None]
 _EXTRAS: dict[str, list[Extra]] = {}
 _SCOPES: list[Scope] = []
+Panel = Callable[["User"], str]
+_PANELS: dict[str, list[Panel]] = {}
 
 
 def register(extra: Extra, *, page: str = "referral") -> Extra:
@@ -54,3 +59,16 @@ def extra_scopes(user: "User") -> Q:
         if found is not None:
             scope |= found
     return scope
+
+
+def register_panel(panel: Panel, *, page: str) -> Panel:
+    """Register a list panel for `page` ("referral-list", "action-list"), once."""
+    found = _PANELS.setdefault(page, [])
+    if panel not in found:
+        found.append(panel)
+    return panel
+
+
+def list_panels(page: str, user: "User") -> list[str]:
+    """The registered panels' HTML for `page`, leaving out the empty ones."""
+    return [html for panel in _PANELS.get(page, []) if (html := panel(user))]

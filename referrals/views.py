@@ -13,7 +13,7 @@ from referrals.drafting.completeness import missing_summary, section_missing, se
 from referrals.inhouse import siblings
 from referrals.models import CarerMatch, Referral
 from referrals.pdf import chronology_pdf as render_chronology_pdf
-from referrals.registry import page_extras
+from referrals.registry import list_panels, page_extras
 from referrals.search import selectors as search_selectors
 from referrals.workflow import (
     is_social_worker_side,
@@ -44,6 +44,7 @@ def referral_list(request):
             "status": status,
             "statuses": Referral.Status.choices,
             "can_start": user_can(request.user, Capability.START_REFERRAL),
+            "panels": list_panels("referral-list", request.user),
         },
     )
 

@@ -272,6 +272,8 @@ EXPECTED = {
     "approvals:flexibility": (SOCIAL_WORKERS, 302, 403, REFERRAL_VIEWERS),
     # A placement's ending: brokerage and the social worker's side; other viewers 404.
     "approvals:placement-end": ({*SOCIAL_WORKERS, *BROKERAGE}, 200, 403, REFERRAL_VIEWERS),
+    # A placement's reviews: read by everyone who sees the referral.
+    **{f"approvals:{name}": (REFERRAL_VIEWERS, 200, 403) for name in ("reviews", "review")},
     **{
         f"approvals:{name}": (REFERRAL_VIEWERS, 200, 403)
         for name in ("cost-approval", "placement", "agreement-file")
@@ -433,6 +435,7 @@ def journey(team, officer, approver, providers, area):
             "agreement_pk": agreement.pk,
             "match_pk": match.pk,
             "placement_pk": agreement.placement_id,
+            "review_pk": agreement.placement.reviews.get().pk,
         },
         "draft": {
             "pk": draft.pk,

@@ -11,7 +11,7 @@ from placements.services import DomainError
 from referrals.models import Referral
 from referrals.pack.content import refuse_identifiers
 
-from .models import EndReason, ProviderFeedback
+from .models import EndReason, PlacementReview, ProviderFeedback
 
 
 class MoveDateForm(GDSForm, forms.Form):
@@ -203,3 +203,72 @@ class EndForm(GDSForm, forms.Form):
         if data.get("planned") == "no" and not data.get("new_referral"):
             self.add_error("new_referral", "Select whether the child needs a new placement")
         return data
+
+
+class ReviewRequestForm(GDSForm, forms.Form):
+    due_on = GovDateField(
+        label_text="By when is the review needed?",
+        required=True,
+        what="the date the review is needed",
+    )
+    reason = forms.CharField(
+        label="Why is a review needed?",
+        help_text="For example: the child's needs have changed, or a concern about the care.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Say why a review is needed"},
+    )
+
+
+class ReviewRecordForm(GDSForm, forms.Form):
+    """A review held: how the child is getting on with each outcome in the agreement."""
+
+    held_on = GovDateField(
+        label_text="When was the review held?", required=True, what="the date the review was held"
+    )
+    iro_comments = forms.CharField(
+        label="The independent reviewing officer's comments",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10000,
+    )
+    meets_needs = forms.ChoiceField(
+        label="Does the placement meet the child's needs?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the placement meets the child's needs"},
+    )
+    needs_note = forms.CharField(
+        label="How it does not meet them, and what is being done (needed if it does not)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10000,
+    )
+
+    def __init__(self, *args, outcomes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = outcomes
+        for n, outcome in enumerate(outcomes, start=1):
+            self.fields[f"progress_{n}"] = forms.ChoiceField(
+                label=f"Outcome {n}: {outcome}",
+                choices=PlacementReview.Progress.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Say how the child is getting on with outcome {n}"},
+            )
+            self.fields[f"note_{n}"] = forms.CharField(
+                label=f"Note on outcome {n} (needed if it is not progressing)",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                max_length=4000,
+            )
+        self.order_fields(
+            ["held_on"]
+            + [f"{kind}_{n}" for n in range(1, len(outcomes) + 1) for kind in ("progress", "note")]
+            + ["iro_comments", "meets_needs", "needs_note"]
+        )
+
+    def progress(self) -> list[tuple[str, str]]:
+        return [
+            (self.cleaned_data[f"progress_{n}"], self.cleaned_data[f"note_{n}"])
+            for n in range(1, len(self.outcomes) + 1)
+        ]

@@ -251,3 +251,55 @@ class ProviderFeedback(models.Model):
 
     def reason_labels(self) -> list[str]:
         return [self.Reason(code).label for code in self.reasons if code in self.Reason.values]
+
+
+class PlacementReview(models.Model):
+    """A review of the placement: due on a day (the first so many working days after the
+    start, then every so many months, or when someone asks for one), and once held, how
+    the child is getting on with each outcome in the agreement, the IRO's comments and
+    whether the placement meets the child's needs."""
+
+    class Kind(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        REQUESTED = "requested", "Asked for"
+
+    class Progress(models.TextChoices):
+        ACHIEVED = "achieved", "Achieved"
+        PROGRESSING = "progressing", "Progressing"
+        NOT_PROGRESSING = "not_progressing", "Not progressing"
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SCHEDULED)
+    due_on = models.DateField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    request_reason = models.TextField(blank=True)
+    held_on = models.DateField(null=True, blank=True)
+    # One per outcome in the agreement: {"outcome", "progress", "note"}.
+    progress = models.JSONField(default=list, blank=True)
+    iro_comments = models.TextField("the IRO's comments", blank=True)
+    meets_needs = models.BooleanField(null=True, blank=True)
+    needs_note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["held_on", "due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=models.Q(held_on__isnull=True, kind="scheduled"),
+                name="one_scheduled_review_waiting",
+            )
+        ]
+
+    def __str__(self):
+        return f"Review of {self.placement} due {self.due_on}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.held_on is None and self.due_on < timezone.localdate()

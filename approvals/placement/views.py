@@ -25,10 +25,13 @@ from .forms import (
     EndForm,
     FeedbackForm,
     MoveDateForm,
+    ReviewRecordForm,
+    ReviewRequestForm,
     SendAgreementForm,
 )
-from .models import Placement, PlacementAgreement, ProviderFeedback
+from .models import Placement, PlacementAgreement, PlacementReview, ProviderFeedback
 from .rules import countersign_blocker, countersign_declaration
+from .services import reviews
 from .services.agreement import agreement_countersign, agreement_issue
 from .services.ending import may_end, placement_end
 from .services.feedback import feedback_send, unsuccessful_requests
@@ -283,7 +286,7 @@ def placement_end_page(request, pk, placement_pk):
     if not may_end(request.user, referral):
         raise Http404
     page = reverse("approvals:placement", kwargs={"pk": referral.pk}) + f"?part={placed.pk}"
-    form = EndForm(request.POST or None)
+    form = EndForm(request.POST if request.method == "POST" else None)
     if placed.ended_on is None and (
         done := submit_form(
             request,
@@ -313,4 +316,94 @@ def placement_end_page(request, pk, placement_pk):
         request,
         "approvals/placement/end.html",
         {"referral": referral, "placement": placed, "form": form, "back": page},
+    )
+
+
+def _placement_of(request, pk, placement_pk) -> Placement:
+    """A placement (not a package's part) of a referral the user sees, or 404."""
+    referral = get_referral_for_user(user=request.user, pk=pk)
+    return get_object_or_404(
+        Placement.objects.select_related("provider"),
+        pk=placement_pk,
+        referral=referral,
+        service="",
+    )
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def placement_reviews(request, pk, placement_pk):
+    """The placement's reviews, held and due; the social worker's side or brokerage
+    asks for one outside the schedule."""
+    placed = _placement_of(request, pk, placement_pk)
+    referral = placed.referral
+    page = reverse("approvals:reviews", kwargs={"pk": pk, "placement_pk": placed.pk})
+    may_ask = reviews.may_request(request.user, referral) and placed.ended_on is None
+    if request.method == "POST" and not may_ask:
+        raise Http404
+    form = ReviewRequestForm(request.POST if request.method == "POST" else None)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: reviews.review_request(
+            placement=placed, due_on=data["due_on"], reason=data["reason"], actor=request.user
+        ),
+        redirect_to=page,
+        success="The review is asked for: it is on the social worker's list.",
+    ):
+        return done
+    return render(
+        request,
+        "approvals/placement/reviews.html",
+        {
+            "referral": referral,
+            "placement": placed,
+            "reviews": placed.reviews.select_related("recorded_by", "requested_by").order_by(
+                "-due_on", "-pk"
+            ),
+            "may_record": reviews.may_record(request.user, referral),
+            "form": form if may_ask else None,
+        },
+    )
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def placement_review(request, pk, placement_pk, review_pk):
+    """One review: recorded by the social worker's side, read by everyone who sees the
+    referral."""
+    placed = _placement_of(request, pk, placement_pk)
+    review = get_object_or_404(PlacementReview, pk=review_pk, placement=placed)
+    may_record = reviews.may_record(request.user, placed.referral) and review.held_on is None
+    if request.method == "POST" and not may_record:
+        raise Http404
+    outcomes = list(placed.outcomes)
+    form = ReviewRecordForm(request.POST if request.method == "POST" else None, outcomes=outcomes)
+    back = reverse("approvals:reviews", kwargs={"pk": pk, "placement_pk": placed.pk})
+    if done := submit_form(
+        request,
+        form,
+        lambda data: reviews.review_record(
+            review=review,
+            held_on=data["held_on"],
+            progress=form.progress(),
+            iro_comments=data["iro_comments"],
+            meets_needs=data["meets_needs"] == "yes",
+            needs_note=data["needs_note"],
+            actor=request.user,
+        ),
+        redirect_to=back,
+        success="The review is recorded.",
+    ):
+        return done
+    return render(
+        request,
+        "approvals/placement/review.html",
+        {
+            "referral": placed.referral,
+            "placement": placed,
+            "review": review,
+            "form": form if may_record else None,
+            "back": back,
+        },
     )

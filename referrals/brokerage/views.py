@@ -31,6 +31,7 @@ from referrals.brokerage.forms import (
     QAReturnForm,
 )
 from referrals.drafting.completeness import qa_checklist
+from referrals.registry import list_panels
 from referrals.workflow import user_may_accept_emergency, user_may_qa
 
 
@@ -111,6 +112,7 @@ def action_list(request):
             "refreshed_at": timezone.localtime(),
             "refresh_seconds": settings.ACTION_LIST_REFRESH_SECONDS,
             "alerts": [] if partial else brokerage_selectors.alerts_open(),
+            "panels": [] if partial else list_panels("action-list", request.user),
         },
     )
 

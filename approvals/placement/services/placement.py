@@ -109,6 +109,10 @@ def placement_confirm(*, approval: CostApproval, start_date: dt.date, actor: Use
         review_arrangements=council.agreement_review_arrangements,
         confirmed_by=actor,
     )
+    # reviews.py builds on this module's locks, so it is read here, not at the top.
+    from .reviews import review_first_schedule
+
+    review_first_schedule(placement)
     referral_email(
         referral,
         to=[referral.social_worker.email],
