@@ -1,0 +1,106 @@
+"""After the placement: the social worker finds a review due on their list and records
+it (an error first); the officer records an unplanned ending that starts a new referral
+with the child's details carried over. axe checks every page seen."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+import time_machine
+from playwright.sync_api import expect
+
+from approvals.costs.services import approval_approve
+from placements.roles import Role
+from referrals.models import Referral
+from tests.journeys import chosen, countersign, in_house_provider, offers_in, searchable
+from tests.providers.factories import ProviderFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_review_and_an_ending(person_page, make_person, team, assert_accessible):
+    from approvals.placement.services.agreement import agreement_issue, agreement_sign
+    from approvals.placement.services.placement import placement_confirm
+
+    social_worker = make_person(Role.SOCIAL_WORKER, team=team, full_name="Sam Social")
+    officer = make_person(Role.BROKERAGE_OFFICER, full_name="Bo Broker")
+    head = make_person(Role.HEAD_OF_SERVICE, full_name="Hugh Head")
+    in_house_provider()
+    ProviderFactory(name="Ashdown Fostering")
+    referral = searchable(social_worker, officer)
+    offer = offers_in(referral, officer, {"Ashdown Fostering": Decimal("4100")})[
+        "Ashdown Fostering"
+    ]
+    approval = chosen(referral, officer, social_worker, offer)
+    approval_approve(approval=approval, actor=head)
+    placement = placement_confirm(approval=approval, start_date=dt.date.today(), actor=officer)
+    agreement = agreement_issue(placement=placement, actor=officer)
+    agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+    countersign(agreement)
+    # A month on, the first review (twenty working days after the start) is due or
+    # overdue: on the social worker's list.
+    later = time_machine.travel(dt.datetime.now().astimezone() + dt.timedelta(days=30))
+    later.start()
+    try:
+        check(person_page, social_worker, officer, referral, assert_accessible)
+    finally:
+        later.stop()
+
+
+def check(person_page, social_worker, officer, referral, assert_accessible):
+
+    worker = person_page(social_worker)
+    worker.goto("/referrals/")
+    panel = worker.locator("#reviews-due")
+    expect(panel).to_contain_text(referral.reference)
+    assert_accessible(worker)
+    panel.get_by_role("link", name=re.compile(referral.reference)).click()
+    expect(worker.get_by_role("heading", level=1)).to_contain_text("Review due")
+    held = dt.date.today() - dt.timedelta(days=1)
+    worker.get_by_label("Day").fill(str(held.day))
+    worker.get_by_label("Month").fill(str(held.month))
+    worker.get_by_label("Year").fill(str(held.year))
+    worker.get_by_role("button", name="Record the review").click()
+    expect(worker.locator(".govuk-error-summary")).to_contain_text(
+        "Say how the child is getting on with outcome 1"
+    )
+    assert_accessible(worker)
+    worker.get_by_role("group", name=re.compile("Outcome 1")).get_by_label(
+        "Progressing", exact=True
+    ).check()
+    worker.get_by_label("The independent reviewing officer's comments").fill("Settling well")
+    worker.get_by_role("group", name="Does the placement meet the child's needs?").get_by_label(
+        "Yes"
+    ).check()
+    worker.get_by_role("button", name="Record the review").click()
+    expect(worker.get_by_role("heading", level=1)).to_have_text("Placement reviews")
+    expect(worker.locator("#reviews")).to_contain_text(held.strftime("%-d %B %Y"))
+    assert_accessible(worker)
+
+    broker = person_page(officer)
+    broker.goto(f"/referrals/{referral.pk}/placement/")
+    broker.get_by_role("link", name="Record the placement's ending").click()
+    expect(broker.get_by_role("heading", level=1)).to_have_text("The placement's ending")
+    today = dt.date.today()
+    broker.get_by_label("Day").fill(str(today.day))
+    broker.get_by_label("Month").fill(str(today.month))
+    broker.get_by_label("Year").fill(str(today.year))
+    broker.get_by_label("No, it was not planned").check()
+    broker.get_by_label("Why did it end?").select_option("CREQB")
+    broker.get_by_role("button", name="Record the ending").click()
+    expect(broker.locator(".govuk-error-summary")).to_contain_text(
+        "Select whether the child needs a new placement"
+    )
+    assert_accessible(broker)
+    broker.get_by_label("No, it was not planned").check()
+    broker.get_by_label("What happened").fill("The carers gave notice")
+    broker.get_by_label("Yes, start a new referral").check()
+    broker.get_by_role("button", name="Record the ending").click()
+    expect(broker.locator("#ending")).to_contain_text("unplanned")
+    assert_accessible(broker)
+    new = Referral.objects.exclude(pk=referral.pk).get(status=Referral.Status.DRAFT)
+    assert new.children.get().first_name == referral.children.get().first_name
+    worker.goto(f"/referrals/{new.pk}/")
+    expect(worker.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(worker)
