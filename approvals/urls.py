@@ -111,6 +111,16 @@ urlpatterns = [
         name="placement-end",
     ),
     path(
+        "referrals/<int:pk>/placement/<int:placement_pk>/changes/",
+        placement.placement_changes,
+        name="placement-changes",
+    ),
+    path(
+        "referrals/<int:pk>/placement/<int:placement_pk>/changes/<int:change_pk>/",
+        placement.placement_change,
+        name="placement-change",
+    ),
+    path(
         "referrals/<int:pk>/placement/<int:placement_pk>/reviews/",
         placement.placement_reviews,
         name="reviews",

@@ -26,6 +26,7 @@ from django.utils import timezone
 from approvals.offers.services.flexibility import no_suitable_options
 from approvals.packages.rules import Part
 from approvals.packages.services import package_award, package_confirm
+from approvals.placement.services import changes as placement_changes
 from approvals.placement.services.agreement import agreement_issue, agreement_sign
 from placements import services
 from placements.models import CouncilSettings, RoleGrantRequest
@@ -273,7 +274,10 @@ EXPECTED = {
     # A placement's ending: brokerage and the social worker's side; other viewers 404.
     "approvals:placement-end": ({*SOCIAL_WORKERS, *BROKERAGE}, 200, 403, REFERRAL_VIEWERS),
     # A placement's reviews: read by everyone who sees the referral.
-    **{f"approvals:{name}": (REFERRAL_VIEWERS, 200, 403) for name in ("reviews", "review")},
+    **{
+        f"approvals:{name}": (REFERRAL_VIEWERS, 200, 403)
+        for name in ("reviews", "review", "placement-changes", "placement-change")
+    },
     **{
         f"approvals:{name}": (REFERRAL_VIEWERS, 200, 403)
         for name in ("cost-approval", "placement", "agreement-file")
@@ -436,6 +440,14 @@ def journey(team, officer, approver, providers, area):
             "match_pk": match.pk,
             "placement_pk": agreement.placement_id,
             "review_pk": agreement.placement.reviews.get().pk,
+            "change_pk": placement_changes.placement_change(
+                placement=agreement.placement,
+                kind="end_date",
+                reason="Agreed to the end of the school year",
+                effective_from=agreement.placement.start_date,
+                end_date=agreement.placement.start_date + dt.timedelta(days=200),
+                actor=officer,
+            ).pk,
         },
         "draft": {
             "pk": draft.pk,

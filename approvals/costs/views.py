@@ -15,6 +15,7 @@ from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required
 
 from ..offers.rules import funding_limit, offer_flags
+from ..placement import selectors as placement_selectors
 from . import selectors, services
 from .forms import APPROVE, REJECT, CostBandsForm, CostDecisionForm
 from .models import CostApproval, CostBandVersion
@@ -30,7 +31,15 @@ def queue(request):
         .select_related("referral", "option__response__request__provider")
         .order_by("-decided_at")[:20]
     )
-    return render(request, "approvals/costs/queue.html", {"waiting": waiting, "decided": decided})
+    return render(
+        request,
+        "approvals/costs/queue.html",
+        {
+            "waiting": waiting,
+            "decided": decided,
+            "changes": placement_selectors.changes_waiting_for(request.user),
+        },
+    )
 
 
 @capability_required(Capability.VIEW_REFERRALS)

@@ -2,16 +2,18 @@
 agreement, the provider's signature or signed copy, and feedback to the providers not
 chosen."""
 
+from decimal import Decimal
+
 from django import forms
 
-from placements.fields import GovDateField
+from placements.fields import GovDateField, MoneyField
 from placements.forms import GDSForm
 from placements.models import CouncilSettings
 from placements.services import DomainError
 from referrals.models import Referral
 from referrals.pack.content import refuse_identifiers
 
-from .models import EndReason, PlacementReview, ProviderFeedback
+from .models import EndReason, PlacementChange, PlacementReview, ProviderFeedback
 
 
 class MoveDateForm(GDSForm, forms.Form):
@@ -272,3 +274,83 @@ class ReviewRecordForm(GDSForm, forms.Form):
             (self.cleaned_data[f"progress_{n}"], self.cleaned_data[f"note_{n}"])
             for n in range(1, len(self.outcomes) + 1)
         ]
+
+
+class ChangeForm(GDSForm, forms.Form):
+    """A change to a placement in place: what changed, from when, why, and the fees or
+    end date as they become."""
+
+    kind = forms.ChoiceField(
+        label="What has changed?",
+        choices=PlacementChange.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what has changed"},
+    )
+    effective_from = GovDateField(
+        label_text="From when?", required=True, what="the date the change takes effect"
+    )
+    reason = forms.CharField(
+        label="What has changed and why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Say what has changed and why"},
+    )
+    weekly_fee = MoneyField(label="Weekly fee", what="the weekly fee", required=False)
+    education_weekly = MoneyField(
+        label="Education, a week", what="the weekly cost of education", required=False
+    )
+    therapy_weekly = MoneyField(
+        label="Therapy, a week", what="the weekly cost of therapy", required=False
+    )
+    wraparound_weekly = MoneyField(
+        label="Wraparound support, a week",
+        what="the weekly cost of wraparound support",
+        required=False,
+    )
+    transport_weekly = MoneyField(
+        label="Transport, a week", what="the weekly cost of transport", required=False
+    )
+    end_date = GovDateField(
+        label_text="The new end date (for a new end date)", required=False, what="the new end date"
+    )
+
+    FEES = (
+        "weekly_fee",
+        "education_weekly",
+        "therapy_weekly",
+        "wraparound_weekly",
+        "transport_weekly",
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == PlacementChange.Kind.END_DATE:
+            if not data.get("end_date") and "end_date" not in self.errors:
+                self.add_error("end_date", "Enter the new end date")
+        elif kind and data.get("weekly_fee") is None and "weekly_fee" not in self.errors:
+            self.add_error("weekly_fee", "Enter the weekly fee")
+        return data
+
+    def fees(self) -> dict:
+        if self.cleaned_data["kind"] == PlacementChange.Kind.END_DATE:
+            return {}
+        return {
+            name: self.cleaned_data[name] if self.cleaned_data[name] is not None else Decimal(0)
+            for name in self.FEES
+        }
+
+
+class ChangeDecisionForm(GDSForm, forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve the new cost"), ("reject", "Reject it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select your decision"},
+    )
+    comments = forms.CharField(
+        label="Comments (needed to reject)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )

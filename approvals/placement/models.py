@@ -120,6 +120,8 @@ class Placement(models.Model):
             if self.ended_on <= timezone.localdate():
                 return f"Ended {self.ended_on:%-d %B %Y}"
             return f"Ending {self.ended_on:%-d %B %Y}"
+        if not self.service and self.placed_at and self.status != self.Status.PLACED:
+            return "Placed: a changed agreement to sign"
         if self.service:
             words: dict[str, str] = {
                 self.Status.CONFIRMED: "Start date confirmed",
@@ -303,3 +305,60 @@ class PlacementReview(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.held_on is None and self.due_on < timezone.localdate()
+
+
+class PlacementChange(models.Model):
+    """A change to a placement after it is in place: its fees (an uplift, a change in
+    the child's needs, a reduction negotiated) or its end date (an extension or an
+    earlier end), from a date, with why. One that moves the total weekly cost into
+    another cost band waits for the approver that band names; then (or at once) a new
+    version of the agreement goes to the provider to sign, and the countersigned version
+    stands until the new one is countersigned."""
+
+    class Kind(models.TextChoices):
+        UPLIFT = "uplift", "An uplift (a rise in the fees)"
+        NEEDS = "needs", "The child's needs changed"
+        REDUCTION = "reduction", "A reduction negotiated"
+        END_DATE = "end_date", "A new end date (an extension, or an earlier end)"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for cost approval"
+        AGREEMENT = "agreement", "New agreement with the provider"
+        REJECTED = "rejected", "Rejected"
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.TextField()
+    effective_from = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    # The fees and end date before and after: {"weekly_fee": "4100.00", ...}.
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    total_before = models.DecimalField(max_digits=9, decimal_places=2)
+    total_after = models.DecimalField(max_digits=9, decimal_places=2)
+    # Cost approval, when the total moves into another band: the role the band names.
+    required_role = models.CharField(max_length=30, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comments = models.TextField(blank=True)
+    agreement = models.ForeignKey(
+        PlacementAgreement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["placement", "recorded_at", "pk"]
+        indexes = [models.Index(fields=["status", "required_role"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.effective_from:%Y-%m-%d}"
+
+    @property
+    def in_force(self) -> bool:
+        """Its agreement countersigned (and perhaps since replaced by a later one)."""
+        return self.agreement is not None and self.agreement.countersigned_at is not None

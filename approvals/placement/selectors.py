@@ -8,7 +8,9 @@ from placements.models import User
 from referrals.models import Referral
 from referrals.selectors import get_referral_for_user
 
-from .models import Placement, PlacementAgreement
+from ..costs.rules import APPROVER_RANKS, rank_of
+from .models import Placement, PlacementAgreement, PlacementChange
+from .services.changes import change_refusal
 
 
 def placement_for(referral: Referral) -> Placement | None:
@@ -39,3 +41,16 @@ def get_agreement_for_user(*, user: User, pk: int, agreement_pk: int) -> Placeme
         placement__referral=referral,
         pk=agreement_pk,
     )
+
+
+def changes_waiting_for(user: User) -> list[PlacementChange]:
+    """Changes to placements whose new cost this person may approve (their band and
+    every band below; a team manager, their own team's)."""
+    rank = rank_of(user)
+    if rank < 0:
+        return []
+    roles = [role for role, r in APPROVER_RANKS.items() if r <= rank]
+    waiting = PlacementChange.objects.filter(
+        status=PlacementChange.Status.WAITING, required_role__in=roles
+    ).select_related("placement__referral", "placement__provider")
+    return [change for change in waiting[:200] if change_refusal(user, change) is None]

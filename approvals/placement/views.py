@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from placements.actions import submit_form
 from placements.models import CouncilSettings
 from placements.permissions import Capability, capability_required, is_brokerage
+from placements.roles import Role
 from providers.exporting import Cell, write_csv, write_xlsx
 from referrals.selectors import get_referral_for_user
 
@@ -21,6 +22,8 @@ from ..costs.models import CostApproval
 from ..packages.services import package_confirm
 from . import selectors
 from .forms import (
+    ChangeDecisionForm,
+    ChangeForm,
     CountersignAgreementForm,
     EndForm,
     FeedbackForm,
@@ -29,9 +32,15 @@ from .forms import (
     ReviewRequestForm,
     SendAgreementForm,
 )
-from .models import Placement, PlacementAgreement, PlacementReview, ProviderFeedback
+from .models import (
+    Placement,
+    PlacementAgreement,
+    PlacementChange,
+    PlacementReview,
+    ProviderFeedback,
+)
 from .rules import countersign_blocker, countersign_declaration
-from .services import reviews
+from .services import changes, reviews
 from .services.agreement import agreement_countersign, agreement_issue
 from .services.ending import may_end, placement_end
 from .services.feedback import feedback_send, unsuccessful_requests
@@ -407,3 +416,123 @@ def placement_review(request, pk, placement_pk, review_pk):
             "back": back,
         },
     )
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def placement_changes(request, pk, placement_pk):
+    """The placement's changes since it was placed; brokerage records a new one."""
+    placed = _placement_of(request, pk, placement_pk)
+    page = reverse("approvals:placement-changes", kwargs={"pk": pk, "placement_pk": placed.pk})
+    waiting = changes.change_waiting(placed)
+    may_change = (
+        is_brokerage(request.user)
+        and placed.status == Placement.Status.PLACED
+        and waiting is None
+        and not (placed.ended_on and placed.ended_on <= timezone.localdate())
+    )
+    if request.method == "POST" and not may_change:
+        raise Http404
+    form = ChangeForm(
+        request.POST if request.method == "POST" else None,
+        initial={name: getattr(placed, name) for name in ChangeForm.FEES},
+    )
+    if done := submit_form(
+        request,
+        form,
+        lambda data: changes.placement_change(
+            placement=placed,
+            kind=data["kind"],
+            reason=data["reason"],
+            effective_from=data["effective_from"],
+            fees=form.fees() or None,
+            end_date=data["end_date"],
+            actor=request.user,
+        ),
+        redirect_to=page,
+        success=lambda change: (
+            "The change is recorded: "
+            + (
+                f"it waits for the {Role(change.required_role).label.lower()} to approve it."
+                if change.status == change.Status.WAITING
+                else "the new agreement has gone to the provider to sign."
+            )
+        ),
+    ):
+        return done
+    return render(
+        request,
+        "approvals/placement/changes.html",
+        {
+            "referral": placed.referral,
+            "placement": placed,
+            "changes": placed.changes.select_related(
+                "recorded_by", "decided_by", "agreement"
+            ).order_by("-recorded_at", "-pk"),
+            "waiting": waiting,
+            "form": form if may_change else None,
+        },
+    )
+
+
+@capability_required(Capability.VIEW_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def placement_change(request, pk, placement_pk, change_pk):
+    """One change; the approver its new band names decides its cost."""
+    placed = _placement_of(request, pk, placement_pk)
+    change = get_object_or_404(
+        PlacementChange.objects.select_related("recorded_by", "decided_by", "agreement"),
+        pk=change_pk,
+        placement=placed,
+    )
+    refusal = changes.change_refusal(request.user, change)
+    if request.method == "POST" and refusal is not None:
+        raise Http404
+    form = ChangeDecisionForm(request.POST if request.method == "POST" else None)
+    page = reverse(
+        "approvals:placement-change",
+        kwargs={"pk": pk, "placement_pk": placed.pk, "change_pk": change.pk},
+    )
+    if done := submit_form(
+        request,
+        form,
+        lambda data: changes.change_decide(
+            change=change,
+            approve=data["decision"] == "approve",
+            comments=data["comments"],
+            actor=request.user,
+        ),
+        redirect_to=page,
+        success="Your decision is recorded.",
+        error_field="comments",
+    ):
+        return done
+    return render(
+        request,
+        "approvals/placement/change.html",
+        {
+            "referral": placed.referral,
+            "placement": placed,
+            "change": change,
+            "rows": change_rows(change),
+            "form": form if refusal is None else None,
+        },
+    )
+
+
+def change_rows(change: PlacementChange) -> list[tuple[str, str, str]]:
+    """What changed, before and after, for people to read."""
+    labels = {
+        "weekly_fee": "Weekly fee",
+        "education_weekly": "Education, a week",
+        "therapy_weekly": "Therapy, a week",
+        "wraparound_weekly": "Wraparound support, a week",
+        "transport_weekly": "Transport, a week",
+        "end_date": "End date",
+    }
+    rows = []
+    for name, label in labels.items():
+        old, new = change.before.get(name, ""), change.after.get(name, "")
+        if old != new:
+            rows.append((label, old or "None", new or "None"))
+    return rows
