@@ -4,6 +4,7 @@ name `agreement_path` here, so this module gathers them; import from the concept
 own module in code."""
 
 from .costs.models import CostApproval, CostBand, CostBandVersion
+from .invoices.models import Invoice, InvoiceLine
 from .offers.models import (
     FlagOverride,
     FlexibilityRequest,
@@ -27,6 +28,8 @@ __all__ = [
     "CostBandVersion",
     "FlagOverride",
     "FlexibilityRequest",
+    "Invoice",
+    "InvoiceLine",
     "NeedsMatch",
     "PackageVariation",
     "Placement",

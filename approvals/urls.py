@@ -7,6 +7,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from .costs import views as costs
+from .invoices import views as invoice_views
 from .offers import views as offers
 from .packages import views as packages
 from .placement import views as placement
@@ -46,6 +47,18 @@ urlpatterns = [
     path("approvals/", costs.queue, name="queue"),
     path("approvals/cost-bands/", costs.bands, name="bands"),
     path("approvals/placements/", placement.tracker, name="tracker"),
+    path("approvals/invoices/", invoice_views.invoices, name="invoices"),
+    path("approvals/invoices/approved.csv", invoice_views.invoices_export, name="invoices-export"),
+    path(
+        "referrals/<int:pk>/placement/<int:placement_pk>/invoices/",
+        invoice_views.placement_invoices,
+        name="placement-invoices",
+    ),
+    path(
+        "referrals/<int:pk>/placement/<int:placement_pk>/invoices/<int:invoice_pk>/",
+        invoice_views.invoice,
+        name="invoice",
+    ),
     path(
         "approvals/placements/export.<str:fmt>",
         placement.tracker_export,

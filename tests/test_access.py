@@ -23,6 +23,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from approvals.invoices import services as invoice_services
 from approvals.offers.services.flexibility import no_suitable_options
 from approvals.packages.rules import Part
 from approvals.packages.services import package_award, package_confirm
@@ -273,6 +274,11 @@ EXPECTED = {
     "approvals:flexibility": (SOCIAL_WORKERS, 302, 403, REFERRAL_VIEWERS),
     # A placement's ending: brokerage and the social worker's side; other viewers 404.
     "approvals:placement-end": ({*SOCIAL_WORKERS, *BROKERAGE}, 200, 403, REFERRAL_VIEWERS),
+    # Invoices: brokerage's.
+    **{
+        f"approvals:{name}": (BROKERAGE, 200, 403)
+        for name in ("invoices", "invoices-export", "placement-invoices", "invoice")
+    },
     # A placement's reviews: read by everyone who sees the referral.
     **{
         f"approvals:{name}": (REFERRAL_VIEWERS, 200, 403)
@@ -440,6 +446,14 @@ def journey(team, officer, approver, providers, area):
             "match_pk": match.pk,
             "placement_pk": agreement.placement_id,
             "review_pk": agreement.placement.reviews.get().pk,
+            "invoice_pk": invoice_services.invoice_record(
+                placement=agreement.placement,
+                provider_reference="WALK-1",
+                period_start=timezone.localdate(),
+                period_end=timezone.localdate(),
+                lines=[("weekly", "", Decimal("1.00"))],
+                actor=officer,
+            ).pk,
             "change_pk": placement_changes.placement_change(
                 placement=agreement.placement,
                 kind="end_date",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from placements.actions import submit_form
 from placements.models import CouncilSettings
-from placements.permissions import Capability, capability_required, is_brokerage
+from placements.permissions import Capability, capability_required, is_brokerage, user_can
 from placements.roles import Role
 from providers.exporting import Cell, write_csv, write_xlsx
 from referrals.selectors import get_referral_for_user
@@ -157,6 +157,7 @@ def placement(request, pk):
         {
             "referral": referral,
             "placement": placed,
+            "may_invoice": user_can(request.user, Capability.WORK_ACTION_LIST),
             "may_end": placed is not None
             and not placed.service
             and may_end(request.user, referral),

@@ -1,0 +1,88 @@
+from decimal import Decimal
+
+from django import forms
+
+from placements.fields import GovDateField, MoneyField
+from placements.forms import GDSForm
+
+from .models import Invoice, InvoiceLine
+
+
+class InvoiceForm(GDSForm, forms.Form):
+    """An invoice as the provider sent it: its number, the period, and what it claims
+    for the weekly fee, the other weekly costs and one-off costs."""
+
+    provider_reference = forms.CharField(
+        label="The provider's invoice number",
+        max_length=60,
+        error_messages={"required": "Enter the provider's invoice number"},
+    )
+    period_start = GovDateField(label_text="Period from", required=True, what="the period's start")
+    period_end = GovDateField(label_text="Period to", required=True, what="the period's end")
+    weekly = MoneyField(
+        label="Claimed for the weekly fee", what="the weekly fee claimed", required=False
+    )
+    additional = MoneyField(
+        label="Claimed for additional weekly costs (education, therapy, support, transport)",
+        what="the additional weekly costs claimed",
+        required=False,
+    )
+    one_off = MoneyField(
+        label="Claimed for one-off costs", what="the one-off costs claimed", required=False
+    )
+    one_off_description = forms.CharField(
+        label="What the one-off costs are for", max_length=200, required=False
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        amounts = [data.get(name) for name in ("weekly", "additional", "one_off")]
+        if not self.errors and all(amount is None for amount in amounts):
+            self.add_error("weekly", "Enter what the invoice claims")
+        if data.get("one_off") and not data.get("one_off_description", "").strip():
+            self.add_error("one_off_description", "Say what the one-off costs are for")
+        return data
+
+    def lines(self) -> list[tuple[str, str, Decimal]]:
+        data = self.cleaned_data
+        found = []
+        for name, kind, description in (
+            ("weekly", InvoiceLine.Kind.WEEKLY, ""),
+            ("additional", InvoiceLine.Kind.ADDITIONAL, ""),
+            ("one_off", InvoiceLine.Kind.ONE_OFF, data.get("one_off_description", "")),
+        ):
+            if data.get(name) is not None:
+                found.append((str(kind), description, data[name]))
+        return found
+
+
+class AbsenceForm(GDSForm, forms.Form):
+    away_from = GovDateField(label_text="Away from", required=True, what="the first day away")
+    away_to = GovDateField(
+        label_text="Away to (the last day away)", required=True, what="the last day away"
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("away_from") and data.get("away_to") and data["away_to"] < data["away_from"]:
+            self.add_error("away_to", "The last day away must be on or after the first")
+        return data
+
+
+class InvoiceDecisionForm(GDSForm, forms.Form):
+    decision = forms.ChoiceField(
+        label="What do you do with the invoice?",
+        choices=[
+            (Invoice.Status.APPROVED, "Approve what the agreement allows"),
+            (Invoice.Status.QUERIED, "Query it with the provider"),
+            (Invoice.Status.REJECTED, "Reject it"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you do with the invoice"},
+    )
+    note = forms.CharField(
+        label="For the provider (needed to query or reject; never the child's details)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )

@@ -1,0 +1,198 @@
+"""Recording a provider's invoice, the officer's check of it against the agreement in
+force, and the decision: approved (no more than the agreement allows), queried (the
+provider is told why) or rejected."""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from placements.formatting import money
+from placements.models import CouncilSettings, User
+from placements.services import DomainError
+from placements.services.outbox import outbox_enqueue
+from referrals.common import chronology_add
+from referrals.pack.content import provider_email_check
+
+from ..placement.models import Placement
+from ..placement.services.placement import locked_placement, require_brokerage
+from .models import Invoice, InvoiceLine
+from .rules import Check, invoice_check
+
+# The longest period one invoice may cover.
+LONGEST_PERIOD_DAYS = 93
+
+
+def one_off_left(placement: Placement, *, besides: Invoice | None = None) -> Decimal:
+    """The one-off costs agreed and not yet approved on another invoice."""
+    paid = InvoiceLine.objects.filter(
+        invoice__placement=placement,
+        invoice__status=Invoice.Status.APPROVED,
+        kind=InvoiceLine.Kind.ONE_OFF,
+    ).exclude(invoice=besides).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return max(placement.one_off_costs - paid, Decimal(0))
+
+
+def check_of(invoice: Invoice) -> Check:
+    placement = invoice.placement
+    return invoice_check(
+        placement,
+        list(placement.changes.select_related("agreement")),
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        lines=[(line.kind, line.amount) for line in invoice.lines.all()],
+        absent=[dt.date.fromisoformat(day) for day in invoice.absent_days],
+        one_off_left=one_off_left(placement, besides=invoice),
+    )
+
+
+def _lines_checked(lines: Sequence[tuple[str, str, Decimal]]) -> list[tuple[str, str, Decimal]]:
+    if not lines:
+        raise DomainError("Give at least one line of the invoice")
+    for kind, _description, amount in lines:
+        if kind not in InvoiceLine.Kind.values:
+            raise DomainError("Choose what each line is for")
+        if amount < 0:
+            raise DomainError("An invoice line cannot be negative")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise DomainError("Give amounts in pounds and pence")
+    return list(lines)
+
+
+@transaction.atomic
+def invoice_record(
+    *,
+    placement: Placement,
+    provider_reference: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    lines: Sequence[tuple[str, str, Decimal]],
+    actor: User | None,
+    source: str = Invoice.Source.OFFICER,
+) -> Invoice:
+    """Record an invoice (by an officer, or sent by the provider with `actor` None) and
+    check it at once."""
+    if actor is not None:
+        require_brokerage(actor)
+    locked = locked_placement(placement)
+    if locked.service:
+        raise DomainError("A package's invoices are not checked here yet")
+    reference = provider_reference.strip()
+    if not reference:
+        raise DomainError("Enter the provider's invoice number")
+    if period_end < period_start:
+        raise DomainError("The period must end on or after it starts")
+    if (period_end - period_start).days + 1 > LONGEST_PERIOD_DAYS:
+        raise DomainError(f"An invoice covers {LONGEST_PERIOD_DAYS} days at most")
+    if period_start > timezone.localdate():
+        raise DomainError("The period must have started")
+    if Invoice.objects.filter(placement=locked, provider_reference=reference).exists():
+        raise DomainError(f"Invoice {reference} is already recorded for this placement")
+    checked = _lines_checked(lines)
+    invoice = Invoice.objects.create(
+        placement=locked,
+        provider_reference=reference,
+        period_start=period_start,
+        period_end=period_end,
+        source=source,
+        recorded_by=actor,
+        claimed=sum((amount for _, _, amount in checked), Decimal(0)),
+        allowed=Decimal(0),
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(invoice=invoice, kind=kind, description=description.strip(), amount=amount)
+        for kind, description, amount in checked
+    )
+    invoice.allowed = check_of(invoice).allowed
+    invoice.save(update_fields=["allowed"])
+    return invoice
+
+
+def _locked(invoice: Invoice) -> Invoice:
+    locked_placement(invoice.placement)
+    return (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("placement")
+        .get(pk=invoice.pk)
+    )
+
+
+@transaction.atomic
+def invoice_absences(*, invoice: Invoice, absent: Iterable[dt.date], actor: User) -> Invoice:
+    """The days in the period the child was not there (in hospital, in custody, missing
+    overnight); the check is made again."""
+    require_brokerage(actor)
+    locked = _locked(invoice)
+    if locked.status not in (Invoice.Status.RECEIVED, Invoice.Status.QUERIED):
+        raise DomainError("This invoice is decided")
+    days = sorted(set(absent))
+    if any(day < locked.period_start or day > locked.period_end for day in days):
+        raise DomainError("The days away must be in the invoice's period")
+    locked.absent_days = [day.isoformat() for day in days]
+    locked.allowed = check_of(locked).allowed
+    locked.save(update_fields=["absent_days", "allowed"])
+    return locked
+
+
+@transaction.atomic
+def invoice_decide(*, invoice: Invoice, decision: str, note: str, actor: User) -> Invoice:
+    """Approve (what the agreement allows of what was claimed), query or reject (the
+    provider is told why, with nothing about the child)."""
+    require_brokerage(actor)
+    locked = _locked(invoice)
+    if locked.status not in (Invoice.Status.RECEIVED, Invoice.Status.QUERIED):
+        raise DomainError(f"This invoice is already {locked.get_status_display().lower()}")
+    if decision not in (Invoice.Status.APPROVED, Invoice.Status.QUERIED, Invoice.Status.REJECTED):
+        raise DomainError("Choose what to do with the invoice")
+    note = note.strip()
+    if decision != Invoice.Status.APPROVED and not note:
+        raise DomainError("Say why, for the provider")
+    check = check_of(locked)
+    locked.status, locked.decision_note = decision, note
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.allowed = check.allowed
+    locked.approved = check.allowed if decision == Invoice.Status.APPROVED else None
+    locked.save(
+        update_fields=[
+            "status",
+            "decision_note",
+            "decided_by",
+            "decided_at",
+            "allowed",
+            "approved",
+        ]
+    )
+    placement = locked.placement
+    referral = placement.referral
+    said = {
+        Invoice.Status.APPROVED: f"approved at {money(locked.approved or 0)} of "
+        f"{money(locked.claimed)} claimed",
+        Invoice.Status.QUERIED: "queried with the provider",
+        Invoice.Status.REJECTED: "rejected",
+    }[Invoice.Status(decision)]
+    chronology_add(
+        referral=referral,
+        actor=actor,
+        kind="note",
+        text=f"Invoice {locked.provider_reference} from {placement.provider} for "
+        f"{locked.period_start:%-d %B} to {locked.period_end:%-d %B %Y} {said}"
+        + (f": {note}" if note else ""),
+    )
+    if decision != Invoice.Status.APPROVED or locked.approved != locked.claimed:
+        council = CouncilSettings.load()
+        outbox_enqueue(
+            key=f"invoice_decided:{locked.pk}:{decision}:{locked.decided_at.timestamp()}",
+            to=placement.provider.referral_emails,
+            template="invoice_decided",
+            context={
+                "invoice": locked,
+                "reference": referral.reference,
+                "provider": placement.provider,
+                "council": council,
+            },
+            check=provider_email_check(referral, council),
+        )
+    return locked
