@@ -1,6 +1,8 @@
-"""After the placement: the social worker finds a review due on their list and records
-it (an error first); the officer records an unplanned ending that starts a new referral
-with the child's details carried over. axe checks every page seen."""
+"""After the placement, a month on: the social worker finds a review due on their list
+and records it (an error first); the officer records an invoice that claims a pound too
+much, sees it flagged and approves what the agreement allows; then records an unplanned
+ending that starts a new referral with the child's details carried over. axe checks
+every page seen."""
 
 import datetime as dt
 import re
@@ -19,7 +21,7 @@ from tests.providers.factories import ProviderFactory
 pytestmark = pytest.mark.browser
 
 
-def test_a_review_and_an_ending(person_page, make_person, team, assert_accessible):
+def test_a_review_an_invoice_and_an_ending(person_page, make_person, team, assert_accessible):
     from approvals.placement.services.agreement import agreement_issue, agreement_sign
     from approvals.placement.services.placement import placement_confirm
 
@@ -79,6 +81,31 @@ def check(person_page, social_worker, officer, referral, assert_accessible):
     assert_accessible(worker)
 
     broker = person_page(officer)
+    # An invoice for the first two weeks, claiming a pound too much: flagged, approved at
+    # what the agreement allows.
+    placement = referral.placements.get()
+    broker.goto(f"/referrals/{referral.pk}/placement/")
+    broker.get_by_role("link", name="The placement's invoices").click()
+    expect(broker.get_by_role("heading", level=1)).to_have_text("Invoices")
+    assert_accessible(broker)
+    broker.get_by_label("The provider's invoice number").fill("ASH-1001")
+    start = placement.start_date
+    end = start + dt.timedelta(days=13)
+    for group, day in (("Period from", start), ("Period to", end)):
+        fields = broker.get_by_role("group", name=group)
+        fields.get_by_label("Day").fill(str(day.day))
+        fields.get_by_label("Month").fill(str(day.month))
+        fields.get_by_label("Year").fill(str(day.year))
+    broker.get_by_label("Claimed for the weekly fee").fill(str(placement.weekly_fee * 2 + 1))
+    broker.get_by_role("button", name="Record and check the invoice").click()
+    expect(broker.get_by_role("heading", level=1)).to_have_text("Invoice ASH-1001")
+    expect(broker.locator("#check")).to_contain_text("£1.00")
+    assert_accessible(broker)
+    broker.get_by_label("Approve what the agreement allows").check()
+    broker.get_by_role("button", name="Record the decision").click()
+    expect(broker.get_by_text("Saved by checking: £1.00")).to_be_visible()
+    assert_accessible(broker)
+
     broker.goto(f"/referrals/{referral.pk}/placement/")
     broker.get_by_role("link", name="Record the placement's ending").click()
     expect(broker.get_by_role("heading", level=1)).to_have_text("The placement's ending")
