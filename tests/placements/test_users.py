@@ -203,6 +203,8 @@ def test_council_settings_validation_and_history(administrator_client):
         "summer_new_cases_until_day": 15,
         "summer_new_cases_until_month": 6,
         "vacancy_confirm_days": 14,
+        "review_first_working_days": 20,
+        "review_every_months": 6,
         "ranking_quality_percent": 60,
         "ranking_ofsted_points": 30,
         "ranking_needs_points": 40,
