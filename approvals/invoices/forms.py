@@ -6,6 +6,7 @@ from placements.fields import GovDateField, MoneyField
 from placements.forms import GDSForm
 
 from .models import Invoice, InvoiceLine
+from .rules import LONGEST_PERIOD_DAYS
 
 
 class InvoiceForm(GDSForm, forms.Form):
@@ -64,8 +65,11 @@ class AbsenceForm(GDSForm, forms.Form):
 
     def clean(self):
         data = super().clean() or {}
-        if data.get("away_from") and data.get("away_to") and data["away_to"] < data["away_from"]:
+        first, last = data.get("away_from"), data.get("away_to")
+        if first and last and last < first:
             self.add_error("away_to", "The last day away must be on or after the first")
+        elif first and last and (last - first).days >= LONGEST_PERIOD_DAYS:
+            self.add_error("away_to", "The days away must be in the invoice's period")
         return data
 
 

@@ -14,6 +14,8 @@ from .models import InvoiceLine
 
 Kind = InvoiceLine.Kind
 PENNY = in_force.PENNY
+# The longest period one invoice may cover.
+LONGEST_PERIOD_DAYS = 93
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Check:
     absent_days: int
     after_end: list[dt.date] = field(default_factory=list)  # days after the placement ended
     before_start: int = 0
+    elsewhere: int = 0  # days already on another invoice
 
     @property
     def claimed(self) -> Decimal:
@@ -74,6 +77,10 @@ class Check:
                 f"{self.before_start} day{'s' * (self.before_start != 1)} before the placement "
                 "started"
             )
+        if self.elsewhere:
+            found.append(
+                f"{self.elsewhere} day{'s' * (self.elsewhere != 1)} already on another invoice"
+            )
         if self.absent_days:
             found.append(
                 f"{self.absent_days} day{'s' * (self.absent_days != 1)} the child was not there"
@@ -89,25 +96,30 @@ def invoice_check(
     period_end: dt.date,
     lines: Iterable[tuple[str, Decimal]],
     absent: Iterable[dt.date] = (),
+    elsewhere: Iterable[dt.date] = (),
     one_off_left: Decimal = Decimal(0),
 ) -> Check:
     """Each kind of line against the agreement day by day: the weekly fee in force, the
-    other weekly costs in force, and the one-off costs agreed and not yet paid."""
+    other weekly costs in force, and the one-off costs agreed and not yet paid. Days on
+    another invoice (`elsewhere`) are not paid twice."""
     days = in_force.days_of(placement, changes, period_start, period_end, absent=absent)
+    billed = set(elsewhere)
     weekly = Decimal(0)
-    additional = Decimal(0)
+    total = Decimal(0)
     for day in days:
-        if day.terms is None or day.absent:
+        if day.terms is None or day.absent or day.day in billed:
             continue
-        fee = day.terms.fees["weekly_fee"]
-        weekly += fee / 7
-        additional += (day.terms.total_weekly - fee) / 7
+        weekly += day.terms.fees["weekly_fee"] / 7
+        total += day.terms.total_weekly / 7
+    # Rounded once, as the period's cost is: the other weekly costs are the rest.
+    weekly_allowed = weekly.quantize(PENNY)
+    total_allowed = total.quantize(PENNY)
     claimed: dict[str, Decimal] = {kind: Decimal(0) for kind in Kind.values}
     for kind, amount in lines:
         claimed[kind] += amount
     allowed = {
-        Kind.WEEKLY: weekly.quantize(PENNY),
-        Kind.ADDITIONAL: additional.quantize(PENNY),
+        Kind.WEEKLY: weekly_allowed,
+        Kind.ADDITIONAL: total_allowed - weekly_allowed,
         Kind.ONE_OFF: max(one_off_left, Decimal(0)),
     }
     ended = placement.ended_on
@@ -131,4 +143,5 @@ def invoice_check(
             )
         ],
         before_start=sum(1 for d in days if d.day < placement.start_date),
+        elsewhere=sum(1 for d in days if d.day in billed and d.terms is not None),
     )

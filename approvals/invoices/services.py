@@ -15,15 +15,12 @@ from placements.models import CouncilSettings, User
 from placements.services import DomainError
 from placements.services.outbox import outbox_enqueue
 from referrals.common import chronology_add
-from referrals.pack.content import provider_email_check
+from referrals.pack.content import provider_email_check, refuse_identifiers
 
 from ..placement.models import Placement
 from ..placement.services.placement import locked_placement, require_brokerage
 from .models import Invoice, InvoiceLine
-from .rules import Check, invoice_check
-
-# The longest period one invoice may cover.
-LONGEST_PERIOD_DAYS = 93
+from .rules import LONGEST_PERIOD_DAYS, Check, invoice_check
 
 
 def one_off_left(placement: Placement, *, besides: Invoice | None = None) -> Decimal:
@@ -36,6 +33,26 @@ def one_off_left(placement: Placement, *, besides: Invoice | None = None) -> Dec
     return max(placement.one_off_costs - paid, Decimal(0))
 
 
+def days_elsewhere(invoice: Invoice) -> set[dt.date]:
+    """Days of this invoice's period already on another of the placement's invoices not
+    rejected."""
+    days: set[dt.date] = set()
+    others = (
+        Invoice.objects.filter(
+            placement_id=invoice.placement_id,
+            period_start__lte=invoice.period_end,
+            period_end__gte=invoice.period_start,
+        )
+        .exclude(pk=invoice.pk)
+        .exclude(status=Invoice.Status.REJECTED)
+        .values_list("period_start", "period_end")
+    )
+    for start, end in others:
+        first, last = max(start, invoice.period_start), min(end, invoice.period_end)
+        days.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    return days
+
+
 def check_of(invoice: Invoice) -> Check:
     placement = invoice.placement
     return invoice_check(
@@ -45,6 +62,7 @@ def check_of(invoice: Invoice) -> Check:
         period_end=invoice.period_end,
         lines=[(line.kind, line.amount) for line in invoice.lines.all()],
         absent=[dt.date.fromisoformat(day) for day in invoice.absent_days],
+        elsewhere=days_elsewhere(invoice),
         one_off_left=one_off_left(placement, besides=invoice),
     )
 
@@ -80,6 +98,8 @@ def invoice_record(
     locked = locked_placement(placement)
     if locked.service:
         raise DomainError("A package's invoices are not checked here yet")
+    if locked.placed_at is None:
+        raise DomainError("Invoices are checked once the placement's agreement is countersigned")
     reference = provider_reference.strip()
     if not reference:
         raise DomainError("Enter the provider's invoice number")
@@ -150,6 +170,12 @@ def invoice_decide(*, invoice: Invoice, decision: str, note: str, actor: User) -
     note = note.strip()
     if decision != Invoice.Status.APPROVED and not note:
         raise DomainError("Say why, for the provider")
+    council = CouncilSettings.load()
+    if note:
+        # The note goes to the provider: nothing that would identify the child.
+        refuse_identifiers(
+            locked.placement.referral, note, what="The note for the provider", council=council
+        )
     check = check_of(locked)
     locked.status, locked.decision_note = decision, note
     locked.decided_by, locked.decided_at = actor, timezone.now()
@@ -182,7 +208,6 @@ def invoice_decide(*, invoice: Invoice, decision: str, note: str, actor: User) -
         + (f": {note}" if note else ""),
     )
     if decision != Invoice.Status.APPROVED or locked.approved != locked.claimed:
-        council = CouncilSettings.load()
         outbox_enqueue(
             key=f"invoice_decided:{locked.pk}:{decision}:{locked.decided_at.timestamp()}",
             to=placement.provider.referral_emails,

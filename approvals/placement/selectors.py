@@ -53,4 +53,4 @@ def changes_waiting_for(user: User) -> list[PlacementChange]:
     waiting = PlacementChange.objects.filter(
         status=PlacementChange.Status.WAITING, required_role__in=roles
     ).select_related("placement__referral", "placement__provider")
-    return [change for change in waiting[:200] if change_refusal(user, change) is None]
+    return [change for change in waiting if change_refusal(user, change) is None]

@@ -21,7 +21,7 @@ from referrals.pack.content import provider_email_check
 from referrals.search.ending import search_end
 from referrals.workflow import Stage, Status, stage_move, step, transition
 
-from ..models import AgreementLink, Placement, PlacementAgreement
+from ..models import AgreementLink, Placement, PlacementAgreement, PlacementChange
 from ..pdf import agreement_pdf
 from ..rules import AGREEMENT_STEPS, PLACEMENT_STEPS, countersign_blocker, countersign_declaration
 from .placement import locked_placement, require_brokerage
@@ -75,6 +75,8 @@ def agreement_issue(
         save=False,
     )
     agreement.save()
+    # A change whose version this one replaces (sent again) comes into force with it.
+    PlacementChange.objects.filter(agreement__in=earlier).update(agreement=agreement)
     council = CouncilSettings.load()
     token = _new_agreement_link(agreement, council)
     step(

@@ -25,6 +25,8 @@ Kind = PlacementChange.Kind
 FEES = ("weekly_fee", "education_weekly", "therapy_weekly", "wraparound_weekly", "transport_weekly")
 # How far back a change may take effect (a yearly uplift agreed late), and ahead.
 BACK_DAYS, AHEAD_DAYS = 366, 366
+# What a weekly total can hold.
+MOST_WEEKLY = Decimal("10000000")
 
 
 def terms_of(placement: Placement) -> dict[str, str]:
@@ -79,6 +81,19 @@ def placement_change(
         )
     if effective_from > today + dt.timedelta(days=AHEAD_DAYS):
         raise DomainError("The change must take effect within the next year")
+    # Each change keeps the whole terms as they become: one taking effect before an
+    # earlier change would carry that change's terms back with it.
+    latest = (
+        locked.changes.exclude(status=PlacementChange.Status.REJECTED)
+        .order_by("-effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+    if latest and effective_from < latest:
+        raise DomainError(
+            f"A change already takes effect on {latest:%-d %B %Y}: this one must take effect "
+            "on or after it"
+        )
     before = terms_of(locked)
     after = dict(before)
     if kind == Kind.END_DATE:
@@ -99,6 +114,8 @@ def placement_change(
         after.update({name: str(value) for name, value in fees.items()})
     total_before = sum((Decimal(before[name]) for name in FEES), Decimal(0))
     total_after = sum((Decimal(after[name]) for name in FEES), Decimal(0))
+    if total_after >= MOST_WEEKLY:
+        raise DomainError(f"The total weekly cost must be less than {money(MOST_WEEKLY)}")
     if kind == Kind.UPLIFT and total_after <= total_before:
         raise DomainError("An uplift raises the total weekly cost")
     if kind == Kind.REDUCTION and total_after >= total_before:
@@ -203,6 +220,8 @@ def change_decide(
     refusal = change_refusal(actor, locked)
     if refusal:
         raise DomainError(refusal)
+    if approve and placement.ended_on and placement.ended_on <= timezone.localdate():
+        raise DomainError("The placement has ended: its cost can no longer change")
     if not approve and not comments.strip():
         raise DomainError("Give your comments for the officer")
     locked.decided_by, locked.decided_at = actor, timezone.now()

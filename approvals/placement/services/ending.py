@@ -15,7 +15,7 @@ from referrals.drafting.services import referral_carry_over
 from referrals.models import ChronologyEntry, Referral
 from referrals.workflow import is_social_worker_side
 
-from ..models import EndReason, Placement
+from ..models import EndReason, Placement, PlacementChange
 from .placement import locked_placement
 
 # How far ahead a planned ending may be recorded.
@@ -46,6 +46,8 @@ def placement_end(
         raise DomainError("A package's support ends through a change to the package")
     if locked.ended_on:
         raise DomainError(f"This placement's ending is already recorded: {locked.status_label}")
+    if locked.placed_at is None or referral.status == Referral.Status.WITHDRAWN:
+        raise DomainError("Only a placement made (its agreement countersigned) ends")
     today = timezone.localdate()
     if ended_on < locked.start_date:
         raise DomainError(
@@ -83,6 +85,12 @@ def placement_end(
             why=f"the placement with {locked.provider.name} ended unplanned",
             actor=actor,
         )
+    # A change still waiting for its cost approval goes no further.
+    PlacementChange.objects.filter(placement=locked, status=PlacementChange.Status.WAITING).update(
+        status=PlacementChange.Status.REJECTED,
+        comments="The placement ended before the change was approved",
+        decided_at=timezone.now(),
+    )
     locked.save(
         update_fields=[
             "ended_on",

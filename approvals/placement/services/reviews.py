@@ -168,7 +168,10 @@ def reviews_waiting(
             held_on__isnull=True,
             due_on__lte=today + dt.timedelta(days=within_days),
             placement__referral__in=referrals,
+            # Made (countersigned), and its referral not withdrawn.
+            placement__placed_at__isnull=False,
         )
+        .exclude(placement__referral__status=Referral.Status.WITHDRAWN)
         .filter(Q(placement__ended_on__isnull=True) | Q(placement__ended_on__gt=today))
         .select_related("placement__referral", "placement__provider")
         .order_by("due_on", "pk")
