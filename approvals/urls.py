@@ -48,6 +48,8 @@ urlpatterns = [
     path("approvals/cost-bands/", costs.bands, name="bands"),
     path("approvals/placements/", placement.tracker, name="tracker"),
     path("approvals/invoices/", invoice_views.invoices, name="invoices"),
+    path("approvals/placements/ssda903/", placement.ssda903, name="ssda903"),
+    path("approvals/return-codes/", placement.return_codes, name="return-codes"),
     path("approvals/invoices/approved.csv", invoice_views.invoices_export, name="invoices-export"),
     path(
         "referrals/<int:pk>/placement/<int:placement_pk>/invoices/",

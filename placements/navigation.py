@@ -49,6 +49,9 @@ NAV_ITEMS = [
         "Placement types", "referrals:placement-types", Capability.MANAGE_PLACEMENT_TYPES, "types"
     ),
     NavItem("Cost bands", "approvals:bands", Capability.MANAGE_COST_BANDS, "approvals"),
+    NavItem(
+        "Return codes", "approvals:return-codes", Capability.MANAGE_COUNCIL_SETTINGS, "approvals"
+    ),
 ]
 
 

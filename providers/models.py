@@ -197,6 +197,8 @@ class Provider(models.Model):
         Category, through="ProviderCategory", blank=True
     )
     ofsted_urn = models.CharField("Ofsted URN", max_length=20, blank=True)
+    # Where the setting is, for the children looked after return (PL_POST).
+    postcode_district = models.CharField("postcode district", max_length=8, blank=True)
     ofsted_rating = models.CharField(
         max_length=30, choices=OfstedRating.choices, default=OfstedRating.NOT_YET_INSPECTED
     )

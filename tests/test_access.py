@@ -258,6 +258,8 @@ EXPECTED = {
     "approvals:bands": (ADMIN, 200, 403),
     "approvals:tracker": (TRACKER_VIEWERS, 200, 403),
     "approvals:tracker-export": (TRACKER_VIEWERS, 200, 403),
+    "approvals:ssda903": (TRACKER_VIEWERS, 200, 403),
+    "approvals:return-codes": (ADMIN, 200, 403),
     **{
         f"approvals:{name}": (BROKERAGE, 200, 403)
         for name in ("offers", "negotiate", "needs-match", "no-suitable-options", "feedback")

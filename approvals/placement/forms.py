@@ -10,10 +10,18 @@ from placements.fields import GovDateField, MoneyField
 from placements.forms import GDSForm
 from placements.models import CouncilSettings
 from placements.services import DomainError
+from providers.models import ProviderType
 from referrals.models import Referral
 from referrals.pack.content import refuse_identifiers
 
-from .models import EndReason, PlacementChange, PlacementReview, ProviderFeedback
+from .models import (
+    EndReason,
+    PlaceCode,
+    PlacementChange,
+    PlacementReview,
+    PlaceProviderCode,
+    ProviderFeedback,
+)
 
 
 class MoveDateForm(GDSForm, forms.Form):
@@ -354,3 +362,42 @@ class ChangeDecisionForm(GDSForm, forms.Form):
         required=False,
         max_length=4000,
     )
+
+
+class ReturnCodesForm(GDSForm, forms.Form):
+    """Each directory type of provider's PLACE and PLACE_PROVIDER codes."""
+
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.types = list(ProviderType.choices)
+        for value, label in self.types:
+            code = current.get(value)
+            self.fields[f"place_{value}"] = forms.ChoiceField(
+                label=f"{label}: placement type (PLACE)",
+                choices=[("", "Choose a code"), *PlaceCode.choices],
+                initial=code.place if code else "",
+                error_messages={"required": f"Choose the placement type code for {label}"},
+            )
+            self.fields[f"provider_{value}"] = forms.ChoiceField(
+                label=f"{label}: provider (PLACE_PROVIDER)",
+                help_text="The council's own placements are PR1 whatever this says.",
+                choices=[("", "Choose a code"), *PlaceProviderCode.choices],
+                initial=code.place_provider if code else "",
+                error_messages={"required": f"Choose the provider code for {label}"},
+            )
+
+    def codes(self) -> dict[str, tuple[str, str]]:
+        return {
+            value: (self.cleaned_data[f"place_{value}"], self.cleaned_data[f"provider_{value}"])
+            for value, _ in self.types
+        }
+
+
+class ReturnYearForm(forms.Form):
+    year = forms.TypedChoiceField(coerce=int, label="Year (1 April to 31 March)")
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["year"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(y, f"{y} to {y + 1}") for y in years]

@@ -362,3 +362,59 @@ class PlacementChange(models.Model):
     def in_force(self) -> bool:
         """Its agreement countersigned (and perhaps since replaced by a later one)."""
         return self.agreement is not None and self.agreement.countersigned_at is not None
+
+
+class PlaceCode(models.TextChoices):
+    """The children looked after return's placement types (PLACE)."""
+
+    A3 = "A3", "A3: placed for adoption with consent, with current foster carer"
+    A4 = "A4", "A4: placed for adoption with consent, not with current foster carer"
+    A5 = "A5", "A5: placed for adoption with a placement order, with current foster carer"
+    A6 = "A6", "A6: placed for adoption with a placement order, not with current foster carer"
+    H5 = "H5", "H5: supported accommodation (semi-independent living)"
+    K1 = "K1", "K1: secure children's home"
+    K2 = "K2", "K2: children's home"
+    P1 = "P1", "P1: placed with own parents or a person with parental responsibility"
+    P2 = "P2", "P2: independent living"
+    P3 = "P3", "P3: residential employment"
+    R1 = "R1", "R1: residential care home"
+    R2 = "R2", "R2: NHS or health trust establishment"
+    R3 = "R3", "R3: family centre or mother and baby unit"
+    R5 = "R5", "R5: young offender institution or prison"
+    S1 = "S1", "S1: residential school"
+    U1 = "U1", "U1: foster placement with a relative or friend, long term"
+    U2 = "U2", "U2: foster placement with a relative or friend who is an approved adopter"
+    U3 = "U3", "U3: foster placement with a relative or friend, not long term"
+    U4 = "U4", "U4: foster placement with another foster carer, long term"
+    U5 = "U5", "U5: foster placement with another foster carer who is an approved adopter"
+    U6 = "U6", "U6: foster placement with another foster carer, not long term"
+    Z1 = "Z1", "Z1: other placement"
+
+
+class PlaceProviderCode(models.TextChoices):
+    """Who provides it (PLACE_PROVIDER); the council's own placements are PR1."""
+
+    PR0 = "PR0", "PR0: a parent or other person with parental responsibility"
+    PR1 = "PR1", "PR1: the council's own provision"
+    PR2 = "PR2", "PR2: another council's provision"
+    PR3 = "PR3", "PR3: other public provision"
+    PR4 = "PR4", "PR4: private provision"
+    PR5 = "PR5", "PR5: voluntary or third sector provision"
+
+
+class ReturnCode(models.Model):
+    """The administrator's mapping of a directory type of provider to the return's codes."""
+
+    provider_type = models.CharField(max_length=40, unique=True)
+    place = models.CharField(max_length=2, choices=PlaceCode.choices)
+    place_provider = models.CharField(max_length=3, choices=PlaceProviderCode.choices)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["provider_type"]
+
+    def __str__(self):
+        return f"{self.provider_type}: {self.place} {self.place_provider}"

@@ -20,7 +20,7 @@ from referrals.selectors import get_referral_for_user
 
 from ..costs.models import CostApproval
 from ..packages.services import package_confirm
-from . import selectors
+from . import returns, selectors
 from .forms import (
     ChangeDecisionForm,
     ChangeForm,
@@ -28,6 +28,8 @@ from .forms import (
     EndForm,
     FeedbackForm,
     MoveDateForm,
+    ReturnCodesForm,
+    ReturnYearForm,
     ReviewRecordForm,
     ReviewRequestForm,
     SendAgreementForm,
@@ -38,6 +40,7 @@ from .models import (
     PlacementChange,
     PlacementReview,
     ProviderFeedback,
+    ReturnCode,
 )
 from .rules import countersign_blocker, countersign_declaration
 from .services import changes, reviews
@@ -537,3 +540,44 @@ def change_rows(change: PlacementChange) -> list[tuple[str, str, str]]:
         if old != new:
             rows.append((label, old or "None", new or "None"))
     return rows
+
+
+@capability_required(Capability.MANAGE_COUNCIL_SETTINGS)
+@require_http_methods(["GET", "POST"])
+def return_codes(request):
+    """The administrator maps each directory type of provider to the return's codes."""
+    current = {code.provider_type: code for code in ReturnCode.objects.all()}
+    form = ReturnCodesForm(request.POST if request.method == "POST" else None, current=current)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: returns.return_codes_save(codes=form.codes(), actor=request.user),
+        redirect_to="approvals:return-codes",
+        success="The codes are saved.",
+    ):
+        return done
+    return render(request, "approvals/placement/return_codes.html", {"form": form})
+
+
+@capability_required(Capability.VIEW_PLACEMENTS)
+@require_GET
+def ssda903(request):
+    """The placements of a year in the children looked after return's episode shape."""
+    this_year = returns.year_of(timezone.localdate())
+    years = list(range(this_year, this_year - 6, -1))
+    form = ReturnYearForm(request.GET or None, years=years)
+    year = form.cleaned_data["year"] if form.is_valid() else this_year
+    first, last = returns.year_span(year)
+    found = returns.episodes_of(first, last)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(
+            write_csv((e.row() for e in found.episodes), headers=returns.HEADERS),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="ssda903-episodes-{year}.csv"'
+        return response
+    return render(
+        request,
+        "approvals/placement/ssda903.html",
+        {"form": form, "year": year, "first": first, "last": last, "found": found},
+    )

@@ -1,5 +1,6 @@
 """The forms that edit the directory: a provider, and a specialism."""
 
+import re
 from typing import cast
 
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
@@ -33,6 +34,10 @@ def parse_email_list(text: str) -> list[str]:
             f"(not valid: {', '.join(invalid)})"
         )
     return emails
+
+
+# A postcode's outward code: LE1, LE67, SW1A, M1.
+POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")
 
 
 class ProviderForm(GDSForm, forms.ModelForm):
@@ -72,6 +77,7 @@ class ProviderForm(GDSForm, forms.ModelForm):
             "tier": "Tier",
             "is_in_house": "This is the council's own (in-house) service",
             "ofsted_urn": "Ofsted URN (optional)",
+            "postcode_district": "Postcode district of the setting (optional)",
             "ofsted_rating": "Ofsted rating",
             "ri_exception_agreed_by": "RI-process exception agreed by (name and role)",
             "age_from": "Youngest age accepted (years)",
@@ -84,6 +90,8 @@ class ProviderForm(GDSForm, forms.ModelForm):
         }
         help_texts = {
             "reference": "Your council's own reference, for example PRV-0123.",
+            "postcode_district": "The part of the setting's postcode before the space, for "
+            "example LE1: the children looked after return asks for it.",
             "ri_exception_agreed_by": "Only where the provider is rated below Good and the "
             "RI (requires improvement) process has agreed placements.",
         }
@@ -155,6 +163,7 @@ class ProviderForm(GDSForm, forms.ModelForm):
             Fieldset(Field.checkboxes("areas"), legend="Areas covered", legend_size=Size.MEDIUM),
             Fieldset(
                 Field.text("ofsted_urn", field_width=10),
+                Field.text("postcode_district", field_width=5),
                 Field.radios("ofsted_rating"),
                 Field("ofsted_inspection_date"),
                 Field.radios("ofsted_registration_status"),
@@ -201,6 +210,14 @@ class ProviderForm(GDSForm, forms.ModelForm):
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()
+
+    def clean_postcode_district(self):
+        district = "".join(self.cleaned_data["postcode_district"].split()).upper()
+        if district and not POSTCODE_DISTRICT.fullmatch(district):
+            raise forms.ValidationError(
+                "Enter the postcode district as the part before the space, like LE1 or SW1A"
+            )
+        return district
 
     def clean_ofsted_urn(self):
         urn = self.cleaned_data["ofsted_urn"].strip().upper()

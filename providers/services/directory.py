@@ -28,6 +28,7 @@ PROVIDER_FIELDS = [
     "tier",
     "is_in_house",
     "ofsted_urn",
+    "postcode_district",
     "ofsted_rating",
     "ofsted_inspection_date",
     "ofsted_registration_status",
