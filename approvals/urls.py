@@ -7,6 +7,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from .costs import views as costs
+from .dashboard import views as dashboard_views
 from .invoices import views as invoice_views
 from .offers import views as offers
 from .packages import views as packages
@@ -48,6 +49,7 @@ urlpatterns = [
     path("approvals/cost-bands/", costs.bands, name="bands"),
     path("approvals/placements/", placement.tracker, name="tracker"),
     path("approvals/invoices/", invoice_views.invoices, name="invoices"),
+    path("approvals/dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("approvals/placements/ssda903/", placement.ssda903, name="ssda903"),
     path("approvals/return-codes/", placement.return_codes, name="return-codes"),
     path("approvals/invoices/approved.csv", invoice_views.invoices_export, name="invoices-export"),

@@ -33,6 +33,7 @@ NAV_ITEMS = [
     NavItem("Approvals", "approvals:queue", Capability.APPROVE_COSTS, "approvals"),
     NavItem("Placements", "approvals:tracker", Capability.VIEW_PLACEMENTS, "approvals"),
     NavItem("Invoices", "approvals:invoices", Capability.WORK_ACTION_LIST, "approvals"),
+    NavItem("Dashboard", "approvals:dashboard", Capability.VIEW_DASHBOARD, "approvals"),
     NavItem("Providers", "providers:list", Capability.VIEW_PROVIDERS, "providers"),
     NavItem("In-house rounds", "inhouse:rounds", Capability.MANAGE_CARERS, "inhouse", True),
     NavItem("Foster carers", "fostering:carers", Capability.MANAGE_CARERS, "fostering"),

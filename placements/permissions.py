@@ -35,15 +35,24 @@ class Capability(StrEnum):
     REMOVE_ALLOWED_WORDS = "remove_allowed_words"
     # The council's own foster carers: who they are, their approval, children and room.
     MANAGE_CARERS = "manage_carers"
+    # The team's figures: managers and the duty lead.
+    VIEW_DASHBOARD = "view_dashboard"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     # Social workers do not record the evidence and funding that gate their own referral.
     Role.SOCIAL_WORKER: frozenset({Capability.START_REFERRAL, Capability.VIEW_REFERRALS}),
     Role.TEAM_MANAGER: frozenset(
-        {Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE, Capability.APPROVE_COSTS}
+        {
+            Capability.VIEW_REFERRALS,
+            Capability.RECORD_SEARCH_EVIDENCE,
+            Capability.APPROVE_COSTS,
+            Capability.VIEW_DASHBOARD,
+        }
     ),
-    Role.SERVICE_LEAD: frozenset({Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE}),
+    Role.SERVICE_LEAD: frozenset(
+        {Capability.VIEW_REFERRALS, Capability.RECORD_SEARCH_EVIDENCE, Capability.VIEW_DASHBOARD}
+    ),
     Role.BROKERAGE_OFFICER: frozenset(
         {
             Capability.VIEW_PROVIDERS,
@@ -63,17 +72,33 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_PLACEMENTS,
             Capability.ALLOW_WORDS,
             Capability.REMOVE_ALLOWED_WORDS,
+            Capability.VIEW_DASHBOARD,
         }
     ),
     # Approvers see the referrals that have come to cost approval, and the tracker.
     Role.SENIOR_MANAGER: frozenset(
-        {Capability.VIEW_REFERRALS, Capability.APPROVE_COSTS, Capability.VIEW_PLACEMENTS}
+        {
+            Capability.VIEW_REFERRALS,
+            Capability.APPROVE_COSTS,
+            Capability.VIEW_PLACEMENTS,
+            Capability.VIEW_DASHBOARD,
+        }
     ),
     Role.HEAD_OF_SERVICE: frozenset(
-        {Capability.VIEW_REFERRALS, Capability.APPROVE_COSTS, Capability.VIEW_PLACEMENTS}
+        {
+            Capability.VIEW_REFERRALS,
+            Capability.APPROVE_COSTS,
+            Capability.VIEW_PLACEMENTS,
+            Capability.VIEW_DASHBOARD,
+        }
     ),
     Role.DIRECTOR: frozenset(
-        {Capability.VIEW_REFERRALS, Capability.APPROVE_COSTS, Capability.VIEW_PLACEMENTS}
+        {
+            Capability.VIEW_REFERRALS,
+            Capability.APPROVE_COSTS,
+            Capability.VIEW_PLACEMENTS,
+            Capability.VIEW_DASHBOARD,
+        }
     ),
     Role.FOSTERING_DUTY: frozenset({Capability.MANAGE_CARERS}),
     Role.ADMINISTRATOR: frozenset(

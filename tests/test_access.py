@@ -259,6 +259,19 @@ EXPECTED = {
     "approvals:tracker": (TRACKER_VIEWERS, 200, 403),
     "approvals:tracker-export": (TRACKER_VIEWERS, 200, 403),
     "approvals:ssda903": (TRACKER_VIEWERS, 200, 403),
+    # The team's figures: managers and the duty lead.
+    "approvals:dashboard": (
+        {
+            Role.DUTY_LEAD,
+            Role.TEAM_MANAGER,
+            Role.SERVICE_LEAD,
+            Role.SENIOR_MANAGER,
+            Role.HEAD_OF_SERVICE,
+            Role.DIRECTOR,
+        },
+        200,
+        403,
+    ),
     "approvals:return-codes": (ADMIN, 200, 403),
     **{
         f"approvals:{name}": (BROKERAGE, 200, 403)

@@ -1,0 +1,121 @@
+"""The dashboard page, its filters and each figure's data as CSV."""
+
+import datetime as dt
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from placements.models import User
+from placements.permissions import Capability, capability_required
+from placements.roles import Role
+from providers.exporting import write_csv
+from referrals.models import Referral
+
+from .charts import bar_chart
+from .figures import PACKAGE, Scope, figures_for
+
+MONTHS_BACK = 36
+
+
+def _months() -> list[dt.date]:
+    day = timezone.localdate().replace(day=1)
+    found = []
+    for _ in range(MONTHS_BACK):
+        found.append(day)
+        day = (day - dt.timedelta(days=1)).replace(day=1)
+    return found
+
+
+class FilterForm(forms.Form):
+    start = forms.ChoiceField(label="From the month")
+    end = forms.ChoiceField(label="To the month")
+    officer = forms.TypedChoiceField(label="Officer", coerce=int, required=False, empty_value=None)
+    kind = forms.ChoiceField(label="Kind of request", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        months = [(m.isoformat(), f"{m:%B %Y}") for m in _months()]
+        for name in ("start", "end"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = months
+        officers = User.objects.filter(
+            role_assignments__role__in=[Role.BROKERAGE_OFFICER, Role.DUTY_LEAD]
+        ).order_by("full_name")
+        officer = self.fields["officer"]
+        assert isinstance(officer, forms.TypedChoiceField)
+        officer.choices = [
+            ("", "Every officer"),
+            *((u.pk, u.full_name) for u in officers.distinct()),
+        ]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [
+            ("", "Every kind"),
+            *Referral.Kind.choices,
+            (PACKAGE, "A package of support at home"),
+        ]
+
+    def scope(self) -> Scope:
+        months = _months()
+        last_month, first_month = months[0], months[11]
+        officer, kind = None, ""
+        if self.is_valid():
+            first_month = dt.date.fromisoformat(self.cleaned_data["start"])
+            last_month = dt.date.fromisoformat(self.cleaned_data["end"])
+            officer, kind = self.cleaned_data["officer"], self.cleaned_data["kind"]
+            if last_month < first_month:
+                first_month, last_month = last_month, first_month
+        last = (last_month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        return Scope(first=first_month, last=last, officer_id=officer, kind=kind)
+
+
+@capability_required(Capability.VIEW_DASHBOARD)
+@require_GET
+def dashboard(request):
+    form = FilterForm(request.GET or None)
+    scope = form.scope()
+    if not form.is_bound:
+        form = FilterForm(
+            initial={"start": scope.first.isoformat(), "end": scope.last.replace(day=1).isoformat()}
+        )
+    figures = figures_for(scope)
+    wanted = request.GET.get("figure", "")
+    if request.GET.get("format") == "csv":
+        figure = next((f for f in figures if f.key == wanted), None)
+        if figure is None:
+            raise Http404
+        response = HttpResponse(
+            write_csv(([label, value] for label, value in figure.rows), headers=figure.columns),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{figure.key}.csv"'
+        return response
+    shown = [
+        {
+            "figure": figure,
+            "chart": mark_safe(  # noqa: S308 - built from escaped labels and numbers
+                bar_chart(
+                    figure.rows,
+                    unit=figure.unit,
+                    title_id=f"{figure.key}-title",
+                    desc_id=f"{figure.key}-subtitle",
+                )
+            )
+            if figure.chart and figure.rows
+            else "",
+        }
+        for figure in figures
+    ]
+    query = request.GET.copy()
+    query.pop("figure", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "approvals/dashboard.html",
+        {"form": form, "scope": scope, "shown": shown, "query": query.urlencode()},
+    )
