@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from placements.formatting import money
@@ -41,6 +42,14 @@ class Scope:
             found.append(day)
             day = (day + dt.timedelta(days=32)).replace(day=1)
         return found
+
+    @property
+    def moments(self) -> tuple[dt.datetime, dt.datetime]:
+        """The span as moments, local midnight to local midnight after the last day, so a
+        timestamp's index serves the filter."""
+        start = timezone.make_aware(dt.datetime.combine(self.first, dt.time()))
+        end = timezone.make_aware(dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time()))
+        return start, end
 
     def referrals(self, prefix: str = "") -> Q:
         """The officer and kind filters on a query through `prefix` to the referral."""
@@ -214,7 +223,8 @@ def provider_responses(scope: Scope) -> Figure:
     rows = list(
         ProviderRequest.objects.filter(
             scope.referrals("round__referral__"),
-            created_at__date__range=(scope.first, scope.last),
+            created_at__gte=scope.moments[0],
+            created_at__lt=scope.moments[1],
             revoked_at__isnull=True,
         ).values_list("created_at", "answer", "answered_at")
     )
@@ -244,22 +254,26 @@ def provider_responses(scope: Scope) -> Figure:
 
 
 def invoice_savings(scope: Scope) -> Figure:
-    rows = list(
+    start, end = scope.moments
+    months = list(
         Invoice.objects.filter(
             scope.referrals("placement__referral__"),
             status=Invoice.Status.APPROVED,
-            decided_at__date__range=(scope.first, scope.last),
-        ).values_list("decided_at", "claimed", "approved")
+            decided_at__gte=start,
+            decided_at__lt=end,
+        )
+        .annotate(month=TruncMonth("decided_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(saving=Sum(F("claimed") - F("approved")), count=Count("pk"))
+        .values_list("month", "saving", "count")
     )
-    saved = [
-        (timezone.localdate(on), claimed - (approved or Decimal(0)))
-        for on, claimed, approved in rows
-    ]
+    saved = [(timezone.localdate(month), amount or Decimal(0)) for month, amount, _ in months]
     total = sum((s for _, s in saved), Decimal(0))
+    count = sum(n for *_, n in months)
     return Figure(
         key="invoice-savings",
         title=f"Checking invoices saved {money(total)}",
-        subtitle=f"Claimed less approved on invoices approved {_span(scope)} (n={len(rows)})",
+        subtitle=f"Claimed less approved on invoices approved {_span(scope)} (n={count})",
         definition="For each invoice approved in the months shown: what the provider claimed "
         "less what was approved under the agreement in force.",
         columns=("Month approved", "Saved (£)"),
