@@ -105,6 +105,7 @@ def _placements(scope: Scope) -> QuerySet[Placement]:
     return Placement.objects.filter(
         scope.referrals("referral__"),
         service="",
+        placed_at__isnull=False,
         start_date__range=(scope.first, scope.last),
     )
 
@@ -144,6 +145,7 @@ def offers_per_referral(scope: Scope) -> Figure:
         Referral.objects.filter(
             scope.referrals(),
             placements__service="",
+            placements__placed_at__isnull=False,
             placements__start_date__range=(scope.first, scope.last),
         )
         .annotate(
@@ -220,23 +222,18 @@ def local_share(scope: Scope) -> Figure:
 
 
 def provider_responses(scope: Scope) -> Figure:
+    start, end = scope.moments
     rows = list(
         ProviderRequest.objects.filter(
             scope.referrals("round__referral__"),
-            created_at__gte=scope.moments[0],
-            created_at__lt=scope.moments[1],
-            revoked_at__isnull=True,
-        ).values_list("created_at", "answer", "answered_at")
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .annotate(first_answer=Min("answers__submitted_at"))
+        .values_list("created_at", "first_answer")
     )
-    answered = [
-        (timezone.localdate(made), answer != ProviderRequest.Answer.AWAITING)
-        for made, answer, _ in rows
-    ]
-    hours = [
-        (done - made).total_seconds() / 3600
-        for made, answer, done in rows
-        if answer != ProviderRequest.Answer.AWAITING and done
-    ]
+    answered = [(timezone.localdate(made), first is not None) for made, first in rows]
+    hours = [(first - made).total_seconds() / 3600 for made, first in rows if first]
     share = _share([a for _, a in answered])
     median = _median([round(h, 1) for h in hours])
     return Figure(
@@ -244,9 +241,10 @@ def provider_responses(scope: Scope) -> Figure:
         title=f"Providers answered {share}% of requests" if share is not None else "No requests",
         subtitle=f"Share of provider requests sent {_span(scope)} answered (n={len(rows)})"
         + (f"; median {median:g} hours to answer" if median is not None else ""),
-        definition="Each request sent to a provider in a round in the months shown (not one "
-        "withdrawn): answered with an offer or no option, or not. The time to answer runs "
-        "from the request being sent to the provider's first answer.",
+        definition="Each request sent to a provider in a round in the months shown: answered "
+        "(an offer, no option, or an offer made and later withdrawn) or not, including "
+        "requests still open and those closed when the search ended. The time to answer "
+        "runs from the request being sent to the provider's first answer.",
         columns=("Month sent", "Answered (%)"),
         rows=_by_month(scope, answered, _share),
         unit="%",
@@ -320,7 +318,8 @@ def early_unplanned_endings(scope: Scope) -> Figure:
         Placement.objects.filter(
             scope.referrals("referral__"),
             service="",
-            ended_on__range=(scope.first, scope.last),
+            placed_at__isnull=False,
+            ended_on__range=(scope.first, min(scope.last, timezone.localdate())),
         ).values_list("ended_on", "start_date", "end_planned")
     )
     early: list[tuple[dt.date, bool]] = [
@@ -336,7 +335,8 @@ def early_unplanned_endings(scope: Scope) -> Figure:
         if rows
         else "No placements ended in these months",
         subtitle=f"Placements ending {_span(scope)} unplanned within {EARLY_DAYS} days of "
-        f"the move (n={len(rows)} endings)" + (f"; {share}% of endings" if share else ""),
+        f"the move (n={len(rows)} endings)"
+        + (f"; {share}% of endings" if share is not None else ""),
         definition="Of the placements that ended in the months shown, those whose ending "
         f"was recorded as not planned and came within {EARLY_DAYS} days of the move.",
         columns=("Month ended", "Ended unplanned early (%)"),
@@ -350,6 +350,7 @@ def three_placements(scope: Scope) -> Figure:
     rows = Placement.objects.filter(
         scope.referrals("referral__"),
         service="",
+        placed_at__isnull=False,
         start_date__gt=since,
         start_date__lte=scope.last,
     ).values_list(
@@ -418,6 +419,8 @@ def weekly_commitment(scope: Scope) -> Figure:
             start_date__lte=scope.last,
         )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=scope.last))
+        # A package's support ends on its end date.
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=scope.last))
         .values_list("approval__required_role", "total_weekly")
     )
     bands: dict[str, Decimal] = defaultdict(Decimal)

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -61,15 +61,19 @@ class FilterForm(forms.Form):
         ]
 
     def scope(self) -> Scope:
+        """What was asked for, field by field: a value not offered keeps its default."""
         months = _months()
         last_month, first_month = months[0], months[11]
-        officer, kind = None, ""
-        if self.is_valid():
-            first_month = dt.date.fromisoformat(self.cleaned_data["start"])
-            last_month = dt.date.fromisoformat(self.cleaned_data["end"])
-            officer, kind = self.cleaned_data["officer"], self.cleaned_data["kind"]
-            if last_month < first_month:
-                first_month, last_month = last_month, first_month
+        if self.is_bound:
+            self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("start"):
+            first_month = dt.date.fromisoformat(data["start"])
+        if data.get("end"):
+            last_month = dt.date.fromisoformat(data["end"])
+        officer, kind = data.get("officer"), data.get("kind") or ""
+        if last_month < first_month:
+            first_month, last_month = last_month, first_month
         last = (last_month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         return Scope(first=first_month, last=last, officer_id=officer, kind=kind)
 
@@ -77,12 +81,16 @@ class FilterForm(forms.Form):
 @capability_required(Capability.VIEW_DASHBOARD)
 @require_GET
 def dashboard(request):
-    form = FilterForm(request.GET or None)
-    scope = form.scope()
-    if not form.is_bound:
-        form = FilterForm(
-            initial={"start": scope.first.isoformat(), "end": scope.last.replace(day=1).isoformat()}
-        )
+    scope = FilterForm(request.GET or None).scope()
+    # The filters as applied (a value not offered shows its default, as it was used).
+    form = FilterForm(
+        initial={
+            "start": scope.first.isoformat(),
+            "end": scope.last.replace(day=1).isoformat(),
+            "officer": scope.officer_id or "",
+            "kind": scope.kind,
+        }
+    )
     figures = figures_for(scope)
     wanted = request.GET.get("figure", "")
     if request.GET.get("format") == "csv":
@@ -111,9 +119,15 @@ def dashboard(request):
         }
         for figure in figures
     ]
-    query = request.GET.copy()
-    query.pop("figure", None)
-    query.pop("format", None)
+    query = QueryDict(mutable=True)
+    query.update(
+        {
+            "start": scope.first.isoformat(),
+            "end": scope.last.replace(day=1).isoformat(),
+            "officer": str(scope.officer_id or ""),
+            "kind": scope.kind,
+        }
+    )
     return render(
         request,
         "approvals/dashboard.html",

@@ -98,7 +98,7 @@ def placements_in(first: dt.date, last: dt.date):
     `last`."""
     return (
         Placement.objects.filter(service="", placed_at__isnull=False, start_date__lte=last)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=first))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
         .select_related("referral", "provider")
         .prefetch_related("referral__children")
         .order_by("start_date", "pk")
@@ -127,13 +127,15 @@ def episodes_of(first: dt.date, last: dt.date) -> Return:
         district = (
             carers.get(placement.setting, "") if placement.is_in_house else ""
         ) or provider.postcode_district
+        # An episode still open on the year's last day has no end in this year's return.
+        ended = placement.ended_on if placement.ended_on and placement.ended_on <= last else None
         for n, _child in enumerate(children, start=1):
             episodes.append(
                 Episode(
                     child=placement.referral.reference + (f"/{n}" if len(children) > 1 else ""),
                     start=placement.start_date,
-                    end=placement.ended_on,
-                    reason=placement.end_reason,
+                    end=ended,
+                    reason=placement.end_reason if ended else "",
                     place=code.place if code else "",
                     place_provider=PlaceProviderCode.PR1
                     if placement.is_in_house

@@ -18,6 +18,7 @@ from approvals.invoices import services as invoices
 from approvals.offers.services.negotiation import fee_revise
 from approvals.placement.services.ending import placement_end
 from placements.roles import Role
+from referrals.models import ProviderRequest
 from tests.approvals.conftest import signed_in
 from tests.journeys import chosen, offers_in, placed, searchable
 
@@ -89,8 +90,12 @@ def test_each_figure_from_one_placement_its_invoice_and_its_ending(placed_one, o
     assert found["three-placements"].rows == [("1", 1), ("2", 0), ("3 or more", 0)]
     # Ended: nothing committed at the end of the span.
     assert found["weekly-commitment"].title.startswith("£0.00 a week")
-    answered = found["provider-responses"]
-    assert answered.title == "Providers answered 100.0% of requests"
+    # Every request sent counts, those closed unanswered when the search ended too.
+    sent = ProviderRequest.objects.filter(round__referral=placement.referral)
+    answered = sent.filter(answers__isnull=False).distinct().count()
+    share = (D(100) * answered / sent.count()).quantize(D("0.1"))
+    assert answered < sent.count()
+    assert found["provider-responses"].title == f"Providers answered {share}% of requests"
 
 
 def test_a_child_with_three_placements_in_a_year_is_counted(
@@ -170,3 +175,28 @@ def test_costs_asked_but_not_placed_are_not_committed(referral, offers, officer,
     assert approval.status == "pending"
     found = figures.weekly_commitment(scope_around(TODAY + dt.timedelta(days=30)))
     assert found.rows == []
+
+
+def test_a_placement_confirmed_but_not_made_is_not_counted(
+    referral, offers, officer, social_worker, head_of_service
+):
+    from approvals.costs.services import approval_approve
+    from approvals.placement.services.placement import placement_confirm
+
+    approval = chosen(referral, officer, social_worker, offers["Framework 1"])
+    approval_approve(approval=approval, actor=head_of_service)
+    placement_confirm(approval=approval, start_date=TODAY, actor=officer)
+    found = by_key(scope_around(TODAY))
+    assert "(n=0)" in found["days-to-placement"].subtitle
+    assert "(n=0)" in found["offers-per-referral"].subtitle
+
+
+def test_filters_apply_field_by_field(placed_one, make_user):
+    client = signed_in(make_user(Role.DIRECTOR, team=None))
+    first = (TODAY.replace(day=1) - dt.timedelta(days=40)).replace(day=1)
+    page = client.get(
+        reverse("approvals:dashboard"), {"officer": "abc", "start": first.isoformat()}
+    )
+    subtitle = next(f for f in page.context["shown"] if f["figure"].key == "days-to-placement")
+    assert f"{first:%B %Y}" in subtitle["figure"].subtitle
+    assert page.context["form"].initial["start"] == first.isoformat()

@@ -85,3 +85,23 @@ def test_only_an_administrator_maps_and_only_tracker_viewers_download(
         returns.return_codes_save(codes={"residential": ("K2", "PR4")}, actor=officer)
     assert signed_in(officer).get(reverse("approvals:return-codes")).status_code == 403
     assert signed_in(social_worker).get(reverse("approvals:ssda903")).status_code == 403
+
+
+def test_an_episode_open_on_the_years_last_day_has_no_end_that_year(placement, officer):
+    start = placement.start_date
+    year = returns.year_of(start)
+    first, last = returns.year_span(year)
+    with time_machine.travel(last + dt.timedelta(days=5), tick=False):
+        placement_end(
+            placement=placement,
+            ended_on=last + dt.timedelta(days=1),
+            reason="CARPL",
+            planned=True,
+            note="",
+            new_referral=False,
+            actor=officer,
+        )
+    this_year = returns.episodes_of(first, last).episodes
+    assert (this_year[0].end, this_year[0].reason) == (None, "")
+    next_year = returns.episodes_of(*returns.year_span(year + 1)).episodes
+    assert (next_year[0].end, next_year[0].reason) == (last + dt.timedelta(days=1), "CARPL")
