@@ -143,8 +143,11 @@ def test_the_page_charts_tabulates_and_downloads_each_figure(placed_one, make_us
     client = signed_in(manager)
     page = client.get(reverse("approvals:dashboard"))
     html = page.content.decode()
+    scope = scope_around(TODAY)
     for figure in figures.FIGURES:
         key = figure.__name__.replace("_", "-")
+        # The download finds a figure by its function's name.
+        assert figure(scope).key == key
         assert f'id="{key}-title"' in html, key
     assert html.count("<svg") >= 5 and html.count("How this is worked out") == len(figures.FIGURES)
     download = client.get(
