@@ -49,6 +49,7 @@ urlpatterns = [
     path("approvals/cost-bands/", costs.bands, name="bands"),
     path("approvals/placements/", placement.tracker, name="tracker"),
     path("approvals/invoices/", invoice_views.invoices, name="invoices"),
+    path("approvals/invoices/import/", invoice_views.invoices_import, name="invoices-import"),
     path("approvals/dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("approvals/placements/ssda903/", placement.ssda903, name="ssda903"),
     path("approvals/return-codes/", placement.return_codes, name="return-codes"),

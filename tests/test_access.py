@@ -292,7 +292,13 @@ EXPECTED = {
     # Invoices: brokerage's.
     **{
         f"approvals:{name}": (BROKERAGE, 200, 403)
-        for name in ("invoices", "invoices-export", "placement-invoices", "invoice")
+        for name in (
+            "invoices",
+            "invoices-import",
+            "invoices-export",
+            "placement-invoices",
+            "invoice",
+        )
     },
     # A placement's reviews: read by everyone who sees the referral.
     **{

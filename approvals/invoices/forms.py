@@ -90,3 +90,19 @@ class InvoiceDecisionForm(GDSForm, forms.Form):
         required=False,
         max_length=4000,
     )
+
+
+class InvoiceImportForm(GDSForm, forms.Form):
+    file = forms.FileField(
+        label="Upload a spreadsheet of invoices",
+        help_text="CSV or Excel (.xlsx), in the invoices layout: one invoice a row.",
+        error_messages={"required": "Select a spreadsheet of invoices"},
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 5MB")
+        return upload

@@ -3,20 +3,22 @@ recording one; one invoice's check and decision; the approved invoices for finan
 
 import datetime as dt
 
+from django.contrib import messages
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from placements.actions import submit_form
 from placements.permissions import Capability, capability_required
 from providers.exporting import write_csv
+from providers.importing.spreadsheet import ImportFileError
 from referrals.selectors import get_referral_for_user
 
 from ..placement.models import Placement
-from . import services
-from .forms import AbsenceForm, InvoiceDecisionForm, InvoiceForm
+from . import importing, services
+from .forms import AbsenceForm, InvoiceDecisionForm, InvoiceForm, InvoiceImportForm
 from .models import Invoice
 
 # The finance system's layout: one row per approved invoice (docs/invoices.md).
@@ -208,3 +210,36 @@ def invoices_export(request):
     )
     response["Content-Disposition"] = 'attachment; filename="approved-invoices.csv"'
     return response
+
+
+@capability_required(Capability.WORK_ACTION_LIST)
+@require_http_methods(["GET", "POST"])
+def invoices_import(request):
+    """A spreadsheet of invoices: all recorded and checked, or none, with each row's
+    problem."""
+    form = InvoiceImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            imported = importing.invoices_import(
+                content=upload.read(), filename=upload.name, actor=request.user
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if not imported.problems:
+                messages.success(
+                    request,
+                    f"{imported.count} invoice{'s' * (imported.count != 1)} recorded and checked.",
+                )
+                return redirect("approvals:invoices")
+            problems = imported.problems
+    return render(
+        request,
+        "approvals/invoices/import.html",
+        {"form": form, "problems": problems, "headings": importing.HEADINGS},
+    )

@@ -60,6 +60,16 @@ class Table:
 
 def read_spreadsheet(content: bytes, filename: str, *, max_rows: int) -> Table:
     """The header row and the non-blank rows, or ImportFileError naming the problem."""
+    table = read_table(content, filename, max_rows=max_rows)
+    check_headers(table.headers)
+    if not table.rows:
+        raise ImportFileError("The selected file has column headings but no providers in it")
+    return table
+
+
+def read_table(content: bytes, filename: str, *, max_rows: int) -> Table:
+    """Any CSV or Excel (.xlsx) file's header row and non-blank rows, whatever its
+    headings (the caller checks them), or ImportFileError naming the problem."""
     if not content or not content.strip():
         raise ImportFileError("The selected file is empty")
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -76,9 +86,6 @@ def read_spreadsheet(content: bytes, filename: str, *, max_rows: int) -> Table:
         raise ImportFileError(NOT_A_SPREADSHEET)
     while table.headers and not table.headers[-1]:
         table.headers.pop()  # spreadsheets often carry empty columns after the last heading
-    check_headers(table.headers)
-    if not table.rows:
-        raise ImportFileError("The selected file has column headings but no providers in it")
     return table
 
 

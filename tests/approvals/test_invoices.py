@@ -262,3 +262,84 @@ def test_only_brokerage_sees_invoices(placement, officer, social_worker, make_us
             assert client.get(page).status_code == 403, (user, page)
     with pytest.raises(DomainError, match="Only brokerage"):
         services.invoice_decide(invoice=invoice, decision="approved", note="", actor=social_worker)
+
+
+def invoice_sheet(rows, headings=None):
+    from approvals.invoices.importing import HEADINGS
+
+    lines = [",".join(headings or HEADINGS)]
+    lines += [",".join(str(v) for v in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_spreadsheet_of_invoices_is_imported_whole_or_not_at_all(placement, officer):
+    from approvals.invoices.importing import invoices_import
+
+    start = placement.start_date
+    ref, provider = placement.referral.reference, placement.provider.reference
+    day = f"{start:%d/%m/%Y}"
+    week_end = f"{start + dt.timedelta(days=6):%d/%m/%Y}"
+    good = [
+        (ref, provider, "S-1", day, week_end, placement.weekly_fee, "", "", ""),
+        (ref, provider.lower(), "S-2", day, day, "", "", "£250.00", "Furniture"),
+    ]
+    with time_machine.travel(start + dt.timedelta(days=30), tick=False):
+        bad = invoices_import(
+            content=invoice_sheet(
+                [*good, ("PR00-99999", provider, "S-3", day, day, 1, "", "", "")]
+            ),
+            filename="invoices.csv",
+            actor=officer,
+        )
+        assert bad.count == 0 and not Invoice.objects.exists()
+        assert [(p.row, p.message) for p in bad.problems] == [
+            (4, f"No placement of referral “PR00-99999” with provider “{provider}”")
+        ]
+        dates = invoices_import(
+            content=invoice_sheet([(ref, provider, "S-9", "31/02/2026", day, 1, "", "", "")]),
+            filename="invoices.csv",
+            actor=officer,
+        )
+        assert "as a date like 23/11/2026" in dates.problems[0].message
+        done = invoices_import(content=invoice_sheet(good), filename="invoices.csv", actor=officer)
+        assert (done.count, done.problems) == (2, [])
+        assert set(Invoice.objects.values_list("provider_reference", "source")) == {
+            ("S-1", "import"),
+            ("S-2", "import"),
+        }
+        again = invoices_import(content=invoice_sheet(good), filename="invoices.csv", actor=officer)
+        assert again.count == 0 and "S-1 is already recorded" in again.problems[0].message
+
+
+def test_the_import_page(placement, officer, social_worker):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = reverse("approvals:invoices-import")
+    start = placement.start_date
+    with time_machine.travel(start + dt.timedelta(days=30), tick=False):
+        client = signed_in(officer)
+        wrong = client.post(
+            page,
+            {"file": SimpleUploadedFile("x.csv", invoice_sheet([], headings=["Name"]))},
+        )
+        assert "missing: “Referral”" in wrong.content.decode()
+        row = (
+            placement.referral.reference,
+            placement.provider.reference,
+            "P-1",
+            f"{start:%d/%m/%Y}",
+            f"{start:%d/%m/%Y}",
+            "-5",
+            "",
+            "",
+            "",
+        )
+        refused = client.post(page, {"file": SimpleUploadedFile("x.csv", invoice_sheet([row]))})
+        assert "Nothing was imported" in refused.content.decode()
+        assert "from £0 to under £10,000,000" in refused.content.decode()
+        fine = client.post(
+            page,
+            {"file": SimpleUploadedFile("x.csv", invoice_sheet([(*row[:5], "10", *row[6:])]))},
+        )
+        assert fine.status_code == 302 and Invoice.objects.count() == 1
+        assert signed_in(social_worker).get(page).status_code == 403
