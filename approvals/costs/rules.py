@@ -86,14 +86,20 @@ def rank_of(user: User) -> int:
     return max((APPROVER_RANKS.get(role, -1) for role in user.role_set), default=-1)
 
 
+def band_refusal(user: User, required_role: str, *, team_id: int | None) -> str | None:
+    """Why this user's rank may not approve a cost `required_role` approves, for a
+    referral of team `team_id` (a team manager approves only their own team's)."""
+    if rank_of(user) < APPROVER_RANKS[required_role]:
+        return f"This cost needs a {Role(required_role).label.lower()} or above"
+    if rank_of(user) == APPROVER_RANKS[Role.TEAM_MANAGER] and user.team_id != team_id:
+        return "Only the team manager of the referral's team signs this off"
+    return None
+
+
 def approval_refusal(user: User, approval: CostApproval) -> str | None:
     """Why this user may not decide this cost approval, or None if they may."""
-    required = APPROVER_RANKS[approval.required_role]
-    if rank_of(user) < required:
-        return f"This cost needs a {Role(approval.required_role).label.lower()} or above"
-    referral = approval.referral
-    if rank_of(user) == APPROVER_RANKS[Role.TEAM_MANAGER] and user.team_id != referral.team_id:
-        return "Only the team manager of the referral's team signs this off"
+    if refusal := band_refusal(user, approval.required_role, team_id=approval.referral.team_id):
+        return refusal
     option = approval.option
     if option.shortlist.decided_by_id == user.pk:
         return "You chose this option, so someone else must approve it"

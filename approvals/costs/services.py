@@ -77,9 +77,14 @@ def bands_set(
 def approvers_of(approval: CostApproval) -> list[User]:
     """Who is told a cost waits: everyone holding the required role (for an in-house
     team manager sign-off, the referral's team's managers)."""
-    people = User.objects.filter(is_active=True, role_assignments__role=approval.required_role)
-    if approval.required_role == Role.TEAM_MANAGER:
-        people = people.filter(team_id=approval.referral.team_id)
+    return people_who_approve(approval.required_role, team_id=approval.referral.team_id)
+
+
+def people_who_approve(role: str, *, team_id: int) -> list[User]:
+    """Everyone active holding `role` (a team manager: of team `team_id` only)."""
+    people = User.objects.filter(is_active=True, role_assignments__role=role)
+    if role == Role.TEAM_MANAGER:
+        people = people.filter(team_id=team_id)
     return list(people.distinct())
 
 

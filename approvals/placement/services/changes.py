@@ -16,7 +16,8 @@ from placements.roles import Role
 from placements.services import DomainError
 from referrals.common import chronology_add, referral_email
 
-from ...costs.rules import APPROVER_RANKS, approver_for, rank_of
+from ...costs.rules import approver_for, band_refusal
+from ...costs.services import people_who_approve
 from ..models import Placement, PlacementChange
 from .agreement import agreement_issue
 from .placement import locked_placement, require_brokerage
@@ -171,21 +172,16 @@ def placement_change(
 
 
 def approvers_of_change(change: PlacementChange) -> list[User]:
-    people = User.objects.filter(is_active=True, role_assignments__role=change.required_role)
-    if change.required_role == Role.TEAM_MANAGER:
-        people = people.filter(team_id=change.placement.referral.team_id)
-    return list(people.distinct())
+    return people_who_approve(change.required_role, team_id=change.placement.referral.team_id)
 
 
 def change_refusal(user: User, change: PlacementChange) -> str | None:
     """Why this user may not decide the change's cost, or None if they may."""
     if change.status != PlacementChange.Status.WAITING:
         return "This change is not waiting for approval"
-    if rank_of(user) < APPROVER_RANKS[change.required_role]:
-        return f"This cost needs a {Role(change.required_role).label.lower()} or above"
-    referral = change.placement.referral
-    if rank_of(user) == APPROVER_RANKS[Role.TEAM_MANAGER] and user.team_id != referral.team_id:
-        return "Only the team manager of the referral's team signs this off"
+    team_id = change.placement.referral.team_id
+    if refusal := band_refusal(user, change.required_role, team_id=team_id):
+        return refusal
     if change.recorded_by_id == user.pk:
         return "You recorded this change, so someone else must approve it"
     return None
