@@ -14,6 +14,7 @@ from providers.models import ProviderType
 from referrals.models import Referral
 from referrals.pack.content import refuse_identifiers
 
+from .in_force import FEES
 from .models import (
     EndReason,
     PlaceCode,
@@ -322,14 +323,6 @@ class ChangeForm(GDSForm, forms.Form):
         label_text="The new end date (for a new end date)", required=False, what="the new end date"
     )
 
-    FEES = (
-        "weekly_fee",
-        "education_weekly",
-        "therapy_weekly",
-        "wraparound_weekly",
-        "transport_weekly",
-    )
-
     def clean(self):
         data = super().clean() or {}
         kind = data.get("kind")
@@ -345,7 +338,7 @@ class ChangeForm(GDSForm, forms.Form):
             return {}
         return {
             name: self.cleaned_data[name] if self.cleaned_data[name] is not None else Decimal(0)
-            for name in self.FEES
+            for name in FEES
         }
 
 

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .models import Placement, PlacementChange
 
+# The weekly costs an agreement sets, which together make its total.
 FEES = ("weekly_fee", "education_weekly", "therapy_weekly", "wraparound_weekly", "transport_weekly")
 PENNY = Decimal("0.01")
 
@@ -43,18 +44,18 @@ class Terms:
         )
 
 
+def terms_of(placement: Placement) -> dict[str, str]:
+    """The fees and end date as the placement stands, as a change's record keeps them."""
+    return {
+        **{name: str(getattr(placement, name)) for name in FEES},
+        "end_date": placement.end_date.isoformat() if placement.end_date else "",
+    }
+
+
 def original_terms(placement: Placement, changes: Sequence[PlacementChange]) -> Terms:
     """The terms it was placed on: before the first change, or as it stands if none."""
     first = min(changes, key=lambda c: (c.recorded_at, c.pk), default=None)
-    if first is not None:
-        return Terms.of(first.before, None)
-    return Terms.of(
-        {
-            **{name: str(getattr(placement, name)) for name in FEES},
-            "end_date": placement.end_date.isoformat() if placement.end_date else "",
-        },
-        None,
-    )
+    return Terms.of(first.before if first is not None else terms_of(placement), None)
 
 
 def in_force_changes(changes: Iterable[PlacementChange]) -> list[PlacementChange]:

@@ -34,6 +34,7 @@ from .forms import (
     ReviewRequestForm,
     SendAgreementForm,
 )
+from .in_force import FEES
 from .models import (
     Placement,
     PlacementAgreement,
@@ -439,7 +440,7 @@ def placement_changes(request, pk, placement_pk):
         raise Http404
     form = ChangeForm(
         request.POST if request.method == "POST" else None,
-        initial={name: getattr(placed, name) for name in ChangeForm.FEES},
+        initial={name: getattr(placed, name) for name in FEES},
     )
     if done := submit_form(
         request,

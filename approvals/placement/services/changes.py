@@ -18,24 +18,16 @@ from referrals.common import chronology_add, referral_email
 
 from ...costs.rules import approver_for, band_refusal
 from ...costs.services import people_who_approve
+from ..in_force import FEES, terms_of
 from ..models import Placement, PlacementChange
 from .agreement import agreement_issue
 from .placement import locked_placement, require_brokerage
 
 Kind = PlacementChange.Kind
-FEES = ("weekly_fee", "education_weekly", "therapy_weekly", "wraparound_weekly", "transport_weekly")
 # How far back a change may take effect (a yearly uplift agreed late), and ahead.
 BACK_DAYS, AHEAD_DAYS = 366, 366
 # What a weekly total can hold.
 MOST_WEEKLY = Decimal("10000000")
-
-
-def terms_of(placement: Placement) -> dict[str, str]:
-    """The fees and end date a change moves, as the record keeps them."""
-    return {
-        **{name: str(getattr(placement, name)) for name in FEES},
-        "end_date": placement.end_date.isoformat() if placement.end_date else "",
-    }
 
 
 def change_waiting(placement: Placement) -> PlacementChange | None:
