@@ -14,9 +14,8 @@ from placements.actions import submit_form
 from placements.permissions import Capability, capability_required
 from providers.exporting import write_csv
 from providers.importing.spreadsheet import ImportFileError
-from referrals.selectors import get_referral_for_user
 
-from ..placement.models import Placement
+from ..placement.selectors import get_placement_for_user
 from . import importing, services
 from .forms import AbsenceForm, InvoiceDecisionForm, InvoiceForm, InvoiceImportForm
 from .models import Invoice
@@ -72,20 +71,10 @@ def invoices(request):
     )
 
 
-def _placement(request, pk, placement_pk) -> Placement:
-    referral = get_referral_for_user(user=request.user, pk=pk)
-    return get_object_or_404(
-        Placement.objects.select_related("provider", "referral"),
-        pk=placement_pk,
-        referral=referral,
-        service="",
-    )
-
-
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_http_methods(["GET", "POST"])
 def placement_invoices(request, pk, placement_pk):
-    placed = _placement(request, pk, placement_pk)
+    placed = get_placement_for_user(user=request.user, pk=pk, placement_pk=placement_pk)
     form = InvoiceForm(_posted(request))
     if done := submit_form(
         request,
@@ -121,7 +110,7 @@ def placement_invoices(request, pk, placement_pk):
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_http_methods(["GET", "POST"])
 def invoice(request, pk, placement_pk, invoice_pk):
-    placed = _placement(request, pk, placement_pk)
+    placed = get_placement_for_user(user=request.user, pk=pk, placement_pk=placement_pk)
     found = get_object_or_404(
         Invoice.objects.select_related("placement__referral", "placement__provider"),
         pk=invoice_pk,

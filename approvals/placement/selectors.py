@@ -43,6 +43,17 @@ def get_agreement_for_user(*, user: User, pk: int, agreement_pk: int) -> Placeme
     )
 
 
+def get_placement_for_user(*, user: User, pk: int, placement_pk: int) -> Placement:
+    """A placement (not a package's part) of a referral the user sees, or 404."""
+    referral = get_referral_for_user(user=user, pk=pk)
+    return get_object_or_404(
+        Placement.objects.select_related("provider", "referral"),
+        pk=placement_pk,
+        referral=referral,
+        service="",
+    )
+
+
 def changes_waiting_for(user: User) -> list[PlacementChange]:
     """Changes to placements whose new cost this person may approve (their band and
     every band below; a team manager, their own team's)."""

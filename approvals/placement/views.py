@@ -295,8 +295,8 @@ def tracker_export(request, fmt):
 @require_http_methods(["GET", "POST"])
 def placement_end_page(request, pk, placement_pk):
     """Record a placement's ending: brokerage, or the child's social worker's side."""
-    referral = get_referral_for_user(user=request.user, pk=pk)
-    placed = get_object_or_404(Placement, pk=placement_pk, referral=referral, service="")
+    placed = selectors.get_placement_for_user(user=request.user, pk=pk, placement_pk=placement_pk)
+    referral = placed.referral
     if not may_end(request.user, referral):
         raise Http404
     page = reverse("approvals:placement", kwargs={"pk": referral.pk}) + f"?part={placed.pk}"
@@ -333,23 +333,12 @@ def placement_end_page(request, pk, placement_pk):
     )
 
 
-def _placement_of(request, pk, placement_pk) -> Placement:
-    """A placement (not a package's part) of a referral the user sees, or 404."""
-    referral = get_referral_for_user(user=request.user, pk=pk)
-    return get_object_or_404(
-        Placement.objects.select_related("provider"),
-        pk=placement_pk,
-        referral=referral,
-        service="",
-    )
-
-
 @capability_required(Capability.VIEW_REFERRALS)
 @require_http_methods(["GET", "POST"])
 def placement_reviews(request, pk, placement_pk):
     """The placement's reviews, held and due; the social worker's side or brokerage
     asks for one outside the schedule."""
-    placed = _placement_of(request, pk, placement_pk)
+    placed = selectors.get_placement_for_user(user=request.user, pk=pk, placement_pk=placement_pk)
     referral = placed.referral
     page = reverse("approvals:reviews", kwargs={"pk": pk, "placement_pk": placed.pk})
     may_ask = reviews.may_request(request.user, referral) and placed.ended_on is None
@@ -386,7 +375,7 @@ def placement_reviews(request, pk, placement_pk):
 def placement_review(request, pk, placement_pk, review_pk):
     """One review: recorded by the social worker's side, read by everyone who sees the
     referral."""
-    placed = _placement_of(request, pk, placement_pk)
+    placed = selectors.get_placement_for_user(user=request.user, pk=pk, placement_pk=placement_pk)
     review = get_object_or_404(PlacementReview, pk=review_pk, placement=placed)
     may_record = reviews.may_record(request.user, placed.referral) and review.held_on is None
     if request.method == "POST" and not may_record:
@@ -427,7 +416,7 @@ def placement_review(request, pk, placement_pk, review_pk):
 @require_http_methods(["GET", "POST"])
 def placement_changes(request, pk, placement_pk):
     """The placement's changes since it was placed; brokerage records a new one."""
-    placed = _placement_of(request, pk, placement_pk)
+    placed = selectors.get_placement_for_user(user=request.user, pk=pk, placement_pk=placement_pk)
     page = reverse("approvals:placement-changes", kwargs={"pk": pk, "placement_pk": placed.pk})
     waiting = changes.change_waiting(placed)
     may_change = (
@@ -484,7 +473,7 @@ def placement_changes(request, pk, placement_pk):
 @require_http_methods(["GET", "POST"])
 def placement_change(request, pk, placement_pk, change_pk):
     """One change; the approver its new band names decides its cost."""
-    placed = _placement_of(request, pk, placement_pk)
+    placed = selectors.get_placement_for_user(user=request.user, pk=pk, placement_pk=placement_pk)
     change = get_object_or_404(
         PlacementChange.objects.select_related("recorded_by", "decided_by", "agreement"),
         pk=change_pk,
