@@ -5,7 +5,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from approvals.placement.models import PlacementAgreement
+from approvals.invoices.models import Invoice
+from approvals.placement.models import Placement, PlacementAgreement
 from providers.models import (
     Organisation,
     Provider,
@@ -96,3 +97,35 @@ def get_agreement(account: Account, pk: int) -> PlacementAgreement:
     if not agreement.final_pdf:
         raise Http404
     return agreement
+
+
+def invoiceable_of(account: Account) -> QuerySet[Placement]:
+    """The placements the organisation's settings may invoice for: countersigned at least
+    once, their referral not withdrawn."""
+    return (
+        Placement.objects.filter(
+            provider__organisation=account.organisation,
+            placed_at__isnull=False,
+            service="",
+        )
+        .exclude(referral__status=Status.WITHDRAWN)
+        .select_related("provider", "referral")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def get_invoiceable(account: Account, pk: int) -> Placement:
+    return get_object_or_404(invoiceable_of(account), pk=pk)
+
+
+def invoices_of(account: Account) -> QuerySet[Invoice]:
+    """Every invoice for the organisation's placements, however it came, newest first."""
+    return (
+        Invoice.objects.filter(placement__provider__organisation=account.organisation)
+        .select_related("placement__provider", "placement__referral")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def get_invoice(account: Account, pk: int) -> Invoice:
+    return get_object_or_404(invoices_of(account).prefetch_related("lines"), pk=pk)

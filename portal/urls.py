@@ -17,4 +17,7 @@ urlpatterns = [
     path("requests/", views.requests, name="requests"),
     path("agreements/", views.agreements, name="agreements"),
     path("agreements/<int:pk>/", views.agreement_file, name="agreement-file"),
+    path("invoices/", views.invoices, name="invoices"),
+    path("invoices/new/<int:placement_pk>/", views.invoice_send_page, name="invoice-send"),
+    path("invoices/<int:pk>/", views.invoice, name="invoice"),
 ]

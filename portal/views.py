@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from approvals.invoices.forms import InvoiceForm, InvoiceLinesForm
+from approvals.invoices.models import Invoice
+from approvals.invoices.services import invoice_correct, invoice_send
 from placements.actions import posted_pk, run_action, submit_form
 from placements.client_address import client_ip
 from placements.links import private
@@ -292,4 +295,78 @@ def agreement_file(request, account, pk):
         as_attachment=True,
         filename=f"agreement-{agreement.placement.referral.reference}-v{agreement.version}.pdf",
         content_type="application/pdf",
+    )
+
+
+@account_required
+def invoices(request, account):
+    return render(
+        request,
+        "portal/invoices.html",
+        {
+            "account": account,
+            "invoices": selectors.invoices_of(account)[:200],
+            "placements": selectors.invoiceable_of(account)[:200],
+        },
+    )
+
+
+@account_required
+@require_http_methods(["GET", "POST"])
+def invoice_send_page(request, account, placement_pk):
+    placement = selectors.get_invoiceable(account, placement_pk)
+    form = _bound(request, InvoiceForm)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: invoice_send(
+            organisation=account.organisation,
+            email=account.email,
+            placement=placement,
+            provider_reference=data["provider_reference"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            lines=form.lines(),
+        ),
+        redirect_to=lambda sent: reverse("portal:invoice", kwargs={"pk": sent.pk}),
+        success="Your invoice is sent. The council checks it against the agreement.",
+    ):
+        return done
+    return render(
+        request,
+        "portal/invoice_send.html",
+        {"account": account, "placement": placement, "form": form},
+    )
+
+
+@account_required
+@require_http_methods(["GET", "POST"])
+def invoice(request, account, pk):
+    found = selectors.get_invoice(account, pk)
+    queried = found.status == Invoice.Status.QUERIED
+    form = InvoiceLinesForm(request.POST if request.method == "POST" and queried else None)
+    if request.method == "POST" and not queried:
+        messages.error(request, "Only a queried invoice can be corrected.")
+        return redirect("portal:invoice", pk=found.pk)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: invoice_correct(
+            organisation=account.organisation,
+            email=account.email,
+            invoice=found,
+            lines=form.lines(),
+        ),
+        redirect_to=reverse("portal:invoice", kwargs={"pk": found.pk}),
+        success="Your corrected invoice is sent. The council checks it again.",
+    ):
+        return done
+    return render(
+        request,
+        "portal/invoice.html",
+        {
+            "account": account,
+            "invoice": found,
+            "form": form if queried else None,
+        },
     )

@@ -208,6 +208,9 @@ EXPECTED = {
             "requests",
             "agreements",
             "agreement-file",
+            "invoices",
+            "invoice-send",
+            "invoice",
         )
     },
     "referrals:list": (REFERRAL_VIEWERS, 200, 403),
@@ -660,6 +663,8 @@ def url_for(name, objects, ids=None):
         kwargs["pk"] = objects["carer"].pk
     elif name == "inhouse:round":
         kwargs["pk"] = objects["in-house-round"].pk
+    elif name == "portal:invoice-send":
+        kwargs["placement_pk"] = objects["a"]["placed"]["placement_pk"]
     elif name.startswith("portal:") and "pk" in params:
         kwargs["pk"] = objects["document"].pk if "document" in name else objects["provider"].pk
     elif name == "referrals:allowed-word-remove":

@@ -9,17 +9,10 @@ from .models import Invoice, InvoiceLine
 from .rules import LONGEST_PERIOD_DAYS
 
 
-class InvoiceForm(GDSForm, forms.Form):
-    """An invoice as the provider sent it: its number, the period, and what it claims
-    for the weekly fee, the other weekly costs and one-off costs."""
+class InvoiceLinesForm(GDSForm, forms.Form):
+    """What an invoice claims: for the weekly fee, the other weekly costs and one-off
+    costs."""
 
-    provider_reference = forms.CharField(
-        label="The provider's invoice number",
-        max_length=60,
-        error_messages={"required": "Enter the provider's invoice number"},
-    )
-    period_start = GovDateField(label_text="Period from", required=True, what="the period's start")
-    period_end = GovDateField(label_text="Period to", required=True, what="the period's end")
     weekly = MoneyField(
         label="Claimed for the weekly fee", what="the weekly fee claimed", required=False
     )
@@ -55,6 +48,20 @@ class InvoiceForm(GDSForm, forms.Form):
             if data.get(name) is not None:
                 found.append((str(kind), description, data[name]))
         return found
+
+
+class InvoiceForm(InvoiceLinesForm):
+    """An invoice as the provider sent it: its number, the period, and what it claims."""
+
+    provider_reference = forms.CharField(
+        label="The provider's invoice number",
+        max_length=60,
+        error_messages={"required": "Enter the provider's invoice number"},
+    )
+    period_start = GovDateField(label_text="Period from", required=True, what="the period's start")
+    period_end = GovDateField(label_text="Period to", required=True, what="the period's end")
+
+    field_order = ["provider_reference", "period_start", "period_end"]
 
 
 class AbsenceForm(GDSForm, forms.Form):

@@ -30,6 +30,8 @@ class Invoice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Who sent it through the provider's account (the address they signed in with).
+    sent_by = models.EmailField(blank=True)
     # Days in the period the child was not there (ISO dates), as the officer records them.
     absent_days = models.JSONField(default=list, blank=True)
     claimed = models.DecimalField(max_digits=11, decimal_places=2)
@@ -41,6 +43,9 @@ class Invoice(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    # Each query answered by the provider with corrected lines: the query, and what was
+    # claimed before (newest last).
+    corrections = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-period_start", "-pk"]

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -14,8 +15,10 @@ from placements.formatting import money
 from placements.models import CouncilSettings, User
 from placements.services import DomainError
 from placements.services.outbox import outbox_enqueue
+from providers.models import Organisation
 from referrals.common import chronology_add
 from referrals.pack.content import provider_email_check, refuse_identifiers
+from referrals.workflow import Status
 
 from ..placement.models import Placement
 from ..placement.services.placement import locked_placement, require_brokerage
@@ -90,9 +93,10 @@ def invoice_record(
     lines: Sequence[tuple[str, str, Decimal]],
     actor: User | None,
     source: str = Invoice.Source.OFFICER,
+    sent_by: str = "",
 ) -> Invoice:
-    """Record an invoice (by an officer, or sent by the provider with `actor` None) and
-    check it at once."""
+    """Record an invoice (by an officer, or sent by the provider with `actor` None and
+    `sent_by` the address it signed in with) and check it at once."""
     if actor is not None:
         require_brokerage(actor)
     locked = locked_placement(placement)
@@ -100,6 +104,8 @@ def invoice_record(
         raise DomainError("A package's invoices are not checked here yet")
     if locked.placed_at is None:
         raise DomainError("Invoices are checked once the placement's agreement is countersigned")
+    if locked.referral.status == Status.WITHDRAWN:
+        raise DomainError("The referral is withdrawn")
     reference = provider_reference.strip()
     if not reference:
         raise DomainError("Enter the provider's invoice number")
@@ -119,6 +125,7 @@ def invoice_record(
         period_end=period_end,
         source=source,
         recorded_by=actor,
+        sent_by=sent_by,
         claimed=sum((amount for _, _, amount in checked), Decimal(0)),
         allowed=Decimal(0),
     )
@@ -217,7 +224,102 @@ def invoice_decide(*, invoice: Invoice, decision: str, note: str, actor: User) -
                 "reference": referral.reference,
                 "provider": placement.provider,
                 "council": council,
+                "site_url": settings.SITE_URL,
             },
             check=provider_email_check(referral, council),
         )
+    return locked
+
+
+# --- Sent by the provider through its account ---------------------------------------------
+
+
+def _own(organisation: Organisation, placement: Placement) -> None:
+    if placement.provider.organisation_id != organisation.pk:
+        raise DomainError("This placement is not with one of your settings")
+
+
+@transaction.atomic
+def invoice_send(
+    *,
+    organisation: Organisation,
+    email: str,
+    placement: Placement,
+    provider_reference: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    lines: Sequence[tuple[str, str, Decimal]],
+) -> Invoice:
+    """An invoice the provider sends through its account: recorded and checked as an
+    officer's would be, waiting for an officer's decision."""
+    _own(organisation, placement)
+    invoice = invoice_record(
+        placement=placement,
+        provider_reference=provider_reference,
+        period_start=period_start,
+        period_end=period_end,
+        lines=lines,
+        actor=None,
+        source=Invoice.Source.PROVIDER,
+        sent_by=email,
+    )
+    chronology_add(
+        referral=invoice.placement.referral,
+        actor=None,
+        kind="note",
+        text=f"Invoice {invoice.provider_reference} for {period_start:%-d %B} to "
+        f"{period_end:%-d %B %Y} ({money(invoice.claimed)}) sent by "
+        f"{invoice.placement.provider} through its account",
+    )
+    return invoice
+
+
+@transaction.atomic
+def invoice_correct(
+    *,
+    organisation: Organisation,
+    email: str,
+    invoice: Invoice,
+    lines: Sequence[tuple[str, str, Decimal]],
+) -> Invoice:
+    """The provider's answer to a query: the invoice's lines as corrected. What was
+    claimed before and the query are kept; the invoice waits for a check again."""
+    _own(organisation, invoice.placement)
+    locked = _locked(invoice)
+    if locked.status != Invoice.Status.QUERIED:
+        raise DomainError("Only a queried invoice can be corrected")
+    checked = _lines_checked(lines)
+    before = [
+        [line.kind, line.description, str(line.amount)] for line in locked.lines.order_by("pk")
+    ]
+    locked.corrections = [
+        *locked.corrections,
+        {
+            "query": locked.decision_note,
+            "queried_at": locked.decided_at.isoformat() if locked.decided_at else "",
+            "queried_by": locked.decided_by.full_name if locked.decided_by else "",
+            "claimed_before": str(locked.claimed),
+            "lines_before": before,
+            "corrected_at": timezone.now().isoformat(),
+            "corrected_by": email,
+        },
+    ]
+    locked.lines.all().delete()
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(invoice=locked, kind=kind, description=description.strip(), amount=amount)
+        for kind, description, amount in checked
+    )
+    locked.claimed = sum((amount for _, _, amount in checked), Decimal(0))
+    locked.status = Invoice.Status.RECEIVED
+    locked.decided_by, locked.decided_at, locked.decision_note = None, None, ""
+    locked.allowed = check_of(locked).allowed
+    locked.save()
+    chronology_add(
+        referral=locked.placement.referral,
+        actor=None,
+        kind="note",
+        text=f"Invoice {locked.provider_reference} corrected by {locked.placement.provider} "
+        f"after the query: {money(locked.claimed)} claimed, was "
+        f"{money(Decimal(locked.corrections[-1]['claimed_before']))}",
+    )
     return locked
