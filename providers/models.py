@@ -116,6 +116,29 @@ class Area(models.Model):
         return self.name
 
 
+class PostcodeDistrict(models.Model):
+    """The centre of a postcode district (LE1), from the open postcode-districts data an
+    administrator loads (`manage.py load_postcode_districts`), to measure how far from
+    home a child is placed."""
+
+    code = models.CharField(max_length=4, primary_key=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90)
+                & models.Q(longitude__gte=-180, longitude__lte=180),
+                name="district_centre_on_earth",
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+
 def postcode_district(postcode: str) -> str:
     """ "LE1 6ZG" → "LE1": the outward code, which areas are made of."""
     compact = "".join(postcode.upper().split())

@@ -1,5 +1,5 @@
 """The figures the team is judged by, each with its definition, worked out in one query
-(whatever the volume) for a span of months and, where given, one officer or one kind of
+(two for the distance from home; whatever the volume) for a span of months and, where given, one officer or one kind of
 request."""
 
 import datetime as dt
@@ -9,13 +9,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from placements.formatting import money
 from placements.roles import Role
-from providers.models import Tier
+from providers.fostering.models import FosterCarer
+from providers.geography import miles_between
+from providers.models import PostcodeDistrict, Tier, postcode_district
 from referrals.models import ProviderRequest, Referral
 from referrals.workflow import Status
 
@@ -218,6 +220,65 @@ def local_share(scope: Scope) -> Figure:
         "local (tier 1)",
         "Of the placements (not a package's support) whose move date is in the months "
         "shown, those with a provider in tier 1 (inside the council's boundary).",
+    )
+
+
+FAR_MILES = 20
+
+
+def far_from_home(scope: Scope) -> Figure:
+    """Two queries: the placements with the districts at each end, then those districts'
+    centres."""
+    carer_district = FosterCarer.objects.filter(reference=OuterRef("setting")).values(
+        "postcode_district"
+    )[:1]
+    rows = (
+        _placements(scope)
+        .annotate(carer_district=Subquery(carer_district))
+        .values_list(
+            "pk",
+            "start_date",
+            "is_in_house",
+            "carer_district",
+            "provider__postcode_district",
+            "referral__children__postcode",
+        )
+        .order_by("pk", "referral__children__pk")
+    )
+    ends: dict[int, tuple[dt.date, str, str]] = {}
+    for pk, start, in_house, carer, provider, postcode in rows:
+        if pk in ends and ends[pk][1]:
+            continue  # a sibling group: the first child with a postcode
+        placed_in = ((carer or "") if in_house else "") or provider or ""
+        ends[pk] = (start, postcode_district(postcode or ""), placed_in.upper())
+    centres = {
+        code: (latitude, longitude)
+        for code, latitude, longitude in PostcodeDistrict.objects.filter(
+            code__in={d for _, home, there in ends.values() for d in (home, there) if d}
+        ).values_list("code", "latitude", "longitude")
+    }
+    measured = [
+        (start, miles_between(centres[home], centres[there]) > FAR_MILES)
+        for start, home, there in ends.values()
+        if home in centres and there in centres
+    ]
+    share = _share([far for _, far in measured])
+    return Figure(
+        key="far-from-home",
+        title=f"{share}% of children were placed more than {FAR_MILES} miles from home"
+        if share is not None
+        else "No placement could be measured",
+        subtitle=f"Share of placements starting {_span(scope)} more than {FAR_MILES} miles "
+        f"from home, of those with both districts known (n={len(measured)} of {len(ends)})",
+        definition="For each placement that started in the months shown, the straight-line "
+        "distance between the centre of the child's home postcode district (the first "
+        "child's, for brothers and sisters) and the centre of the setting's (the carer's, "
+        "for the council's own carers). A placement is left out when either district is "
+        "not known or its centre has not been loaded (manage.py load_postcode_districts). "
+        "District centres make this approximate: a few miles either way.",
+        columns=("Month started", f"More than {FAR_MILES} miles (%)"),
+        rows=_by_month(scope, measured, _share),
+        unit="%",
     )
 
 
@@ -441,17 +502,179 @@ def weekly_commitment(scope: Scope) -> Figure:
     )
 
 
+def _band(role: str) -> str:
+    return str(Role(role).label) if role in Role.values else "Other"
+
+
+def _running(scope: Scope) -> QuerySet[Placement]:
+    """Placements and package parts made that had started by the span's end and had not
+    ended before it began."""
+    return (
+        Placement.objects.filter(
+            scope.referrals("referral__"),
+            placed_at__isnull=False,
+            start_date__lte=scope.last,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=scope.first))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=scope.first))
+    )
+
+
+def _last_paid(ended_on: dt.date | None, end_date: dt.date | None) -> dt.date | None:
+    """The last day paid: the day before the child left, or the agreement's end date."""
+    ends = [d for d in (ended_on and ended_on - dt.timedelta(days=1), end_date) if d]
+    return min(ends, default=None)
+
+
+def _paid_on(
+    day: dt.date, start: dt.date, ended_on: dt.date | None, end_date: dt.date | None
+) -> bool:
+    paid = _last_paid(ended_on, end_date)
+    return start <= day and (paid is None or day <= paid)
+
+
+def spend_by_band(scope: Scope) -> Figure:
+    today = timezone.localdate()
+    last = min(scope.last, today)
+    bands: dict[str, Decimal] = defaultdict(Decimal)
+    for role, weekly, start, ended_on, end_date in _running(scope).values_list(
+        "approval__required_role", "total_weekly", "start_date", "ended_on", "end_date"
+    ):
+        first = max(start, scope.first)
+        until = min(d for d in (last, _last_paid(ended_on, end_date)) if d is not None)
+        if until >= first:
+            bands[_band(role)] += weekly * ((until - first).days + 1) / 7
+    rows = [
+        (label, bands[label].quantize(Decimal("1")))
+        for label in sorted(bands, key=lambda b: -bands[b])
+    ]
+    total = sum((v for _, v in rows), Decimal(0))
+    return Figure(
+        key="spend-by-band",
+        title=f"{money(total)} spent on placements and packages",
+        subtitle=f"Cost of the days in {_span(scope)} up to {last:%-d %B %Y}, by the cost "
+        "band's approver, to the nearest pound",
+        definition="For every placement and package part made (its agreement countersigned), "
+        "each day in the months shown, up to today, from its start to the day before it "
+        "ended or its end date, costs a seventh of its total weekly cost as it stands; "
+        "grouped by the role its cost approval went to (the band). Fee changes part way "
+        "are not split out: an estimate of spend, not what finance paid (see the invoice "
+        "figures for that).",
+        columns=("Cost band (approver)", "Spent (£)"),
+        rows=rows,
+        unit="£",
+    )
+
+
+def commitment_by_month(scope: Scope) -> Figure:
+    today = timezone.localdate()
+    running = list(
+        _running(scope).values_list("total_weekly", "start_date", "ended_on", "end_date")
+    )
+    rows: list[tuple[str, Decimal | int | None]] = []
+    for month in scope.months:
+        end = min((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), today)
+        if end < month:
+            rows.append((month_label(month), None))
+            continue
+        rows.append(
+            (
+                month_label(month),
+                sum(
+                    (
+                        weekly
+                        for weekly, start, ended_on, end_date in running
+                        if _paid_on(end, start, ended_on, end_date)
+                    ),
+                    Decimal(0),
+                ),
+            )
+        )
+    latest = next((v for _, v in reversed(rows) if v is not None), None)
+    return Figure(
+        key="commitment-by-month",
+        title=f"{money(latest)} a week at the latest month's end"
+        if latest is not None
+        else "No months to show yet",
+        subtitle=f"Total weekly cost running at the end of each month, {_span(scope)} "
+        "(this month: today)",
+        definition="For each month, every placement and package part made that had started "
+        "by its last day (today, for this month) and was still paid that day: the sum of "
+        "their total weekly costs as they stand. A month still to come has no value.",
+        columns=("Month", "Weekly (£)"),
+        rows=rows,
+        unit="£",
+    )
+
+
+SLOWEST_SHOWN = 20
+
+
+def response_times(scope: Scope) -> Figure:
+    start, end = scope.moments
+    rows = (
+        ProviderRequest.objects.filter(
+            scope.referrals("round__referral__"),
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .annotate(first_answer=Min("answers__submitted_at"))
+        .values_list("provider__name", "created_at", "first_answer")
+    )
+    asked: Counter[str] = Counter()
+    hours: dict[str, list[float]] = defaultdict(list)
+    for name, made, first in rows:
+        asked[name] += 1
+        if first is not None:
+            hours[name].append((first - made).total_seconds() / 3600)
+    medians = {
+        name: Decimal(str(round(statistics.median(values), 1))) for name, values in hours.items()
+    }
+    never = sorted(name for name in asked if name not in medians)
+    slowest = sorted(medians, key=lambda n: (-medians[n], n))
+    shown: list[tuple[str, Decimal | int | None]] = [
+        (f"{name} ({len(hours[name])} of {asked[name]} answered)", medians[name])
+        for name in slowest[:SLOWEST_SHOWN]
+    ]
+    return Figure(
+        key="response-times",
+        title=f"{len(never)} provider{'s' * (len(never) != 1)} asked answered nothing"
+        if never
+        else "Every provider asked answered at least once"
+        if asked
+        else "No requests",
+        subtitle=f"Median hours to answer by provider, requests sent {_span(scope)}; the "
+        f"{min(len(slowest), SLOWEST_SHOWN)} slowest of {len(asked)} providers asked",
+        definition="For each provider sent a request in the months shown, the median of the "
+        "hours from each request being sent to its first answer (offer or no option), "
+        "over the requests it answered, slowest first. Providers that answered none are "
+        "counted in the headline"
+        + (
+            f": {', '.join(never[:10])}{' and others' if len(never) > 10 else ''}."
+            if never
+            else "."
+        ),
+        columns=("Provider (requests answered)", "Median hours"),
+        rows=shown,
+        unit="hours",
+    )
+
+
 FIGURES: list[Callable[[Scope], Figure]] = [
     days_to_placement,
     offers_per_referral,
     in_house_share,
     local_share,
+    far_from_home,
     negotiated_savings,
     invoice_savings,
     provider_responses,
+    response_times,
     early_unplanned_endings,
     three_placements,
     weekly_commitment,
+    commitment_by_month,
+    spend_by_band,
     open_referrals,
 ]
 

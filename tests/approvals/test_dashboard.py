@@ -12,6 +12,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.dashboard import figures
 from approvals.invoices import services as invoices
@@ -135,7 +136,8 @@ def test_every_figure_is_one_query_however_much_there_is(
         placed(chosen(referral, officer, social_worker, offer), officer, head_of_service)
     with CaptureQueriesContext(connection) as more:
         figures.figures_for(scope)
-    assert len(one) == len(more) == len(figures.FIGURES)
+    # One query each; two for the distance from home (the districts' centres).
+    assert len(one) == len(more) == len(figures.FIGURES) + 1
 
 
 def test_the_page_charts_tabulates_and_downloads_each_figure(placed_one, make_user):
@@ -203,3 +205,148 @@ def test_filters_apply_field_by_field(placed_one, make_user):
     subtitle = next(f for f in page.context["shown"] if f["figure"].key == "days-to-placement")
     assert f"{first:%B %Y}" in subtitle["figure"].subtitle
     assert page.context["form"].initial["start"] == first.isoformat()
+
+
+def test_spend_by_band_and_the_weekly_commitment_month_by_month(placed_one, officer):
+    placement = placed_one
+    start = placement.start_date
+    later = start + dt.timedelta(days=30)
+    band = str(Role(placement.approval.required_role).label)
+    with time_machine.travel(later, tick=False):
+        scope = scope_around(later)
+        spend = figures.spend_by_band(scope)
+        by_month = dict(figures.commitment_by_month(scope).rows)
+    # From the start to today, both counted: 31 days at a seventh of the week each.
+    assert spend.rows == [(band, (placement.total_weekly * 31 / 7).quantize(D("1")))]
+    assert by_month[figures.month_label(later)] == placement.total_weekly
+    before_start = start.replace(day=1) - dt.timedelta(days=1)
+    assert by_month[figures.month_label(before_start)] == 0
+    # A month still to come has no value.
+    to_come = later.replace(day=1) + dt.timedelta(days=32)
+    assert by_month[figures.month_label(to_come)] is None
+
+    with time_machine.travel(later, tick=False):
+        placement_end(
+            placement=placement,
+            ended_on=start + dt.timedelta(days=10),
+            reason="CHILD",
+            planned=True,
+            note="Returned home",
+            new_referral=False,
+            actor=officer,
+        )
+        spend = figures.spend_by_band(scope)
+        by_month = dict(figures.commitment_by_month(scope).rows)
+    # Paid up to the day before the child left: ten days.
+    assert spend.rows == [(band, (placement.total_weekly * 10 / 7).quantize(D("1")))]
+    assert by_month[figures.month_label(later)] == 0
+
+
+def test_response_times_by_provider(referral, officer, providers):
+    from referrals.search import answers
+    from tests.journeys import offer_values, sent_round
+
+    sent_at = timezone.now().replace(microsecond=0)
+    with time_machine.travel(sent_at, tick=False):
+        sent_round(referral, officer)
+    requests = {
+        r.provider.name: r
+        for r in ProviderRequest.objects.filter(round__referral=referral).select_related("provider")
+    }
+    for name, hours in (("Framework 1", 5), ("Framework 2", 30)):
+        with time_machine.travel(sent_at + dt.timedelta(hours=hours), tick=False):
+            answers.offer_make(
+                provider_request=requests[name],
+                responder_name="Pat Provider",
+                values=offer_values(D("4000"), ofsted_urn=requests[name].provider.ofsted_urn),
+            )
+    found = figures.response_times(scope_around(sent_at.date()))
+    assert found.rows[:2] == [
+        ("Framework 2 (1 of 1 answered)", D("30.0")),
+        ("Framework 1 (1 of 1 answered)", D("5.0")),
+    ]
+    silent = len(requests) - 2
+    assert found.title == f"{silent} provider{'s' * (silent != 1)} asked answered nothing"
+    assert f"of {len(requests)} providers asked" in found.subtitle
+    assert "Framework 3" in found.definition
+
+
+def load_centres(rows):
+    from providers.importing.spreadsheet import RawCell, Table
+    from providers.services.districts import districts_load
+
+    table = Table(
+        headers=["Postcode", "Latitude", "Longitude"],
+        rows=[(n, [RawCell(v) for v in row]) for n, row in enumerate(rows, start=2)],
+    )
+    return districts_load(table)
+
+
+def test_the_share_placed_more_than_twenty_miles_from_home(placed_one, officer):
+    from providers.services.directory import provider_update
+
+    placement = placed_one
+    scope = scope_around(placement.start_date)
+    # Nothing loaded: nothing can be measured, and the page says so.
+    assert figures.far_from_home(scope).title == "No placement could be measured"
+    assert "(n=0 of 1)" in figures.far_from_home(scope).subtitle
+    # LE1 (Leicester) to NG1 (Nottingham) is about 23 miles; to LE2, about 2.
+    assert (
+        load_centres(
+            [
+                ("LE1", "52.6360", "-1.1330"),
+                ("LE2", "52.6100", "-1.1100"),
+                ("NG1", "52.9540", "-1.1500"),
+            ]
+        ).count
+        == 3
+    )
+    for district, expected in (("NG1", D("100.0")), ("LE2", D("0.0"))):
+        provider_update(
+            provider=placement.provider,
+            values={"postcode_district": district},
+            categories=None,
+            specialisms=None,
+            actor=officer,
+        )
+        found = figures.far_from_home(scope)
+        assert dict(found.rows)[figures.month_label(placement.start_date)] == expected
+        assert "(n=1 of 1)" in found.subtitle
+
+
+def test_district_centres_load_all_or_nothing():
+    from providers.models import PostcodeDistrict
+
+    assert load_centres([("LE1", "52.6", "-1.1")]).count == 1
+    refused = load_centres(
+        [
+            ("LE2", "52.6", "-1.1"),
+            ("not one", "52", "-1"),
+            ("LE3", "north", "-1"),
+            ("le2", "1", "1"),
+        ]
+    )
+    assert refused.count == 0
+    assert refused.problems == [
+        "Row 3: \u201cNOTONE\u201d is not a postcode district",
+        "Row 4: give LE3's latitude and longitude in degrees",
+        "Row 5: LE2 is given twice",
+    ]
+    assert list(PostcodeDistrict.objects.values_list("code", flat=True)) == ["LE1"]
+
+
+def test_the_command_loads_district_centres_or_nothing(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from providers.models import PostcodeDistrict
+
+    good = tmp_path / "districts.csv"
+    good.write_text("Postcode,Latitude,Longitude,Easting\nLE1,52.636,-1.133,458000\n")
+    out = io.StringIO()
+    call_command("load_postcode_districts", str(good), stdout=out)
+    assert out.getvalue().strip() == "1 postcode districts loaded."
+    bad = tmp_path / "bad.csv"
+    bad.write_text("District,Latitude,Longitude\nLE2,95,-1.1\n")
+    with pytest.raises(CommandError, match="Nothing was loaded"):
+        call_command("load_postcode_districts", str(bad), stderr=io.StringIO())
+    assert list(PostcodeDistrict.objects.values_list("code", flat=True)) == ["LE1"]
