@@ -1,6 +1,6 @@
 """The figures the team is judged by, each with its definition, worked out in one query
-(two for the distance from home; whatever the volume) for a span of months and, where given, one officer or one kind of
-request."""
+(two for the distance from home; whatever the volume) for a span of months and, where
+given, one officer or one kind of request."""
 
 import datetime as dt
 import statistics
@@ -544,11 +544,11 @@ def spend_by_band(scope: Scope) -> Figure:
         until = min(d for d in (last, _last_paid(ended_on, end_date)) if d is not None)
         if until >= first:
             bands[_band(role)] += weekly * ((until - first).days + 1) / 7
-    rows = [
-        (label, bands[label].quantize(Decimal("1")))
-        for label in sorted(bands, key=lambda b: -bands[b])
+    rounded = {label: value.quantize(Decimal("1")) for label, value in bands.items()}
+    rows: list[tuple[str, Decimal | int | None]] = [
+        (label, rounded[label]) for label in sorted(rounded, key=lambda b: -rounded[b])
     ]
-    total = sum((v for _, v in rows), Decimal(0))
+    total = sum(rounded.values(), Decimal(0))
     return Figure(
         key="spend-by-band",
         title=f"{money(total)} spent on placements and packages",
