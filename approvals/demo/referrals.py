@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.costs.services import approval_approve
+from approvals.invoices import services as invoices
+from approvals.invoices.models import Invoice
 from approvals.offers.selectors import current_offers
 from approvals.offers.services.options import option_choose, shortlist_send
-from approvals.placement.models import PlacementAgreement, ProviderFeedback
+from approvals.placement.models import Placement, PlacementAgreement, ProviderFeedback
 from approvals.placement.services.agreement import (
     agreement_countersign,
     agreement_issue,
@@ -104,13 +106,14 @@ def seed_demo_referrals(users: dict[str, User]) -> int:
         # approval, for the director; the in-house £950 for the team manager), one
         # taken all the way to a signed agreement (so the tracker has a placement).
         ready = _demo_offers(made[-2], officer, today, fees=[5400, 3650, 6900])
-        placed = _demo_offers(made[-3], officer, today, fees=[3200, 3650])
+        # The placed one moves today, and its provider has invoiced the first fortnight.
+        placed = _demo_offers(made[-3], officer, today, fees=[3200, 3650], available=today)
         if ready and placed:
             _demo_placed(placed, officer, users, today)
     return len(made)
 
 
-def _offer_values(fee: int, today: dt.date, n: int) -> dict:
+def _offer_values(fee: int, today: dt.date, n: int, available: dt.date | None = None) -> dict:
     return {
         "carer_reference": f"Carers FC-{300 + n}",
         "weekly_fee": Decimal(fee),
@@ -120,17 +123,24 @@ def _offer_values(fee: int, today: dt.date, n: int) -> dict:
         "transport_weekly": Decimal("0"),
         "one_off_costs": Decimal("250"),
         "one_off_details": "Bedroom furniture",
-        "available_from": today + dt.timedelta(days=7 + n),
+        "available_from": available or today + dt.timedelta(days=7 + n),
         "needs_met": "Carers experienced with teenagers; a short drive to school; "
         "weekly therapy arranged.",
         "ofsted_urn": "",
     }
 
 
-def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> Referral | None:
+def _demo_offers(
+    referral: Referral,
+    officer: User,
+    today: dt.date,
+    *,
+    fees,
+    available: dt.date | None = None,
+) -> Referral | None:
     """Pack released, funding approved at £6,000, the in-house and framework rounds
     sent, and an offer from the first framework providers at each fee (fee plus £100 of
-    therapy a week)."""
+    therapy a week), free from `available` (a week or so on, when not given)."""
     if referral.status != Referral.Status.ACCEPTED:
         return None
     pack = pack_services.pack_prepare(referral=referral, actor=officer)
@@ -169,7 +179,7 @@ def _demo_offers(referral: Referral, officer: User, today: dt.date, *, fees) -> 
         answers.offer_make(
             provider_request=request,
             responder_name="Jo Matching",
-            values=_offer_values(fee, today, n),
+            values=_offer_values(fee, today, n, available),
         )
     return referral
 
@@ -189,10 +199,14 @@ def _sent(search_round: SearchRound, officer: User) -> SearchRound | None:
 
 
 def _demo_placed(referral: Referral, officer: User, users: dict[str, User], today: dt.date) -> None:
-    """The cheapest offer sent, chosen, approved by the senior manager, confirmed,
+    """The cheapest agency offer sent, chosen, approved by the senior manager, confirmed,
     signed by the provider and countersigned by the duty lead; the other provider given
     feedback."""
-    standing = sorted(current_offers(referral), key=lambda offer: offer.agreed_total_weekly)
+    # The council's own carers are too far from his school: the cheapest agency's offer.
+    standing = sorted(
+        (o for o in current_offers(referral) if not o.request.provider.is_in_house),
+        key=lambda o: o.agreed_total_weekly,
+    )
     if not standing:
         return
     shortlist = shortlist_send(
@@ -211,6 +225,8 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
         actor=officer,
     )
     sign_and_countersign(agreement_issue(placement=made, actor=officer), users)
+    if made.start_date <= today:
+        _demo_invoice(made)
     others = unsuccessful_requests(referral)
     if others:
         feedback_send(
@@ -218,6 +234,26 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
             entries=[(request, [ProviderFeedback.Reason.COST], "") for request in others],
             actor=officer,
         )
+
+
+def _demo_invoice(placement: Placement) -> None:
+    """The first fortnight, invoiced in advance by the provider £45 over the weekly fee,
+    waiting for an officer's check."""
+    start = placement.start_date
+    extra = placement.total_weekly - placement.weekly_fee
+    invoices.invoice_record(
+        placement=placement,
+        provider_reference="INV-2041",
+        period_start=start,
+        period_end=start + dt.timedelta(days=13),
+        lines=[
+            ("weekly", "", placement.weekly_fee * 2 + Decimal("45.00")),
+            ("additional", "", extra * 2),
+        ],
+        actor=None,
+        source=Invoice.Source.PROVIDER,
+        sent_by="accounts@provider.example",
+    )
 
 
 def sign_and_countersign(agreement: PlacementAgreement, users: dict[str, User]) -> None:

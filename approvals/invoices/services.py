@@ -102,6 +102,10 @@ def invoice_record(
     locked = locked_placement(placement)
     if locked.service:
         raise DomainError("A package's invoices are not checked here yet")
+    if locked.is_in_house:
+        raise DomainError(
+            "The council's own carers are paid their fostering allowances, not by invoice"
+        )
     if locked.placed_at is None:
         raise DomainError("Invoices are checked once the placement's agreement is countersigned")
     if locked.referral.status == Status.WITHDRAWN:

@@ -33,6 +33,7 @@ from ...demo.accounts import (
     seed_demo_match,
 )
 from ...demo.bulk import seed_bulk_referrals
+from ...demo.geography import demo_district, seed_demo_districts
 from ...demo.packages import seed_demo_areas, seed_demo_packages
 from ...demo.referrals import seed_demo_referrals
 
@@ -170,6 +171,7 @@ class Command(BaseCommand):
             specialisms = self._specialisms()
         admin = users["alex.admin"]
         areas = seed_demo_areas(admin)
+        seed_demo_districts()
         created = self._providers(
             rng, specialisms, admin, count=120 * max(provider_scale, 1), areas=areas
         )
@@ -347,6 +349,7 @@ class Command(BaseCommand):
             "referral_emails": [f"referrals@{slug}.example"]
             + ([f"duty@{slug}.example"] if rng.random() < 0.3 else []),
             "phone": f"01632 {rng.randint(100000, 999999)}",
+            "postcode_district": demo_district(PLACES.index(place)),
             "notes": "",
         }
         framework = (
