@@ -100,15 +100,15 @@ def get_agreement(account: Account, pk: int) -> PlacementAgreement:
 
 
 def invoiceable_of(account: Account) -> QuerySet[Placement]:
-    """The placements the organisation's settings may invoice for: countersigned at least
-    once, their referral not withdrawn."""
+    """The placements and package parts the organisation's settings may invoice for:
+    countersigned at least once, their referral not withdrawn, not the council's own."""
     return (
         Placement.objects.filter(
             provider__organisation=account.organisation,
             placed_at__isnull=False,
-            service="",
         )
         .exclude(referral__status=Status.WITHDRAWN)
+        .exclude(is_in_house=True)
         .select_related("provider", "referral")
         .order_by("-start_date", "-pk")
     )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from approvals.invoices.forms import InvoiceForm, InvoiceLinesForm
+from approvals.invoices.forms import invoice_form, lines_form
 from approvals.invoices.models import Invoice
 from approvals.invoices.services import invoice_correct, invoice_send
 from placements.actions import posted_pk, run_action, submit_form
@@ -315,7 +315,7 @@ def invoices(request, account):
 @require_http_methods(["GET", "POST"])
 def invoice_send_page(request, account, placement_pk):
     placement = selectors.get_invoiceable(account, placement_pk)
-    form = _bound(request, InvoiceForm)
+    form = invoice_form(placement, request.POST if request.method == "POST" else None)
     if done := submit_form(
         request,
         form,
@@ -344,7 +344,9 @@ def invoice_send_page(request, account, placement_pk):
 def invoice(request, account, pk):
     found = selectors.get_invoice(account, pk)
     queried = found.status == Invoice.Status.QUERIED
-    form = InvoiceLinesForm(request.POST if request.method == "POST" and queried else None)
+    form = lines_form(
+        found.placement, request.POST if request.method == "POST" and queried else None
+    )
     if request.method == "POST" and not queried:
         messages.error(request, "Only a queried invoice can be corrected.")
         return redirect("portal:invoice", pk=found.pk)

@@ -24,12 +24,15 @@ from django.utils import timezone
 from approvals.costs.services import approval_approve
 from approvals.demo.packages import HOME_CARE_WEEK, slot_row
 from approvals.offers.services.options import option_choose, shortlist_send
+from approvals.packages.rules import Part
+from approvals.packages.services import package_award, package_confirm
 from approvals.placement.services.agreement import (
     agreement_countersign,
     agreement_issue,
     agreement_sign,
 )
 from approvals.placement.services.placement import placement_confirm
+from placements.models import CouncilSettings
 from placements.roles import Role
 from providers.models import Category, ProviderType
 from referrals.brokerage import services as brokerage
@@ -481,3 +484,33 @@ def ensure_placement_types() -> None:
 def ensure_bands() -> None:
     """Transactional tests flush the bands the data migration seeded; put them back."""
     import_module("approvals.migrations.0003_offers_to_placement").default_bands(apps, None)
+
+
+def placed_package(social_worker, officer, area):
+    """A home care package in place (a week and a half on): its referral and its one
+    placement's ids."""
+    council = CouncilSettings.load()
+    council.package_cost_approval = "panel"
+    council.save()
+    name = f"Care {Referral.objects.count()}"
+    lot_provider("home-care", areas=[area], name=name)
+    referral = searchable_package(social_worker, officer)
+    search_round = package_round(referral, officer)
+    # Every provider asked answers, so the award may be made.
+    answers = {
+        request.provider.name: package_offer(search_round, request.provider.name)
+        for request in search_round.requests.select_related("provider")
+    }
+    answer = answers[name]
+    shortlist = package_award(
+        referral=referral, parts=[Part(answer, "home_care")], reason="All", actor=officer
+    )
+    [placement] = package_confirm(
+        approval=shortlist.chosen.approvals.get(),
+        start_date=timezone.localdate() + dt.timedelta(days=10),
+        actor=officer,
+    )
+    agreement = agreement_issue(placement=placement, actor=officer)
+    agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
+    countersign(agreement)
+    return {"pk": referral.pk, "placement_pk": placement.pk}

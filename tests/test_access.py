@@ -25,12 +25,9 @@ from django.utils import timezone
 
 from approvals.invoices import services as invoice_services
 from approvals.offers.services.flexibility import no_suitable_options
-from approvals.packages.rules import Part
-from approvals.packages.services import package_award, package_confirm
 from approvals.placement.services import changes as placement_changes
-from approvals.placement.services.agreement import agreement_issue, agreement_sign
 from placements import services
-from placements.models import CouncilSettings, RoleGrantRequest
+from placements.models import RoleGrantRequest
 from placements.roles import Role
 from providers import services as provider_services
 from providers.fostering import services as carer_services
@@ -39,7 +36,7 @@ from providers.services import accounts
 from referrals.drafting import services as drafting
 from referrals.inhouse import matching
 from referrals.inhouse import services as inhouse_services
-from referrals.models import PlacementType, Referral, ReferralAlert, SearchRound
+from referrals.models import PlacementType, ReferralAlert, SearchRound
 from referrals.pack import services as pack_services
 from referrals.packages import services as package_services
 from referrals.search import answers
@@ -47,15 +44,11 @@ from tests.journeys import (
     chosen,
     complete_draft,
     complete_package,
-    countersign,
     in_house_provider,
-    lot_provider,
     offers_in,
-    package_offer,
-    package_round,
     placed,
+    placed_package,
     searchable,
-    searchable_package,
 )
 from tests.placements.factories import TeamFactory, UserFactory
 from tests.providers.builders import (
@@ -371,35 +364,6 @@ def test_every_nested_page_reaches_its_object_for_those_who_may_use_it():
     assert NESTED
     for name in NESTED:
         assert EXPECTED[name][1] != 404, name
-
-
-def placed_package(social_worker, officer, area):
-    """A home care package in place: its referral and its one placement."""
-    council = CouncilSettings.load()
-    council.package_cost_approval = "panel"
-    council.save()
-    name = f"Care {Referral.objects.count()}"
-    lot_provider("home-care", areas=[area], name=name)
-    referral = searchable_package(social_worker, officer)
-    search_round = package_round(referral, officer)
-    # Every provider asked answers, so the award may be made.
-    answers = {
-        request.provider.name: package_offer(search_round, request.provider.name)
-        for request in search_round.requests.select_related("provider")
-    }
-    answer = answers[name]
-    shortlist = package_award(
-        referral=referral, parts=[Part(answer, "home_care")], reason="All", actor=officer
-    )
-    [placement] = package_confirm(
-        approval=shortlist.chosen.approvals.get(),
-        start_date=timezone.localdate() + dt.timedelta(days=10),
-        actor=officer,
-    )
-    agreement = agreement_issue(placement=placement, actor=officer)
-    agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
-    countersign(agreement)
-    return {"pk": referral.pk, "placement_pk": placement.pk}
 
 
 def carers_offered(referral):

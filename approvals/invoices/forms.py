@@ -6,7 +6,7 @@ from placements.fields import GovDateField, MoneyField
 from placements.forms import GDSForm
 
 from .models import Invoice, InvoiceLine
-from .rules import LONGEST_PERIOD_DAYS
+from .rules import LONGEST_PERIOD_DAYS, RATES, PackageTerms
 
 
 class InvoiceLinesForm(GDSForm, forms.Form):
@@ -50,9 +50,71 @@ class InvoiceLinesForm(GDSForm, forms.Form):
         return found
 
 
-class InvoiceForm(InvoiceLinesForm):
-    """An invoice as the provider sent it: its number, the period, and what it claims."""
+class HoursLinesForm(GDSForm, forms.Form):
+    """What a package's invoice claims: the hours delivered at each rate agreed, and the
+    rate charged (the agreed rate to start with)."""
 
+    def __init__(self, *args, rates: dict[str, Decimal], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rates = rates
+        for kind, label in RATES.items():
+            if kind not in rates:
+                continue
+            self.fields[f"{kind}_hours"] = forms.DecimalField(
+                label=f"{label} hours delivered",
+                max_digits=7,
+                decimal_places=2,
+                min_value=Decimal("0.25"),
+                required=False,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}
+                ),
+                error_messages={
+                    "invalid": f"Enter the {label.lower()} hours as a number, like 12.5",
+                    "min_value": f"The {label.lower()} hours must be at least 0.25",
+                    "max_digits": f"The {label.lower()} hours are too many",
+                    "max_whole_digits": f"The {label.lower()} hours are too many",
+                    "max_decimal_places": f"Enter the {label.lower()} hours to two decimal "
+                    "places at most",
+                },
+            )
+            self.fields[f"{kind}_rate"] = MoneyField(
+                label=f"{label} rate charged (£ an hour; agreed £{rates[kind]})",
+                what=f"the {label.lower()} rate",
+                required=False,
+                initial=rates[kind],
+                max_digits=7,
+            )
+
+    def clean(self):
+        data = super().clean() or {}
+        given = False
+        for kind, label in RATES.items():
+            if kind not in self.rates:
+                continue
+            hours, rate = data.get(f"{kind}_hours"), data.get(f"{kind}_rate")
+            if hours is not None:
+                given = True
+                if rate is None and f"{kind}_rate" not in self.errors:
+                    self.add_error(f"{kind}_rate", f"Enter the {label.lower()} rate charged")
+        first = next((f"{kind}_hours" for kind in RATES if kind in self.rates), None)
+        if not self.errors and not given and first:
+            self.add_error(first, "Enter the hours the invoice claims")
+        return data
+
+    def lines(self) -> list[tuple]:
+        data = self.cleaned_data
+        found: list[tuple] = []
+        for kind, label in RATES.items():
+            hours = data.get(f"{kind}_hours")
+            if kind in self.rates and hours is not None:
+                rate = data[f"{kind}_rate"]
+                amount = (hours * rate).quantize(Decimal("0.01"))
+                found.append((str(InvoiceLine.Kind.HOURS), label, amount, kind, hours, rate))
+        return found
+
+
+class PeriodFields(forms.Form):
     provider_reference = forms.CharField(
         label="The provider's invoice number",
         max_length=60,
@@ -60,6 +122,37 @@ class InvoiceForm(InvoiceLinesForm):
     )
     period_start = GovDateField(label_text="Period from", required=True, what="the period's start")
     period_end = GovDateField(label_text="Period to", required=True, what="the period's end")
+
+
+class PackageInvoiceForm(PeriodFields, HoursLinesForm):
+    """A package's invoice: its number, the period, and the hours at each rate."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["provider_reference", "period_start", "period_end"])
+        self.helper.layout = None
+
+
+def invoice_form(placement, data=None):
+    """The form for an invoice of `placement`: hours at its rates for a package."""
+    if placement.service:
+        return PackageInvoiceForm(data, rates=package_rates(placement))
+    return InvoiceForm(data)
+
+
+def lines_form(placement, data=None):
+    """The form for an invoice's corrected lines."""
+    if placement.service:
+        return HoursLinesForm(data, rates=package_rates(placement))
+    return InvoiceLinesForm(data)
+
+
+def package_rates(placement) -> dict[str, Decimal]:
+    return PackageTerms.of(placement.package_terms or {}).rates
+
+
+class InvoiceForm(PeriodFields, InvoiceLinesForm):
+    """An invoice as the provider sent it: its number, the period, and what it claims."""
 
     field_order = ["provider_reference", "period_start", "period_end"]
 

@@ -73,11 +73,16 @@ class InvoiceLine(models.Model):
         WEEKLY = "weekly", "Weekly fee"
         ADDITIONAL = "additional", "Additional weekly costs"
         ONE_OFF = "one_off", "One-off costs"
+        HOURS = "hours", "Hours of support"  # a package's: hours at an hourly rate
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     description = models.CharField(max_length=200, blank=True)
     amount = models.DecimalField(max_digits=11, decimal_places=2)
+    # Hours of support: which of the agreed rates (RATES), how many hours, at what rate.
+    rate_kind = models.CharField(max_length=12, blank=True)
+    hours = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    rate = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["invoice", "pk"]

@@ -5,9 +5,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from placements.formatting import money
+from referrals.packages.schedule import hours_number
 
+from ..packages.models import PackageVariation
 from ..placement import in_force
 from ..placement.models import Placement, PlacementChange
 from .models import InvoiceLine
@@ -44,6 +47,7 @@ class Check:
     after_end: list[dt.date] = field(default_factory=list)  # days after the placement ended
     before_start: int = 0
     elsewhere: int = 0  # days already on another invoice
+    notes: list[str] = field(default_factory=list)  # a package's: rates and hours over
 
     @property
     def claimed(self) -> Decimal:
@@ -67,6 +71,7 @@ class Check:
             for k in self.kinds
             if k.over
         ]
+        found += self.notes
         if self.after_end:
             found.append(
                 f"{len(self.after_end)} day{'s' * (len(self.after_end) != 1)} claimed after the "
@@ -122,26 +127,163 @@ def invoice_check(
         Kind.ADDITIONAL: total_allowed - weekly_allowed,
         Kind.ONE_OFF: max(one_off_left, Decimal(0)),
     }
-    ended = placement.ended_on
     return Check(
         kinds=[
             KindCheck(kind, claimed[kind], allowed[Kind(kind)])
-            for kind in Kind.values
+            for kind in (Kind.WEEKLY, Kind.ADDITIONAL, Kind.ONE_OFF)
             if claimed[kind] or kind != Kind.ONE_OFF
         ],
-        days=len(days),
-        paid_days=sum(1 for d in days if d.terms is not None and not d.absent),
-        absent_days=sum(1 for d in days if d.absent and d.terms is not None),
-        after_end=[
-            d.day
-            for d in days
-            if d.terms is None
-            and d.day >= placement.start_date
+        **_days_counted(placement, [(d.day, d.terms is not None, d.absent) for d in days], billed),
+    )
+
+
+def _days_counted(
+    placement: Placement, days: Sequence[tuple[dt.date, bool, bool]], billed: set[dt.date]
+) -> dict[str, Any]:
+    """The period's days (day, anything in force, the child away) counted for a Check."""
+    ended = placement.ended_on
+    return {
+        "days": len(days),
+        "paid_days": sum(1 for _, paid, away in days if paid and not away),
+        "absent_days": sum(1 for _, paid, away in days if away and paid),
+        "after_end": [
+            day
+            for day, paid, _ in days
+            if not paid
+            and day >= placement.start_date
             and (
-                (ended is not None and d.day >= ended)
-                or (placement.end_date is not None and d.day > placement.end_date)
+                (ended is not None and day >= ended)
+                or (placement.end_date is not None and day > placement.end_date)
             )
         ],
-        before_start=sum(1 for d in days if d.day < placement.start_date),
-        elsewhere=sum(1 for d in days if d.day in billed and d.terms is not None),
+        "before_start": sum(1 for day, _, _ in days if day < placement.start_date),
+        "elsewhere": sum(1 for day, paid, _ in days if day in billed and paid),
+    }
+
+
+# --- A package's invoice: hours of support at hourly rates ----------------------------
+
+# The package terms' rate labels, and the rate each names.
+RATES = {"standard": "Standard", "unsocial": "Unsocial hours", "two_carers": "Two carers"}
+
+
+@dataclass(frozen=True)
+class HoursLine:
+    rate_kind: str  # a key of RATES
+    hours: Decimal
+    rate: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PackageTerms:
+    """What a package's terms allow: each agreed rate an hour, the hours of its busiest
+    week and the cost of its dearest."""
+
+    rates: dict[str, Decimal]
+    week_hours: Decimal
+    week_cost: Decimal
+
+    @classmethod
+    def of(cls, terms: dict[str, Any]) -> "PackageTerms":
+        kinds = {label: kind for kind, label in RATES.items()}
+        weeks = terms.get("weeks", [])
+        return cls(
+            rates={
+                kinds[rate["label"]]: Decimal(rate["hourly"])
+                for rate in terms.get("rates", [])
+                if rate.get("label") in kinds
+            },
+            week_hours=max((Decimal(w["hours"]) for w in weeks), default=Decimal(0)),
+            week_cost=max((Decimal(w["cost"]) for w in weeks), default=Decimal(0)),
+        )
+
+
+def package_terms_on(
+    placement: Placement, variations: Sequence[PackageVariation], day: dt.date
+) -> PackageTerms | None:
+    """The package's terms in force on `day`: those of the latest variation whose new
+    agreement is countersigned and which takes effect by then; before any, the terms it
+    was awarded on. None before the start, from the day it ended, after its end date."""
+    if day < placement.start_date:
+        return None
+    if placement.ended_on is not None and day >= placement.ended_on:
+        return None
+    if placement.end_date is not None and day > placement.end_date:
+        return None
+    recorded = sorted(variations, key=lambda v: (v.recorded_at, v.pk))
+    in_force = [
+        v
+        for v in recorded
+        if v.terms_after and v.agreement is not None and v.agreement.countersigned_at is not None
+    ]
+    terms = next((v.terms_after for v in reversed(in_force) if v.effective_from <= day), None)
+    if terms is None:
+        first = next((v for v in recorded if v.terms_before), None)
+        terms = first.terms_before if first is not None else placement.package_terms
+    return PackageTerms.of(terms)
+
+
+def hours_check(
+    placement: Placement,
+    variations: Sequence[PackageVariation],
+    *,
+    period_start: dt.date,
+    period_end: dt.date,
+    lines: Sequence[HoursLine],
+    absent: Iterable[dt.date] = (),
+    elsewhere: Iterable[dt.date] = (),
+) -> Check:
+    """Hours of support against the package's terms day by day: each hour at no more than
+    the rate agreed for it, no more hours than a seventh of the busiest week's on each
+    day paid, and no more than a seventh of the dearest week's cost a day. A week's hours
+    are not split between term time and the holidays: the busiest week is the ceiling."""
+    if period_end < period_start:
+        raise ValueError("The period ends before it starts")
+    away, billed = set(absent), set(elsewhere)
+    days = [
+        (day, package_terms_on(placement, variations, day))
+        for day in (
+            period_start + dt.timedelta(days=n) for n in range((period_end - period_start).days + 1)
+        )
+    ]
+    paid = [terms for day, terms in days if terms and day not in away and day not in billed]
+    hours_allowed = sum((t.week_hours / 7 for t in paid), Decimal(0)).quantize(PENNY)
+    cost_allowed = sum((t.week_cost / 7 for t in paid), Decimal(0)).quantize(PENNY)
+    agreed: dict[str, Decimal] = {}
+    for terms in paid:
+        for kind, rate in terms.rates.items():
+            agreed[kind] = max(agreed.get(kind, Decimal(0)), rate)
+    notes = []
+    at_rates = Decimal(0)
+    for line in lines:
+        label = RATES.get(line.rate_kind, line.rate_kind)
+        if line.rate_kind not in agreed:
+            notes.append(f"{label} hours: no {label.lower()} rate is agreed for the period")
+            continue
+        rate = agreed[line.rate_kind]
+        at_rates += line.hours * min(line.rate, rate)
+        if line.rate > rate:
+            notes.append(
+                f"{label} rate: claimed {money(line.rate)} an hour, the agreement says "
+                f"{money(rate)}: {money(line.hours * (line.rate - rate))} over"
+            )
+    hours_claimed = sum((line.hours for line in lines), Decimal(0))
+    if hours_claimed > hours_allowed:
+        notes.append(
+            f"Hours: claimed {hours_number(hours_claimed)}, the agreement allows at most "
+            f"{hours_number(hours_allowed)} for the days paid"
+        )
+        at_rates = at_rates * hours_allowed / hours_claimed
+    claimed = sum((line.amount for line in lines), Decimal(0))
+    allowed = min(claimed, at_rates.quantize(PENNY), cost_allowed)
+    if at_rates.quantize(PENNY) > cost_allowed and claimed > cost_allowed:
+        notes.append(
+            f"Cost: the agreement allows at most {money(cost_allowed)} for the days paid "
+            "(a seventh of the dearest week a day)"
+        )
+    return Check(
+        kinds=[KindCheck(Kind.HOURS, claimed, allowed)],
+        notes=notes,
+        **_days_counted(placement, [(day, t is not None, day in away) for day, t in days], billed),
     )

@@ -5,6 +5,7 @@ provider is told why) or rejected."""
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -23,7 +24,7 @@ from referrals.workflow import Status
 from ..placement.models import Placement
 from ..placement.services.placement import locked_placement, require_brokerage
 from .models import Invoice, InvoiceLine
-from .rules import LONGEST_PERIOD_DAYS, Check, invoice_check
+from .rules import LONGEST_PERIOD_DAYS, RATES, Check, HoursLine, hours_check, invoice_check
 
 
 def one_off_left(placement: Placement, *, besides: Invoice | None = None) -> Decimal:
@@ -58,29 +59,72 @@ def days_elsewhere(invoice: Invoice) -> set[dt.date]:
 
 def check_of(invoice: Invoice) -> Check:
     placement = invoice.placement
+    absent = [dt.date.fromisoformat(day) for day in invoice.absent_days]
+    if placement.service:
+        return hours_check(
+            placement,
+            list(placement.variations.select_related("agreement")),
+            period_start=invoice.period_start,
+            period_end=invoice.period_end,
+            lines=[
+                HoursLine(
+                    line.rate_kind, line.hours or Decimal(0), line.rate or Decimal(0), line.amount
+                )
+                for line in invoice.lines.all()
+            ],
+            absent=absent,
+            elsewhere=days_elsewhere(invoice),
+        )
     return invoice_check(
         placement,
         list(placement.changes.select_related("agreement")),
         period_start=invoice.period_start,
         period_end=invoice.period_end,
         lines=[(line.kind, line.amount) for line in invoice.lines.all()],
-        absent=[dt.date.fromisoformat(day) for day in invoice.absent_days],
+        absent=absent,
         elsewhere=days_elsewhere(invoice),
         one_off_left=one_off_left(placement, besides=invoice),
     )
 
 
-def _lines_checked(lines: Sequence[tuple[str, str, Decimal]]) -> list[tuple[str, str, Decimal]]:
+# A line as given: (kind, description, amount), or for hours of support
+# (kind, description, amount, rate kind, hours, rate).
+Line = tuple[Any, ...]
+
+
+def _lines_checked(lines: Sequence[Line], placement: Placement) -> list[InvoiceLine]:
+    """The lines as rows to save: a package's are hours at one of its rates (each the
+    hours times the rate, to the penny); a placement's are its fee, other weekly costs
+    and one-off costs."""
     if not lines:
         raise DomainError("Give at least one line of the invoice")
-    for kind, _description, amount in lines:
+    checked = []
+    for kind, description, amount, *hourly in lines:
         if kind not in InvoiceLine.Kind.values:
             raise DomainError("Choose what each line is for")
+        if (kind == InvoiceLine.Kind.HOURS) != bool(placement.service):
+            raise DomainError(
+                "A package's invoice claims hours of support at its rates"
+                if placement.service
+                else "A placement's invoice claims its fees and costs, not hours"
+            )
         if amount < 0:
             raise DomainError("An invoice line cannot be negative")
         if amount != amount.quantize(Decimal("0.01")):
             raise DomainError("Give amounts in pounds and pence")
-    return list(lines)
+        line = InvoiceLine(kind=kind, description=description.strip(), amount=amount)
+        if kind == InvoiceLine.Kind.HOURS:
+            rate_kind, hours, rate = hourly
+            if rate_kind not in RATES:
+                raise DomainError("Choose the rate each line of hours is paid at")
+            if hours <= 0 or rate <= 0:
+                raise DomainError("Give the hours and the rate an hour")
+            if (hours * rate).quantize(Decimal("0.01")) != amount:
+                raise DomainError("Each line of hours must cost its hours times its rate")
+            line.rate_kind, line.hours, line.rate = rate_kind, hours, rate
+            line.description = line.description or RATES[rate_kind]
+        checked.append(line)
+    return checked
 
 
 @transaction.atomic
@@ -90,7 +134,7 @@ def invoice_record(
     provider_reference: str,
     period_start: dt.date,
     period_end: dt.date,
-    lines: Sequence[tuple[str, str, Decimal]],
+    lines: Sequence[Line],
     actor: User | None,
     source: str = Invoice.Source.OFFICER,
     sent_by: str = "",
@@ -100,8 +144,6 @@ def invoice_record(
     if actor is not None:
         require_brokerage(actor)
     locked = locked_placement(placement)
-    if locked.service:
-        raise DomainError("A package's invoices are not checked here yet")
     if locked.is_in_house:
         raise DomainError(
             "The council's own carers are paid their fostering allowances, not by invoice"
@@ -121,7 +163,7 @@ def invoice_record(
         raise DomainError("The period must have started")
     if Invoice.objects.filter(placement=locked, provider_reference=reference).exists():
         raise DomainError(f"Invoice {reference} is already recorded for this placement")
-    checked = _lines_checked(lines)
+    checked = _lines_checked(lines, locked)
     invoice = Invoice.objects.create(
         placement=locked,
         provider_reference=reference,
@@ -130,13 +172,12 @@ def invoice_record(
         source=source,
         recorded_by=actor,
         sent_by=sent_by,
-        claimed=sum((amount for _, _, amount in checked), Decimal(0)),
+        claimed=sum((line.amount for line in checked), Decimal(0)),
         allowed=Decimal(0),
     )
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(invoice=invoice, kind=kind, description=description.strip(), amount=amount)
-        for kind, description, amount in checked
-    )
+    for line in checked:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(checked)
     invoice.allowed = check_of(invoice).allowed
     invoice.save(update_fields=["allowed"])
     return invoice
@@ -252,7 +293,7 @@ def invoice_send(
     provider_reference: str,
     period_start: dt.date,
     period_end: dt.date,
-    lines: Sequence[tuple[str, str, Decimal]],
+    lines: Sequence[Line],
 ) -> Invoice:
     """An invoice the provider sends through its account: recorded and checked as an
     officer's would be, waiting for an officer's decision."""
@@ -284,7 +325,7 @@ def invoice_correct(
     organisation: Organisation,
     email: str,
     invoice: Invoice,
-    lines: Sequence[tuple[str, str, Decimal]],
+    lines: Sequence[Line],
 ) -> Invoice:
     """The provider's answer to a query: the invoice's lines as corrected. What was
     claimed before and the query are kept; the invoice waits for a check again."""
@@ -292,9 +333,11 @@ def invoice_correct(
     locked = _locked(invoice)
     if locked.status != Invoice.Status.QUERIED:
         raise DomainError("Only a queried invoice can be corrected")
-    checked = _lines_checked(lines)
+    checked = _lines_checked(lines, locked.placement)
     before = [
-        [line.kind, line.description, str(line.amount)] for line in locked.lines.order_by("pk")
+        [line.kind, line.description, str(line.amount)]
+        + ([line.rate_kind, str(line.hours), str(line.rate)] if line.hours is not None else [])
+        for line in locked.lines.order_by("pk")
     ]
     locked.corrections = [
         *locked.corrections,
@@ -309,11 +352,10 @@ def invoice_correct(
         },
     ]
     locked.lines.all().delete()
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(invoice=locked, kind=kind, description=description.strip(), amount=amount)
-        for kind, description, amount in checked
-    )
-    locked.claimed = sum((amount for _, _, amount in checked), Decimal(0))
+    for line in checked:
+        line.invoice = locked
+    InvoiceLine.objects.bulk_create(checked)
+    locked.claimed = sum((line.amount for line in checked), Decimal(0))
     locked.status = Invoice.Status.RECEIVED
     locked.decided_by, locked.decided_at, locked.decision_note = None, None, ""
     locked.allowed = check_of(locked).allowed

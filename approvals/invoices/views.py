@@ -17,7 +17,7 @@ from providers.importing.spreadsheet import ImportFileError
 
 from ..placement.selectors import get_placement_for_user
 from . import importing, services
-from .forms import AbsenceForm, InvoiceDecisionForm, InvoiceForm, InvoiceImportForm
+from .forms import AbsenceForm, InvoiceDecisionForm, InvoiceImportForm, invoice_form
 from .models import Invoice
 
 # The finance system's layout: one row per approved invoice (docs/invoices.md).
@@ -74,8 +74,10 @@ def invoices(request):
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_http_methods(["GET", "POST"])
 def placement_invoices(request, pk, placement_pk):
-    placed = get_placement_for_user(user=request.user, pk=pk, placement_pk=placement_pk)
-    form = InvoiceForm(_posted(request))
+    placed = get_placement_for_user(
+        user=request.user, pk=pk, placement_pk=placement_pk, packages=True
+    )
+    form = invoice_form(placed, _posted(request))
     if done := submit_form(
         request,
         form,
@@ -110,7 +112,9 @@ def placement_invoices(request, pk, placement_pk):
 @capability_required(Capability.WORK_ACTION_LIST)
 @require_http_methods(["GET", "POST"])
 def invoice(request, pk, placement_pk, invoice_pk):
-    placed = get_placement_for_user(user=request.user, pk=pk, placement_pk=placement_pk)
+    placed = get_placement_for_user(
+        user=request.user, pk=pk, placement_pk=placement_pk, packages=True
+    )
     found = get_object_or_404(
         Invoice.objects.select_related("placement__referral", "placement__provider"),
         pk=invoice_pk,

@@ -25,6 +25,10 @@ class PackageVariation(models.Model):
     end_date = models.DateField(null=True, blank=True)
     # What changed: rows (slot id) and their hours before and after; rows dropped.
     changes = models.JSONField(default=dict)
+    # The package's terms (`Placement.package_terms`) before and after: what an invoice
+    # for a day is checked against once the new agreement is countersigned.
+    terms_before = models.JSONField(default=dict, blank=True)
+    terms_after = models.JSONField(default=dict, blank=True)
     agreement = models.ForeignKey(
         PlacementAgreement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

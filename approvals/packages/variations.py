@@ -137,6 +137,7 @@ def package_vary(
             end = effective_from
     council = CouncilSettings.load()
     redactor = referral_redactor(referral, people_style=council.people_in_pack)
+    terms_before = dict(locked.package_terms)
     locked.varied_hours, locked.dropped_slots, locked.end_date = varied, dropped_now, end
     locked.package_terms = package_terms(
         referral,
@@ -169,6 +170,8 @@ def package_vary(
         panel_date=panel_date,
         end_date=end,
         changes=changes,
+        terms_before=terms_before,
+        terms_after=locked.package_terms,
         recorded_by=actor,
     )
     variation.agreement = agreement_issue(placement=locked, actor=actor, varying=True)

@@ -43,15 +43,14 @@ def get_agreement_for_user(*, user: User, pk: int, agreement_pk: int) -> Placeme
     )
 
 
-def get_placement_for_user(*, user: User, pk: int, placement_pk: int) -> Placement:
-    """A placement (not a package's part) of a referral the user sees, or 404."""
+def get_placement_for_user(
+    *, user: User, pk: int, placement_pk: int, packages: bool = False
+) -> Placement:
+    """A placement of a referral the user sees (or, with `packages`, a package's part
+    too), or 404."""
     referral = get_referral_for_user(user=user, pk=pk)
-    return get_object_or_404(
-        Placement.objects.select_related("provider", "referral"),
-        pk=placement_pk,
-        referral=referral,
-        service="",
-    )
+    found = Placement.objects.select_related("provider", "referral").filter(referral=referral)
+    return get_object_or_404(found if packages else found.filter(service=""), pk=placement_pk)
 
 
 def changes_waiting_for(user: User) -> list[PlacementChange]:

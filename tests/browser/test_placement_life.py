@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from approvals.costs.services import approval_approve
@@ -21,15 +22,14 @@ from tests.providers.factories import ProviderFactory
 pytestmark = pytest.mark.browser
 
 
-def test_a_review_an_invoice_and_an_ending(person_page, make_person, team, assert_accessible):
+def placed_today(make_person, team):
+    """Ashdown Fostering's offer placed from today, its agreement countersigned."""
     from approvals.placement.services.agreement import agreement_issue, agreement_sign
     from approvals.placement.services.placement import placement_confirm
 
     social_worker = make_person(Role.SOCIAL_WORKER, team=team, full_name="Sam Social")
     officer = make_person(Role.BROKERAGE_OFFICER, full_name="Bo Broker")
     head = make_person(Role.HEAD_OF_SERVICE, full_name="Hugh Head")
-    in_house_provider()
-    ProviderFactory(name="Ashdown Fostering")
     referral = searchable(social_worker, officer)
     offer = offers_in(referral, officer, {"Ashdown Fostering": Decimal("4100")})[
         "Ashdown Fostering"
@@ -40,6 +40,13 @@ def test_a_review_an_invoice_and_an_ending(person_page, make_person, team, asser
     agreement = agreement_issue(placement=placement, actor=officer)
     agreement_sign(agreement=agreement, name="Pat", role="Manager", declaration=True)
     countersign(agreement)
+    return social_worker, officer, referral
+
+
+def test_a_review_an_invoice_and_an_ending(person_page, make_person, team, assert_accessible):
+    in_house_provider()
+    ProviderFactory(name="Ashdown Fostering")
+    social_worker, officer, referral = placed_today(make_person, team)
     # A month on, the first review (twenty working days after the start) is due or
     # overdue: on the social worker's list.
     later = time_machine.travel(dt.datetime.now().astimezone() + dt.timedelta(days=30))
@@ -131,3 +138,79 @@ def check(person_page, social_worker, officer, referral, assert_accessible):
     worker.goto(f"/referrals/{new.pk}/")
     expect(worker.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(worker)
+
+
+def test_a_provider_invoices_through_its_account_and_answers_a_query(
+    person_page, page, make_person, team, administrator, assert_accessible
+):
+    from django.core import mail
+
+    from providers.services import accounts
+
+    in_house_provider()
+    ashdown = ProviderFactory(name="Ashdown Fostering")
+    accounts.organisation_save(
+        name="Ashdown Care Ltd",
+        emails=["office@ashdown.example"],
+        references=[ashdown.reference],
+        actor=administrator,
+    )
+    _social_worker, officer, referral = placed_today(make_person, team)
+    placement = referral.placements.get()
+    later = time_machine.travel(dt.datetime.now().astimezone() + dt.timedelta(days=20))
+    later.start()
+    try:
+        page.goto("/provider/sign-in/")
+        page.get_by_label("Email address").fill("office@ashdown.example")
+        page.get_by_role("button", name="Email me a sign-in link").click()
+        [message] = [m for m in mail.outbox if "office@ashdown.example" in m.to]
+        page.goto(re.search(r"https?://[^\s/]+(/provider/sign-in/[\w-]+/)", message.body)[1])
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("link", name="Invoices", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Invoices")
+        assert_accessible(page)
+        page.get_by_role("link", name=f"Send an invoice for {referral.reference}").click()
+        page.get_by_role("button", name="Send the invoice").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "Enter the provider's invoice number"
+        )
+        assert_accessible(page)
+        page.get_by_label("The provider's invoice number").fill("ASH-77")
+        start = placement.start_date
+        for group, day in (("Period from", start), ("Period to", start + dt.timedelta(days=13))):
+            fields = page.get_by_role("group", name=group)
+            fields.get_by_label("Day").fill(str(day.day))
+            fields.get_by_label("Month").fill(str(day.month))
+            fields.get_by_label("Year").fill(str(day.year))
+        page.get_by_label("Claimed for the weekly fee").fill(str(placement.weekly_fee * 3))
+        page.get_by_role("button", name="Send the invoice").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Invoice ASH-77")
+        expect(page.locator("#invoice")).to_contain_text("Being checked by the council")
+        assert_accessible(page)
+
+        # The officer sees the over-claim and queries it.
+        broker = person_page(officer)
+        broker.goto(reverse("approvals:invoices"))
+        broker.get_by_role("link", name="ASH-77").click()
+        expect(broker.locator("#check")).to_contain_text(f"£{placement.weekly_fee:,}")
+        expect(broker.get_by_text("Sent by the provider (office@ashdown.example)")).to_be_visible()
+        broker.get_by_label("Query it with the provider").check()
+        broker.get_by_label(re.compile("For the provider")).fill("Please claim two weeks only.")
+        broker.get_by_role("button", name="Record the decision").click()
+        expect(broker.get_by_text("The invoice is queried")).to_be_visible()
+
+        # The provider answers through its account; the officer approves.
+        page.reload()
+        expect(page.locator("#council-note")).to_have_text("Please claim two weeks only.")
+        page.get_by_label("Claimed for the weekly fee").fill(str(placement.weekly_fee * 2))
+        page.get_by_role("button", name="Send the corrected invoice").click()
+        expect(page.locator("#corrections")).to_contain_text("Please claim two weeks only.")
+        assert_accessible(page)
+        broker.reload()
+        expect(broker.locator("#corrections")).to_contain_text("office@ashdown.example")
+        assert_accessible(broker)
+        broker.get_by_label("Approve what the agreement allows").check()
+        broker.get_by_role("button", name="Record the decision").click()
+        expect(broker.get_by_text("Saved by checking: £0.00")).to_be_visible()
+    finally:
+        later.stop()
