@@ -350,3 +350,35 @@ def test_the_command_loads_district_centres_or_nothing(tmp_path):
     with pytest.raises(CommandError, match="Nothing was loaded"):
         call_command("load_postcode_districts", str(bad), stderr=io.StringIO())
     assert list(PostcodeDistrict.objects.values_list("code", flat=True)) == ["LE1"]
+
+
+def test_the_local_share_follows_the_setting_s_tier(placed_one, officer):
+    from providers.models import Tier
+    from providers.services.directory import provider_update
+
+    scope = scope_around(placed_one.start_date)
+    month = figures.month_label(placed_one.start_date)
+    for tier, share in ((Tier.INSIDE, D("100.0")), (Tier.OUTSIDE, D("0.0"))):
+        provider_update(
+            provider=placed_one.provider,
+            values={"tier": tier},
+            categories=None,
+            specialisms=None,
+            actor=officer,
+        )
+        found = figures.local_share(scope)
+        assert dict(found.rows)[month] == share
+        assert found.title == f"{share}% of placements were local (tier 1)"
+
+
+def test_open_referrals_by_where_they_stand_and_their_age(social_worker, officer):
+    from referrals.brokerage import services as brokerage
+    from tests.journeys import approved, complete_draft, submitted
+
+    complete_draft(social_worker)  # a draft is not open yet
+    with time_machine.travel(TODAY - dt.timedelta(days=40), tick=False):
+        submitted(social_worker)  # five weeks and more
+    brokerage.referral_qa_accept(referral=approved(social_worker), actor=officer)
+    found = figures.open_referrals(scope_around(TODAY))
+    assert found.title == "2 referrals are open, 1 for more than four weeks"
+    assert sorted(found.rows) == [("Searching", 1), ("Waiting for team manager", 1)]
