@@ -249,7 +249,8 @@ def far_from_home(scope: Scope) -> Figure:
     for pk, start, in_house, carer, provider, postcode in rows:
         if pk in ends and ends[pk][1]:
             continue  # a sibling group: the first child with a postcode
-        placed_in = ((carer or "") if in_house else "") or provider or ""
+        # The council's own carers are measured from their home, never the service's office.
+        placed_in = (carer or "") if in_house else (provider or "")
         ends[pk] = (start, postcode_district(postcode or ""), placed_in.upper())
     centres = {
         code: (latitude, longitude)
@@ -265,7 +266,7 @@ def far_from_home(scope: Scope) -> Figure:
     share = _share([far for _, far in measured])
     return Figure(
         key="far-from-home",
-        title=f"{share}% of children were placed more than {FAR_MILES} miles from home"
+        title=f"{share}% of placements were more than {FAR_MILES} miles from home"
         if share is not None
         else "No placement could be measured",
         subtitle=f"Share of placements starting {_span(scope)} more than {FAR_MILES} miles "
@@ -273,7 +274,8 @@ def far_from_home(scope: Scope) -> Figure:
         definition="For each placement that started in the months shown, the straight-line "
         "distance between the centre of the child's home postcode district (the first "
         "child's, for brothers and sisters) and the centre of the setting's (the carer's, "
-        "for the council's own carers). A placement is left out when either district is "
+        "for the council's own carers, never the service's office). A placement is left out "
+        "when either district is "
         "not known or its centre has not been loaded (manage.py load_postcode_districts). "
         "District centres make this approximate: a few miles either way.",
         columns=("Month started", f"More than {FAR_MILES} miles (%)"),
@@ -473,15 +475,16 @@ def open_referrals(scope: Scope) -> Figure:
 
 
 def weekly_commitment(scope: Scope) -> Figure:
+    on = min(scope.last, timezone.localdate())
     running = (
         Placement.objects.filter(
             scope.referrals("referral__"),
             placed_at__isnull=False,
-            start_date__lte=scope.last,
+            start_date__lte=on,
         )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=scope.last))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
         # A package's support ends on its end date.
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=scope.last))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .values_list("approval__required_role", "total_weekly")
     )
     bands: dict[str, Decimal] = defaultdict(Decimal)
@@ -491,11 +494,11 @@ def weekly_commitment(scope: Scope) -> Figure:
     return Figure(
         key="weekly-commitment",
         title=f"{money(total)} a week is committed to placements and packages",
-        subtitle=f"Total weekly cost of those running on {scope.last:%-d %B %Y}, by the cost "
+        subtitle=f"Total weekly cost of those running on {on:%-d %B %Y}, by the cost "
         "band's approver",
         definition="Every placement and package part made (its agreement countersigned) that "
-        "had started and not ended by the last day shown: its total weekly cost as it "
-        "stands, grouped by the role its cost approval went to.",
+        "had started and not ended by the last day shown (or today, if sooner): its total "
+        "weekly cost as it stands, grouped by the role its cost approval went to.",
         columns=("Cost band (approver)", "Weekly (£)"),
         rows=[(label, bands[label]) for label in sorted(bands, key=lambda b: -bands[b])],
         unit="£",
@@ -619,22 +622,26 @@ def response_times(scope: Scope) -> Figure:
             created_at__lt=end,
         )
         .annotate(first_answer=Min("answers__submitted_at"))
-        .values_list("provider__name", "created_at", "first_answer")
+        .values_list("provider_id", "provider__name", "created_at", "first_answer")
     )
-    asked: Counter[str] = Counter()
-    hours: dict[str, list[float]] = defaultdict(list)
-    for name, made, first in rows:
-        asked[name] += 1
+    # By setting (two settings may share a name).
+    names: dict[int, str] = {}
+    asked: Counter[int] = Counter()
+    hours: dict[int, list[float]] = defaultdict(list)
+    for provider, name, made, first in rows:
+        names[provider] = name
+        asked[provider] += 1
         if first is not None:
-            hours[name].append((first - made).total_seconds() / 3600)
+            hours[provider].append((first - made).total_seconds() / 3600)
     medians = {
-        name: Decimal(str(round(statistics.median(values), 1))) for name, values in hours.items()
+        provider: Decimal(str(round(statistics.median(values), 1)))
+        for provider, values in hours.items()
     }
-    never = sorted(name for name in asked if name not in medians)
-    slowest = sorted(medians, key=lambda n: (-medians[n], n))
+    never = sorted(names[provider] for provider in asked if provider not in medians)
+    slowest = sorted(medians, key=lambda p: (-medians[p], names[p], p))
     shown: list[tuple[str, Decimal | int | None]] = [
-        (f"{name} ({len(hours[name])} of {asked[name]} answered)", medians[name])
-        for name in slowest[:SLOWEST_SHOWN]
+        (f"{names[p]} ({len(hours[p])} of {asked[p]} answered)", medians[p])
+        for p in slowest[:SLOWEST_SHOWN]
     ]
     return Figure(
         key="response-times",

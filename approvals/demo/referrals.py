@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from approvals.costs.services import approval_approve
 from approvals.invoices import services as invoices
-from approvals.invoices.models import Invoice
 from approvals.offers.selectors import current_offers
 from approvals.offers.services.options import option_choose, shortlist_send
 from approvals.placement.models import Placement, PlacementAgreement, ProviderFeedback
@@ -226,7 +225,7 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
     )
     sign_and_countersign(agreement_issue(placement=made, actor=officer), users)
     if made.start_date <= today:
-        _demo_invoice(made)
+        _demo_invoice(made, officer)
     others = unsuccessful_requests(referral)
     if others:
         feedback_send(
@@ -236,9 +235,9 @@ def _demo_placed(referral: Referral, officer: User, users: dict[str, User], toda
         )
 
 
-def _demo_invoice(placement: Placement) -> None:
-    """The first fortnight, invoiced in advance by the provider £45 over the weekly fee,
-    waiting for an officer's check."""
+def _demo_invoice(placement: Placement, officer: User) -> None:
+    """The first fortnight, invoiced in advance £45 over the weekly fee and recorded by
+    the officer from the provider's email, waiting for a check."""
     start = placement.start_date
     extra = placement.total_weekly - placement.weekly_fee
     invoices.invoice_record(
@@ -250,9 +249,7 @@ def _demo_invoice(placement: Placement) -> None:
             ("weekly", "", placement.weekly_fee * 2 + Decimal("45.00")),
             ("additional", "", extra * 2),
         ],
-        actor=None,
-        source=Invoice.Source.PROVIDER,
-        sent_by="accounts@provider.example",
+        actor=officer,
     )
 
 

@@ -5,8 +5,9 @@ from django import forms
 from placements.fields import GovDateField, MoneyField
 from placements.forms import GDSForm
 
+from ..placement.in_force import to_penny
 from .models import Invoice, InvoiceLine
-from .rules import LONGEST_PERIOD_DAYS, RATES, PackageTerms
+from .rules import LONGEST_PERIOD_DAYS, MOST_HOURS, MOST_RATE, RATES, PackageTerms
 
 
 class InvoiceLinesForm(GDSForm, forms.Form):
@@ -65,6 +66,7 @@ class HoursLinesForm(GDSForm, forms.Form):
                 max_digits=7,
                 decimal_places=2,
                 min_value=Decimal("0.25"),
+                max_value=MOST_HOURS,
                 required=False,
                 widget=forms.TextInput(
                     attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}
@@ -72,6 +74,7 @@ class HoursLinesForm(GDSForm, forms.Form):
                 error_messages={
                     "invalid": f"Enter the {label.lower()} hours as a number, like 12.5",
                     "min_value": f"The {label.lower()} hours must be at least 0.25",
+                    "max_value": f"The {label.lower()} hours must be {MOST_HOURS:,} or fewer",
                     "max_digits": f"The {label.lower()} hours are too many",
                     "max_whole_digits": f"The {label.lower()} hours are too many",
                     "max_decimal_places": f"Enter the {label.lower()} hours to two decimal "
@@ -84,10 +87,19 @@ class HoursLinesForm(GDSForm, forms.Form):
                 required=False,
                 initial=rates[kind],
                 max_digits=7,
+                max_value=MOST_RATE,
+            )
+            self.fields[f"{kind}_rate"].error_messages["max_value"] = (
+                f"The {label.lower()} rate must be £{MOST_RATE} an hour or less"
             )
 
     def clean(self):
         data = super().clean() or {}
+        if not self.rates:
+            raise forms.ValidationError(
+                "No hourly rate is agreed for this part of the package, so it cannot be "
+                "invoiced: check its agreement"
+            )
         given = False
         for kind, label in RATES.items():
             if kind not in self.rates:
@@ -109,7 +121,7 @@ class HoursLinesForm(GDSForm, forms.Form):
             hours = data.get(f"{kind}_hours")
             if kind in self.rates and hours is not None:
                 rate = data[f"{kind}_rate"]
-                amount = (hours * rate).quantize(Decimal("0.01"))
+                amount = to_penny(hours * rate)
                 found.append((str(InvoiceLine.Kind.HOURS), label, amount, kind, hours, rate))
         return found
 

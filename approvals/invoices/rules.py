@@ -2,7 +2,7 @@
 given the placement, its changes and the one-off costs still to pay."""
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,7 +16,7 @@ from ..placement.models import Placement, PlacementChange
 from .models import InvoiceLine
 
 Kind = InvoiceLine.Kind
-PENNY = in_force.PENNY
+to_penny = in_force.to_penny
 # The longest period one invoice may cover.
 LONGEST_PERIOD_DAYS = 93
 
@@ -117,8 +117,8 @@ def invoice_check(
         weekly += day.terms.fees["weekly_fee"] / 7
         total += day.terms.total_weekly / 7
     # Rounded once, as the period's cost is: the other weekly costs are the rest.
-    weekly_allowed = weekly.quantize(PENNY)
-    total_allowed = total.quantize(PENNY)
+    weekly_allowed = to_penny(weekly)
+    total_allowed = to_penny(total)
     claimed: dict[str, Decimal] = {kind: Decimal(0) for kind in Kind.values}
     for kind, amount in lines:
         claimed[kind] += amount
@@ -138,10 +138,16 @@ def invoice_check(
 
 
 def _days_counted(
-    placement: Placement, days: Sequence[tuple[dt.date, bool, bool]], billed: set[dt.date]
+    placement: Placement,
+    days: Sequence[tuple[dt.date, bool, bool]],
+    billed: set[dt.date],
+    *,
+    end_on: Callable[[dt.date], dt.date | None] | None = None,
 ) -> dict[str, Any]:
-    """The period's days (day, anything in force, the child away) counted for a Check."""
+    """The period's days (day, anything in force, the child away) counted for a Check;
+    `end_on(day)` is the end date in force on a day (the placement's, when not given)."""
     ended = placement.ended_on
+    end_on = end_on or (lambda _day: placement.end_date)
     return {
         "days": len(days),
         "paid_days": sum(1 for _, paid, away in days if paid and not away),
@@ -153,7 +159,7 @@ def _days_counted(
             and day >= placement.start_date
             and (
                 (ended is not None and day >= ended)
-                or (placement.end_date is not None and day > placement.end_date)
+                or ((end := end_on(day)) is not None and day > end)
             )
         ],
         "before_start": sum(1 for day, _, _ in days if day < placement.start_date),
@@ -163,6 +169,9 @@ def _days_counted(
 
 # --- A package's invoice: hours of support at hourly rates ----------------------------
 
+# A line of hours at most: every hour of the longest period; a rate at most, an hour.
+MOST_HOURS = Decimal(24 * LONGEST_PERIOD_DAYS)
+MOST_RATE = Decimal("999.99")
 # The package terms' rate labels, and the rate each names.
 RATES = {"standard": "Standard", "unsocial": "Unsocial hours", "two_carers": "Two carers"}
 
@@ -199,18 +208,12 @@ class PackageTerms:
         )
 
 
-def package_terms_on(
+def _package_terms_dict_on(
     placement: Placement, variations: Sequence[PackageVariation], day: dt.date
-) -> PackageTerms | None:
-    """The package's terms in force on `day`: those of the latest variation whose new
-    agreement is countersigned and which takes effect by then; before any, the terms it
-    was awarded on. None before the start, from the day it ended, after its end date."""
-    if day < placement.start_date:
-        return None
-    if placement.ended_on is not None and day >= placement.ended_on:
-        return None
-    if placement.end_date is not None and day > placement.end_date:
-        return None
+) -> dict[str, Any]:
+    """The terms (as `Placement.package_terms` keeps them, with the end date) in force on
+    `day`: those the latest variation set whose new agreement is countersigned and which
+    takes effect by then; before any, the terms it was awarded on."""
     recorded = sorted(variations, key=lambda v: (v.recorded_at, v.pk))
     in_force = [
         v
@@ -221,6 +224,28 @@ def package_terms_on(
     if terms is None:
         first = next((v for v in recorded if v.terms_before), None)
         terms = first.terms_before if first is not None else placement.package_terms
+    return terms
+
+
+def _end_of(placement: Placement, terms: dict[str, Any]) -> dt.date | None:
+    if "end_date" not in terms:  # kept before variations recorded their terms
+        return placement.end_date
+    return dt.date.fromisoformat(terms["end_date"]) if terms["end_date"] else None
+
+
+def package_terms_on(
+    placement: Placement, variations: Sequence[PackageVariation], day: dt.date
+) -> PackageTerms | None:
+    """The package's terms in force on `day`, or None before the start, from the day it
+    ended, or after the end date in force that day."""
+    if day < placement.start_date:
+        return None
+    if placement.ended_on is not None and day >= placement.ended_on:
+        return None
+    terms = _package_terms_dict_on(placement, variations, day)
+    end = _end_of(placement, terms)
+    if end is not None and day > end:
+        return None
     return PackageTerms.of(terms)
 
 
@@ -231,13 +256,15 @@ def hours_check(
     period_start: dt.date,
     period_end: dt.date,
     lines: Sequence[HoursLine],
+    today: dt.date,
     absent: Iterable[dt.date] = (),
     elsewhere: Iterable[dt.date] = (),
 ) -> Check:
-    """Hours of support against the package's terms day by day: each hour at no more than
-    the rate agreed for it, no more hours than a seventh of the busiest week's on each
-    day paid, and no more than a seventh of the dearest week's cost a day. A week's hours
-    are not split between term time and the holidays: the busiest week is the ceiling."""
+    """Hours of support delivered against the package's terms day by day: each hour at no
+    more than the rate agreed for it, no more hours than a seventh of the busiest week's
+    on each day paid, and no more than a seventh of the dearest week's cost a day. A day
+    after `today` is not paid yet (the hours are not delivered). A week's hours are not
+    split between term time and the holidays: the busiest week is the ceiling."""
     if period_end < period_start:
         raise ValueError("The period ends before it starts")
     away, billed = set(absent), set(elsewhere)
@@ -247,28 +274,49 @@ def hours_check(
             period_start + dt.timedelta(days=n) for n in range((period_end - period_start).days + 1)
         )
     ]
-    paid = [terms for day, terms in days if terms and day not in away and day not in billed]
-    hours_allowed = sum((t.week_hours / 7 for t in paid), Decimal(0)).quantize(PENNY)
-    cost_allowed = sum((t.week_cost / 7 for t in paid), Decimal(0)).quantize(PENNY)
+    to_come = sum(1 for day, terms in days if terms and day > today)
+    paid = [
+        terms
+        for day, terms in days
+        if terms and day not in away and day not in billed and day <= today
+    ]
+    hours_allowed = to_penny(sum((t.week_hours / 7 for t in paid), Decimal(0)))
+    cost_allowed = to_penny(sum((t.week_cost / 7 for t in paid), Decimal(0)))
     agreed: dict[str, Decimal] = {}
     for terms in paid:
         for kind, rate in terms.rates.items():
             agreed[kind] = max(agreed.get(kind, Decimal(0)), rate)
     notes = []
+    if to_come:
+        notes.append(
+            f"{to_come} day{'s' * (to_come != 1)} still to come: hours are paid once delivered"
+        )
+    if placement.period:
+        part = "school holidays" if placement.period == "holiday" else "term time"
+        notes.append(
+            f"This part covers the {part} only: check the days invoiced fall in it (term "
+            "dates are not kept here)"
+        )
+    if any(not v.terms_after for v in variations):
+        notes.append(
+            "The package was varied before each variation's terms were kept: every day is "
+            "checked against its terms as they now stand"
+        )
     at_rates = Decimal(0)
+    hours_claimed = Decimal(0)
     for line in lines:
         label = RATES.get(line.rate_kind, line.rate_kind)
         if line.rate_kind not in agreed:
             notes.append(f"{label} hours: no {label.lower()} rate is agreed for the period")
             continue
         rate = agreed[line.rate_kind]
+        hours_claimed += line.hours
         at_rates += line.hours * min(line.rate, rate)
         if line.rate > rate:
             notes.append(
                 f"{label} rate: claimed {money(line.rate)} an hour, the agreement says "
-                f"{money(rate)}: {money(line.hours * (line.rate - rate))} over"
+                f"{money(rate)}: {money(to_penny(line.hours * (line.rate - rate)))} over"
             )
-    hours_claimed = sum((line.hours for line in lines), Decimal(0))
     if hours_claimed > hours_allowed:
         notes.append(
             f"Hours: claimed {hours_number(hours_claimed)}, the agreement allows at most "
@@ -276,8 +324,8 @@ def hours_check(
         )
         at_rates = at_rates * hours_allowed / hours_claimed
     claimed = sum((line.amount for line in lines), Decimal(0))
-    allowed = min(claimed, at_rates.quantize(PENNY), cost_allowed)
-    if at_rates.quantize(PENNY) > cost_allowed and claimed > cost_allowed:
+    allowed = min(claimed, to_penny(at_rates), cost_allowed)
+    if to_penny(at_rates) > cost_allowed and claimed > cost_allowed:
         notes.append(
             f"Cost: the agreement allows at most {money(cost_allowed)} for the days paid "
             "(a seventh of the dearest week a day)"
@@ -285,5 +333,12 @@ def hours_check(
     return Check(
         kinds=[KindCheck(Kind.HOURS, claimed, allowed)],
         notes=notes,
-        **_days_counted(placement, [(day, t is not None, day in away) for day, t in days], billed),
+        **_days_counted(
+            placement,
+            [(day, t is not None, day in away) for day, t in days],
+            billed,
+            end_on=lambda day: _end_of(
+                placement, _package_terms_dict_on(placement, variations, day)
+            ),
+        ),
     )

@@ -21,10 +21,20 @@ from referrals.common import chronology_add
 from referrals.pack.content import provider_email_check, refuse_identifiers
 from referrals.workflow import Status
 
+from ..placement.in_force import to_penny
 from ..placement.models import Placement
 from ..placement.services.placement import locked_placement, require_brokerage
 from .models import Invoice, InvoiceLine
-from .rules import LONGEST_PERIOD_DAYS, RATES, Check, HoursLine, hours_check, invoice_check
+from .rules import (
+    LONGEST_PERIOD_DAYS,
+    MOST_HOURS,
+    MOST_RATE,
+    RATES,
+    Check,
+    HoursLine,
+    hours_check,
+    invoice_check,
+)
 
 
 def one_off_left(placement: Placement, *, besides: Invoice | None = None) -> Decimal:
@@ -72,6 +82,7 @@ def check_of(invoice: Invoice) -> Check:
                 )
                 for line in invoice.lines.all()
             ],
+            today=timezone.localdate(),
             absent=absent,
             elsewhere=days_elsewhere(invoice),
         )
@@ -119,7 +130,11 @@ def _lines_checked(lines: Sequence[Line], placement: Placement) -> list[InvoiceL
                 raise DomainError("Choose the rate each line of hours is paid at")
             if hours <= 0 or rate <= 0:
                 raise DomainError("Give the hours and the rate an hour")
-            if (hours * rate).quantize(Decimal("0.01")) != amount:
+            if hours > MOST_HOURS or rate > MOST_RATE:
+                raise DomainError(
+                    f"A line is {MOST_HOURS:,} hours at most, at £{MOST_RATE} an hour at most"
+                )
+            if to_penny(hours * rate) != amount:
                 raise DomainError("Each line of hours must cost its hours times its rate")
             line.rate_kind, line.hours, line.rate = rate_kind, hours, rate
             line.description = line.description or RATES[rate_kind]
@@ -333,6 +348,8 @@ def invoice_correct(
     locked = _locked(invoice)
     if locked.status != Invoice.Status.QUERIED:
         raise DomainError("Only a queried invoice can be corrected")
+    if locked.placement.referral.status == Status.WITHDRAWN:
+        raise DomainError("The referral is withdrawn")
     checked = _lines_checked(lines, locked.placement)
     before = [
         [line.kind, line.description, str(line.amount)]

@@ -105,7 +105,13 @@ class VariationForm(GDSForm, forms.Form):
         max_length=2000,
         error_messages={"required": "Say what has changed and why"},
     )
-    effective_from = GovDateField(label_text="From", required=True, what="the date it changes from")
+    effective_from = GovDateField(
+        label_text="From",
+        help_text="The first day it changes. When the family no longer needs the package, or "
+        "the provider can no longer cover any of it, the day before is its last.",
+        required=True,
+        what="the date it changes from",
+    )
     panel_date = GovDateField(
         label_text="Panel approval date (more hours only)",
         help_text="More hours are approved by the Resource Allocation Panel first.",

@@ -126,7 +126,9 @@ def package_vary(
         end = end_date
         changes = {"end": [str(locked.end_date or ""), str(end_date)]}
     elif kind == Kind.NOT_NEEDED:
-        end = effective_from
+        end = effective_from - dt.timedelta(
+            days=1
+        )  # not needed from then: the day before is the last
         changes = {"end": [str(locked.end_date or ""), str(end)]}
     else:  # the provider cannot meet all or part of it
         if not dropped or set(dropped) - set(covered):
@@ -134,10 +136,10 @@ def package_vary(
         dropped_now += sorted(set(dropped))
         changes = {"dropped": sorted(set(dropped))}
         if covered_ids <= set(dropped_now):
-            end = effective_from
+            end = effective_from - dt.timedelta(days=1)
     council = CouncilSettings.load()
     redactor = referral_redactor(referral, people_style=council.people_in_pack)
-    terms_before = dict(locked.package_terms)
+    terms_before = {**locked.package_terms, "end_date": _iso(locked.end_date)}
     locked.varied_hours, locked.dropped_slots, locked.end_date = varied, dropped_now, end
     locked.package_terms = package_terms(
         referral,
@@ -171,7 +173,7 @@ def package_vary(
         end_date=end,
         changes=changes,
         terms_before=terms_before,
-        terms_after=locked.package_terms,
+        terms_after={**locked.package_terms, "end_date": _iso(end)},
         recorded_by=actor,
     )
     variation.agreement = agreement_issue(placement=locked, actor=actor, varying=True)
@@ -204,6 +206,10 @@ def package_vary(
         placement=locked,
     )
     return variation
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def _broker_again(referral: Referral, rows: list[int], actor: User) -> None:

@@ -23,6 +23,11 @@ FEES = ("weekly_fee", "education_weekly", "therapy_weekly", "wraparound_weekly",
 PENNY = Decimal("0.01")
 
 
+def to_penny(amount: Decimal) -> Decimal:
+    """Rounded to the penny, a half penny up, as an invoice is."""
+    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class Terms:
     """The terms of one version: the fees a week, their total, the agreement's end."""
@@ -121,4 +126,4 @@ def days_of(
 
 def period_cost(days: Iterable[Day]) -> Decimal:
     """What the days cost under the agreement, to the penny."""
-    return sum((d.cost for d in days), Decimal(0)).quantize(PENNY, rounding=ROUND_HALF_UP)
+    return to_penny(sum((d.cost for d in days), Decimal(0)))

@@ -18,6 +18,7 @@ MAX_ROWS = 5000  # the UK has about 3,000
 @dataclass
 class Loaded:
     count: int = 0
+    skipped: int = 0  # districts the data gives no centre (non-geographic ones)
     problems: list[str] = field(default_factory=list)
 
 
@@ -40,7 +41,8 @@ def _number(value: object, low: float, high: float) -> float | None:
 @transaction.atomic
 def districts_load(table: Table) -> Loaded:
     """Every row's district and centre, replacing the table; or, when any row cannot be
-    read, nothing, with each row's problem."""
+    read, nothing, with each row's problem. A row with neither latitude nor longitude (a
+    district with no place on the map) is skipped and counted."""
     code_at = _column(table.headers, CODE_HEADINGS)
     lat_at = _column(table.headers, ("latitude",))
     lon_at = _column(table.headers, ("longitude",))
@@ -49,6 +51,9 @@ def districts_load(table: Table) -> Loaded:
         values = [cell.value if cell.value is not None else "" for cell in cells]
         values += [""] * (max(code_at, lat_at, lon_at) + 1 - len(values))
         code = "".join(str(values[code_at]).upper().split())
+        if not str(values[lat_at]).strip() and not str(values[lon_at]).strip():
+            loaded.skipped += 1  # in the open data, a district with no centre
+            continue
         latitude = _number(values[lat_at], -90, 90)
         longitude = _number(values[lon_at], -180, 180)
         if not DISTRICT.match(code):

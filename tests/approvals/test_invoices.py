@@ -216,6 +216,10 @@ def test_an_invoice_is_checked_when_recorded(placement, officer, client):
         )
     invoice.refresh_from_db()
     assert invoice.status == "queried"
+    # A provider with no account is asked to reply by email, not sent to an account.
+    told = OutboxMessage.objects.get(key__startswith=f"invoice_decided:{invoice.pk}:queried")
+    assert "provider account" not in told.body_text
+    assert "Please reply to this email with a corrected invoice" in told.body_text
 
 
 def test_the_totals_and_the_finance_download(placement, officer):

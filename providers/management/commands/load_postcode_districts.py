@@ -32,4 +32,5 @@ class Command(BaseCommand):
             for problem in loaded.problems:
                 self.stderr.write(problem)
             raise CommandError("Nothing was loaded")
-        self.stdout.write(f"{loaded.count} postcode districts loaded.")
+        skipped = f" ({loaded.skipped} without a centre skipped)" if loaded.skipped else ""
+        self.stdout.write(f"{loaded.count} postcode districts loaded{skipped}.")

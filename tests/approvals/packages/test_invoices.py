@@ -13,6 +13,7 @@ from django.urls import reverse
 from approvals.invoices import services
 from approvals.invoices.models import Invoice
 from approvals.packages.variations import package_vary
+from approvals.placement.in_force import to_penny
 from approvals.placement.services.agreement import agreement_sign
 from placements.services import DomainError
 from tests.approvals.conftest import signed_in
@@ -25,7 +26,7 @@ D = Decimal
 
 def hours(rate_kind, count, rate):
     count, rate = D(count), D(rate)
-    return ("hours", "", (count * rate).quantize(D("0.01")), rate_kind, count, rate)
+    return ("hours", "", to_penny(count * rate), rate_kind, count, rate)
 
 
 def test_a_rate_and_hours_over_the_agreement_are_flagged_to_the_penny(in_place, officer):
@@ -40,17 +41,80 @@ def test_a_rate_and_hours_over_the_agreement_are_flagged_to_the_penny(in_place, 
             lines=[hours("standard", "11", "19.00")],
             actor=officer,
         )
-    check = services.check_of(invoice)
-    assert invoice.claimed == D("209.00")
-    assert invoice.allowed == check.allowed == D("166.50")
-    assert check.over == D("42.50")
-    assert "Standard rate: claimed £19.00 an hour, the agreement says £18.50: £5.50 over" in (
-        check.flags
-    )
-    assert "Hours: claimed 11, the agreement allows at most 9 for the days paid" in check.flags
-    services.invoice_decide(invoice=invoice, decision="approved", note="", actor=officer)
+        check = services.check_of(invoice)
+        assert invoice.claimed == D("209.00")
+        assert invoice.allowed == check.allowed == D("166.50")
+        assert check.over == D("42.50")
+        assert "Standard rate: claimed £19.00 an hour, the agreement says £18.50: £5.50 over" in (
+            check.flags
+        )
+        assert "Hours: claimed 11, the agreement allows at most 9 for the days paid" in (
+            check.flags
+        )
+        services.invoice_decide(invoice=invoice, decision="approved", note="", actor=officer)
     invoice.refresh_from_db()
     assert invoice.approved == D("166.50") and invoice.saved == D("42.50")
+
+
+def test_hours_still_to_come_are_not_paid_and_pence_round_half_up(in_place, officer):
+    start = in_place.start_date
+    with time_machine.travel(start + dt.timedelta(days=2), tick=False):
+        # Three days delivered of the week: three sevenths of 9 hours (3.86) at most.
+        invoice = services.invoice_record(
+            placement=in_place,
+            provider_reference="CA-5",
+            period_start=start,
+            period_end=start + dt.timedelta(days=6),
+            lines=[hours("standard", "0.25", "18.50"), hours("unsocial", "1", "20.00")],
+            actor=officer,
+        )
+        check = services.check_of(invoice)
+    # A quarter hour at £18.50 is £4.625: £4.63, as the provider's invoice says.
+    assert invoice.lines.get(rate_kind="standard").amount == D("4.63")
+    with (
+        time_machine.travel(start + dt.timedelta(days=2), tick=False),
+        pytest.raises(DomainError, match="hours times its rate"),
+    ):
+        services.invoice_record(
+            placement=in_place,
+            provider_reference="CA-7",
+            period_start=start,
+            period_end=start,
+            lines=[("hours", "", D("4.62"), "standard", D("0.25"), D("18.50"))],
+            actor=officer,
+        )
+    assert "4 days still to come: hours are paid once delivered" in check.flags
+    # Unsocial hours are not agreed: not paid, and they do not cut the standard hours.
+    assert "Unsocial hours hours: no unsocial hours rate is agreed for the period" in check.flags
+    assert check.allowed == D("4.63")
+
+
+def test_an_end_date_counts_once_its_agreement_is_countersigned(in_place, officer):
+    start = in_place.start_date
+    ending = package_vary(
+        placement=in_place,
+        kind="not_needed",
+        reason="The family moved away",
+        effective_from=start + dt.timedelta(days=3),
+        actor=officer,
+    )
+    with time_machine.travel(start + dt.timedelta(days=10), tick=False):
+        invoice = services.invoice_record(
+            placement=in_place,
+            provider_reference="CA-6",
+            period_start=start,
+            period_end=start + dt.timedelta(days=6),
+            lines=[hours("standard", "9", "18.50")],
+            actor=officer,
+        )
+        # Not yet countersigned: the whole week is paid.
+        assert services.check_of(invoice).allowed == D("166.50")
+        agreement_sign(agreement=ending.agreement, name="Pat", role="Manager", declaration=True)
+        countersign(ending.agreement)
+        check = services.check_of(invoice)
+    # Not needed from the fourth day: three days paid, four after the end.
+    assert len(check.after_end) == 4 and check.after_end[0] == start + dt.timedelta(days=3)
+    assert check.allowed == D("71.36")  # 3/7 of £166.50, to the penny
 
 
 def test_a_variation_counts_from_its_date_once_countersigned(in_place, officer):

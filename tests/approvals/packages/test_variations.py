@@ -137,7 +137,8 @@ def test_a_new_end_date_and_no_longer_needed_end_the_package(in_place, officer):
         actor=officer,
     )
     in_place.refresh_from_db()
-    assert in_place.end_date == TODAY() + dt.timedelta(days=7)
+    # Not needed from that day: the day before is the last.
+    assert in_place.end_date == TODAY() + dt.timedelta(days=6)
     with pytest.raises(DomainError, match="countersigned"):
         package_vary(
             placement=in_place,
