@@ -54,7 +54,13 @@ def sign_in(request):
 
 @login_not_required
 def sign_in_sent(request):
-    return private(render(request, "portal/sign_in_sent.html"))
+    return private(
+        render(
+            request,
+            "portal/sign_in_sent.html",
+            {"minutes": settings.PROVIDER_SIGN_IN_LINK_MINUTES},
+        )
+    )
 
 
 @login_not_required
@@ -315,7 +321,9 @@ def invoices(request, account):
 @require_http_methods(["GET", "POST"])
 def invoice_send_page(request, account, placement_pk):
     placement = selectors.get_invoiceable(account, placement_pk)
-    form = invoice_form(placement, request.POST if request.method == "POST" else None)
+    form = invoice_form(
+        placement, request.POST if request.method == "POST" else None, by_provider=True
+    )
     if done := submit_form(
         request,
         form,
@@ -330,6 +338,7 @@ def invoice_send_page(request, account, placement_pk):
         ),
         redirect_to=lambda sent: reverse("portal:invoice", kwargs={"pk": sent.pk}),
         success="Your invoice is sent. The council checks it against the agreement.",
+        error_field="provider_reference",
     ):
         return done
     return render(

@@ -328,7 +328,11 @@ def invoice_savings(scope: Scope) -> Figure:
         .annotate(saving=Sum(F("claimed") - F("approved")), count=Count("pk"))
         .values_list("month", "saving", "count")
     )
-    saved = [(timezone.localdate(month), amount or Decimal(0)) for month, amount, _ in months]
+    # Rounded to the penny (SQLite sums decimals as floats).
+    saved = [
+        (timezone.localdate(month), Decimal(amount or 0).quantize(Decimal("0.01")))
+        for month, amount, _ in months
+    ]
     total = sum((s for _, s in saved), Decimal(0))
     count = sum(n for *_, n in months)
     return Figure(
@@ -464,7 +468,8 @@ def open_referrals(scope: Scope) -> Figure:
             old += 1
     return Figure(
         key="open-referrals",
-        title=f"{len(items)} referrals are open, {old} for more than four weeks",
+        title=f"{len(items)} referral{'s' * (len(items) != 1)} "
+        f"{'are' if len(items) != 1 else 'is'} open, {old} for more than four weeks",
         subtitle=f"Open referrals by where they stand, on {today:%-d %B %Y}",
         definition="Referrals submitted and neither placed nor withdrawn today, by status "
         "(and, once brokerage has them, by stage); more than four weeks is counted from "
@@ -645,22 +650,24 @@ def response_times(scope: Scope) -> Figure:
     ]
     return Figure(
         key="response-times",
-        title=f"{len(never)} provider{'s' * (len(never) != 1)} asked answered nothing"
-        if never
-        else "Every provider asked answered at least once"
+        title=f"The slowest provider took a median of {medians[slowest[0]].normalize():f} hours "
+        "to answer"
+        if slowest
+        else "No provider answered"
         if asked
         else "No requests",
         subtitle=f"Median hours to answer by provider, requests sent {_span(scope)}; the "
-        f"{min(len(slowest), SLOWEST_SHOWN)} slowest of {len(asked)} providers asked",
+        f"{min(len(slowest), SLOWEST_SHOWN)} slowest of {len(asked)} providers asked"
+        + (
+            f"; {len(never)} answered none: {', '.join(never[:5])}"
+            + (f" and {len(never) - 5} more" if len(never) > 5 else "")
+            if never
+            else ""
+        ),
         definition="For each provider sent a request in the months shown, the median of the "
         "hours from each request being sent to its first answer (offer or no option), "
         "over the requests it answered, slowest first. Providers that answered none are "
-        "counted in the headline"
-        + (
-            f": {', '.join(never[:10])}{' and others' if len(never) > 10 else ''}."
-            if never
-            else "."
-        ),
+        "named in the statistic under the headline.",
         columns=("Provider (requests answered)", "Median hours"),
         rows=shown,
         unit="hours",

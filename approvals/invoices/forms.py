@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
 from placements.fields import GovDateField, MoneyField
 from placements.forms import GDSForm
@@ -15,10 +16,13 @@ class InvoiceLinesForm(GDSForm, forms.Form):
     costs."""
 
     weekly = MoneyField(
-        label="Claimed for the weekly fee", what="the weekly fee claimed", required=False
+        label="Claimed for the weekly fee, for the whole period",
+        what="the weekly fee claimed",
+        required=False,
     )
     additional = MoneyField(
-        label="Claimed for additional weekly costs (education, therapy, support, transport)",
+        label="Claimed for additional weekly costs (education, therapy, support, transport), "
+        "for the whole period",
         what="the additional weekly costs claimed",
         required=False,
     )
@@ -135,6 +139,17 @@ class PeriodFields(forms.Form):
     period_start = GovDateField(label_text="Period from", required=True, what="the period's start")
     period_end = GovDateField(label_text="Period to", required=True, what="the period's end")
 
+    def clean(self):
+        data = super().clean() or {}
+        first, last = data.get("period_start"), data.get("period_end")
+        if first and first > timezone.localdate():
+            self.add_error("period_start", "The period must have started")
+        if first and last and last < first:
+            self.add_error("period_end", "The period must end on or after it starts")
+        elif first and last and (last - first).days + 1 > LONGEST_PERIOD_DAYS:
+            self.add_error("period_end", f"An invoice covers {LONGEST_PERIOD_DAYS} days at most")
+        return data
+
 
 class PackageInvoiceForm(PeriodFields, HoursLinesForm):
     """A package's invoice: its number, the period, and the hours at each rate."""
@@ -145,11 +160,18 @@ class PackageInvoiceForm(PeriodFields, HoursLinesForm):
         self.helper.layout = None
 
 
-def invoice_form(placement, data=None):
-    """The form for an invoice of `placement`: hours at its rates for a package."""
-    if placement.service:
-        return PackageInvoiceForm(data, rates=package_rates(placement))
-    return InvoiceForm(data)
+def invoice_form(placement, data=None, *, by_provider: bool = False):
+    """The form for an invoice of `placement`: hours at its rates for a package. The
+    provider's own says "your invoice number"."""
+    form = (
+        PackageInvoiceForm(data, rates=package_rates(placement))
+        if placement.service
+        else InvoiceForm(data)
+    )
+    if by_provider:
+        form.fields["provider_reference"].label = "Your invoice number"
+        form.fields["provider_reference"].error_messages["required"] = "Enter your invoice number"
+    return form
 
 
 def lines_form(placement, data=None):

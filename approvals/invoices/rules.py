@@ -103,10 +103,12 @@ def invoice_check(
     absent: Iterable[dt.date] = (),
     elsewhere: Iterable[dt.date] = (),
     one_off_left: Decimal = Decimal(0),
+    today: dt.date | None = None,
 ) -> Check:
     """Each kind of line against the agreement day by day: the weekly fee in force, the
     other weekly costs in force, and the one-off costs agreed and not yet paid. Days on
-    another invoice (`elsewhere`) are not paid twice."""
+    another invoice (`elsewhere`) are not paid twice. Days after `today` are paid in
+    advance, and said."""
     days = in_force.days_of(placement, changes, period_start, period_end, absent=absent)
     billed = set(elsewhere)
     weekly = Decimal(0)
@@ -127,7 +129,11 @@ def invoice_check(
         Kind.ADDITIONAL: total_allowed - weekly_allowed,
         Kind.ONE_OFF: max(one_off_left, Decimal(0)),
     }
+    to_come = sum(1 for d in days if today and d.day > today and d.terms is not None)
     return Check(
+        notes=[f"{to_come} day{'s' * (to_come != 1)} still to come, paid in advance"]
+        if to_come
+        else [],
         kinds=[
             KindCheck(kind, claimed[kind], allowed[Kind(kind)])
             for kind in (Kind.WEEKLY, Kind.ADDITIONAL, Kind.ONE_OFF)
@@ -283,7 +289,10 @@ def hours_check(
     hours_allowed = to_penny(sum((t.week_hours / 7 for t in paid), Decimal(0)))
     cost_allowed = to_penny(sum((t.week_cost / 7 for t in paid), Decimal(0)))
     agreed: dict[str, Decimal] = {}
-    for terms in paid:
+    in_force_days = [terms for _, terms in days if terms] or [
+        PackageTerms.of(placement.package_terms or {})
+    ]
+    for terms in in_force_days:
         for kind, rate in terms.rates.items():
             agreed[kind] = max(agreed.get(kind, Decimal(0)), rate)
     notes = []

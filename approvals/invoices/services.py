@@ -12,12 +12,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from placements.formatting import money
 from placements.models import CouncilSettings, User
 from placements.services import DomainError
 from placements.services.outbox import outbox_enqueue
 from providers.models import Organisation
-from referrals.common import chronology_add
 from referrals.pack.content import provider_email_check, refuse_identifiers
 from referrals.workflow import Status
 
@@ -47,27 +45,51 @@ def one_off_left(placement: Placement, *, besides: Invoice | None = None) -> Dec
     return max(placement.one_off_costs - paid, Decimal(0))
 
 
-def days_elsewhere(invoice: Invoice) -> set[dt.date]:
-    """Days of this invoice's period already on another of the placement's invoices not
-    rejected."""
-    days: set[dt.date] = set()
+def _other_days(invoice: Invoice, statuses: Sequence[str]) -> dict[dt.date, str]:
+    """Days of this invoice's period on another of the placement's invoices in one of
+    `statuses`, with that invoice's number."""
+    days: dict[dt.date, str] = {}
     others = (
         Invoice.objects.filter(
             placement_id=invoice.placement_id,
             period_start__lte=invoice.period_end,
             period_end__gte=invoice.period_start,
+            status__in=statuses,
         )
         .exclude(pk=invoice.pk)
-        .exclude(status=Invoice.Status.REJECTED)
-        .values_list("period_start", "period_end")
+        .values_list("period_start", "period_end", "provider_reference")
     )
-    for start, end in others:
+    for start, end, reference in others:
         first, last = max(start, invoice.period_start), min(end, invoice.period_end)
-        days.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+        for n in range((last - first).days + 1):
+            days.setdefault(first + dt.timedelta(days=n), reference)
     return days
 
 
+def days_elsewhere(invoice: Invoice) -> set[dt.date]:
+    """Days of this invoice's period already paid: on another of the placement's
+    invoices that is approved."""
+    return set(_other_days(invoice, [Invoice.Status.APPROVED]))
+
+
+def overlapping(invoice: Invoice) -> list[str]:
+    """The numbers of the placement's other invoices still open (waiting for a check or
+    queried) that claim some of the same days: whichever is approved first is paid."""
+    open_ = [Invoice.Status.RECEIVED, Invoice.Status.QUERIED]
+    return sorted(set(_other_days(invoice, open_).values()))
+
+
 def check_of(invoice: Invoice) -> Check:
+    check = _check(invoice)
+    if others := overlapping(invoice):
+        check.notes.append(
+            f"Some of the same days are on invoice{'s' * (len(others) > 1)} "
+            f"{', '.join(others)}, not yet decided: whichever is approved first is paid for them"
+        )
+    return check
+
+
+def _check(invoice: Invoice) -> Check:
     placement = invoice.placement
     absent = [dt.date.fromisoformat(day) for day in invoice.absent_days]
     if placement.service:
@@ -95,6 +117,7 @@ def check_of(invoice: Invoice) -> Check:
         absent=absent,
         elsewhere=days_elsewhere(invoice),
         one_off_left=one_off_left(placement, besides=invoice),
+        today=timezone.localdate(),
     )
 
 
@@ -218,6 +241,8 @@ def invoice_absences(*, invoice: Invoice, absent: Iterable[dt.date], actor: User
     days = sorted(set(absent))
     if any(day < locked.period_start or day > locked.period_end for day in days):
         raise DomainError("The days away must be in the invoice's period")
+    if days and days[-1] > timezone.localdate():
+        raise DomainError("The days away must have passed: record them once they have")
     locked.absent_days = [day.isoformat() for day in days]
     locked.allowed = check_of(locked).allowed
     locked.save(update_fields=["absent_days", "allowed"])
@@ -239,9 +264,15 @@ def invoice_decide(*, invoice: Invoice, decision: str, note: str, actor: User) -
         raise DomainError("Say why, for the provider")
     council = CouncilSettings.load()
     if note:
-        # The note goes to the provider: nothing that would identify the child.
+        # The note goes to the provider: nothing that would identify the child. The
+        # placement's own invoice numbers may be quoted (they read as references).
+        quoted = note
+        for number in Invoice.objects.filter(placement_id=locked.placement_id).values_list(
+            "provider_reference", flat=True
+        ):
+            quoted = quoted.replace(number, "the invoice")
         refuse_identifiers(
-            locked.placement.referral, note, what="The note for the provider", council=council
+            locked.placement.referral, quoted, what="The note for the provider", council=council
         )
     check = check_of(locked)
     locked.status, locked.decision_note = decision, note
@@ -260,20 +291,6 @@ def invoice_decide(*, invoice: Invoice, decision: str, note: str, actor: User) -
     )
     placement = locked.placement
     referral = placement.referral
-    said = {
-        Invoice.Status.APPROVED: f"approved at {money(locked.approved or 0)} of "
-        f"{money(locked.claimed)} claimed",
-        Invoice.Status.QUERIED: "queried with the provider",
-        Invoice.Status.REJECTED: "rejected",
-    }[Invoice.Status(decision)]
-    chronology_add(
-        referral=referral,
-        actor=actor,
-        kind="note",
-        text=f"Invoice {locked.provider_reference} from {placement.provider} for "
-        f"{locked.period_start:%-d %B} to {locked.period_end:%-d %B %Y} {said}"
-        + (f": {note}" if note else ""),
-    )
     if decision != Invoice.Status.APPROVED or locked.approved != locked.claimed:
         outbox_enqueue(
             key=f"invoice_decided:{locked.pk}:{decision}:{locked.decided_at.timestamp()}",
@@ -323,14 +340,6 @@ def invoice_send(
         source=Invoice.Source.PROVIDER,
         sent_by=email,
     )
-    chronology_add(
-        referral=invoice.placement.referral,
-        actor=None,
-        kind="note",
-        text=f"Invoice {invoice.provider_reference} for {period_start:%-d %B} to "
-        f"{period_end:%-d %B %Y} ({money(invoice.claimed)}) sent by "
-        f"{invoice.placement.provider} through its account",
-    )
     return invoice
 
 
@@ -377,12 +386,4 @@ def invoice_correct(
     locked.decided_by, locked.decided_at, locked.decision_note = None, None, ""
     locked.allowed = check_of(locked).allowed
     locked.save()
-    chronology_add(
-        referral=locked.placement.referral,
-        actor=None,
-        kind="note",
-        text=f"Invoice {locked.provider_reference} corrected by {locked.placement.provider} "
-        f"after the query: {money(locked.claimed)} claimed, was "
-        f"{money(Decimal(locked.corrections[-1]['claimed_before']))}",
-    )
     return locked

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from placements.actions import submit_form
+from placements.actions import run_action, submit_form
 from placements.permissions import Capability, capability_required
 from providers.exporting import write_csv
 from providers.importing.spreadsheet import ImportFileError
@@ -22,8 +22,8 @@ from .models import Invoice
 
 # The finance system's layout: one row per approved invoice (docs/invoices.md).
 EXPORT_HEADERS = [
+    "Invoice id",
     "Invoice number",
-    "Provider reference",
     "Provider",
     "Referral",
     "Period from",
@@ -94,6 +94,7 @@ def placement_invoices(request, pk, placement_pk):
             kwargs={"pk": pk, "placement_pk": placed.pk, "invoice_pk": invoice.pk},
         ),
         success="The invoice is recorded and checked.",
+        error_field="provider_reference",
     ):
         return done
     return render(
@@ -125,6 +126,13 @@ def invoice(request, pk, placement_pk, invoice_pk):
         kwargs={"pk": pk, "placement_pk": placed.pk, "invoice_pk": found.pk},
     )
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "clear-away":
+        return run_action(
+            request,
+            lambda: services.invoice_absences(invoice=found, absent=[], actor=request.user),
+            redirect_to=page,
+            success="The days away are cleared and the invoice checked again.",
+        )
     away = AbsenceForm(_posted(request) if action == "away" else None, prefix="away")
     if done := submit_form(
         request,
@@ -142,6 +150,7 @@ def invoice(request, pk, placement_pk, invoice_pk):
         ),
         redirect_to=page,
         success="The days away are recorded and the invoice checked again.",
+        error_field="away_from",
     ):
         return done
     decide = InvoiceDecisionForm(_posted(request) if action == "decide" else None, prefix="decide")
@@ -166,6 +175,7 @@ def invoice(request, pk, placement_pk, invoice_pk):
             "invoice": found,
             "check": services.check_of(found),
             "lines": found.lines.all(),
+            "away_days": [f"{dt.date.fromisoformat(day):%-d %b}" for day in found.absent_days],
             "away": away if open_ else None,
             "decide": decide if open_ else None,
             "errors": [f for f in (away, decide) if f.is_bound and f.errors],

@@ -239,7 +239,7 @@ def test_the_totals_and_the_finance_download(placement, officer):
     assert listed.context["totals"]["saved"] == D("100.00")
     download = client.get(reverse("approvals:invoices-export"))
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
-    assert rows[0][0] == "Invoice number" and rows[1][1] == "INV-030"
+    assert rows[0][:2] == ["Invoice id", "Invoice number"] and rows[1][1] == "INV-030"
     assert D(rows[1][8]) == D("100.00")
 
 
@@ -347,3 +347,74 @@ def test_the_import_page(placement, officer, social_worker):
         )
         assert fine.status_code == 302 and Invoice.objects.count() == 1
         assert signed_in(social_worker).get(page).status_code == 403
+
+
+def test_invoices_waiting_for_the_same_days_do_not_cancel_each_other(placement, officer):
+    start = placement.start_date
+    week = placement.total_weekly
+    with time_machine.travel(start + dt.timedelta(days=30), tick=False):
+        first, second = (
+            services.invoice_record(
+                placement=placement,
+                provider_reference=number,
+                period_start=start,
+                period_end=start + dt.timedelta(days=6),
+                lines=weekly_lines(placement.weekly_fee, week - placement.weekly_fee),
+                actor=officer,
+            )
+            for number in ("INV-040", "INV-041")
+        )
+        # Both still open: each allowed its week, each told of the other.
+        assert services.check_of(first).allowed == services.check_of(second).allowed == week
+        assert any("invoice INV-041, not yet decided" in f for f in services.check_of(first).flags)
+        # The note may quote the provider's invoice numbers.
+        services.invoice_decide(
+            invoice=second, decision="rejected", note="Duplicate of INV-040.", actor=officer
+        )
+        services.invoice_decide(invoice=first, decision="approved", note="", actor=officer)
+        third = services.invoice_record(
+            placement=placement,
+            provider_reference="INV-042",
+            period_start=start,
+            period_end=start + dt.timedelta(days=6),
+            lines=weekly_lines(placement.weekly_fee),
+            actor=officer,
+        )
+        # The week is paid on the approved one: nothing for it again.
+        assert third.allowed == 0 and services.check_of(third).elsewhere == 7
+        # A period running on past today: its days to come cannot be days away yet.
+        running = services.invoice_record(
+            placement=placement,
+            provider_reference="INV-043",
+            period_start=start + dt.timedelta(days=28),
+            period_end=start + dt.timedelta(days=34),
+            lines=weekly_lines(placement.weekly_fee),
+            actor=officer,
+        )
+        assert "4 days still to come, paid in advance" in services.check_of(running).flags
+        with pytest.raises(DomainError, match="must have passed"):
+            services.invoice_absences(
+                invoice=running, absent=[start + dt.timedelta(days=31)], actor=officer
+            )
+    first.refresh_from_db()
+    assert first.approved == week
+
+
+def test_days_away_are_listed_and_can_be_cleared(placement, officer):
+    start = placement.start_date
+    with time_machine.travel(start + dt.timedelta(days=30), tick=False):
+        invoice = services.invoice_record(
+            placement=placement,
+            provider_reference="INV-050",
+            period_start=start,
+            period_end=start + dt.timedelta(days=6),
+            lines=weekly_lines(placement.weekly_fee),
+            actor=officer,
+        )
+        services.invoice_absences(invoice=invoice, absent=[start], actor=officer)
+        client = signed_in(officer)
+        page = url("invoice", placement.referral, placement_pk=placement.pk, invoice_pk=invoice.pk)
+        assert f"({start:%-d %b})" in client.get(page).content.decode()
+        client.post(page, {"action": "clear-away"})
+    invoice.refresh_from_db()
+    assert invoice.absent_days == [] and invoice.allowed == placement.weekly_fee

@@ -78,7 +78,8 @@ def test_a_provider_sends_an_invoice_for_its_placement_and_it_is_checked(journey
     assert invoice.source == Invoice.Source.PROVIDER and invoice.recorded_by is None
     assert invoice.sent_by == "manager@oakcare.example"
     assert invoice.claimed == over + extra and invoice.allowed == placement.total_weekly * 2
-    assert ChronologyEntry.objects.filter(
+    # The invoice keeps its own record: the child's chronology does not list invoices.
+    assert not ChronologyEntry.objects.filter(
         referral=placement.referral, text__contains="OAK-101"
     ).exists()
     shown = oak.get(reverse("portal:invoice", args=[invoice.pk])).content.decode()
@@ -99,7 +100,7 @@ def test_a_bad_invoice_gets_gov_uk_errors_and_writes_nothing(journey):
         oak = signed_in_as("manager@oakcare.example")
         send = reverse("portal:invoice-send", args=[placement.pk])
         empty = oak.post(send, {"provider_reference": ""}).content.decode()
-        assert "Error: " in empty and "Enter the provider&#x27;s invoice number" in empty
+        assert "Error: " in empty and "Enter your invoice number" in empty
         later = placement.start_date + dt.timedelta(days=40)
         future = {
             **two_weeks(placement),
