@@ -130,8 +130,20 @@ def dashboard(request):
             "kind": scope.kind,
         }
     )
+    choices = {
+        name: dict(form.fields[name].choices)  # type: ignore[attr-defined]
+        for name in ("officer", "kind")
+    }
     return render(
         request,
         "approvals/dashboard.html",
-        {"form": form, "scope": scope, "shown": shown, "query": query.urlencode()},
+        {
+            "form": form,
+            "scope": scope,
+            "shown": shown,
+            "query": query.urlencode(),
+            # What the figures are for, in words, as applied.
+            "officer_label": choices["officer"].get(scope.officer_id or "", "Every officer"),
+            "kind_label": choices["kind"].get(scope.kind, "Every kind"),
+        },
     )

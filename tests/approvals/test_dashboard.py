@@ -205,6 +205,11 @@ def test_filters_apply_field_by_field(placed_one, make_user):
     subtitle = next(f for f in page.context["shown"] if f["figure"].key == "days-to-placement")
     assert f"{first:%B %Y}" in subtitle["figure"].subtitle
     assert page.context["form"].initial["start"] == first.isoformat()
+    # What was applied is said in words: a bad officer is every officer.
+    assert "Officer: Every officer. Kind of request: Every kind." in page.content.decode()
+    officer = make_user(Role.BROKERAGE_OFFICER, team=None, full_name="Olu Officer")
+    one = client.get(reverse("approvals:dashboard"), {"officer": officer.pk, "kind": "emergency"})
+    assert f"Officer: {officer.full_name}. Kind of request: Emergency." in one.content.decode()
 
 
 def test_spend_by_band_and_the_weekly_commitment_month_by_month(placed_one, officer):
