@@ -71,6 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # The council directory's stable identifier for this person (the ID token's `sub`),
+    # kept at their first single sign-on: later sign-ins match on it, not the email.
+    sso_subject = models.CharField(max_length=255, null=True, blank=True, unique=True)
 
     objects = UserManager()
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -7,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import selectors, services, sso
 from .actions import run_action, submit_form
 from .client_address import sign_in_wait_seconds
 from .forms import CouncilSettingsForm, RoleGrantRefuseForm, SignInForm, UserForm
@@ -21,6 +22,13 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "sso_enabled": sso.sso_enabled(),
+            "sso_name": settings.OIDC_PROVIDER_NAME,
+        }
 
     def post(self, request, *args, **kwargs):
         # Many wrong passwords for one account, from anywhere: its next try waits.
@@ -37,6 +45,22 @@ class SignInView(auth_views.LoginView):
 
 
 sign_in = login_not_required(SignInView.as_view())
+sso_start = login_not_required(sso.SignInStart.as_view())
+sso_callback = login_not_required(sso.SignInCallback.as_view())
+
+
+@login_not_required
+@require_GET
+def sso_refused(request):
+    reason = request.session.pop(sso.REFUSED_KEY, "token")
+    return render(
+        request,
+        "registration/sso_refused.html",
+        {"why": sso.REASONS.get(reason, sso.REASONS["token"])},
+        status=403,
+    )
+
+
 sign_out = login_not_required(auth_views.LogoutView.as_view())
 
 

@@ -139,6 +139,11 @@ EXPECTED = {
     "password-set": (PUBLIC, 200, 200),
     "password-set-done": (PUBLIC, 200, 200),
     "healthz": (PUBLIC, 200, 200),
+    # Single sign-on is off here (no directory set up): nothing to start or come back
+    # to; the refused page says why it refused (403) to anyone.
+    "sso-start": (PUBLIC, 404, 404),
+    "sso-callback": (PUBLIC, 404, 404),
+    "sso-refused": (PUBLIC, 403, 403),
     "council-settings": (ADMIN, 200, 403),
     "accounts:user-list": (ADMIN, 200, 403),
     "accounts:user-create": (ADMIN, 200, 403),

@@ -1,0 +1,272 @@
+"""Signing in with the council's directory: OpenID Connect's authorisation code flow with
+PKCE, through mozilla-django-oidc, against any provider set by settings alone.
+
+- The provider's endpoints come from its discovery document (`OIDC_DISCOVERY_URL`, or
+  the issuer's `/.well-known/openid-configuration`), fetched once an hour.
+- The ID token is checked for its signature (the provider's published keys), issuer,
+  audience (this service's client id), expiry and nonce; the userinfo must be about
+  the same subject.
+- Only a person with an account comes in: found by their directory subject once linked,
+  or, the first time, by their email when the provider says it is verified (or when the
+  council trusts the email claim, as with Entra ID's `email` or `preferred_username`,
+  which the tenant controls). Anyone else is refused with a clear page, and the refusal
+  is logged (never the token).
+"""
+
+import logging
+from typing import Any
+
+import jwt
+import requests
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.views.generic import View
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.utils import import_from_settings
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+
+logger = logging.getLogger("placements.security")
+
+# mozilla-django-oidc's settings for the provider's endpoints, and where discovery says.
+ENDPOINTS = {
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "authorization_endpoint",
+    "OIDC_OP_TOKEN_ENDPOINT": "token_endpoint",
+    "OIDC_OP_USER_ENDPOINT": "userinfo_endpoint",
+    "OIDC_OP_JWKS_ENDPOINT": "jwks_uri",
+}
+DISCOVERY_SECONDS = 3600
+# Why a sign-in was refused, for the refused page (kept in the session, never the token).
+REFUSED_KEY = "sso_refused"
+REASONS = {
+    "unknown": "There is no account for you in this service. Ask the service's "
+    "administrator to add you, with the email address your council account uses.",
+    "inactive": "Your account in this service has been deactivated. Ask the service's "
+    "administrator if you still need it.",
+    "unverified": "Your council account did not confirm your email address, so it "
+    "cannot be matched to an account here. Ask the service's administrator.",
+    "unavailable": "Your council's sign-in is not answering just now. Try again in a few "
+    "minutes, or sign in with your password if you have one.",
+    "token": "Your council's sign-in could not be checked, so you have not been signed "
+    "in. Try again; if it happens again, tell the service's administrator.",
+}
+
+
+def sso_enabled() -> bool:
+    return bool(settings.OIDC_RP_CLIENT_ID and discovery_url())
+
+
+def discovery_url() -> str:
+    if settings.OIDC_DISCOVERY_URL:
+        return settings.OIDC_DISCOVERY_URL
+    if settings.OIDC_ISSUER:
+        return settings.OIDC_ISSUER.rstrip("/") + "/.well-known/openid-configuration"
+    return ""
+
+
+def provider_config() -> dict[str, Any]:
+    """The provider's discovery document (cached for an hour)."""
+    url = discovery_url()
+    if not url:
+        raise ImproperlyConfigured("Set OIDC_DISCOVERY_URL or OIDC_ISSUER for single sign-on")
+    key = f"oidc-discovery:{url}"
+    found = cache.get(key)
+    if found is None:
+        response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
+        response.raise_for_status()
+        found = response.json()
+        missing = [name for name in ("issuer", *ENDPOINTS.values()) if not found.get(name)]
+        if missing:
+            raise ImproperlyConfigured(f"The discovery document lacks {', '.join(missing)}")
+        cache.set(key, found, DISCOVERY_SECONDS)
+    return found
+
+
+def _setting(attr: str, *default: Any) -> Any:
+    if attr in ENDPOINTS:
+        return provider_config()[ENDPOINTS[attr]]
+    return import_from_settings(attr, *default)
+
+
+def refuse(request, reason: str, **logged: Any) -> None:
+    """Remember why, for the refused page, and log it (no token, no claims but these)."""
+    request.session[REFUSED_KEY] = reason
+    logger.warning(
+        "single sign-on refused: %s %s",
+        reason,
+        " ".join(f"{name}={value}" for name, value in logged.items()),
+    )
+
+
+class DirectoryBackend(OIDCAuthenticationBackend):
+    """mozilla-django-oidc's backend, with discovered endpoints, a strict ID token check
+    and the council's rule for who may come in."""
+
+    get_settings = staticmethod(_setting)
+
+    def __init__(self, *args, **kwargs):
+        # Nothing is read from the provider until a sign-in needs it: a password
+        # sign-in never waits for the directory.
+        self.UserModel = get_user_model()
+
+    # The library reads these names; they are read here only when a sign-in needs them.
+    @property
+    def OIDC_OP_TOKEN_ENDPOINT(self) -> str:
+        return _setting("OIDC_OP_TOKEN_ENDPOINT")
+
+    @property
+    def OIDC_OP_USER_ENDPOINT(self) -> str:
+        return _setting("OIDC_OP_USER_ENDPOINT")
+
+    @property
+    def OIDC_OP_JWKS_ENDPOINT(self) -> str:
+        return _setting("OIDC_OP_JWKS_ENDPOINT")
+
+    @property
+    def OIDC_RP_CLIENT_ID(self) -> str:
+        return settings.OIDC_RP_CLIENT_ID
+
+    @property
+    def OIDC_RP_CLIENT_SECRET(self) -> str:
+        return settings.OIDC_RP_CLIENT_SECRET
+
+    @property
+    def OIDC_RP_SIGN_ALGO(self) -> str:
+        return settings.OIDC_RP_SIGN_ALGO
+
+    @property
+    def OIDC_RP_IDP_SIGN_KEY(self) -> None:
+        return None  # always the provider's published keys
+
+    def authenticate(self, request, **kwargs):
+        if not sso_enabled() or request is None or "code" not in request.GET:
+            return None
+        return super().authenticate(request, **kwargs)
+
+    def retrieve_matching_jwk(self, token):
+        """The provider's one published signing key for the token: by its key id, or the
+        only key of the token's algorithm when the token names none."""
+        header = jwt.get_unverified_header(token)
+        response = requests.get(self.OIDC_OP_JWKS_ENDPOINT, timeout=settings.OIDC_TIMEOUT)
+        response.raise_for_status()
+        keys = [
+            key
+            for key in response.json().get("keys", [])
+            if key.get("use", "sig") == "sig"
+            and key.get("alg", header.get("alg")) == header.get("alg")
+        ]
+        if header.get("kid"):
+            keys = [key for key in keys if key.get("kid") == header["kid"]]
+        if len(keys) != 1:
+            raise SuspiciousOperation("No single published key matches the ID token")
+        return jwt.PyJWK(keys[0])
+
+    def get_payload_data(self, token, key):
+        """The ID token, its signature checked with the provider's key, and its issuer,
+        audience and expiry (the library checks neither audience nor issuer)."""
+        try:
+            return jwt.decode(
+                token,
+                key,
+                algorithms=[self.OIDC_RP_SIGN_ALGO],
+                audience=self.OIDC_RP_CLIENT_ID,
+                issuer=provider_config()["issuer"],
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+                leeway=settings.OIDC_LEEWAY_SECONDS,
+            )
+        except jwt.InvalidTokenError as error:
+            raise SuspiciousOperation(f"ID token refused: {type(error).__name__}") from error
+
+    def get_userinfo(self, access_token, id_token, payload):
+        """The ID token's claims with the userinfo's, which must be about the same
+        person."""
+        info = super().get_userinfo(access_token, id_token, payload)
+        if info.get("sub") != payload.get("sub"):
+            raise SuspiciousOperation("The userinfo is about another subject")
+        return {**payload, **info}
+
+    def verify_claims(self, claims):
+        return bool(claims.get("sub")) and bool(claims.get(settings.OIDC_EMAIL_CLAIM))
+
+    def filter_users_by_claims(self, claims) -> QuerySet:
+        users = self.UserModel.objects.all()
+        linked = users.filter(sso_subject=claims["sub"])
+        if linked.exists():
+            return linked
+        email = str(claims.get(settings.OIDC_EMAIL_CLAIM, "")).strip()
+        verified = settings.OIDC_TRUST_EMAIL or claims.get("email_verified") is True
+        if not verified:
+            refuse(self.request, "unverified", subject=claims["sub"])
+            return users.none()
+        found = users.filter(email__iexact=email, sso_subject__isnull=True)
+        if not found.exists():
+            refuse(self.request, "unknown", subject=claims["sub"])
+        return found
+
+    def create_user(self, claims):
+        return None  # never reached: OIDC_CREATE_USER is off
+
+    def update_user(self, user, claims):
+        if not user.is_active:
+            refuse(self.request, "inactive", user=user.pk)
+            return user
+        if not user.sso_subject:
+            user.sso_subject = claims["sub"]
+            user.save(update_fields=["sso_subject"])
+            logger.info("single sign-on linked for user %s", user.pk)
+        logger.info("single sign-on for user %s", user.pk)
+        return user
+
+
+class SignInStart(OIDCAuthenticationRequestView):
+    """Off to the council's directory (404 when single sign-on is not set up)."""
+
+    get_settings = staticmethod(_setting)
+
+    def __init__(self, *args, **kwargs):
+        View.__init__(self, *args, **kwargs)  # the endpoints are read in get()
+
+    def get(self, request):
+        if not sso_enabled():
+            raise Http404
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = _setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        except (requests.RequestException, ValueError, ImproperlyConfigured) as error:
+            refuse(request, "unavailable", error=type(error).__name__)
+            return HttpResponseRedirect(reverse("sso-refused"))
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        return super().get(request)
+
+
+class SignInCallback(OIDCAuthenticationCallbackView):
+    """Back from the directory: a state not ours, or a token that fails its checks, is
+    refused with the refused page, as an unknown person is."""
+
+    get_settings = staticmethod(_setting)
+
+    @property
+    def failure_url(self) -> str:
+        return reverse("sso-refused")
+
+    def get(self, request):
+        if not sso_enabled():
+            raise Http404
+        try:
+            return super().get(request)
+        except (
+            SuspiciousOperation,
+            requests.RequestException,
+            jwt.PyJWTError,
+            KeyError,
+            ValueError,
+        ) as error:
+            refuse(request, "token", error=type(error).__name__)
+            return self.login_failure()
+
+    def login_failure(self):
+        self.request.session.setdefault(REFUSED_KEY, "token")
+        return super().login_failure()

@@ -1,0 +1,183 @@
+"""Single sign-on with the council's directory, against a real OpenID Connect provider
+on loopback (oidc-provider-mock, in a thread): a person with an account comes in and is
+linked by subject; anyone else is refused with a clear page; a tampered state, a token
+for another client and an expired token are refused; the request carries PKCE."""
+
+import base64
+import hashlib
+from urllib.parse import parse_qs, quote, urlsplit
+
+import httpx
+import oidc_provider_mock
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from placements.roles import Role
+from placements.sso import DirectoryBackend
+
+pytestmark = pytest.mark.django_db
+CLIENT_ID = "placements-brokerage"
+
+
+@pytest.fixture
+def directory(settings):
+    """The provider, and this service set up to use it."""
+    with oidc_provider_mock.run_server_in_thread() as server:
+        url = f"http://localhost:{server.server_port}"
+        settings.OIDC_DISCOVERY_URL = f"{url}/.well-known/openid-configuration"
+        settings.OIDC_ISSUER = ""
+        settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+        settings.OIDC_RP_CLIENT_SECRET = "not-a-real-secret"
+        settings.OIDC_TRUST_EMAIL = False
+        cache.clear()
+        yield url
+    cache.clear()
+
+
+def person(directory, sub, **claims):
+    """The directory knows `sub` with these claims."""
+    response = httpx.put(f"{directory}/users/{quote(sub)}", json=claims)
+    assert response.status_code == 204
+
+
+def signed_in_through(directory, client, sub, *, state=None):
+    """Start at the sign-in button, authorise as `sub` at the provider, come back."""
+    start = client.get(reverse("sso-start"))
+    assert start.status_code == 302 and start["Location"].startswith(directory)
+    answer = httpx.post(start["Location"], data={"sub": sub})
+    assert answer.status_code == 302
+    back = urlsplit(answer.headers["location"])
+    query = back.query
+    if state is not None:
+        query = query.replace(parse_qs(query)["state"][0], state)
+    return client.get(f"{back.path}?{query}")
+
+
+def test_a_person_with_an_account_comes_in_and_is_linked_by_subject(directory, make_user):
+    user = make_user(Role.BROKERAGE_OFFICER, email="bola.officer@council.example")
+    person(directory, "entra-0001", email="Bola.Officer@council.example", email_verified=True)
+    client = Client()
+    login_page = client.get(reverse("login")).content.decode()
+    assert reverse("sso-start") in login_page
+    response = signed_in_through(directory, client, "entra-0001")
+    assert response["Location"] == reverse("home")
+    assert int(client.session["_auth_user_id"]) == user.pk
+    user.refresh_from_db()
+    assert user.sso_subject == "entra-0001"
+    # Later, the same subject comes in whatever its email now says.
+    person(directory, "entra-0001", email="b.adeyemi@council.example", email_verified=True)
+    again = Client()
+    assert signed_in_through(directory, again, "entra-0001")["Location"] == reverse("home")
+
+
+def test_anyone_else_is_refused_with_a_clear_page(directory, make_user):
+    person(directory, "entra-0002", email="stranger@council.example", email_verified=True)
+    client = Client()
+    response = signed_in_through(directory, client, "entra-0002")
+    assert response["Location"] == reverse("sso-refused")
+    page = client.get(reverse("sso-refused"))
+    assert page.status_code == 403
+    assert "There is no account for you in this service" in page.content.decode()
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_an_unverified_email_is_not_matched_unless_the_council_trusts_it(
+    directory, make_user, settings
+):
+    make_user(Role.SOCIAL_WORKER, email="sam.social@council.example")
+    person(directory, "entra-0003", email="sam.social@council.example")
+    client = Client()
+    signed_in_through(directory, client, "entra-0003")
+    assert (
+        "did not confirm your email address" in client.get(reverse("sso-refused")).content.decode()
+    )
+    settings.OIDC_TRUST_EMAIL = True
+    assert signed_in_through(directory, Client(), "entra-0003")["Location"] == reverse("home")
+
+
+def test_a_deactivated_person_is_refused(directory, make_user):
+    make_user(Role.SOCIAL_WORKER, email="gone@council.example", is_active=False)
+    person(directory, "entra-0004", email="gone@council.example", email_verified=True)
+    client = Client()
+    signed_in_through(directory, client, "entra-0004")
+    assert "has been deactivated" in client.get(reverse("sso-refused")).content.decode()
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_a_tampered_state_is_refused(directory, make_user):
+    make_user(Role.SOCIAL_WORKER, email="sam.social@council.example")
+    person(directory, "entra-0005", email="sam.social@council.example", email_verified=True)
+    client = Client()
+    response = signed_in_through(directory, client, "entra-0005", state="forged-state")
+    assert response["Location"] == reverse("sso-refused")
+    assert "could not be checked" in client.get(reverse("sso-refused")).content.decode()
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def real_id_token(directory, client_id, sub):
+    """An ID token the provider issues to `client_id` for `sub`."""
+    redirect = "http://testserver/back/"
+    answer = httpx.post(
+        f"{directory}/oauth2/authorize",
+        params={
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect,
+            "scope": "openid email",
+            "state": "s",
+            "nonce": "n",
+        },
+        data={"sub": sub},
+    )
+    code = parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
+    token = httpx.post(
+        f"{directory}/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect,
+            "client_id": client_id,
+            "client_secret": "x",
+        },
+    )
+    return token.json()["id_token"]
+
+
+def test_a_token_for_another_client_or_expired_is_refused(directory):
+    backend = DirectoryBackend()
+    ours = real_id_token(directory, CLIENT_ID, "entra-0006")
+    assert backend.verify_token(ours, nonce="n")["sub"] == "entra-0006"
+    theirs = real_id_token(directory, "another-service", "entra-0006")
+    with pytest.raises(SuspiciousOperation, match="InvalidAudienceError"):
+        backend.verify_token(theirs, nonce="n")
+    with (
+        time_machine.travel(timezone.now() + timezone.timedelta(hours=2)),
+        pytest.raises(SuspiciousOperation, match="ExpiredSignatureError"),
+    ):
+        backend.verify_token(ours, nonce="n")
+    with pytest.raises(SuspiciousOperation, match="Nonce"):
+        backend.verify_token(ours, nonce="another")
+
+
+def test_the_request_carries_pkce(directory):
+    client = Client()
+    start = client.get(reverse("sso-start"))
+    query = parse_qs(urlsplit(start["Location"]).query)
+    assert query["code_challenge_method"] == ["S256"] and query["client_id"] == [CLIENT_ID]
+    [stored] = client.session["oidc_states"].values()
+    digest = hashlib.sha256(stored["code_verifier"].encode()).digest()
+    expected = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    assert query["code_challenge"] == [expected]
+
+
+def test_without_a_directory_there_is_no_button_and_no_route(settings):
+    settings.OIDC_RP_CLIENT_ID = ""
+    client = Client()
+    assert reverse("sso-start") not in client.get(reverse("login")).content.decode()
+    assert client.get(reverse("sso-start")).status_code == 404
+    assert client.get(reverse("sso-callback"), {"code": "x", "state": "y"}).status_code == 404
