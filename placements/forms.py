@@ -247,6 +247,7 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "summer_new_cases_until_day",
             "summer_new_cases_until_month",
             "vacancy_confirm_days",
+            "sso_create_accounts",
             "review_first_working_days",
             "review_every_months",
             *RANKING_FIELDS,
@@ -371,3 +372,36 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
                 "The urgent deadline must not be longer than the standard one",
             )
         return cleaned
+
+
+class DirectoryGroupForm(GDSForm, forms.Form):
+    """A directory group mapped to a role (and a team, for accounts it makes)."""
+
+    group = forms.CharField(
+        label="The group's id in the directory",
+        help_text="As the sign-in sends it: for Entra ID, the group's object id.",
+        max_length=200,
+        error_messages={"required": "Enter the group's id in the directory"},
+    )
+    name = forms.CharField(
+        label="What the group is",
+        max_length=200,
+        error_messages={"required": "Say what the group is"},
+    )
+    role = forms.ChoiceField(
+        label="The role its members get",
+        choices=[("", "Choose a role"), *Role.choices],
+        error_messages={"required": "Choose the role its members get"},
+    )
+    team = forms.ModelChoiceField(
+        label="Team, for accounts it makes (optional)",
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        empty_label="No team",
+    )
+    at_once = forms.BooleanField(
+        label="Give an approving or administrator role at once, without a second administrator",
+        help_text="Leave this unticked to have each such role approved by another "
+        "administrator, as when you give it by hand.",
+        required=False,
+    )

@@ -74,6 +74,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # The council directory's stable identifier for this person (the ID token's `sub`),
     # kept at their first single sign-on: later sign-ins match on it, not the email.
     sso_subject = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # Made at a first single sign-on from the council's directory groups (placements.sso):
+    # its roles follow the groups' mapping at each sign-in.
+    created_from_directory = models.BooleanField(default=False)
 
     objects = UserManager()
 
@@ -120,6 +123,32 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} as {self.get_role_display()}"
+
+
+class DirectoryGroupRole(models.Model):
+    """A group in the council's directory whose members get a role here when single
+    sign-on makes or signs in their account (if the council makes accounts). An
+    approving or Administrator role is only asked for, for a second administrator to
+    approve, unless the administrator who mapped it said it applies at once."""
+
+    group = models.CharField("the group's id in the directory", max_length=200)
+    name = models.CharField("what the group is", max_length=200)
+    role = models.CharField(max_length=40, choices=Role.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at_once = models.BooleanField(default=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "role"], name="one_mapping_a_group_role")
+        ]
+
+    def __str__(self):
+        return f"{self.name} as {self.get_role_display()}"
 
 
 class RoleGrantRequest(models.Model):
@@ -313,6 +342,14 @@ class CouncilSettings(models.Model):
     summer_new_cases_until_day = models.PositiveSmallIntegerField(
         default=15,
         help_text="New children's requests are processed until this date, while places remain.",
+    )
+    # Single sign-on (placements.sso): whether someone the directory vouches for, with no
+    # account yet, gets one from the mapping of their groups to roles.
+    sso_create_accounts = models.BooleanField(
+        "single sign-on makes accounts for people in mapped directory groups",
+        default=False,
+        help_text="Off: only people who already have an account can sign in with the "
+        "council's directory.",
     )
     vacancy_confirm_days = models.PositiveSmallIntegerField(
         "providers confirm their vacancies every this many days",

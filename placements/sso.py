@@ -9,8 +9,9 @@ PKCE, through mozilla-django-oidc, against any provider set by settings alone.
 - Only a person with an account comes in: found by their directory subject once linked,
   or, the first time, by their email when the provider says it is verified (or when the
   council trusts the email claim, as with Entra ID's `email` or `preferred_username`,
-  which the tenant controls). Anyone else is refused with a clear page, and the refusal
-  is logged (never the token).
+  which the tenant controls). Where the council makes accounts, someone in a mapped
+  directory group gets one (`services.directory`). Anyone else is refused with a clear
+  page, and the refusal is logged (never the token).
 """
 
 import logging
@@ -30,6 +31,9 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from .models import CouncilSettings
+from .services import directory
+
 logger = logging.getLogger("placements.security")
 
 # mozilla-django-oidc's settings for the provider's endpoints, and where discovery says.
@@ -45,6 +49,10 @@ REFUSED_KEY = "sso_refused"
 REASONS = {
     "unknown": "There is no account for you in this service. Ask the service's "
     "administrator to add you, with the email address your council account uses.",
+    "no_group": "You are not in any of the council's directory groups that this service "
+    "gives access to. Ask the service's administrator.",
+    "taken": "Your email address belongs to an account here that is linked to another "
+    "council account. Ask the service's administrator.",
     "inactive": "Your account in this service has been deactivated. Ask the service's "
     "administrator if you still need it.",
     "unverified": "Your council account did not confirm your email address, so it "
@@ -193,6 +201,7 @@ class DirectoryBackend(OIDCAuthenticationBackend):
         return bool(claims.get("sub")) and bool(claims.get(settings.OIDC_EMAIL_CLAIM))
 
     def filter_users_by_claims(self, claims) -> QuerySet:
+        self.refusal = ""
         users = self.UserModel.objects.all()
         linked = users.filter(sso_subject=claims["sub"])
         if linked.exists():
@@ -200,20 +209,35 @@ class DirectoryBackend(OIDCAuthenticationBackend):
         email = str(claims.get(settings.OIDC_EMAIL_CLAIM, "")).strip()
         verified = settings.OIDC_TRUST_EMAIL or claims.get("email_verified") is True
         if not verified:
-            refuse(self.request, "unverified", subject=claims["sub"])
+            self.refusal = "unverified"
             return users.none()
-        found = users.filter(email__iexact=email, sso_subject__isnull=True)
-        if not found.exists():
-            refuse(self.request, "unknown", subject=claims["sub"])
-        return found
+        if users.filter(email__iexact=email, sso_subject__isnull=False).exists():
+            self.refusal = "taken"
+        return users.filter(email__iexact=email, sso_subject__isnull=True)
 
     def create_user(self, claims):
-        return None  # never reached: OIDC_CREATE_USER is off
+        """Nobody matched: an account from their directory groups, if the council makes
+        them; otherwise (or with no mapped group) refused."""
+        if not self.refusal:
+            email = str(claims.get(settings.OIDC_EMAIL_CLAIM, "")).strip()
+            made = directory.directory_account(
+                claims=claims, email=email, groups_claim=settings.OIDC_GROUPS_CLAIM
+            )
+            if made is not None:
+                return made
+            self.refusal = "no_group" if CouncilSettings.load().sso_create_accounts else "unknown"
+        refuse(self.request, self.refusal, subject=claims["sub"])
+        return None
 
     def update_user(self, user, claims):
         if not user.is_active:
             refuse(self.request, "inactive", user=user.pk)
             return user
+        if user.created_from_directory and not directory.directory_roles_follow(
+            user=user, claims=claims, groups_claim=settings.OIDC_GROUPS_CLAIM
+        ):
+            refuse(self.request, "no_group", user=user.pk)
+            return None
         if not user.sso_subject:
             user.sso_subject = claims["sub"]
             user.save(update_fields=["sso_subject"])

@@ -4,18 +4,25 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services, sso
-from .actions import run_action, submit_form
+from .actions import posted_pk, run_action, submit_form
 from .client_address import sign_in_wait_seconds
-from .forms import CouncilSettingsForm, RoleGrantRefuseForm, SignInForm, UserForm
-from .models import CouncilSettings
+from .forms import (
+    CouncilSettingsForm,
+    DirectoryGroupForm,
+    RoleGrantRefuseForm,
+    SignInForm,
+    UserForm,
+)
+from .models import CouncilSettings, DirectoryGroupRole
 from .navigation import NAV_ITEMS
 from .permissions import Capability, capability_required, role_grant_refusal, user_can
-from .roles import Role
+from .roles import ROLES_NEEDING_SECOND_ADMINISTRATOR, Role
+from .services import directory
 
 
 class SignInView(auth_views.LoginView):
@@ -328,3 +335,41 @@ def council_settings(request):
         return redirect("council-settings")
     history = selectors.history_rows(council)
     return render(request, "placements/council_settings.html", {"form": form, "history": history})
+
+
+# --- Directory groups and the roles they give (single sign-on) ------------------------
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_http_methods(["GET", "POST"])
+def directory_groups(request):
+    page = reverse("accounts:directory-groups")
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        mapping = get_object_or_404(DirectoryGroupRole, pk=posted_pk(request, "mapping"))
+        return run_action(
+            request,
+            lambda: directory.group_role_remove(mapping=mapping, actor=request.user),
+            redirect_to=page,
+            success=f"{mapping.name} no longer gives the role {mapping.get_role_display()}.",
+        )
+    form = DirectoryGroupForm(request.POST if request.method == "POST" else None)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: directory.group_role_save(actor=request.user, **data),
+        redirect_to=page,
+        success=lambda mapping: f"{mapping.name} now gives the role {mapping.get_role_display()}.",
+        error_field="group",
+    ):
+        return done
+    return render(
+        request,
+        "placements/directory_groups.html",
+        {
+            "form": form,
+            "mappings": DirectoryGroupRole.objects.select_related("team", "created_by"),
+            "council": CouncilSettings.load(),
+            "sso_enabled": sso.sso_enabled(),
+            "needs_second": ROLES_NEEDING_SECOND_ADMINISTRATOR,
+        },
+    )

@@ -145,6 +145,7 @@ EXPECTED = {
     "sso-callback": (PUBLIC, 404, 404),
     "sso-refused": (PUBLIC, 403, 403),
     "council-settings": (ADMIN, 200, 403),
+    "accounts:directory-groups": (ADMIN, 200, 403),
     "accounts:user-list": (ADMIN, 200, 403),
     "accounts:user-create": (ADMIN, 200, 403),
     "accounts:user-detail": (ADMIN, 200, 403),

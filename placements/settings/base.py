@@ -117,7 +117,7 @@ OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your council account
 OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
 OIDC_USE_NONCE = True
-OIDC_CREATE_USER = False
+OIDC_CREATE_USER = True  # placements.sso decides: only from mapped groups, if at all
 OIDC_STORE_ACCESS_TOKEN = False
 OIDC_STORE_ID_TOKEN = False
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)

@@ -181,3 +181,149 @@ def test_without_a_directory_there_is_no_button_and_no_route(settings):
     assert reverse("sso-start") not in client.get(reverse("login")).content.decode()
     assert client.get(reverse("sso-start")).status_code == 404
     assert client.get(reverse("sso-callback"), {"code": "x", "state": "y"}).status_code == 404
+
+
+# --- Accounts from the directory's groups ------------------------------------------
+
+
+@pytest.fixture
+def groups(make_user, team):
+    """Two administrators; the council makes accounts; "CIC North" gives social worker
+    (in the team), "Heads" gives head of service (asked for, not at once)."""
+    from placements.models import CouncilSettings
+    from placements.services import directory as directory_services
+
+    admin = make_user(Role.ADMINISTRATOR, team=None, email="alex.admin@council.example")
+    make_user(Role.ADMINISTRATOR, team=None, email="sasha.admin@council.example")
+    council = CouncilSettings.load()
+    council.sso_create_accounts = True
+    council.save()
+    for group, name, role, team_ in (
+        ("grp-cic-north", "CIC North", Role.SOCIAL_WORKER, team),
+        ("grp-heads", "Heads of service", Role.HEAD_OF_SERVICE, None),
+    ):
+        directory_services.group_role_save(
+            group=group, name=name, role=role, team=team_, at_once=False, actor=admin
+        )
+    return admin
+
+
+def test_an_account_is_made_from_mapped_groups(directory, groups, team):
+    from placements.models import OutboxMessage, RoleGrantRequest, User
+
+    person(
+        directory,
+        "entra-0100",
+        email="new.worker@council.example",
+        email_verified=True,
+        name="Nia Worker",
+        groups=["grp-cic-north", "grp-heads", "grp-unrelated"],
+    )
+    client = Client()
+    assert signed_in_through(directory, client, "entra-0100")["Location"] == reverse("home")
+    made = User.objects.get(email="new.worker@council.example")
+    assert (made.full_name, made.team, made.sso_subject) == ("Nia Worker", team, "entra-0100")
+    assert made.created_from_directory and not made.has_usable_password()
+    # The social worker role at once; head of service only asked for, by the mapper.
+    assert made.role_set == {Role.SOCIAL_WORKER}
+    grant = RoleGrantRequest.objects.get(user=made)
+    assert (grant.role, grant.requested_by, grant.decided_at) == (
+        Role.HEAD_OF_SERVICE,
+        groups,
+        None,
+    )
+    assert OutboxMessage.objects.filter(key__startswith="role_grant_waiting:").exists()
+
+
+def test_a_role_at_once_and_later_groups(directory, groups):
+    from placements.models import DirectoryGroupRole, User
+    from placements.services import directory as directory_services
+
+    directory_services.group_role_save(
+        group="grp-duty",
+        name="Duty leads",
+        role=Role.DUTY_LEAD,
+        team=None,
+        at_once=True,
+        actor=groups,
+    )
+    person(
+        directory,
+        "entra-0101",
+        email="d.lead@council.example",
+        email_verified=True,
+        groups=["grp-duty"],
+    )
+    signed_in_through(directory, Client(), "entra-0101")
+    lead = User.objects.get(email="d.lead@council.example")
+    assert lead.role_set == {Role.DUTY_LEAD}
+    # A group newly mapped gives its role at the next sign-in.
+    person(
+        directory,
+        "entra-0101",
+        email="d.lead@council.example",
+        email_verified=True,
+        groups=["grp-duty", "grp-cic-north"],
+    )
+    signed_in_through(directory, Client(), "entra-0101")
+    lead = User.objects.get(pk=lead.pk)
+    assert lead.role_set == {Role.DUTY_LEAD, Role.SOCIAL_WORKER}
+    # In no mapped group any more: refused.
+    DirectoryGroupRole.objects.all().delete()
+    client = Client()
+    assert signed_in_through(directory, client, "entra-0101")["Location"] == reverse("sso-refused")
+    assert "not in any of the council" in client.get(reverse("sso-refused")).content.decode()
+
+
+def test_no_mapped_group_or_no_accounts_made_is_refused(directory, groups):
+    from placements.models import CouncilSettings, User
+
+    person(
+        directory,
+        "entra-0102",
+        email="elsewhere@council.example",
+        email_verified=True,
+        groups=["grp-unrelated"],
+    )
+    client = Client()
+    signed_in_through(directory, client, "entra-0102")
+    assert "not in any of the council" in client.get(reverse("sso-refused")).content.decode()
+    council = CouncilSettings.load()
+    council.sso_create_accounts = False
+    council.save()
+    person(
+        directory,
+        "entra-0102",
+        email="elsewhere@council.example",
+        email_verified=True,
+        groups=["grp-cic-north"],
+    )
+    signed_in_through(directory, client, "entra-0102")
+    assert "There is no account for you" in client.get(reverse("sso-refused")).content.decode()
+    assert not User.objects.filter(email="elsewhere@council.example").exists()
+
+
+def test_administrators_map_groups_on_their_page(groups, make_user):
+    from placements.models import DirectoryGroupRole
+
+    admin = Client()
+    admin.force_login(groups)
+    page = reverse("accounts:directory-groups")
+    assert "CIC North" in admin.get(page).content.decode()
+    empty = admin.post(page, {"group": "", "name": "", "role": ""}).content.decode()
+    assert "Enter the group&#x27;s id in the directory" in empty
+    assert "Choose the role its members get" in empty
+    twice = admin.post(
+        page, {"group": "grp-cic-north", "name": "Again", "role": Role.SOCIAL_WORKER}
+    ).content.decode()
+    assert "That group already gives the role Social worker" in twice
+    assert DirectoryGroupRole.objects.count() == 2
+    mapping = DirectoryGroupRole.objects.get(group="grp-heads")
+    admin.post(page, {"action": "remove", "mapping": mapping.pk})
+    assert not DirectoryGroupRole.objects.filter(pk=mapping.pk).exists()
+    worker = Client()
+    worker.force_login(make_user(Role.SOCIAL_WORKER))
+    assert worker.get(page).status_code == 403
+    other = DirectoryGroupRole.objects.get()
+    assert worker.post(page, {"action": "remove", "mapping": other.pk}).status_code == 403
+    assert DirectoryGroupRole.objects.filter(pk=other.pk).exists()
