@@ -9,6 +9,7 @@ from django.core import validators
 
 from .models import CouncilSettings, Team, User
 from .roles import ROLES_NEEDING_SECOND_ADMINISTRATOR, Role
+from .sso import password_sign_in_allowed
 
 UK_SUBDIVISIONS = [
     ("ENG", "England"),
@@ -130,6 +131,14 @@ class SignInForm(GDSForm, AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not password_sign_in_allowed(user):
+            raise forms.ValidationError(
+                "Sign in with your council account: password sign-in is turned off",
+                code="password_off",
+            )
+
 
 class UserForm(GDSForm, forms.ModelForm):
     roles = forms.MultipleChoiceField(
@@ -248,6 +257,7 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "summer_new_cases_until_month",
             "vacancy_confirm_days",
             "sso_create_accounts",
+            "staff_password_sign_in",
             "review_first_working_days",
             "review_every_months",
             *RANKING_FIELDS,

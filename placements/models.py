@@ -77,6 +77,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Made at a first single sign-on from the council's directory groups (placements.sso):
     # its roles follow the groups' mapping at each sign-in.
     created_from_directory = models.BooleanField(default=False)
+    # An administrator who may still sign in with a password when the council has turned
+    # password sign-in off for staff (for when the directory is down).
+    break_glass = models.BooleanField(default=False)
 
     objects = UserManager()
 
@@ -350,6 +353,12 @@ class CouncilSettings(models.Model):
         default=False,
         help_text="Off: only people who already have an account can sign in with the "
         "council's directory.",
+    )
+    staff_password_sign_in = models.BooleanField(
+        "staff may sign in with a password",
+        default=True,
+        help_text="Off, with single sign-on set up: staff sign in with the council's directory "
+        "only, except break-glass administrators.",
     )
     vacancy_confirm_days = models.PositiveSmallIntegerField(
         "providers confirm their vacancies every this many days",

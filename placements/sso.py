@@ -32,6 +32,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from .models import CouncilSettings
+from .roles import Role
 from .services import directory
 
 logger = logging.getLogger("placements.security")
@@ -66,6 +67,15 @@ REASONS = {
 
 def sso_enabled() -> bool:
     return bool(settings.OIDC_RP_CLIENT_ID and discovery_url())
+
+
+def password_sign_in_allowed(user) -> bool:
+    """Whether this person may sign in with a password: always, unless the council has
+    turned it off for staff with single sign-on set up; then only a break-glass
+    administrator."""
+    if CouncilSettings.load().staff_password_sign_in or not sso_enabled():
+        return True
+    return user.break_glass and user.has_role(Role.ADMINISTRATOR)
 
 
 def discovery_url() -> str:

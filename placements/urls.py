@@ -11,6 +11,7 @@ accounts_patterns = (
         path("<int:pk>/", views.user_detail, name="user-detail"),
         path("<int:pk>/active/", views.user_set_active, name="user-set-active"),
         path("<int:pk>/invite/", views.user_resend_invite, name="user-resend-invite"),
+        path("<int:pk>/break-glass/", views.user_break_glass, name="user-break-glass"),
         path("role-grants/", views.role_grants, name="role-grants"),
         path("directory-groups/", views.directory_groups, name="directory-groups"),
         path("role-grants/<int:pk>/approve/", views.role_grant_approve, name="role-grant-approve"),

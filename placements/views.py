@@ -35,6 +35,7 @@ class SignInView(auth_views.LoginView):
             **super().get_context_data(**kwargs),
             "sso_enabled": sso.sso_enabled(),
             "sso_name": settings.OIDC_PROVIDER_NAME,
+            "password_off": sso.sso_enabled() and not CouncilSettings.load().staff_password_sign_in,
         }
 
     def post(self, request, *args, **kwargs):
@@ -247,6 +248,21 @@ def user_set_active(request, pk):
 
 @capability_required(Capability.MANAGE_USERS)
 @require_POST
+def user_break_glass(request, pk):
+    user = selectors.get_user_for_admin(pk=pk)
+    on = request.POST.get("on") == "1"
+    return run_action(
+        request,
+        lambda: services.user_break_glass_set(user=user, on=on, actor=request.user),
+        redirect_to=reverse("accounts:user-detail", kwargs={"pk": user.pk}),
+        success=f"{user.full_name} "
+        + ("may now" if on else "may no longer")
+        + " sign in with a password when password sign-in is off.",
+    )
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_POST
 def user_resend_invite(request, pk):
     user = selectors.get_user_for_admin(pk=pk)
     return run_action(
@@ -328,11 +344,16 @@ def role_grant_refuse(request, pk):
 @require_http_methods(["GET", "POST"])
 def council_settings(request):
     council = CouncilSettings.load()
-    form = CouncilSettingsForm(request.POST or None, instance=council)
-    if request.method == "POST" and form.is_valid():
-        services.council_settings_update(values=form.cleaned_data, actor=request.user)
-        messages.success(request, "Council settings saved.")
-        return redirect("council-settings")
+    form = CouncilSettingsForm(request.POST if request.method == "POST" else None, instance=council)
+    if done := submit_form(
+        request,
+        form,
+        lambda data: services.council_settings_update(values=data, actor=request.user),
+        redirect_to="council-settings",
+        success="Council settings saved.",
+        error_field="staff_password_sign_in",
+    ):
+        return done
     history = selectors.history_rows(council)
     return render(request, "placements/council_settings.html", {"form": form, "history": history})
 

@@ -151,6 +151,7 @@ EXPECTED = {
     "accounts:user-detail": (ADMIN, 200, 403),
     "accounts:user-set-active": (ADMIN, 405, 403),
     "accounts:user-resend-invite": (ADMIN, 405, 403),
+    "accounts:user-break-glass": (ADMIN, 405, 403),
     "accounts:role-grants": (ADMIN, 200, 403),
     # A grant waiting, asked for by another administrator: this one may decide it.
     "accounts:role-grant-approve": (ADMIN, 405, 403),
@@ -604,6 +605,7 @@ def url_for(name, objects, ids=None):
         "accounts:user-detail",
         "accounts:user-set-active",
         "accounts:user-resend-invite",
+        "accounts:user-break-glass",
     }:
         kwargs["pk"] = objects["owner"].pk
     elif name in {"accounts:role-grant-approve", "accounts:role-grant-refuse"}:

@@ -390,6 +390,8 @@ def _user_end_sessions(user: User) -> None:
 @transaction.atomic
 def council_settings_update(*, values: Mapping[str, Any], actor: User) -> CouncilSettings:
     council = CouncilSettings.objects.select_for_update().get(pk=CouncilSettings.load().pk)
+    if values.get("staff_password_sign_in") is False and council.staff_password_sign_in:
+        _password_off_check()
     before = {name: str(getattr(council, name)) for name in values}
     for name, value in values.items():
         setattr(council, name, value)
@@ -401,6 +403,58 @@ def council_settings_update(*, values: Mapping[str, Any], actor: User) -> Counci
         actor=actor,
     )
     return council
+
+
+def _password_off_check() -> None:
+    """Password sign-in may be turned off only with single sign-on working and someone
+    left to get in when the directory is down."""
+    from ..sso import sso_enabled
+
+    if not sso_enabled():
+        raise DomainError(
+            "Set up single sign-on before turning password sign-in off: nobody could sign in"
+        )
+    if not User.objects.filter(
+        is_active=True, break_glass=True, role_assignments__role=Role.ADMINISTRATOR
+    ).exists():
+        raise DomainError(
+            "Make an administrator a break-glass administrator first, to sign in with a "
+            "password if the council's directory is down"
+        )
+
+
+@transaction.atomic
+def user_break_glass_set(*, user: User, on: bool, actor: User) -> User:
+    """Let an administrator (or stop them) sign in with a password when password sign-in
+    is off for staff. Another administrator decides it; recorded in their history."""
+    if not actor.has_role(Role.ADMINISTRATOR):
+        raise DomainError("Only an administrator decides who is a break-glass administrator")
+    if user.pk == actor.pk:
+        raise DomainError("Another administrator decides whether you are break-glass")
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if on and not (locked.is_active and locked.has_role(Role.ADMINISTRATOR)):
+        raise DomainError("Only an active administrator can be a break-glass administrator")
+    if not on and locked.break_glass:
+        council = CouncilSettings.load()
+        others = User.objects.filter(
+            is_active=True, break_glass=True, role_assignments__role=Role.ADMINISTRATOR
+        ).exclude(pk=locked.pk)
+        if not council.staff_password_sign_in and not others.exists():
+            raise DomainError(
+                "Password sign-in is off: keep at least one break-glass administrator"
+            )
+    if locked.break_glass == on:
+        return locked
+    locked.break_glass = on
+    locked.save(update_fields=["break_glass"])
+    field_changes_record(
+        instance=locked,
+        before={"Break-glass administrator": "Yes" if not on else "No"},
+        after={"Break-glass administrator": "Yes" if on else "No"},
+        actor=actor,
+    )
+    logger.info("break-glass %s for user %s by user %s", "on" if on else "off", user.pk, actor.pk)
+    return locked
 
 
 def user_resend_invite(*, user: User, actor: User) -> None:

@@ -327,3 +327,86 @@ def test_administrators_map_groups_on_their_page(groups, make_user):
     other = DirectoryGroupRole.objects.get()
     assert worker.post(page, {"action": "remove", "mapping": other.pk}).status_code == 403
     assert DirectoryGroupRole.objects.filter(pk=other.pk).exists()
+
+
+# --- Password sign-in off for staff, break-glass administrators ----------------------
+
+
+def test_password_sign_in_turned_off_keeps_break_glass_administrators(
+    directory, make_user, settings
+):
+    from placements.models import CouncilSettings
+    from placements.services import council_settings_update, user_break_glass_set
+    from placements.services.errors import DomainError
+    from tests.placements.factories import TEST_PASSWORD
+
+    alex = make_user(Role.ADMINISTRATOR, team=None, email="alex.admin@council.example")
+    sasha = make_user(Role.ADMINISTRATOR, team=None, email="sasha.admin@council.example")
+    worker = make_user(Role.SOCIAL_WORKER, email="sam.social@council.example")
+    with pytest.raises(DomainError, match="break-glass administrator first"):
+        council_settings_update(values={"staff_password_sign_in": False}, actor=alex)
+    with pytest.raises(DomainError, match="Another administrator decides"):
+        user_break_glass_set(user=alex, on=True, actor=alex)
+    with pytest.raises(DomainError, match="Only an active administrator"):
+        user_break_glass_set(user=worker, on=True, actor=alex)
+    user_break_glass_set(user=sasha, on=True, actor=alex)
+    council_settings_update(values={"staff_password_sign_in": False}, actor=alex)
+    with pytest.raises(DomainError, match="keep at least one break-glass"):
+        user_break_glass_set(user=sasha, on=False, actor=alex)
+
+    def password(email):
+        client = Client()
+        return client, client.post(reverse("login"), {"username": email, "password": TEST_PASSWORD})
+
+    client, refused = password(worker.email)
+    assert refused.status_code == 200
+    assert "password sign-in is turned off" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert "password sign-in is turned off" in password(alex.email)[1].content.decode()
+    client, allowed = password(sasha.email)
+    assert allowed.status_code == 302 and int(client.session["_auth_user_id"]) == sasha.pk
+    # Without single sign-on nobody is kept out by the setting.
+    settings.OIDC_RP_CLIENT_ID = ""
+    client, allowed = password(worker.email)
+    assert allowed.status_code == 302
+    assert CouncilSettings.load().staff_password_sign_in is False
+
+
+def test_turning_password_sign_in_off_needs_single_sign_on(make_user, settings):
+    from placements.services import council_settings_update
+    from placements.services.errors import DomainError
+
+    settings.OIDC_RP_CLIENT_ID = ""
+    alex = make_user(Role.ADMINISTRATOR, team=None)
+    with pytest.raises(DomainError, match="Set up single sign-on"):
+        council_settings_update(values={"staff_password_sign_in": False}, actor=alex)
+
+
+def test_deactivating_ends_a_directory_session(directory, make_user):
+    from placements.services import user_set_active
+
+    user = make_user(Role.SOCIAL_WORKER, email="sam.social@council.example")
+    admin = make_user(Role.ADMINISTRATOR, team=None)
+    person(directory, "entra-0200", email=user.email, email_verified=True)
+    client = Client()
+    signed_in_through(directory, client, "entra-0200")
+    assert int(client.session["_auth_user_id"]) == user.pk
+    user_set_active(user=user, active=False, actor=admin)
+    assert client.get(reverse("referrals:list"))["Location"].startswith(reverse("login"))
+    # And the directory cannot bring them back.
+    again = Client()
+    signed_in_through(directory, again, "entra-0200")
+    assert "has been deactivated" in again.get(reverse("sso-refused")).content.decode()
+
+
+def test_an_administrator_marks_another_as_break_glass_on_their_page(make_user):
+    alex = make_user(Role.ADMINISTRATOR, team=None)
+    sasha = make_user(Role.ADMINISTRATOR, team=None, full_name="Sasha Patel")
+    client = Client()
+    client.force_login(alex)
+    page = reverse("accounts:user-detail", args=[sasha.pk])
+    assert "Make them a break-glass administrator" in client.get(page).content.decode()
+    client.post(reverse("accounts:user-break-glass", args=[sasha.pk]), {"on": "1"})
+    sasha.refresh_from_db()
+    assert sasha.break_glass
+    assert "may sign in with a password even when" in client.get(page).content.decode()

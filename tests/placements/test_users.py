@@ -194,6 +194,7 @@ def test_council_settings_validation_and_history(administrator_client):
         "working_day_start_hour": 9,
         "emergency_response_working_hours": 4,
         "countersign_by_another_person": "on",
+        "staff_password_sign_in": "on",
         "package_cost_approval": "panel",
         "package_review_arrangements": "Reviewed at every plan review.",
         "summer_scheme_max_days": 6,
