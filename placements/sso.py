@@ -26,8 +26,10 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.deprecation import MiddlewareMixin
 from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.middleware import SessionRefresh
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -60,6 +62,8 @@ REASONS = {
     "cannot be matched to an account here. Ask the service's administrator.",
     "unavailable": "Your council's sign-in is not answering just now. Try again in a few "
     "minutes, or sign in with your password if you have one.",
+    "cancelled": "You did not finish signing in with your council account.",
+    "ended": "Your council sign-in has ended, so you have been signed out here too. Sign in again.",
     "token": "Your council's sign-in could not be checked, so you have not been signed "
     "in. Try again; if it happens again, tell the service's administrator.",
 }
@@ -289,8 +293,9 @@ class SignInCallback(OIDCAuthenticationCallbackView):
     def get(self, request):
         if not sso_enabled():
             raise Http404
+        was_signed_in = request.user.is_authenticated
         try:
-            return super().get(request)
+            response = super().get(request)
         except (
             SuspiciousOperation,
             requests.RequestException,
@@ -300,7 +305,60 @@ class SignInCallback(OIDCAuthenticationCallbackView):
         ) as error:
             refuse(request, "token", error=type(error).__name__)
             return self.login_failure()
+        if request.GET.get("error"):
+            # The provider's answer to a silent check (their directory session has
+            # ended: said after the sign-out, which empties the session), or to a
+            # sign-in not finished there.
+            refuse(
+                request, "ended" if was_signed_in else "cancelled", error=request.GET["error"][:40]
+            )
+        return response
 
     def login_failure(self):
         self.request.session.setdefault(REFUSED_KEY, "token")
         return super().login_failure()
+
+
+class DirectorySessionRefresh(SessionRefresh):
+    """A session signed in with the directory lasts no longer than the directory's own:
+    every `OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS` a page asks the provider again, silently
+    (prompt=none); if the person's directory session has ended, or they have been
+    removed or disabled there, the provider says so and they are signed out here.
+    Password sessions are never sent; nor are background refreshes (htmx), which wait
+    for the next page."""
+
+    get_settings = staticmethod(_setting)
+
+    def __init__(self, get_response):
+        MiddlewareMixin.__init__(self, get_response)  # the endpoints are read when needed
+        self.OIDC_EXEMPT_URLS = ["sso-start", "sso-callback", "sso-refused", "logout"]
+        self.OIDC_STATE_SIZE = 32
+        self.OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+        self.OIDC_RP_SCOPES = settings.OIDC_RP_SCOPES
+        self.OIDC_USE_NONCE = True
+        self.OIDC_NONCE_SIZE = 32
+
+    @property
+    def exempt_urls(self):
+        return {reverse(name) for name in self.OIDC_EXEMPT_URLS}
+
+    @property
+    def exempt_url_patterns(self):
+        return set()
+
+    def is_refreshable_url(self, request):
+        return (
+            sso_enabled()
+            and not request.headers.get("HX-Request")
+            and super().is_refreshable_url(request)
+        )
+
+    def process_request(self, request):
+        if not self.is_refreshable_url(request):
+            return None
+        try:
+            self.OIDC_OP_AUTHORIZATION_ENDPOINT = _setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        except (requests.RequestException, ValueError, ImproperlyConfigured):
+            return None  # the directory not answering does not lock people out mid-task
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        return super().process_request(request)

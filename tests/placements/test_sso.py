@@ -410,3 +410,43 @@ def test_an_administrator_marks_another_as_break_glass_on_their_page(make_user):
     sasha.refresh_from_db()
     assert sasha.break_glass
     assert "may sign in with a password even when" in client.get(page).content.decode()
+
+
+# --- A directory session lasts no longer than the directory's ------------------------
+
+
+def test_a_directory_session_is_checked_again_and_ends_with_the_directory_s(
+    directory, make_user, settings
+):
+    user = make_user(Role.SOCIAL_WORKER, email="sam.social@council.example")
+    person(directory, "entra-0300", email=user.email, email_verified=True)
+    client = Client()
+    signed_in_through(directory, client, "entra-0300")
+    page = reverse("referrals:list")
+    assert client.get(page).status_code == 200
+    # Later than the recheck: a page asks the directory silently first.
+    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=20)):
+        # A background refresh is not sent off; it waits for the next page.
+        assert client.get(page, headers={"HX-Request": "true"}).status_code == 200
+        check = client.get(page)
+        assert check.status_code == 302 and check["Location"].startswith(directory)
+        query = parse_qs(urlsplit(check["Location"]).query)
+        assert query["prompt"] == ["none"]
+        # The directory answers that their session there has ended: signed out here.
+        ended = client.get(
+            reverse("sso-callback"),
+            {"error": "login_required", "state": query["state"][0]},
+        )
+        assert ended["Location"] == reverse("sso-refused")
+        assert "Your council sign-in has ended" in client.get(ended["Location"]).content.decode()
+        assert client.get(page)["Location"].startswith(reverse("login"))
+
+
+def test_a_password_session_is_never_sent_to_the_directory(directory, make_user):
+    from tests.placements.factories import TEST_PASSWORD
+
+    user = make_user(Role.SOCIAL_WORKER, email="sam.social@council.example")
+    client = Client()
+    client.post(reverse("login"), {"username": user.email, "password": TEST_PASSWORD})
+    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=20)):
+        assert client.get(reverse("referrals:list")).status_code == 200
