@@ -258,6 +258,7 @@ class CouncilSettingsForm(GDSForm, forms.ModelForm):
             "vacancy_confirm_days",
             "sso_create_accounts",
             "staff_password_sign_in",
+            "second_factor_for_everyone",
             "review_first_working_days",
             "review_every_months",
             *RANKING_FIELDS,
@@ -415,3 +416,24 @@ class DirectoryGroupForm(GDSForm, forms.Form):
         "administrator, as when you give it by hand.",
         required=False,
     )
+
+
+class CodeForm(GDSForm, forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        ),
+        error_messages={"required": "Enter the code"},
+    )
+
+    def __init__(self, *args, label: str = "Code", hint: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = label
+        self.fields["code"].help_text = hint

@@ -128,6 +128,39 @@ class RoleAssignment(models.Model):
         return f"{self.user} as {self.get_role_display()}"
 
 
+class SecurityEvent(models.Model):
+    """The security log: second-factor events and single sign-on, with who, when and
+    from where (never a code, a secret or a token)."""
+
+    class Kind(models.TextChoices):
+        SET_UP = "factor_set_up", "Second factor set up"
+        PASSED = "factor_passed", "Signed in with a second factor"
+        FAILED = "factor_failed", "Wrong second-factor code"
+        THROTTLED = "factor_throttled", "Second-factor code refused: too many wrong codes"
+        RECOVERY_USED = "recovery_used", "Signed in with a recovery code"
+        RECOVERY_NEW = "recovery_new", "New recovery codes made"
+        RESET = "factor_reset", "Second factor reset by an administrator"
+        SSO_SIGN_IN = "sso_sign_in", "Signed in with the council's directory"
+        SSO_REFUSED = "sso_refused", "Refused at single sign-on"
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="security_events"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class DirectoryGroupRole(models.Model):
     """A group in the council's directory whose members get a role here when single
     sign-on makes or signs in their account (if the council makes accounts). An
@@ -353,6 +386,12 @@ class CouncilSettings(models.Model):
         default=False,
         help_text="Off: only people who already have an account can sign in with the "
         "council's directory.",
+    )
+    second_factor_for_everyone = models.BooleanField(
+        "everyone who signs in with a password uses a second factor",
+        default=False,
+        help_text="Administrators and every approving role always do. Signing in with the "
+        "council's directory follows the directory's own rules.",
     )
     staff_password_sign_in = models.BooleanField(
         "staff may sign in with a password",

@@ -33,7 +33,7 @@ from mozilla_django_oidc.middleware import SessionRefresh
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from .models import CouncilSettings
+from .models import CouncilSettings, SecurityEvent
 from .roles import Role
 from .services import directory
 
@@ -114,12 +114,16 @@ def _setting(attr: str, *default: Any) -> Any:
     return import_from_settings(attr, *default)
 
 
-def refuse(request, reason: str, **logged: Any) -> None:
+def refuse(request, reason: str, user=None, **logged: Any) -> None:
     """Remember why, for the refused page, and log it (no token, no claims but these)."""
+    from .second_factor import record
+
     request.session[REFUSED_KEY] = reason
+    record(request, user, SecurityEvent.Kind.SSO_REFUSED, detail=reason)
     logger.warning(
-        "single sign-on refused: %s %s",
+        "single sign-on refused: %s %s%s",
         reason,
+        f"user={user.pk} " if user is not None else "",
         " ".join(f"{name}={value}" for name, value in logged.items()),
     )
 
@@ -245,18 +249,21 @@ class DirectoryBackend(OIDCAuthenticationBackend):
 
     def update_user(self, user, claims):
         if not user.is_active:
-            refuse(self.request, "inactive", user=user.pk)
+            refuse(self.request, "inactive", user=user)
             return user
         if user.created_from_directory and not directory.directory_roles_follow(
             user=user, claims=claims, groups_claim=settings.OIDC_GROUPS_CLAIM
         ):
-            refuse(self.request, "no_group", user=user.pk)
+            refuse(self.request, "no_group", user=user)
             return None
         if not user.sso_subject:
             user.sso_subject = claims["sub"]
             user.save(update_fields=["sso_subject"])
             logger.info("single sign-on linked for user %s", user.pk)
         logger.info("single sign-on for user %s", user.pk)
+        from .second_factor import record
+
+        record(self.request, user, SecurityEvent.Kind.SSO_SIGN_IN)
         return user
 
 

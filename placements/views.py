@@ -6,19 +6,21 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services, sso
+from . import second_factor, selectors, services, sso
 from .actions import posted_pk, run_action, submit_form
 from .client_address import sign_in_wait_seconds
 from .forms import (
+    CodeForm,
     CouncilSettingsForm,
     DirectoryGroupForm,
     RoleGrantRefuseForm,
     SignInForm,
     UserForm,
 )
-from .models import CouncilSettings, DirectoryGroupRole
+from .models import CouncilSettings, DirectoryGroupRole, SecurityEvent
 from .navigation import NAV_ITEMS
 from .permissions import Capability, capability_required, role_grant_refusal, user_can
 from .roles import ROLES_NEEDING_SECOND_ADMINISTRATOR, Role
@@ -29,6 +31,15 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """The password is right. Someone who needs a second factor is not signed in
+        yet: they give a code (or set up an app) first."""
+        user = form.get_user()
+        if second_factor.has_app(user) or second_factor.required(user):
+            second_factor.pending_start(self.request, user, user.backend, self.get_success_url())
+            return redirect("sign-in-code" if second_factor.has_app(user) else "sign-in-set-up")
+        return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
         return {
@@ -229,6 +240,8 @@ def user_detail(request, pk):
             "history": history,
             "grants_waiting": list(selectors.role_grants_waiting().filter(user=user)),
             "only_administrator": _only_administrator(request),
+            "second_factor_set": second_factor.has_app(user),
+            "second_factor_required": second_factor.required(user),
         },
     )
 
@@ -393,4 +406,126 @@ def directory_groups(request):
             "sso_enabled": sso.sso_enabled(),
             "needs_second": ROLES_NEEDING_SECOND_ADMINISTRATOR,
         },
+    )
+
+
+# --- A second factor ----------------------------------------------------------------
+
+
+def _waiting(request):
+    user = second_factor.pending_user(request)
+    if user is None:
+        messages.error(request, "Sign in again: it has been too long since your password.")
+    return user
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request):
+    user = _waiting(request)
+    if user is None:
+        return redirect("login")
+    if not second_factor.has_app(user):
+        return redirect("sign-in-set-up")
+    form = CodeForm(
+        request.POST if request.method == "POST" else None,
+        label="Code from your authenticator app",
+        hint="The 6 digits it shows now. Lost your device? Enter one of your recovery codes.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_factor.code_check(request, user, form.cleaned_data["code"])
+        except services.DomainError as error:
+            form.add_error("code", str(error))
+        else:
+            return redirect(second_factor.pending_finish(request, user))
+    return render(request, "registration/sign_in_code.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_in_set_up(request):
+    user = _waiting(request)
+    if user is None:
+        return redirect("login")
+    if second_factor.has_app(user):
+        return redirect("sign-in-code")
+    device = second_factor.app_begin(user)
+    form = CodeForm(
+        request.POST if request.method == "POST" else None,
+        label="Code from your authenticator app",
+        hint="The 6 digits it shows once you have added this service.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = second_factor.app_confirm(request, user, form.cleaned_data["code"])
+        except services.DomainError as error:
+            form.add_error("code", str(error))
+        else:
+            next_url = second_factor.pending_finish(request, user)
+            request.session[second_factor.RECOVERY_SHOWN_KEY] = {"codes": codes, "next": next_url}
+            return redirect("recovery-codes")
+    return render(
+        request,
+        "registration/sign_in_set_up.html",
+        {
+            "form": form,
+            "qr": mark_safe(second_factor.qr_svg(device)),  # noqa: S308 - segno's own SVG
+            "secret": second_factor.secret_text(device),
+            "required": second_factor.required(user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request):
+    """Recovery codes shown once, after setting up an app or asking for new ones."""
+    if request.method == "POST":
+        try:
+            codes = second_factor.recovery_codes_anew(request, request.user)
+        except services.DomainError as error:
+            messages.error(request, str(error))
+            return redirect("recovery-codes")
+        request.session[second_factor.RECOVERY_SHOWN_KEY] = {
+            "codes": codes,
+            "next": reverse("recovery-codes"),
+        }
+        return redirect("recovery-codes")
+    shown = request.session.pop(second_factor.RECOVERY_SHOWN_KEY, None)
+    return render(
+        request,
+        "registration/recovery_codes.html",
+        {
+            "codes": shown["codes"] if shown else None,
+            "next": shown["next"] if shown else reverse("home"),
+            "has_app": second_factor.has_app(request.user),
+        },
+    )
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_POST
+def user_second_factor_reset(request, pk):
+    user = selectors.get_user_for_admin(pk=pk)
+    return run_action(
+        request,
+        lambda: second_factor.second_factor_reset(request, user=user, actor=request.user),
+        redirect_to=reverse("accounts:user-detail", kwargs={"pk": user.pk}),
+        success=f"{user.full_name}'s second factor is reset: they set up an app at their "
+        "next sign-in.",
+    )
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_GET
+def security_log(request):
+    events = SecurityEvent.objects.select_related("user", "actor")
+    person = request.GET.get("user", "")
+    if person.isdigit() and len(person) < 19:
+        events = events.filter(user_id=int(person))
+    paginator = Paginator(events, 100)
+    return render(
+        request,
+        "placements/security_log.html",
+        {"page": paginator.get_page(request.GET.get("page")), "person": person},
     )

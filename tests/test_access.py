@@ -144,6 +144,12 @@ EXPECTED = {
     "sso-start": (PUBLIC, 404, 404),
     "sso-callback": (PUBLIC, 404, 404),
     "sso-refused": (PUBLIC, 403, 403),
+    # The second factor: with no password given first, back to sign in.
+    "sign-in-code": (PUBLIC, 302, 302),
+    "sign-in-set-up": (PUBLIC, 302, 302),
+    "recovery-codes": ("signed-in", None, None),
+    "accounts:user-second-factor-reset": (ADMIN, 405, 403),
+    "accounts:security-log": (ADMIN, 200, 403),
     "council-settings": (ADMIN, 200, 403),
     "accounts:directory-groups": (ADMIN, 200, 403),
     "accounts:user-list": (ADMIN, 200, 403),
@@ -606,6 +612,7 @@ def url_for(name, objects, ids=None):
         "accounts:user-set-active",
         "accounts:user-resend-invite",
         "accounts:user-break-glass",
+        "accounts:user-second-factor-reset",
     }:
         kwargs["pk"] = objects["owner"].pk
     elif name in {"accounts:role-grant-approve", "accounts:role-grant-refuse"}:

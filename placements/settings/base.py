@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "placements",
     "providers",
     "referrals",
@@ -125,6 +128,14 @@ OIDC_STORE_ID_TOKEN = False
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
 OIDC_LEEWAY_SECONDS = env.int("OIDC_LEEWAY_SECONDS", default=60)
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+# A second factor (placements.second_factor): time-based codes from an authenticator app,
+# named in the app by this issuer; a wrong code makes the next wait 1, 2, 4... seconds.
+OTP_TOTP_ISSUER = env.str("SECOND_FACTOR_ISSUER", default="Placements brokerage")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# How long a password sign-in waits for its second factor before starting again.
+SECOND_FACTOR_WAIT_SECONDS = 10 * 60
+
 # How often a session signed in with the directory is checked with it (silently).
 OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env.int("OIDC_RECHECK_SECONDS", default=15 * 60)
 PASSWORD_HASHERS = [

@@ -1,0 +1,258 @@
+"""A second factor for password sign-in (OWASP ASVS level 2): time-based one-time codes
+from an authenticator app, with single-use recovery codes, from django-otp.
+
+- Required for administrators and every approving role, and for everyone who signs in
+  with a password where the council says so; anyone who has set one up uses it.
+- A password sign-in that needs one does not sign in: it waits (ten minutes at most) in
+  the session for the code, or for the set-up of an app (a QR code and the secret as
+  text) when there is none yet. Only then is the person signed in.
+- Wrong codes are rate-limited per account (each wrong code doubles the wait before the
+  next is checked); a recovery code works once. Every event is in the security log.
+- A lost device is reset by another administrator, recorded.
+"""
+
+import math
+import time
+from base64 import b32encode
+
+import segno
+from django.conf import settings
+from django.contrib.auth import login
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .client_address import client_ip
+from .models import CouncilSettings, SecurityEvent, User
+from .roles import ROLES_NEEDING_SECOND_ADMINISTRATOR
+from .services import DomainError, field_changes_record
+
+PENDING_KEY = "second_factor_pending"
+RECOVERY_SHOWN_KEY = "recovery_codes_to_show"
+RECOVERY_CODES = 10
+APP_NAME = "Authenticator app"
+RECOVERY_NAME = "Recovery codes"
+
+
+def record(
+    request: HttpRequest | None,
+    user: User | None,
+    kind: str,
+    *,
+    actor: User | None = None,
+    detail: str = "",
+) -> SecurityEvent:
+    return SecurityEvent.objects.create(
+        user=user,
+        kind=kind,
+        ip_address=(client_ip(request) or None) if request is not None else None,
+        actor=actor,
+        detail=detail[:200],
+    )
+
+
+def required(user: User) -> bool:
+    return bool(user.role_set & ROLES_NEEDING_SECOND_ADMINISTRATOR) or (
+        CouncilSettings.load().second_factor_for_everyone
+    )
+
+
+def app_device(user: User, *, confirmed: bool | None = True) -> TOTPDevice | None:
+    found = TOTPDevice.objects.filter(user=user, name=APP_NAME)
+    if confirmed is not None:
+        found = found.filter(confirmed=confirmed)
+    return found.first()
+
+
+def has_app(user: User) -> bool:
+    return app_device(user) is not None
+
+
+# --- Waiting for the second factor ----------------------------------------------------
+
+
+def pending_start(request: HttpRequest, user: User, backend: str, next_url: str) -> None:
+    """The password was right: remember who, for the code, without signing in."""
+    request.session.cycle_key()
+    request.session[PENDING_KEY] = {
+        "user": user.pk,
+        "backend": backend,
+        "next": next_url,
+        "at": time.time(),
+    }
+
+
+def pending_user(request: HttpRequest) -> User | None:
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > settings.SECOND_FACTOR_WAIT_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        return None
+    return User.objects.filter(pk=pending["user"], is_active=True).first()
+
+
+def pending_finish(request: HttpRequest, user: User) -> str:
+    """Sign in the person who passed their second factor; where they were going."""
+    pending = request.session.pop(PENDING_KEY)
+    login(request, user, backend=pending["backend"])
+    return pending["next"]
+
+
+# --- Setting up an app, and signing in with it ---------------------------------------
+
+
+def app_begin(user: User) -> TOTPDevice:
+    """The app being set up: a new secret, kept unconfirmed until a code from it is
+    given (the same one while the page is open again)."""
+    if has_app(user):
+        raise DomainError("An authenticator app is already set up")
+    return app_device(user, confirmed=False) or TOTPDevice.objects.create(
+        user=user, name=APP_NAME, confirmed=False
+    )
+
+
+def secret_text(device: TOTPDevice) -> str:
+    """The secret as people type it into an app: base32, in groups of four."""
+    secret = b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    """The app's set-up link as a QR code (inline SVG, nothing fetched)."""
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=5, title="QR code to set up your authenticator app", dark="#0b0c0c"
+    )
+
+
+def _codes_anew(user: User) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def app_confirm(request: HttpRequest, user: User, code: str) -> list[str]:
+    """The first code from the new app: it is set up, and recovery codes made (shown
+    once). Refused, and counted (the count kept whatever else is undone), when the code
+    is not right."""
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, name=APP_NAME, confirmed=False)
+            .first()
+        )
+        if device is None:
+            raise DomainError("Start setting up your app again")
+        wait = _wait_seconds(device)
+        if wait:
+            outcome = SecurityEvent.Kind.THROTTLED
+        elif device.verify_token(_digits(code)):  # a wrong code is counted on the device
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            codes = _codes_anew(user)
+            record(request, user, SecurityEvent.Kind.SET_UP)
+            return codes
+        else:
+            outcome = SecurityEvent.Kind.FAILED
+    record(request, user, outcome, detail="setting up")
+    if outcome == SecurityEvent.Kind.THROTTLED:
+        raise DomainError(_wait_message(wait))
+    raise DomainError("The code is not right: enter the 6 digits the app shows now")
+
+
+def _wait_seconds(*devices) -> int:
+    """How long before a code is checked again, after wrong ones (0: now)."""
+    now = timezone.now()
+    waits = [
+        (data["locked_until"] - now).total_seconds()
+        for device in devices
+        if device is not None
+        for allowed, data in [device.verify_is_allowed()]
+        if not allowed and data and "locked_until" in data
+    ]
+    return math.ceil(max(waits, default=0))
+
+
+def _wait_message(wait: int) -> str:
+    return f"Too many wrong codes: wait {wait} second{'s' * (wait != 1)} and try again"
+
+
+def _digits(code: str) -> str:
+    return "".join(code.split())
+
+
+def code_check(request: HttpRequest, user: User, code: str) -> None:
+    """A code from the app, or a recovery code (used up), for the person waiting.
+    Refused, and counted, otherwise; refused without a check while they must wait (each
+    device counts its own wrong codes; while either must wait, neither is checked)."""
+    code = _digits(code)
+    with transaction.atomic():
+        app = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, name=APP_NAME, confirmed=True)
+            .first()
+        )
+        recovery = (
+            StaticDevice.objects.select_for_update().filter(user=user, name=RECOVERY_NAME).first()
+        )
+        wait = _wait_seconds(app, recovery)
+        if wait:
+            outcome, detail = SecurityEvent.Kind.THROTTLED, ""
+        elif app is not None and code.isdigit() and len(code) == app.digits:
+            passed = app.verify_token(code)
+            outcome, detail = (
+                (SecurityEvent.Kind.PASSED if passed else SecurityEvent.Kind.FAILED),
+                "",
+            )
+        elif recovery is not None and code and recovery.verify_token(code):
+            outcome = SecurityEvent.Kind.RECOVERY_USED
+            detail = f"{recovery.token_set.count()} left"
+        else:
+            outcome, detail = SecurityEvent.Kind.FAILED, ""
+    record(request, user, outcome, detail=detail)
+    if outcome == SecurityEvent.Kind.THROTTLED:
+        raise DomainError(_wait_message(wait))
+    if outcome == SecurityEvent.Kind.FAILED:
+        raise DomainError(
+            "The code is not right: enter the 6 digits the app shows now, or a recovery code"
+        )
+
+
+@transaction.atomic
+def recovery_codes_anew(request: HttpRequest, user: User) -> list[str]:
+    """New recovery codes for someone signed in with their app (the old ones stop)."""
+    if not has_app(user):
+        raise DomainError("Set up an authenticator app first")
+    codes = _codes_anew(user)
+    record(request, user, SecurityEvent.Kind.RECOVERY_NEW)
+    return codes
+
+
+@transaction.atomic
+def second_factor_reset(request: HttpRequest, *, user: User, actor: User) -> None:
+    """Another administrator resets a lost device: the app and recovery codes go, and
+    the person sets up an app at their next sign-in. Recorded in the security log and
+    their history."""
+    if not actor.has_role("administrator"):
+        raise DomainError("Only an administrator resets a second factor")
+    if actor.pk == user.pk:
+        raise DomainError("Another administrator resets your second factor")
+    had = (
+        TOTPDevice.objects.filter(user=user).exists()
+        or StaticDevice.objects.filter(user=user).exists()
+    )
+    if not had:
+        raise DomainError(f"{user.full_name} has no second factor to reset")
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    record(request, user, SecurityEvent.Kind.RESET, actor=actor)
+    field_changes_record(
+        instance=user,
+        before={"Second factor": "Set up"},
+        after={"Second factor": "Reset: to set up at the next sign-in"},
+        actor=actor,
+    )
