@@ -9,7 +9,12 @@ from django.core import validators
 
 from .models import CouncilSettings, Team, User
 from .roles import ROLES_NEEDING_SECOND_ADMINISTRATOR, Role
-from .sso import password_sign_in_allowed
+from .sso import password_sign_in_allowed, password_sign_in_allowed_for_email
+
+SIGN_IN_OFF_MESSAGE = (
+    "Sign in with your council account: password sign-in is turned off, but for "
+    "break-glass administrators"
+)
 
 UK_SUBDIVISIONS = [
     ("ENG", "England"),
@@ -131,13 +136,18 @@ class SignInForm(GDSForm, AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
 
+    def clean(self):
+        # With password sign-in off, only a break-glass administrator's password is even
+        # checked: anyone else gets the same answer, right password or wrong.
+        email = (self.data.get("username") or "").strip()
+        if email and not password_sign_in_allowed_for_email(email):
+            raise forms.ValidationError(SIGN_IN_OFF_MESSAGE, code="password_off")
+        return super().clean()
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not password_sign_in_allowed(user):
-            raise forms.ValidationError(
-                "Sign in with your council account: password sign-in is turned off",
-                code="password_off",
-            )
+            raise forms.ValidationError(SIGN_IN_OFF_MESSAGE, code="password_off")
 
 
 class UserForm(GDSForm, forms.ModelForm):
@@ -413,7 +423,8 @@ class DirectoryGroupForm(GDSForm, forms.Form):
     at_once = forms.BooleanField(
         label="Give an approving or administrator role at once, without a second administrator",
         help_text="Leave this unticked to have each such role approved by another "
-        "administrator, as when you give it by hand.",
+        "administrator, as when you give it by hand. Map security groups only, never a "
+        "group people can join themselves. Administrator is never given at once.",
         required=False,
     )
 
@@ -425,7 +436,6 @@ class CodeForm(GDSForm, forms.Form):
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
-                "inputmode": "numeric",
                 "spellcheck": "false",
                 "class": "govuk-input--width-10",
             }

@@ -396,8 +396,9 @@ class CouncilSettings(models.Model):
     staff_password_sign_in = models.BooleanField(
         "staff may sign in with a password",
         default=True,
-        help_text="Off, with single sign-on set up: staff sign in with the council's directory "
-        "only, except break-glass administrators.",
+        help_text="Untick, once single sign-on is set up (by the council's IT, in the "
+        "server's settings), to have staff sign in with the council's directory only; "
+        "break-glass administrators still may use a password.",
     )
     vacancy_confirm_days = models.PositiveSmallIntegerField(
         "providers confirm their vacancies every this many days",

@@ -27,7 +27,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .client_address import client_ip
 from .models import CouncilSettings, SecurityEvent, User
 from .roles import ROLES_NEEDING_SECOND_ADMINISTRATOR
-from .services import DomainError, field_changes_record
+from .services import DomainError, field_changes_record, outbox_enqueue
+from .services.users import _user_end_sessions
 
 PENDING_KEY = "second_factor_pending"
 RECOVERY_SHOWN_KEY = "recovery_codes_to_show"
@@ -74,13 +75,17 @@ def has_app(user: User) -> bool:
 
 
 def pending_start(request: HttpRequest, user: User, backend: str, next_url: str) -> None:
-    """The password was right: remember who, for the code, without signing in."""
+    """The password was right: remember who, for the code, without signing in. An app
+    half set up in an earlier attempt is dropped: each attempt gets its own secret."""
     request.session.cycle_key()
+    TOTPDevice.objects.filter(user=user, name=APP_NAME, confirmed=False).delete()
     request.session[PENDING_KEY] = {
         "user": user.pk,
         "backend": backend,
         "next": next_url,
         "at": time.time(),
+        # Stale if the password changes meanwhile.
+        "hash": user.get_session_auth_hash(),
     }
 
 
@@ -89,7 +94,11 @@ def pending_user(request: HttpRequest) -> User | None:
     if not pending or time.time() - pending["at"] > settings.SECOND_FACTOR_WAIT_SECONDS:
         request.session.pop(PENDING_KEY, None)
         return None
-    return User.objects.filter(pk=pending["user"], is_active=True).first()
+    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    if user is None or user.get_session_auth_hash() != pending.get("hash"):
+        request.session.pop(PENDING_KEY, None)
+        return None
+    return user
 
 
 def pending_finish(request: HttpRequest, user: User) -> str:
@@ -102,14 +111,20 @@ def pending_finish(request: HttpRequest, user: User) -> str:
 # --- Setting up an app, and signing in with it ---------------------------------------
 
 
-def app_begin(user: User) -> TOTPDevice:
-    """The app being set up: a new secret, kept unconfirmed until a code from it is
-    given (the same one while the page is open again)."""
+def app_begin(request: HttpRequest, user: User) -> TOTPDevice:
+    """The app being set up in this sign-in: a new secret, kept unconfirmed until a code
+    from it is given (the same one while this sign-in's page is open again; another
+    sign-in never sees it)."""
     if has_app(user):
         raise DomainError("An authenticator app is already set up")
-    return app_device(user, confirmed=False) or TOTPDevice.objects.create(
-        user=user, name=APP_NAME, confirmed=False
-    )
+    pending = request.session[PENDING_KEY]
+    device = TOTPDevice.objects.filter(
+        pk=pending.get("device") or 0, user=user, name=APP_NAME, confirmed=False
+    ).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
+        request.session[PENDING_KEY] = {**pending, "device": device.pk}
+    return device
 
 
 def secret_text(device: TOTPDevice) -> str:
@@ -120,9 +135,7 @@ def secret_text(device: TOTPDevice) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The app's set-up link as a QR code (inline SVG, nothing fetched)."""
-    return segno.make(device.config_url, error="m").svg_inline(
-        scale=5, title="QR code to set up your authenticator app", dark="#0b0c0c"
-    )
+    return segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#0b0c0c")
 
 
 def _codes_anew(user: User) -> list[str]:
@@ -142,7 +155,12 @@ def app_confirm(request: HttpRequest, user: User, code: str) -> list[str]:
     with transaction.atomic():
         device = (
             TOTPDevice.objects.select_for_update()
-            .filter(user=user, name=APP_NAME, confirmed=False)
+            .filter(
+                pk=request.session.get(PENDING_KEY, {}).get("device") or 0,
+                user=user,
+                name=APP_NAME,
+                confirmed=False,
+            )
             .first()
         )
         if device is None:
@@ -164,9 +182,19 @@ def app_confirm(request: HttpRequest, user: User, code: str) -> list[str]:
     raise DomainError("The code is not right: enter the 6 digits the app shows now")
 
 
+# Wrong codes double the wait up to this many (2 ** 9 seconds: eight and a half minutes),
+# so someone with the password cannot lock the owner out for days.
+MOST_COUNTED = 10
+TELL_AFTER = 5  # wrong codes in a row before the person is emailed
+
+
 def _wait_seconds(*devices) -> int:
     """How long before a code is checked again, after wrong ones (0: now)."""
     now = timezone.now()
+    for device in devices:
+        if device is not None and device.throttling_failure_count > MOST_COUNTED:
+            device.throttling_failure_count = MOST_COUNTED
+            device.save(update_fields=["throttling_failure_count"])
     waits = [
         (data["locked_until"] - now).total_seconds()
         for device in devices
@@ -208,7 +236,7 @@ def code_check(request: HttpRequest, user: User, code: str) -> None:
                 (SecurityEvent.Kind.PASSED if passed else SecurityEvent.Kind.FAILED),
                 "",
             )
-        elif recovery is not None and code and recovery.verify_token(code):
+        elif recovery is not None and code and recovery.verify_token(code.lower()):
             outcome = SecurityEvent.Kind.RECOVERY_USED
             detail = f"{recovery.token_set.count()} left"
         else:
@@ -217,8 +245,22 @@ def code_check(request: HttpRequest, user: User, code: str) -> None:
     if outcome == SecurityEvent.Kind.THROTTLED:
         raise DomainError(_wait_message(wait))
     if outcome == SecurityEvent.Kind.FAILED:
+        _tell_of_failures(user, app, recovery)
         raise DomainError(
             "The code is not right: enter the 6 digits the app shows now, or a recovery code"
+        )
+
+
+def _tell_of_failures(user: User, *devices) -> None:
+    """After several wrong codes in a row, the person is told: whoever is trying has
+    their password."""
+    count = max((d.throttling_failure_count for d in devices if d is not None), default=0)
+    if count == TELL_AFTER:
+        outbox_enqueue(
+            key=f"second_factor_failures:{user.pk}:{int(time.time())}",
+            to=[user.email],
+            template="second_factor_failures",
+            context={"user": user, "count": count, "council": CouncilSettings.load()},
         )
 
 
@@ -249,6 +291,8 @@ def second_factor_reset(request: HttpRequest, *, user: User, actor: User) -> Non
         raise DomainError(f"{user.full_name} has no second factor to reset")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    # Whoever holds their sessions now is signed out too.
+    _user_end_sessions(user)
     record(request, user, SecurityEvent.Kind.RESET, actor=actor)
     field_changes_record(
         instance=user,

@@ -20,6 +20,7 @@ from typing import Any
 import jwt
 import requests
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
@@ -35,6 +36,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from .models import CouncilSettings, SecurityEvent
 from .roles import Role
+from .second_factor import PENDING_KEY
 from .services import directory
 
 logger = logging.getLogger("placements.security")
@@ -82,6 +84,15 @@ def password_sign_in_allowed(user) -> bool:
     return user.break_glass and user.has_role(Role.ADMINISTRATOR)
 
 
+def password_sign_in_allowed_for_email(email: str) -> bool:
+    """The same rule, before any password is checked: is the address a break-glass
+    administrator's (or is password sign-in on)?"""
+    if CouncilSettings.load().staff_password_sign_in or not sso_enabled():
+        return True
+    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    return user is not None and password_sign_in_allowed(user)
+
+
 def discovery_url() -> str:
     if settings.OIDC_DISCOVERY_URL:
         return settings.OIDC_DISCOVERY_URL
@@ -114,12 +125,17 @@ def _setting(attr: str, *default: Any) -> Any:
     return import_from_settings(attr, *default)
 
 
-def refuse(request, reason: str, user=None, **logged: Any) -> None:
-    """Remember why, for the refused page, and log it (no token, no claims but these)."""
+def refuse(request, reason: str, user=None, who: str = "", **logged: Any) -> None:
+    """Remember why, for the refused page, and log it (no token, no claims but who)."""
     from .second_factor import record
 
     request.session[REFUSED_KEY] = reason
-    record(request, user, SecurityEvent.Kind.SSO_REFUSED, detail=reason)
+    record(
+        request,
+        user,
+        SecurityEvent.Kind.SSO_REFUSED,
+        detail=f"{reason}{': ' + who if who else ''}",
+    )
     logger.warning(
         "single sign-on refused: %s %s%s",
         reason,
@@ -169,7 +185,15 @@ class DirectoryBackend(OIDCAuthenticationBackend):
         return None  # always the provider's published keys
 
     def authenticate(self, request, **kwargs):
-        if not sso_enabled() or request is None or "code" not in request.GET:
+        # Only the callback, with the nonce it kept for this sign-in: never a code posted
+        # with a password, or anything else Django tries every backend with.
+        if (
+            not sso_enabled()
+            or request is None
+            or request.path != reverse("sso-callback")
+            or not kwargs.get("nonce")
+            or "code" not in request.GET
+        ):
             return None
         return super().authenticate(request, **kwargs)
 
@@ -244,7 +268,12 @@ class DirectoryBackend(OIDCAuthenticationBackend):
             if made is not None:
                 return made
             self.refusal = "no_group" if CouncilSettings.load().sso_create_accounts else "unknown"
-        refuse(self.request, self.refusal, subject=claims["sub"])
+        refuse(
+            self.request,
+            self.refusal,
+            who=str(claims.get(settings.OIDC_EMAIL_CLAIM) or claims["sub"])[:120],
+            subject=claims["sub"],
+        )
         return None
 
     def update_user(self, user, claims):
@@ -300,6 +329,11 @@ class SignInCallback(OIDCAuthenticationCallbackView):
     def get(self, request):
         if not sso_enabled():
             raise Http404
+        states = request.session.get("oidc_states", {})
+        if request.GET.get("error") and request.GET.get("state") not in states:
+            # An answer to no sign-in of this browser's (a link from elsewhere): ignored,
+            # and nobody is signed out by it.
+            return HttpResponseRedirect(reverse("login"))
         was_signed_in = request.user.is_authenticated
         try:
             response = super().get(request)
@@ -311,15 +345,27 @@ class SignInCallback(OIDCAuthenticationCallbackView):
             ValueError,
         ) as error:
             refuse(request, "token", error=type(error).__name__)
-            return self.login_failure()
+            response = self.login_failure()
+        if was_signed_in and response.get("Location") == self.failure_url:
+            # A recheck that failed signs them out here too (the library only redirects).
+            reason = request.session.get(REFUSED_KEY, "ended")
+            auth.logout(request)
+            request.session[REFUSED_KEY] = reason
         if request.GET.get("error"):
             # The provider's answer to a silent check (their directory session has
-            # ended: said after the sign-out, which empties the session), or to a
-            # sign-in not finished there.
-            refuse(
-                request, "ended" if was_signed_in else "cancelled", error=request.GET["error"][:40]
-            )
+            # ended), or to a sign-in not finished there.
+            refuse(request, "ended" if was_signed_in else "cancelled", error="provider")
         return response
+
+    def login_success(self):
+        """Signed in; on a recheck, only ever as the same person."""
+        current = getattr(self.request, "user", None)
+        if current is not None and current.is_authenticated and current != self.user:
+            auth.logout(self.request)
+            refuse(self.request, "token", error="another person")
+            return self.login_failure()
+        self.request.session.pop(PENDING_KEY, None)
+        return super().login_success()
 
     def login_failure(self):
         self.request.session.setdefault(REFUSED_KEY, "token")

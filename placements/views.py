@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import second_factor, selectors, services, sso
@@ -39,6 +40,7 @@ class SignInView(auth_views.LoginView):
         if second_factor.has_app(user) or second_factor.required(user):
             second_factor.pending_start(self.request, user, user.backend, self.get_success_url())
             return redirect("sign-in-code" if second_factor.has_app(user) else "sign-in-set-up")
+        self.request.session.pop(second_factor.PENDING_KEY, None)
         return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
@@ -415,11 +417,12 @@ def directory_groups(request):
 def _waiting(request):
     user = second_factor.pending_user(request)
     if user is None:
-        messages.error(request, "Sign in again: it has been too long since your password.")
+        messages.error(request, "Enter your email address and password first.")
     return user
 
 
 @login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in_code(request):
     user = _waiting(request)
@@ -443,6 +446,7 @@ def sign_in_code(request):
 
 
 @login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in_set_up(request):
     user = _waiting(request)
@@ -450,7 +454,7 @@ def sign_in_set_up(request):
         return redirect("login")
     if second_factor.has_app(user):
         return redirect("sign-in-code")
-    device = second_factor.app_begin(user)
+    device = second_factor.app_begin(request, user)
     form = CodeForm(
         request.POST if request.method == "POST" else None,
         label="Code from your authenticator app",
@@ -473,10 +477,12 @@ def sign_in_set_up(request):
             "qr": mark_safe(second_factor.qr_svg(device)),  # noqa: S308 - segno's own SVG
             "secret": second_factor.secret_text(device),
             "required": second_factor.required(user),
+            "by_role": bool(user.role_set & ROLES_NEEDING_SECOND_ADMINISTRATOR),
         },
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def recovery_codes(request):
     """Recovery codes shown once, after setting up an app or asking for new ones."""

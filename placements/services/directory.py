@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from ..models import CouncilSettings, DirectoryGroupRole, Team, User
+from ..models import CouncilSettings, DirectoryGroupRole, RoleGrantRequest, Team, User
 from ..permissions import is_administrator
 from ..roles import ROLES_NEEDING_SECOND_ADMINISTRATOR, Role
 from .errors import DomainError
@@ -45,13 +45,19 @@ def group_role_save(
 ) -> DirectoryGroupRole:
     """Map a directory group to a role (and, for new accounts, a team)."""
     _require_administrator(actor)
-    group, name = group.strip(), " ".join(name.split())
+    # Matched whatever the case (Entra's object ids are lower case; a pasted one may not be).
+    group, name = group.strip().lower(), " ".join(name.split())
     if not group:
         raise DomainError("Enter the group's id in the directory")
     if not name:
         raise DomainError("Say what the group is")
     if role not in Role.values:
         raise DomainError("Choose the role its members get")
+    if at_once and role == Role.ADMINISTRATOR:
+        raise DomainError(
+            "Administrator is never given at once by a group: each one is approved by a "
+            "second administrator"
+        )
     if at_once and role not in ROLES_NEEDING_SECOND_ADMINISTRATOR:
         at_once = False  # roles anyone may give apply at once anyway
     try:
@@ -84,7 +90,7 @@ def _groups(claims: dict[str, Any], claim: str) -> list[str]:
     found = claims.get(claim) or []
     if isinstance(found, str):
         found = [found]
-    return [str(group) for group in found if str(group).strip()]
+    return [str(group).strip().lower() for group in found if str(group).strip()]
 
 
 def _apply(user: User, mappings: Iterable[DirectoryGroupRole]) -> None:
@@ -100,9 +106,15 @@ def _apply(user: User, mappings: Iterable[DirectoryGroupRole]) -> None:
         field_changes_record(
             instance=user, before=before, after=_user_snapshot(user), actor=None, source=SOURCE
         )
+    refused = set(
+        RoleGrantRequest.objects.filter(
+            user=user, decision=RoleGrantRequest.Decision.REFUSED
+        ).values_list("role", flat=True)
+    )
     for mapping in mappings:
         role = mapping.role
-        if role in at_once or role in user.role_set:
+        # Not asked again once a second administrator has refused it for this person.
+        if role in at_once or role in user.role_set or role in refused:
             continue
         # Asked for in the name of the administrator who mapped the group.
         if mapping.created_by_id != user.pk:

@@ -149,7 +149,7 @@ def test_another_administrator_resets_a_lost_device(make_user):
     assert reset.actor == alex
     assert password(Client(), sasha)["Location"] == reverse("sign-in-set-up")
     log = client.get(reverse("accounts:security-log"), {"user": sasha.pk}).content.decode()
-    assert "Second factor reset by an administrator, by" in log
+    assert "Second factor reset by an administrator (" in log
     worker = Client()
     worker.force_login(make_user(Role.SOCIAL_WORKER))
     assert worker.get(reverse("accounts:security-log")).status_code == 403
@@ -176,3 +176,44 @@ def test_new_recovery_codes_replace_the_old(make_user):
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=2)):
         later.post(reverse("sign-in-code"), {"code": new[1]})
     assert signed_in(later) == admin.pk
+
+
+def test_each_sign_in_gets_its_own_secret(make_user):
+    admin = make_user(Role.ADMINISTRATOR, team=None)
+    first, second = Client(), Client()
+    password(first, admin)
+    one = re.search(
+        r'id="secret"><code>([^<]+)<', first.get(reverse("sign-in-set-up")).content.decode()
+    )
+    password(second, admin)
+    two = re.search(
+        r'id="secret"><code>([^<]+)<', second.get(reverse("sign-in-set-up")).content.decode()
+    )
+    assert one and two and one[1] != two[1]
+    # The first attempt's secret is gone: nobody else can finish with it.
+    assert first.post(reverse("sign-in-set-up"), {"code": "123456"}).status_code == 200
+
+
+def test_wrong_codes_wait_at_most_minutes_and_the_person_is_told(make_user):
+    from placements.models import OutboxMessage
+
+    admin = make_user(Role.ADMINISTRATOR, team=None)
+    codes = set_up(Client(), admin)
+    client = Client()
+    moment = timezone.now()
+    for _ in range(14):
+        moment += dt.timedelta(hours=1)  # each wrong code after the wait is over
+        with time_machine.travel(moment, tick=False):
+            password(client, admin)
+            client.post(reverse("sign-in-code"), {"code": "123456"})
+    # However many wrong codes, the wait stops growing at 2 ** 9 seconds.
+    with time_machine.travel(moment + dt.timedelta(seconds=2), tick=False):
+        password(client, admin)
+        waiting = client.post(reverse("sign-in-code"), {"code": "123456"}).content.decode()
+        assert "wait 510 seconds" in waiting
+    told = OutboxMessage.objects.filter(key__startswith=f"second_factor_failures:{admin.pk}:")
+    assert told.count() == 1 and admin.email in told.get().to
+    with time_machine.travel(moment + dt.timedelta(seconds=2**9 + 1), tick=False):
+        # A recovery code, typed in capitals, within minutes, not days.
+        client.post(reverse("sign-in-code"), {"code": codes[0].upper()})
+    assert signed_in(client) == admin.pk

@@ -452,3 +452,54 @@ def test_a_password_session_is_never_sent_to_the_directory(directory, make_user)
     client.post(reverse("login"), {"username": user.email, "password": TEST_PASSWORD})
     with time_machine.travel(timezone.now() + timezone.timedelta(minutes=20)):
         assert client.get(reverse("referrals:list")).status_code == 200
+
+
+def test_a_recheck_that_refuses_signs_out_and_a_forged_answer_does_nothing(directory, groups):
+    from placements.models import DirectoryGroupRole
+
+    person(
+        directory,
+        "entra-0400",
+        email="n.worker@council.example",
+        email_verified=True,
+        groups=["grp-cic-north"],
+    )
+    client = Client()
+    signed_in_through(directory, client, "entra-0400")
+    assert "_auth_user_id" in client.session
+    # A link from elsewhere with an "error" answer signs nobody out.
+    forged = client.get(reverse("sso-callback"), {"error": "login_required", "state": "x"})
+    assert forged["Location"] == reverse("login") and "_auth_user_id" in client.session
+    DirectoryGroupRole.objects.all().delete()
+    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=20)):
+        check = client.get(reverse("referrals:list"))
+        answer = httpx.post(check["Location"], data={"sub": "entra-0400"})
+        back = urlsplit(answer.headers["location"])
+        refused = client.get(f"{back.path}?{back.query}")
+    assert refused["Location"] == reverse("sso-refused")
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_password_form_never_redeems_a_directory_code(directory, make_user):
+    make_user(Role.SOCIAL_WORKER, email="sam.social@council.example")
+    response = Client().post(
+        reverse("login") + "?code=made-up&state=anything",
+        {"username": "sam.social@council.example", "password": "wrong"},
+    )
+    assert response.status_code == 200
+    assert "Enter a correct email address and password" in response.content.decode()
+
+
+def test_administrator_is_never_given_at_once_by_a_group(groups):
+    from placements.services import directory as directory_services
+    from placements.services.errors import DomainError
+
+    with pytest.raises(DomainError, match="never given at once"):
+        directory_services.group_role_save(
+            group="grp-admins",
+            name="Admins",
+            role=Role.ADMINISTRATOR,
+            team=None,
+            at_once=True,
+            actor=groups,
+        )
