@@ -35,7 +35,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from .models import CouncilSettings, SecurityEvent
-from .roles import Role
+from .roles import ROLES_NEEDING_SECOND_ADMINISTRATOR, Role
 from .second_factor import PENDING_KEY
 from .services import directory
 
@@ -51,9 +51,14 @@ ENDPOINTS = {
 DISCOVERY_SECONDS = 3600
 # Why a sign-in was refused, for the refused page (kept in the session, never the token).
 REFUSED_KEY = "sso_refused"
+# The account its owner, signed in, asked to link at their next directory sign-in.
+LINK_KEY = "sso_link_for"
 REASONS = {
     "unknown": "There is no account for you in this service. Ask the service's "
     "administrator to add you, with the email address your council account uses.",
+    "link_first": "Your account here has an approving or administrator role, so only you "
+    "can link it to your council account: sign in with your password and the code from "
+    "your app, then choose \u201cLink my council account\u201d.",
     "no_group": "You are not in any of the council's directory groups that this service "
     "gives access to. Ask the service's administrator.",
     "taken": "Your email address belongs to an account here that is linked to another "
@@ -255,7 +260,18 @@ class DirectoryBackend(OIDCAuthenticationBackend):
             return users.none()
         if users.filter(email__iexact=email, sso_subject__isnull=False).exists():
             self.refusal = "taken"
-        return users.filter(email__iexact=email, sso_subject__isnull=True)
+        found = users.filter(email__iexact=email, sso_subject__isnull=True)
+        first = found.first()
+        if (
+            first is not None
+            and first.role_set & ROLES_NEEDING_SECOND_ADMINISTRATOR
+            and self.request.session.get(LINK_KEY) != first.pk
+        ):
+            # An approver's or administrator's account is linked only by its owner,
+            # signed in with their password and code: never by an email match alone.
+            self.refusal = "link_first"
+            return users.none()
+        return found
 
     def create_user(self, claims):
         """Nobody matched: an account from their directory groups, if the council makes
@@ -285,6 +301,7 @@ class DirectoryBackend(OIDCAuthenticationBackend):
         ):
             refuse(self.request, "no_group", user=user)
             return None
+        self.request.session.pop(LINK_KEY, None)
         if not user.sso_subject:
             user.sso_subject = claims["sub"]
             user.save(update_fields=["sso_subject"])

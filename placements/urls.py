@@ -33,6 +33,7 @@ urlpatterns = [
     path("sign-in/code/", views.sign_in_code, name="sign-in-code"),
     path("sign-in/set-up/", views.sign_in_set_up, name="sign-in-set-up"),
     path("account/recovery-codes/", views.recovery_codes, name="recovery-codes"),
+    path("account/link-directory/", views.sso_link, name="sso-link"),
     path("sign-in/directory/", views.sso_start, name="sso-start"),
     path("sign-in/directory/back/", views.sso_callback, name="sso-callback"),
     path("sign-in/directory/refused/", views.sso_refused, name="sso-refused"),

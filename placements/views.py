@@ -505,8 +505,20 @@ def recovery_codes(request):
             "codes": shown["codes"] if shown else None,
             "next": shown["next"] if shown else reverse("home"),
             "has_app": second_factor.has_app(request.user),
+            "may_link": sso.sso_enabled() and not request.user.sso_subject,
+            "sso_name": settings.OIDC_PROVIDER_NAME,
         },
     )
+
+
+@require_POST
+def sso_link(request):
+    """The person, signed in with their password (and code), links their account to
+    their council account at the directory sign-in that follows."""
+    if not sso.sso_enabled() or request.user.sso_subject:
+        return redirect("recovery-codes")
+    request.session[sso.LINK_KEY] = request.user.pk
+    return redirect("sso-start")
 
 
 @capability_required(Capability.MANAGE_USERS)

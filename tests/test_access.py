@@ -148,6 +148,7 @@ EXPECTED = {
     "sign-in-code": (PUBLIC, 302, 302),
     "sign-in-set-up": (PUBLIC, 302, 302),
     "recovery-codes": ("signed-in", None, None),
+    "sso-link": (set(ALL_ROLES), 405, 405),
     "accounts:user-second-factor-reset": (ADMIN, 405, 403),
     "accounts:security-log": (ADMIN, 200, 403),
     "council-settings": (ADMIN, 200, 403),

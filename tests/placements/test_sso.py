@@ -503,3 +503,33 @@ def test_administrator_is_never_given_at_once_by_a_group(groups):
             at_once=True,
             actor=groups,
         )
+
+
+def test_an_approver_s_account_is_linked_only_by_its_owner(directory, make_user):
+    from tests.placements.factories import TEST_PASSWORD, totp_code
+
+    head = make_user(Role.HEAD_OF_SERVICE, team=None, email="hugh.head@council.example")
+    person(directory, "entra-0500", email=head.email, email_verified=True)
+    # An email match alone does not hand over an approver's account.
+    stranger = Client()
+    signed_in_through(directory, stranger, "entra-0500")
+    assert "only you can link it" in stranger.get(reverse("sso-refused")).content.decode()
+    head.refresh_from_db()
+    assert head.sso_subject is None
+    # Its owner signs in with password and code, then links it.
+    owner = Client()
+    owner.post(reverse("login"), {"username": head.email, "password": TEST_PASSWORD})
+    owner.get(reverse("sign-in-set-up"))
+    owner.post(reverse("sign-in-set-up"), {"code": totp_code(head)})
+    owner.get(reverse("recovery-codes"))  # the recovery codes, shown once
+    assert "Link my council account" in owner.get(reverse("recovery-codes")).content.decode()
+    start = owner.post(reverse("sso-link"))
+    assert start["Location"] == reverse("sso-start")
+    back = owner.get(start["Location"])
+    answer = httpx.post(back["Location"], data={"sub": "entra-0500"})
+    where = urlsplit(answer.headers["location"])
+    assert owner.get(f"{where.path}?{where.query}")["Location"] == reverse("home")
+    head.refresh_from_db()
+    assert head.sso_subject == "entra-0500"
+    # From now on, the directory alone.
+    assert signed_in_through(directory, Client(), "entra-0500")["Location"] == reverse("home")
