@@ -120,6 +120,8 @@ def provider_config() -> dict[str, Any]:
         missing = [name for name in ("issuer", *ENDPOINTS.values()) if not found.get(name)]
         if missing:
             raise ImproperlyConfigured(f"The discovery document lacks {', '.join(missing)}")
+        if settings.OIDC_ISSUER and found["issuer"].rstrip("/") != settings.OIDC_ISSUER.rstrip("/"):
+            raise ImproperlyConfigured("The discovery document is for another issuer")
         cache.set(key, found, DISCOVERY_SECONDS)
     return found
 

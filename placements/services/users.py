@@ -120,6 +120,8 @@ def user_update(
     if user.pk == actor.pk and set(roles) != old_roles:
         raise DomainError("You cannot change your own roles: ask another administrator")
     wanted = set(roles)
+    if user.break_glass and Role.ADMINISTRATOR in old_roles - wanted:
+        _keep_a_break_glass_administrator(besides=user)
     held = (wanted - old_roles) & ROLES_NEEDING_SECOND_ADMINISTRATOR
     old_email = user.email
     user.full_name, user.email, user.job_title, user.team = full_name, email, job_title, team
@@ -364,6 +366,8 @@ def user_set_active(*, user: User, active: bool, actor: User) -> User:
         raise DomainError(
             "This user is already active" if active else "This user is already deactivated"
         )
+    if not active and user.break_glass:
+        _keep_a_break_glass_administrator(besides=user)
     before = _user_snapshot(user)
     user.is_active = active
     user.deactivated_at = None if active else timezone.now()
@@ -405,6 +409,20 @@ def council_settings_update(*, values: Mapping[str, Any], actor: User) -> Counci
     return council
 
 
+def _keep_a_break_glass_administrator(*, besides: User) -> None:
+    """While password sign-in is off for staff, someone must still be able to use one."""
+    if CouncilSettings.load().staff_password_sign_in:
+        return
+    others = User.objects.filter(
+        is_active=True, break_glass=True, role_assignments__role=Role.ADMINISTRATOR
+    ).exclude(pk=besides.pk)
+    if not others.exists():
+        raise DomainError(
+            "Password sign-in is off: keep at least one break-glass administrator (make "
+            "another one first)"
+        )
+
+
 def _password_off_check() -> None:
     """Password sign-in may be turned off only with single sign-on working and someone
     left to get in when the directory is down."""
@@ -435,14 +453,7 @@ def user_break_glass_set(*, user: User, on: bool, actor: User) -> User:
     if on and not (locked.is_active and locked.has_role(Role.ADMINISTRATOR)):
         raise DomainError("Only an active administrator can be a break-glass administrator")
     if not on and locked.break_glass:
-        council = CouncilSettings.load()
-        others = User.objects.filter(
-            is_active=True, break_glass=True, role_assignments__role=Role.ADMINISTRATOR
-        ).exclude(pk=locked.pk)
-        if not council.staff_password_sign_in and not others.exists():
-            raise DomainError(
-                "Password sign-in is off: keep at least one break-glass administrator"
-            )
+        _keep_a_break_glass_administrator(besides=locked)
     if locked.break_glass == on:
         return locked
     locked.break_glass = on

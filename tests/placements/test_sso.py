@@ -533,3 +533,39 @@ def test_an_approver_s_account_is_linked_only_by_its_owner(directory, make_user)
     assert head.sso_subject == "entra-0500"
     # From now on, the directory alone.
     assert signed_in_through(directory, Client(), "entra-0500")["Location"] == reverse("home")
+
+
+def test_the_last_break_glass_administrator_stays_while_passwords_are_off(directory, make_user):
+    from placements.services import (
+        council_settings_update,
+        user_break_glass_set,
+        user_set_active,
+        user_update,
+    )
+    from placements.services.errors import DomainError
+
+    alex = make_user(Role.ADMINISTRATOR, team=None)
+    sasha = make_user(Role.ADMINISTRATOR, team=None)
+    user_break_glass_set(user=sasha, on=True, actor=alex)
+    council_settings_update(values={"staff_password_sign_in": False}, actor=alex)
+    with pytest.raises(DomainError, match="keep at least one break-glass"):
+        user_set_active(user=sasha, active=False, actor=alex)
+    with pytest.raises(DomainError, match="keep at least one break-glass"):
+        user_update(
+            user=sasha,
+            full_name=sasha.full_name,
+            email=sasha.email,
+            job_title="",
+            team=None,
+            roles=[Role.SOCIAL_WORKER],
+            actor=alex,
+        )
+    sasha.refresh_from_db()
+    assert sasha.is_active and sasha.has_role(Role.ADMINISTRATOR)
+
+
+def test_a_discovery_document_for_another_issuer_is_refused(directory, settings):
+    settings.OIDC_ISSUER = "https://login.example/another-tenant/v2.0"
+    client = Client()
+    assert client.get(reverse("sso-start"))["Location"] == reverse("sso-refused")
+    assert "not answering" in client.get(reverse("sso-refused")).content.decode()
