@@ -291,9 +291,15 @@ def second_factor_reset(request: HttpRequest, *, user: User, actor: User) -> Non
         raise DomainError(f"{user.full_name} has no second factor to reset")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    # Whoever holds their sessions now is signed out too.
+    # Whoever holds their sessions now is signed out too, and the person is told.
     _user_end_sessions(user)
     record(request, user, SecurityEvent.Kind.RESET, actor=actor)
+    outbox_enqueue(
+        key=f"second_factor_reset:{user.pk}:{int(time.time())}",
+        to=[user.email],
+        template="second_factor_reset",
+        context={"user": user, "actor": actor, "council": CouncilSettings.load()},
+    )
     field_changes_record(
         instance=user,
         before={"Second factor": "Set up"},

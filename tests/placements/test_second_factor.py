@@ -147,6 +147,10 @@ def test_another_administrator_resets_a_lost_device(make_user):
     assert not has_app(sasha)
     reset = SecurityEvent.objects.get(user=sasha, kind=Kind.RESET)
     assert reset.actor == alex
+    from placements.models import OutboxMessage
+
+    told = OutboxMessage.objects.get(key__startswith=f"second_factor_reset:{sasha.pk}:")
+    assert told.to == [sasha.email] and alex.full_name in told.body_text
     assert password(Client(), sasha)["Location"] == reverse("sign-in-set-up")
     log = client.get(reverse("accounts:security-log"), {"user": sasha.pk}).content.decode()
     assert "Second factor reset by an administrator (" in log
