@@ -276,9 +276,7 @@ def hours_check(
     away, billed = set(absent), set(elsewhere)
     days = [
         (day, package_terms_on(placement, variations, day))
-        for day in (
-            period_start + dt.timedelta(days=n) for n in range((period_end - period_start).days + 1)
-        )
+        for day in in_force.each_day(period_start, period_end)
     ]
     to_come = sum(1 for day, terms in days if terms and day > today)
     paid = [

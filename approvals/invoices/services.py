@@ -19,7 +19,7 @@ from providers.models import Organisation
 from referrals.pack.content import provider_email_check, refuse_identifiers
 from referrals.workflow import Status
 
-from ..placement.in_force import to_penny
+from ..placement.in_force import each_day, to_penny
 from ..placement.models import Placement
 from ..placement.services.placement import locked_placement, require_brokerage
 from .models import Invoice, InvoiceLine
@@ -61,8 +61,8 @@ def _other_days(invoice: Invoice, statuses: Sequence[str]) -> dict[dt.date, str]
     )
     for start, end, reference in others:
         first, last = max(start, invoice.period_start), min(end, invoice.period_end)
-        for n in range((last - first).days + 1):
-            days.setdefault(first + dt.timedelta(days=n), reference)
+        for day in each_day(first, last):
+            days.setdefault(day, reference)
     return days
 
 

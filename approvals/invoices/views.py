@@ -15,6 +15,7 @@ from placements.permissions import Capability, capability_required
 from providers.exporting import write_csv
 from providers.importing.spreadsheet import ImportFileError
 
+from ..placement.in_force import each_day
 from ..placement.selectors import get_placement_for_user
 from . import importing, services
 from .forms import AbsenceForm, InvoiceDecisionForm, InvoiceImportForm, invoice_form
@@ -141,10 +142,7 @@ def invoice(request, pk, placement_pk, invoice_pk):
             invoice=found,
             absent=[
                 *(dt.date.fromisoformat(day) for day in found.absent_days),
-                *(
-                    data["away_from"] + dt.timedelta(days=n)
-                    for n in range((data["away_to"] - data["away_from"]).days + 1)
-                ),
+                *each_day(data["away_from"], data["away_to"]),
             ],
             actor=request.user,
         ),

@@ -106,6 +106,11 @@ class Day:
         return self.terms.total_weekly / 7
 
 
+def each_day(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every date from `first` to `last`, both included (none when `last` is earlier)."""
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
 def days_of(
     placement: Placement,
     changes: Sequence[PlacementChange],
@@ -119,8 +124,7 @@ def days_of(
         raise ValueError("The period ends before it starts")
     away = set(absent)
     return [
-        Day(day, terms_on(placement, changes, day), day in away)
-        for day in (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+        Day(day, terms_on(placement, changes, day), day in away) for day in each_day(first, last)
     ]
 
 
