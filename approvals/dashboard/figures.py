@@ -284,19 +284,29 @@ def far_from_home(scope: Scope) -> Figure:
     )
 
 
-def provider_responses(scope: Scope) -> Figure:
+def _requests_sent(scope: Scope, *fields: str) -> list[tuple]:
+    """Requests sent to providers in the span: `fields`, then when each was sent and
+    its first answer's moment (None when unanswered)."""
     start, end = scope.moments
-    rows = list(
+    return list(
         ProviderRequest.objects.filter(
             scope.referrals("round__referral__"),
             created_at__gte=start,
             created_at__lt=end,
         )
         .annotate(first_answer=Min("answers__submitted_at"))
-        .values_list("created_at", "first_answer")
+        .values_list(*fields, "created_at", "first_answer")
     )
+
+
+def _hours_between(made: dt.datetime, first: dt.datetime) -> float:
+    return (first - made).total_seconds() / 3600
+
+
+def provider_responses(scope: Scope) -> Figure:
+    rows = _requests_sent(scope)
     answered = [(timezone.localdate(made), first is not None) for made, first in rows]
-    hours = [(first - made).total_seconds() / 3600 for made, first in rows if first]
+    hours = [_hours_between(made, first) for made, first in rows if first]
     share = _share([a for _, a in answered])
     median = _median([round(h, 1) for h in hours])
     return Figure(
@@ -619,16 +629,7 @@ SLOWEST_SHOWN = 20
 
 
 def response_times(scope: Scope) -> Figure:
-    start, end = scope.moments
-    rows = (
-        ProviderRequest.objects.filter(
-            scope.referrals("round__referral__"),
-            created_at__gte=start,
-            created_at__lt=end,
-        )
-        .annotate(first_answer=Min("answers__submitted_at"))
-        .values_list("provider_id", "provider__name", "created_at", "first_answer")
-    )
+    rows = _requests_sent(scope, "provider_id", "provider__name")
     # By setting (two settings may share a name).
     names: dict[int, str] = {}
     asked: Counter[int] = Counter()
@@ -637,7 +638,7 @@ def response_times(scope: Scope) -> Figure:
         names[provider] = name
         asked[provider] += 1
         if first is not None:
-            hours[provider].append((first - made).total_seconds() / 3600)
+            hours[provider].append(_hours_between(made, first))
     medians = {
         provider: Decimal(str(round(statistics.median(values), 1)))
         for provider, values in hours.items()
