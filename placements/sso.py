@@ -36,7 +36,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from .models import CouncilSettings, SecurityEvent
 from .roles import ROLES_NEEDING_SECOND_ADMINISTRATOR, Role
-from .second_factor import PENDING_KEY
+from .second_factor import PENDING_KEY, record
 from .services import directory
 
 logger = logging.getLogger("placements.security")
@@ -80,19 +80,22 @@ def sso_enabled() -> bool:
     return bool(settings.OIDC_RP_CLIENT_ID and discovery_url())
 
 
+def _passwords_for_all() -> bool:
+    """Password sign-in is on for staff (or there is no single sign-on to use instead)."""
+    return CouncilSettings.load().staff_password_sign_in or not sso_enabled()
+
+
 def password_sign_in_allowed(user) -> bool:
     """Whether this person may sign in with a password: always, unless the council has
     turned it off for staff with single sign-on set up; then only a break-glass
     administrator."""
-    if CouncilSettings.load().staff_password_sign_in or not sso_enabled():
-        return True
-    return user.break_glass and user.has_role(Role.ADMINISTRATOR)
+    return _passwords_for_all() or (user.break_glass and user.has_role(Role.ADMINISTRATOR))
 
 
 def password_sign_in_allowed_for_email(email: str) -> bool:
     """The same rule, before any password is checked: is the address a break-glass
     administrator's (or is password sign-in on)?"""
-    if CouncilSettings.load().staff_password_sign_in or not sso_enabled():
+    if _passwords_for_all():
         return True
     user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
     return user is not None and password_sign_in_allowed(user)
@@ -134,8 +137,6 @@ def _setting(attr: str, *default: Any) -> Any:
 
 def refuse(request, reason: str, user=None, who: str = "", **logged: Any) -> None:
     """Remember why, for the refused page, and log it (no token, no claims but who)."""
-    from .second_factor import record
-
     request.session[REFUSED_KEY] = reason
     record(
         request,
@@ -309,8 +310,6 @@ class DirectoryBackend(OIDCAuthenticationBackend):
             user.save(update_fields=["sso_subject"])
             logger.info("single sign-on linked for user %s", user.pk)
         logger.info("single sign-on for user %s", user.pk)
-        from .second_factor import record
-
         record(self.request, user, SecurityEvent.Kind.SSO_SIGN_IN)
         return user
 

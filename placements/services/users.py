@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -409,14 +410,18 @@ def council_settings_update(*, values: Mapping[str, Any], actor: User) -> Counci
     return council
 
 
+def _break_glass_administrators() -> QuerySet[User]:
+    """Those who may still sign in with a password when it is off for staff."""
+    return User.objects.filter(
+        is_active=True, break_glass=True, role_assignments__role=Role.ADMINISTRATOR
+    )
+
+
 def _keep_a_break_glass_administrator(*, besides: User) -> None:
     """While password sign-in is off for staff, someone must still be able to use one."""
     if CouncilSettings.load().staff_password_sign_in:
         return
-    others = User.objects.filter(
-        is_active=True, break_glass=True, role_assignments__role=Role.ADMINISTRATOR
-    ).exclude(pk=besides.pk)
-    if not others.exists():
+    if not _break_glass_administrators().exclude(pk=besides.pk).exists():
         raise DomainError(
             "Password sign-in is off: keep at least one break-glass administrator (make "
             "another one first)"
@@ -432,9 +437,7 @@ def _password_off_check() -> None:
         raise DomainError(
             "Set up single sign-on before turning password sign-in off: nobody could sign in"
         )
-    if not User.objects.filter(
-        is_active=True, break_glass=True, role_assignments__role=Role.ADMINISTRATOR
-    ).exists():
+    if not _break_glass_administrators().exists():
         raise DomainError(
             "Make an administrator a break-glass administrator first, to sign in with a "
             "password if the council's directory is down"
