@@ -62,3 +62,31 @@ def signed_in_as(email: str) -> Client:
 @pytest.fixture
 def provider_client(organisation):
     return signed_in_as("manager@oakcare.example")
+
+
+def placed_with_oak(make_user, administrator):
+    """Offers from Oak House (of Oak Care's account) and Elm Lodge (of Elm Care's); the
+    referral placed with Oak House. Returns its agreement and the officer."""
+    from decimal import Decimal
+
+    from tests.journeys import chosen, in_house_provider, offers_in, placed, searchable
+
+    in_house_provider()
+    oak = ProviderFactory(name="Oak House")
+    elm = ProviderFactory(name="Elm Lodge")
+    for name, email, setting in (
+        ("Oak Care Ltd", "manager@oakcare.example", oak),
+        ("Elm Care Ltd", "manager@elmcare.example", elm),
+    ):
+        accounts.organisation_save(
+            name=name, emails=[email], references=[setting.reference], actor=administrator
+        )
+    social_worker = make_user(Role.SOCIAL_WORKER)
+    officer = make_user(Role.BROKERAGE_OFFICER, team=None)
+    referral = searchable(social_worker, officer)
+    made = offers_in(
+        referral, officer, {"Oak House": Decimal("4000"), "Elm Lodge": Decimal("4500")}
+    )
+    approval = chosen(referral, officer, social_worker, made["Oak House"])
+    agreement = placed(approval, officer, make_user(Role.HEAD_OF_SERVICE, team=None))
+    return agreement, officer

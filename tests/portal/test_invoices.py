@@ -12,13 +12,9 @@ from django.urls import reverse
 from approvals.invoices import services
 from approvals.invoices.models import Invoice
 from placements.models import OutboxMessage
-from placements.roles import Role
 from placements.services import DomainError
-from providers.services import accounts
 from referrals.models import ChronologyEntry
-from tests.journeys import chosen, in_house_provider, offers_in, placed, searchable
-from tests.portal.conftest import signed_in_as
-from tests.providers.factories import ProviderFactory
+from tests.portal.conftest import placed_with_oak, signed_in_as
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -27,24 +23,7 @@ D = Decimal
 @pytest.fixture
 def journey(make_user, administrator):
     """A placement with Oak House (Oak Care's account); Elm Care has an account too."""
-    in_house_provider()
-    oak = ProviderFactory(name="Oak House")
-    elm = ProviderFactory(name="Elm Lodge")
-    for name, email, setting in (
-        ("Oak Care Ltd", "manager@oakcare.example", oak),
-        ("Elm Care Ltd", "manager@elmcare.example", elm),
-    ):
-        accounts.organisation_save(
-            name=name, emails=[email], references=[setting.reference], actor=administrator
-        )
-    social_worker = make_user(Role.SOCIAL_WORKER)
-    officer = make_user(Role.BROKERAGE_OFFICER, team=None)
-    referral = searchable(social_worker, officer)
-    made = offers_in(
-        referral, officer, {"Oak House": Decimal("4000"), "Elm Lodge": Decimal("4500")}
-    )
-    approval = chosen(referral, officer, social_worker, made["Oak House"])
-    agreement = placed(approval, officer, make_user(Role.HEAD_OF_SERVICE, team=None))
+    agreement, officer = placed_with_oak(make_user, administrator)
     return agreement.placement, officer
 
 

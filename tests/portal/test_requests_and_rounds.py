@@ -2,7 +2,6 @@
 asks for a declared vacancy that fits; providers asked to confirm stale vacancies."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -16,8 +15,8 @@ from providers.services import accounts
 from referrals.models import SearchRound
 from referrals.search import rounds
 from referrals.search.rules import round_selection
-from tests.journeys import chosen, in_house_provider, offers_in, placed, searchable
-from tests.portal.conftest import signed_in_as
+from tests.journeys import in_house_provider, searchable
+from tests.portal.conftest import placed_with_oak, signed_in_as
 from tests.providers.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,27 +26,8 @@ pytestmark = pytest.mark.django_db
 def journey(make_user, administrator):
     """A referral with offers from Oak House (of Oak Care's account) and Elm Lodge (of
     Elm Care's), placed with Oak House."""
-    from placements.roles import Role
-
-    in_house_provider()
-    oak = ProviderFactory(name="Oak House")
-    elm = ProviderFactory(name="Elm Lodge")
-    for name, email, setting in (
-        ("Oak Care Ltd", "manager@oakcare.example", oak),
-        ("Elm Care Ltd", "manager@elmcare.example", elm),
-    ):
-        accounts.organisation_save(
-            name=name, emails=[email], references=[setting.reference], actor=administrator
-        )
-    social_worker = make_user(Role.SOCIAL_WORKER)
-    officer = make_user(Role.BROKERAGE_OFFICER, team=None)
-    referral = searchable(social_worker, officer)
-    made = offers_in(
-        referral, officer, {"Oak House": Decimal("4000"), "Elm Lodge": Decimal("4500")}
-    )
-    approval = chosen(referral, officer, social_worker, made["Oak House"])
-    agreement = placed(approval, officer, make_user(Role.HEAD_OF_SERVICE, team=None))
-    return referral, agreement
+    agreement, _officer = placed_with_oak(make_user, administrator)
+    return agreement.placement.referral, agreement
 
 
 def test_the_provider_sees_its_own_requests_and_agreements_only(journey):
