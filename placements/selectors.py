@@ -6,7 +6,15 @@ from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QueryS
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from .models import FieldChange, RoleAssignment, RoleGrantRequest, Team, User
+from .models import (
+    DirectoryGroupRole,
+    FieldChange,
+    RoleAssignment,
+    RoleGrantRequest,
+    SecurityEvent,
+    Team,
+    User,
+)
 from .roles import Role
 
 
@@ -148,3 +156,14 @@ def get_role_grant_for_admin(*, pk: int) -> RoleGrantRequest:
     return get_object_or_404(
         RoleGrantRequest.objects.select_related("user", "requested_by", "decided_by"), pk=pk
     )
+
+
+def directory_group_roles() -> QuerySet[DirectoryGroupRole]:
+    """The directory groups mapped to roles, for the administrators' page."""
+    return DirectoryGroupRole.objects.select_related("team", "created_by")
+
+
+def security_events(*, user_id: int | None = None) -> QuerySet[SecurityEvent]:
+    """The security log, newest first; one person's when `user_id` is given."""
+    events = SecurityEvent.objects.select_related("user", "actor")
+    return events.filter(user_id=user_id) if user_id is not None else events

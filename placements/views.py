@@ -21,7 +21,7 @@ from .forms import (
     SignInForm,
     UserForm,
 )
-from .models import CouncilSettings, DirectoryGroupRole, SecurityEvent
+from .models import CouncilSettings, DirectoryGroupRole
 from .navigation import NAV_ITEMS
 from .permissions import Capability, capability_required, role_grant_refusal, user_can
 from .roles import ROLES_NEEDING_SECOND_ADMINISTRATOR, Role
@@ -37,9 +37,10 @@ class SignInView(auth_views.LoginView):
         """The password is right. Someone who needs a second factor is not signed in
         yet: they give a code (or set up an app) first."""
         user = form.get_user()
-        if second_factor.has_app(user) or second_factor.required(user):
+        has_app = second_factor.has_app(user)
+        if has_app or second_factor.required(user):
             second_factor.pending_start(self.request, user, user.backend, self.get_success_url())
-            return redirect("sign-in-code" if second_factor.has_app(user) else "sign-in-set-up")
+            return redirect("sign-in-code" if has_app else "sign-in-set-up")
         self.request.session.pop(second_factor.PENDING_KEY, None)
         return super().form_valid(form)
 
@@ -403,7 +404,7 @@ def directory_groups(request):
         "placements/directory_groups.html",
         {
             "form": form,
-            "mappings": DirectoryGroupRole.objects.select_related("team", "created_by"),
+            "mappings": selectors.directory_group_roles(),
             "council": CouncilSettings.load(),
             "sso_enabled": sso.sso_enabled(),
             "needs_second": ROLES_NEEDING_SECOND_ADMINISTRATOR,
@@ -537,10 +538,10 @@ def user_second_factor_reset(request, pk):
 @capability_required(Capability.MANAGE_USERS)
 @require_GET
 def security_log(request):
-    events = SecurityEvent.objects.select_related("user", "actor")
     person = request.GET.get("user", "")
-    if person.isdigit() and len(person) < 19:
-        events = events.filter(user_id=int(person))
+    events = selectors.security_events(
+        user_id=int(person) if person.isdigit() and len(person) < 19 else None
+    )
     paginator = Paginator(events, 100)
     return render(
         request,

@@ -165,6 +165,14 @@ def _lines_checked(lines: Sequence[Line], placement: Placement) -> list[InvoiceL
     return checked
 
 
+def _lines_put(invoice: Invoice, lines: Sequence[InvoiceLine]) -> None:
+    """The invoice's lines saved, and what it claims (saved by the caller)."""
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines)
+    invoice.claimed = sum((line.amount for line in lines), Decimal(0))
+
+
 @transaction.atomic
 def invoice_record(
     *,
@@ -210,14 +218,12 @@ def invoice_record(
         source=source,
         recorded_by=actor,
         sent_by=sent_by,
-        claimed=sum((line.amount for line in checked), Decimal(0)),
+        claimed=Decimal(0),
         allowed=Decimal(0),
     )
-    for line in checked:
-        line.invoice = invoice
-    InvoiceLine.objects.bulk_create(checked)
+    _lines_put(invoice, checked)
     invoice.allowed = check_of(invoice).allowed
-    invoice.save(update_fields=["allowed"])
+    invoice.save(update_fields=["claimed", "allowed"])
     return invoice
 
 
@@ -378,10 +384,7 @@ def invoice_correct(
         },
     ]
     locked.lines.all().delete()
-    for line in checked:
-        line.invoice = locked
-    InvoiceLine.objects.bulk_create(checked)
-    locked.claimed = sum((line.amount for line in checked), Decimal(0))
+    _lines_put(locked, checked)
     locked.status = Invoice.Status.RECEIVED
     locked.decided_by, locked.decided_at, locked.decision_note = None, None, ""
     locked.allowed = check_of(locked).allowed
